@@ -1,0 +1,93 @@
+package dev.fedlearn.cli;
+
+import dev.fedlearn.data.CsvData;
+import dev.fedlearn.data.Dataset;
+import dev.fedlearn.data.Features;
+import dev.fedlearn.nn.Evaluation;
+import dev.fedlearn.nn.Evaluator;
+import dev.fedlearn.nn.Kernels;
+import dev.fedlearn.nn.Model;
+import dev.fedlearn.nn.Seeds;
+import dev.fedlearn.nn.Trainer;
+import dev.fedlearn.nn.TrainingConfig;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = "Train one model centrally on a CSV or on the MNIST training set and score it on the MNIST test "
+        + "set. Progress per epoch goes to stderr; the last line on stdout is JSON.")
+final class TrainCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  DataOptions data;
+
+  @Mixin
+  TrainingOptions training;
+
+  @Option(names = "--csv", paramLabel = "FILE", description = "Train on this CSV (label + 784 pixels) instead of MNIST.")
+  Path csv;
+
+  @Option(names = "--samples", paramLabel = "N",
+      description = "Take the first N samples of the training data (default: all).")
+  Integer samples;
+
+  @Override
+  public Integer call() throws Exception {
+    training.apply();
+    TrainingConfig config = training.config();
+    Dataset trainSet = csv != null ? CsvData.readMnist(csv) : data.train();
+    if (samples != null) {
+      if (samples < 1 || samples > trainSet.size()) {
+        throw new IllegalArgumentException("--samples must be between 1 and " + trainSet.size() + ", got " + samples);
+      }
+      trainSet = trainSet.head(samples);
+    }
+    Dataset testSet = data.test();
+    float offset = config.preset().inputOffset();
+    Features train = trainSet.features(offset);
+    Features test = testSet.features(offset);
+    Model model = Model.initialise(training.layerSizes(), config.preset(), config.seed());
+    var err = spec.commandLine().getErr();
+    String kernel = Kernels.create().name();
+    err.printf("training %s on %d samples, %d epochs, batch %d, preset %s, kernel %s%n", model.sizes(), train.size(),
+        config.epochs(), config.batchSize(), config.preset(), kernel);
+    long start = System.nanoTime();
+    long[] lastTick = {start};
+    Trainer.EpochStats last = new Trainer(model, config).train(train, Seeds.derive(config.seed(), Seeds.TRAIN),
+        s -> {
+          long now = System.nanoTime();
+          err.printf("epoch %d/%d  loss %.4f  accuracy %.2f%%  %.2f s%n", s.epoch(), config.epochs(), s.loss(),
+              100 * s.accuracy(), (now - lastTick[0]) / 1e9);
+          lastTick[0] = now;
+        });
+    double seconds = (System.nanoTime() - start) / 1e9;
+    if (!model.isFinite()) {
+      throw new IllegalStateException("training diverged (non-finite weights): lower --learning-rate");
+    }
+    Evaluation eval = Evaluator.evaluate(model, test, training.threads);
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("samples", train.size());
+    json.put("epochs", config.epochs());
+    json.put("batchSize", config.batchSize());
+    json.put("preset", config.preset().id());
+    json.put("seed", config.seed());
+    json.put("kernel", kernel);
+    json.put("seconds", Json.round(seconds, 3));
+    json.put("samplesPerSecond", Math.round((double) train.size() * config.epochs() / seconds));
+    json.put("trainLoss", Json.round(last.loss(), 6));
+    json.put("trainAccuracy", Json.round(last.accuracy(), 6));
+    json.put("testLoss", Json.round(eval.loss(), 6));
+    json.put("testAccuracy", Json.round(eval.accuracy(), 6));
+    spec.commandLine().getOut().println(Json.line(json));
+    return 0;
+  }
+}

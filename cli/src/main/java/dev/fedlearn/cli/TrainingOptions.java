@@ -1,0 +1,62 @@
+package dev.fedlearn.cli;
+
+import dev.fedlearn.nn.LayerSizes;
+import dev.fedlearn.nn.Preset;
+import dev.fedlearn.nn.TrainingConfig;
+import picocli.CommandLine.Option;
+
+/** The options a client has, shared by {@code train} and {@code simulate}. */
+final class TrainingOptions {
+  @Option(names = "--epochs", paramLabel = "N", description = "Local epochs (default: ${DEFAULT-VALUE}).")
+  int epochs = 50;
+
+  @Option(names = "--batch-size", paramLabel = "N", description = "Samples per update (default: ${DEFAULT-VALUE}).")
+  int batchSize = 1;
+
+  @Option(names = "--learning-rate", paramLabel = "RATE",
+      description = "One learning rate for every layer (default: the preset's; default preset 0.01, "
+          + "seed preset 0.003/0.002/0.001).")
+  Float learningRate;
+
+  @Option(names = "--momentum", paramLabel = "M",
+      description = "m in v = m*v + (1-m)*g; w -= lr*v (default: ${DEFAULT-VALUE}).")
+  float momentum = TrainingConfig.DEFAULT_MOMENTUM;
+
+  @Option(names = "--l2", paramLabel = "DECAY", description = "L2 weight decay (default: the preset's).")
+  Float l2;
+
+  @Option(names = "--seed", paramLabel = "SEED", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
+  long seed = TrainingConfig.DEFAULT_SEED;
+
+  @Option(names = "--preset", paramLabel = "NAME",
+      description = "default (He init, x/255) or seed (the original notebook's settings) (default: ${DEFAULT-VALUE}).")
+  String preset = "default";
+
+  @Option(names = "--layers", paramLabel = "SIZES", description = "Layer sizes (default: ${DEFAULT-VALUE}).")
+  String layers = "784,20,15,10";
+
+  @Option(names = "--threads", paramLabel = "N",
+      description = "Threads (default: the machine's cores, ${DEFAULT-VALUE} here). One model trains on one thread; "
+          + "threads run clients side by side and score models.")
+  int threads = Runtime.getRuntime().availableProcessors();
+
+  @Option(names = "--kernel", paramLabel = "KIND", hidden = true,
+      description = "auto, vector or scalar: the same results at different speeds (default: ${DEFAULT-VALUE}).")
+  String kernel = "auto";
+
+  TrainingConfig config() {
+    return new TrainingConfig(epochs, batchSize, learningRate, momentum, l2, seed, Preset.parse(preset));
+  }
+
+  LayerSizes layerSizes() {
+    return LayerSizes.parse(layers);
+  }
+
+  void apply() {
+    if (threads < 1) {
+      throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+    }
+    dev.fedlearn.nn.Kernels.create(kernel); // fails early on a bad choice
+    System.setProperty("fl.kernel", kernel);
+  }
+}

@@ -1,0 +1,27 @@
+package dev.fedlearn.data;
+
+import dev.fedlearn.nn.Seeds;
+import java.util.Arrays;
+
+/**
+ * A client's own split of its shard into local train and local test (70/30 by default), deterministic by seed and
+ * client id: the same client always trains and tests on the same samples.
+ */
+public record LocalSplit(Dataset train, Dataset test) {
+  public static final double DEFAULT_TRAIN_FRACTION = 0.7;
+
+  public static LocalSplit of(Dataset shard, double trainFraction, long seed, String clientId) {
+    if (!(trainFraction > 0 && trainFraction < 1)) {
+      throw new IllegalArgumentException("train fraction must be between 0 and 1, got " + trainFraction);
+    }
+    int n = shard.size();
+    int nTrain = (int) Math.round(n * trainFraction);
+    if (nTrain < 1 || nTrain >= n) {
+      throw new IllegalArgumentException("a shard of " + n + " samples cannot be split " + trainFraction
+          + " into non-empty train and test parts");
+    }
+    int[] order = Partitioner.permutation(n, Seeds.derive(seed, Seeds.SPLIT, Seeds.of(clientId)));
+    return new LocalSplit(shard.subset(Arrays.copyOfRange(order, 0, nTrain)),
+        shard.subset(Arrays.copyOfRange(order, nTrain, n)));
+  }
+}

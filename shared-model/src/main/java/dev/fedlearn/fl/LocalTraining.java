@@ -1,0 +1,26 @@
+package dev.fedlearn.fl;
+
+import dev.fedlearn.data.Features;
+import dev.fedlearn.nn.Model;
+import dev.fedlearn.nn.Seeds;
+import dev.fedlearn.nn.Trainer;
+import dev.fedlearn.nn.TrainingConfig;
+
+/**
+ * What a client does in a round: train a copy of the global model on its own training data. The shuffling stream
+ * is derived from the plan's seed, the client id and the round, so a client repeats a round bit for bit.
+ */
+public final class LocalTraining {
+  /** A client's round: its weights and the figures of its last local epoch. */
+  public record Result(float[] weights, int numSamples, double trainLoss, double trainAccuracy) {}
+
+  private LocalTraining() {}
+
+  public static Result run(Model global, Features train, TrainingConfig config, String clientId, int round,
+      Trainer.Listener listener) {
+    Model local = global.copy();
+    Trainer.EpochStats last = new Trainer(local, config)
+        .train(train, Seeds.derive(config.seed(), Seeds.TRAIN, Seeds.of(clientId), round), listener);
+    return new Result(local.params(), train.size(), last.loss(), last.accuracy());
+  }
+}

@@ -1,0 +1,42 @@
+package dev.fedlearn.nn;
+
+/**
+ * The inner loops of the network, over flat row-major arrays. Everything else (layer order, activations, softmax,
+ * deltas) lives in {@link Network} and is shared by all kernels.
+ *
+ * <p>Every implementation computes <em>bit-identical</em> results: dot products use the canonical order defined by
+ * {@link ScalarKernel} (16 interleaved partial sums combined by a fixed tree, then the tail in sequence), and the
+ * element-wise updates use the same fused multiply-adds. So a seed reproduces a run bit for bit whichever kernel
+ * the machine runs, and the fast kernel is tested for equality against the plain one.
+ *
+ * <p>Implementations are stateless apart from scratch space and allocate nothing.
+ */
+public interface Kernel {
+  /** Number of interleaved partial sums of the canonical dot product. */
+  int LANES = 16;
+
+  String name();
+
+  /** {@code W(rows,cols) @ x(cols) + b(rows) -> y(rows)}, W at {@code p[wOff]}, b at {@code p[bOff]}. */
+  void affine(float[] p, int wOff, int bOff, int rows, int cols, float[] x, int xOff, float[] y, int yOff);
+
+  /** {@code W(rows,cols)^T @ d(rows) -> out(cols)}: the error sent back through a layer. */
+  void backprop(float[] p, int wOff, int rows, int cols, float[] d, int dOff, float[] out, int outOff);
+
+  /**
+   * One momentum-SGD step of one layer for one sample (batch size 1), gradient fused in: for every weight
+   * {@code g = d[o]*x[i] + l2*w; v = m*v + (1-m)*g; w -= lr*v}; biases the same with {@code g = d[o]}.
+   */
+  void momentumStep(float[] p, float[] v, int wOff, int bOff, int rows, int cols, float[] d, int dOff,
+      float[] x, int xOff, float lr, float momentum, float l2);
+
+  /** {@code G(rows,cols) += d(rows) (x) x(cols)} and {@code Gb += d}: one sample's gradient added to a batch sum. */
+  void accumulate(float[] g, int wOff, int bOff, int rows, int cols, float[] d, int dOff, float[] x, int xOff);
+
+  /**
+   * One momentum-SGD step of one layer from a summed batch gradient: {@code g = G*scale + l2*w; v = m*v + (1-m)*g;
+   * w -= lr*v} (biases without decay), then clears {@code G} for the next batch.
+   */
+  void applyGradient(float[] p, float[] v, float[] g, int wOff, int bOff, int rows, int cols, float scale,
+      float lr, float momentum, float l2);
+}

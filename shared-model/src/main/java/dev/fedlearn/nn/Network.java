@@ -1,0 +1,186 @@
+package dev.fedlearn.nn;
+
+/**
+ * The computation of one model on one thread: forward pass, softmax and cross-entropy, backward pass and update.
+ * It owns the per-sample buffers (allocated once here) and works on the model's parameter vector in place; many
+ * networks may read one parameter vector at once (evaluation), but only one may train it.
+ *
+ * <p>Hidden layers use leaky ReLU ({@code a = z > 0 ? z : 0.01 z}); the output layer is a softmax scored with
+ * cross-entropy, computed stably ({@code log-sum-exp} shifted by the largest logit). No method allocates.
+ */
+public final class Network {
+  /** Slope of leaky ReLU for negative inputs. */
+  public static final float LEAK = 0.01f;
+
+  private final LayerSizes sizes;
+  private final float[] params;
+  private final Kernel kernel;
+  private final float[] act;   // outputs of layers 1..depth; the last holds logits, then probabilities
+  private final float[] delta; // dLoss/dz of layers 1..depth, same layout
+  private final int[] off;     // off[l]: start of layer l in act and delta
+  private final double[] exp;  // softmax scratch
+  private int predicted;
+
+  public Network(Model model, Kernel kernel) {
+    this.sizes = model.sizes();
+    this.params = model.params();
+    this.kernel = kernel;
+    this.off = new int[sizes.depth() + 1];
+    int total = 0;
+    for (int l = 1; l <= sizes.depth(); l++) {
+      off[l] = total;
+      total += sizes.size(l);
+    }
+    this.act = new float[total];
+    this.delta = new float[total];
+    this.exp = new double[sizes.classes()];
+  }
+
+  public Network(Model model) {
+    this(model, Kernels.create());
+  }
+
+  public LayerSizes sizes() {
+    return sizes;
+  }
+
+  public Kernel kernel() {
+    return kernel;
+  }
+
+  /** Runs the layers on {@code x[xOff..xOff+inputs)}; the logits are left in the output layer. */
+  public void forward(float[] x, int xOff) {
+    int depth = sizes.depth();
+    for (int l = 1; l <= depth; l++) {
+      int rows = sizes.size(l);
+      int cols = sizes.size(l - 1);
+      float[] in = l == 1 ? x : act;
+      int inOff = l == 1 ? xOff : off[l - 1];
+      kernel.affine(params, sizes.weightOffset(l), sizes.biasOffset(l), rows, cols, in, inOff, act, off[l]);
+      if (l < depth) {
+        for (int i = off[l]; i < off[l] + rows; i++) {
+          float z = act[i];
+          act[i] = z > 0f ? z : LEAK * z;
+        }
+      }
+    }
+  }
+
+  /**
+   * Turns the logits left by {@link #forward} into probabilities, in place, and returns the cross-entropy of the
+   * true class: {@code log(sum exp(z - max)) + max - z[label]}, finite for any finite logits. Also records the
+   * predicted class (the first of the largest logits).
+   */
+  public double softmax(int label) {
+    int o = off[sizes.depth()];
+    int k = sizes.classes();
+    float max = act[o];
+    int arg = 0;
+    for (int i = 1; i < k; i++) {
+      if (act[o + i] > max) {
+        max = act[o + i];
+        arg = i;
+      }
+    }
+    predicted = arg;
+    double sum = 0;
+    for (int i = 0; i < k; i++) {
+      exp[i] = Math.exp((double) act[o + i] - max);
+      sum += exp[i];
+    }
+    double loss = Math.log(sum) + max - act[o + label];
+    for (int i = 0; i < k; i++) {
+      act[o + i] = (float) (exp[i] / sum);
+    }
+    return loss;
+  }
+
+  /** Cross-entropy of one sample; the prediction is then {@link #predicted()}. */
+  public double score(float[] x, int xOff, int label) {
+    forward(x, xOff);
+    return softmax(label);
+  }
+
+  /** The class predicted by the last forward pass scored with {@link #softmax}. */
+  public int predicted() {
+    return predicted;
+  }
+
+  /** Probability of class {@code c} after {@link #softmax}. */
+  public float probability(int c) {
+    return act[off[sizes.depth()] + c];
+  }
+
+  /** After {@link #softmax}: the deltas of every layer, from the output down, with the current weights. */
+  private void backward(int label) {
+    int depth = sizes.depth();
+    int o = off[depth];
+    for (int i = 0; i < sizes.classes(); i++) {
+      delta[o + i] = act[o + i] - (i == label ? 1f : 0f);
+    }
+    for (int l = depth - 1; l >= 1; l--) {
+      int width = sizes.size(l);
+      kernel.backprop(params, sizes.weightOffset(l + 1), sizes.size(l + 1), width, delta, off[l + 1], delta, off[l]);
+      for (int i = off[l]; i < off[l] + width; i++) {
+        if (!(act[i] > 0f)) {
+          delta[i] *= LEAK;
+        }
+      }
+    }
+  }
+
+  /** One stochastic step on one sample (batch size 1); returns the sample's loss before the step. */
+  public double trainSample(float[] x, int xOff, int label, MomentumSgd opt) {
+    forward(x, xOff);
+    double loss = softmax(label);
+    backward(label);
+    float[] v = opt.velocity;
+    for (int l = 1; l <= sizes.depth(); l++) {
+      float[] in = l == 1 ? x : act;
+      int inOff = l == 1 ? xOff : off[l - 1];
+      kernel.momentumStep(params, v, sizes.weightOffset(l), sizes.biasOffset(l), sizes.size(l), sizes.size(l - 1),
+          delta, off[l], in, inOff, opt.learningRate(l), opt.momentum, opt.l2);
+    }
+    return loss;
+  }
+
+  /** Adds one sample's gradient to the optimiser's batch sum; returns the sample's loss. */
+  public double accumulateSample(float[] x, int xOff, int label, MomentumSgd opt) {
+    forward(x, xOff);
+    double loss = softmax(label);
+    backward(label);
+    float[] g = opt.gradient();
+    for (int l = 1; l <= sizes.depth(); l++) {
+      float[] in = l == 1 ? x : act;
+      int inOff = l == 1 ? xOff : off[l - 1];
+      kernel.accumulate(g, sizes.weightOffset(l), sizes.biasOffset(l), sizes.size(l), sizes.size(l - 1),
+          delta, off[l], in, inOff);
+    }
+    return loss;
+  }
+
+  /** One step from the batch sum of {@code batch} samples (the mean gradient), which is then cleared. */
+  public void applyGradient(MomentumSgd opt, int batch) {
+    float scale = 1f / batch;
+    float[] g = opt.gradient();
+    for (int l = 1; l <= sizes.depth(); l++) {
+      kernel.applyGradient(params, opt.velocity, g, sizes.weightOffset(l), sizes.biasOffset(l), sizes.size(l),
+          sizes.size(l - 1), scale, opt.learningRate(l), opt.momentum, opt.l2);
+    }
+  }
+
+  /** The gradient of one sample's loss, written to {@code out} (for tests and checks; allocates nothing). */
+  public double gradient(float[] x, int xOff, int label, float[] out) {
+    java.util.Arrays.fill(out, 0f);
+    forward(x, xOff);
+    double loss = softmax(label);
+    backward(label);
+    for (int l = 1; l <= sizes.depth(); l++) {
+      float[] in = l == 1 ? x : act;
+      int inOff = l == 1 ? xOff : off[l - 1];
+      kernel.accumulate(out, sizes.weightOffset(l), sizes.biasOffset(l), sizes.size(l), sizes.size(l - 1),
+          delta, off[l], in, inOff);
+    }
+    return loss;
+  }
+}

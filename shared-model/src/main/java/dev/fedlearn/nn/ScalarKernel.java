@@ -1,0 +1,125 @@
+package dev.fedlearn.nn;
+
+/**
+ * The plain reference kernel: readable loops that define the exact order of every floating-point operation. The
+ * fast kernel must match it bit for bit.
+ */
+public final class ScalarKernel implements Kernel {
+  private final float[] acc = new float[LANES];
+
+  @Override
+  public String name() {
+    return "scalar";
+  }
+
+  /** The canonical dot product of {@code w[wOff..wOff+n)} and {@code x[xOff..xOff+n)}. */
+  float dot(float[] w, int wOff, float[] x, int xOff, int n) {
+    java.util.Arrays.fill(acc, 0f);
+    int main = n - n % LANES;
+    for (int i = 0; i < main; i += LANES) {
+      for (int k = 0; k < LANES; k++) {
+        acc[k] = Math.fma(w[wOff + i + k], x[xOff + i + k], acc[k]);
+      }
+    }
+    float s = reduce(acc);
+    for (int i = main; i < n; i++) {
+      s = Math.fma(w[wOff + i], x[xOff + i], s);
+    }
+    return s;
+  }
+
+  /**
+   * The fixed tree that folds 16 partial sums: lanes k and k+8, then k and k+4, k and k+2, then the last two. The
+   * first level is done by the caller in the vector kernel, so it only needs lanes 0..7 from the second level on.
+   */
+  static float reduce(float[] a) {
+    for (int k = 0; k < 8; k++) {
+      a[k] = a[k] + a[k + 8];
+    }
+    return reduce8(a);
+  }
+
+  static float reduce8(float[] a) {
+    float t0 = a[0] + a[4];
+    float t1 = a[1] + a[5];
+    float t2 = a[2] + a[6];
+    float t3 = a[3] + a[7];
+    return (t0 + t2) + (t1 + t3);
+  }
+
+  @Override
+  public void affine(float[] p, int wOff, int bOff, int rows, int cols, float[] x, int xOff, float[] y, int yOff) {
+    for (int o = 0; o < rows; o++) {
+      y[yOff + o] = dot(p, wOff + o * cols, x, xOff, cols) + p[bOff + o];
+    }
+  }
+
+  @Override
+  public void backprop(float[] p, int wOff, int rows, int cols, float[] d, int dOff, float[] out, int outOff) {
+    java.util.Arrays.fill(out, outOff, outOff + cols, 0f);
+    for (int o = 0; o < rows; o++) {
+      float dv = d[dOff + o];
+      int row = wOff + o * cols;
+      for (int i = 0; i < cols; i++) {
+        out[outOff + i] = Math.fma(p[row + i], dv, out[outOff + i]);
+      }
+    }
+  }
+
+  @Override
+  public void momentumStep(float[] p, float[] v, int wOff, int bOff, int rows, int cols, float[] d, int dOff,
+      float[] x, int xOff, float lr, float momentum, float l2) {
+    float damp = 1f - momentum;
+    float negLr = -lr;
+    for (int o = 0; o < rows; o++) {
+      float dv = d[dOff + o];
+      int row = wOff + o * cols;
+      for (int i = 0; i < cols; i++) {
+        int j = row + i;
+        float w = p[j];
+        float g = Math.fma(l2, w, dv * x[xOff + i]);
+        float vel = Math.fma(momentum, v[j], damp * g);
+        v[j] = vel;
+        p[j] = Math.fma(negLr, vel, w);
+      }
+      int b = bOff + o;
+      float vel = Math.fma(momentum, v[b], damp * dv);
+      v[b] = vel;
+      p[b] = Math.fma(negLr, vel, p[b]);
+    }
+  }
+
+  @Override
+  public void accumulate(float[] g, int wOff, int bOff, int rows, int cols, float[] d, int dOff, float[] x, int xOff) {
+    for (int o = 0; o < rows; o++) {
+      float dv = d[dOff + o];
+      int row = wOff + o * cols;
+      for (int i = 0; i < cols; i++) {
+        g[row + i] = Math.fma(x[xOff + i], dv, g[row + i]);
+      }
+      g[bOff + o] += dv;
+    }
+  }
+
+  @Override
+  public void applyGradient(float[] p, float[] v, float[] g, int wOff, int bOff, int rows, int cols, float scale,
+      float lr, float momentum, float l2) {
+    float damp = 1f - momentum;
+    float negLr = -lr;
+    int weights = rows * cols;
+    for (int j = wOff; j < wOff + weights; j++) {
+      float w = p[j];
+      float grad = Math.fma(l2, w, g[j] * scale);
+      float vel = Math.fma(momentum, v[j], damp * grad);
+      v[j] = vel;
+      p[j] = Math.fma(negLr, vel, w);
+      g[j] = 0f;
+    }
+    for (int j = bOff; j < bOff + rows; j++) {
+      float vel = Math.fma(momentum, v[j], damp * (g[j] * scale));
+      v[j] = vel;
+      p[j] = Math.fma(negLr, vel, p[j]);
+      g[j] = 0f;
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package dev.fedlearn.nn;
+
+import dev.fedlearn.data.Features;
+import dev.fedlearn.data.Partitioner;
+import java.util.random.RandomGenerator;
+
+/**
+ * Trains a model in place for a number of epochs: each epoch visits the samples in a fresh seeded shuffle, in
+ * batches of {@code batchSize} (the last batch of an epoch may be smaller). The loss and accuracy it reports for an
+ * epoch are those of each sample's forward pass just before its own update, so they cost nothing extra.
+ */
+public final class Trainer {
+  /** What one epoch saw. */
+  public record EpochStats(int epoch, double loss, double accuracy, int samples) {}
+
+  /** Called after every epoch. */
+  @FunctionalInterface
+  public interface Listener {
+    void epochDone(EpochStats stats);
+  }
+
+  private final Network net;
+  private final MomentumSgd opt;
+  private final TrainingConfig config;
+
+  public Trainer(Model model, TrainingConfig config, Kernel kernel) {
+    this.net = new Network(model, kernel);
+    this.opt = MomentumSgd.of(model.sizes(), config);
+    this.config = config;
+  }
+
+  public Trainer(Model model, TrainingConfig config) {
+    this(model, config, Kernels.create());
+  }
+
+  /**
+   * Runs {@code config.epochs()} epochs from zero momentum; returns the last epoch's figures (zeros when there were
+   * no epochs).
+   */
+  public EpochStats train(Features data, RandomGenerator rng, Listener listener) {
+    if (data.dim() != net.sizes().inputs()) {
+      throw new IllegalArgumentException("the data has " + data.dim() + " inputs, the network takes "
+          + net.sizes().inputs());
+    }
+    if (data.size() == 0) {
+      throw new IllegalArgumentException("no training samples");
+    }
+    opt.reset();
+    int[] order = new int[data.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    EpochStats last = new EpochStats(0, 0, 0, 0);
+    for (int e = 1; e <= config.epochs(); e++) {
+      Partitioner.shuffle(order, rng);
+      last = config.batchSize() == 1 ? epochStochastic(e, data, order) : epochBatched(e, data, order);
+      if (listener != null) {
+        listener.epochDone(last);
+      }
+    }
+    return last;
+  }
+
+  private EpochStats epochStochastic(int epoch, Features data, int[] order) {
+    float[] x = data.x();
+    int dim = data.dim();
+    double loss = 0;
+    int correct = 0;
+    for (int i : order) {
+      int label = data.label(i);
+      loss += net.trainSample(x, i * dim, label, opt);
+      if (net.predicted() == label) {
+        correct++;
+      }
+    }
+    return new EpochStats(epoch, loss / order.length, (double) correct / order.length, order.length);
+  }
+
+  private EpochStats epochBatched(int epoch, Features data, int[] order) {
+    float[] x = data.x();
+    int dim = data.dim();
+    int batch = config.batchSize();
+    double loss = 0;
+    int correct = 0;
+    for (int start = 0; start < order.length; start += batch) {
+      int end = Math.min(order.length, start + batch);
+      for (int k = start; k < end; k++) {
+        int i = order[k];
+        int label = data.label(i);
+        loss += net.accumulateSample(x, i * dim, label, opt);
+        if (net.predicted() == label) {
+          correct++;
+        }
+      }
+      net.applyGradient(opt, end - start);
+    }
+    return new EpochStats(epoch, loss / order.length, (double) correct / order.length, order.length);
+  }
+}

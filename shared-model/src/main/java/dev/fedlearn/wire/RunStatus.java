@@ -1,0 +1,12 @@
+package dev.fedlearn.wire;
+
+/**
+ * The aggregator's answer to "where are we": {@code round} is the number of rounds completed (the round in training
+ * is {@code round + 1}); {@code latest} describes the newest global model, or is null before the first round.
+ */
+public record RunStatus(RunState state, int round, int rounds, int registeredClients, int expectedClients,
+    int updatesReceived, int updatesExpected, Latest latest, String message) {
+
+  /** The newest global model's score on the held-out test set. */
+  public record Latest(int round, double globalTestAccuracy, double globalTestLoss) {}
+}

@@ -1,0 +1,81 @@
+package dev.fedlearn.fl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fedlearn.TestData;
+import dev.fedlearn.data.Dataset;
+import dev.fedlearn.data.Features;
+import dev.fedlearn.data.LocalSplit;
+import dev.fedlearn.data.Mnist;
+import dev.fedlearn.data.Partitioner;
+import dev.fedlearn.nn.LayerSizes;
+import dev.fedlearn.nn.Model;
+import dev.fedlearn.nn.Preset;
+import dev.fedlearn.nn.TrainingConfig;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class SimulationTest {
+  static List<Simulation.Site> sites = new ArrayList<>();
+  static Features test;
+
+  @BeforeAll
+  static void load() throws IOException {
+    Dataset train = Mnist.load(TestData.mnist(), Mnist.Part.TRAIN);
+    List<int[]> shards = Partitioner.iid(train.size(), new int[] {300, 600, 900}, 42);
+    for (int c = 0; c < shards.size(); c++) {
+      String id = "client-" + (c + 1);
+      LocalSplit split = LocalSplit.of(train.subset(shards.get(c)), 0.7, 42, id);
+      sites.add(new Simulation.Site(id, split.train().features(0), split.test().features(0)));
+    }
+    test = Mnist.load(TestData.mnist(), Mnist.Part.TEST).head(2000).features(0);
+  }
+
+  private static Model run(int threads, List<Simulation.Round> rounds) {
+    TrainingConfig c = TrainingConfig.defaults().withEpochs(2);
+    Model initial = Model.initialise(LayerSizes.DEFAULT, Preset.DEFAULT, 42);
+    return new Simulation(c, new FedAvg(), threads).run(initial, sites, test, 3, rounds::add);
+  }
+
+  @Test
+  void roundsImproveTheGlobalModelAndReportEverySite() {
+    List<Simulation.Round> rounds = new ArrayList<>();
+    run(2, rounds);
+    assertThat(rounds).extracting(Simulation.Round::round).containsExactly(1, 2, 3);
+    for (Simulation.Round r : rounds) {
+      assertThat(r.sites()).extracting(Simulation.SiteRound::clientId)
+          .containsExactly("client-1", "client-2", "client-3");
+      assertThat(r.sites()).extracting(Simulation.SiteRound::trainSamples).containsExactly(210, 420, 630);
+      assertThat(r.sites()).extracting(Simulation.SiteRound::testSamples).containsExactly(90, 180, 270);
+    }
+    assertThat(rounds.get(0).globalTestAccuracy()).isGreaterThan(0.6);
+    assertThat(rounds.get(2).globalTestAccuracy()).isGreaterThan(0.8);
+    assertThat(rounds.get(2).globalTestLoss()).isLessThan(rounds.get(0).globalTestLoss());
+  }
+
+  @Test
+  void theResultDoesNotDependOnTheThreadCount() {
+    List<Simulation.Round> one = new ArrayList<>();
+    List<Simulation.Round> two = new ArrayList<>();
+    Model a = run(1, one);
+    Model b = run(2, two);
+    assertThat(b.params()).containsExactly(a.params());
+    assertThat(two.get(2).globalTestLoss()).isEqualTo(one.get(2).globalTestLoss());
+  }
+
+  @Test
+  void theRoundsGlobalModelIsTheWeightedAverageOfTheClients() {
+    TrainingConfig c = TrainingConfig.defaults().withEpochs(1);
+    Model initial = Model.initialise(LayerSizes.DEFAULT, Preset.DEFAULT, 42);
+    Model viaSimulation = new Simulation(c, new FedAvg(), 1).run(initial, sites, test, 1, null);
+    List<ClientResult> results = new ArrayList<>();
+    for (Simulation.Site s : sites) {
+      LocalTraining.Result r = LocalTraining.run(initial, s.train(), c, s.id(), 1, null);
+      results.add(new ClientResult(s.id(), r.weights(), r.numSamples()));
+    }
+    assertThat(viaSimulation.params()).containsExactly(new FedAvg().aggregate(initial, results).params());
+  }
+}

@@ -1,0 +1,100 @@
+package dev.fedlearn.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fedlearn.data.Features;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/** The vector kernel must give the scalar reference kernel's results bit for bit. */
+class KernelEqualityTest {
+  private final Kernel scalar = new ScalarKernel();
+  private final Kernel vector = Kernels.create("vector");
+
+  @Test
+  void theBuildRunsTheVectorKernel() {
+    assertThat(Kernels.vectorAvailable()).as("tests run with --add-modules jdk.incubator.vector").isTrue();
+    assertThat(vector.name()).isEqualTo("vector");
+  }
+
+  // Shapes with and without tails: multiples of 16, of 8, and odd sizes.
+  @ParameterizedTest
+  @CsvSource({"20,784", "15,20", "10,15", "7,33", "4,16", "1,1", "5,8", "9,47"})
+  void everyPrimitiveIsBitIdentical(int rows, int cols) {
+    SplittableRandom rng = new SplittableRandom(rows * 1000L + cols);
+    int n = rows * cols + rows;
+    float[] p = random(rng, n + 3);
+    float[] x = random(rng, cols + 2);
+    float[] d = random(rng, rows + 1);
+    int wOff = 3;
+    int bOff = 3 + rows * cols;
+
+    float[] ys = new float[rows + 1];
+    float[] yv = new float[rows + 1];
+    scalar.affine(p, wOff, bOff, rows, cols, x, 2, ys, 1);
+    vector.affine(p, wOff, bOff, rows, cols, x, 2, yv, 1);
+    assertThat(yv).containsExactly(ys);
+
+    float[] bs = new float[cols + 1];
+    float[] bv = new float[cols + 1];
+    scalar.backprop(p, wOff, rows, cols, d, 1, bs, 1);
+    vector.backprop(p, wOff, rows, cols, d, 1, bv, 1);
+    assertThat(bv).containsExactly(bs);
+
+    float[] ps = p.clone();
+    float[] pv = p.clone();
+    float[] vs = random(rng, p.length);
+    float[] vv = vs.clone();
+    scalar.momentumStep(ps, vs, wOff, bOff, rows, cols, d, 1, x, 2, 0.01f, 0.9f, 1e-4f);
+    vector.momentumStep(pv, vv, wOff, bOff, rows, cols, d, 1, x, 2, 0.01f, 0.9f, 1e-4f);
+    assertThat(pv).containsExactly(ps);
+    assertThat(vv).containsExactly(vs);
+
+    float[] gs = random(rng, p.length);
+    float[] gv = gs.clone();
+    scalar.accumulate(gs, wOff, bOff, rows, cols, d, 1, x, 2);
+    vector.accumulate(gv, wOff, bOff, rows, cols, d, 1, x, 2);
+    assertThat(gv).containsExactly(gs);
+
+    scalar.applyGradient(ps, vs, gs, wOff, bOff, rows, cols, 1f / 3, 0.02f, 0.8f, 1e-3f);
+    vector.applyGradient(pv, vv, gv, wOff, bOff, rows, cols, 1f / 3, 0.02f, 0.8f, 1e-3f);
+    assertThat(pv).containsExactly(ps);
+    assertThat(vv).containsExactly(vs);
+    assertThat(gv).containsExactly(gs);
+    for (int j = wOff; j < bOff + rows; j++) {
+      assertThat(gs[j]).isZero();
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({"1", "8"})
+  void wholeTrainingRunsAreBitIdentical(int batch) {
+    SplittableRandom rng = new SplittableRandom(11);
+    int n = 200;
+    float[] x = new float[n * 784];
+    byte[] labels = new byte[n];
+    for (int i = 0; i < n; i++) {
+      labels[i] = (byte) rng.nextInt(10);
+      for (int j = 0; j < 784; j++) {
+        x[i * 784 + j] = rng.nextInt(4) == 0 ? rng.nextFloat() : 0f;
+      }
+    }
+    Features data = new Features(x, labels, 784, 10);
+    TrainingConfig config = new TrainingConfig(3, batch, 0.05f, 0.9f, 1e-5f, 1, Preset.DEFAULT);
+    Model a = Model.initialise(LayerSizes.DEFAULT, Preset.DEFAULT, 1);
+    Model b = a.copy();
+    new Trainer(a, config, scalar).train(data, new SplittableRandom(2), null);
+    new Trainer(b, config, vector).train(data, new SplittableRandom(2), null);
+    assertThat(b.params()).containsExactly(a.params());
+  }
+
+  private static float[] random(SplittableRandom rng, int n) {
+    float[] a = new float[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = (float) rng.nextDouble(-1, 1);
+    }
+    return a;
+  }
+}

@@ -1,0 +1,128 @@
+package dev.fedlearn.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.fedlearn.TestData;
+import dev.fedlearn.data.Dataset;
+import dev.fedlearn.data.Features;
+import dev.fedlearn.data.Mnist;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class TrainerTest {
+  static Features train;
+  static Features test;
+
+  @BeforeAll
+  static void load() throws IOException {
+    Dataset all = Mnist.load(TestData.mnist(), Mnist.Part.TRAIN);
+    train = all.head(2000).features(0);
+    test = Mnist.load(TestData.mnist(), Mnist.Part.TEST).head(2000).features(0);
+  }
+
+  private static Model trained(long seed, int epochs) {
+    Model m = Model.initialise(LayerSizes.DEFAULT, Preset.DEFAULT, seed);
+    TrainingConfig c = TrainingConfig.defaults().withEpochs(epochs).withSeed(seed);
+    new Trainer(m, c).train(train, Seeds.derive(seed, Seeds.TRAIN), null);
+    return m;
+  }
+
+  @Test
+  void theSameSeedGivesIdenticalWeights() {
+    Model a = trained(7, 2);
+    Model b = trained(7, 2);
+    assertThat(b.params()).containsExactly(a.params());
+    assertThat(trained(8, 2).params()).isNotEqualTo(a.params());
+  }
+
+  @Test
+  void initialisationIsSeededAndFollowsThePreset() {
+    Model a = Model.initialise(LayerSizes.DEFAULT, Preset.DEFAULT, 1);
+    assertThat(Model.initialise(LayerSizes.DEFAULT, Preset.DEFAULT, 1)).isEqualTo(a);
+    assertThat(Model.initialise(LayerSizes.DEFAULT, Preset.DEFAULT, 2)).isNotEqualTo(a);
+    float heLimit = (float) Math.sqrt(6.0 / 784);
+    LayerSizes s = LayerSizes.DEFAULT;
+    for (int j = s.weightOffset(1); j < s.biasOffset(1); j++) {
+      assertThat(Math.abs(a.params()[j])).isLessThanOrEqualTo(heLimit);
+    }
+    assertThat(a.params()[s.biasOffset(2)]).isZero();
+    Model seed = Model.initialise(s, Preset.SEED, 1);
+    float max = 0;
+    for (float v : seed.params()) {
+      assertThat(Math.abs(v)).isLessThanOrEqualTo(1f);
+      max = Math.max(max, Math.abs(v));
+    }
+    assertThat(max).as("U(-1,1) reaches near 1").isGreaterThan(0.99f);
+    assertThat(seed.params()[s.biasOffset(1)]).as("seed preset draws biases too").isNotZero();
+  }
+
+  @Test
+  void trainingLearnsAndReportsEveryEpoch() {
+    Model m = Model.initialise(LayerSizes.DEFAULT, Preset.DEFAULT, 3);
+    double before = Evaluator.evaluate(m, test).accuracy();
+    List<Trainer.EpochStats> epochs = new ArrayList<>();
+    new Trainer(m, TrainingConfig.defaults().withEpochs(3)).train(train, Seeds.derive(3, Seeds.TRAIN), epochs::add);
+    assertThat(epochs).extracting(Trainer.EpochStats::epoch).containsExactly(1, 2, 3);
+    assertThat(epochs.get(2).loss()).isLessThan(epochs.get(0).loss());
+    Evaluation after = Evaluator.evaluate(m, test);
+    assertThat(before).isLessThan(0.3);
+    assertThat(after.accuracy()).isGreaterThan(0.8);
+  }
+
+  @Test
+  void batchTrainingLearnsToo() {
+    Model m = Model.initialise(LayerSizes.DEFAULT, Preset.DEFAULT, 3);
+    TrainingConfig c = new TrainingConfig(5, 16, 0.1f, 0.9f, null, 3, Preset.DEFAULT);
+    new Trainer(m, c).train(train, Seeds.derive(3, Seeds.TRAIN), null);
+    assertThat(Evaluator.evaluate(m, test).accuracy()).isGreaterThan(0.8);
+  }
+
+  @Test
+  void seedPresetTrainsWithItsOwnInputScaling() {
+    Features seedTrain = new Features(shift(train.x(), 10f / 255), train.labels(), 784, 10);
+    Model m = Model.initialise(LayerSizes.DEFAULT, Preset.SEED, 3);
+    TrainingConfig c = new TrainingConfig(5, 1, null, 0.9f, null, 3, Preset.SEED);
+    new Trainer(m, c).train(seedTrain, Seeds.derive(3, Seeds.TRAIN), null);
+    Features seedTest = new Features(shift(test.x(), 10f / 255), test.labels(), 784, 10);
+    assertThat(Evaluator.evaluate(m, seedTest).accuracy()).isGreaterThan(0.3);
+  }
+
+  private static float[] shift(float[] x, float by) {
+    float[] y = x.clone();
+    for (int i = 0; i < y.length; i++) {
+      y[i] += by;
+    }
+    return y;
+  }
+
+  @Test
+  void evaluationDoesNotDependOnTheThreadCount() {
+    Model m = trained(5, 1);
+    Evaluation one = Evaluator.evaluate(m, test, 1);
+    Evaluation two = Evaluator.evaluate(m, test, 2);
+    assertThat(two.loss()).isEqualTo(one.loss());
+    assertThat(two.accuracy()).isEqualTo(one.accuracy());
+    assertThat(two.confusion()).containsExactly(one.confusion());
+    long total = 0;
+    long diagonal = 0;
+    for (int t = 0; t < 10; t++) {
+      for (int p = 0; p < 10; p++) {
+        total += one.confusion(t, p);
+      }
+      diagonal += one.confusion(t, t);
+    }
+    assertThat(total).isEqualTo(test.size());
+    assertThat((double) diagonal / total).isEqualTo(one.accuracy());
+  }
+
+  @Test
+  void rejectsDataOfTheWrongShape() {
+    Model m = Model.initialise(LayerSizes.of(5, 3, 2), Preset.DEFAULT, 1);
+    assertThatThrownBy(() -> new Trainer(m, TrainingConfig.defaults()).train(train, Seeds.derive(1), null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("784 inputs");
+  }
+}
