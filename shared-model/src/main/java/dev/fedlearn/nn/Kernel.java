@@ -30,6 +30,18 @@ public interface Kernel {
   void momentumStep(float[] p, float[] v, int wOff, int bOff, int rows, int cols, float[] d, int dOff,
       float[] x, int xOff, float lr, float momentum, float l2);
 
+  /**
+   * {@link #momentumStep}, then with the updated weights {@code W @ xNext + b -> y}: the next sample's affine
+   * computed in the same pass over the weights, which the update has to read and write anyway. The result equals
+   * the two calls one after the other, bit for bit.
+   */
+  default void momentumStepThenAffine(float[] p, float[] v, int wOff, int bOff, int rows, int cols, float[] d,
+      int dOff, float[] x, int xOff, float lr, float momentum, float l2, float[] xNext, int xNextOff, float[] y,
+      int yOff) {
+    momentumStep(p, v, wOff, bOff, rows, cols, d, dOff, x, xOff, lr, momentum, l2);
+    affine(p, wOff, bOff, rows, cols, xNext, xNextOff, y, yOff);
+  }
+
   /** {@code G(rows,cols) += d(rows) (x) x(cols)} and {@code Gb += d}: one sample's gradient added to a batch sum. */
   void accumulate(float[] g, int wOff, int bOff, int rows, int cols, float[] d, int dOff, float[] x, int xOff);
 

@@ -20,6 +20,9 @@ public final class Network {
   private final int[] off;     // off[l]: start of layer l in act and delta
   private final double[] exp;  // softmax scratch
   private int predicted;
+  // The input whose layer-1 pre-activations a fused step already left in act (used once by the next forward).
+  private float[] readyX;
+  private int readyOff = -1;
 
   public Network(Model model, Kernel kernel) {
     this.sizes = model.sizes();
@@ -51,12 +54,16 @@ public final class Network {
   /** Runs the layers on {@code x[xOff..xOff+inputs)}; the logits are left in the output layer. */
   public void forward(float[] x, int xOff) {
     int depth = sizes.depth();
+    float[] ready = readyX;
+    readyX = null;
     for (int l = 1; l <= depth; l++) {
       int rows = sizes.size(l);
       int cols = sizes.size(l - 1);
       float[] in = l == 1 ? x : act;
       int inOff = l == 1 ? xOff : off[l - 1];
-      kernel.affine(params, sizes.weightOffset(l), sizes.biasOffset(l), rows, cols, in, inOff, act, off[l]);
+      if (l > 1 || x != ready || xOff != readyOff) {
+        kernel.affine(params, sizes.weightOffset(l), sizes.biasOffset(l), rows, cols, in, inOff, act, off[l]);
+      }
       if (l < depth) {
         for (int i = off[l]; i < off[l] + rows; i++) {
           float z = act[i];
@@ -131,15 +138,33 @@ public final class Network {
 
   /** One stochastic step on one sample (batch size 1); returns the sample's loss before the step. */
   public double trainSample(float[] x, int xOff, int label, MomentumSgd opt) {
+    return trainSample(x, xOff, label, opt, null, 0);
+  }
+
+  /**
+   * One stochastic step, telling which sample comes next ({@code next} null when none is known): the update of the
+   * first layer then also computes that sample's first layer, saving one pass over the largest weight matrix. The
+   * parameters must not be changed by anyone else before the next call.
+   */
+  public double trainSample(float[] x, int xOff, int label, MomentumSgd opt, float[] next, int nextOff) {
     forward(x, xOff);
     double loss = softmax(label);
     backward(label);
     float[] v = opt.velocity;
-    for (int l = 1; l <= sizes.depth(); l++) {
+    // Last layer first: each update reads the layer's input, and the fused first layer overwrites act[layer 1].
+    for (int l = sizes.depth(); l >= 1; l--) {
       float[] in = l == 1 ? x : act;
       int inOff = l == 1 ? xOff : off[l - 1];
-      kernel.momentumStep(params, v, sizes.weightOffset(l), sizes.biasOffset(l), sizes.size(l), sizes.size(l - 1),
-          delta, off[l], in, inOff, opt.learningRate(l), opt.momentum, opt.l2);
+      if (l == 1 && next != null) {
+        kernel.momentumStepThenAffine(params, v, sizes.weightOffset(1), sizes.biasOffset(1), sizes.size(1),
+            sizes.size(0), delta, off[1], x, xOff, opt.learningRate(1), opt.momentum, opt.l2, next, nextOff, act,
+            off[1]);
+        readyX = next;
+        readyOff = nextOff;
+      } else {
+        kernel.momentumStep(params, v, sizes.weightOffset(l), sizes.biasOffset(l), sizes.size(l), sizes.size(l - 1),
+            delta, off[l], in, inOff, opt.learningRate(l), opt.momentum, opt.l2);
+      }
     }
     return loss;
   }
@@ -161,6 +186,7 @@ public final class Network {
 
   /** One step from the batch sum of {@code batch} samples (the mean gradient), which is then cleared. */
   public void applyGradient(MomentumSgd opt, int batch) {
+    readyX = null;
     float scale = 1f / batch;
     float[] g = opt.gradient();
     for (int l = 1; l <= sizes.depth(); l++) {

@@ -66,9 +66,11 @@ public final class Trainer {
     int dim = data.dim();
     double loss = 0;
     int correct = 0;
-    for (int i : order) {
+    for (int k = 0; k < order.length; k++) {
+      int i = order[k];
       int label = data.label(i);
-      loss += net.trainSample(x, i * dim, label, opt);
+      boolean more = k + 1 < order.length;
+      loss += net.trainSample(x, i * dim, label, opt, more ? x : null, more ? order[k + 1] * dim : 0);
       if (net.predicted() == label) {
         correct++;
       }

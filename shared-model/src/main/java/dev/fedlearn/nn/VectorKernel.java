@@ -134,6 +134,56 @@ final class VectorKernel implements Kernel {
   }
 
   @Override
+  public void momentumStepThenAffine(float[] p, float[] v, int wOff, int bOff, int rows, int cols, float[] d,
+      int dOff, float[] x, int xOff, float lr, float momentum, float l2, float[] xNext, int xNextOff, float[] y,
+      int yOff) {
+    float damp = 1f - momentum;
+    float negLr = -lr;
+    FloatVector vl2 = FloatVector.broadcast(S, l2);
+    FloatVector vm = FloatVector.broadcast(S, momentum);
+    FloatVector vlr = FloatVector.broadcast(S, negLr);
+    int main = cols - cols % LANES;
+    for (int o = 0; o < rows; o++) {
+      float dv = d[dOff + o];
+      int row = wOff + o * cols;
+      FloatVector acc0 = FloatVector.zero(S);
+      FloatVector acc1 = acc0;
+      int i = 0;
+      for (; i < main; i += LANES) {
+        int j = row + i;
+        FloatVector w = FloatVector.fromArray(S, p, j);
+        FloatVector g = w.fma(vl2, FloatVector.fromArray(S, x, xOff + i).mul(dv));
+        FloatVector vel = FloatVector.fromArray(S, v, j).fma(vm, g.mul(damp));
+        vel.intoArray(v, j);
+        w = vel.fma(vlr, w);
+        w.intoArray(p, j);
+        acc0 = w.fma(FloatVector.fromArray(S, xNext, xNextOff + i), acc0);
+
+        w = FloatVector.fromArray(S, p, j + W);
+        g = w.fma(vl2, FloatVector.fromArray(S, x, xOff + i + W).mul(dv));
+        vel = FloatVector.fromArray(S, v, j + W).fma(vm, g.mul(damp));
+        vel.intoArray(v, j + W);
+        w = vel.fma(vlr, w);
+        w.intoArray(p, j + W);
+        acc1 = w.fma(FloatVector.fromArray(S, xNext, xNextOff + i + W), acc1);
+      }
+      for (; i < cols; i++) {
+        int j = row + i;
+        float w = p[j];
+        float g = Math.fma(l2, w, dv * x[xOff + i]);
+        float vel = Math.fma(momentum, v[j], damp * g);
+        v[j] = vel;
+        p[j] = Math.fma(negLr, vel, w);
+      }
+      int b = bOff + o;
+      float vel = Math.fma(momentum, v[b], damp * dv);
+      v[b] = vel;
+      p[b] = Math.fma(negLr, vel, p[b]);
+      y[yOff + o] = finish(acc0, acc1, p, row, xNext, xNextOff, main, cols) + p[b];
+    }
+  }
+
+  @Override
   public void accumulate(float[] g, int wOff, int bOff, int rows, int cols, float[] d, int dOff, float[] x, int xOff) {
     int main = cols - cols % W;
     for (int o = 0; o < rows; o++) {

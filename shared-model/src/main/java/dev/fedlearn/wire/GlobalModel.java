@@ -1,15 +1,18 @@
 package dev.fedlearn.wire;
 
-import dev.fedlearn.nn.LayerSizes;
 import dev.fedlearn.nn.Model;
 
 /**
- * The current global model as the aggregator serves it: how many rounds it has been through (0 = the initial
- * model), its shape, its flat parameters in the engine's order, and the plan for the next round.
+ * The current global model as the aggregator serves it: how many rounds it has been through ({@code round}, 0 = the
+ * initial model) of how many ({@code rounds}), where the run stands, its shape, its flat parameters in the engine's
+ * order, and the plan for the next round. A client trains round {@code round + 1} when {@code state} is
+ * {@code TRAINING}; it scores the model on its local test split when {@code round > 0}.
  */
-public record GlobalModel(int round, int[] layerSizes, float[] weights, TrainingPlan plan) {
-  public static GlobalModel of(int round, Model model, TrainingPlan plan) {
-    return new GlobalModel(round, model.sizes().toArray(), model.params().clone(), plan);
+public record GlobalModel(int round, int rounds, RunState state, int[] layerSizes, float[] weights,
+    TrainingPlan plan) {
+
+  public static GlobalModel of(int round, int rounds, RunState state, Model model, TrainingPlan plan) {
+    return new GlobalModel(round, rounds, state, model.sizes().toArray(), model.params().clone(), plan);
   }
 
   /** The engine's model; throws {@link IllegalArgumentException} when shape and weights disagree. */

@@ -52,6 +52,15 @@ class KernelEqualityTest {
     assertThat(pv).containsExactly(ps);
     assertThat(vv).containsExactly(vs);
 
+    float[] xn = random(rng, cols + 1);
+    float[] fs = new float[rows + 2];
+    float[] fv = new float[rows + 2];
+    scalar.momentumStepThenAffine(ps, vs, wOff, bOff, rows, cols, d, 1, x, 2, 0.03f, 0.5f, 1e-3f, xn, 1, fs, 2);
+    vector.momentumStepThenAffine(pv, vv, wOff, bOff, rows, cols, d, 1, x, 2, 0.03f, 0.5f, 1e-3f, xn, 1, fv, 2);
+    assertThat(pv).containsExactly(ps);
+    assertThat(vv).containsExactly(vs);
+    assertThat(fv).containsExactly(fs);
+
     float[] gs = random(rng, p.length);
     float[] gv = gs.clone();
     scalar.accumulate(gs, wOff, bOff, rows, cols, d, 1, x, 2);

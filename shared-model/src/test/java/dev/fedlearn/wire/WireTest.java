@@ -13,7 +13,7 @@ class WireTest {
   @Test
   void globalModelCarriesItsShapeAndACopyOfItsWeights() {
     Model m = Model.initialise(LayerSizes.of(4, 3, 2), Preset.DEFAULT, 1);
-    GlobalModel g = GlobalModel.of(2, m, TrainingPlan.of(TrainingConfig.defaults()));
+    GlobalModel g = GlobalModel.of(2, 10, RunState.TRAINING, m, TrainingPlan.of(TrainingConfig.defaults()));
     assertThat(g.layerSizes()).containsExactly(4, 3, 2);
     assertThat(g.weights()).containsExactly(m.params()).isNotSameAs(m.params());
     assertThat(g.toModel()).isEqualTo(m);

@@ -1,0 +1,52 @@
+package dev.fedlearn.aggregator.config;
+
+import dev.fedlearn.aggregator.run.RunCoordinator;
+import dev.fedlearn.data.Features;
+import dev.fedlearn.data.Mnist;
+import dev.fedlearn.fl.FedAvg;
+import dev.fedlearn.nn.Evaluator;
+import dev.fedlearn.nn.Kernels;
+import dev.fedlearn.nn.Model;
+import dev.fedlearn.nn.TrainingConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Builds the run: the initial model, FedAvg, and the scorer on the held-out MNIST test set. */
+@Configuration
+class RunConfiguration {
+  private static final Logger log = LoggerFactory.getLogger(RunConfiguration.class);
+
+  @Bean
+  RunCoordinator runCoordinator(AggregatorProperties p) throws IOException {
+    TrainingConfig training = p.training();
+    Path mnist = p.dataDir().resolve("mnist");
+    Features test = Mnist.load(mnist, Mnist.Part.TEST).features(training.preset().inputOffset());
+    String kernel = Kernels.create().name();
+    log.info("held-out test set: {} images from {}; kernel {}{}", test.size(), mnist.toAbsolutePath().normalize(),
+        kernel, kernel.equals("vector") ? "" : " (start the JVM with --add-modules jdk.incubator.vector for speed)");
+    Model initial = Model.initialise(p.layerSizes(), training.preset(), training.seed());
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("rounds", Integer.toString(p.rounds()));
+    settings.put("clients", Integer.toString(p.clients()));
+    settings.put("localEpochs", Integer.toString(training.epochs()));
+    settings.put("batchSize", Integer.toString(training.batchSize()));
+    settings.put("learningRates", java.util.Arrays.toString(training.learningRates(p.layerSizes().depth())));
+    settings.put("momentum", Float.toString(training.momentum()));
+    settings.put("l2", Float.toString(training.effectiveL2()));
+    settings.put("seed", Long.toString(training.seed()));
+    settings.put("preset", training.preset().id());
+    settings.put("layers", p.layerSizes().toString());
+    settings.put("strategy", "fedavg (sample-weighted)");
+    settings.put("testSet", test.size() + " MNIST test images");
+    int threads = p.threads();
+    return new RunCoordinator(p.rounds(), p.clients(), initial, training, new FedAvg(),
+        m -> Evaluator.evaluate(m, test, threads), Clock.systemUTC(), settings);
+  }
+}

@@ -1,0 +1,41 @@
+package dev.fedlearn.aggregator.metrics;
+
+import dev.fedlearn.aggregator.run.RunCoordinator;
+import io.swagger.v3.oas.annotations.Operation;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The run's metrics as an Excel workbook. */
+@RestController
+@RequestMapping("/api/v1")
+class MetricsController {
+  static final MediaType XLSX =
+      MediaType.parseMediaType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+
+  private final RunCoordinator run;
+  private final WorkbookWriter writer;
+
+  MetricsController(RunCoordinator run, WorkbookWriter writer) {
+    this.run = run;
+    this.writer = writer;
+  }
+
+  @Operation(summary = "Every round, client result, evaluation, setting and weight as an Excel workbook")
+  @GetMapping("/metrics.xlsx")
+  ResponseEntity<byte[]> workbook() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 20);
+    writer.write(run.snapshot(), out);
+    return ResponseEntity.ok()
+        .contentType(XLSX)
+        .header(HttpHeaders.CONTENT_DISPOSITION,
+            ContentDisposition.attachment().filename("fedlearn-metrics.xlsx").build().toString())
+        .body(out.toByteArray());
+  }
+}

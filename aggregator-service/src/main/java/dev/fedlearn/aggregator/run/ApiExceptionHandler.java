@@ -1,0 +1,42 @@
+package dev.fedlearn.aggregator.run;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * Every error as an RFC 9457 problem detail: the run's own refusals ({@link ApiException}) and, through the base
+ * class, Spring MVC's (malformed JSON, wrong types, unknown paths, wrong methods).
+ */
+@RestControllerAdvice
+class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+  @ExceptionHandler(ApiException.class)
+  ResponseEntity<ProblemDetail> refused(ApiException e) {
+    ProblemDetail problem = ProblemDetail.forStatusAndDetail(e.status(), e.getMessage());
+    problem.setTitle(e.title());
+    return ResponseEntity.status(e.status()).body(problem);
+  }
+
+  /** Says what was wrong with the body (the parser's first line), not only that it could not be read. */
+  @Override
+  protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
+      HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    Throwable cause = ex.getMostSpecificCause();
+    String why = cause.getMessage() == null ? "unreadable body" : cause.getMessage().lines().findFirst().orElse("");
+    why = why.replaceAll("\\s*\\(for Object starting at.*", "").replaceAll("\\bdev\\.fedlearn\\.wire\\.", "");
+    if (why.length() > 300) {
+      why = why.substring(0, 300) + "...";
+    }
+    ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+        "the request body is not valid JSON for this endpoint: " + why);
+    problem.setTitle("Malformed request body");
+    return handleExceptionInternal(ex, problem, headers, HttpStatus.BAD_REQUEST, request);
+  }
+}

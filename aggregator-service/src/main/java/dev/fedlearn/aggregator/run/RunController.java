@@ -1,0 +1,94 @@
+package dev.fedlearn.aggregator.run;
+
+import dev.fedlearn.aggregator.config.AggregatorProperties;
+import dev.fedlearn.wire.ClientRegistration;
+import dev.fedlearn.wire.ClientUpdate;
+import dev.fedlearn.wire.EvaluationReport;
+import dev.fedlearn.wire.GlobalModel;
+import dev.fedlearn.wire.RunStatus;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The run's REST API. It accepts models and figures only: there is no endpoint for samples, images or labels. */
+@RestController
+@RequestMapping("/api/v1")
+class RunController {
+  private final RunCoordinator run;
+  private final AggregatorProperties properties;
+
+  RunController(RunCoordinator run, AggregatorProperties properties) {
+    this.run = run;
+    this.properties = properties;
+  }
+
+  @Operation(summary = "Where the run stands")
+  @GetMapping("/status")
+  RunStatus status() {
+    return run.status();
+  }
+
+  @Operation(summary = "Register a client", description = "Registering again with the same id is harmless.")
+  @PostMapping("/clients")
+  RunStatus register(@RequestBody ClientRegistration registration) {
+    return run.register(registration);
+  }
+
+  @Operation(summary = "The current global model and the plan for the next round",
+      description = "Long poll: with after=N the answer is held (up to wait seconds, at most fl.max-poll-wait) "
+          + "until the run is training and the model has been through more than N rounds, or the run is over; "
+          + "then the current model is returned as it is. Clients poll with the round they have seen.")
+  @GetMapping("/model")
+  GlobalModel model(
+      @Parameter(description = "the last round the caller has seen; -1 for none") @RequestParam(defaultValue = "-1")
+      int after,
+      @Parameter(description = "seconds to hold the request") @RequestParam(defaultValue = "0") int wait)
+      throws InterruptedException {
+    if (wait < 0) {
+      throw ApiException.badRequest("wait must be 0 or more seconds, got " + wait);
+    }
+    Duration hold = Duration.ofSeconds(wait);
+    if (hold.compareTo(properties.maxPollWait()) > 0) {
+      hold = properties.maxPollWait();
+    }
+    return run.awaitModel(after, hold);
+  }
+
+  @Operation(summary = "A client's trained weights for a round",
+      description = "202 when accepted; 409 for a round that is not open or a second update; 400 for weights of "
+          + "the wrong shape or with NaN or infinite values; 404 for an unknown client.")
+  @PostMapping("/rounds/{round}/updates")
+  @ResponseStatus(HttpStatus.ACCEPTED)
+  RunStatus update(@PathVariable int round, @RequestBody ClientUpdate update) {
+    return run.submitUpdate(round, update);
+  }
+
+  @Operation(summary = "A client's score of a round's global model on its local test split")
+  @PostMapping("/rounds/{round}/evaluations")
+  @ResponseStatus(HttpStatus.ACCEPTED)
+  RunStatus evaluation(@PathVariable int round, @RequestBody EvaluationReport report) {
+    return run.submitEvaluation(round, report);
+  }
+
+  @Operation(summary = "Every round so far, oldest first")
+  @GetMapping("/rounds")
+  List<RoundView> rounds() {
+    return run.rounds();
+  }
+
+  @Operation(summary = "One round")
+  @GetMapping("/rounds/{round}")
+  RoundView round(@PathVariable int round) {
+    return run.round(round);
+  }
+}

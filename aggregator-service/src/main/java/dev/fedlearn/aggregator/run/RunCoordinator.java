@@ -1,0 +1,346 @@
+package dev.fedlearn.aggregator.run;
+
+import dev.fedlearn.fl.AggregationException;
+import dev.fedlearn.fl.ClientResult;
+import dev.fedlearn.fl.Strategy;
+import dev.fedlearn.nn.Evaluation;
+import dev.fedlearn.nn.LayerSizes;
+import dev.fedlearn.nn.Model;
+import dev.fedlearn.nn.TrainingConfig;
+import dev.fedlearn.wire.ClientRegistration;
+import dev.fedlearn.wire.ClientUpdate;
+import dev.fedlearn.wire.EvaluationReport;
+import dev.fedlearn.wire.GlobalModel;
+import dev.fedlearn.wire.RunState;
+import dev.fedlearn.wire.RunStatus;
+import dev.fedlearn.wire.TrainingPlan;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The run's state machine and its only owner of state. Clients register; when the expected number has, round 1
+ * opens. A round accepts one update per registered client; the last one triggers the aggregation (the strategy),
+ * the new global model is scored on the held-out test set, and the next round opens (or the run completes).
+ * Clients report their score of each round's global model on their local test split. Every method is atomic
+ * (one lock), and a request is checked completely before it changes anything.
+ */
+public final class RunCoordinator {
+  private static final Logger log = LoggerFactory.getLogger(RunCoordinator.class);
+
+  /** A registered client. */
+  public record Client(String clientId, int trainSamples, int testSamples, Instant registeredAt) {}
+
+  /** Everything the workbook shows, copied under the lock. */
+  public record Snapshot(RunStatus status, Map<String, String> settings, List<Client> clients,
+      List<RoundView> rounds, LayerSizes layerSizes, List<float[]> modelHistory, List<Evaluation> historyScores) {}
+
+  private final int rounds;
+  private final int expectedClients;
+  private final TrainingConfig training;
+  private final Strategy strategy;
+  private final Function<Model, Evaluation> scorer;
+  private final Clock clock;
+  private final Map<String, String> settings;
+
+  private RunState state = RunState.WAITING_FOR_CLIENTS;
+  private String message;
+  private final Map<String, Client> clients = new TreeMap<>();
+  private Model global;
+  private int completed;
+  private final List<Round> history = new ArrayList<>();
+  private final List<float[]> models = new ArrayList<>(); // global model after each round, [0] = initial
+  private final List<Evaluation> scores = new ArrayList<>(); // their test-set scores
+
+  private static final class Round {
+    final int number;
+    final Instant startedAt;
+    Instant endedAt;
+    final Map<String, ClientUpdate> updates = new TreeMap<>();
+    final Map<String, Instant> receivedAt = new TreeMap<>();
+    final Map<String, RoundView.Evaluation> evaluations = new TreeMap<>();
+    Evaluation score;
+
+    Round(int number, Instant startedAt) {
+      this.number = number;
+      this.startedAt = startedAt;
+    }
+  }
+
+  public RunCoordinator(int rounds, int expectedClients, Model initial, TrainingConfig training, Strategy strategy,
+      Function<Model, Evaluation> scorer, Clock clock, Map<String, String> settings) {
+    this.rounds = rounds;
+    this.expectedClients = expectedClients;
+    this.global = initial.copy();
+    this.training = training;
+    this.strategy = strategy;
+    this.scorer = scorer;
+    this.clock = clock;
+    this.settings = new LinkedHashMap<>(settings);
+    Evaluation initialScore = scorer.apply(global);
+    models.add(global.params().clone());
+    scores.add(initialScore);
+    log.info("run of {} rounds for {} clients, {} epochs per round; initial model scores {} on the test set",
+        rounds, expectedClients, training.epochs(), pct(initialScore.accuracy()));
+    log.info("waiting for {} clients to register", expectedClients);
+  }
+
+  public synchronized RunStatus register(ClientRegistration r) {
+    if (r == null || r.clientId() == null || r.clientId().isBlank()) {
+      throw ApiException.badRequest("clientId is required");
+    }
+    String id = r.clientId();
+    if (id.length() > 100 || !id.matches("[A-Za-z0-9._-]+")) {
+      throw ApiException.badRequest("clientId must be 1-100 letters, digits, '.', '_' or '-', got '" + id + "'");
+    }
+    if (r.trainSamples() < 1 || r.testSamples() < 0) {
+      throw ApiException.badRequest("trainSamples must be positive and testSamples not negative, got "
+          + r.trainSamples() + " and " + r.testSamples());
+    }
+    Client known = clients.get(id);
+    if (known != null) {
+      log.info("client {} registered again", id);
+      return status();
+    }
+    if (state == RunState.COMPLETED || state == RunState.FAILED) {
+      throw ApiException.conflict("Run is over", "the run is " + state + "; no new clients are taken");
+    }
+    if (clients.size() >= expectedClients) {
+      throw ApiException.conflict("Run is full", "the run already has its " + expectedClients + " clients "
+          + clients.keySet());
+    }
+    clients.put(id, new Client(id, r.trainSamples(), r.testSamples(), clock.instant()));
+    log.info("client {} registered ({} train / {} test samples): {}/{}", id, r.trainSamples(), r.testSamples(),
+        clients.size(), expectedClients);
+    if (clients.size() == expectedClients && state == RunState.WAITING_FOR_CLIENTS) {
+      state = RunState.TRAINING;
+      openRound(1);
+    }
+    return status();
+  }
+
+  private void openRound(int number) {
+    history.add(new Round(number, clock.instant()));
+    log.info("round {}/{} open: waiting for {} updates", number, rounds, expectedClients);
+    notifyAll();
+  }
+
+  /**
+   * The current global model once it is news for a client that has seen {@code after}: held up to {@code wait}
+   * while the run waits for clients or has no newer model, then returned as it is.
+   */
+  public synchronized GlobalModel awaitModel(int after, Duration wait) throws InterruptedException {
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (!(state == RunState.COMPLETED || state == RunState.FAILED
+        || (state == RunState.TRAINING && completed > after))) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        break;
+      }
+      wait(Math.max(1, left / 1_000_000));
+    }
+    return GlobalModel.of(completed, rounds, state, global, TrainingPlan.of(training));
+  }
+
+  public synchronized RunStatus submitUpdate(int round, ClientUpdate u) {
+    if (u == null || u.clientId() == null) {
+      throw ApiException.badRequest("clientId is required");
+    }
+    Client client = clients.get(u.clientId());
+    if (client == null) {
+      throw ApiException.notFound("Unknown client", "client " + u.clientId() + " is not registered");
+    }
+    Round open = openRound();
+    if (open == null || round != open.number) {
+      throw ApiException.conflict("Round not open", "round " + round + " is not open"
+          + (open == null ? "; the run is " + state : "; the open round is " + open.number));
+    }
+    if (open.updates.containsKey(u.clientId())) {
+      throw ApiException.conflict("Duplicate update", "client " + u.clientId() + " already sent its update for round "
+          + round);
+    }
+    checkUpdate(client, u);
+    open.updates.put(u.clientId(), u);
+    open.receivedAt.put(u.clientId(), clock.instant());
+    log.info("round {}: update from {} ({} samples, train accuracy {}): {}/{}", round, u.clientId(), u.numSamples(),
+        pct(u.trainAccuracy()), open.updates.size(), expectedClients);
+    if (open.updates.size() == expectedClients) {
+      aggregate(open);
+    }
+    return status();
+  }
+
+  private void checkUpdate(Client client, ClientUpdate u) {
+    if (u.numSamples() < 1 || u.numSamples() > client.trainSamples()) {
+      throw ApiException.badRequest("numSamples must be between 1 and the " + client.trainSamples()
+          + " training samples client " + client.clientId() + " registered, got " + u.numSamples());
+    }
+    LayerSizes sizes = global.sizes();
+    if (u.layerSizes() == null || !Arrays.equals(u.layerSizes(), sizes.toArray())) {
+      throw ApiException.badRequest("layerSizes must be " + sizes + ", got "
+          + (u.layerSizes() == null ? "none" : Arrays.toString(u.layerSizes())));
+    }
+    float[] w = u.weights();
+    if (w == null || w.length != sizes.parameterCount()) {
+      throw ApiException.badRequest("weights must hold " + sizes.parameterCount() + " numbers, got "
+          + (w == null ? "none" : w.length));
+    }
+    for (int j = 0; j < w.length; j++) {
+      if (!Float.isFinite(w[j])) {
+        throw ApiException.badRequest("weight " + j + " (" + sizes.describe(j) + ") is " + w[j]
+            + "; weights must be finite");
+      }
+    }
+    if (!Double.isFinite(u.trainLoss()) || !(u.trainAccuracy() >= 0 && u.trainAccuracy() <= 1)) {
+      throw ApiException.badRequest("trainLoss must be finite and trainAccuracy in [0, 1], got " + u.trainLoss()
+          + " and " + u.trainAccuracy());
+    }
+  }
+
+  private void aggregate(Round open) {
+    List<ClientResult> results = new ArrayList<>();
+    for (ClientUpdate u : open.updates.values()) {
+      results.add(new ClientResult(u.clientId(), u.weights(), u.numSamples()));
+    }
+    Model next;
+    try {
+      next = strategy.aggregate(global, results);
+    } catch (AggregationException e) {
+      fail("round " + open.number + " could not be aggregated: " + e.getMessage());
+      return;
+    }
+    Evaluation score = scorer.apply(next);
+    global = next;
+    completed = open.number;
+    open.score = score;
+    open.endedAt = clock.instant();
+    models.add(next.params().clone());
+    scores.add(score);
+    for (ClientUpdate u : open.updates.values()) { // the weights are in the global model now
+      open.updates.put(u.clientId(), new ClientUpdate(u.clientId(), u.numSamples(), u.layerSizes(), null,
+          u.trainLoss(), u.trainAccuracy()));
+    }
+    log.info("round {}/{} aggregated ({}): global test accuracy {}, loss {}", open.number, rounds, strategy.name(),
+        pct(score.accuracy()), String.format("%.4f", score.loss()));
+    if (completed == rounds) {
+      state = RunState.COMPLETED;
+      log.info("run completed: {} rounds, final global test accuracy {}", rounds, pct(score.accuracy()));
+      notifyAll();
+    } else {
+      openRound(completed + 1);
+    }
+  }
+
+  private void fail(String reason) {
+    state = RunState.FAILED;
+    message = reason;
+    log.error("run failed: {}", reason);
+    notifyAll();
+  }
+
+  public synchronized RunStatus submitEvaluation(int round, EvaluationReport e) {
+    if (e == null || e.clientId() == null) {
+      throw ApiException.badRequest("clientId is required");
+    }
+    Client client = clients.get(e.clientId());
+    if (client == null) {
+      throw ApiException.notFound("Unknown client", "client " + e.clientId() + " is not registered");
+    }
+    if (round < 1 || round > completed) {
+      throw ApiException.notFound("No such round", "round " + round + " has no global model"
+          + (completed == 0 ? " yet" : "; rounds 1.." + completed + " have"));
+    }
+    Round r = history.get(round - 1);
+    if (r.evaluations.containsKey(e.clientId())) {
+      throw ApiException.conflict("Duplicate evaluation", "client " + e.clientId()
+          + " already scored the global model of round " + round);
+    }
+    if (e.numSamples() < 1 || !Double.isFinite(e.loss()) || e.loss() < 0 || !(e.accuracy() >= 0 && e.accuracy() <= 1)) {
+      throw ApiException.badRequest("an evaluation needs numSamples >= 1, a finite loss >= 0 and accuracy in [0, 1]");
+    }
+    r.evaluations.put(e.clientId(), new RoundView.Evaluation(e.clientId(), e.numSamples(), e.loss(), e.accuracy(),
+        clock.instant()));
+    log.info("round {}: {} scores the global model {} on its {} local test samples", round, e.clientId(),
+        pct(e.accuracy()), e.numSamples());
+    return status();
+  }
+
+  private Round openRound() {
+    if (state != RunState.TRAINING || history.isEmpty()) {
+      return null;
+    }
+    Round last = history.get(history.size() - 1);
+    return last.endedAt == null ? last : null;
+  }
+
+  public synchronized RunStatus status() {
+    Round open = openRound();
+    Evaluation latest = scores.get(scores.size() - 1);
+    String msg = message;
+    if (msg == null && state == RunState.WAITING_FOR_CLIENTS) {
+      msg = "waiting for " + (expectedClients - clients.size()) + " more client(s) to register";
+    } else if (msg == null && open != null) {
+      List<String> missing = new ArrayList<>(clients.keySet());
+      missing.removeAll(open.updates.keySet());
+      msg = "round " + open.number + " waiting for " + missing;
+    }
+    return new RunStatus(state, completed, rounds, clients.size(), expectedClients,
+        open == null ? 0 : open.updates.size(), open == null ? 0 : expectedClients,
+        new RunStatus.Latest(completed, latest.accuracy(), latest.loss()), msg);
+  }
+
+  public synchronized List<RoundView> rounds() {
+    List<RoundView> views = new ArrayList<>();
+    for (Round r : history) {
+      views.add(view(r));
+    }
+    return views;
+  }
+
+  public synchronized RoundView round(int number) {
+    if (number < 1 || number > history.size()) {
+      throw ApiException.notFound("No such round", "round " + number + " has not started; rounds 1.."
+          + history.size() + " have");
+    }
+    return view(history.get(number - 1));
+  }
+
+  public synchronized Snapshot snapshot() {
+    List<float[]> copies = new ArrayList<>(models); // arrays are never modified once stored
+    return new Snapshot(status(), settings, new ArrayList<>(clients.values()), rounds(), global.sizes(), copies,
+        new ArrayList<>(scores));
+  }
+
+  private RoundView view(Round r) {
+    List<RoundView.Training> training = new ArrayList<>();
+    for (ClientUpdate u : r.updates.values()) {
+      training.add(new RoundView.Training(u.clientId(), u.numSamples(), u.trainLoss(), u.trainAccuracy(),
+          r.receivedAt.get(u.clientId())));
+    }
+    List<RoundView.Evaluation> evals = new ArrayList<>(r.evaluations.values());
+    Double mean = evals.isEmpty() ? null
+        : evals.stream().mapToDouble(RoundView.Evaluation::accuracy).average().orElse(0);
+    return new RoundView(r.number, r.endedAt == null ? RoundView.Status.OPEN : RoundView.Status.COMPLETED,
+        new ArrayList<>(r.updates.keySet()), r.score == null ? null : r.score.accuracy(),
+        r.score == null ? null : r.score.loss(), mean, training, evals, r.startedAt, r.endedAt,
+        r.endedAt == null ? null : Duration.between(r.startedAt, r.endedAt).toMillis() / 1000.0);
+  }
+
+  /** The current global model (a copy). */
+  public synchronized Model globalModel() {
+    return global.copy();
+  }
+
+  private static String pct(double a) {
+    return String.format("%.2f%%", 100 * a);
+  }
+}

@@ -1,0 +1,120 @@
+package dev.fedlearn.aggregator.run;
+
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import dev.fedlearn.aggregator.config.AggregatorProperties;
+import org.hamcrest.Matchers;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.MediaType;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.ResultActions;
+
+/** The controller's statuses and problem details, over MockMvc, with a real coordinator of a tiny run. */
+@WebMvcTest(RunController.class)
+@Import(RunControllerTest.Config.class)
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD) // a fresh run per test
+class RunControllerTest {
+  @TestConfiguration
+  @EnableConfigurationProperties(AggregatorProperties.class)
+  static class Config {
+    @Bean
+    RunCoordinator runCoordinator() {
+      return TestRuns.run(2, 2);
+    }
+  }
+
+  @Autowired
+  MockMvc mvc;
+
+  @Autowired
+  RunCoordinator run;
+
+  static final String SHAPE = "\"layerSizes\":[2,2]";
+
+  private ResultActions postJson(String path, String body) throws Exception {
+    return mvc.perform(post(path).contentType(MediaType.APPLICATION_JSON).content(body));
+  }
+
+  private static String update(String id, String weights) {
+    return "{\"clientId\":\"" + id + "\",\"numSamples\":10," + SHAPE + ",\"weights\":" + weights
+        + ",\"trainLoss\":0.5,\"trainAccuracy\":0.8}";
+  }
+
+  private ResultActions problem(ResultActions r, int status, String detail) throws Exception {
+    return r.andExpect(status().is(status))
+        .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+        .andExpect(jsonPath("$.status").value(status))
+        .andExpect(jsonPath("$.title").isNotEmpty())
+        .andExpect(jsonPath("$.detail").value(Matchers.containsString(detail)));
+  }
+
+  @BeforeEach
+  void registerBoth() throws Exception {
+    postJson("/api/v1/clients", "{\"clientId\":\"a\",\"trainSamples\":100,\"testSamples\":30}")
+        .andExpect(status().isOk()).andExpect(jsonPath("$.registeredClients").value(1));
+    postJson("/api/v1/clients", "{\"clientId\":\"b\",\"trainSamples\":100,\"testSamples\":30}")
+        .andExpect(jsonPath("$.state").value("TRAINING"));
+  }
+
+  @Test
+  void statusModelAndRounds() throws Exception {
+    mvc.perform(get("/api/v1/status")).andExpect(status().isOk())
+        .andExpect(jsonPath("$.state").value("TRAINING"))
+        .andExpect(jsonPath("$.rounds").value(2))
+        .andExpect(jsonPath("$.expectedClients").value(2))
+        .andExpect(jsonPath("$.latest.round").value(0));
+    mvc.perform(get("/api/v1/model")).andExpect(status().isOk())
+        .andExpect(jsonPath("$.round").value(0))
+        .andExpect(jsonPath("$.layerSizes[1]").value(2))
+        .andExpect(jsonPath("$.weights.length()").value(6))
+        .andExpect(jsonPath("$.plan.epochs").value(1))
+        .andExpect(jsonPath("$.plan.momentum").value(0.9));
+    mvc.perform(get("/api/v1/rounds")).andExpect(status().isOk()).andExpect(jsonPath("$[0].round").value(1))
+        .andExpect(jsonPath("$[0].state").value("OPEN"));
+  }
+
+  @Test
+  void everyErrorIsAProblemDetail() throws Exception {
+    problem(postJson("/api/v1/rounds/2/updates", update("a", "[1,1,1,1,1,1]")), 409, "round 2 is not open");
+    problem(postJson("/api/v1/rounds/1/updates", update("zed", "[1,1,1,1,1,1]")), 404, "client zed is not registered");
+    problem(postJson("/api/v1/rounds/1/updates", update("a", "[1,1,1]")), 400, "weights must hold 6 numbers");
+    problem(postJson("/api/v1/rounds/1/updates", update("a", "[1,1,1,\"NaN\",1,1]")), 400, "is NaN");
+    problem(postJson("/api/v1/rounds/1/updates", "{not json"), 400, "not valid JSON");
+    problem(postJson("/api/v1/rounds/1/updates", "{\"clientId\":\"a\",\"numSamples\":\"many\"}"), 400, "not valid JSON");
+    problem(mvc.perform(get("/api/v1/rounds/abc")), 400, "abc");
+    problem(mvc.perform(get("/api/v1/rounds/7")), 404, "round 7 has not started");
+    problem(postJson("/api/v1/rounds/1/evaluations", "{\"clientId\":\"a\",\"numSamples\":5,\"loss\":0.1,\"accuracy\":0.9}"),
+        404, "round 1 has no global model yet");
+    problem(postJson("/api/v1/clients", "{\"clientId\":\"c\",\"trainSamples\":100,\"testSamples\":30}"), 409,
+        "already has its 2 clients");
+    problem(mvc.perform(get("/api/v1/model").param("wait", "-1")), 400, "wait must be 0 or more");
+  }
+
+  @Test
+  void acceptedUpdatesAnswer202AndDuplicatesConflict() throws Exception {
+    postJson("/api/v1/rounds/1/updates", update("a", "[1,1,1,1,1,1]")).andExpect(status().isAccepted())
+        .andExpect(jsonPath("$.updatesReceived").value(1));
+    problem(postJson("/api/v1/rounds/1/updates", update("a", "[2,2,2,2,2,2]")), 409, "already sent its update");
+    postJson("/api/v1/rounds/1/updates", update("b", "[3,3,3,3,3,3]")).andExpect(status().isAccepted())
+        .andExpect(jsonPath("$.round").value(1));
+    postJson("/api/v1/rounds/1/evaluations", "{\"clientId\":\"a\",\"numSamples\":5,\"loss\":0.1,\"accuracy\":0.9}")
+        .andExpect(status().isAccepted());
+    problem(postJson("/api/v1/rounds/1/evaluations",
+        "{\"clientId\":\"a\",\"numSamples\":5,\"loss\":0.1,\"accuracy\":0.9}"), 409, "already scored");
+    mvc.perform(get("/api/v1/rounds/1")).andExpect(jsonPath("$.state").value("COMPLETED"))
+        .andExpect(jsonPath("$.participants.length()").value(2))
+        .andExpect(jsonPath("$.globalTestAccuracy").value(2.0));
+  }
+}

@@ -1,0 +1,186 @@
+package dev.fedlearn.aggregator.run;
+
+import static dev.fedlearn.aggregator.run.TestRuns.evaluation;
+import static dev.fedlearn.aggregator.run.TestRuns.registration;
+import static dev.fedlearn.aggregator.run.TestRuns.update;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.data.Offset.offset;
+
+import dev.fedlearn.wire.ClientRegistration;
+import dev.fedlearn.wire.ClientUpdate;
+import dev.fedlearn.wire.EvaluationReport;
+import dev.fedlearn.wire.GlobalModel;
+import dev.fedlearn.wire.RunState;
+import dev.fedlearn.wire.RunStatus;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpStatus;
+
+class RunCoordinatorTest {
+  private static void refused(HttpStatus status, String text, ThrowingCallable call) {
+    assertThatThrownBy(call).isInstanceOf(ApiException.class).hasMessageContaining(text)
+        .satisfies(e -> assertThat(((ApiException) e).status()).isEqualTo(status));
+  }
+
+  @Test
+  void roundOneOpensOnlyWhenEveryExpectedClientHasRegistered() {
+    RunCoordinator run = TestRuns.run(2, 2);
+    assertThat(run.status().state()).isEqualTo(RunState.WAITING_FOR_CLIENTS);
+    run.register(registration("a"));
+    refused(HttpStatus.CONFLICT, "round 1 is not open", () -> run.submitUpdate(1, update("a", 10, 1)));
+    RunStatus again = run.register(registration("a"));
+    assertThat(again.registeredClients()).as("registering again is harmless").isEqualTo(1);
+    RunStatus s = run.register(registration("b"));
+    assertThat(s.state()).isEqualTo(RunState.TRAINING);
+    assertThat(s.round()).isZero();
+    assertThat(s.updatesExpected()).isEqualTo(2);
+    refused(HttpStatus.CONFLICT, "already has its 2 clients", () -> run.register(registration("c")));
+  }
+
+  @Test
+  void aggregationWaitsForAllClientsAndWeighsBySamples() {
+    RunCoordinator run = TestRuns.run(2, 2);
+    run.register(registration("a"));
+    run.register(registration("b"));
+    RunStatus s = run.submitUpdate(1, update("a", 30, 1f));
+    assertThat(s.round()).as("one of two updates: still round 1").isZero();
+    assertThat(s.updatesReceived()).isEqualTo(1);
+    assertThat(s.message()).contains("[b]");
+    s = run.submitUpdate(1, update("b", 10, 5f));
+    assertThat(s.round()).isEqualTo(1);
+    assertThat(s.updatesReceived()).isZero();
+    assertThat(run.globalModel().params()[0]).isEqualTo(2f); // (30*1 + 10*5) / 40
+    assertThat(s.latest().globalTestAccuracy()).isCloseTo(2.0, offset(1e-9));
+    RoundView r1 = run.round(1);
+    assertThat(r1.state()).isEqualTo(RoundView.Status.COMPLETED);
+    assertThat(r1.participants()).containsExactly("a", "b");
+    assertThat(r1.training()).extracting(RoundView.Training::numSamples).containsExactly(30L, 10L);
+    assertThat(run.round(2).state()).isEqualTo(RoundView.Status.OPEN);
+  }
+
+  @Test
+  void updatesForRoundsThatAreNotOpenAreRefused() {
+    RunCoordinator run = TestRuns.run(3, 1);
+    run.register(registration("a"));
+    refused(HttpStatus.CONFLICT, "round 2 is not open; the open round is 1", () -> run.submitUpdate(2, update("a", 1, 1)));
+    refused(HttpStatus.CONFLICT, "round 0 is not open", () -> run.submitUpdate(0, update("a", 1, 1)));
+    run.submitUpdate(1, update("a", 1, 1));
+    refused(HttpStatus.CONFLICT, "round 1 is not open; the open round is 2", () -> run.submitUpdate(1, update("a", 1, 1)));
+  }
+
+  @Test
+  void duplicatesAndUnknownClientsAreRefusedWithoutChangingTheRound() {
+    RunCoordinator run = TestRuns.run(1, 2);
+    run.register(registration("a"));
+    run.register(registration("b"));
+    run.submitUpdate(1, update("a", 10, 1));
+    refused(HttpStatus.CONFLICT, "already sent its update for round 1", () -> run.submitUpdate(1, update("a", 10, 9)));
+    refused(HttpStatus.NOT_FOUND, "client z is not registered", () -> run.submitUpdate(1, update("z", 10, 9)));
+    assertThat(run.status().updatesReceived()).isEqualTo(1);
+    run.submitUpdate(1, update("b", 10, 3));
+    assertThat(run.globalModel().params()[0]).isEqualTo(2f);
+    assertThat(run.status().state()).isEqualTo(RunState.COMPLETED);
+  }
+
+  @Test
+  void badWeightsAreRefusedBeforeTheyTouchTheModel() {
+    RunCoordinator run = TestRuns.run(1, 1);
+    run.register(registration("a"));
+    int[] shape = TestRuns.SIZES.toArray();
+    refused(HttpStatus.BAD_REQUEST, "weights must hold 6 numbers, got 2",
+        () -> run.submitUpdate(1, new ClientUpdate("a", 10, shape, new float[2], 0, 0)));
+    refused(HttpStatus.BAD_REQUEST, "is NaN",
+        () -> run.submitUpdate(1, new ClientUpdate("a", 10, shape, new float[] {0, 0, Float.NaN, 0, 0, 0}, 0, 0)));
+    refused(HttpStatus.BAD_REQUEST, "Infinity", () -> run.submitUpdate(1,
+        new ClientUpdate("a", 10, shape, new float[] {0, 0, 0, 0, 0, Float.POSITIVE_INFINITY}, 0, 0)));
+    refused(HttpStatus.BAD_REQUEST, "layerSizes must be 2,2",
+        () -> run.submitUpdate(1, new ClientUpdate("a", 10, new int[] {3, 2}, new float[8], 0, 0)));
+    refused(HttpStatus.BAD_REQUEST, "numSamples must be between 1 and the 100",
+        () -> run.submitUpdate(1, update("a", 0, 1)));
+    refused(HttpStatus.BAD_REQUEST, "numSamples must be between 1 and the 100",
+        () -> run.submitUpdate(1, update("a", 101, 1)));
+    refused(HttpStatus.BAD_REQUEST, "trainAccuracy", () -> run.submitUpdate(1,
+        new ClientUpdate("a", 10, shape, new float[6], 0, 1.5)));
+    assertThat(run.status().updatesReceived()).isZero();
+    assertThat(run.globalModel().params()[0]).isEqualTo(0.1f);
+  }
+
+  @Test
+  void evaluationsNeedAnExistingRoundAndCountOnce() {
+    RunCoordinator run = TestRuns.run(2, 1);
+    run.register(registration("a"));
+    refused(HttpStatus.NOT_FOUND, "round 1 has no global model yet", () -> run.submitEvaluation(1, evaluation("a")));
+    run.submitUpdate(1, update("a", 10, 1));
+    refused(HttpStatus.BAD_REQUEST, "accuracy in [0, 1]",
+        () -> run.submitEvaluation(1, new EvaluationReport("a", 5, 0.1, 2)));
+    run.submitEvaluation(1, evaluation("a"));
+    refused(HttpStatus.CONFLICT, "already scored", () -> run.submitEvaluation(1, evaluation("a")));
+    refused(HttpStatus.NOT_FOUND, "round 2 has no global model", () -> run.submitEvaluation(2, evaluation("a")));
+    refused(HttpStatus.NOT_FOUND, "round 0", () -> run.submitEvaluation(0, evaluation("a")));
+    refused(HttpStatus.NOT_FOUND, "not registered", () -> run.submitEvaluation(1, evaluation("x")));
+    assertThat(run.round(1).evaluations()).extracting(RoundView.Evaluation::accuracy).containsExactly(0.9);
+    assertThat(run.round(1).meanClientTestAccuracy()).isEqualTo(0.9);
+  }
+
+  @Test
+  void badRegistrationsAreRefused() {
+    RunCoordinator run = TestRuns.run(1, 1);
+    refused(HttpStatus.BAD_REQUEST, "clientId is required", () -> run.register(new ClientRegistration(" ", 1, 1)));
+    refused(HttpStatus.BAD_REQUEST, "letters, digits", () -> run.register(new ClientRegistration("a/b", 1, 1)));
+    refused(HttpStatus.BAD_REQUEST, "trainSamples must be positive",
+        () -> run.register(new ClientRegistration("a", 0, 1)));
+  }
+
+  @Test
+  void theRunCompletesAfterItsRoundsAndTakesNoMoreUpdates() {
+    RunCoordinator run = TestRuns.run(2, 1);
+    run.register(registration("a"));
+    run.submitUpdate(1, update("a", 10, 1));
+    run.submitUpdate(2, update("a", 10, 2));
+    assertThat(run.status().state()).isEqualTo(RunState.COMPLETED);
+    assertThat(run.status().round()).isEqualTo(2);
+    assertThat(run.rounds()).hasSize(2);
+    refused(HttpStatus.CONFLICT, "the run is COMPLETED", () -> run.submitUpdate(3, update("a", 10, 2)));
+    refused(HttpStatus.CONFLICT, "Run is over".isEmpty() ? "" : "no new clients",
+        () -> run.register(registration("late")));
+    refused(HttpStatus.NOT_FOUND, "round 3 has not started", () -> run.round(3));
+  }
+
+  @Test
+  void longPollReturnsWhenANewModelExistsOrTheWaitRunsOut() throws Exception {
+    RunCoordinator run = TestRuns.run(2, 1);
+    long start = System.nanoTime();
+    GlobalModel waiting = run.awaitModel(-1, Duration.ofMillis(200));
+    assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(190));
+    assertThat(waiting.state()).isEqualTo(RunState.WAITING_FOR_CLIENTS);
+
+    CompletableFuture<GlobalModel> first = CompletableFuture.supplyAsync(() -> poll(run, -1));
+    Thread.sleep(100);
+    assertThat(first).isNotDone();
+    run.register(registration("a"));
+    GlobalModel m0 = first.get(5, TimeUnit.SECONDS);
+    assertThat(m0.round()).isZero();
+    assertThat(m0.state()).isEqualTo(RunState.TRAINING);
+    assertThat(m0.plan().epochs()).isEqualTo(1);
+
+    CompletableFuture<GlobalModel> next = CompletableFuture.supplyAsync(() -> poll(run, 0));
+    Thread.sleep(100);
+    assertThat(next).isNotDone();
+    run.submitUpdate(1, update("a", 10, 4));
+    GlobalModel m1 = next.get(5, TimeUnit.SECONDS);
+    assertThat(m1.round()).isEqualTo(1);
+    assertThat(m1.weights()[0]).isEqualTo(4f);
+  }
+
+  private static GlobalModel poll(RunCoordinator run, int after) {
+    try {
+      return run.awaitModel(after, Duration.ofSeconds(10));
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package dev.fedlearn.aggregator.run;
+
+import dev.fedlearn.fl.FedAvg;
+import dev.fedlearn.nn.Evaluation;
+import dev.fedlearn.nn.LayerSizes;
+import dev.fedlearn.nn.Model;
+import dev.fedlearn.nn.TrainingConfig;
+import dev.fedlearn.wire.ClientRegistration;
+import dev.fedlearn.wire.ClientUpdate;
+import dev.fedlearn.wire.EvaluationReport;
+import java.time.Clock;
+import java.util.Map;
+
+/** A tiny run for tests: a 2-2 network (6 parameters), a scorer whose "accuracy" is the first parameter. */
+public final class TestRuns {
+  public static final LayerSizes SIZES = LayerSizes.of(2, 2);
+
+  private TestRuns() {}
+
+  public static RunCoordinator run(int rounds, int clients) {
+    Model initial = new Model(SIZES, new float[] {0.1f, 0, 0, 0, 0, 0});
+    return new RunCoordinator(rounds, clients, initial, TrainingConfig.defaults().withEpochs(1), new FedAvg(),
+        m -> new Evaluation(10, 1 - m.params()[0], m.params()[0], new long[4], 2), Clock.systemUTC(),
+        Map.of("rounds", Integer.toString(rounds)));
+  }
+
+  public static ClientRegistration registration(String id) {
+    return new ClientRegistration(id, 100, 30);
+  }
+
+  public static ClientUpdate update(String id, long samples, float first) {
+    return new ClientUpdate(id, samples, SIZES.toArray(), new float[] {first, 1, 2, 3, 4, 5}, 0.5, 0.8);
+  }
+
+  public static EvaluationReport evaluation(String id) {
+    return new EvaluationReport(id, 30, 0.3, 0.9);
+  }
+}

@@ -1,0 +1,145 @@
+package dev.fedlearn.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fedlearn.data.CsvData;
+import dev.fedlearn.data.Dataset;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+class CliTest {
+  @TempDir
+  Path tmp;
+
+  static final String MNIST = Path.of(System.getProperty("fl.data.dir", "../data"), "mnist").toString();
+
+  record Result(int code, String out, String err) {
+    JsonNode json() {
+      String[] lines = out.strip().split("\n");
+      return JsonMapper.builder().build().readTree(lines[lines.length - 1]);
+    }
+  }
+
+  static Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void everyCommandHasHelp() {
+    for (String cmd : new String[] {"shards", "train", "simulate"}) {
+      Result r = run(cmd, "--help");
+      assertThat(r.code()).isZero();
+      assertThat(r.out()).contains("Usage: fl " + cmd).contains("--mnist");
+    }
+    assertThat(run("train", "--help").out()).contains("--epochs", "--batch-size", "--learning-rate", "--momentum",
+        "--seed", "--preset", "--threads", "--samples", "--csv");
+    assertThat(run("simulate", "--help").out()).contains("--sizes", "--rounds", "--dirichlet", "--shards");
+    assertThat(run("--help").out()).contains("shards", "train", "simulate");
+  }
+
+  @Test
+  void shardsWritesOneCsvPerClient() throws Exception {
+    Path out = tmp.resolve("shards");
+    Result r = run("shards", "--mnist", MNIST, "--sizes", "30,50", "--dirichlet", "0.5", "--seed", "3", "--out",
+        out.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.json().get("shards").asInt()).isEqualTo(2);
+    assertThat(r.json().get("partition").asString()).isEqualTo("dirichlet(0.5)");
+    Dataset one = CsvData.readMnist(out.resolve("client-1.csv.gz"));
+    Dataset two = CsvData.readMnist(out.resolve("client-2.csv.gz"));
+    assertThat(one.size()).isEqualTo(30);
+    assertThat(two.size()).isEqualTo(50);
+  }
+
+  @Test
+  void trainOnTheFirstSamplesOfMnistEndsWithJson() {
+    Result r = run("train", "--mnist", MNIST, "--samples", "500", "--epochs", "2", "--threads", "2");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err()).contains("epoch 1/2", "epoch 2/2");
+    JsonNode j = r.json();
+    assertThat(j.get("samples").asInt()).isEqualTo(500);
+    assertThat(j.get("epochs").asInt()).isEqualTo(2);
+    assertThat(j.get("seconds").asDouble()).isPositive();
+    assertThat(j.get("samplesPerSecond").asLong()).isPositive();
+    assertThat(j.get("testAccuracy").asDouble()).isBetween(0.5, 1.0);
+    assertThat(j.get("testLoss").asDouble()).isPositive();
+  }
+
+  @Test
+  void trainOnACsvAndTheSameSeedGivesTheSameResult() throws Exception {
+    Path out = tmp.resolve("s");
+    assertThat(run("shards", "--mnist", MNIST, "--sizes", "300", "--out", out.toString()).code()).isZero();
+    String csv = out.resolve("client-1.csv.gz").toString();
+    Result a = run("train", "--mnist", MNIST, "--csv", csv, "--epochs", "1", "--batch-size", "4",
+        "--learning-rate", "0.05", "--preset", "seed", "--seed", "9");
+    Result b = run("train", "--mnist", MNIST, "--csv", csv, "--epochs", "1", "--batch-size", "4",
+        "--learning-rate", "0.05", "--preset", "seed", "--seed", "9");
+    assertThat(a.code()).as(a.err()).isZero();
+    assertThat(a.json().get("samples").asInt()).isEqualTo(300);
+    assertThat(a.json().get("preset").asString()).isEqualTo("seed");
+    assertThat(b.json().get("testLoss").asDouble()).isEqualTo(a.json().get("testLoss").asDouble());
+  }
+
+  @Test
+  void simulateRunsRoundsAndEndsWithJson() {
+    Result r = run("simulate", "--mnist", MNIST, "--sizes", "200,400", "--rounds", "2", "--epochs", "1");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("round 1/2", "round 2/2", "client-1", "client-2");
+    JsonNode j = r.json();
+    assertThat(j.get("rounds").asInt()).isEqualTo(2);
+    assertThat(j.get("clients").asInt()).isEqualTo(2);
+    assertThat(j.get("globalTestAccuracy").asDouble()).isBetween(0.5, 1.0);
+    assertThat(j.get("globalTestLoss").asDouble()).isPositive();
+    assertThat(j.get("seconds").asDouble()).isPositive();
+  }
+
+  @Test
+  void simulateReadsCsvShards() throws Exception {
+    Path out = tmp.resolve("sh");
+    assertThat(run("shards", "--mnist", MNIST, "--sizes", "100,150", "--out", out.toString()).code()).isZero();
+    Result r = run("simulate", "--mnist", MNIST, "--shards", out.toString(), "--rounds", "1", "--epochs", "1");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("simulating 2 clients (70/105 train samples)");
+  }
+
+  @Test
+  void badArgumentsGiveOneLineAndExitTwo() {
+    for (String[] args : new String[][] {
+        {"train", "--epochs", "many"},
+        {"train", "--bogus"},
+        {"train", "--mnist", MNIST, "--learning-rate", "-1"},
+        {"train", "--mnist", MNIST, "--samples", "0"},
+        {"train", "--mnist", MNIST, "--preset", "turbo"},
+        {"simulate", "--mnist", MNIST, "--sizes", "1,x"},
+        {"simulate", "--mnist", MNIST, "--sizes", "50000,50000"},
+        {"simulate", "--mnist", MNIST, "--rounds", "0"},
+        {"shards", "--mnist", MNIST, "--sizes", "1"},
+        {"nonsense"}}) {
+      Result r = run(args);
+      assertThat(r.code()).as(String.join(" ", args) + " -> " + r.err()).isEqualTo(2);
+      assertThat(r.err().strip()).as(String.join(" ", args)).doesNotContain("\n").doesNotContain("\tat ")
+          .startsWith("fl");
+    }
+  }
+
+  @Test
+  void unreadableFilesGiveOneLineAndExitOne() throws Exception {
+    Path bad = tmp.resolve("bad.csv");
+    Files.writeString(bad, "label,p0\n1,2\n");
+    Result r = run("train", "--mnist", MNIST, "--csv", bad.toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err().strip()).doesNotContain("\n").contains("expected a header 'label' and 784 pixel columns");
+    Result missing = run("train", "--mnist", tmp.resolve("nowhere").toString());
+    assertThat(missing.code()).isEqualTo(1);
+    assertThat(missing.err().strip()).doesNotContain("\n").contains("no MNIST file");
+  }
+}

@@ -1,0 +1,76 @@
+package dev.fedlearn.client;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The client's settings, {@code fl.*} (environment: {@code FL_CLIENT_ID}, {@code FL_CLIENT_SHARD},
+ * {@code FL_AGGREGATOR_URL}, ...).
+ *
+ * @param clientId this site's id, required
+ * @param clientShard path of this site's CSV shard ({@code .csv} or {@code .csv.gz}), the only data it reads
+ * @param aggregatorUrl the aggregator's base URL (without {@code /api/v1})
+ * @param splitSeed seed of the local train/test split
+ * @param trainFraction share of the shard used for local training, the rest is the local test split
+ * @param threads threads used to score global models on the local test split
+ * @param pollWaitSeconds how long the aggregator may hold a model long-poll (at most 60)
+ * @param connectTimeout connect timeout of calls to the aggregator (the read timeout is the poll wait plus 30 s)
+ * @param retry back-off while the aggregator is unreachable or failing
+ * @param autoStart whether the worker starts when the application is ready
+ */
+@Validated
+@ConfigurationProperties(prefix = "fl")
+public record ClientProperties(
+    @NotBlank(message = "is required: set FL_CLIENT_ID (fl.client-id), e.g. client-1") String clientId,
+    @NotBlank(message = "is required: set FL_CLIENT_SHARD (fl.client-shard) to the path of this client's CSV shard")
+    String clientShard,
+    @DefaultValue("http://localhost:8080") @NotBlank String aggregatorUrl,
+    @DefaultValue("42") long splitSeed,
+    @DefaultValue("0.7") @DecimalMin(value = "0", inclusive = false) @DecimalMax(value = "1", inclusive = false)
+    double trainFraction,
+    @DefaultValue("1") @Min(1) int threads,
+    @DefaultValue("30") @Min(0) @Max(60) int pollWaitSeconds,
+    @DefaultValue("5s") @NotNull Duration connectTimeout,
+    @DefaultValue @Valid @NotNull Retry retry,
+    @DefaultValue("true") boolean autoStart) {
+
+  /** Slack added to the long-poll wait to get the read timeout of calls to the aggregator. */
+  public static final Duration READ_TIMEOUT_MARGIN = Duration.ofSeconds(30);
+
+  /**
+   * Exponential back-off: the first wait, doubled after each failure up to the maximum.
+   *
+   * @param initialBackoff the first wait
+   * @param maxBackoff the longest wait
+   */
+  public record Retry(@DefaultValue("500ms") @NotNull Duration initialBackoff,
+      @DefaultValue("10s") @NotNull Duration maxBackoff) {}
+
+  public Path shardPath() {
+    return Path.of(clientShard.trim());
+  }
+
+  /** The aggregator's base URL without a trailing slash. */
+  public String aggregatorBaseUrl() {
+    String url = aggregatorUrl.trim();
+    while (url.endsWith("/")) {
+      url = url.substring(0, url.length() - 1);
+    }
+    return url;
+  }
+
+  /** Read timeout of calls to the aggregator: longer than the long-poll wait. */
+  public Duration readTimeout() {
+    return Duration.ofSeconds(pollWaitSeconds).plus(READ_TIMEOUT_MARGIN);
+  }
+}

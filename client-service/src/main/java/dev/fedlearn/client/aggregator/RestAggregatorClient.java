@@ -1,0 +1,151 @@
+package dev.fedlearn.client.aggregator;
+
+import dev.fedlearn.client.ClientProperties;
+import dev.fedlearn.wire.ClientRegistration;
+import dev.fedlearn.wire.ClientUpdate;
+import dev.fedlearn.wire.EvaluationReport;
+import dev.fedlearn.wire.GlobalModel;
+import dev.fedlearn.wire.RunStatus;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.ClientHttpRequestFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientException;
+import org.springframework.web.client.RestClientResponseException;
+
+/**
+ * {@link AggregatorClient} over HTTP, built from Boot's {@link RestClient.Builder} (so it gets the application's
+ * JSON mapping) with explicit timeouts: the read timeout exceeds the long-poll wait.
+ */
+@Component
+public final class RestAggregatorClient implements AggregatorClient {
+  private static final int MAX_DETAIL = 300;
+
+  private final RestClient rest;
+  private final String baseUrl;
+
+  @Autowired
+  public RestAggregatorClient(RestClient.Builder builder, ClientProperties properties) {
+    this(builder, properties.aggregatorBaseUrl(), properties.connectTimeout(), properties.readTimeout());
+  }
+
+  public RestAggregatorClient(RestClient.Builder builder, String baseUrl, Duration connectTimeout,
+      Duration readTimeout) {
+    this.baseUrl = baseUrl;
+    this.rest = builder
+        .baseUrl(baseUrl + "/api/v1")
+        .requestFactory(requestFactory(connectTimeout, readTimeout))
+        .defaultHeader("Accept", MediaType.APPLICATION_JSON_VALUE + ", " + MediaType.APPLICATION_PROBLEM_JSON_VALUE)
+        .build();
+  }
+
+  private static ClientHttpRequestFactory requestFactory(Duration connectTimeout, Duration readTimeout) {
+    // The JDK client aborts a request when the worker thread is interrupted, so shutdown does not wait for a poll.
+    return ClientHttpRequestFactoryBuilder.jdk()
+        .withHttpClientCustomizer(http -> http.version(HttpClient.Version.HTTP_1_1))
+        .build(HttpClientSettings.defaults().withTimeouts(connectTimeout, readTimeout));
+  }
+
+  @Override
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  @Override
+  public RunStatus register(ClientRegistration registration) {
+    return call("POST /clients", () -> required(rest.post().uri("/clients")
+        .contentType(MediaType.APPLICATION_JSON)
+        .body(registration)
+        .retrieve()
+        .body(RunStatus.class)));
+  }
+
+  @Override
+  public GlobalModel fetchModel(int afterRound, int waitSeconds) {
+    return call("GET /model", () -> required(rest.get()
+        .uri(uri -> uri.path("/model").queryParam("after", afterRound).queryParam("wait", waitSeconds).build())
+        .retrieve()
+        .body(GlobalModel.class)));
+  }
+
+  @Override
+  public void submitUpdate(int round, ClientUpdate update) {
+    call("POST /rounds/" + round + "/updates", () -> rest.post().uri("/rounds/{round}/updates", round)
+        .contentType(MediaType.APPLICATION_JSON)
+        .body(update)
+        .retrieve()
+        .toBodilessEntity());
+  }
+
+  @Override
+  public void submitEvaluation(int round, EvaluationReport report) {
+    call("POST /rounds/" + round + "/evaluations", () -> rest.post().uri("/rounds/{round}/evaluations", round)
+        .contentType(MediaType.APPLICATION_JSON)
+        .body(report)
+        .retrieve()
+        .toBodilessEntity());
+  }
+
+  @Override
+  public RunStatus status() {
+    return call("GET /status", () -> required(rest.get().uri("/status").retrieve().body(RunStatus.class)));
+  }
+
+  private static <T> T required(T body) {
+    if (body == null) {
+      throw new EmptyAnswer();
+    }
+    return body;
+  }
+
+  private <T> T call(String what, Supplier<T> request) {
+    try {
+      return request.get();
+    } catch (RestClientResponseException e) {
+      int status = e.getStatusCode().value();
+      String detail = detail(e);
+      String message = what + " answered HTTP " + status + (detail.isEmpty() ? "" : ": " + detail);
+      if (e.getStatusCode().is4xxClientError()) {
+        throw new AggregatorRejectedException(status, message, detail);
+      }
+      throw new AggregatorUnavailableException(message, e);
+    } catch (EmptyAnswer e) {
+      throw new AggregatorUnavailableException(what + " answered without a body", e);
+    } catch (RestClientException e) {
+      throw new AggregatorUnavailableException(what + " at " + baseUrl + " failed: " + Reasons.describe(e), e);
+    }
+  }
+
+  /** The problem detail's {@code detail} (or {@code title}), else the start of the body. */
+  private static String detail(RestClientResponseException e) {
+    try {
+      Map<?, ?> problem = e.getResponseBodyAs(Map.class);
+      if (problem != null) {
+        for (String key : new String[] {"detail", "title", "message", "error"}) {
+          if (problem.get(key) instanceof String s && !s.isBlank()) {
+            return s;
+          }
+        }
+      }
+    } catch (RuntimeException notJson) {
+      // fall back to the raw body
+    }
+    String body = e.getResponseBodyAsString().strip();
+    return body.length() > MAX_DETAIL ? body.substring(0, MAX_DETAIL) + "..." : body;
+  }
+
+  private static final class EmptyAnswer extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    EmptyAnswer() {
+      super("empty answer", null, false, false);
+    }
+  }
+}

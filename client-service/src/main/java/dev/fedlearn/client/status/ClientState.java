@@ -1,0 +1,19 @@
+package dev.fedlearn.client.status;
+
+/** What the client's worker is doing. */
+public enum ClientState {
+  /** The application is starting; the worker has not begun. */
+  STARTING,
+  /** Registering with the aggregator (retrying while it is unreachable). */
+  REGISTERING,
+  /** Waiting for the run to start or for the next global model. */
+  WAITING,
+  /** Training a round locally or sending its update. */
+  TRAINING,
+  /** Scoring a global model on the local test split or sending the score. */
+  EVALUATING,
+  /** The run completed; the client stays up but does nothing more. */
+  DONE,
+  /** The aggregator reported the run failed; the client stays up but does nothing more. */
+  ERROR
+}
