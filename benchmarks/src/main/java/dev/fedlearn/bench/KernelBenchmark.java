@@ -107,7 +107,7 @@ public class KernelBenchmark {
       for (int i = start; i < start + 32; i++) {
         loss += net.accumulateSample(data.x(), i * 784, data.label(i), opt);
       }
-      net.applyGradient(opt, 32);
+      net.applyGradient(opt);
     }
     return loss;
   }

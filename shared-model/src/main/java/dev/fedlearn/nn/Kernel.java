@@ -42,6 +42,54 @@ public interface Kernel {
     affine(p, wOff, bOff, rows, cols, xNext, xNextOff, y, yOff);
   }
 
+  /**
+   * One momentum-SGD step of one layer from a whole batch, its gradient summed on the fly: for every weight
+   * {@code G = sum over s of d_s[o] * x_s[i]} (in sample order, fused multiply-adds from zero), then the step of
+   * {@link #applyGradient} with {@code G * scale}; biases sum {@code d_s[o]}. Equal, bit for bit, to
+   * {@link #accumulate} for each sample into a zeroed buffer followed by {@link #applyGradient}.
+   *
+   * @param d the batch's deltas, sample {@code s} at {@code d[s * rows ..]}
+   * @param xs the arrays holding each sample's input; {@code xOffs[s]} its offset
+   */
+  default void batchStep(float[] p, float[] v, int wOff, int bOff, int rows, int cols, float[] d, int n,
+      float[][] xs, int[] xOffs, float scale, float lr, float momentum, float l2) {
+    float damp = 1f - momentum;
+    float negLr = -lr;
+    for (int o = 0; o < rows; o++) {
+      int row = wOff + o * cols;
+      for (int i = 0; i < cols; i++) {
+        float g = 0f;
+        for (int s = 0; s < n; s++) {
+          g = Math.fma(xs[s][xOffs[s] + i], d[s * rows + o], g);
+        }
+        int j = row + i;
+        float w = p[j];
+        float grad = Math.fma(l2, w, g * scale);
+        float vel = Math.fma(momentum, v[j], damp * grad);
+        v[j] = vel;
+        p[j] = Math.fma(negLr, vel, w);
+      }
+    }
+    batchBiasStep(p, v, bOff, rows, d, n, scale, lr, momentum);
+  }
+
+  /** The bias part of {@link #batchStep}. */
+  static void batchBiasStep(float[] p, float[] v, int bOff, int rows, float[] d, int n, float scale, float lr,
+      float momentum) {
+    float damp = 1f - momentum;
+    float negLr = -lr;
+    for (int o = 0; o < rows; o++) {
+      float g = 0f;
+      for (int s = 0; s < n; s++) {
+        g += d[s * rows + o];
+      }
+      int j = bOff + o;
+      float vel = Math.fma(momentum, v[j], damp * (g * scale));
+      v[j] = vel;
+      p[j] = Math.fma(negLr, vel, p[j]);
+    }
+  }
+
   /** {@code G(rows,cols) += d(rows) (x) x(cols)} and {@code Gb += d}: one sample's gradient added to a batch sum. */
   void accumulate(float[] g, int wOff, int bOff, int rows, int cols, float[] d, int dOff, float[] x, int xOff);
 

@@ -23,6 +23,11 @@ public final class Network {
   // The input whose layer-1 pre-activations a fused step already left in act (used once by the next forward).
   private float[] readyX;
   private int readyOff = -1;
+  // The current batch's first-layer deltas and inputs; its gradient is summed when the batch is applied.
+  private float[] batchDelta = new float[0];
+  private float[][] batchX = new float[0][];
+  private int[] batchXOff = new int[0];
+  private int batchCount;
 
   public Network(Model model, Kernel kernel) {
     this.sizes = model.sizes();
@@ -169,30 +174,50 @@ public final class Network {
     return loss;
   }
 
-  /** Adds one sample's gradient to the optimiser's batch sum; returns the sample's loss. */
+  /**
+   * Adds one sample to the current batch; returns the sample's loss. The layers above the first add their gradient
+   * to the optimiser's sum now; the first layer keeps the sample's deltas and input (the input must not change
+   * before {@link #applyGradient}) and sums them in one pass when the batch is applied.
+   */
   public double accumulateSample(float[] x, int xOff, int label, MomentumSgd opt) {
     forward(x, xOff);
     double loss = softmax(label);
     backward(label);
     float[] g = opt.gradient();
-    for (int l = 1; l <= sizes.depth(); l++) {
-      float[] in = l == 1 ? x : act;
-      int inOff = l == 1 ? xOff : off[l - 1];
+    for (int l = 2; l <= sizes.depth(); l++) {
       kernel.accumulate(g, sizes.weightOffset(l), sizes.biasOffset(l), sizes.size(l), sizes.size(l - 1),
-          delta, off[l], in, inOff);
+          delta, off[l], act, off[l - 1]);
     }
+    int width = sizes.size(1);
+    if (batchCount == batchX.length) {
+      int capacity = Math.max(8, 2 * batchCount);
+      batchX = java.util.Arrays.copyOf(batchX, capacity);
+      batchXOff = java.util.Arrays.copyOf(batchXOff, capacity);
+      batchDelta = java.util.Arrays.copyOf(batchDelta, capacity * width);
+    }
+    System.arraycopy(delta, off[1], batchDelta, batchCount * width, width);
+    batchX[batchCount] = x;
+    batchXOff[batchCount] = xOff;
+    batchCount++;
     return loss;
   }
 
-  /** One step from the batch sum of {@code batch} samples (the mean gradient), which is then cleared. */
-  public void applyGradient(MomentumSgd opt, int batch) {
+  /** One step from the batch added since the last step (the mean gradient of its samples). */
+  public void applyGradient(MomentumSgd opt) {
     readyX = null;
-    float scale = 1f / batch;
+    if (batchCount == 0) {
+      return;
+    }
+    float scale = 1f / batchCount;
     float[] g = opt.gradient();
-    for (int l = 1; l <= sizes.depth(); l++) {
+    kernel.batchStep(params, opt.velocity, sizes.weightOffset(1), sizes.biasOffset(1), sizes.size(1), sizes.size(0),
+        batchDelta, batchCount, batchX, batchXOff, scale, opt.learningRate(1), opt.momentum, opt.l2);
+    for (int l = 2; l <= sizes.depth(); l++) {
       kernel.applyGradient(params, opt.velocity, g, sizes.weightOffset(l), sizes.biasOffset(l), sizes.size(l),
           sizes.size(l - 1), scale, opt.learningRate(l), opt.momentum, opt.l2);
     }
+    java.util.Arrays.fill(batchX, 0, batchCount, null);
+    batchCount = 0;
   }
 
   /** The gradient of one sample's loss, written to {@code out} (for tests and checks; allocates nothing). */

@@ -94,7 +94,7 @@ public final class Trainer {
           correct++;
         }
       }
-      net.applyGradient(opt, end - start);
+      net.applyGradient(opt);
     }
     return new EpochStats(epoch, loss / order.length, (double) correct / order.length, order.length);
   }

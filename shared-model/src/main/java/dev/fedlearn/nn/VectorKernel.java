@@ -184,6 +184,80 @@ final class VectorKernel implements Kernel {
   }
 
   @Override
+  public void batchStep(float[] p, float[] v, int wOff, int bOff, int rows, int cols, float[] d, int n,
+      float[][] xs, int[] xOffs, float scale, float lr, float momentum, float l2) {
+    float damp = 1f - momentum;
+    float negLr = -lr;
+    FloatVector vl2 = FloatVector.broadcast(S, l2);
+    FloatVector vm = FloatVector.broadcast(S, momentum);
+    FloatVector vlr = FloatVector.broadcast(S, negLr);
+    int main = cols - cols % W;
+    int o = 0;
+    for (; o + 4 <= rows; o += 4) { // four rows share each load of a sample's inputs
+      for (int i = 0; i < main; i += W) {
+        FloatVector g0 = FloatVector.zero(S);
+        FloatVector g1 = g0;
+        FloatVector g2 = g0;
+        FloatVector g3 = g0;
+        for (int s = 0; s < n; s++) {
+          FloatVector xv = FloatVector.fromArray(S, xs[s], xOffs[s] + i);
+          int ds = s * rows + o;
+          g0 = xv.fma(FloatVector.broadcast(S, d[ds]), g0);
+          g1 = xv.fma(FloatVector.broadcast(S, d[ds + 1]), g1);
+          g2 = xv.fma(FloatVector.broadcast(S, d[ds + 2]), g2);
+          g3 = xv.fma(FloatVector.broadcast(S, d[ds + 3]), g3);
+        }
+        int j = wOff + o * cols + i;
+        step(p, v, j, g0, scale, vl2, vm, damp, vlr);
+        step(p, v, j + cols, g1, scale, vl2, vm, damp, vlr);
+        step(p, v, j + 2 * cols, g2, scale, vl2, vm, damp, vlr);
+        step(p, v, j + 3 * cols, g3, scale, vl2, vm, damp, vlr);
+      }
+      for (int r = o; r < o + 4; r++) {
+        tailStep(p, v, wOff + r * cols, r, rows, main, cols, d, n, xs, xOffs, scale, lr, momentum, l2);
+      }
+    }
+    for (; o < rows; o++) {
+      for (int i = 0; i < main; i += W) {
+        FloatVector g0 = FloatVector.zero(S);
+        for (int s = 0; s < n; s++) {
+          g0 = FloatVector.fromArray(S, xs[s], xOffs[s] + i).fma(FloatVector.broadcast(S, d[s * rows + o]), g0);
+        }
+        step(p, v, wOff + o * cols + i, g0, scale, vl2, vm, damp, vlr);
+      }
+      tailStep(p, v, wOff + o * cols, o, rows, main, cols, d, n, xs, xOffs, scale, lr, momentum, l2);
+    }
+    Kernel.batchBiasStep(p, v, bOff, rows, d, n, scale, lr, momentum);
+  }
+
+  private static void step(float[] p, float[] v, int j, FloatVector g, float scale, FloatVector vl2,
+      FloatVector vm, float damp, FloatVector vlr) {
+    FloatVector w = FloatVector.fromArray(S, p, j);
+    FloatVector grad = w.fma(vl2, g.mul(scale));
+    FloatVector vel = FloatVector.fromArray(S, v, j).fma(vm, grad.mul(damp));
+    vel.intoArray(v, j);
+    vel.fma(vlr, w).intoArray(p, j);
+  }
+
+  /** Columns {@code main..cols} of one row of {@link #batchStep}, one at a time. */
+  private static void tailStep(float[] p, float[] v, int row, int o, int rows, int main, int cols, float[] d, int n,
+      float[][] xs, int[] xOffs, float scale, float lr, float momentum, float l2) {
+    float damp = 1f - momentum;
+    for (int i = main; i < cols; i++) {
+      float g = 0f;
+      for (int s = 0; s < n; s++) {
+        g = Math.fma(xs[s][xOffs[s] + i], d[s * rows + o], g);
+      }
+      int j = row + i;
+      float w = p[j];
+      float grad = Math.fma(l2, w, g * scale);
+      float vel = Math.fma(momentum, v[j], damp * grad);
+      v[j] = vel;
+      p[j] = Math.fma(-lr, vel, w);
+    }
+  }
+
+  @Override
   public void accumulate(float[] g, int wOff, int bOff, int rows, int cols, float[] d, int dOff, float[] x, int xOff) {
     int main = cols - cols % W;
     for (int o = 0; o < rows; o++) {

@@ -78,7 +78,38 @@ class KernelEqualityTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"1", "8"})
+  @CsvSource({"20,784,32", "15,20,5", "7,33,3", "5,8,1", "9,47,2"})
+  void theBatchStepEqualsAccumulatingThenApplying(int rows, int cols, int n) {
+    SplittableRandom rng = new SplittableRandom(rows * 7L + cols + n);
+    int wOff = 2;
+    int bOff = wOff + rows * cols;
+    float[] p = random(rng, bOff + rows);
+    float[] v = random(rng, p.length);
+    float[][] xs = new float[n][];
+    int[] xOffs = new int[n];
+    float[] d = random(rng, n * rows);
+    for (int s = 0; s < n; s++) {
+      xs[s] = random(rng, cols + 5);
+      xOffs[s] = s % 5;
+    }
+    float[] pRef = p.clone();
+    float[] vRef = v.clone();
+    float[] g = new float[p.length];
+    for (int s = 0; s < n; s++) {
+      scalar.accumulate(g, wOff, bOff, rows, cols, d, s * rows, xs[s], xOffs[s]);
+    }
+    scalar.applyGradient(pRef, vRef, g, wOff, bOff, rows, cols, 1f / n, 0.02f, 0.9f, 1e-4f);
+    for (Kernel k : new Kernel[] {scalar, vector}) {
+      float[] pk = p.clone();
+      float[] vk = v.clone();
+      k.batchStep(pk, vk, wOff, bOff, rows, cols, d, n, xs, xOffs, 1f / n, 0.02f, 0.9f, 1e-4f);
+      assertThat(pk).as(k.name()).containsExactly(pRef);
+      assertThat(vk).as(k.name()).containsExactly(vRef);
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({"1", "8", "32"})
   void wholeTrainingRunsAreBitIdentical(int batch) {
     SplittableRandom rng = new SplittableRandom(11);
     int n = 200;

@@ -91,7 +91,7 @@ class NetworkTest {
     MomentumSgd opt = new MomentumSgd(sizes, new float[] {0.5f, 0.5f}, 0.5f, 0f);
     net.accumulateSample(x, 0, labels[0], opt);
     net.accumulateSample(x, 4, labels[1], opt);
-    net.applyGradient(opt, 2);
+    net.applyGradient(opt);
     for (int j = 0; j < p.length; j++) {
       assertThat(params[j]).isCloseTo(p[j] - 0.25f * (g0[j] + g1[j]) / 2, offset(1e-6f));
     }

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -30,6 +31,7 @@ public final class LocalData {
   /** Both splits as network inputs. */
   public record SplitFeatures(Features train, Features test) {}
 
+  @Autowired
   public LocalData(ClientProperties properties) {
     this(properties.shardPath(), properties.clientId(), properties.trainFraction(), properties.splitSeed());
   }

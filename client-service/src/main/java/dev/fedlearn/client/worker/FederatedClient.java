@@ -1,0 +1,378 @@
+package dev.fedlearn.client.worker;
+
+import dev.fedlearn.client.ClientProperties;
+import dev.fedlearn.client.aggregator.AggregatorClient;
+import dev.fedlearn.client.aggregator.AggregatorRejectedException;
+import dev.fedlearn.client.aggregator.AggregatorUnavailableException;
+import dev.fedlearn.client.aggregator.Reasons;
+import dev.fedlearn.client.data.LocalData;
+import dev.fedlearn.client.status.ClientState;
+import dev.fedlearn.client.status.StatusTracker;
+import dev.fedlearn.data.Features;
+import dev.fedlearn.fl.LocalTraining;
+import dev.fedlearn.nn.Evaluation;
+import dev.fedlearn.nn.Evaluator;
+import dev.fedlearn.nn.Preset;
+import dev.fedlearn.nn.TrainingConfig;
+import dev.fedlearn.wire.ClientRegistration;
+import dev.fedlearn.wire.ClientUpdate;
+import dev.fedlearn.wire.EvaluationReport;
+import dev.fedlearn.wire.GlobalModel;
+import dev.fedlearn.wire.RunState;
+import dev.fedlearn.wire.RunStatus;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CancellationException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client's worker: registers with the aggregator, then follows the run by long-polling the global model. It
+ * scores every new global model once on the local test split, trains every round once on the local train split
+ * and sends the weights, and stops when the run is completed or failed. Unreachable aggregators and server errors
+ * are retried with exponential back-off; nothing ends the loop but the end of the run or {@link #stop()}.
+ *
+ * <p>{@link #run()} does the work on the calling thread; {@link #start()} runs it on a thread of its own.
+ */
+public final class FederatedClient {
+  private static final Logger log = LoggerFactory.getLogger(FederatedClient.class);
+  private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+
+  private final AggregatorClient aggregator;
+  private final LocalData data;
+  private final StatusTracker tracker;
+  private final String clientId;
+  private final int pollWaitSeconds;
+  private final int threads;
+  private final Duration initialBackoff;
+  private final Duration maxBackoff;
+  private final Sleeper sleeper;
+
+  private volatile boolean stopRequested;
+  private Thread thread;
+
+  // Touched by the worker thread only.
+  private int lastSeen = -1;
+  private int lastSubmitted;
+  private int lastEvaluated;
+  private boolean waitingLogged;
+
+  private record Trained(int round, int samples, int epochs, double seconds, double loss, double accuracy,
+      boolean accepted) {}
+
+  private record Scored(int round, Evaluation evaluation) {}
+
+  public FederatedClient(AggregatorClient aggregator, LocalData data, StatusTracker tracker,
+      ClientProperties properties, Sleeper sleeper) {
+    this.aggregator = aggregator;
+    this.data = data;
+    this.tracker = tracker;
+    this.clientId = properties.clientId();
+    this.pollWaitSeconds = properties.pollWaitSeconds();
+    this.threads = properties.threads();
+    this.initialBackoff = properties.retry().initialBackoff();
+    this.maxBackoff = properties.retry().maxBackoff();
+    this.sleeper = sleeper;
+  }
+
+  /** Runs the worker on a thread of its own (once). */
+  public synchronized void start() {
+    if (thread != null) {
+      return;
+    }
+    stopRequested = false;
+    thread = new Thread(this::run, "fl-client-" + clientId);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Asks the worker to stop (aborting a poll, a retry wait or a training between epochs) and waits for it. */
+  public synchronized void stop() {
+    stopRequested = true;
+    Thread t = thread;
+    if (t == null) {
+      return;
+    }
+    t.interrupt();
+    try {
+      t.join(STOP_WAIT.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (t.isAlive()) {
+      log.warn("the client worker did not stop within {} s", STOP_WAIT.toSeconds());
+    }
+  }
+
+  /** Whether the worker thread is running. */
+  public synchronized boolean isRunning() {
+    return thread != null && thread.isAlive();
+  }
+
+  /** The whole job, on the calling thread: returns when the run is over or when stopped. */
+  public void run() {
+    try {
+      register();
+      tracker.state(ClientState.WAITING);
+      Backoff backoff = backoff();
+      while (true) {
+        checkStop();
+        try {
+          if (step()) {
+            return;
+          }
+          backoff.reset();
+        } catch (AggregatorRejectedException e) {
+          pause(backoff, e.getMessage());
+        } catch (RuntimeException e) {
+          pause(backoff, Reasons.describe(e));
+        }
+      }
+    } catch (InterruptedException e) {
+      log.info("client worker stopped");
+    }
+  }
+
+  /** One poll and what follows from it; true when the run is over. */
+  private boolean step() throws InterruptedException {
+    GlobalModel model = retrying("fetch the global model", () -> aggregator.fetchModel(lastSeen, pollWaitSeconds));
+    if (model.state() == null) {
+      throw new IllegalStateException("the aggregator sent a global model without a run state");
+    }
+    tracker.update(s -> s.withRounds(model.rounds()));
+    if (lastSeen >= 0 && model.round() < lastSeen) {
+      log.warn("the aggregator is back at round {} after round {}: a new run, starting over", model.round(), lastSeen);
+      lastSeen = -1;
+      lastSubmitted = 0;
+      lastEvaluated = 0;
+    }
+    switch (model.state()) {
+      case FAILED:
+        failed(model);
+        return true;
+      case WAITING_FOR_CLIENTS:
+        if (!waitingLogged) {
+          log.info("waiting for the run to start: the aggregator is waiting for clients");
+          waitingLogged = true;
+        }
+        tracker.state(ClientState.WAITING);
+        return false;
+      default:
+        break;
+    }
+    Scored scored = model.round() > 0 && model.round() > lastEvaluated ? evaluate(model) : null;
+    if (model.state() == RunState.COMPLETED) {
+      completed(model, scored);
+      return true;
+    }
+    Trained trained = model.round() + 1 > lastSubmitted ? trainAndSubmit(model) : null;
+    logRound(model, trained, scored);
+    lastSeen = model.round();
+    tracker.state(ClientState.WAITING);
+    return false;
+  }
+
+  private void register() throws InterruptedException {
+    tracker.state(ClientState.REGISTERING);
+    ClientRegistration registration = new ClientRegistration(clientId, data.trainSize(), data.testSize());
+    log.info("registering as {} with the aggregator at {} ({} train / {} test samples)", clientId,
+        aggregator.baseUrl(), data.trainSize(), data.testSize());
+    Backoff backoff = backoff();
+    while (true) {
+      try {
+        RunStatus run = retrying("register with the aggregator", () -> aggregator.register(registration));
+        log.info("registered as {}: run {}, round {}/{}, {}/{} clients registered", clientId, run.state(),
+            run.round(), run.rounds(), run.registeredClients(), run.expectedClients());
+        waitingLogged = false;
+        return;
+      } catch (AggregatorRejectedException e) {
+        pause(backoff, "registration refused: " + e.getMessage());
+      }
+    }
+  }
+
+  private Scored evaluate(GlobalModel model) throws InterruptedException {
+    int round = model.round();
+    tracker.state(ClientState.EVALUATING);
+    Features test = data.features(preset(model).inputOffset()).test();
+    Evaluation evaluation = Evaluator.evaluate(model.toModel(), test, threads);
+    EvaluationReport report = new EvaluationReport(clientId, evaluation.count(), evaluation.loss(),
+        evaluation.accuracy());
+    deliver("send the score of global model round " + round, () -> aggregator.submitEvaluation(round, report));
+    lastEvaluated = round;
+    tracker.update(s -> s.withEvaluated(round, evaluation.loss(), evaluation.accuracy()));
+    return new Scored(round, evaluation);
+  }
+
+  private Trained trainAndSubmit(GlobalModel model) throws InterruptedException {
+    int round = model.round() + 1;
+    if (model.plan() == null) {
+      throw new IllegalStateException("the global model of round " + model.round() + " comes without a training plan");
+    }
+    tracker.state(ClientState.TRAINING);
+    TrainingConfig config = model.plan().toConfig();
+    Features train = data.features(config.preset().inputOffset()).train();
+    long start = System.nanoTime();
+    LocalTraining.Result result;
+    try {
+      result = LocalTraining.run(model.toModel(), train, config, clientId, round, epoch -> {
+        if (stopRequested || Thread.currentThread().isInterrupted()) {
+          throw new CancellationException();
+        }
+      });
+    } catch (CancellationException e) {
+      throw new InterruptedException("stopped during the training of round " + round);
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    ClientUpdate update = new ClientUpdate(clientId, train.size(), model.layerSizes(), result.weights(),
+        result.trainLoss(), result.trainAccuracy());
+    boolean accepted = deliver("send the update of round " + round, () -> aggregator.submitUpdate(round, update));
+    lastSubmitted = round;
+    tracker.update(s -> s.withTrained(round, result.trainLoss(), result.trainAccuracy()));
+    return new Trained(round, train.size(), config.epochs(), seconds, result.trainLoss(), result.trainAccuracy(),
+        accepted);
+  }
+
+  /**
+   * Sends something once: retried while the aggregator is unavailable; after a 404 (the aggregator does not know
+   * this client, e.g. it restarted) registers again and tries once more; a 409 or another refusal is logged and
+   * accepted. Returns whether the aggregator took it.
+   */
+  private boolean deliver(String what, Runnable call) throws InterruptedException {
+    Supplier<Void> send = () -> {
+      call.run();
+      return null;
+    };
+    try {
+      retrying(what, send);
+      return true;
+    } catch (AggregatorRejectedException e) {
+      if (!e.isNotFound()) {
+        refused(what, e);
+        return false;
+      }
+      log.warn("could not {}: {}; registering again and trying once more", what, e.getMessage());
+    }
+    ClientState state = tracker.state();
+    register();
+    tracker.state(state);
+    try {
+      retrying(what, send);
+      return true;
+    } catch (AggregatorRejectedException e) {
+      refused(what, e);
+      return false;
+    }
+  }
+
+  private void refused(String what, AggregatorRejectedException e) {
+    if (e.isConflict()) {
+      log.warn("could not {}: {} (already sent, or the round is closed); going on", what, e.getMessage());
+    } else {
+      log.warn("could not {}: {}; going on", what, e.getMessage());
+      tracker.error(e.getMessage());
+    }
+  }
+
+  /** Calls the aggregator until it answers: waits and retries while it is unreachable or failing. */
+  private <T> T retrying(String what, Supplier<T> call) throws InterruptedException {
+    Backoff backoff = backoff();
+    boolean failedBefore = false;
+    while (true) {
+      checkStop();
+      try {
+        T answer = call.get();
+        if (failedBefore) {
+          log.info("the aggregator at {} answers again", aggregator.baseUrl());
+        }
+        return answer;
+      } catch (AggregatorUnavailableException e) {
+        checkStop(); // an interrupted request is no failure to report
+        failedBefore = true;
+        Duration wait = backoff.next();
+        tracker.error(e.getMessage());
+        log.warn("could not {}: {}; retrying in {}", what, e.getMessage(), human(wait));
+        sleeper.sleep(wait);
+      }
+    }
+  }
+
+  /** Backs off after an unexpected problem in the loop, which goes on afterwards. */
+  private void pause(Backoff backoff, String reason) throws InterruptedException {
+    checkStop();
+    Duration wait = backoff.next();
+    tracker.error(reason);
+    log.warn("{}; trying again in {}", reason, human(wait));
+    sleeper.sleep(wait);
+  }
+
+  private void failed(GlobalModel model) {
+    String message = "the aggregator reports the run FAILED at round " + model.round();
+    try {
+      RunStatus status = aggregator.status();
+      if (status.message() != null && !status.message().isBlank()) {
+        message += ": " + status.message();
+      }
+    } catch (RuntimeException e) {
+      // the reason is a nicety; the state says enough
+    }
+    String error = message;
+    log.error("{}; the client stops", error);
+    tracker.update(s -> s.withError(error).withState(ClientState.ERROR));
+  }
+
+  private void completed(GlobalModel model, Scored scored) {
+    String line = "run completed after " + model.round() + (model.round() == 1 ? " round" : " rounds");
+    if (scored != null) {
+      line += "; " + scoredText(scored);
+    }
+    log.info(line + "; the client is done");
+    tracker.state(ClientState.DONE);
+  }
+
+  private void logRound(GlobalModel model, Trained trained, Scored scored) {
+    if (trained == null && scored == null) {
+      log.debug("no new global model yet (round {})", model.round());
+      return;
+    }
+    StringBuilder line = new StringBuilder();
+    if (trained != null) {
+      line.append(String.format(Locale.ROOT,
+          "round %d/%d: trained %d samples x %d epochs in %.1f s, train loss %.4f acc %.2f%%", trained.round(),
+          model.rounds(), trained.samples(), trained.epochs(), trained.seconds(), trained.loss(),
+          100 * trained.accuracy()));
+      if (!trained.accepted()) {
+        line.append(" (update not accepted)");
+      }
+    }
+    if (scored != null) {
+      line.append(trained != null ? "; " : "").append(scoredText(scored));
+    }
+    log.info(line.toString());
+  }
+
+  private static String scoredText(Scored scored) {
+    Evaluation e = scored.evaluation();
+    return String.format(Locale.ROOT, "global model round %d scored on %d local test samples: acc %.2f%% loss %.4f",
+        scored.round(), e.count(), 100 * e.accuracy(), e.loss());
+  }
+
+  private static Preset preset(GlobalModel model) {
+    return model.plan() == null ? Preset.DEFAULT : model.plan().toConfig().preset();
+  }
+
+  private Backoff backoff() {
+    return new Backoff(initialBackoff, maxBackoff);
+  }
+
+  private void checkStop() throws InterruptedException {
+    if (stopRequested || Thread.currentThread().isInterrupted()) {
+      throw new InterruptedException("stop requested");
+    }
+  }
+
+  private static String human(Duration d) {
+    return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+  }
+}

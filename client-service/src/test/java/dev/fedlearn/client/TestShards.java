@@ -1,0 +1,32 @@
+package dev.fedlearn.client;
+
+import dev.fedlearn.data.CsvData;
+import dev.fedlearn.data.Dataset;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Random;
+
+/** Tiny shards of random images for tests, and client settings around them. */
+public final class TestShards {
+  private TestShards() {}
+
+  /** Writes {@code rows} random MNIST-shaped samples as a shard CSV ({@code label,p0,...,p783}). */
+  public static Path write(Path file, int rows, long seed) throws IOException {
+    Random random = new Random(seed);
+    byte[] pixels = new byte[rows * Dataset.MNIST_PIXELS];
+    random.nextBytes(pixels);
+    byte[] labels = new byte[rows];
+    for (int i = 0; i < rows; i++) {
+      labels[i] = (byte) random.nextInt(Dataset.MNIST_CLASSES);
+    }
+    CsvData.write(file, new Dataset(pixels, labels, Dataset.MNIST_PIXELS, Dataset.MNIST_CLASSES));
+    return file;
+  }
+
+  /** Settings with the defaults, except a short back-off (500 ms doubling up to 2 s). */
+  public static ClientProperties properties(String clientId, Path shard, String aggregatorUrl) {
+    return new ClientProperties(clientId, shard.toString(), aggregatorUrl, 42, 0.7, 1, 30, Duration.ofSeconds(5),
+        new ClientProperties.Retry(Duration.ofMillis(500), Duration.ofSeconds(2)), true);
+  }
+}

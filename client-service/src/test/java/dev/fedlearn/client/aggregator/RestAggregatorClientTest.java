@@ -1,0 +1,177 @@
+package dev.fedlearn.client.aggregator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.fedlearn.wire.ClientRegistration;
+import dev.fedlearn.wire.ClientUpdate;
+import dev.fedlearn.wire.EvaluationReport;
+import dev.fedlearn.wire.GlobalModel;
+import dev.fedlearn.wire.RunState;
+import dev.fedlearn.wire.RunStatus;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.web.client.RestClient;
+
+/** The HTTP client against a small local HTTP server that plays the aggregator. */
+class RestAggregatorClientTest {
+  private HttpServer server;
+  private final List<String> requests = new CopyOnWriteArrayList<>();
+  private volatile int status = 200;
+  private volatile String contentType = "application/json";
+  private volatile String answer = "{}";
+  private volatile long delayMillis;
+
+  @BeforeEach
+  void startServer() throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/", this::handle);
+    server.start();
+  }
+
+  @AfterEach
+  void stopServer() {
+    server.stop(0);
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+    requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " " + body);
+    try {
+      Thread.sleep(delayMillis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", contentType);
+    exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+    if (bytes.length > 0) {
+      exchange.getResponseBody().write(bytes);
+    }
+    exchange.close();
+  }
+
+  private RestAggregatorClient client(Duration readTimeout) {
+    return new RestAggregatorClient(RestClient.builder(), "http://127.0.0.1:" + server.getAddress().getPort(),
+        Duration.ofSeconds(2), readTimeout);
+  }
+
+  private RestAggregatorClient client() {
+    return client(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void registersAndReadsTheRunStatus() {
+    answer = """
+        {"state":"WAITING_FOR_CLIENTS","round":0,"rounds":10,"registeredClients":1,"expectedClients":4,
+         "updatesReceived":0,"updatesExpected":4,"latest":null,"message":null}""";
+
+    RunStatus run = client().register(new ClientRegistration("client-1", 700, 300));
+
+    assertThat(run.state()).isEqualTo(RunState.WAITING_FOR_CLIENTS);
+    assertThat(run.expectedClients()).isEqualTo(4);
+    assertThat(requests).singleElement().asString()
+        .startsWith("POST /api/v1/clients ")
+        .contains("\"clientId\":\"client-1\"").contains("\"trainSamples\":700").contains("\"testSamples\":300");
+  }
+
+  @Test
+  void longPollsTheModelWithAfterAndWait() {
+    answer = """
+        {"round":2,"rounds":10,"state":"TRAINING","layerSizes":[2,2],"weights":[0.5,-0.25,1,2,0,0],
+         "plan":{"epochs":50,"batchSize":1,"learningRate":null,"momentum":0.9,"l2":null,"seed":42,"preset":"default"}}""";
+
+    GlobalModel model = client().fetchModel(1, 30);
+
+    assertThat(requests).singleElement().asString().startsWith("GET /api/v1/model?after=1&wait=30 ");
+    assertThat(model.round()).isEqualTo(2);
+    assertThat(model.state()).isEqualTo(RunState.TRAINING);
+    assertThat(model.weights()).containsExactly(0.5f, -0.25f, 1f, 2f, 0f, 0f);
+    assertThat(model.plan().toConfig().epochs()).isEqualTo(50);
+    assertThat(model.toModel().sizes().parameterCount()).isEqualTo(6);
+  }
+
+  @Test
+  void postsUpdatesAndEvaluationsToTheirRound() {
+    status = 202;
+    answer = "";
+
+    client().submitUpdate(3, new ClientUpdate("client-1", 700, new int[] {2, 2}, new float[] {1, 2, 3, 4, 5, 6},
+        0.5, 0.75));
+    client().submitEvaluation(2, new EvaluationReport("client-1", 300, 0.25, 0.9));
+
+    assertThat(requests).hasSize(2);
+    assertThat(requests.get(0)).startsWith("POST /api/v1/rounds/3/updates ").contains("\"numSamples\":700")
+        .contains("\"weights\":[1.0,2.0,3.0,4.0,5.0,6.0]");
+    assertThat(requests.get(1)).startsWith("POST /api/v1/rounds/2/evaluations ").contains("\"accuracy\":0.9");
+  }
+
+  @Test
+  void aConflictIsARejectionWithTheProblemDetail() {
+    status = 409;
+    contentType = "application/problem+json";
+    answer = """
+        {"type":"about:blank","title":"Conflict","status":409,"detail":"client-1 already sent round 3"}""";
+
+    assertThatThrownBy(() -> client().submitUpdate(3, new ClientUpdate("client-1", 1, new int[] {2, 2},
+        new float[6], 0, 0)))
+        .isInstanceOfSatisfying(AggregatorRejectedException.class, e -> {
+          assertThat(e.isConflict()).isTrue();
+          assertThat(e.detail()).isEqualTo("client-1 already sent round 3");
+          assertThat(e.getMessage()).contains("409").contains("already sent round 3");
+        });
+  }
+
+  @Test
+  void anUnknownClientIsANotFoundRejection() {
+    status = 404;
+    contentType = "application/problem+json";
+    answer = "{\"title\":\"Not Found\",\"status\":404,\"detail\":\"unknown client client-1\"}";
+
+    assertThatThrownBy(() -> client().submitEvaluation(1, new EvaluationReport("client-1", 1, 0, 0)))
+        .isInstanceOfSatisfying(AggregatorRejectedException.class, e -> assertThat(e.isNotFound()).isTrue());
+  }
+
+  @Test
+  void serverErrorsMeanUnavailable() {
+    status = 503;
+    contentType = "text/plain";
+    answer = "overloaded";
+
+    assertThatThrownBy(() -> client().status())
+        .isInstanceOf(AggregatorUnavailableException.class)
+        .hasMessageContaining("503").hasMessageContaining("overloaded");
+  }
+
+  @Test
+  void anUnreachableAggregatorIsUnavailable() throws IOException {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    RestAggregatorClient client = new RestAggregatorClient(RestClient.builder(), "http://127.0.0.1:" + port,
+        Duration.ofSeconds(2), Duration.ofSeconds(2));
+
+    assertThatThrownBy(() -> client.register(new ClientRegistration("client-1", 1, 1)))
+        .isInstanceOf(AggregatorUnavailableException.class)
+        .hasMessageContaining("POST /clients").hasMessageContaining("Connect");
+  }
+
+  @Test
+  void aSlowAnswerTimesOutAsUnavailable() {
+    delayMillis = 1500;
+
+    assertThatThrownBy(() -> client(Duration.ofMillis(300)).fetchModel(-1, 0))
+        .isInstanceOf(AggregatorUnavailableException.class);
+  }
+}

@@ -1,0 +1,119 @@
+package dev.fedlearn.client.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.fedlearn.client.ClientApplication;
+import dev.fedlearn.client.ClientProperties;
+import dev.fedlearn.client.TestShards;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+
+/** The client refuses to start without a client id or a usable shard, and says why. */
+@ExtendWith(OutputCaptureExtension.class)
+class StartupValidationTest {
+  @TempDir
+  Path dir;
+
+  @Configuration(proxyBeanMethods = false)
+  @EnableConfigurationProperties(ClientProperties.class)
+  @Import(LocalData.class)
+  static class DataConfig {}
+
+  private final ApplicationContextRunner runner = new ApplicationContextRunner().withUserConfiguration(DataConfig.class);
+
+  @Test
+  void startsWithAClientIdAndAReadableShard() throws Exception {
+    Path shard = TestShards.write(dir.resolve("client-1.csv.gz"), 20, 3);
+    runner.withPropertyValues("fl.client-id=client-1", "fl.client-shard=" + shard).run(context -> {
+      assertThat(context).hasNotFailed();
+      LocalData data = context.getBean(LocalData.class);
+      assertThat(data.trainSize()).isEqualTo(14);
+      assertThat(data.testSize()).isEqualTo(6);
+      assertThat(data.features(0f)).isSameAs(data.features(0f)).isNotSameAs(data.features(10f));
+      ClientProperties properties = context.getBean(ClientProperties.class);
+      assertThat(properties.aggregatorBaseUrl()).isEqualTo("http://localhost:8080");
+      assertThat(properties.splitSeed()).isEqualTo(42);
+      assertThat(properties.trainFraction()).isEqualTo(0.7);
+      assertThat(properties.threads()).isEqualTo(1);
+      assertThat(properties.pollWaitSeconds()).isEqualTo(30);
+      assertThat(properties.retry().initialBackoff()).hasMillis(500);
+      assertThat(properties.retry().maxBackoff()).hasSeconds(10);
+      assertThat(properties.readTimeout()).isGreaterThan(java.time.Duration.ofSeconds(30));
+      assertThat(properties.autoStart()).isTrue();
+    });
+  }
+
+  @Test
+  void failsOnAMissingShard() {
+    Path missing = dir.resolve("nope.csv.gz");
+    runner.withPropertyValues("fl.client-id=client-1", "fl.client-shard=" + missing).run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(shardFailure(context.getStartupFailure()))
+          .hasMessageContaining(missing.toString())
+          .hasMessageContaining("no such file");
+    });
+  }
+
+  @Test
+  void failsOnAShardThatIsNotAnMnistCsv() throws Exception {
+    Path bad = Files.writeString(dir.resolve("bad.csv"), "a,b,c\n1,2,3\n");
+    runner.withPropertyValues("fl.client-id=client-1", "fl.client-shard=" + bad).run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(shardFailure(context.getStartupFailure()))
+          .hasMessageContaining(bad.toString())
+          .hasMessageContaining("expected a header 'label'");
+    });
+  }
+
+  @Test
+  void failsOnABlankClientId() throws Exception {
+    Path shard = TestShards.write(dir.resolve("client-1.csv"), 20, 3);
+    runner.withPropertyValues("fl.client-id= ", "fl.client-shard=" + shard).run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(context.getStartupFailure()).hasStackTraceContaining("fl.client-id")
+          .hasStackTraceContaining("FL_CLIENT_ID");
+    });
+  }
+
+  @Test
+  void failsWithoutAShardSetting() {
+    runner.withPropertyValues("fl.client-id=client-1").run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(context.getStartupFailure()).hasStackTraceContaining("fl.client-shard")
+          .hasStackTraceContaining("FL_CLIENT_SHARD");
+    });
+  }
+
+  @Test
+  void theApplicationReportsAMissingShardClearly(CapturedOutput output) {
+    Path missing = dir.resolve("missing.csv");
+    assertThatThrownBy(() -> new SpringApplicationBuilder(ClientApplication.class)
+        .web(WebApplicationType.NONE)
+        .properties("fl.client-id=client-1", "fl.client-shard=" + missing, "fl.auto-start=false")
+        .run()).satisfies(e -> shardFailure(e));
+    assertThat(output).contains("APPLICATION FAILED TO START")
+        .contains("cannot use the client shard " + missing + ": no such file")
+        .contains("Set FL_CLIENT_SHARD");
+  }
+
+  private static ShardUnreadableException shardFailure(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof ShardUnreadableException e) {
+        return e;
+      }
+    }
+    throw new AssertionError("no ShardUnreadableException in " + failure, failure);
+  }
+}

@@ -1,0 +1,130 @@
+package dev.fedlearn.client.worker;
+
+import dev.fedlearn.client.aggregator.AggregatorClient;
+import dev.fedlearn.client.aggregator.AggregatorRejectedException;
+import dev.fedlearn.client.aggregator.AggregatorUnavailableException;
+import dev.fedlearn.wire.ClientRegistration;
+import dev.fedlearn.wire.ClientUpdate;
+import dev.fedlearn.wire.EvaluationReport;
+import dev.fedlearn.wire.GlobalModel;
+import dev.fedlearn.wire.RunState;
+import dev.fedlearn.wire.RunStatus;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * A scripted aggregator: it serves the queued models in order (each {@link #fetchModel} takes the next one) and
+ * records every call. Failures can be queued per call kind; without one, a call succeeds.
+ */
+class FakeAggregator implements AggregatorClient {
+  /** Thrown when the loop asks for more models than the script has: ends a runaway loop and fails the test. */
+  static final class ScriptExhausted extends Error {
+    private static final long serialVersionUID = 1L;
+
+    ScriptExhausted() {
+      super("the worker asked for more models than the script has");
+    }
+  }
+
+  record Call<T>(int round, T body) {}
+
+  private final Deque<Supplier<GlobalModel>> models = new ArrayDeque<>();
+  private final Deque<RuntimeException> registerFailures = new ArrayDeque<>();
+  private final Deque<RuntimeException> updateFailures = new ArrayDeque<>();
+  private final Deque<RuntimeException> evaluationFailures = new ArrayDeque<>();
+
+  final List<ClientRegistration> registrations = Collections.synchronizedList(new ArrayList<>());
+  final List<Integer> polledAfter = Collections.synchronizedList(new ArrayList<>());
+  /** Every update the worker tried to send, accepted or not. */
+  final List<Call<ClientUpdate>> updateAttempts = Collections.synchronizedList(new ArrayList<>());
+  final List<Call<ClientUpdate>> updates = Collections.synchronizedList(new ArrayList<>());
+  final List<Call<EvaluationReport>> evaluationAttempts = Collections.synchronizedList(new ArrayList<>());
+  final List<Call<EvaluationReport>> evaluations = Collections.synchronizedList(new ArrayList<>());
+
+  FakeAggregator serve(GlobalModel model) {
+    models.add(() -> model);
+    return this;
+  }
+
+  FakeAggregator failFetch(RuntimeException e) {
+    models.add(() -> {
+      throw e;
+    });
+    return this;
+  }
+
+  FakeAggregator failRegister(RuntimeException e) {
+    registerFailures.add(e);
+    return this;
+  }
+
+  FakeAggregator failUpdate(RuntimeException e) {
+    updateFailures.add(e);
+    return this;
+  }
+
+  FakeAggregator failEvaluation(RuntimeException e) {
+    evaluationFailures.add(e);
+    return this;
+  }
+
+  static AggregatorUnavailableException unreachable() {
+    return new AggregatorUnavailableException("POST /x failed: ConnectException: Connection refused", null);
+  }
+
+  static AggregatorRejectedException rejected(int status) {
+    return new AggregatorRejectedException(status, "answered HTTP " + status, "status " + status);
+  }
+
+  @Override
+  public synchronized RunStatus register(ClientRegistration registration) {
+    registrations.add(registration);
+    throwNext(registerFailures);
+    return new RunStatus(RunState.WAITING_FOR_CLIENTS, 0, 3, registrations.size(), 1, 0, 1, null, null);
+  }
+
+  @Override
+  public synchronized GlobalModel fetchModel(int afterRound, int waitSeconds) {
+    polledAfter.add(afterRound);
+    Supplier<GlobalModel> next = models.poll();
+    if (next == null) {
+      throw new ScriptExhausted();
+    }
+    return next.get();
+  }
+
+  @Override
+  public synchronized void submitUpdate(int round, ClientUpdate update) {
+    updateAttempts.add(new Call<>(round, update));
+    throwNext(updateFailures);
+    updates.add(new Call<>(round, update));
+  }
+
+  @Override
+  public synchronized void submitEvaluation(int round, EvaluationReport report) {
+    evaluationAttempts.add(new Call<>(round, report));
+    throwNext(evaluationFailures);
+    evaluations.add(new Call<>(round, report));
+  }
+
+  @Override
+  public RunStatus status() {
+    return new RunStatus(RunState.FAILED, 1, 3, 1, 1, 0, 1, null, "a client sent NaN weights");
+  }
+
+  @Override
+  public String baseUrl() {
+    return "http://fake";
+  }
+
+  private static void throwNext(Deque<RuntimeException> failures) {
+    RuntimeException e = failures.poll();
+    if (e != null) {
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,274 @@
+package dev.fedlearn.client.worker;
+
+import static dev.fedlearn.client.worker.FakeAggregator.rejected;
+import static dev.fedlearn.client.worker.FakeAggregator.unreachable;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import dev.fedlearn.client.ClientProperties;
+import dev.fedlearn.client.TestShards;
+import dev.fedlearn.client.data.LocalData;
+import dev.fedlearn.client.status.ClientState;
+import dev.fedlearn.client.status.ClientStatus;
+import dev.fedlearn.client.status.StatusTracker;
+import dev.fedlearn.nn.LayerSizes;
+import dev.fedlearn.nn.Model;
+import dev.fedlearn.nn.Preset;
+import dev.fedlearn.wire.GlobalModel;
+import dev.fedlearn.wire.RunState;
+import dev.fedlearn.wire.TrainingPlan;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(60)
+class FederatedClientTest {
+  private static final int ROUNDS = 3;
+  private static final TrainingPlan PLAN = new TrainingPlan(1, 4, null, 0.9f, null, 42L, "default");
+  private static final Model MODEL = Model.initialise(LayerSizes.of(784, 8, 10), Preset.DEFAULT, 7);
+
+  @TempDir
+  static Path dir;
+  static Path shard;
+  static LocalData data;
+
+  private FakeAggregator aggregator;
+  private StatusTracker tracker;
+  private final List<Duration> sleeps = Collections.synchronizedList(new ArrayList<>());
+
+  @BeforeAll
+  static void shard() throws Exception {
+    shard = TestShards.write(dir.resolve("client-t.csv"), 40, 1);
+    data = new LocalData(shard, "client-t", 0.7, 42);
+  }
+
+  @BeforeEach
+  void setUp() {
+    aggregator = new FakeAggregator();
+    tracker = new StatusTracker(ClientStatus.starting("client-t", "http://fake", data.trainSize(), data.testSize(),
+        "scalar"));
+  }
+
+  private FederatedClient client(Sleeper sleeper) {
+    ClientProperties properties = TestShards.properties("client-t", shard, "http://fake");
+    return new FederatedClient(aggregator, data, tracker, properties, sleeper);
+  }
+
+  /** Runs the worker on this thread with a sleeper that records instead of sleeping. */
+  private void runWorker() {
+    client(sleeps::add).run();
+  }
+
+  private static GlobalModel model(int round, RunState state) {
+    return GlobalModel.of(round, ROUNDS, state, MODEL, PLAN);
+  }
+
+  private static List<Integer> rounds(List<? extends FakeAggregator.Call<?>> calls) {
+    return calls.stream().map(FakeAggregator.Call::round).toList();
+  }
+
+  @Test
+  void followsARunEvaluatingEachModelAndSubmittingEachRoundOnce() {
+    aggregator
+        .serve(model(0, RunState.WAITING_FOR_CLIENTS))
+        .serve(model(0, RunState.TRAINING)) // train round 1
+        .serve(model(0, RunState.TRAINING)) // the long poll timed out: nothing to do
+        .serve(model(1, RunState.TRAINING)) // score 1, train round 2
+        .serve(model(1, RunState.TRAINING))
+        .serve(model(2, RunState.TRAINING)) // score 2, train round 3
+        .serve(model(3, RunState.COMPLETED)); // score 3, done
+
+    runWorker();
+
+    assertThat(aggregator.registrations).hasSize(1);
+    assertThat(aggregator.registrations.get(0).clientId()).isEqualTo("client-t");
+    assertThat(aggregator.registrations.get(0).trainSamples()).isEqualTo(28);
+    assertThat(aggregator.registrations.get(0).testSamples()).isEqualTo(12);
+    assertThat(aggregator.polledAfter).containsExactly(-1, -1, 0, 0, 1, 1, 2);
+    assertThat(rounds(aggregator.updates)).containsExactly(1, 2, 3);
+    assertThat(rounds(aggregator.evaluations)).containsExactly(1, 2, 3);
+    FakeAggregator.Call<dev.fedlearn.wire.ClientUpdate> first = aggregator.updates.get(0);
+    assertThat(first.body().clientId()).isEqualTo("client-t");
+    assertThat(first.body().numSamples()).isEqualTo(28);
+    assertThat(first.body().layerSizes()).containsExactly(784, 8, 10);
+    assertThat(first.body().weights()).hasSize(MODEL.params().length).isNotEqualTo(MODEL.params());
+    assertThat(aggregator.evaluations.get(0).body().numSamples()).isEqualTo(12);
+    assertThat(aggregator.evaluations.get(0).body().accuracy()).isBetween(0.0, 1.0);
+    assertThat(sleeps).isEmpty();
+
+    ClientStatus status = tracker.snapshot();
+    assertThat(status.state()).isEqualTo(ClientState.DONE);
+    assertThat(status.rounds()).isEqualTo(ROUNDS);
+    assertThat(status.lastTrainedRound()).isEqualTo(3);
+    assertThat(status.lastEvaluatedRound()).isEqualTo(3);
+    assertThat(status.lastTrainLoss()).isPositive();
+    assertThat(status.lastTestAccuracy()).isBetween(0.0, 1.0);
+    assertThat(status.lastError()).isNull();
+  }
+
+  @Test
+  void doesNotResubmitARoundAfterAConflict() {
+    aggregator.failUpdate(rejected(409))
+        .serve(model(0, RunState.TRAINING))
+        .serve(model(0, RunState.TRAINING))
+        .serve(model(1, RunState.COMPLETED));
+
+    runWorker();
+
+    assertThat(rounds(aggregator.updateAttempts)).containsExactly(1);
+    assertThat(aggregator.updates).isEmpty();
+    assertThat(aggregator.registrations).hasSize(1);
+    assertThat(rounds(aggregator.evaluations)).containsExactly(1);
+    assertThat(tracker.state()).isEqualTo(ClientState.DONE);
+  }
+
+  @Test
+  void aConflictOnAnEvaluationIsFineAndNotRetried() {
+    aggregator.failEvaluation(rejected(409))
+        .serve(model(1, RunState.TRAINING))
+        .serve(model(1, RunState.TRAINING))
+        .serve(model(2, RunState.COMPLETED));
+
+    runWorker();
+
+    assertThat(rounds(aggregator.evaluationAttempts)).containsExactly(1, 2);
+    assertThat(rounds(aggregator.updates)).containsExactly(2);
+    assertThat(tracker.state()).isEqualTo(ClientState.DONE);
+  }
+
+  @Test
+  void registersAgainAfterUnknownClientAndRetriesOnce() {
+    aggregator.failUpdate(rejected(404)).failEvaluation(rejected(404))
+        .serve(model(0, RunState.TRAINING))
+        .serve(model(1, RunState.TRAINING))
+        .serve(model(2, RunState.COMPLETED));
+
+    runWorker();
+
+    // the first update and the first score each met a 404: one re-registration each, then one more try
+    assertThat(aggregator.registrations).hasSize(3);
+    assertThat(rounds(aggregator.updateAttempts)).containsExactly(1, 1, 2);
+    assertThat(rounds(aggregator.updates)).containsExactly(1, 2);
+    assertThat(rounds(aggregator.evaluationAttempts)).containsExactly(1, 1, 2);
+    assertThat(rounds(aggregator.evaluations)).containsExactly(1, 2);
+    assertThat(tracker.state()).isEqualTo(ClientState.DONE);
+  }
+
+  @Test
+  void givesUpOnARoundThatIsStillUnknownAfterRegisteringAgain() {
+    aggregator.failUpdate(rejected(404)).failUpdate(rejected(404))
+        .serve(model(0, RunState.TRAINING))
+        .serve(model(0, RunState.TRAINING))
+        .serve(model(1, RunState.COMPLETED));
+
+    runWorker();
+
+    assertThat(rounds(aggregator.updateAttempts)).containsExactly(1, 1);
+    assertThat(aggregator.registrations).hasSize(2);
+    assertThat(tracker.snapshot().lastError()).contains("404");
+    assertThat(tracker.state()).isEqualTo(ClientState.DONE);
+  }
+
+  @Test
+  void retriesWithExponentialBackoffWhileTheAggregatorIsUnreachable() {
+    for (int i = 0; i < 5; i++) {
+      aggregator.failRegister(unreachable());
+    }
+    aggregator.failUpdate(unreachable()).failEvaluation(unreachable())
+        .failFetch(unreachable())
+        .serve(model(0, RunState.TRAINING))
+        .serve(model(1, RunState.COMPLETED));
+
+    runWorker();
+
+    Duration s = Duration.ofMillis(500);
+    assertThat(sleeps).containsExactly(
+        s, s.multipliedBy(2), s.multipliedBy(4), s.multipliedBy(4), s.multipliedBy(4), // register: capped at 2 s
+        s, // fetch
+        s, // update
+        s); // evaluation
+    assertThat(aggregator.registrations).hasSize(6);
+    assertThat(rounds(aggregator.updateAttempts)).containsExactly(1, 1);
+    assertThat(rounds(aggregator.updates)).containsExactly(1);
+    assertThat(rounds(aggregator.evaluations)).containsExactly(1);
+    assertThat(tracker.state()).isEqualTo(ClientState.DONE);
+    assertThat(tracker.snapshot().lastError()).contains("Connection refused");
+  }
+
+  @Test
+  void stopsWithErrorWhenTheRunFailed() {
+    aggregator.serve(model(0, RunState.TRAINING)).serve(model(1, RunState.FAILED));
+
+    runWorker();
+
+    assertThat(rounds(aggregator.updates)).containsExactly(1);
+    assertThat(aggregator.evaluations).isEmpty();
+    ClientStatus status = tracker.snapshot();
+    assertThat(status.state()).isEqualTo(ClientState.ERROR);
+    assertThat(status.lastError()).contains("FAILED").contains("NaN weights");
+  }
+
+  @Test
+  void survivesAModelItCannotUse() {
+    GlobalModel wrongShape = GlobalModel.of(1, ROUNDS, RunState.TRAINING,
+        Model.initialise(LayerSizes.of(100, 8, 10), Preset.DEFAULT, 7), PLAN);
+    aggregator.serve(wrongShape).serve(model(1, RunState.COMPLETED));
+
+    runWorker();
+
+    assertThat(sleeps).containsExactly(Duration.ofMillis(500));
+    assertThat(tracker.snapshot().lastError()).contains("inputs");
+    assertThat(rounds(aggregator.evaluations)).containsExactly(1);
+    assertThat(tracker.state()).isEqualTo(ClientState.DONE);
+  }
+
+  @Test
+  void startsOverWhenTheAggregatorBeginsANewRun() {
+    aggregator.serve(model(0, RunState.TRAINING))
+        .serve(model(1, RunState.TRAINING))
+        .serve(model(0, RunState.TRAINING)) // the aggregator restarted
+        .serve(model(1, RunState.COMPLETED));
+
+    runWorker();
+
+    assertThat(rounds(aggregator.updates)).containsExactly(1, 2, 1);
+    assertThat(rounds(aggregator.evaluations)).containsExactly(1, 1);
+  }
+
+  @Test
+  void stopEndsTheWorkerThread() throws Exception {
+    FakeAggregator waiting = new FakeAggregator() {
+      @Override
+      public synchronized GlobalModel fetchModel(int afterRound, int waitSeconds) {
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw unreachable();
+        }
+        return model(0, RunState.WAITING_FOR_CLIENTS);
+      }
+    };
+    aggregator = waiting;
+    FederatedClient client = client(Sleeper.THREAD);
+    client.start();
+    assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+      while (tracker.state() != ClientState.WAITING) {
+        Thread.sleep(10);
+      }
+    });
+    assertThat(client.isRunning()).isTrue();
+
+    client.stop();
+
+    assertThat(client.isRunning()).isFalse();
+    assertThat(waiting.registrations).hasSize(1);
+  }
+}

@@ -1,0 +1,172 @@
+package dev.fedlearn.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fedlearn.data.CsvData;
+import dev.fedlearn.data.Dataset;
+import dev.fedlearn.data.LocalSplit;
+import dev.fedlearn.data.Mnist;
+import dev.fedlearn.fl.FedAvg;
+import dev.fedlearn.fl.Simulation;
+import dev.fedlearn.nn.LayerSizes;
+import dev.fedlearn.nn.Model;
+import dev.fedlearn.nn.Preset;
+import dev.fedlearn.nn.TrainingConfig;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.poi.xssf.usermodel.XSSFWorkbook;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The whole product over real HTTP: the aggregator jar and four client jars, each client with only its own shard,
+ * on free local ports, for a short run (3 rounds of 2 epochs). The result must be exactly what the in-process
+ * simulation of the same setup gives: the network changes nothing.
+ */
+class FederatedRunIT {
+  static final int ROUNDS = 3;
+  static final int EPOCHS = 2;
+  static final Path DATA = Path.of(System.getProperty("fl.data.dir", "../data"));
+
+  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  final JsonMapper json = JsonMapper.builder().build();
+
+  @Test
+  void fourClientsTrainTogetherAndMatchTheSimulation() throws Exception {
+    try (Processes procs = new Processes(Path.of("target", "e2e-logs"))) {
+      int port = Processes.freePort();
+      String base = "http://localhost:" + port;
+      procs.start("aggregator", Processes.jar("aggregator.jar"), Map.of(
+          "SERVER_PORT", Integer.toString(port),
+          "FL_ROUNDS", Integer.toString(ROUNDS),
+          "FL_CLIENTS", "4",
+          "FL_LOCAL_EPOCHS", Integer.toString(EPOCHS),
+          "FL_SEED", "42",
+          "FL_DATA_DIR", DATA.toString()));
+      for (int c = 1; c <= 4; c++) {
+        procs.start("client-" + c, Processes.jar("client.jar"), Map.of(
+            "SERVER_PORT", Integer.toString(Processes.freePort()),
+            "FL_CLIENT_ID", "client-" + c,
+            "FL_CLIENT_SHARD", DATA.resolve("shards/client-" + c + ".csv.gz").toString(),
+            "FL_AGGREGATOR_URL", base));
+      }
+      JsonNode status = awaitCompleted(base, procs, Duration.ofMinutes(4));
+      assertThat(status.get("round").asInt()).isEqualTo(ROUNDS);
+      assertThat(status.get("registeredClients").asInt()).isEqualTo(4);
+
+      JsonNode rounds = get(base + "/api/v1/rounds");
+      assertThat(rounds.size()).isEqualTo(ROUNDS);
+      List<Double> accuracy = new ArrayList<>();
+      for (JsonNode r : rounds) {
+        assertThat(r.get("state").asString()).isEqualTo("COMPLETED");
+        assertThat(r.get("participants").size()).as("round %d", r.get("round").asInt()).isEqualTo(4);
+        assertThat(r.get("training").size()).isEqualTo(4);
+        accuracy.add(r.get("globalTestAccuracy").asDouble());
+      }
+      assertThat(accuracy.get(0)).isGreaterThan(0.80);
+      assertThat(accuracy.get(ROUNDS - 1)).isGreaterThan(0.88).isGreaterThanOrEqualTo(accuracy.get(0));
+
+      // Every client scores every round's global model on its own test split; the last may still be arriving.
+      awaitEvaluations(base, Duration.ofSeconds(30));
+      for (JsonNode r : get(base + "/api/v1/rounds")) {
+        assertThat(r.get("evaluations").size()).isEqualTo(4);
+        for (JsonNode e : r.get("evaluations")) {
+          assertThat(e.get("accuracy").asDouble()).isBetween(0.5, 1.0);
+        }
+      }
+      assertThat(r0(base).get("evaluations").get(0).get("numSamples").asInt()).isEqualTo(300);
+
+      // The exact same numbers as the engine's in-process simulation of this setup.
+      double simulated = simulate();
+      assertThat(accuracy.get(ROUNDS - 1)).as("services vs in-process simulation").isEqualTo(simulated);
+
+      HttpResponse<byte[]> book = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/metrics.xlsx")).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(book.statusCode()).isEqualTo(200);
+      assertThat(book.headers().firstValue("Content-Disposition").orElse("")).contains("attachment");
+      try (XSSFWorkbook wb = new XSSFWorkbook(new ByteArrayInputStream(book.body()))) {
+        assertThat(wb.getSheet("Rounds").getLastRowNum()).isEqualTo(ROUNDS + 1); // header row 0, initial model
+        assertThat(wb.getSheet("Training").getLastRowNum()).isEqualTo(4 * ROUNDS);
+        assertThat(wb.getSheet("Evaluations").getLastRowNum()).isEqualTo(4 * ROUNDS);
+        assertThat(wb.getSheet("Weights").getLastRowNum()).isEqualTo(LayerSizes.DEFAULT.parameterCount());
+        assertThat(wb.getSheet("Weights").getRow(0).getLastCellNum()).isEqualTo((short) (5 + ROUNDS + 1));
+      }
+
+      String clientLog = Files.readString(procs.log("client-2"));
+      assertThat(clientLog).contains("round 1/" + ROUNDS).contains("round " + ROUNDS + "/" + ROUNDS);
+    }
+  }
+
+  private JsonNode r0(String base) throws Exception {
+    JsonNode rounds = get(base + "/api/v1/rounds");
+    return rounds.get(0);
+  }
+
+  private double simulate() throws Exception {
+    TrainingConfig config = new TrainingConfig(EPOCHS, 1, null, TrainingConfig.DEFAULT_MOMENTUM, null, 42,
+        Preset.DEFAULT);
+    List<Simulation.Site> sites = new ArrayList<>();
+    for (int c = 1; c <= 4; c++) {
+      String id = "client-" + c;
+      Dataset shard = CsvData.readMnist(DATA.resolve("shards/" + id + ".csv.gz"));
+      LocalSplit split = LocalSplit.of(shard, 0.7, 42, id);
+      sites.add(new Simulation.Site(id, split.train().features(0), split.test().features(0)));
+    }
+    Model initial = Model.initialise(LayerSizes.DEFAULT, Preset.DEFAULT, 42);
+    List<Simulation.Round> out = new ArrayList<>();
+    new Simulation(config, new FedAvg(), 2).run(initial, sites,
+        Mnist.load(DATA.resolve("mnist"), Mnist.Part.TEST).features(0), ROUNDS, out::add);
+    return out.get(ROUNDS - 1).globalTestAccuracy();
+  }
+
+  private JsonNode awaitCompleted(String base, Processes procs, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    JsonNode last = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        last = get(base + "/api/v1/status");
+        String state = last.get("state").asString();
+        if (state.equals("COMPLETED")) {
+          return last;
+        }
+        assertThat(state).as("run state; aggregator log %s", procs.log("aggregator")).isNotEqualTo("FAILED");
+      } catch (java.io.IOException notYetUp) {
+        // the aggregator is still starting
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("the run did not complete in " + timeout + "; last status " + last + "; logs in "
+        + procs.log("aggregator").getParent().toAbsolutePath());
+  }
+
+  private void awaitEvaluations(String base, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      boolean all = true;
+      for (JsonNode r : get(base + "/api/v1/rounds")) {
+        all &= r.get("evaluations").size() == 4;
+      }
+      if (all) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  private JsonNode get(String url) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(url).isEqualTo(200);
+    return json.readTree(r.body());
+  }
+}

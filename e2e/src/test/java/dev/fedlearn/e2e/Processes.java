@@ -1,0 +1,69 @@
+package dev.fedlearn.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Starts the services' executable jars as real processes and stops them all at the end. */
+final class Processes implements AutoCloseable {
+  private final List<Process> started = new ArrayList<>();
+  private final Path logs;
+
+  Processes(Path logs) throws IOException {
+    this.logs = Files.createDirectories(logs);
+  }
+
+  static Path jar(String property) {
+    Path jar = Path.of(System.getProperty(property, "missing-" + property));
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException("no jar at " + jar + ": build the services first (./mvnw verify)");
+    }
+    return jar;
+  }
+
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  Process start(String name, Path jar, Map<String, String> env) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-Xmx512m", "-jar",
+        jar.toString());
+    pb.environment().putAll(env);
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(logs.resolve(name + ".log").toFile());
+    Process p = pb.start();
+    started.add(p);
+    return p;
+  }
+
+  Path log(String name) {
+    return logs.resolve(name + ".log");
+  }
+
+  @Override
+  public void close() {
+    for (Process p : started) {
+      p.destroy();
+    }
+    for (Process p : started) {
+      try {
+        if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        p.destroyForcibly();
+      }
+    }
+  }
+}

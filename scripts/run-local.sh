@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Runs the whole federated setup as five local processes, no containers: one aggregator on port 8080 and four
+# clients (ports 8081-8084), each reading only its own shard from data/shards. Follows the run until it completes,
+# saves the workbook to out/metrics.xlsx, then stops everything. Settings come from the environment (FL_ROUNDS,
+# FL_LOCAL_EPOCHS, FL_BATCH_SIZE, FL_LEARNING_RATE, FL_MOMENTUM, FL_SEED, ...), as for the services.
+# Usage: scripts/run-local.sh          (build first: ./mvnw -q package -DskipTests)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JAVA=(java --add-modules jdk.incubator.vector -Xmx1g)
+AGG=aggregator-service/target/aggregator-service.jar
+CLIENT=client-service/target/client-service.jar
+PORT=${SERVER_PORT:-8080}
+for jar in "$AGG" "$CLIENT"; do
+  [[ -f $jar ]] || { echo "run-local: $jar is missing: build with ./mvnw -q package -DskipTests" >&2; exit 1; }
+done
+mkdir -p out/logs
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+SERVER_PORT=$PORT "${JAVA[@]}" -jar "$AGG" >out/logs/aggregator.log 2>&1 &
+pids+=($!)
+for c in 1 2 3 4; do
+  SERVER_PORT=$((PORT + c)) FL_CLIENT_ID=client-$c FL_CLIENT_SHARD=data/shards/client-$c.csv.gz \
+    FL_AGGREGATOR_URL=http://localhost:$PORT "${JAVA[@]}" -jar "$CLIENT" >out/logs/client-$c.log 2>&1 &
+  pids+=($!)
+done
+echo "run-local: aggregator on http://localhost:$PORT, logs in out/logs/ (tail -f out/logs/aggregator.log)"
+
+start=$(date +%s)
+last=""
+while true; do
+  sleep 2
+  for p in "${pids[@]}"; do
+    kill -0 "$p" 2>/dev/null || { echo "run-local: a process died; see out/logs/" >&2; exit 1; }
+  done
+  status=$(curl -fsS "http://localhost:$PORT/api/v1/status" 2>/dev/null) || continue
+  line=$(sed -E 's/.*"state":"([A-Z_]+)","round":([0-9]+),"rounds":([0-9]+).*"globalTestAccuracy":([0-9.]+).*/\1 round \2\/\3 global test accuracy \4/' <<<"$status")
+  [[ $line != "$last" ]] && echo "run-local: $line" && last=$line
+  case $status in
+    *'"state":"COMPLETED"'*) break ;;
+    *'"state":"FAILED"'*) echo "run-local: the run failed: $status" >&2; exit 1 ;;
+  esac
+done
+echo "run-local: completed in $(( $(date +%s) - start )) s"
+sleep 3 # the clients' scores of the final model arrive just after the last aggregation
+curl -fsS -o out/metrics.xlsx "http://localhost:$PORT/api/v1/metrics.xlsx"
+echo "run-local: workbook saved to out/metrics.xlsx"
