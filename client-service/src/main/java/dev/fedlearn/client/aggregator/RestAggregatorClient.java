@@ -14,6 +14,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.BufferingClientHttpRequestFactory;
 import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.RestClient;
@@ -48,9 +49,10 @@ public final class RestAggregatorClient implements AggregatorClient {
 
   private static ClientHttpRequestFactory requestFactory(Duration connectTimeout, Duration readTimeout) {
     // The JDK client aborts a request when the worker thread is interrupted, so shutdown does not wait for a poll.
-    return ClientHttpRequestFactoryBuilder.jdk()
+    // Buffering sends bodies with a Content-Length rather than chunked: any server or proxy takes that.
+    return new BufferingClientHttpRequestFactory(ClientHttpRequestFactoryBuilder.jdk()
         .withHttpClientCustomizer(http -> http.version(HttpClient.Version.HTTP_1_1))
-        .build(HttpClientSettings.defaults().withTimeouts(connectTimeout, readTimeout));
+        .build(HttpClientSettings.defaults().withTimeouts(connectTimeout, readTimeout)));
   }
 
   @Override

@@ -46,7 +46,9 @@ class RestAggregatorClientTest {
 
   private void handle(HttpExchange exchange) throws IOException {
     String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-    requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " " + body);
+    String length = exchange.getRequestHeaders().getFirst("Content-Length");
+    requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " " + body
+        + (length == null ? "" : " length=" + length));
     try {
       Thread.sleep(delayMillis);
     } catch (InterruptedException e) {
@@ -82,7 +84,8 @@ class RestAggregatorClientTest {
     assertThat(run.expectedClients()).isEqualTo(4);
     assertThat(requests).singleElement().asString()
         .startsWith("POST /api/v1/clients ")
-        .contains("\"clientId\":\"client-1\"").contains("\"trainSamples\":700").contains("\"testSamples\":300");
+        .contains("\"clientId\":\"client-1\"").contains("\"trainSamples\":700").contains("\"testSamples\":300")
+        .contains(" length="); // sent with a Content-Length, not chunked
   }
 
   @Test
