@@ -45,6 +45,8 @@ class FederatedRunIT {
   void fourClientsTrainTogetherAndMatchTheSimulation() throws Exception {
     try (Processes procs = new Processes(Path.of("target", "e2e-logs"))) {
       int port = Processes.freePort();
+      Path state = Files.createDirectories(Path.of("target", "e2e-state"));
+      Files.deleteIfExists(state.resolve("metrics.xlsx"));
       String base = "http://localhost:" + port;
       procs.start("aggregator", Processes.jar("aggregator.jar"), Map.of(
           "SERVER_PORT", Integer.toString(port),
@@ -52,7 +54,8 @@ class FederatedRunIT {
           "FL_CLIENTS", "4",
           "FL_LOCAL_EPOCHS", Integer.toString(EPOCHS),
           "FL_SEED", "42",
-          "FL_DATA_DIR", DATA.toString()));
+          "FL_DATA_DIR", DATA.toString(),
+          "FL_STATE_DIR", state.toString()));
       for (int c = 1; c <= 4; c++) {
         procs.start("client-" + c, Processes.jar("client.jar"), Map.of(
             "SERVER_PORT", Integer.toString(Processes.freePort()),
@@ -100,6 +103,14 @@ class FederatedRunIT {
         assertThat(wb.getSheet("Evaluations").getLastRowNum()).isEqualTo(4 * ROUNDS);
         assertThat(wb.getSheet("Weights").getLastRowNum()).isEqualTo(LayerSizes.DEFAULT.parameterCount());
         assertThat(wb.getSheet("Weights").getRow(0).getLastCellNum()).isEqualTo((short) (5 + ROUNDS + 1));
+      }
+
+      Path saved = state.resolve("metrics.xlsx");
+      for (int i = 0; i < 100 && !Files.exists(saved); i++) {
+        Thread.sleep(100);
+      }
+      try (XSSFWorkbook wb = new XSSFWorkbook(Files.newInputStream(saved))) {
+        assertThat(wb.getSheet("Rounds").getLastRowNum()).as("the workbook saved at completion").isEqualTo(ROUNDS + 1);
       }
 
       String clientLog = Files.readString(procs.log("client-2"));

@@ -26,6 +26,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param dataDir folder holding {@code mnist/t10k-*}: the held-out test set
  * @param maxPollWait longest a {@code GET /model} long poll is held
  * @param threads threads that score global models
+ * @param stateDir folder where the finished run's workbook is saved ({@code FL_STATE_DIR})
  */
 @ConfigurationProperties("fl")
 public record AggregatorProperties(
@@ -41,7 +42,8 @@ public record AggregatorProperties(
     @DefaultValue("784,20,15,10") String layers,
     @DefaultValue("data") Path dataDir,
     @DefaultValue("60s") Duration maxPollWait,
-    @DefaultValue("2") int threads) {
+    @DefaultValue("2") int threads,
+    @DefaultValue("state") Path stateDir) {
 
   public AggregatorProperties {
     if (rounds < 1) {

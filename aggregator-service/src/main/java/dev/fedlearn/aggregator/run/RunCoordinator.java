@@ -51,6 +51,7 @@ public final class RunCoordinator {
   private final Function<Model, Evaluation> scorer;
   private final Clock clock;
   private final Map<String, String> settings;
+  private volatile Runnable onCompleted = () -> { };
 
   private RunState state = RunState.WAITING_FOR_CLIENTS;
   private String message;
@@ -235,6 +236,7 @@ public final class RunCoordinator {
       state = RunState.COMPLETED;
       log.info("run completed: {} rounds, final global test accuracy {}", rounds, pct(score.accuracy()));
       notifyAll();
+      onCompleted.run();
     } else {
       openRound(completed + 1);
     }
@@ -333,6 +335,11 @@ public final class RunCoordinator {
         new ArrayList<>(r.updates.keySet()), r.score == null ? null : r.score.accuracy(),
         r.score == null ? null : r.score.loss(), mean, training, evals, r.startedAt, r.endedAt,
         r.endedAt == null ? null : Duration.between(r.startedAt, r.endedAt).toMillis() / 1000.0);
+  }
+
+  /** Called (under the run's lock: hand long work to another thread) when the last round has been aggregated. */
+  public void onCompleted(Runnable hook) {
+    this.onCompleted = hook;
   }
 
   /** The current global model (a copy). */
