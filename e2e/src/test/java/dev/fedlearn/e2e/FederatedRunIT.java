@@ -14,7 +14,6 @@ import dev.fedlearn.nn.Preset;
 import dev.fedlearn.nn.TrainingConfig;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -26,7 +25,6 @@ import java.util.Map;
 import org.apache.poi.xssf.usermodel.XSSFWorkbook;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The whole product over real HTTP: the aggregator jar and four client jars, each client with only its own shard,
@@ -37,9 +35,6 @@ class FederatedRunIT {
   static final int ROUNDS = 3;
   static final int EPOCHS = 2;
   static final Path DATA = Path.of(System.getProperty("fl.data.dir", "../data"));
-
-  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-  final JsonMapper json = JsonMapper.builder().build();
 
   @Test
   void fourClientsTrainTogetherAndMatchTheSimulation() throws Exception {
@@ -63,11 +58,12 @@ class FederatedRunIT {
             "FL_CLIENT_SHARD", DATA.resolve("shards/client-" + c + ".csv.gz").toString(),
             "FL_AGGREGATOR_URL", base));
       }
-      JsonNode status = awaitCompleted(base, procs, Duration.ofMinutes(4));
+      JsonNode status = Http.awaitCompleted(base, Duration.ofMinutes(4),
+          "logs in " + procs.log("aggregator").getParent().toAbsolutePath());
       assertThat(status.get("round").asInt()).isEqualTo(ROUNDS);
       assertThat(status.get("registeredClients").asInt()).isEqualTo(4);
 
-      JsonNode rounds = get(base + "/api/v1/rounds");
+      JsonNode rounds = Http.getJson(base + "/api/v1/rounds");
       assertThat(rounds.size()).isEqualTo(ROUNDS);
       List<Double> accuracy = new ArrayList<>();
       for (JsonNode r : rounds) {
@@ -80,21 +76,21 @@ class FederatedRunIT {
       assertThat(accuracy.get(ROUNDS - 1)).isGreaterThan(0.88).isGreaterThanOrEqualTo(accuracy.get(0));
 
       // Every client scores every round's global model on its own test split; the last may still be arriving.
-      awaitEvaluations(base, Duration.ofSeconds(30));
-      for (JsonNode r : get(base + "/api/v1/rounds")) {
+      for (JsonNode r : Http.awaitEvaluations(base, 4, Duration.ofSeconds(30))) {
         assertThat(r.get("evaluations").size()).isEqualTo(4);
         for (JsonNode e : r.get("evaluations")) {
           assertThat(e.get("accuracy").asDouble()).isBetween(0.5, 1.0);
         }
       }
-      assertThat(r0(base).get("evaluations").get(0).get("numSamples").asInt()).isEqualTo(300);
+      assertThat(Http.getJson(base + "/api/v1/rounds/1").get("evaluations")).extracting(e -> e.get("numSamples").asInt())
+          .containsExactlyInAnyOrder(300, 900, 600, 1200);
 
       // The exact same numbers as the engine's in-process simulation of this setup.
       double simulated = simulate();
       assertThat(accuracy.get(ROUNDS - 1)).as("services vs in-process simulation").isEqualTo(simulated);
 
-      HttpResponse<byte[]> book = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/metrics.xlsx")).build(),
-          HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> book = Http.CLIENT.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/metrics.xlsx"))
+          .build(), HttpResponse.BodyHandlers.ofByteArray());
       assertThat(book.statusCode()).isEqualTo(200);
       assertThat(book.headers().firstValue("Content-Disposition").orElse("")).contains("attachment");
       try (XSSFWorkbook wb = new XSSFWorkbook(new ByteArrayInputStream(book.body()))) {
@@ -118,11 +114,6 @@ class FederatedRunIT {
     }
   }
 
-  private JsonNode r0(String base) throws Exception {
-    JsonNode rounds = get(base + "/api/v1/rounds");
-    return rounds.get(0);
-  }
-
   private double simulate() throws Exception {
     TrainingConfig config = new TrainingConfig(EPOCHS, 1, null, TrainingConfig.DEFAULT_MOMENTUM, null, 42,
         Preset.DEFAULT);
@@ -138,46 +129,5 @@ class FederatedRunIT {
     new Simulation(config, new FedAvg(), 2).run(initial, sites,
         Mnist.load(DATA.resolve("mnist"), Mnist.Part.TEST).features(0), ROUNDS, out::add);
     return out.get(ROUNDS - 1).globalTestAccuracy();
-  }
-
-  private JsonNode awaitCompleted(String base, Processes procs, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    JsonNode last = null;
-    while (System.nanoTime() < deadline) {
-      try {
-        last = get(base + "/api/v1/status");
-        String state = last.get("state").asString();
-        if (state.equals("COMPLETED")) {
-          return last;
-        }
-        assertThat(state).as("run state; aggregator log %s", procs.log("aggregator")).isNotEqualTo("FAILED");
-      } catch (java.io.IOException notYetUp) {
-        // the aggregator is still starting
-      }
-      Thread.sleep(500);
-    }
-    throw new AssertionError("the run did not complete in " + timeout + "; last status " + last + "; logs in "
-        + procs.log("aggregator").getParent().toAbsolutePath());
-  }
-
-  private void awaitEvaluations(String base, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      boolean all = true;
-      for (JsonNode r : get(base + "/api/v1/rounds")) {
-        all &= r.get("evaluations").size() == 4;
-      }
-      if (all) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-  }
-
-  private JsonNode get(String url) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-        .build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as(url).isEqualTo(200);
-    return json.readTree(r.body());
   }
 }

@@ -53,40 +53,40 @@ public interface Kernel {
    */
   default void batchStep(float[] p, float[] v, int wOff, int bOff, int rows, int cols, float[] d, int n,
       float[][] xs, int[] xOffs, float scale, float lr, float momentum, float l2) {
-    float damp = 1f - momentum;
-    float negLr = -lr;
     for (int o = 0; o < rows; o++) {
-      int row = wOff + o * cols;
-      for (int i = 0; i < cols; i++) {
-        float g = 0f;
-        for (int s = 0; s < n; s++) {
-          g = Math.fma(xs[s][xOffs[s] + i], d[s * rows + o], g);
-        }
-        int j = row + i;
-        float w = p[j];
-        float grad = Math.fma(l2, w, g * scale);
-        float vel = Math.fma(momentum, v[j], damp * grad);
-        v[j] = vel;
-        p[j] = Math.fma(negLr, vel, w);
-      }
+      batchColumns(p, v, wOff + o * cols, o, rows, 0, cols, d, n, xs, xOffs, scale, lr, momentum, l2);
     }
     batchBiasStep(p, v, bOff, rows, d, n, scale, lr, momentum);
+  }
+
+  /** {@link #batchStep} for the columns {@code [from, to)} of row {@code o} (at {@code row}), one at a time. */
+  static void batchColumns(float[] p, float[] v, int row, int o, int rows, int from, int to, float[] d, int n,
+      float[][] xs, int[] xOffs, float scale, float lr, float momentum, float l2) {
+    float damp = 1f - momentum;
+    float negLr = -lr;
+    for (int i = from; i < to; i++) {
+      float g = 0f;
+      for (int s = 0; s < n; s++) {
+        g = Math.fma(xs[s][xOffs[s] + i], d[s * rows + o], g);
+      }
+      int j = row + i;
+      float w = p[j];
+      float grad = Math.fma(l2, w, g * scale);
+      float vel = Math.fma(momentum, v[j], damp * grad);
+      v[j] = vel;
+      p[j] = Math.fma(negLr, vel, w);
+    }
   }
 
   /** The bias part of {@link #batchStep}. */
   static void batchBiasStep(float[] p, float[] v, int bOff, int rows, float[] d, int n, float scale, float lr,
       float momentum) {
-    float damp = 1f - momentum;
-    float negLr = -lr;
     for (int o = 0; o < rows; o++) {
       float g = 0f;
       for (int s = 0; s < n; s++) {
         g += d[s * rows + o];
       }
-      int j = bOff + o;
-      float vel = Math.fma(momentum, v[j], damp * (g * scale));
-      v[j] = vel;
-      p[j] = Math.fma(negLr, vel, p[j]);
+      ScalarKernel.momentumBias(p, v, bOff + o, g * scale, lr, momentum);
     }
   }
 

@@ -118,18 +118,8 @@ final class VectorKernel implements Kernel {
         vel.intoArray(v, j);
         vel.fma(vlr, w).intoArray(p, j);
       }
-      for (; i < cols; i++) {
-        int j = row + i;
-        float w = p[j];
-        float g = Math.fma(l2, w, dv * x[xOff + i]);
-        float vel = Math.fma(momentum, v[j], damp * g);
-        v[j] = vel;
-        p[j] = Math.fma(negLr, vel, w);
-      }
-      int b = bOff + o;
-      float vel = Math.fma(momentum, v[b], damp * dv);
-      v[b] = vel;
-      p[b] = Math.fma(negLr, vel, p[b]);
+      ScalarKernel.momentumRow(p, v, row, i, cols, dv, x, xOff, lr, momentum, l2);
+      ScalarKernel.momentumBias(p, v, bOff + o, dv, lr, momentum);
     }
   }
 
@@ -167,18 +157,9 @@ final class VectorKernel implements Kernel {
         w.intoArray(p, j + W);
         acc1 = w.fma(FloatVector.fromArray(S, xNext, xNextOff + i + W), acc1);
       }
-      for (; i < cols; i++) {
-        int j = row + i;
-        float w = p[j];
-        float g = Math.fma(l2, w, dv * x[xOff + i]);
-        float vel = Math.fma(momentum, v[j], damp * g);
-        v[j] = vel;
-        p[j] = Math.fma(negLr, vel, w);
-      }
+      ScalarKernel.momentumRow(p, v, row, i, cols, dv, x, xOff, lr, momentum, l2);
       int b = bOff + o;
-      float vel = Math.fma(momentum, v[b], damp * dv);
-      v[b] = vel;
-      p[b] = Math.fma(negLr, vel, p[b]);
+      ScalarKernel.momentumBias(p, v, b, dv, lr, momentum);
       y[yOff + o] = finish(acc0, acc1, p, row, xNext, xNextOff, main, cols) + p[b];
     }
   }
@@ -214,7 +195,7 @@ final class VectorKernel implements Kernel {
         step(p, v, j + 3 * cols, g3, scale, vl2, vm, damp, vlr);
       }
       for (int r = o; r < o + 4; r++) {
-        tailStep(p, v, wOff + r * cols, r, rows, main, cols, d, n, xs, xOffs, scale, lr, momentum, l2);
+        Kernel.batchColumns(p, v, wOff + r * cols, r, rows, main, cols, d, n, xs, xOffs, scale, lr, momentum, l2);
       }
     }
     for (; o < rows; o++) {
@@ -225,7 +206,7 @@ final class VectorKernel implements Kernel {
         }
         step(p, v, wOff + o * cols + i, g0, scale, vl2, vm, damp, vlr);
       }
-      tailStep(p, v, wOff + o * cols, o, rows, main, cols, d, n, xs, xOffs, scale, lr, momentum, l2);
+      Kernel.batchColumns(p, v, wOff + o * cols, o, rows, main, cols, d, n, xs, xOffs, scale, lr, momentum, l2);
     }
     Kernel.batchBiasStep(p, v, bOff, rows, d, n, scale, lr, momentum);
   }
@@ -237,24 +218,6 @@ final class VectorKernel implements Kernel {
     FloatVector vel = FloatVector.fromArray(S, v, j).fma(vm, grad.mul(damp));
     vel.intoArray(v, j);
     vel.fma(vlr, w).intoArray(p, j);
-  }
-
-  /** Columns {@code main..cols} of one row of {@link #batchStep}, one at a time. */
-  private static void tailStep(float[] p, float[] v, int row, int o, int rows, int main, int cols, float[] d, int n,
-      float[][] xs, int[] xOffs, float scale, float lr, float momentum, float l2) {
-    float damp = 1f - momentum;
-    for (int i = main; i < cols; i++) {
-      float g = 0f;
-      for (int s = 0; s < n; s++) {
-        g = Math.fma(xs[s][xOffs[s] + i], d[s * rows + o], g);
-      }
-      int j = row + i;
-      float w = p[j];
-      float grad = Math.fma(l2, w, g * scale);
-      float vel = Math.fma(momentum, v[j], damp * grad);
-      v[j] = vel;
-      p[j] = Math.fma(-lr, vel, w);
-    }
   }
 
   @Override
@@ -295,19 +258,7 @@ final class VectorKernel implements Kernel {
       vel.fma(vlr, w).intoArray(p, j);
       zero.intoArray(g, j);
     }
-    for (; j < end; j++) {
-      float w = p[j];
-      float grad = Math.fma(l2, w, g[j] * scale);
-      float vel = Math.fma(momentum, v[j], damp * grad);
-      v[j] = vel;
-      p[j] = Math.fma(negLr, vel, w);
-      g[j] = 0f;
-    }
-    for (j = bOff; j < bOff + rows; j++) {
-      float vel = Math.fma(momentum, v[j], damp * (g[j] * scale));
-      v[j] = vel;
-      p[j] = Math.fma(negLr, vel, p[j]);
-      g[j] = 0f;
-    }
+    ScalarKernel.gradientWeights(p, v, g, j, end, scale, lr, momentum, l2);
+    ScalarKernel.gradientBiases(p, v, g, bOff, rows, scale, lr, momentum);
   }
 }
