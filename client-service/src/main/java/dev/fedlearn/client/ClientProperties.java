@@ -27,6 +27,8 @@ import org.springframework.validation.annotation.Validated;
  * @param connectTimeout connect timeout of calls to the aggregator (the read timeout is the poll wait plus 30 s)
  * @param retry back-off while the aggregator is unreachable or failing
  * @param autoStart whether the worker starts when the application is ready
+ * @param clientToken this site's secret ({@code FL_CLIENT_TOKEN}), sent as a bearer token on every call; empty when
+ *     the aggregator runs open
  */
 @Validated
 @ConfigurationProperties(prefix = "fl")
@@ -42,7 +44,8 @@ public record ClientProperties(
     @DefaultValue("30") @Min(0) @Max(60) int pollWaitSeconds,
     @DefaultValue("5s") @NotNull Duration connectTimeout,
     @DefaultValue @Valid @NotNull Retry retry,
-    @DefaultValue("true") boolean autoStart) {
+    @DefaultValue("true") boolean autoStart,
+    String clientToken) {
 
   /** Slack added to the long-poll wait to get the read timeout of calls to the aggregator. */
   public static final Duration READ_TIMEOUT_MARGIN = Duration.ofSeconds(30);

@@ -6,13 +6,26 @@ import dev.fedlearn.nn.Model;
  * The current global model as the aggregator serves it: how many rounds it has been through ({@code round}, 0 = the
  * initial model) of how many ({@code rounds}), where the run stands, its shape, its flat parameters in the engine's
  * order, and the plan for the next round. A client trains round {@code round + 1} when {@code state} is
- * {@code TRAINING}; it scores the model on its local test split when {@code round > 0}.
+ * {@code TRAINING}; it scores the model on its local test split when {@code round > 0}. When the caller says who it
+ * is, {@code submitted} tells whether it already sent its update for round {@code round + 1} and {@code evaluated}
+ * whether it already scored this model, so that a restarted client repeats neither.
  */
 public record GlobalModel(int round, int rounds, RunState state, int[] layerSizes, float[] weights,
-    TrainingPlan plan) {
+    TrainingPlan plan, Boolean submitted, Boolean evaluated) {
+
+  public GlobalModel {
+    submitted = Boolean.TRUE.equals(submitted); // absent (an older aggregator, no caller named) = false
+    evaluated = Boolean.TRUE.equals(evaluated);
+  }
 
   public static GlobalModel of(int round, int rounds, RunState state, Model model, TrainingPlan plan) {
-    return new GlobalModel(round, rounds, state, model.sizes().toArray(), model.params().clone(), plan);
+    return new GlobalModel(round, rounds, state, model.sizes().toArray(), model.params().clone(), plan, false,
+        false);
+  }
+
+  /** The same model with the caller's progress. */
+  public GlobalModel withProgress(boolean submitted, boolean evaluated) {
+    return new GlobalModel(round, rounds, state, layerSizes, weights, plan, submitted, evaluated);
   }
 
   /** The engine's model; throws {@link IllegalArgumentException} when shape and weights disagree. */

@@ -1,5 +1,6 @@
 package dev.fedlearn.aggregator.config;
 
+import dev.fedlearn.aggregator.run.RunRules;
 import dev.fedlearn.nn.LayerSizes;
 import dev.fedlearn.nn.Preset;
 import dev.fedlearn.nn.TrainingConfig;
@@ -27,6 +28,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxPollWait longest a {@code GET /model} long poll is held
  * @param threads threads that score global models
  * @param stateDir folder where the finished run's workbook is saved ({@code FL_STATE_DIR})
+ * @param minClients the quorum: at a round's deadline, it is aggregated with at least this many updates
+ *     ({@code FL_MIN_CLIENTS}; 0, the default, means all clients)
+ * @param roundTimeout a round's deadline ({@code FL_ROUND_TIMEOUT})
+ * @param maxRoundWait how long a round below the quorum waits before the run fails ({@code FL_MAX_ROUND_WAIT})
+ * @param maxWeightNorm the largest L2 norm an update's weights may have ({@code FL_MAX_WEIGHT_NORM})
+ * @param maxRequestBytes the largest request body accepted ({@code FL_MAX_REQUEST_BYTES})
  */
 @ConfigurationProperties("fl")
 public record AggregatorProperties(
@@ -43,7 +50,12 @@ public record AggregatorProperties(
     @DefaultValue("data") Path dataDir,
     @DefaultValue("60s") Duration maxPollWait,
     @DefaultValue("2") int threads,
-    @DefaultValue("state") Path stateDir) {
+    @DefaultValue("state") Path stateDir,
+    @DefaultValue("0") int minClients,
+    @DefaultValue("10m") Duration roundTimeout,
+    @DefaultValue("60m") Duration maxRoundWait,
+    @DefaultValue("1e4") double maxWeightNorm,
+    @DefaultValue("4000000") long maxRequestBytes) {
 
   public AggregatorProperties {
     if (rounds < 1) {
@@ -57,6 +69,21 @@ public record AggregatorProperties(
     }
     trainingConfig(localEpochs, batchSize, learningRate, momentum, l2, seed, preset); // fails early on bad values
     LayerSizes.parse(layers);
+    if (maxRequestBytes < 1024) {
+      throw new IllegalArgumentException("FL_MAX_REQUEST_BYTES must be at least 1024, got " + maxRequestBytes);
+    }
+    rules(rounds, clients, minClients, roundTimeout, maxRoundWait, maxWeightNorm);
+  }
+
+  /** The run's rules: rounds, clients, quorum, deadlines, bounds. */
+  public RunRules rules() {
+    return rules(rounds, clients, minClients, roundTimeout, maxRoundWait, maxWeightNorm);
+  }
+
+  private static RunRules rules(int rounds, int clients, int minClients, Duration roundTimeout,
+      Duration maxRoundWait, double maxWeightNorm) {
+    return new RunRules(rounds, clients, minClients == 0 ? clients : minClients, roundTimeout, maxRoundWait,
+        maxWeightNorm);
   }
 
   /** What clients are told to do each round. */

@@ -1,6 +1,7 @@
 package dev.fedlearn.aggregator.config;
 
 import dev.fedlearn.aggregator.run.RunCoordinator;
+import dev.fedlearn.aggregator.run.RunRules;
 import dev.fedlearn.data.Features;
 import dev.fedlearn.data.Mnist;
 import dev.fedlearn.fl.FedAvg;
@@ -44,9 +45,14 @@ class RunConfiguration {
     settings.put("preset", training.preset().id());
     settings.put("layers", p.layerSizes().toString());
     settings.put("strategy", "fedavg (sample-weighted)");
+    RunRules rules = p.rules();
+    settings.put("minClients", Integer.toString(rules.minClients()));
+    settings.put("roundTimeout", rules.roundTimeout().toString());
+    settings.put("maxRoundWait", rules.maxRoundWait().toString());
+    settings.put("maxWeightNorm", Double.toString(rules.maxWeightNorm()));
     settings.put("testSet", test.size() + " MNIST test images");
     int threads = p.threads();
-    return new RunCoordinator(p.rounds(), p.clients(), initial, training, new FedAvg(),
+    return new RunCoordinator(rules, initial, training, new FedAvg(),
         m -> Evaluator.evaluate(m, test, threads), Clock.systemUTC(), settings);
   }
 }

@@ -52,7 +52,10 @@ class RunController {
   GlobalModel model(
       @Parameter(description = "the last round the caller has seen; -1 for none") @RequestParam(defaultValue = "-1")
       int after,
-      @Parameter(description = "seconds to hold the request") @RequestParam(defaultValue = "0") int wait)
+      @Parameter(description = "seconds to hold the request") @RequestParam(defaultValue = "0") int wait,
+      @Parameter(description = "the calling client: the answer then says whether it already sent its update for "
+          + "the next round (submitted) and scored this model (evaluated)") @RequestParam(required = false)
+      String clientId)
       throws InterruptedException {
     if (wait < 0) {
       throw ApiException.badRequest("wait must be 0 or more seconds, got " + wait);
@@ -61,7 +64,7 @@ class RunController {
     if (hold.compareTo(properties.maxPollWait()) > 0) {
       hold = properties.maxPollWait();
     }
-    return run.awaitModel(after, hold);
+    return run.awaitModel(after, hold, clientId);
   }
 
   @Operation(summary = "A client's trained weights for a round",

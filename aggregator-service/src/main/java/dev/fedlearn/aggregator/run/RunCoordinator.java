@@ -44,6 +44,7 @@ public final class RunCoordinator {
   public record Snapshot(RunStatus status, Map<String, String> settings, List<Client> clients,
       List<RoundView> rounds, LayerSizes layerSizes, List<float[]> modelHistory, List<Evaluation> historyScores) {}
 
+  private final RunRules rules;
   private final int rounds;
   private final int expectedClients;
   private final TrainingConfig training;
@@ -77,10 +78,11 @@ public final class RunCoordinator {
     }
   }
 
-  public RunCoordinator(int rounds, int expectedClients, Model initial, TrainingConfig training, Strategy strategy,
+  public RunCoordinator(RunRules rules, Model initial, TrainingConfig training, Strategy strategy,
       Function<Model, Evaluation> scorer, Clock clock, Map<String, String> settings) {
-    this.rounds = rounds;
-    this.expectedClients = expectedClients;
+    this.rules = rules;
+    this.rounds = rules.rounds();
+    this.expectedClients = rules.clients();
     this.global = initial.copy();
     this.training = training;
     this.strategy = strategy;
@@ -139,6 +141,16 @@ public final class RunCoordinator {
    * The current global model once it is news for a client that has seen {@code after}: held up to {@code wait}
    * while the run waits for clients or has no newer model, then returned as it is.
    */
+  public synchronized GlobalModel awaitModel(int after, Duration wait, String clientId)
+      throws InterruptedException {
+    GlobalModel model = awaitModel(after, wait);
+    if (clientId == null) {
+      return model;
+    }
+    boolean[] progress = progressOf(clientId, model.round());
+    return model.withProgress(progress[0], progress[1]);
+  }
+
   public synchronized GlobalModel awaitModel(int after, Duration wait) throws InterruptedException {
     long deadline = System.nanoTime() + wait.toNanos();
     while (!(state == RunState.COMPLETED || state == RunState.FAILED
@@ -195,11 +207,18 @@ public final class RunCoordinator {
       throw ApiException.badRequest("weights must hold " + sizes.parameterCount() + " numbers, got "
           + (w == null ? "none" : w.length));
     }
+    double squares = 0;
     for (int j = 0; j < w.length; j++) {
       if (!Float.isFinite(w[j])) {
         throw ApiException.badRequest("weight " + j + " (" + sizes.describe(j) + ") is " + w[j]
             + "; weights must be finite");
       }
+      squares += (double) w[j] * w[j];
+    }
+    double norm = Math.sqrt(squares);
+    if (norm > rules.maxWeightNorm()) {
+      throw ApiException.badRequest(String.format("the weights' L2 norm %.4g is above the bound %.4g "
+          + "(FL_MAX_WEIGHT_NORM)", norm, rules.maxWeightNorm()));
     }
     if (!Double.isFinite(u.trainLoss()) || !(u.trainAccuracy() >= 0 && u.trainAccuracy() <= 1)) {
       throw ApiException.badRequest("trainLoss must be finite and trainAccuracy in [0, 1], got " + u.trainLoss()
@@ -240,6 +259,45 @@ public final class RunCoordinator {
     } else {
       openRound(completed + 1);
     }
+  }
+
+  /**
+   * Enforces the round's deadline (called every second or so): at {@code roundTimeout} a round with the quorum is
+   * aggregated with whoever reported; below the quorum it waits for late clients until {@code maxRoundWait}, then
+   * the run fails with the reason.
+   */
+  public synchronized void tick() {
+    Round open = openRound();
+    if (open == null) {
+      return;
+    }
+    Duration elapsed = Duration.between(open.startedAt, clock.instant());
+    if (elapsed.compareTo(rules.roundTimeout()) < 0) {
+      return;
+    }
+    List<String> missing = missing(open);
+    if (open.updates.size() >= rules.minClients()) {
+      log.warn("round {} deadline ({}): aggregating the {} updates received, without {}", open.number,
+          rules.roundTimeout(), open.updates.size(), missing);
+      aggregate(open);
+    } else if (elapsed.compareTo(rules.maxRoundWait()) >= 0) {
+      fail("round " + open.number + " had " + open.updates.size() + " of the " + rules.minClients()
+          + " updates it needs after " + rules.maxRoundWait() + " (FL_MAX_ROUND_WAIT); missing " + missing);
+    }
+  }
+
+  private List<String> missing(Round open) {
+    List<String> missing = new ArrayList<>(clients.keySet());
+    missing.removeAll(open.updates.keySet());
+    return missing;
+  }
+
+  /** Whether the client has sent its update for the open round, and whether it scored round {@code round}. */
+  public synchronized boolean[] progressOf(String clientId, int round) {
+    Round open = openRound();
+    boolean submitted = open != null && open.updates.containsKey(clientId);
+    boolean evaluated = round >= 1 && round <= history.size() && history.get(round - 1).evaluations.containsKey(clientId);
+    return new boolean[] {submitted, evaluated};
   }
 
   private void fail(String reason) {
@@ -291,9 +349,12 @@ public final class RunCoordinator {
     if (msg == null && state == RunState.WAITING_FOR_CLIENTS) {
       msg = "waiting for " + (expectedClients - clients.size()) + " more client(s) to register";
     } else if (msg == null && open != null) {
-      List<String> missing = new ArrayList<>(clients.keySet());
-      missing.removeAll(open.updates.keySet());
-      msg = "round " + open.number + " waiting for " + missing;
+      Duration elapsed = Duration.between(open.startedAt, clock.instant());
+      msg = "round " + open.number + " waiting for " + missing(open) + "; "
+          + (elapsed.compareTo(rules.roundTimeout()) < 0
+              ? "deadline in " + rules.roundTimeout().minus(elapsed).toSeconds() + " s"
+              : "past its deadline, below the quorum of " + rules.minClients() + ": waiting up to "
+                  + rules.maxRoundWait().minus(elapsed).toSeconds() + " s more");
     }
     return new RunStatus(state, completed, rounds, clients.size(), expectedClients,
         open == null ? 0 : open.updates.size(), open == null ? 0 : expectedClients,

@@ -18,10 +18,38 @@ public final class TestRuns {
   private TestRuns() {}
 
   public static RunCoordinator run(int rounds, int clients) {
+    return run(RunRules.of(rounds, clients), Clock.systemUTC());
+  }
+
+  public static RunCoordinator run(RunRules rules, Clock clock) {
     Model initial = new Model(SIZES, new float[] {0.1f, 0, 0, 0, 0, 0});
-    return new RunCoordinator(rounds, clients, initial, TrainingConfig.defaults().withEpochs(1), new FedAvg(),
-        m -> new Evaluation(10, 1 - m.params()[0], m.params()[0], new long[4], 2), Clock.systemUTC(),
-        Map.of("rounds", Integer.toString(rounds)));
+    return new RunCoordinator(rules, initial, TrainingConfig.defaults().withEpochs(1), new FedAvg(),
+        m -> new Evaluation(10, 1 - m.params()[0], m.params()[0], new long[4], 2), clock,
+        Map.of("rounds", Integer.toString(rules.rounds())));
+  }
+
+  /** A clock the test moves by hand. */
+  public static final class ManualClock extends Clock {
+    private java.time.Instant now = java.time.Instant.parse("2026-01-01T00:00:00Z");
+
+    public void advance(java.time.Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public java.time.Instant instant() {
+      return now;
+    }
   }
 
   public static ClientRegistration registration(String id) {

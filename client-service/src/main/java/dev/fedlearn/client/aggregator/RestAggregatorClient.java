@@ -31,20 +31,32 @@ public final class RestAggregatorClient implements AggregatorClient {
 
   private final RestClient rest;
   private final String baseUrl;
+  private final String clientId;
 
   @Autowired
   public RestAggregatorClient(RestClient.Builder builder, ClientProperties properties) {
-    this(builder, properties.aggregatorBaseUrl(), properties.connectTimeout(), properties.readTimeout());
+    this(builder, properties.aggregatorBaseUrl(), properties.connectTimeout(), properties.readTimeout(),
+        properties.clientId(), properties.clientToken());
   }
 
   public RestAggregatorClient(RestClient.Builder builder, String baseUrl, Duration connectTimeout,
       Duration readTimeout) {
+    this(builder, baseUrl, connectTimeout, readTimeout, null, null);
+  }
+
+  /** A client that names itself when it polls and, when {@code token} is set, sends it as a bearer token. */
+  public RestAggregatorClient(RestClient.Builder builder, String baseUrl, Duration connectTimeout,
+      Duration readTimeout, String clientId, String token) {
     this.baseUrl = baseUrl;
-    this.rest = builder
+    this.clientId = clientId;
+    builder = builder
         .baseUrl(baseUrl + "/api/v1")
         .requestFactory(requestFactory(connectTimeout, readTimeout))
-        .defaultHeader("Accept", MediaType.APPLICATION_JSON_VALUE + ", " + MediaType.APPLICATION_PROBLEM_JSON_VALUE)
-        .build();
+        .defaultHeader("Accept", MediaType.APPLICATION_JSON_VALUE + ", " + MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+    if (token != null && !token.isBlank()) {
+      builder = builder.defaultHeader("Authorization", "Bearer " + token.trim());
+    }
+    this.rest = builder.build();
   }
 
   private static ClientHttpRequestFactory requestFactory(Duration connectTimeout, Duration readTimeout) {
@@ -72,7 +84,13 @@ public final class RestAggregatorClient implements AggregatorClient {
   @Override
   public GlobalModel fetchModel(int afterRound, int waitSeconds) {
     return call("GET /model", () -> required(rest.get()
-        .uri(uri -> uri.path("/model").queryParam("after", afterRound).queryParam("wait", waitSeconds).build())
+        .uri(uri -> {
+          uri.path("/model").queryParam("after", afterRound).queryParam("wait", waitSeconds);
+          if (clientId != null) {
+            uri.queryParam("clientId", clientId);
+          }
+          return uri.build();
+        })
         .retrieve()
         .body(GlobalModel.class)));
   }

@@ -161,10 +161,18 @@ public final class FederatedClient {
       default:
         break;
     }
-    Scored scored = model.round() > 0 && model.round() > lastEvaluated ? evaluate(model) : null;
+    Scored scored = model.round() > 0 && model.round() > lastEvaluated && !model.evaluated() ? evaluate(model) : null;
+    if (model.evaluated()) {
+      lastEvaluated = Math.max(lastEvaluated, model.round());
+    }
     if (model.state() == RunState.COMPLETED) {
       completed(model, scored);
       return true;
+    }
+    if (model.submitted() && model.round() + 1 > lastSubmitted) {
+      log.info("round {}: the aggregator already has this client's update (sent before a restart); waiting",
+          model.round() + 1);
+      lastSubmitted = model.round() + 1;
     }
     Trained trained = model.round() + 1 > lastSubmitted ? trainAndSubmit(model) : null;
     logRound(model, trained, scored);

@@ -1,0 +1,21 @@
+package dev.fedlearn.aggregator.run;
+
+import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.scheduling.annotation.Scheduled;
+
+/** Looks at the open round's deadline twice a second (see {@link RunCoordinator#tick()}). */
+@Configuration
+@EnableScheduling
+class RoundDeadlines {
+  private final RunCoordinator run;
+
+  RoundDeadlines(RunCoordinator run) {
+    this.run = run;
+  }
+
+  @Scheduled(fixedDelay = 500)
+  void tick() {
+    run.tick();
+  }
+}

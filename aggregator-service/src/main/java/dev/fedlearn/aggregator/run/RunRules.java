@@ -1,0 +1,52 @@
+package dev.fedlearn.aggregator.run;
+
+import java.time.Duration;
+
+/**
+ * The rules of a run: how many rounds, how many clients must register, and how a round ends when some of them do
+ * not report.
+ *
+ * @param rounds rounds of the run
+ * @param clients clients that must register before round 1; a round closes as soon as all of them reported
+ * @param minClients the quorum: at the round's deadline, the round is aggregated if at least this many reported
+ * @param roundTimeout the round's deadline, counted from its opening
+ * @param maxRoundWait below the quorum the round waits for late clients; after this long the run fails
+ * @param maxWeightNorm updates whose weights have a larger L2 norm are refused
+ */
+public record RunRules(int rounds, int clients, int minClients, Duration roundTimeout, Duration maxRoundWait,
+    double maxWeightNorm) {
+
+  public static final Duration DEFAULT_ROUND_TIMEOUT = Duration.ofMinutes(10);
+  public static final Duration DEFAULT_MAX_ROUND_WAIT = Duration.ofMinutes(60);
+  public static final double DEFAULT_MAX_WEIGHT_NORM = 1e4;
+
+  public RunRules {
+    if (rounds < 1) {
+      throw new IllegalArgumentException("rounds (FL_ROUNDS) must be at least 1, got " + rounds);
+    }
+    if (clients < 1) {
+      throw new IllegalArgumentException("clients (FL_CLIENTS) must be at least 1, got " + clients);
+    }
+    if (minClients < 1 || minClients > clients) {
+      throw new IllegalArgumentException("the quorum (FL_MIN_CLIENTS) must be between 1 and the " + clients
+          + " clients, got " + minClients);
+    }
+    if (roundTimeout == null || roundTimeout.isNegative() || roundTimeout.isZero()) {
+      throw new IllegalArgumentException("the round timeout (FL_ROUND_TIMEOUT) must be positive, got " + roundTimeout);
+    }
+    if (maxRoundWait == null || maxRoundWait.compareTo(roundTimeout) < 0) {
+      throw new IllegalArgumentException("FL_MAX_ROUND_WAIT (" + maxRoundWait
+          + ") must be at least the round timeout (" + roundTimeout + ")");
+    }
+    if (!(maxWeightNorm > 0)) {
+      throw new IllegalArgumentException("the weight norm bound (FL_MAX_WEIGHT_NORM) must be positive, got "
+          + maxWeightNorm);
+    }
+  }
+
+  /** Every client in every round, generous deadlines. */
+  public static RunRules of(int rounds, int clients) {
+    return new RunRules(rounds, clients, clients, DEFAULT_ROUND_TIMEOUT, DEFAULT_MAX_ROUND_WAIT,
+        DEFAULT_MAX_WEIGHT_NORM);
+  }
+}
