@@ -34,6 +34,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxRoundWait how long a round below the quorum waits before the run fails ({@code FL_MAX_ROUND_WAIT})
  * @param maxWeightNorm the largest L2 norm an update's weights may have ({@code FL_MAX_WEIGHT_NORM})
  * @param maxRequestBytes the largest request body accepted ({@code FL_MAX_REQUEST_BYTES})
+ * @param clientTokens each client's secret, {@code client-1:secret,client-2:secret} ({@code FL_CLIENT_TOKENS});
+ *     none: the aggregator runs open
+ * @param clientTokensFile a file of such entries, one per line or comma-separated ({@code FL_CLIENT_TOKENS_FILE},
+ *     e.g. a Docker secret)
+ * @param readToken when set, status and metrics reads need it (or a client's token) ({@code FL_READ_TOKEN})
  */
 @ConfigurationProperties("fl")
 public record AggregatorProperties(
@@ -55,7 +60,10 @@ public record AggregatorProperties(
     @DefaultValue("10m") Duration roundTimeout,
     @DefaultValue("60m") Duration maxRoundWait,
     @DefaultValue("1e4") double maxWeightNorm,
-    @DefaultValue("4000000") long maxRequestBytes) {
+    @DefaultValue("4000000") long maxRequestBytes,
+    String clientTokens,
+    Path clientTokensFile,
+    String readToken) {
 
   public AggregatorProperties {
     if (rounds < 1) {

@@ -1,6 +1,8 @@
 package dev.fedlearn.aggregator.run;
 
 import dev.fedlearn.aggregator.config.AggregatorProperties;
+import dev.fedlearn.aggregator.security.ClientTokens;
+import dev.fedlearn.aggregator.security.RequestGuard;
 import dev.fedlearn.wire.ClientRegistration;
 import dev.fedlearn.wire.ClientUpdate;
 import dev.fedlearn.wire.EvaluationReport;
@@ -16,6 +18,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
@@ -26,22 +29,38 @@ import org.springframework.web.bind.annotation.RestController;
 class RunController {
   private final RunCoordinator run;
   private final AggregatorProperties properties;
+  private final ClientTokens tokens;
 
-  RunController(RunCoordinator run, AggregatorProperties properties) {
+  RunController(RunCoordinator run, AggregatorProperties properties, ClientTokens tokens) {
     this.run = run;
     this.properties = properties;
+    this.tokens = tokens;
+  }
+
+  /** A client may act only as itself: the id in the request must be its token's. */
+  private static void actingAsItself(String authenticated, String claimed) {
+    if (authenticated != null && !authenticated.equals(claimed)) {
+      throw new ApiException(HttpStatus.FORBIDDEN, "Not this client",
+          "the token belongs to client " + authenticated + ", the request is made for " + claimed);
+    }
+  }
+
+  private RunStatus withMode(RunStatus s) {
+    return s.withAuthentication(tokens.mode());
   }
 
   @Operation(summary = "Where the run stands")
   @GetMapping("/status")
   RunStatus status() {
-    return run.status();
+    return withMode(run.status());
   }
 
   @Operation(summary = "Register a client", description = "Registering again with the same id is harmless.")
   @PostMapping("/clients")
-  RunStatus register(@RequestBody ClientRegistration registration) {
-    return run.register(registration);
+  RunStatus register(@RequestBody ClientRegistration registration,
+      @RequestAttribute(name = RequestGuard.CLIENT, required = false) String authenticated) {
+    actingAsItself(authenticated, registration == null ? null : registration.clientId());
+    return withMode(run.register(registration));
   }
 
   @Operation(summary = "The current global model and the plan for the next round",
@@ -55,8 +74,13 @@ class RunController {
       @Parameter(description = "seconds to hold the request") @RequestParam(defaultValue = "0") int wait,
       @Parameter(description = "the calling client: the answer then says whether it already sent its update for "
           + "the next round (submitted) and scored this model (evaluated)") @RequestParam(required = false)
-      String clientId)
+      String clientId,
+      @RequestAttribute(name = RequestGuard.CLIENT, required = false) String authenticated)
       throws InterruptedException {
+    if (authenticated != null) {
+      actingAsItself(authenticated, clientId == null ? authenticated : clientId);
+      clientId = authenticated;
+    }
     if (wait < 0) {
       throw ApiException.badRequest("wait must be 0 or more seconds, got " + wait);
     }
@@ -72,15 +96,19 @@ class RunController {
           + "the wrong shape or with NaN or infinite values; 404 for an unknown client.")
   @PostMapping("/rounds/{round}/updates")
   @ResponseStatus(HttpStatus.ACCEPTED)
-  RunStatus update(@PathVariable int round, @RequestBody ClientUpdate update) {
-    return run.submitUpdate(round, update);
+  RunStatus update(@PathVariable int round, @RequestBody ClientUpdate update,
+      @RequestAttribute(name = RequestGuard.CLIENT, required = false) String authenticated) {
+    actingAsItself(authenticated, update == null ? null : update.clientId());
+    return withMode(run.submitUpdate(round, update));
   }
 
   @Operation(summary = "A client's score of a round's global model on its local test split")
   @PostMapping("/rounds/{round}/evaluations")
   @ResponseStatus(HttpStatus.ACCEPTED)
-  RunStatus evaluation(@PathVariable int round, @RequestBody EvaluationReport report) {
-    return run.submitEvaluation(round, report);
+  RunStatus evaluation(@PathVariable int round, @RequestBody EvaluationReport report,
+      @RequestAttribute(name = RequestGuard.CLIENT, required = false) String authenticated) {
+    actingAsItself(authenticated, report == null ? null : report.clientId());
+    return withMode(run.submitEvaluation(round, report));
   }
 
   @Operation(summary = "Every round so far, oldest first")

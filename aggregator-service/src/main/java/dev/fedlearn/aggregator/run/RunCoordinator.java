@@ -358,7 +358,7 @@ public final class RunCoordinator {
     }
     return new RunStatus(state, completed, rounds, clients.size(), expectedClients,
         open == null ? 0 : open.updates.size(), open == null ? 0 : expectedClients,
-        new RunStatus.Latest(completed, latest.accuracy(), latest.loss()), msg);
+        new RunStatus.Latest(completed, latest.accuracy(), latest.loss()), msg, null);
   }
 
   public synchronized List<RoundView> rounds() {

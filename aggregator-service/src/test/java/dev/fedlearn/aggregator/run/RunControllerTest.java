@@ -7,6 +7,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import dev.fedlearn.aggregator.config.AggregatorProperties;
+import dev.fedlearn.aggregator.security.ClientTokens;
 import org.hamcrest.Matchers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,7 @@ import org.springframework.test.web.servlet.ResultActions;
 
 /** The controller's statuses and problem details, over MockMvc, with a real coordinator of a tiny run. */
 @WebMvcTest(RunController.class)
-@Import(RunControllerTest.Config.class)
+@Import({RunControllerTest.Config.class, ClientTokens.class})
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD) // a fresh run per test
 class RunControllerTest {
   @TestConfiguration
@@ -74,7 +75,8 @@ class RunControllerTest {
         .andExpect(jsonPath("$.state").value("TRAINING"))
         .andExpect(jsonPath("$.rounds").value(2))
         .andExpect(jsonPath("$.expectedClients").value(2))
-        .andExpect(jsonPath("$.latest.round").value(0));
+        .andExpect(jsonPath("$.latest.round").value(0))
+        .andExpect(jsonPath("$.authentication").value("open"));
     mvc.perform(get("/api/v1/model")).andExpect(status().isOk())
         .andExpect(jsonPath("$.round").value(0))
         .andExpect(jsonPath("$.layerSizes[1]").value(2))

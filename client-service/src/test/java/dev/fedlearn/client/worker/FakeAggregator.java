@@ -84,7 +84,7 @@ class FakeAggregator implements AggregatorClient {
   public synchronized RunStatus register(ClientRegistration registration) {
     registrations.add(registration);
     throwNext(registerFailures);
-    return new RunStatus(RunState.WAITING_FOR_CLIENTS, 0, 3, registrations.size(), 1, 0, 1, null, null);
+    return new RunStatus(RunState.WAITING_FOR_CLIENTS, 0, 3, registrations.size(), 1, 0, 1, null, null, null);
   }
 
   @Override
@@ -113,7 +113,7 @@ class FakeAggregator implements AggregatorClient {
 
   @Override
   public RunStatus status() {
-    return new RunStatus(RunState.FAILED, 1, 3, 1, 1, 0, 1, null, "a client sent NaN weights");
+    return new RunStatus(RunState.FAILED, 1, 3, 1, 1, 0, 1, null, "a client sent NaN weights", null);
   }
 
   @Override
