@@ -2,16 +2,7 @@ package dev.fedlearn.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fedlearn.data.CsvData;
-import dev.fedlearn.data.Dataset;
-import dev.fedlearn.data.LocalSplit;
-import dev.fedlearn.data.Mnist;
-import dev.fedlearn.fl.FedAvg;
-import dev.fedlearn.fl.Simulation;
 import dev.fedlearn.nn.LayerSizes;
-import dev.fedlearn.nn.Model;
-import dev.fedlearn.nn.Preset;
-import dev.fedlearn.nn.TrainingConfig;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -86,7 +77,7 @@ class FederatedRunIT {
           .containsExactlyInAnyOrder(300, 900, 600, 1200);
 
       // The exact same numbers as the engine's in-process simulation of this setup.
-      double simulated = simulate();
+      double simulated = Reference.simulate(ROUNDS, EPOCHS).rounds().get(ROUNDS - 1).globalTestAccuracy();
       assertThat(accuracy.get(ROUNDS - 1)).as("services vs in-process simulation").isEqualTo(simulated);
 
       HttpResponse<byte[]> book = Http.CLIENT.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/metrics.xlsx"))
@@ -112,22 +103,5 @@ class FederatedRunIT {
       String clientLog = Files.readString(procs.log("client-2"));
       assertThat(clientLog).contains("round 1/" + ROUNDS).contains("round " + ROUNDS + "/" + ROUNDS);
     }
-  }
-
-  private double simulate() throws Exception {
-    TrainingConfig config = new TrainingConfig(EPOCHS, 1, null, TrainingConfig.DEFAULT_MOMENTUM, null, 42,
-        Preset.DEFAULT);
-    List<Simulation.Site> sites = new ArrayList<>();
-    for (int c = 1; c <= 4; c++) {
-      String id = "client-" + c;
-      Dataset shard = CsvData.readMnist(DATA.resolve("shards/" + id + ".csv.gz"));
-      LocalSplit split = LocalSplit.of(shard, 0.7, 42, id);
-      sites.add(new Simulation.Site(id, split.train().features(0), split.test().features(0)));
-    }
-    Model initial = Model.initialise(LayerSizes.DEFAULT, Preset.DEFAULT, 42);
-    List<Simulation.Round> out = new ArrayList<>();
-    new Simulation(config, new FedAvg(), 2).run(initial, sites,
-        Mnist.load(DATA.resolve("mnist"), Mnist.Part.TEST).features(0), ROUNDS, out::add);
-    return out.get(ROUNDS - 1).globalTestAccuracy();
   }
 }

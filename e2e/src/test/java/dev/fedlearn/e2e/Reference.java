@@ -1,0 +1,53 @@
+package dev.fedlearn.e2e;
+
+import dev.fedlearn.data.CsvData;
+import dev.fedlearn.data.Dataset;
+import dev.fedlearn.data.Features;
+import dev.fedlearn.data.LocalSplit;
+import dev.fedlearn.data.Mnist;
+import dev.fedlearn.fl.FedAvg;
+import dev.fedlearn.fl.Simulation;
+import dev.fedlearn.nn.LayerSizes;
+import dev.fedlearn.nn.Model;
+import dev.fedlearn.nn.Preset;
+import dev.fedlearn.nn.TrainingConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The engine's in-process simulation of the committed shards: what the services must reproduce exactly. */
+final class Reference {
+  static final Path DATA = Path.of(System.getProperty("fl.data.dir", "../data")).toAbsolutePath();
+
+  /** The result of a simulated run. */
+  record Run(Model model, List<Simulation.Round> rounds) {}
+
+  private Reference() {}
+
+  static Simulation.Site site(int c) throws IOException {
+    String id = "client-" + c;
+    Dataset shard = CsvData.readMnist(DATA.resolve("shards/" + id + ".csv.gz"));
+    LocalSplit split = LocalSplit.of(shard, 0.7, 42, id);
+    return new Simulation.Site(id, split.train().features(0), split.test().features(0));
+  }
+
+  static TrainingConfig config(int epochs) {
+    return new TrainingConfig(epochs, 1, null, TrainingConfig.DEFAULT_MOMENTUM, null, 42, Preset.DEFAULT);
+  }
+
+  static Features testSet() throws IOException {
+    return Mnist.load(DATA.resolve("mnist"), Mnist.Part.TEST).features(0);
+  }
+
+  static Run simulate(int rounds, int epochs) throws IOException {
+    List<Simulation.Site> sites = new ArrayList<>();
+    for (int c = 1; c <= 4; c++) {
+      sites.add(site(c));
+    }
+    List<Simulation.Round> out = new ArrayList<>();
+    Model model = new Simulation(config(epochs), new FedAvg(), 2).run(
+        Model.initialise(LayerSizes.DEFAULT, Preset.DEFAULT, 42), sites, testSet(), rounds, out::add);
+    return new Run(model, out);
+  }
+}
