@@ -1,0 +1,90 @@
+package dev.fedlearn.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Clients die: the aggregator and four client processes, a 5-second round deadline and a quorum of 2. After round
+ * 1, client-4 is killed for good and client-3 is killed and started again. The rounds without them close at the
+ * deadline with the others; client-3, started again once round 2 has closed without it, rejoins at the current
+ * round; the run completes.
+ */
+class DropoutIT {
+  static final int ROUNDS = 7;
+
+  @Test
+  void roundsCloseAtTheDeadlineWithTheQuorumAndAKilledClientRejoins() throws Exception {
+    try (Processes procs = new Processes(Path.of("target", "e2e-logs", "dropout"))) {
+      int port = Processes.freePort();
+      String base = "http://localhost:" + port;
+      procs.start("aggregator", Processes.jar("aggregator.jar"), Map.of(
+          "SERVER_PORT", Integer.toString(port), "FL_ROUNDS", Integer.toString(ROUNDS), "FL_CLIENTS", "4",
+          "FL_MIN_CLIENTS", "2", "FL_ROUND_TIMEOUT", "5s", "FL_MAX_ROUND_WAIT", "60s", "FL_LOCAL_EPOCHS", "3",
+          "FL_DATA_DIR", Reference.DATA.toString(), "FL_STATE_DIR", "target/e2e-state/dropout"));
+      Map<Integer, Process> clients = new HashMap<>();
+      for (int c = 1; c <= 4; c++) {
+        clients.put(c, startClient(procs, c, base, ""));
+      }
+      awaitRound(base, 1, Duration.ofMinutes(3));
+      clients.get(4).destroyForcibly().waitFor();
+      clients.get(3).destroyForcibly().waitFor();
+      long killedAt = System.nanoTime();
+      awaitRound(base, 2, Duration.ofMinutes(1)); // round 2 closes at its deadline with client-1 and client-2
+      clients.put(3, startClient(procs, 3, base, "-restarted"));
+
+      JsonNode status = Http.awaitCompleted(base, Duration.ofMinutes(3), "logs in e2e/target/e2e-logs/dropout");
+      assertThat(status.get("round").asInt()).isEqualTo(ROUNDS);
+      JsonNode rounds = Http.getJson(base + "/api/v1/rounds");
+      List<List<String>> participants = new ArrayList<>();
+      for (JsonNode r : rounds) {
+        List<String> p = new ArrayList<>();
+        r.get("participants").forEach(n -> p.add(n.asString()));
+        participants.add(p);
+        assertThat(r.get("state").asString()).isEqualTo("COMPLETED");
+        assertThat(r.get("globalTestAccuracy").asDouble()).isGreaterThan(0.5);
+      }
+      assertThat(participants.get(0)).containsExactly("client-1", "client-2", "client-3", "client-4");
+      for (int r = 1; r < ROUNDS; r++) {
+        assertThat(participants.get(r)).as("round %d", r + 1).doesNotContain("client-4")
+            .contains("client-1", "client-2");
+      }
+      assertThat(participants.get(1)).as("round 2 closed at its deadline with the quorum")
+          .containsExactly("client-1", "client-2");
+      assertThat(participants.get(ROUNDS - 1)).as("client-3 rejoined").contains("client-3");
+      double seconds = (System.nanoTime() - killedAt) / 1e9;
+      System.out.printf("dropout: %d rounds after the kill in %.1f s; participants %s%n", ROUNDS - 1, seconds,
+          participants);
+    }
+  }
+
+  private static Process startClient(Processes procs, int c, String base, String suffix) throws Exception {
+    return procs.start("client-" + c + suffix, Processes.jar("client.jar"), Map.of(
+        "SERVER_PORT", Integer.toString(Processes.freePort()),
+        "FL_CLIENT_ID", "client-" + c,
+        "FL_CLIENT_SHARD", Reference.DATA.resolve("shards/client-" + c + ".csv.gz").toString(),
+        "FL_AGGREGATOR_URL", base));
+  }
+
+  private static void awaitRound(String base, int round, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        if (Http.getJson(base + "/api/v1/status").get("round").asInt() >= round) {
+          return;
+        }
+      } catch (java.io.IOException starting) {
+        // not up yet
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("round " + round + " did not complete in " + timeout);
+  }
+}
