@@ -28,7 +28,8 @@ class DropoutIT {
       procs.start("aggregator", Processes.jar("aggregator.jar"), Map.of(
           "SERVER_PORT", Integer.toString(port), "FL_ROUNDS", Integer.toString(ROUNDS), "FL_CLIENTS", "4",
           "FL_MIN_CLIENTS", "2", "FL_ROUND_TIMEOUT", "5s", "FL_MAX_ROUND_WAIT", "60s", "FL_LOCAL_EPOCHS", "3",
-          "FL_DATA_DIR", Reference.DATA.toString(), "FL_STATE_DIR", "target/e2e-state/dropout"));
+          "FL_DATA_DIR", Reference.DATA.toString(),
+          "FL_STATE_DIR", Processes.freshDir(Path.of("target", "e2e-state", "dropout")).toString()));
       Map<Integer, Process> clients = new HashMap<>();
       for (int c = 1; c <= 4; c++) {
         clients.put(c, startClient(procs, c, base, ""));

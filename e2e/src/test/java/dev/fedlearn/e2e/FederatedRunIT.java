@@ -31,8 +31,7 @@ class FederatedRunIT {
   void fourClientsTrainTogetherAndMatchTheSimulation() throws Exception {
     try (Processes procs = new Processes(Path.of("target", "e2e-logs"))) {
       int port = Processes.freePort();
-      Path state = Files.createDirectories(Path.of("target", "e2e-state"));
-      Files.deleteIfExists(state.resolve("metrics.xlsx"));
+      Path state = Processes.freshDir(Path.of("target", "e2e-state", "federated"));
       String base = "http://localhost:" + port;
       procs.start("aggregator", Processes.jar("aggregator.jar"), Map.of(
           "SERVER_PORT", Integer.toString(port),

@@ -50,7 +50,8 @@ class HostileInputIT {
       procs.start("aggregator", Processes.jar("aggregator.jar"), Map.of(
           "SERVER_PORT", Integer.toString(port), "FL_ROUNDS", Integer.toString(ROUNDS), "FL_CLIENTS", "4",
           "FL_LOCAL_EPOCHS", Integer.toString(EPOCHS), "FL_SEED", "42", "FL_CLIENT_TOKENS", entries.toString(),
-          "FL_DATA_DIR", Reference.DATA.toString(), "FL_STATE_DIR", "target/e2e-state/hostile"));
+          "FL_DATA_DIR", Reference.DATA.toString(),
+          "FL_STATE_DIR", Processes.freshDir(Path.of("target", "e2e-state", "hostile")).toString()));
       awaitUp();
 
       List<Simulation.Site> sites = new ArrayList<>();

@@ -46,6 +46,18 @@ final class Processes implements AutoCloseable {
     return p;
   }
 
+  /** An empty folder (deleted and made again): a run's state must not leak from one test run to the next. */
+  static Path freshDir(Path dir) throws IOException {
+    if (Files.exists(dir)) {
+      try (var walk = Files.walk(dir)) {
+        for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+    return Files.createDirectories(dir);
+  }
+
   Path log(String name) {
     return logs.resolve(name + ".log");
   }

@@ -2,6 +2,7 @@ package dev.fedlearn.aggregator.config;
 
 import dev.fedlearn.aggregator.run.RunCoordinator;
 import dev.fedlearn.aggregator.run.RunRules;
+import dev.fedlearn.aggregator.run.RunStore;
 import dev.fedlearn.data.Features;
 import dev.fedlearn.data.Mnist;
 import dev.fedlearn.fl.FedAvg;
@@ -10,7 +11,11 @@ import dev.fedlearn.nn.Kernels;
 import dev.fedlearn.nn.Model;
 import dev.fedlearn.nn.TrainingConfig;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import javax.sql.DataSource;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.jdbc.DataSourceBuilder;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,8 +29,21 @@ import org.springframework.context.annotation.Configuration;
 class RunConfiguration {
   private static final Logger log = LoggerFactory.getLogger(RunConfiguration.class);
 
+  /**
+   * The default database: an H2 file in {@code FL_STATE_DIR}. Setting {@code spring.datasource.url}
+   * ({@code SPRING_DATASOURCE_URL}, e.g. a PostgreSQL URL) replaces it.
+   */
   @Bean
-  RunCoordinator runCoordinator(AggregatorProperties p) throws IOException {
+  @ConditionalOnProperty(name = "spring.datasource.url", havingValue = "unset", matchIfMissing = true)
+  DataSource stateDataSource(AggregatorProperties p) throws IOException {
+    Path dir = Files.createDirectories(p.stateDir()).toAbsolutePath().normalize();
+    log.info("run state kept in {}", dir.resolve("fedlearn.mv.db"));
+    return DataSourceBuilder.create().url("jdbc:h2:file:" + dir.resolve("fedlearn") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0")
+        .username("sa").password("").build();
+  }
+
+  @Bean
+  RunCoordinator runCoordinator(AggregatorProperties p, RunStore store) throws IOException {
     TrainingConfig training = p.training();
     Path mnist = p.dataDir().resolve("mnist");
     Features test = Mnist.load(mnist, Mnist.Part.TEST).features(training.preset().inputOffset());
@@ -53,6 +71,6 @@ class RunConfiguration {
     settings.put("testSet", test.size() + " MNIST test images");
     int threads = p.threads();
     return new RunCoordinator(rules, initial, training, new FedAvg(),
-        m -> Evaluator.evaluate(m, test, threads), Clock.systemUTC(), settings);
+        m -> Evaluator.evaluate(m, test, threads), Clock.systemUTC(), settings, store);
   }
 }

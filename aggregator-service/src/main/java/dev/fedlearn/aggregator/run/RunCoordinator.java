@@ -22,6 +22,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -52,6 +53,7 @@ public final class RunCoordinator {
   private final Function<Model, Evaluation> scorer;
   private final Clock clock;
   private final Map<String, String> settings;
+  private final RunStore store;
   private volatile Runnable onCompleted = () -> { };
 
   private RunState state = RunState.WAITING_FOR_CLIENTS;
@@ -79,7 +81,7 @@ public final class RunCoordinator {
   }
 
   public RunCoordinator(RunRules rules, Model initial, TrainingConfig training, Strategy strategy,
-      Function<Model, Evaluation> scorer, Clock clock, Map<String, String> settings) {
+      Function<Model, Evaluation> scorer, Clock clock, Map<String, String> settings, RunStore store) {
     this.rules = rules;
     this.rounds = rules.rounds();
     this.expectedClients = rules.clients();
@@ -89,12 +91,71 @@ public final class RunCoordinator {
     this.scorer = scorer;
     this.clock = clock;
     this.settings = new LinkedHashMap<>(settings);
+    this.store = store;
+    Optional<RunStore.Stored> stored = store.load();
+    if (stored.isPresent()) {
+      restore(stored.get());
+      return;
+    }
     Evaluation initialScore = scorer.apply(global);
+    Instant now = now();
+    store.begin(this.settings.toString(), state.name(), new RunStore.StoredRound(0, now, now,
+        initialScore.accuracy(), initialScore.loss(), global.params()), now);
     models.add(global.params().clone());
     scores.add(initialScore);
     log.info("run of {} rounds for {} clients, {} epochs per round; initial model scores {} on the test set",
         rounds, expectedClients, training.epochs(), pct(initialScore.accuracy()));
     log.info("waiting for {} clients to register", expectedClients);
+  }
+
+  /** The run as the store kept it: the same rounds, models, updates and scores, and the same open round. */
+  private void restore(RunStore.Stored s) {
+    if (!s.settings().equals(settings.toString())) {
+      throw new IllegalStateException("the state folder holds a run with other settings; start with the same "
+          + "settings to resume it, or move the state folder (FL_STATE_DIR) away to start a new run. Stored: "
+          + s.settings() + "; now: " + settings);
+    }
+    state = RunState.valueOf(s.state());
+    message = s.message();
+    for (RunStore.StoredClient c : s.clients()) {
+      clients.put(c.clientId(), new Client(c.clientId(), c.trainSamples(), c.testSamples(), c.registeredAt()));
+    }
+    int classes = global.sizes().classes();
+    for (RunStore.StoredRound r : s.rounds()) {
+      Evaluation score = r.accuracy() == null ? null : new Evaluation(0, r.loss(), r.accuracy(), new long[0], classes);
+      if (r.round() > 0) {
+        Round round = new Round(r.round(), r.startedAt());
+        round.endedAt = r.endedAt();
+        round.score = score;
+        history.add(round);
+      }
+      if (r.model() != null) {
+        models.add(r.model());
+        scores.add(score);
+        completed = r.round();
+      }
+    }
+    global = new Model(global.sizes(), models.get(models.size() - 1).clone());
+    int[] shape = global.sizes().toArray();
+    for (RunStore.StoredUpdate u : s.updates()) {
+      Round round = history.get(u.round() - 1);
+      round.updates.put(u.clientId(), new ClientUpdate(u.clientId(), u.numSamples(), shape, u.weights(),
+          u.trainLoss(), u.trainAccuracy()));
+      round.receivedAt.put(u.clientId(), u.receivedAt());
+    }
+    for (RunStore.StoredEvaluation e : s.evaluations()) {
+      history.get(e.round() - 1).evaluations.put(e.clientId(), new RoundView.Evaluation(e.clientId(), e.numSamples(),
+          e.loss(), e.accuracy(), e.receivedAt()));
+    }
+    Round open = openRound();
+    log.info("resumed the stored run: {}, {} of {} rounds done, {} clients{}", state, completed, rounds,
+        clients.size(), open == null ? "" : "; round " + open.number + " open with " + open.updates.size()
+            + " of " + expectedClients + " updates");
+    if (open != null && open.updates.size() == expectedClients) {
+      synchronized (this) {
+        aggregate(open); // the process stopped between the last update and the aggregation
+      }
+    }
   }
 
   public synchronized RunStatus register(ClientRegistration r) {
@@ -121,18 +182,32 @@ public final class RunCoordinator {
       throw ApiException.conflict("Run is full", "the run already has its " + expectedClients + " clients "
           + clients.keySet());
     }
-    clients.put(id, new Client(id, r.trainSamples(), r.testSamples(), clock.instant()));
+    Instant now = now();
+    Client client = new Client(id, r.trainSamples(), r.testSamples(), now);
+    boolean starts = clients.size() + 1 == expectedClients && state == RunState.WAITING_FOR_CLIENTS;
+    store.clientRegistered(new RunStore.StoredClient(id, r.trainSamples(), r.testSamples(), now),
+        (starts ? RunState.TRAINING : state).name(), starts ? opening(1, now) : null);
+    clients.put(id, client);
     log.info("client {} registered ({} train / {} test samples): {}/{}", id, r.trainSamples(), r.testSamples(),
         clients.size(), expectedClients);
-    if (clients.size() == expectedClients && state == RunState.WAITING_FOR_CLIENTS) {
+    if (starts) {
       state = RunState.TRAINING;
-      openRound(1);
+      openRound(1, now);
     }
     return status();
   }
 
-  private void openRound(int number) {
-    history.add(new Round(number, clock.instant()));
+  /** The clock, to the microsecond: the precision the store keeps, so a resumed run reads back what it had. */
+  private Instant now() {
+    return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+  }
+
+  private static RunStore.StoredRound opening(int number, Instant now) {
+    return new RunStore.StoredRound(number, now, null, null, null, null);
+  }
+
+  private void openRound(int number, Instant now) {
+    history.add(new Round(number, now));
     log.info("round {}/{} open: waiting for {} updates", number, rounds, expectedClients);
     notifyAll();
   }
@@ -182,8 +257,11 @@ public final class RunCoordinator {
           + round);
     }
     checkUpdate(client, u);
+    Instant now = now();
+    store.updateAccepted(new RunStore.StoredUpdate(round, u.clientId(), u.numSamples(), u.trainLoss(),
+        u.trainAccuracy(), now, u.weights()));
     open.updates.put(u.clientId(), u);
-    open.receivedAt.put(u.clientId(), clock.instant());
+    open.receivedAt.put(u.clientId(), now);
     log.info("round {}: update from {} ({} samples, train accuracy {}): {}/{}", round, u.clientId(), u.numSamples(),
         pct(u.trainAccuracy()), open.updates.size(), expectedClients);
     if (open.updates.size() == expectedClients) {
@@ -239,10 +317,15 @@ public final class RunCoordinator {
       return;
     }
     Evaluation score = scorer.apply(next);
+    Instant now = now();
+    boolean last = open.number == rounds;
+    store.roundClosed(new RunStore.StoredRound(open.number, open.startedAt, now, score.accuracy(), score.loss(),
+        next.params()), (last ? RunState.COMPLETED : RunState.TRAINING).name(),
+        last ? null : opening(open.number + 1, now));
     global = next;
     completed = open.number;
     open.score = score;
-    open.endedAt = clock.instant();
+    open.endedAt = now;
     models.add(next.params().clone());
     scores.add(score);
     for (ClientUpdate u : open.updates.values()) { // the weights are in the global model now
@@ -257,7 +340,7 @@ public final class RunCoordinator {
       notifyAll();
       onCompleted.run();
     } else {
-      openRound(completed + 1);
+      openRound(completed + 1, now);
     }
   }
 
@@ -271,7 +354,7 @@ public final class RunCoordinator {
     if (open == null) {
       return;
     }
-    Duration elapsed = Duration.between(open.startedAt, clock.instant());
+    Duration elapsed = Duration.between(open.startedAt, now());
     if (elapsed.compareTo(rules.roundTimeout()) < 0) {
       return;
     }
@@ -301,6 +384,7 @@ public final class RunCoordinator {
   }
 
   private void fail(String reason) {
+    store.failed(RunState.FAILED.name(), reason);
     state = RunState.FAILED;
     message = reason;
     log.error("run failed: {}", reason);
@@ -327,8 +411,11 @@ public final class RunCoordinator {
     if (e.numSamples() < 1 || !Double.isFinite(e.loss()) || e.loss() < 0 || !(e.accuracy() >= 0 && e.accuracy() <= 1)) {
       throw ApiException.badRequest("an evaluation needs numSamples >= 1, a finite loss >= 0 and accuracy in [0, 1]");
     }
+    Instant now = now();
+    store.evaluationReceived(new RunStore.StoredEvaluation(round, e.clientId(), e.numSamples(), e.loss(),
+        e.accuracy(), now));
     r.evaluations.put(e.clientId(), new RoundView.Evaluation(e.clientId(), e.numSamples(), e.loss(), e.accuracy(),
-        clock.instant()));
+        now));
     log.info("round {}: {} scores the global model {} on its {} local test samples", round, e.clientId(),
         pct(e.accuracy()), e.numSamples());
     return status();
@@ -349,7 +436,7 @@ public final class RunCoordinator {
     if (msg == null && state == RunState.WAITING_FOR_CLIENTS) {
       msg = "waiting for " + (expectedClients - clients.size()) + " more client(s) to register";
     } else if (msg == null && open != null) {
-      Duration elapsed = Duration.between(open.startedAt, clock.instant());
+      Duration elapsed = Duration.between(open.startedAt, now());
       msg = "round " + open.number + " waiting for " + missing(open) + "; "
           + (elapsed.compareTo(rules.roundTimeout()) < 0
               ? "deadline in " + rules.roundTimeout().minus(elapsed).toSeconds() + " s"

@@ -22,10 +22,14 @@ public final class TestRuns {
   }
 
   public static RunCoordinator run(RunRules rules, Clock clock) {
+    return run(rules, clock, RunStore.NONE);
+  }
+
+  public static RunCoordinator run(RunRules rules, Clock clock, RunStore store) {
     Model initial = new Model(SIZES, new float[] {0.1f, 0, 0, 0, 0, 0});
     return new RunCoordinator(rules, initial, TrainingConfig.defaults().withEpochs(1), new FedAvg(),
         m -> new Evaluation(10, 1 - m.params()[0], m.params()[0], new long[4], 2), clock,
-        Map.of("rounds", Integer.toString(rules.rounds())));
+        Map.of("rounds", Integer.toString(rules.rounds())), store);
   }
 
   /** A clock the test moves by hand. */

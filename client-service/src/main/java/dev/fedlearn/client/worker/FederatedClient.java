@@ -55,6 +55,8 @@ public final class FederatedClient {
   // Touched by the worker thread only.
   private int lastSeen = -1;
   private int lastSubmitted;
+  private ClientUpdate lastUpdate; // kept until the next round, to send again if the aggregator lost it
+  private int resentRound;
   private int lastEvaluated;
   private boolean waitingLogged;
 
@@ -174,6 +176,15 @@ public final class FederatedClient {
           model.round() + 1);
       lastSubmitted = model.round() + 1;
     }
+    if (!model.submitted() && lastUpdate != null && model.state() == RunState.TRAINING
+        && model.round() + 1 == lastSubmitted && resentRound != lastSubmitted) {
+      int round = lastSubmitted;
+      ClientUpdate update = lastUpdate;
+      resentRound = round;
+      log.warn("round {}: the aggregator does not have this client's update (did it restart?); sending it again",
+          round);
+      deliver("send the update of round " + round + " again", () -> aggregator.submitUpdate(round, update));
+    }
     Trained trained = model.round() + 1 > lastSubmitted ? trainAndSubmit(model) : null;
     logRound(model, trained, scored);
     lastSeen = model.round();
@@ -237,6 +248,7 @@ public final class FederatedClient {
         result.trainLoss(), result.trainAccuracy());
     boolean accepted = deliver("send the update of round " + round, () -> aggregator.submitUpdate(round, update));
     lastSubmitted = round;
+    lastUpdate = update;
     tracker.update(s -> s.withTrained(round, result.trainLoss(), result.trainAccuracy()));
     return new Trained(round, train.size(), config.epochs(), seconds, result.trainLoss(), result.trainAccuracy(),
         accepted);

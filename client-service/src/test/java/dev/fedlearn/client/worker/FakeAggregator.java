@@ -44,9 +44,22 @@ class FakeAggregator implements AggregatorClient {
   final List<Call<ClientUpdate>> updates = Collections.synchronizedList(new ArrayList<>());
   final List<Call<EvaluationReport>> evaluationAttempts = Collections.synchronizedList(new ArrayList<>());
   final List<Call<EvaluationReport>> evaluations = Collections.synchronizedList(new ArrayList<>());
+  /** Rounds whose update (or score) of this client the aggregator holds: reported back as a real one does. */
+  private final java.util.Set<Integer> held = new java.util.HashSet<>();
+  private final java.util.Set<Integer> scored = new java.util.HashSet<>();
 
   FakeAggregator serve(GlobalModel model) {
     models.add(() -> model);
+    return this;
+  }
+
+  /** Serves the model after forgetting every update and score it held (it restarted and lost them). */
+  FakeAggregator serveAfterForgetting(GlobalModel model) {
+    models.add(() -> {
+      held.clear();
+      scored.clear();
+      return model;
+    });
     return this;
   }
 
@@ -94,20 +107,24 @@ class FakeAggregator implements AggregatorClient {
     if (next == null) {
       throw new ScriptExhausted();
     }
-    return next.get();
+    GlobalModel model = next.get();
+    return model.withProgress(model.submitted() || held.contains(model.round() + 1),
+        model.evaluated() || scored.contains(model.round()));
   }
 
   @Override
   public synchronized void submitUpdate(int round, ClientUpdate update) {
     updateAttempts.add(new Call<>(round, update));
-    throwNext(updateFailures);
+    throwNext(updateFailures, () -> held.add(round));
+    held.add(round);
     updates.add(new Call<>(round, update));
   }
 
   @Override
   public synchronized void submitEvaluation(int round, EvaluationReport report) {
     evaluationAttempts.add(new Call<>(round, report));
-    throwNext(evaluationFailures);
+    throwNext(evaluationFailures, () -> scored.add(round));
+    scored.add(round);
     evaluations.add(new Call<>(round, report));
   }
 
@@ -122,8 +139,16 @@ class FakeAggregator implements AggregatorClient {
   }
 
   private static void throwNext(Deque<RuntimeException> failures) {
+    throwNext(failures, () -> { });
+  }
+
+  /** Throws the next queued failure; a 409 means the aggregator has it already, so {@code onConflict} runs. */
+  private static void throwNext(Deque<RuntimeException> failures, Runnable onConflict) {
     RuntimeException e = failures.poll();
     if (e != null) {
+      if (e instanceof AggregatorRejectedException r && r.status() == 409) {
+        onConflict.run();
+      }
       throw e;
     }
   }

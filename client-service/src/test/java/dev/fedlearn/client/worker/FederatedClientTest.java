@@ -114,6 +114,33 @@ class FederatedClientTest {
   }
 
   @Test
+  void sendsItsUpdateAgainOnceWhenTheAggregatorLostIt() {
+    aggregator
+        .serve(model(0, RunState.TRAINING)) // train and send round 1
+        .serveAfterForgetting(model(0, RunState.TRAINING)) // the aggregator restarted without it
+        .serve(model(0, RunState.TRAINING)) // it has it now: nothing more to send
+        .serve(model(1, RunState.COMPLETED));
+
+    runWorker();
+
+    assertThat(rounds(aggregator.updates)).containsExactly(1, 1);
+    assertThat(aggregator.updates.get(1).body().weights()).containsExactly(aggregator.updates.get(0).body().weights());
+    assertThat(tracker.state()).isEqualTo(ClientState.DONE);
+  }
+
+  @Test
+  void aRestartedClientDoesNotSendAgainWhatTheAggregatorHas() {
+    aggregator
+        .serve(model(1, RunState.TRAINING).withProgress(true, true)) // sent round 2 and scored 1 before a restart
+        .serve(model(2, RunState.COMPLETED));
+
+    runWorker();
+
+    assertThat(aggregator.updateAttempts).isEmpty();
+    assertThat(rounds(aggregator.evaluations)).containsExactly(2);
+  }
+
+  @Test
   void doesNotResubmitARoundAfterAConflict() {
     aggregator.failUpdate(rejected(409))
         .serve(model(0, RunState.TRAINING))
@@ -170,7 +197,9 @@ class FederatedClientTest {
 
     runWorker();
 
-    assertThat(rounds(aggregator.updateAttempts)).containsExactly(1, 1);
+    // Given up after registering again; sent once more when the next model shows the aggregator lacks it.
+    assertThat(rounds(aggregator.updateAttempts)).containsExactly(1, 1, 1);
+    assertThat(rounds(aggregator.updates)).containsExactly(1);
     assertThat(aggregator.registrations).hasSize(2);
     assertThat(tracker.snapshot().lastError()).contains("404");
     assertThat(tracker.state()).isEqualTo(ClientState.DONE);
@@ -233,7 +262,7 @@ class FederatedClientTest {
   void startsOverWhenTheAggregatorBeginsANewRun() {
     aggregator.serve(model(0, RunState.TRAINING))
         .serve(model(1, RunState.TRAINING))
-        .serve(model(0, RunState.TRAINING)) // the aggregator restarted
+        .serveAfterForgetting(model(0, RunState.TRAINING)) // the aggregator restarted as a new run
         .serve(model(1, RunState.COMPLETED));
 
     runWorker();

@@ -1,0 +1,73 @@
+package dev.fedlearn.aggregator.run;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where the run is kept so that it survives a restart. Each method is one state change of the run and one
+ * transaction: after a crash at any instant the store holds the state before or after it, never half of it. The
+ * coordinator calls it before it changes its own memory, so a failed write changes nothing.
+ */
+public interface RunStore {
+  /** Everything stored about the run, oldest first. */
+  record Stored(String settings, String state, String message, List<StoredClient> clients, List<StoredRound> rounds,
+      List<StoredUpdate> updates, List<StoredEvaluation> evaluations) {}
+
+  record StoredClient(String clientId, int trainSamples, int testSamples, Instant registeredAt) {}
+
+  /** Round 0 is the initial model. {@code model} is the global model after the round (null while open). */
+  record StoredRound(int round, Instant startedAt, Instant endedAt, Double accuracy, Double loss, float[] model) {}
+
+  record StoredUpdate(int round, String clientId, long numSamples, double trainLoss, double trainAccuracy,
+      Instant receivedAt, float[] weights) {}
+
+  record StoredEvaluation(int round, String clientId, long numSamples, double loss, double accuracy,
+      Instant receivedAt) {}
+
+  Optional<Stored> load();
+
+  /** A new run: its settings and its initial model as round 0. */
+  void begin(String settings, String state, StoredRound initial, Instant now);
+
+  /** A client registered; when {@code opened} is not null the run starts training with that round. */
+  void clientRegistered(StoredClient client, String state, StoredRound opened);
+
+  void updateAccepted(StoredUpdate update);
+
+  /**
+   * A round was aggregated: its model and scores, its updates' weights dropped, the run's new state and the next
+   * round (null when the run is over).
+   */
+  void roundClosed(StoredRound closed, String state, StoredRound opened);
+
+  void evaluationReceived(StoredEvaluation evaluation);
+
+  void failed(String state, String message);
+
+  /** A store that keeps nothing (for tests and for runs that need not survive a restart). */
+  RunStore NONE = new RunStore() {
+    @Override
+    public Optional<Stored> load() {
+      return Optional.empty();
+    }
+
+    @Override
+    public void begin(String settings, String state, StoredRound initial, Instant now) {}
+
+    @Override
+    public void clientRegistered(StoredClient client, String state, StoredRound opened) {}
+
+    @Override
+    public void updateAccepted(StoredUpdate update) {}
+
+    @Override
+    public void roundClosed(StoredRound closed, String state, StoredRound opened) {}
+
+    @Override
+    public void evaluationReceived(StoredEvaluation evaluation) {}
+
+    @Override
+    public void failed(String state, String message) {}
+  };
+}

@@ -1,0 +1,148 @@
+package dev.fedlearn.aggregator.store;
+
+import dev.fedlearn.aggregator.run.RunStore;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The run in a relational database (an H2 file under {@code FL_STATE_DIR} by default, PostgreSQL by configuration),
+ * its schema kept by Flyway ({@code db/migration}). Every method is one transaction. Models are stored as
+ * little-endian float32 bytes.
+ */
+@Component
+public class JdbcRunStore implements RunStore {
+  private final JdbcTemplate jdbc;
+  private final TransactionTemplate tx;
+
+  public JdbcRunStore(JdbcTemplate jdbc, PlatformTransactionManager transactions) {
+    this.jdbc = jdbc;
+    this.tx = new TransactionTemplate(transactions);
+  }
+
+  @Override
+  public Optional<Stored> load() {
+    return tx.execute(status -> {
+      List<String[]> run = jdbc.query("select settings, state, message from run where id = 1",
+          (rs, i) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+      if (run.isEmpty()) {
+        return Optional.<Stored>empty();
+      }
+      List<StoredClient> clients = jdbc.query("select client_id, train_samples, test_samples, registered_at "
+          + "from client order by registered_at, client_id", (rs, i) -> new StoredClient(rs.getString(1),
+              rs.getInt(2), rs.getInt(3), instant(rs, 4)));
+      List<StoredRound> rounds = jdbc.query("select round, started_at, ended_at, global_accuracy, global_loss, model "
+          + "from round order by round", (rs, i) -> new StoredRound(rs.getInt(1), instant(rs, 2), instant(rs, 3),
+              (Double) rs.getObject(4), (Double) rs.getObject(5), floats(rs.getBytes(6))));
+      List<StoredUpdate> updates = jdbc.query("select round, client_id, num_samples, train_loss, train_accuracy, "
+          + "received_at, weights from round_update order by round, received_at, client_id",
+          (rs, i) -> new StoredUpdate(rs.getInt(1), rs.getString(2), rs.getLong(3), rs.getDouble(4), rs.getDouble(5),
+              instant(rs, 6), floats(rs.getBytes(7))));
+      List<StoredEvaluation> evaluations = jdbc.query("select round, client_id, num_samples, loss, accuracy, "
+          + "received_at from evaluation order by round, received_at, client_id",
+          (rs, i) -> new StoredEvaluation(rs.getInt(1), rs.getString(2), rs.getLong(3), rs.getDouble(4),
+              rs.getDouble(5), instant(rs, 6)));
+      String[] r = run.get(0);
+      return Optional.of(new Stored(r[0], r[1], r[2], clients, rounds, updates, evaluations));
+    });
+  }
+
+  @Override
+  public void begin(String settings, String state, StoredRound initial, Instant now) {
+    tx.executeWithoutResult(status -> {
+      jdbc.update("insert into run (id, settings, state, created_at) values (1, ?, ?, ?)", settings, state, time(now));
+      insertRound(initial);
+    });
+  }
+
+  @Override
+  public void clientRegistered(StoredClient c, String state, StoredRound opened) {
+    tx.executeWithoutResult(status -> {
+      jdbc.update("insert into client (client_id, train_samples, test_samples, registered_at) values (?, ?, ?, ?)",
+          c.clientId(), c.trainSamples(), c.testSamples(), time(c.registeredAt()));
+      if (opened != null) {
+        insertRound(opened);
+        jdbc.update("update run set state = ? where id = 1", state);
+      }
+    });
+  }
+
+  @Override
+  public void updateAccepted(StoredUpdate u) {
+    jdbc.update("insert into round_update (round, client_id, num_samples, train_loss, train_accuracy, received_at, "
+        + "weights) values (?, ?, ?, ?, ?, ?, ?)", u.round(), u.clientId(), u.numSamples(), u.trainLoss(),
+        u.trainAccuracy(), time(u.receivedAt()), bytes(u.weights()));
+  }
+
+  @Override
+  public void roundClosed(StoredRound closed, String state, StoredRound opened) {
+    tx.executeWithoutResult(status -> {
+      int changed = jdbc.update("update round set ended_at = ?, global_accuracy = ?, global_loss = ?, model = ? "
+          + "where round = ? and ended_at is null", time(closed.endedAt()), closed.accuracy(), closed.loss(),
+          bytes(closed.model()), closed.round());
+      if (changed != 1) {
+        throw new IllegalStateException("round " + closed.round() + " is not open in the store");
+      }
+      jdbc.update("update round_update set weights = null where round = ?", closed.round());
+      if (opened != null) {
+        insertRound(opened);
+      }
+      jdbc.update("update run set state = ? where id = 1", state);
+    });
+  }
+
+  @Override
+  public void evaluationReceived(StoredEvaluation e) {
+    jdbc.update("insert into evaluation (round, client_id, num_samples, loss, accuracy, received_at) "
+        + "values (?, ?, ?, ?, ?, ?)", e.round(), e.clientId(), e.numSamples(), e.loss(), e.accuracy(),
+        time(e.receivedAt()));
+  }
+
+  @Override
+  public void failed(String state, String message) {
+    jdbc.update("update run set state = ?, message = ? where id = 1", state, message);
+  }
+
+  private void insertRound(StoredRound r) {
+    jdbc.update("insert into round (round, started_at, ended_at, global_accuracy, global_loss, model) "
+        + "values (?, ?, ?, ?, ?, ?)", r.round(), time(r.startedAt()), r.endedAt() == null ? null : time(r.endedAt()),
+        r.accuracy(), r.loss(), r.model() == null ? null : bytes(r.model()));
+  }
+
+  private static OffsetDateTime time(Instant i) {
+    return OffsetDateTime.ofInstant(i, ZoneOffset.UTC);
+  }
+
+  private static Instant instant(ResultSet rs, int col) throws SQLException {
+    OffsetDateTime t = rs.getObject(col, OffsetDateTime.class);
+    return t == null ? null : t.toInstant();
+  }
+
+  static byte[] bytes(float[] f) {
+    if (f == null) {
+      return null;
+    }
+    ByteBuffer b = ByteBuffer.allocate(f.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    b.asFloatBuffer().put(f);
+    return b.array();
+  }
+
+  static float[] floats(byte[] bytes) {
+    if (bytes == null) {
+      return null;
+    }
+    float[] f = new float[bytes.length / 4];
+    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(f);
+    return f;
+  }
+}

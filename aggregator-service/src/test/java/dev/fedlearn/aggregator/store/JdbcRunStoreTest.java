@@ -1,0 +1,121 @@
+package dev.fedlearn.aggregator.store;
+
+import static dev.fedlearn.aggregator.run.TestRuns.evaluation;
+import static dev.fedlearn.aggregator.run.TestRuns.registration;
+import static dev.fedlearn.aggregator.run.TestRuns.update;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.fedlearn.aggregator.run.RoundView;
+import dev.fedlearn.aggregator.run.RunCoordinator;
+import dev.fedlearn.aggregator.run.RunRules;
+import dev.fedlearn.aggregator.run.RunStore;
+import dev.fedlearn.aggregator.run.TestRuns;
+import dev.fedlearn.wire.RunState;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+
+/** The run survives a restart: a new coordinator on the same store continues exactly where the old one stopped. */
+class JdbcRunStoreTest {
+  JdbcRunStore store;
+  JdbcTemplate jdbc;
+
+  @BeforeEach
+  void database() {
+    JdbcDataSource ds = new JdbcDataSource();
+    ds.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    Flyway.configure().dataSource(ds).load().migrate();
+    jdbc = new JdbcTemplate(ds);
+    store = new JdbcRunStore(jdbc, new DataSourceTransactionManager(ds));
+  }
+
+  private RunCoordinator coordinator(RunStore s) {
+    return TestRuns.run(RunRules.of(3, 2), Clock.systemUTC(), s);
+  }
+
+  @Test
+  void aRestartedCoordinatorContinuesTheSameRunAndEndsWithTheSameModel() {
+    RunCoordinator first = coordinator(store);
+    first.register(registration("a"));
+    first.register(registration("b"));
+    first.submitUpdate(1, update("a", 10, 1f));
+    first.submitUpdate(1, update("b", 30, 5f));
+    first.submitEvaluation(1, evaluation("a"));
+    first.submitUpdate(2, update("b", 30, 2f)); // round 2 open with one of two updates: then the "crash"
+
+    RunCoordinator resumed = coordinator(store);
+    assertThat(resumed.status()).isEqualTo(first.status());
+    assertThat(resumed.rounds()).isEqualTo(first.rounds());
+    assertThat(resumed.globalModel()).isEqualTo(first.globalModel());
+    resumed.submitUpdate(2, update("a", 10, 6f));
+    resumed.submitUpdate(3, update("a", 10, 1f));
+    resumed.submitUpdate(3, update("b", 30, 3f));
+
+    RunCoordinator clean = coordinator(RunStore.NONE); // the same run without a restart
+    clean.register(registration("a"));
+    clean.register(registration("b"));
+    clean.submitUpdate(1, update("a", 10, 1f));
+    clean.submitUpdate(1, update("b", 30, 5f));
+    clean.submitUpdate(2, update("b", 30, 2f));
+    clean.submitUpdate(2, update("a", 10, 6f));
+    clean.submitUpdate(3, update("a", 10, 1f));
+    clean.submitUpdate(3, update("b", 30, 3f));
+    assertThat(resumed.status().state()).isEqualTo(RunState.COMPLETED);
+    assertThat(resumed.globalModel()).isEqualTo(clean.globalModel());
+    assertThat(resumed.rounds()).extracting(RoundView::round).containsExactly(1, 2, 3);
+    assertThat(resumed.rounds()).extracting(RoundView::globalTestAccuracy)
+        .isEqualTo(clean.rounds().stream().map(RoundView::globalTestAccuracy).toList());
+    assertThat(resumed.round(1).evaluations()).hasSize(1);
+
+    RunCoordinator afterTheEnd = coordinator(store);
+    assertThat(afterTheEnd.status().state()).isEqualTo(RunState.COMPLETED);
+    assertThat(afterTheEnd.snapshot().modelHistory()).hasSize(4);
+    assertThat(jdbc.queryForObject("select count(*) from round_update where weights is not null", Integer.class))
+        .as("weights are dropped once aggregated").isZero();
+  }
+
+  @Test
+  void aStopBetweenTheLastUpdateAndTheAggregationIsFinishedOnRestart() {
+    RunCoordinator first = coordinator(store);
+    first.register(registration("a"));
+    first.register(registration("b"));
+    first.submitUpdate(1, update("a", 10, 1f));
+    // The second update is in the store, but the process stopped before aggregating.
+    store.updateAccepted(new RunStore.StoredUpdate(1, "b", 30, 0.5, 0.8, Instant.now(),
+        new float[] {5f, 1, 2, 3, 4, 5}));
+    RunCoordinator resumed = coordinator(store);
+    assertThat(resumed.status().round()).isEqualTo(1);
+    assertThat(resumed.globalModel().params()[0]).isEqualTo(4f);
+  }
+
+  @Test
+  void aRefusedRequestLeavesNoTrace() {
+    RunCoordinator run = coordinator(store);
+    run.register(registration("a"));
+    run.register(registration("b"));
+    assertThatThrownBy(() -> run.submitUpdate(1, update("a", 1000, 1f))).hasMessageContaining("numSamples");
+    assertThat(jdbc.queryForObject("select count(*) from round_update", Integer.class)).isZero();
+    assertThat(coordinator(store).status().updatesReceived()).isZero();
+  }
+
+  @Test
+  void aStoreWithAnotherRunsSettingsIsNotResumed() {
+    coordinator(store).register(registration("a"));
+    assertThatThrownBy(() -> TestRuns.run(RunRules.of(5, 2), Clock.systemUTC(), store))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("other settings")
+        .hasMessageContaining("FL_STATE_DIR");
+  }
+
+  @Test
+  void modelsRoundTripBitForBit() {
+    float[] f = {0f, -0f, 1.5f, Float.MIN_VALUE, -3.4e38f, 1e-7f};
+    assertThat(JdbcRunStore.floats(JdbcRunStore.bytes(f))).containsExactly(f);
+  }
+}
