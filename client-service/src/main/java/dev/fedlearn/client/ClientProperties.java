@@ -29,6 +29,7 @@ import org.springframework.validation.annotation.Validated;
  * @param autoStart whether the worker starts when the application is ready
  * @param clientToken this site's secret ({@code FL_CLIENT_TOKEN}), sent as a bearer token on every call; empty when
  *     the aggregator runs open
+ * @param clientTokenFile a file holding the secret instead ({@code FL_CLIENT_TOKEN_FILE}, e.g. a Docker secret)
  */
 @Validated
 @ConfigurationProperties(prefix = "fl")
@@ -45,7 +46,8 @@ public record ClientProperties(
     @DefaultValue("5s") @NotNull Duration connectTimeout,
     @DefaultValue @Valid @NotNull Retry retry,
     @DefaultValue("true") boolean autoStart,
-    String clientToken) {
+    String clientToken,
+    Path clientTokenFile) {
 
   /** Slack added to the long-poll wait to get the read timeout of calls to the aggregator. */
   public static final Duration READ_TIMEOUT_MARGIN = Duration.ofSeconds(30);
@@ -58,6 +60,21 @@ public record ClientProperties(
    */
   public record Retry(@DefaultValue("500ms") @NotNull Duration initialBackoff,
       @DefaultValue("10s") @NotNull Duration maxBackoff) {}
+
+  /** The token to present: {@code clientToken}, else the first line of {@code clientTokenFile}, else none. */
+  public String token() {
+    if (clientToken != null && !clientToken.isBlank()) {
+      return clientToken.strip();
+    }
+    if (clientTokenFile != null) {
+      try {
+        return java.nio.file.Files.readString(clientTokenFile).strip();
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("cannot read FL_CLIENT_TOKEN_FILE " + clientTokenFile + ": " + e, e);
+      }
+    }
+    return null;
+  }
 
   public Path shardPath() {
     return Path.of(clientShard.trim());

@@ -36,7 +36,7 @@ public final class RestAggregatorClient implements AggregatorClient {
   @Autowired
   public RestAggregatorClient(RestClient.Builder builder, ClientProperties properties) {
     this(builder, properties.aggregatorBaseUrl(), properties.connectTimeout(), properties.readTimeout(),
-        properties.clientId(), properties.clientToken());
+        properties.clientId(), properties.token());
   }
 
   public RestAggregatorClient(RestClient.Builder builder, String baseUrl, Duration connectTimeout,
