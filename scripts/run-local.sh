@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole federated setup as five local processes, no containers: one aggregator on port 8080 and four
 # clients (ports 8081-8084), each reading only its own shard from data/shards. Follows the run until it completes,
-# saves the workbook to out/metrics.xlsx, then stops everything. Settings come from the environment (FL_ROUNDS,
+# saves the workbook to out/metrics.xlsx, then stops everything. The run's state goes to out/state (a new run each
+# time). Settings come from the environment (FL_ROUNDS,
 # FL_LOCAL_EPOCHS, FL_BATCH_SIZE, FL_LEARNING_RATE, FL_MOMENTUM, FL_SEED, ...), as for the services.
 # Usage: scripts/run-local.sh          (build first: ./mvnw -q package -DskipTests)
 set -euo pipefail
@@ -14,6 +15,8 @@ for jar in "$AGG" "$CLIENT"; do
   [[ -f $jar ]] || { echo "run-local: $jar is missing: build with ./mvnw -q package -DskipTests" >&2; exit 1; }
 done
 mkdir -p out/logs
+rm -rf out/state # a new run each time (the aggregator would resume a kept one)
+export FL_STATE_DIR=out/state
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
