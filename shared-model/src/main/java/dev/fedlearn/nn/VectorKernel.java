@@ -111,12 +111,7 @@ final class VectorKernel implements Kernel {
       int row = wOff + o * cols;
       int i = 0;
       for (; i < main; i += W) {
-        int j = row + i;
-        FloatVector w = FloatVector.fromArray(S, p, j);
-        FloatVector g = w.fma(vl2, FloatVector.fromArray(S, x, xOff + i).mul(dv));
-        FloatVector vel = FloatVector.fromArray(S, v, j).fma(vm, g.mul(damp));
-        vel.intoArray(v, j);
-        vel.fma(vlr, w).intoArray(p, j);
+        update(p, v, row + i, x, xOff + i, dv, damp, vl2, vm, vlr);
       }
       ScalarKernel.momentumRow(p, v, row, i, cols, dv, x, xOff, lr, momentum, l2);
       ScalarKernel.momentumBias(p, v, bOff + o, dv, lr, momentum);
@@ -140,28 +135,31 @@ final class VectorKernel implements Kernel {
       FloatVector acc1 = acc0;
       int i = 0;
       for (; i < main; i += LANES) {
-        int j = row + i;
-        FloatVector w = FloatVector.fromArray(S, p, j);
-        FloatVector g = w.fma(vl2, FloatVector.fromArray(S, x, xOff + i).mul(dv));
-        FloatVector vel = FloatVector.fromArray(S, v, j).fma(vm, g.mul(damp));
-        vel.intoArray(v, j);
-        w = vel.fma(vlr, w);
-        w.intoArray(p, j);
-        acc0 = w.fma(FloatVector.fromArray(S, xNext, xNextOff + i), acc0);
-
-        w = FloatVector.fromArray(S, p, j + W);
-        g = w.fma(vl2, FloatVector.fromArray(S, x, xOff + i + W).mul(dv));
-        vel = FloatVector.fromArray(S, v, j + W).fma(vm, g.mul(damp));
-        vel.intoArray(v, j + W);
-        w = vel.fma(vlr, w);
-        w.intoArray(p, j + W);
-        acc1 = w.fma(FloatVector.fromArray(S, xNext, xNextOff + i + W), acc1);
+        acc0 = update(p, v, row + i, x, xOff + i, dv, damp, vl2, vm, vlr)
+            .fma(FloatVector.fromArray(S, xNext, xNextOff + i), acc0);
+        acc1 = update(p, v, row + i + W, x, xOff + i + W, dv, damp, vl2, vm, vlr)
+            .fma(FloatVector.fromArray(S, xNext, xNextOff + i + W), acc1);
       }
       ScalarKernel.momentumRow(p, v, row, i, cols, dv, x, xOff, lr, momentum, l2);
       int b = bOff + o;
       ScalarKernel.momentumBias(p, v, b, dv, lr, momentum);
       y[yOff + o] = finish(acc0, acc1, p, row, xNext, xNextOff, main, cols) + p[b];
     }
+  }
+
+  /**
+   * The momentum step of the 8 weights at {@code p[j..]}, inputs at {@code x[xi..]}, lane by lane as
+   * {@link ScalarKernel#momentumRow}; returns the updated weights.
+   */
+  private static FloatVector update(float[] p, float[] v, int j, float[] x, int xi, float dv, float damp,
+      FloatVector vl2, FloatVector vm, FloatVector vlr) {
+    FloatVector w = FloatVector.fromArray(S, p, j);
+    FloatVector g = w.fma(vl2, FloatVector.fromArray(S, x, xi).mul(dv));
+    FloatVector vel = FloatVector.fromArray(S, v, j).fma(vm, g.mul(damp));
+    vel.intoArray(v, j);
+    FloatVector updated = vel.fma(vlr, w);
+    updated.intoArray(p, j);
+    return updated;
   }
 
   @Override

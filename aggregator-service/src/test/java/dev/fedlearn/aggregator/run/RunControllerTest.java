@@ -6,16 +6,12 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import dev.fedlearn.aggregator.config.AggregatorProperties;
 import dev.fedlearn.aggregator.security.ClientTokens;
 import org.hamcrest.Matchers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.test.annotation.DirtiesContext;
@@ -24,18 +20,9 @@ import org.springframework.test.web.servlet.ResultActions;
 
 /** The controller's statuses and problem details, over MockMvc, with a real coordinator of a tiny run. */
 @WebMvcTest(RunController.class)
-@Import({RunControllerTest.Config.class, ClientTokens.class})
+@Import({TinyRunConfig.class, ClientTokens.class})
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD) // a fresh run per test
 class RunControllerTest {
-  @TestConfiguration
-  @EnableConfigurationProperties(AggregatorProperties.class)
-  static class Config {
-    @Bean
-    RunCoordinator runCoordinator() {
-      return TestRuns.run(2, 2);
-    }
-  }
-
   @Autowired
   MockMvc mvc;
 

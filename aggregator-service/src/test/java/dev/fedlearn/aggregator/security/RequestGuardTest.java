@@ -7,17 +7,12 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import dev.fedlearn.aggregator.config.AggregatorProperties;
 import dev.fedlearn.aggregator.metrics.WorkbookWriter;
-import dev.fedlearn.aggregator.run.RunCoordinator;
-import dev.fedlearn.aggregator.run.TestRuns;
+import dev.fedlearn.aggregator.run.TinyRunConfig;
 import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.test.annotation.DirtiesContext;
@@ -28,18 +23,9 @@ import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilde
 /** Authentication and request limits at the door, with tokens configured. */
 @WebMvcTest(properties = {"fl.client-tokens=a:secret-a, b:secret-b", "fl.read-token=reader",
     "fl.max-request-bytes=2000"})
-@Import({RequestGuardTest.Config.class, ClientTokens.class, WorkbookWriter.class})
+@Import({TinyRunConfig.class, ClientTokens.class, WorkbookWriter.class})
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD)
 class RequestGuardTest {
-  @TestConfiguration
-  @EnableConfigurationProperties(AggregatorProperties.class)
-  static class Config {
-    @Bean
-    RunCoordinator runCoordinator() {
-      return TestRuns.run(2, 2);
-    }
-  }
-
   @Autowired
   MockMvc mvc;
 
