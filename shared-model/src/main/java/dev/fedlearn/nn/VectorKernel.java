@@ -26,35 +26,52 @@ final class VectorKernel implements Kernel {
   public void affine(float[] p, int wOff, int bOff, int rows, int cols, float[] x, int xOff, float[] y, int yOff) {
     int main = cols - cols % LANES;
     int o = 0;
-    for (; o + 4 <= rows; o += 4) { // four rows at once: eight independent FMA chains
+    for (; o + 4 <= rows; o += 4) { // four rows at once: eight independent FMA chains, then four interleaved tails
       int r0 = wOff + o * cols;
       int r1 = r0 + cols;
       int r2 = r1 + cols;
       int r3 = r2 + cols;
-      FloatVector a0 = FloatVector.zero(S);
-      FloatVector a1 = a0;
-      FloatVector b0 = a0;
-      FloatVector b1 = a0;
-      FloatVector c0 = a0;
-      FloatVector c1 = a0;
-      FloatVector d0 = a0;
-      FloatVector d1 = a0;
-      for (int i = 0; i < main; i += LANES) {
-        FloatVector x0 = FloatVector.fromArray(S, x, xOff + i);
-        FloatVector x1 = FloatVector.fromArray(S, x, xOff + i + W);
-        a0 = FloatVector.fromArray(S, p, r0 + i).fma(x0, a0);
-        a1 = FloatVector.fromArray(S, p, r0 + i + W).fma(x1, a1);
-        b0 = FloatVector.fromArray(S, p, r1 + i).fma(x0, b0);
-        b1 = FloatVector.fromArray(S, p, r1 + i + W).fma(x1, b1);
-        c0 = FloatVector.fromArray(S, p, r2 + i).fma(x0, c0);
-        c1 = FloatVector.fromArray(S, p, r2 + i + W).fma(x1, c1);
-        d0 = FloatVector.fromArray(S, p, r3 + i).fma(x0, d0);
-        d1 = FloatVector.fromArray(S, p, r3 + i + W).fma(x1, d1);
+      float s0 = 0f;
+      float s1 = 0f;
+      float s2 = 0f;
+      float s3 = 0f;
+      if (main > 0) {
+        FloatVector a0 = FloatVector.zero(S);
+        FloatVector a1 = a0;
+        FloatVector b0 = a0;
+        FloatVector b1 = a0;
+        FloatVector c0 = a0;
+        FloatVector c1 = a0;
+        FloatVector d0 = a0;
+        FloatVector d1 = a0;
+        for (int i = 0; i < main; i += LANES) {
+          FloatVector x0 = FloatVector.fromArray(S, x, xOff + i);
+          FloatVector x1 = FloatVector.fromArray(S, x, xOff + i + W);
+          a0 = FloatVector.fromArray(S, p, r0 + i).fma(x0, a0);
+          a1 = FloatVector.fromArray(S, p, r0 + i + W).fma(x1, a1);
+          b0 = FloatVector.fromArray(S, p, r1 + i).fma(x0, b0);
+          b1 = FloatVector.fromArray(S, p, r1 + i + W).fma(x1, b1);
+          c0 = FloatVector.fromArray(S, p, r2 + i).fma(x0, c0);
+          c1 = FloatVector.fromArray(S, p, r2 + i + W).fma(x1, c1);
+          d0 = FloatVector.fromArray(S, p, r3 + i).fma(x0, d0);
+          d1 = FloatVector.fromArray(S, p, r3 + i + W).fma(x1, d1);
+        }
+        s0 = fold(a0, a1);
+        s1 = fold(b0, b1);
+        s2 = fold(c0, c1);
+        s3 = fold(d0, d1);
       }
-      y[yOff + o] = finish(a0, a1, p, r0, x, xOff, main, cols) + p[bOff + o];
-      y[yOff + o + 1] = finish(b0, b1, p, r1, x, xOff, main, cols) + p[bOff + o + 1];
-      y[yOff + o + 2] = finish(c0, c1, p, r2, x, xOff, main, cols) + p[bOff + o + 2];
-      y[yOff + o + 3] = finish(d0, d1, p, r3, x, xOff, main, cols) + p[bOff + o + 3];
+      for (int i = main; i < cols; i++) {
+        float xi = x[xOff + i];
+        s0 = Math.fma(p[r0 + i], xi, s0);
+        s1 = Math.fma(p[r1 + i], xi, s1);
+        s2 = Math.fma(p[r2 + i], xi, s2);
+        s3 = Math.fma(p[r3 + i], xi, s3);
+      }
+      y[yOff + o] = s0 + p[bOff + o];
+      y[yOff + o + 1] = s1 + p[bOff + o + 1];
+      y[yOff + o + 2] = s2 + p[bOff + o + 2];
+      y[yOff + o + 3] = s3 + p[bOff + o + 3];
     }
     for (; o < rows; o++) {
       int r = wOff + o * cols;
@@ -68,10 +85,15 @@ final class VectorKernel implements Kernel {
     }
   }
 
-  /** Lanes k and k+8 added, then the scalar kernel's tree, then the tail in sequence. */
-  private float finish(FloatVector lo, FloatVector hi, float[] w, int wOff, float[] x, int xOff, int main, int n) {
+  /** Lanes k and k+8 added, then the scalar kernel's tree: the sum of the 16 partial sums. */
+  private float fold(FloatVector lo, FloatVector hi) {
     lo.add(hi).intoArray(scratch, 0);
-    float s = ScalarKernel.reduce8(scratch);
+    return ScalarKernel.reduce8(scratch);
+  }
+
+  /** {@link #fold}, then the tail in sequence. */
+  private float finish(FloatVector lo, FloatVector hi, float[] w, int wOff, float[] x, int xOff, int main, int n) {
+    float s = main == 0 ? 0f : fold(lo, hi);
     for (int i = main; i < n; i++) {
       s = Math.fma(w[wOff + i], x[xOff + i], s);
     }
@@ -80,20 +102,21 @@ final class VectorKernel implements Kernel {
 
   @Override
   public void backprop(float[] p, int wOff, int rows, int cols, float[] d, int dOff, float[] out, int outOff) {
-    java.util.Arrays.fill(out, outOff, outOff + cols, 0f);
+    // Columns outside, rows inside: each output stays in a register while the rows go by, in row order.
     int main = cols - cols % W;
-    for (int o = 0; o < rows; o++) {
-      float dv = d[dOff + o];
-      int row = wOff + o * cols;
-      FloatVector vd = FloatVector.broadcast(S, dv);
-      int i = 0;
-      for (; i < main; i += W) {
-        FloatVector acc = FloatVector.fromArray(S, out, outOff + i);
-        FloatVector.fromArray(S, p, row + i).fma(vd, acc).intoArray(out, outOff + i);
+    for (int i = 0; i < main; i += W) {
+      FloatVector acc = FloatVector.zero(S);
+      for (int o = 0; o < rows; o++) {
+        acc = FloatVector.fromArray(S, p, wOff + o * cols + i).fma(FloatVector.broadcast(S, d[dOff + o]), acc);
       }
-      for (; i < cols; i++) {
-        out[outOff + i] = Math.fma(p[row + i], dv, out[outOff + i]);
+      acc.intoArray(out, outOff + i);
+    }
+    for (int i = main; i < cols; i++) {
+      float s = 0f;
+      for (int o = 0; o < rows; o++) {
+        s = Math.fma(p[wOff + o * cols + i], d[dOff + o], s);
       }
+      out[outOff + i] = s;
     }
   }
 

@@ -32,6 +32,11 @@ class WorkbookArchiver {
       try (OutputStream out = Files.newOutputStream(tmp)) {
         writer.write(run.snapshot(), out);
       }
+      try {
+        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      } catch (UnsupportedOperationException notPosix) {
+        // the file system has no POSIX permissions: the default ones stay
+      }
       Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       log.info("workbook saved to {}", target.toAbsolutePath().normalize());
     } catch (IOException | RuntimeException e) {

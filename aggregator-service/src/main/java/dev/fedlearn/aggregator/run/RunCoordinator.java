@@ -222,8 +222,8 @@ public final class RunCoordinator {
     if (clientId == null) {
       return model;
     }
-    boolean[] progress = progressOf(clientId, model.round());
-    return model.withProgress(progress[0], progress[1]);
+    Progress progress = progressOf(clientId, model.round());
+    return model.withProgress(progress.submitted(), progress.evaluated());
   }
 
   public synchronized GlobalModel awaitModel(int after, Duration wait) throws InterruptedException {
@@ -375,12 +375,15 @@ public final class RunCoordinator {
     return missing;
   }
 
-  /** Whether the client has sent its update for the open round, and whether it scored round {@code round}. */
-  public synchronized boolean[] progressOf(String clientId, int round) {
+  /** What the aggregator holds from one client: its update for the open round, its score of a round's model. */
+  record Progress(boolean submitted, boolean evaluated) {}
+
+  synchronized Progress progressOf(String clientId, int round) {
     Round open = openRound();
     boolean submitted = open != null && open.updates.containsKey(clientId);
-    boolean evaluated = round >= 1 && round <= history.size() && history.get(round - 1).evaluations.containsKey(clientId);
-    return new boolean[] {submitted, evaluated};
+    boolean evaluated = round >= 1 && round <= history.size()
+        && history.get(round - 1).evaluations.containsKey(clientId);
+    return new Progress(submitted, evaluated);
   }
 
   private void fail(String reason) {
