@@ -64,10 +64,6 @@ class RunConfiguration {
     settings.put("layers", p.layerSizes().toString());
     settings.put("strategy", "fedavg (sample-weighted)");
     RunRules rules = p.rules();
-    settings.put("minClients", Integer.toString(rules.minClients()));
-    settings.put("roundTimeout", rules.roundTimeout().toString());
-    settings.put("maxRoundWait", rules.maxRoundWait().toString());
-    settings.put("maxWeightNorm", Double.toString(rules.maxWeightNorm()));
     settings.put("testSet", test.size() + " MNIST test images");
     int threads = p.threads();
     return new RunCoordinator(rules, initial, training, new FedAvg(),

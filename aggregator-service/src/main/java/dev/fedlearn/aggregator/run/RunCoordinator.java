@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
  * the new global model is scored on the held-out test set, and the next round opens (or the run completes).
  * Clients report their score of each round's global model on their local test split. Every method is atomic
  * (one lock), and a request is checked completely before it changes anything.
+ *
+ * <p>{@code settings} are what defines the run (rounds, clients, training plan, network, test set): a stored run is
+ * resumed only with the same ones. The operational rules (quorum, deadlines, bounds) may change between restarts.
  */
 public final class RunCoordinator {
   private static final Logger log = LoggerFactory.getLogger(RunCoordinator.class);
@@ -469,7 +472,12 @@ public final class RunCoordinator {
 
   public synchronized Snapshot snapshot() {
     List<float[]> copies = new ArrayList<>(models); // arrays are never modified once stored
-    return new Snapshot(status(), settings, new ArrayList<>(clients.values()), rounds(), global.sizes(), copies,
+    Map<String, String> shown = new LinkedHashMap<>(settings);
+    shown.put("minClients", Integer.toString(rules.minClients()));
+    shown.put("roundTimeout", rules.roundTimeout().toString());
+    shown.put("maxRoundWait", rules.maxRoundWait().toString());
+    shown.put("maxWeightNorm", Double.toString(rules.maxWeightNorm()));
+    return new Snapshot(status(), shown, new ArrayList<>(clients.values()), rounds(), global.sizes(), copies,
         new ArrayList<>(scores));
   }
 

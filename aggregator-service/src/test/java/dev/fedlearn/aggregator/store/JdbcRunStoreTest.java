@@ -114,6 +114,15 @@ class JdbcRunStoreTest {
   }
 
   @Test
+  void theDeadlinesAndTheQuorumMayChangeBetweenRestarts() {
+    coordinator(store).register(registration("a"));
+    RunCoordinator resumed = TestRuns.run(new RunRules(3, 2, 1, java.time.Duration.ofSeconds(5),
+        java.time.Duration.ofSeconds(9), 50), Clock.systemUTC(), store);
+    assertThat(resumed.status().registeredClients()).isEqualTo(1);
+    assertThat(resumed.snapshot().settings()).containsEntry("minClients", "1");
+  }
+
+  @Test
   void modelsRoundTripBitForBit() {
     float[] f = {0f, -0f, 1.5f, Float.MIN_VALUE, -3.4e38f, 1e-7f};
     assertThat(JdbcRunStore.floats(JdbcRunStore.bytes(f))).containsExactly(f);
