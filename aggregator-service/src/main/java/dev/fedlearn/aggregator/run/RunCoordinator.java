@@ -114,8 +114,8 @@ public final class RunCoordinator {
   /** The run as the store kept it: the same rounds, models, updates and scores, and the same open round. */
   private void restore(RunStore.Stored s) {
     if (!s.settings().equals(settings.toString())) {
-      throw new IllegalStateException("the state folder holds a run with other settings; start with the same "
-          + "settings to resume it, or move the state folder (FL_STATE_DIR) away to start a new run. Stored: "
+      throw new StoredRunMismatchException("the state folder holds a run with other settings; start with the "
+          + "same settings to resume it, or move the state folder (FL_STATE_DIR) away to start a new run. Stored: "
           + s.settings() + "; now: " + settings);
     }
     state = RunState.valueOf(s.state());

@@ -1,0 +1,31 @@
+package dev.fedlearn.aggregator.config;
+
+import dev.fedlearn.aggregator.run.StoredRunMismatchException;
+import dev.fedlearn.data.DataException;
+import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+
+/** Short "what is wrong / what to do" reports instead of stack traces for the aggregator's startup failures. */
+public final class StartupFailureAnalyzers {
+  private StartupFailureAnalyzers() {}
+
+  /** The held-out test set cannot be read. */
+  public static class TestSet extends AbstractFailureAnalyzer<DataException> {
+    @Override
+    protected FailureAnalysis analyze(Throwable rootFailure, DataException cause) {
+      return new FailureAnalysis("The held-out MNIST test set cannot be used: " + cause.getMessage(),
+          "Set FL_DATA_DIR (fl.data-dir) to the folder that holds mnist/t10k-images-idx3-ubyte.gz and "
+              + "mnist/t10k-labels-idx1-ubyte.gz, e.g. the repository's data folder.", cause);
+    }
+  }
+
+  /** The state folder holds another run. */
+  public static class StoredRun extends AbstractFailureAnalyzer<StoredRunMismatchException> {
+    @Override
+    protected FailureAnalysis analyze(Throwable rootFailure, StoredRunMismatchException cause) {
+      return new FailureAnalysis(cause.getMessage(), "Start with the stored run's settings to resume it, or move "
+          + "the state folder (FL_STATE_DIR; the aggregator-state volume in compose: docker compose down -v) away "
+          + "to start a new run.", cause);
+    }
+  }
+}
