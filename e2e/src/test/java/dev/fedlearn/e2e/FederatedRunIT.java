@@ -99,6 +99,10 @@ class FederatedRunIT {
         assertThat(wb.getSheet("Rounds").getLastRowNum()).as("the workbook saved at completion").isEqualTo(ROUNDS + 1);
       }
 
+      JsonNode docs = Http.getJson(base + "/v3/api-docs");
+      assertThat(docs.get("info").get("title").asString()).isEqualTo("fedlearn aggregator");
+      assertThat(docs.get("paths").has("/api/v1/rounds/{round}/updates")).isTrue();
+
       String clientLog = Files.readString(procs.log("client-2"));
       assertThat(clientLog).contains("round 1/" + ROUNDS).contains("round " + ROUNDS + "/" + ROUNDS);
     }
