@@ -79,23 +79,39 @@ public final class Trainer {
   }
 
   private EpochStats epochBatched(int epoch, Features data, int[] order) {
-    float[] x = data.x();
-    int dim = data.dim();
     int batch = config.batchSize();
     double loss = 0;
     int correct = 0;
     for (int start = 0; start < order.length; start += batch) {
       int end = Math.min(order.length, start + batch);
-      for (int k = start; k < end; k++) {
-        int i = order[k];
-        int label = data.label(i);
-        loss += net.accumulateSample(x, i * dim, label, opt);
-        if (net.predicted() == label) {
-          correct++;
-        }
-      }
-      net.applyGradient(opt);
+      loss += batch(data, order, start, end, this.correct);
+      correct += this.correct[0];
     }
     return new EpochStats(epoch, loss / order.length, (double) correct / order.length, order.length);
+  }
+
+  private final int[] correct = new int[1];
+
+  /**
+   * One batch: its samples' gradients summed, then one step; returns the summed loss and leaves the number of
+   * correct predictions in {@code correct[0]}. A method of its own so that the JIT compiles it as a whole rather
+   * than as a replacement of the epoch loop in flight.
+   */
+  private double batch(Features data, int[] order, int start, int end, int[] correct) {
+    float[] x = data.x();
+    int dim = data.dim();
+    double loss = 0;
+    int right = 0;
+    for (int k = start; k < end; k++) {
+      int i = order[k];
+      int label = data.label(i);
+      loss += net.accumulateSample(x, i * dim, label, opt);
+      if (net.predicted() == label) {
+        right++;
+      }
+    }
+    net.applyGradient(opt);
+    correct[0] = right;
+    return loss;
   }
 }
