@@ -7,6 +7,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -37,7 +38,10 @@ public record ClientProperties(
     @NotBlank(message = "is required: set FL_CLIENT_ID (fl.client-id), e.g. client-1") String clientId,
     @NotBlank(message = "is required: set FL_CLIENT_SHARD (fl.client-shard) to the path of this client's CSV shard")
     String clientShard,
-    @DefaultValue("http://localhost:8080") @NotBlank String aggregatorUrl,
+    @DefaultValue("http://localhost:8080") @NotBlank
+    @Pattern(regexp = "\\s*https?://[^\\s/?#]+(/\\S*)?\\s*",
+        message = "must be an http(s) URL such as http://aggregator:8080: set FL_AGGREGATOR_URL")
+    String aggregatorUrl,
     @DefaultValue("42") long splitSeed,
     @DefaultValue("0.7") @DecimalMin(value = "0", inclusive = false) @DecimalMax(value = "1", inclusive = false)
     double trainFraction,

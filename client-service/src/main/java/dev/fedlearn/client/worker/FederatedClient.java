@@ -133,6 +133,11 @@ public final class FederatedClient {
       }
     } catch (InterruptedException e) {
       log.info("client worker stopped");
+    } catch (RuntimeException e) { // a bug or a setting no retry can fix: say so and stop, do not die silently
+      String why = Reasons.describe(e);
+      log.error("the client stops: {}", why);
+      tracker.update(s -> s.withError(why));
+      tracker.state(ClientState.ERROR);
     }
   }
 

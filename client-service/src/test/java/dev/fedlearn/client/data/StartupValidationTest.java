@@ -88,6 +88,20 @@ class StartupValidationTest {
   }
 
   @Test
+  void failsOnAnAggregatorUrlThatIsNotAnHttpUrl() throws Exception {
+    Path shard = TestShards.write(dir.resolve("client-1.csv"), 20, 3);
+    for (String bad : new String[] {"not a url", "localhost:8080", "ftp://host"}) {
+      runner.withPropertyValues("fl.client-id=client-1", "fl.client-shard=" + shard, "fl.aggregator-url=" + bad)
+          .run(context -> {
+            assertThat(context).as(bad).hasFailed();
+            assertThat(context.getStartupFailure()).hasStackTraceContaining("FL_AGGREGATOR_URL");
+          });
+    }
+    runner.withPropertyValues("fl.client-id=client-1", "fl.client-shard=" + shard,
+        "fl.aggregator-url=http://aggregator:8080/").run(context -> assertThat(context).hasNotFailed());
+  }
+
+  @Test
   void failsWithoutAShardSetting() {
     runner.withPropertyValues("fl.client-id=client-1").run(context -> {
       assertThat(context).hasFailed();
