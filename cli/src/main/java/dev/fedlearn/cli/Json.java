@@ -13,7 +13,7 @@ final class Json {
     return MAPPER.writeValueAsString(fields);
   }
 
-  /** Rounds to 6 significant decimals for display. */
+  /** Rounds to the given number of decimals, for display. */
   static double round(double v, int decimals) {
     double f = Math.pow(10, decimals);
     return Math.round(v * f) / f;

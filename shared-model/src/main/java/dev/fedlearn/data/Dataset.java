@@ -95,12 +95,4 @@ public final class Dataset {
     }
     return new Features(x, labels.clone(), dim, classes);
   }
-
-  byte[] labelBytes() {
-    return labels;
-  }
-
-  byte[] pixelBytes() {
-    return pixels;
-  }
 }

@@ -64,15 +64,4 @@ public final class Mnist {
     }
     throw new DataException("no MNIST file " + name + "(.gz) in " + dir.toAbsolutePath().normalize());
   }
-
-  /** Reads any images/labels pair of idx files without a checksum (for data other than MNIST). */
-  public static Dataset read(Path images, Path labels, int classes) throws IOException {
-    Idx.Tensor img = Idx.read(images, null);
-    Idx.Tensor lab = Idx.read(labels, null);
-    if (img.count() != lab.count() || lab.dims().length != 1) {
-      throw new DataException(images + " has " + img.count() + " images, " + labels + " has " + lab.count()
-          + " labels");
-    }
-    return new Dataset(img.data(), lab.data(), img.itemSize(), classes);
-  }
 }

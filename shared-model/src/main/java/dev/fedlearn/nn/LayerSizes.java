@@ -19,7 +19,6 @@ public final class LayerSizes {
   private final int[] weightOffsets;
   private final int[] biasOffsets;
   private final int parameterCount;
-  private final int maxWidth;
 
   private LayerSizes(int[] sizes) {
     if (sizes.length < 2) {
@@ -37,18 +36,13 @@ public final class LayerSizes {
     this.weightOffsets = new int[sizes.length];
     this.biasOffsets = new int[sizes.length];
     long offset = 0;
-    int widest = 0;
     for (int l = 1; l < sizes.length; l++) {
       weightOffsets[l] = Math.toIntExact(offset);
       offset += (long) sizes[l] * sizes[l - 1];
       biasOffsets[l] = Math.toIntExact(offset);
       offset += sizes[l];
     }
-    for (int s : sizes) {
-      widest = Math.max(widest, s);
-    }
     this.parameterCount = Math.toIntExact(offset);
-    this.maxWidth = widest;
   }
 
   public static LayerSizes of(int... sizes) {
@@ -92,19 +86,6 @@ public final class LayerSizes {
 
   public int parameterCount() {
     return parameterCount;
-  }
-
-  /** Sum of all layer widths, input included: the size of an activation buffer. */
-  public int totalWidth() {
-    int total = 0;
-    for (int s : sizes) {
-      total += s;
-    }
-    return total;
-  }
-
-  public int maxWidth() {
-    return maxWidth;
   }
 
   /** Name of the layer a parameter index belongs to, for reports: {@code W1[3,17]} or {@code b2[4]}. */

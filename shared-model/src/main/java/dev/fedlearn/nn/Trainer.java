@@ -84,20 +84,20 @@ public final class Trainer {
     int correct = 0;
     for (int start = 0; start < order.length; start += batch) {
       int end = Math.min(order.length, start + batch);
-      loss += batch(data, order, start, end, this.correct);
-      correct += this.correct[0];
+      loss += batch(data, order, start, end);
+      correct += batchCorrect;
     }
     return new EpochStats(epoch, loss / order.length, (double) correct / order.length, order.length);
   }
 
-  private final int[] correct = new int[1];
+  private int batchCorrect; // correct predictions of the last batch
 
   /**
    * One batch: its samples' gradients summed, then one step; returns the summed loss and leaves the number of
-   * correct predictions in {@code correct[0]}. A method of its own so that the JIT compiles it as a whole rather
+   * correct predictions in {@link #batchCorrect}. A method of its own so that the JIT compiles it as a whole rather
    * than as a replacement of the epoch loop in flight.
    */
-  private double batch(Features data, int[] order, int start, int end, int[] correct) {
+  private double batch(Features data, int[] order, int start, int end) {
     float[] x = data.x();
     int dim = data.dim();
     double loss = 0;
@@ -111,7 +111,7 @@ public final class Trainer {
       }
     }
     net.applyGradient(opt);
-    correct[0] = right;
+    batchCorrect = right;
     return loss;
   }
 }
