@@ -22,14 +22,16 @@ final class TrainingOptions {
       description = "m in v = m*v + (1-m)*g; w -= lr*v (default: ${DEFAULT-VALUE}).")
   float momentum = TrainingConfig.DEFAULT_MOMENTUM;
 
-  @Option(names = "--l2", paramLabel = "DECAY", description = "L2 weight decay (default: the preset's).")
+  @Option(names = "--l2", paramLabel = "DECAY", description = "Weight decay (default: the preset's: default 1e-4, as L2 "
+      + "added to the weights' gradient; seed 1e-5, as the notebook's p -= decay*p on weights and biases each step).")
   Float l2;
 
   @Option(names = "--seed", paramLabel = "SEED", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
   long seed = TrainingConfig.DEFAULT_SEED;
 
   @Option(names = "--preset", paramLabel = "NAME",
-      description = "default (He init, x/255) or seed (the original notebook's settings) (default: ${DEFAULT-VALUE}).")
+      description = "default (He init, x/255) or seed (the original notebook's settings, "
+          + "its decay and its fixed sample order) (default: ${DEFAULT-VALUE}).")
   String preset = "default";
 
   @Option(names = "--layers", paramLabel = "SIZES", description = "Layer sizes (default: ${DEFAULT-VALUE}).")

@@ -25,10 +25,11 @@ public interface Kernel {
 
   /**
    * One momentum-SGD step of one layer for one sample (batch size 1), gradient fused in: for every weight
-   * {@code g = d[o]*x[i] + l2*w; v = m*v + (1-m)*g; w -= lr*v}; biases the same with {@code g = d[o]}.
+   * {@code g = d[o]*x[i] + l2*w; v = m*v + (1-m)*g; w = keep*w - lr*v} (see {@link LayerStep}); biases the same
+   * with {@code g = d[o]} and no {@code l2}.
    */
   void momentumStep(float[] p, float[] v, int wOff, int bOff, int rows, int cols, float[] d, int dOff,
-      float[] x, int xOff, float lr, float momentum, float l2);
+      float[] x, int xOff, LayerStep s);
 
   /**
    * {@link #momentumStep}, then with the updated weights {@code W @ xNext + b -> y}: the next sample's affine
@@ -36,9 +37,9 @@ public interface Kernel {
    * the two calls one after the other, bit for bit.
    */
   default void momentumStepThenAffine(float[] p, float[] v, int wOff, int bOff, int rows, int cols, float[] d,
-      int dOff, float[] x, int xOff, float lr, float momentum, float l2, float[] xNext, int xNextOff, float[] y,
+      int dOff, float[] x, int xOff, LayerStep s, float[] xNext, int xNextOff, float[] y,
       int yOff) {
-    momentumStep(p, v, wOff, bOff, rows, cols, d, dOff, x, xOff, lr, momentum, l2);
+    momentumStep(p, v, wOff, bOff, rows, cols, d, dOff, x, xOff, s);
     affine(p, wOff, bOff, rows, cols, xNext, xNextOff, y, yOff);
   }
 
@@ -52,41 +53,44 @@ public interface Kernel {
    * @param xs the arrays holding each sample's input; {@code xOffs[s]} its offset
    */
   default void batchStep(float[] p, float[] v, int wOff, int bOff, int rows, int cols, float[] d, int n,
-      float[][] xs, int[] xOffs, float scale, float lr, float momentum, float l2) {
+      float[][] xs, int[] xOffs, float scale, LayerStep s) {
     for (int o = 0; o < rows; o++) {
-      batchColumns(p, v, wOff + o * cols, o, rows, 0, cols, d, n, xs, xOffs, scale, lr, momentum, l2);
+      batchColumns(p, v, wOff + o * cols, o, rows, 0, cols, d, n, xs, xOffs, scale, s);
     }
-    batchBiasStep(p, v, bOff, rows, d, n, scale, lr, momentum);
+    batchBiasStep(p, v, bOff, rows, d, n, scale, s);
   }
 
   /** {@link #batchStep} for the columns {@code [from, to)} of row {@code o} (at {@code row}), one at a time. */
   static void batchColumns(float[] p, float[] v, int row, int o, int rows, int from, int to, float[] d, int n,
-      float[][] xs, int[] xOffs, float scale, float lr, float momentum, float l2) {
-    float damp = 1f - momentum;
-    float negLr = -lr;
+      float[][] xs, int[] xOffs, float scale, LayerStep s) {
+    float damp = s.damp();
+    float negLr = -s.lr();
+    float momentum = s.momentum();
+    float l2 = s.l2();
+    float keep = s.keep();
     for (int i = from; i < to; i++) {
       float g = 0f;
-      for (int s = 0; s < n; s++) {
-        g = Math.fma(xs[s][xOffs[s] + i], d[s * rows + o], g);
+      for (int k = 0; k < n; k++) {
+        g = Math.fma(xs[k][xOffs[k] + i], d[k * rows + o], g);
       }
       int j = row + i;
       float w = p[j];
       float grad = Math.fma(l2, w, g * scale);
       float vel = Math.fma(momentum, v[j], damp * grad);
       v[j] = vel;
-      p[j] = Math.fma(negLr, vel, w);
+      p[j] = Math.fma(negLr, vel, keep * w);
     }
   }
 
   /** The bias part of {@link #batchStep}. */
-  static void batchBiasStep(float[] p, float[] v, int bOff, int rows, float[] d, int n, float scale, float lr,
-      float momentum) {
+  static void batchBiasStep(float[] p, float[] v, int bOff, int rows, float[] d, int n, float scale,
+      LayerStep s) {
     for (int o = 0; o < rows; o++) {
       float g = 0f;
-      for (int s = 0; s < n; s++) {
-        g += d[s * rows + o];
+      for (int k = 0; k < n; k++) {
+        g += d[k * rows + o];
       }
-      ScalarKernel.momentumBias(p, v, bOff + o, g * scale, lr, momentum);
+      ScalarKernel.momentumBias(p, v, bOff + o, g * scale, s);
     }
   }
 
@@ -95,8 +99,8 @@ public interface Kernel {
 
   /**
    * One momentum-SGD step of one layer from a summed batch gradient: {@code g = G*scale + l2*w; v = m*v + (1-m)*g;
-   * w -= lr*v} (biases without decay), then clears {@code G} for the next batch.
+   * w = keep*w - lr*v} (biases without {@code l2}), then clears {@code G} for the next batch.
    */
   void applyGradient(float[] p, float[] v, float[] g, int wOff, int bOff, int rows, int cols, float scale,
-      float lr, float momentum, float l2);
+      LayerStep s);
 }

@@ -162,13 +162,12 @@ public final class Network {
       int inOff = l == 1 ? xOff : off[l - 1];
       if (l == 1 && next != null) {
         kernel.momentumStepThenAffine(params, v, sizes.weightOffset(1), sizes.biasOffset(1), sizes.size(1),
-            sizes.size(0), delta, off[1], x, xOff, opt.learningRate(1), opt.momentum, opt.l2, next, nextOff, act,
-            off[1]);
+            sizes.size(0), delta, off[1], x, xOff, opt.step(1), next, nextOff, act, off[1]);
         readyX = next;
         readyOff = nextOff;
       } else {
         kernel.momentumStep(params, v, sizes.weightOffset(l), sizes.biasOffset(l), sizes.size(l), sizes.size(l - 1),
-            delta, off[l], in, inOff, opt.learningRate(l), opt.momentum, opt.l2);
+            delta, off[l], in, inOff, opt.step(l));
       }
     }
     return loss;
@@ -211,10 +210,10 @@ public final class Network {
     float scale = 1f / batchCount;
     float[] g = opt.gradient();
     kernel.batchStep(params, opt.velocity, sizes.weightOffset(1), sizes.biasOffset(1), sizes.size(1), sizes.size(0),
-        batchDelta, batchCount, batchX, batchXOff, scale, opt.learningRate(1), opt.momentum, opt.l2);
+        batchDelta, batchCount, batchX, batchXOff, scale, opt.step(1));
     for (int l = 2; l <= sizes.depth(); l++) {
       kernel.applyGradient(params, opt.velocity, g, sizes.weightOffset(l), sizes.biasOffset(l), sizes.size(l),
-          sizes.size(l - 1), scale, opt.learningRate(l), opt.momentum, opt.l2);
+          sizes.size(l - 1), scale, opt.step(l));
     }
     java.util.Arrays.fill(batchX, 0, batchCount, null);
     batchCount = 0;

@@ -68,36 +68,40 @@ public final class ScalarKernel implements Kernel {
 
   @Override
   public void momentumStep(float[] p, float[] v, int wOff, int bOff, int rows, int cols, float[] d, int dOff,
-      float[] x, int xOff, float lr, float momentum, float l2) {
+      float[] x, int xOff, LayerStep s) {
     for (int o = 0; o < rows; o++) {
-      momentumRow(p, v, wOff + o * cols, 0, cols, d[dOff + o], x, xOff, lr, momentum, l2);
-      momentumBias(p, v, bOff + o, d[dOff + o], lr, momentum);
+      momentumRow(p, v, wOff + o * cols, 0, cols, d[dOff + o], x, xOff, s);
+      momentumBias(p, v, bOff + o, d[dOff + o], s);
     }
   }
 
   /**
    * The canonical momentum step of the weights {@code row + i}, {@code i} in {@code [from, to)}, of one row whose
-   * delta is {@code d}: {@code g = l2*w + d*x[i]; v = m*v + (1-m)*g; w -= lr*v}. Kernels use it for their tails.
+   * delta is {@code d}: {@code g = l2*w + d*x[i]; v = m*v + (1-m)*g; w = keep*w - lr*v}. Kernels use it for their
+   * tails.
    */
-  static void momentumRow(float[] p, float[] v, int row, int from, int to, float d, float[] x, int xOff, float lr,
-      float momentum, float l2) {
-    float damp = 1f - momentum;
-    float negLr = -lr;
+  static void momentumRow(float[] p, float[] v, int row, int from, int to, float d, float[] x, int xOff,
+      LayerStep s) {
+    float damp = s.damp();
+    float negLr = -s.lr();
+    float momentum = s.momentum();
+    float l2 = s.l2();
+    float keep = s.keep();
     for (int i = from; i < to; i++) {
       int j = row + i;
       float w = p[j];
       float g = Math.fma(l2, w, d * x[xOff + i]);
       float vel = Math.fma(momentum, v[j], damp * g);
       v[j] = vel;
-      p[j] = Math.fma(negLr, vel, w);
+      p[j] = Math.fma(negLr, vel, keep * w);
     }
   }
 
-  /** The canonical momentum step of one bias with gradient {@code g} (no decay). */
-  static void momentumBias(float[] p, float[] v, int b, float g, float lr, float momentum) {
-    float vel = Math.fma(momentum, v[b], (1f - momentum) * g);
+  /** The canonical momentum step of one bias with gradient {@code g} (no {@code l2}, but {@code keep}). */
+  static void momentumBias(float[] p, float[] v, int b, float g, LayerStep s) {
+    float vel = Math.fma(s.momentum(), v[b], s.damp() * g);
     v[b] = vel;
-    p[b] = Math.fma(-lr, vel, p[b]);
+    p[b] = Math.fma(-s.lr(), vel, s.keep() * p[b]);
   }
 
   @Override
@@ -114,31 +118,32 @@ public final class ScalarKernel implements Kernel {
 
   @Override
   public void applyGradient(float[] p, float[] v, float[] g, int wOff, int bOff, int rows, int cols, float scale,
-      float lr, float momentum, float l2) {
-    gradientWeights(p, v, g, wOff, wOff + rows * cols, scale, lr, momentum, l2);
-    gradientBiases(p, v, g, bOff, rows, scale, lr, momentum);
+      LayerStep s) {
+    gradientWeights(p, v, g, wOff, wOff + rows * cols, scale, s);
+    gradientBiases(p, v, g, bOff, rows, scale, s);
   }
 
   /** The canonical step of weights {@code [from, to)} from a summed gradient, which is cleared. */
-  static void gradientWeights(float[] p, float[] v, float[] g, int from, int to, float scale, float lr,
-      float momentum, float l2) {
-    float damp = 1f - momentum;
-    float negLr = -lr;
+  static void gradientWeights(float[] p, float[] v, float[] g, int from, int to, float scale, LayerStep s) {
+    float damp = s.damp();
+    float negLr = -s.lr();
+    float momentum = s.momentum();
+    float l2 = s.l2();
+    float keep = s.keep();
     for (int j = from; j < to; j++) {
       float w = p[j];
       float grad = Math.fma(l2, w, g[j] * scale);
       float vel = Math.fma(momentum, v[j], damp * grad);
       v[j] = vel;
-      p[j] = Math.fma(negLr, vel, w);
+      p[j] = Math.fma(negLr, vel, keep * w);
       g[j] = 0f;
     }
   }
 
   /** The canonical step of {@code rows} biases from a summed gradient, which is cleared. */
-  static void gradientBiases(float[] p, float[] v, float[] g, int bOff, int rows, float scale, float lr,
-      float momentum) {
+  static void gradientBiases(float[] p, float[] v, float[] g, int bOff, int rows, float scale, LayerStep s) {
     for (int j = bOff; j < bOff + rows; j++) {
-      momentumBias(p, v, j, g[j] * scale, lr, momentum);
+      momentumBias(p, v, j, g[j] * scale, s);
       g[j] = 0f;
     }
   }

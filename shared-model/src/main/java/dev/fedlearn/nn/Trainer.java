@@ -5,7 +5,8 @@ import dev.fedlearn.data.Partitioner;
 import java.util.random.RandomGenerator;
 
 /**
- * Trains a model in place for a number of epochs: each epoch visits the samples in a fresh seeded shuffle, in
+ * Trains a model in place for a number of epochs: each epoch visits the samples in a fresh seeded shuffle (or, in
+ * a preset that does not {@linkplain Preset#reshuffles() reshuffle}, in their given order), in
  * batches of {@code batchSize} (the last batch of an epoch may be smaller). The loss and accuracy it reports for an
  * epoch are those of each sample's forward pass just before its own update, so they cost nothing extra.
  */
@@ -52,7 +53,9 @@ public final class Trainer {
     }
     EpochStats last = new EpochStats(0, 0, 0, 0);
     for (int e = 1; e <= config.epochs(); e++) {
-      Partitioner.shuffle(order, rng);
+      if (config.preset().reshuffles()) {
+        Partitioner.shuffle(order, rng);
+      }
       last = config.batchSize() == 1 ? epochStochastic(e, data, order) : epochBatched(e, data, order);
       if (listener != null) {
         listener.epochDone(last);

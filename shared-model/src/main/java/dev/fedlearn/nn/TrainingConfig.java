@@ -9,7 +9,8 @@ import java.util.Objects;
  * @param batchSize samples per update (1 = plain stochastic, as in the seed)
  * @param learningRate one learning rate for every layer, or {@code null} for the preset's
  * @param momentum {@code m} in {@code v = m*v + (1-m)*g}
- * @param l2 weight decay added to the gradient of the weights, or {@code null} for the preset's
+ * @param l2 weight decay, or {@code null} for the preset's; the preset says which kind
+ *     ({@link Preset#decoupledDecay()})
  * @param seed the run's seed; shuffling streams are derived from it
  * @param preset initialisation, input scaling and default rates
  */
@@ -35,6 +36,10 @@ public record TrainingConfig(int epochs, int batchSize, Float learningRate, floa
     }
     if (l2 != null && !(l2 >= 0f && Float.isFinite(l2))) {
       throw new IllegalArgumentException("l2 must be 0 or a positive number, got " + l2);
+    }
+    if (l2 != null && preset.decoupledDecay() && l2 >= 1f) {
+      throw new IllegalArgumentException("the " + preset.id() + " preset's decay shrinks every weight by that share "
+          + "each step, so it must be below 1, got " + l2);
     }
   }
 

@@ -122,34 +122,33 @@ final class VectorKernel implements Kernel {
 
   @Override
   public void momentumStep(float[] p, float[] v, int wOff, int bOff, int rows, int cols, float[] d, int dOff,
-      float[] x, int xOff, float lr, float momentum, float l2) {
-    float damp = 1f - momentum;
-    float negLr = -lr;
-    FloatVector vl2 = FloatVector.broadcast(S, l2);
-    FloatVector vm = FloatVector.broadcast(S, momentum);
-    FloatVector vlr = FloatVector.broadcast(S, negLr);
+      float[] x, int xOff, LayerStep s) {
+    float damp = s.damp();
+    FloatVector vl2 = FloatVector.broadcast(S, s.l2());
+    FloatVector vm = FloatVector.broadcast(S, s.momentum());
+    FloatVector vlr = FloatVector.broadcast(S, -s.lr());
+    FloatVector vkeep = FloatVector.broadcast(S, s.keep());
     int main = cols - cols % W;
     for (int o = 0; o < rows; o++) {
       float dv = d[dOff + o];
       int row = wOff + o * cols;
       int i = 0;
       for (; i < main; i += W) {
-        update(p, v, row + i, x, xOff + i, dv, damp, vl2, vm, vlr);
+        update(p, v, row + i, x, xOff + i, dv, damp, vl2, vm, vlr, vkeep);
       }
-      ScalarKernel.momentumRow(p, v, row, i, cols, dv, x, xOff, lr, momentum, l2);
-      ScalarKernel.momentumBias(p, v, bOff + o, dv, lr, momentum);
+      ScalarKernel.momentumRow(p, v, row, i, cols, dv, x, xOff, s);
+      ScalarKernel.momentumBias(p, v, bOff + o, dv, s);
     }
   }
 
   @Override
   public void momentumStepThenAffine(float[] p, float[] v, int wOff, int bOff, int rows, int cols, float[] d,
-      int dOff, float[] x, int xOff, float lr, float momentum, float l2, float[] xNext, int xNextOff, float[] y,
-      int yOff) {
-    float damp = 1f - momentum;
-    float negLr = -lr;
-    FloatVector vl2 = FloatVector.broadcast(S, l2);
-    FloatVector vm = FloatVector.broadcast(S, momentum);
-    FloatVector vlr = FloatVector.broadcast(S, negLr);
+      int dOff, float[] x, int xOff, LayerStep s, float[] xNext, int xNextOff, float[] y, int yOff) {
+    float damp = s.damp();
+    FloatVector vl2 = FloatVector.broadcast(S, s.l2());
+    FloatVector vm = FloatVector.broadcast(S, s.momentum());
+    FloatVector vlr = FloatVector.broadcast(S, -s.lr());
+    FloatVector vkeep = FloatVector.broadcast(S, s.keep());
     int main = cols - cols % LANES;
     for (int o = 0; o < rows; o++) {
       float dv = d[dOff + o];
@@ -158,14 +157,14 @@ final class VectorKernel implements Kernel {
       FloatVector acc1 = acc0;
       int i = 0;
       for (; i < main; i += LANES) {
-        acc0 = update(p, v, row + i, x, xOff + i, dv, damp, vl2, vm, vlr)
+        acc0 = update(p, v, row + i, x, xOff + i, dv, damp, vl2, vm, vlr, vkeep)
             .fma(FloatVector.fromArray(S, xNext, xNextOff + i), acc0);
-        acc1 = update(p, v, row + i + W, x, xOff + i + W, dv, damp, vl2, vm, vlr)
+        acc1 = update(p, v, row + i + W, x, xOff + i + W, dv, damp, vl2, vm, vlr, vkeep)
             .fma(FloatVector.fromArray(S, xNext, xNextOff + i + W), acc1);
       }
-      ScalarKernel.momentumRow(p, v, row, i, cols, dv, x, xOff, lr, momentum, l2);
+      ScalarKernel.momentumRow(p, v, row, i, cols, dv, x, xOff, s);
       int b = bOff + o;
-      ScalarKernel.momentumBias(p, v, b, dv, lr, momentum);
+      ScalarKernel.momentumBias(p, v, b, dv, s);
       y[yOff + o] = finish(acc0, acc1, p, row, xNext, xNextOff, main, cols) + p[b];
     }
   }
@@ -175,24 +174,24 @@ final class VectorKernel implements Kernel {
    * {@link ScalarKernel#momentumRow}; returns the updated weights.
    */
   private static FloatVector update(float[] p, float[] v, int j, float[] x, int xi, float dv, float damp,
-      FloatVector vl2, FloatVector vm, FloatVector vlr) {
+      FloatVector vl2, FloatVector vm, FloatVector vlr, FloatVector vkeep) {
     FloatVector w = FloatVector.fromArray(S, p, j);
     FloatVector g = w.fma(vl2, FloatVector.fromArray(S, x, xi).mul(dv));
     FloatVector vel = FloatVector.fromArray(S, v, j).fma(vm, g.mul(damp));
     vel.intoArray(v, j);
-    FloatVector updated = vel.fma(vlr, w);
+    FloatVector updated = vel.fma(vlr, w.mul(vkeep));
     updated.intoArray(p, j);
     return updated;
   }
 
   @Override
   public void batchStep(float[] p, float[] v, int wOff, int bOff, int rows, int cols, float[] d, int n,
-      float[][] xs, int[] xOffs, float scale, float lr, float momentum, float l2) {
-    float damp = 1f - momentum;
-    float negLr = -lr;
-    FloatVector vl2 = FloatVector.broadcast(S, l2);
-    FloatVector vm = FloatVector.broadcast(S, momentum);
-    FloatVector vlr = FloatVector.broadcast(S, negLr);
+      float[][] xs, int[] xOffs, float scale, LayerStep s) {
+    float damp = s.damp();
+    FloatVector vl2 = FloatVector.broadcast(S, s.l2());
+    FloatVector vm = FloatVector.broadcast(S, s.momentum());
+    FloatVector vlr = FloatVector.broadcast(S, -s.lr());
+    FloatVector vkeep = FloatVector.broadcast(S, s.keep());
     int main = cols - cols % W;
     int o = 0;
     for (; o + 4 <= rows; o += 4) { // four rows share each load of a sample's inputs
@@ -201,44 +200,44 @@ final class VectorKernel implements Kernel {
         FloatVector g1 = g0;
         FloatVector g2 = g0;
         FloatVector g3 = g0;
-        for (int s = 0; s < n; s++) {
-          FloatVector xv = FloatVector.fromArray(S, xs[s], xOffs[s] + i);
-          int ds = s * rows + o;
+        for (int k = 0; k < n; k++) {
+          FloatVector xv = FloatVector.fromArray(S, xs[k], xOffs[k] + i);
+          int ds = k * rows + o;
           g0 = xv.fma(FloatVector.broadcast(S, d[ds]), g0);
           g1 = xv.fma(FloatVector.broadcast(S, d[ds + 1]), g1);
           g2 = xv.fma(FloatVector.broadcast(S, d[ds + 2]), g2);
           g3 = xv.fma(FloatVector.broadcast(S, d[ds + 3]), g3);
         }
         int j = wOff + o * cols + i;
-        step(p, v, j, g0, scale, vl2, vm, damp, vlr);
-        step(p, v, j + cols, g1, scale, vl2, vm, damp, vlr);
-        step(p, v, j + 2 * cols, g2, scale, vl2, vm, damp, vlr);
-        step(p, v, j + 3 * cols, g3, scale, vl2, vm, damp, vlr);
+        step(p, v, j, g0, scale, vl2, vm, damp, vlr, vkeep);
+        step(p, v, j + cols, g1, scale, vl2, vm, damp, vlr, vkeep);
+        step(p, v, j + 2 * cols, g2, scale, vl2, vm, damp, vlr, vkeep);
+        step(p, v, j + 3 * cols, g3, scale, vl2, vm, damp, vlr, vkeep);
       }
       for (int r = o; r < o + 4; r++) {
-        Kernel.batchColumns(p, v, wOff + r * cols, r, rows, main, cols, d, n, xs, xOffs, scale, lr, momentum, l2);
+        Kernel.batchColumns(p, v, wOff + r * cols, r, rows, main, cols, d, n, xs, xOffs, scale, s);
       }
     }
     for (; o < rows; o++) {
       for (int i = 0; i < main; i += W) {
         FloatVector g0 = FloatVector.zero(S);
-        for (int s = 0; s < n; s++) {
-          g0 = FloatVector.fromArray(S, xs[s], xOffs[s] + i).fma(FloatVector.broadcast(S, d[s * rows + o]), g0);
+        for (int k = 0; k < n; k++) {
+          g0 = FloatVector.fromArray(S, xs[k], xOffs[k] + i).fma(FloatVector.broadcast(S, d[k * rows + o]), g0);
         }
-        step(p, v, wOff + o * cols + i, g0, scale, vl2, vm, damp, vlr);
+        step(p, v, wOff + o * cols + i, g0, scale, vl2, vm, damp, vlr, vkeep);
       }
-      Kernel.batchColumns(p, v, wOff + o * cols, o, rows, main, cols, d, n, xs, xOffs, scale, lr, momentum, l2);
+      Kernel.batchColumns(p, v, wOff + o * cols, o, rows, main, cols, d, n, xs, xOffs, scale, s);
     }
-    Kernel.batchBiasStep(p, v, bOff, rows, d, n, scale, lr, momentum);
+    Kernel.batchBiasStep(p, v, bOff, rows, d, n, scale, s);
   }
 
   private static void step(float[] p, float[] v, int j, FloatVector g, float scale, FloatVector vl2,
-      FloatVector vm, float damp, FloatVector vlr) {
+      FloatVector vm, float damp, FloatVector vlr, FloatVector vkeep) {
     FloatVector w = FloatVector.fromArray(S, p, j);
     FloatVector grad = w.fma(vl2, g.mul(scale));
     FloatVector vel = FloatVector.fromArray(S, v, j).fma(vm, grad.mul(damp));
     vel.intoArray(v, j);
-    vel.fma(vlr, w).intoArray(p, j);
+    vel.fma(vlr, w.mul(vkeep)).intoArray(p, j);
   }
 
   @Override
@@ -261,12 +260,12 @@ final class VectorKernel implements Kernel {
 
   @Override
   public void applyGradient(float[] p, float[] v, float[] g, int wOff, int bOff, int rows, int cols, float scale,
-      float lr, float momentum, float l2) {
-    float damp = 1f - momentum;
-    float negLr = -lr;
-    FloatVector vl2 = FloatVector.broadcast(S, l2);
-    FloatVector vm = FloatVector.broadcast(S, momentum);
-    FloatVector vlr = FloatVector.broadcast(S, negLr);
+      LayerStep s) {
+    float damp = s.damp();
+    FloatVector vl2 = FloatVector.broadcast(S, s.l2());
+    FloatVector vm = FloatVector.broadcast(S, s.momentum());
+    FloatVector vlr = FloatVector.broadcast(S, -s.lr());
+    FloatVector vkeep = FloatVector.broadcast(S, s.keep());
     FloatVector zero = FloatVector.zero(S);
     int end = wOff + rows * cols;
     int main = wOff + (rows * cols) - (rows * cols) % W;
@@ -276,10 +275,10 @@ final class VectorKernel implements Kernel {
       FloatVector grad = w.fma(vl2, FloatVector.fromArray(S, g, j).mul(scale));
       FloatVector vel = FloatVector.fromArray(S, v, j).fma(vm, grad.mul(damp));
       vel.intoArray(v, j);
-      vel.fma(vlr, w).intoArray(p, j);
+      vel.fma(vlr, w.mul(vkeep)).intoArray(p, j);
       zero.intoArray(g, j);
     }
-    ScalarKernel.gradientWeights(p, v, g, j, end, scale, lr, momentum, l2);
-    ScalarKernel.gradientBiases(p, v, g, bOff, rows, scale, lr, momentum);
+    ScalarKernel.gradientWeights(p, v, g, j, end, scale, s);
+    ScalarKernel.gradientBiases(p, v, g, bOff, rows, scale, s);
   }
 }

@@ -45,6 +45,10 @@ class ConfigTest {
         .hasMessageContaining("momentum");
     assertThatThrownBy(() -> new TrainingConfig(1, 1, null, 0.9f, -1f, 1, Preset.DEFAULT))
         .hasMessageContaining("l2");
+    // a decoupled decay of 1 or more would zero or flip every weight each step; as L2 it is merely strong
+    assertThatThrownBy(() -> new TrainingConfig(1, 1, null, 0.9f, 1f, 1, Preset.SEED))
+        .hasMessageContaining("below 1");
+    assertThat(new TrainingConfig(1, 1, null, 0.9f, 1f, 1, Preset.DEFAULT).effectiveL2()).isEqualTo(1f);
   }
 
   @Test

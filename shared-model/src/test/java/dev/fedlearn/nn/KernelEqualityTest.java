@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 class KernelEqualityTest {
   private final Kernel scalar = new ScalarKernel();
   private final Kernel vector = Kernels.create("vector");
+  /** Both kinds of decay at once, so that every term of the rule is exercised. */
+  private static final LayerStep STEP = new LayerStep(0.02f, 0.9f, 1e-4f, 0.9999f);
 
   @Test
   void theBuildRunsTheVectorKernel() {
@@ -47,16 +49,18 @@ class KernelEqualityTest {
     float[] pv = p.clone();
     float[] vs = random(rng, p.length);
     float[] vv = vs.clone();
-    scalar.momentumStep(ps, vs, wOff, bOff, rows, cols, d, 1, x, 2, 0.01f, 0.9f, 1e-4f);
-    vector.momentumStep(pv, vv, wOff, bOff, rows, cols, d, 1, x, 2, 0.01f, 0.9f, 1e-4f);
+    scalar.momentumStep(ps, vs, wOff, bOff, rows, cols, d, 1, x, 2, new LayerStep(0.01f, 0.9f, 1e-4f, 1f));
+    vector.momentumStep(pv, vv, wOff, bOff, rows, cols, d, 1, x, 2, new LayerStep(0.01f, 0.9f, 1e-4f, 1f));
     assertThat(pv).containsExactly(ps);
     assertThat(vv).containsExactly(vs);
 
     float[] xn = random(rng, cols + 1);
     float[] fs = new float[rows + 2];
     float[] fv = new float[rows + 2];
-    scalar.momentumStepThenAffine(ps, vs, wOff, bOff, rows, cols, d, 1, x, 2, 0.03f, 0.5f, 1e-3f, xn, 1, fs, 2);
-    vector.momentumStepThenAffine(pv, vv, wOff, bOff, rows, cols, d, 1, x, 2, 0.03f, 0.5f, 1e-3f, xn, 1, fv, 2);
+    scalar.momentumStepThenAffine(ps, vs, wOff, bOff, rows, cols, d, 1, x, 2, new LayerStep(0.03f, 0.5f, 0f, 0.999f), xn, 1,
+        fs, 2);
+    vector.momentumStepThenAffine(pv, vv, wOff, bOff, rows, cols, d, 1, x, 2, new LayerStep(0.03f, 0.5f, 0f, 0.999f), xn, 1,
+        fv, 2);
     assertThat(pv).containsExactly(ps);
     assertThat(vv).containsExactly(vs);
     assertThat(fv).containsExactly(fs);
@@ -67,8 +71,8 @@ class KernelEqualityTest {
     vector.accumulate(gv, wOff, bOff, rows, cols, d, 1, x, 2);
     assertThat(gv).containsExactly(gs);
 
-    scalar.applyGradient(ps, vs, gs, wOff, bOff, rows, cols, 1f / 3, 0.02f, 0.8f, 1e-3f);
-    vector.applyGradient(pv, vv, gv, wOff, bOff, rows, cols, 1f / 3, 0.02f, 0.8f, 1e-3f);
+    scalar.applyGradient(ps, vs, gs, wOff, bOff, rows, cols, 1f / 3, new LayerStep(0.02f, 0.8f, 1e-3f, 1f));
+    vector.applyGradient(pv, vv, gv, wOff, bOff, rows, cols, 1f / 3, new LayerStep(0.02f, 0.8f, 1e-3f, 1f));
     assertThat(pv).containsExactly(ps);
     assertThat(vv).containsExactly(vs);
     assertThat(gv).containsExactly(gs);
@@ -98,11 +102,11 @@ class KernelEqualityTest {
     for (int s = 0; s < n; s++) {
       scalar.accumulate(g, wOff, bOff, rows, cols, d, s * rows, xs[s], xOffs[s]);
     }
-    scalar.applyGradient(pRef, vRef, g, wOff, bOff, rows, cols, 1f / n, 0.02f, 0.9f, 1e-4f);
+    scalar.applyGradient(pRef, vRef, g, wOff, bOff, rows, cols, 1f / n, STEP);
     for (Kernel k : new Kernel[] {scalar, vector}) {
       float[] pk = p.clone();
       float[] vk = v.clone();
-      k.batchStep(pk, vk, wOff, bOff, rows, cols, d, n, xs, xOffs, 1f / n, 0.02f, 0.9f, 1e-4f);
+      k.batchStep(pk, vk, wOff, bOff, rows, cols, d, n, xs, xOffs, 1f / n, STEP);
       assertThat(pk).as(k.name()).containsExactly(pRef);
       assertThat(vk).as(k.name()).containsExactly(vRef);
     }

@@ -110,4 +110,21 @@ class NetworkTest {
     assertThat(params[2]).isCloseTo(1.5f, offset(1e-6f));
     assertThat(params[3]).isCloseTo(0.5f, offset(1e-6f));
   }
+
+  @Test
+  void decoupledDecayShrinksWeightsAndBiasesAsTheNotebookDoes() {
+    // p = p - lr*v - decay*p, with lr 1, m 0.5, decay 0.1; input 0 gives the weights no gradient.
+    LayerSizes sizes = LayerSizes.of(1, 2);
+    for (String kernel : new String[] {"scalar", "vector"}) {
+      float[] params = {2f, -2f, 1f, 1f};
+      Network net = new Network(new Model(sizes, params), Kernels.create(kernel));
+      MomentumSgd opt = new MomentumSgd(sizes, new float[] {1f}, 0.5f, 0f, 0.1f);
+      net.trainSample(new float[] {0f}, 0, 0, opt);
+      assertThat(params[0]).as(kernel).isCloseTo(1.8f, offset(1e-6f));
+      assertThat(params[1]).as(kernel).isCloseTo(-1.8f, offset(1e-6f));
+      // bias gradients p - e0 = (-0.5, 0.5), velocities 0.5 g = (-0.25, 0.25): b = 0.9*1 -/+ 0.25
+      assertThat(params[2]).as(kernel).isCloseTo(1.15f, offset(1e-6f));
+      assertThat(params[3]).as(kernel).isCloseTo(0.65f, offset(1e-6f));
+    }
+  }
 }

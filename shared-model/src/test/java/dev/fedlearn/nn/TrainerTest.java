@@ -10,6 +10,7 @@ import dev.fedlearn.data.Mnist;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -89,6 +90,24 @@ class TrainerTest {
     new Trainer(m, c).train(seedTrain, Seeds.derive(3, Seeds.TRAIN), null);
     Features seedTest = new Features(shift(test.x(), 10f / 255), test.labels(), 784, 10);
     assertThat(Evaluator.evaluate(m, seedTest).accuracy()).isGreaterThan(0.3);
+  }
+
+  @Test
+  void onlyTheDefaultPresetReshufflesEveryEpoch() {
+    for (Preset preset : Preset.values()) {
+      Model a = Model.initialise(LayerSizes.DEFAULT, preset, 5);
+      Model b = a.copy();
+      TrainingConfig c = new TrainingConfig(2, 1, null, 0.9f, null, 5, preset);
+      new Trainer(a, c).train(train, new SplittableRandom(1), null);
+      new Trainer(b, c).train(train, new SplittableRandom(2), null);
+      if (preset.reshuffles()) {
+        assertThat(b.params()).as(preset.id()).isNotEqualTo(a.params());
+      } else {
+        assertThat(b.params()).as(preset.id() + ": the notebook's fixed order").containsExactly(a.params());
+      }
+    }
+    assertThat(Preset.SEED.reshuffles()).isFalse();
+    assertThat(Preset.SEED.decoupledDecay()).isTrue();
   }
 
   private static float[] shift(float[] x, float by) {
