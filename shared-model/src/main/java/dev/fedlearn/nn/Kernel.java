@@ -103,4 +103,21 @@ public interface Kernel {
    */
   void applyGradient(float[] p, float[] v, float[] g, int wOff, int bOff, int rows, int cols, float scale,
       LayerStep s);
+
+  /**
+   * The two sums of the factored first layer's forward pass ({@link SparseFirstLayer}) over a sample's non-zero
+   * inputs {@code k} in {@code [from, to)}: {@code accU[o] = sum of value[k] * u[index[k]*width + o]} and the same for
+   * {@code z} into {@code accZ}, for {@code o < width}, each a chain of fused multiply-adds from zero in {@code k}
+   * order. {@code width} is a multiple of 8.
+   */
+  void sparseAffine(float[] u, float[] z, int width, int[] index, float[] value, int from, int to, float[] accU,
+      float[] accZ);
+
+  /**
+   * The factored first layer's gradient step over a sample's non-zero inputs: for {@code k} in {@code [from, to)}
+   * and {@code o < width}, {@code u[r+o] = fma(ca*value[k], d[o], u[r+o])} and {@code z[r+o] = fma(cc*value[k], d[o],
+   * z[r+o])} with {@code r = index[k]*width}. {@code width} is a multiple of 8.
+   */
+  void sparseUpdate(float[] u, float[] z, int width, int[] index, float[] value, int from, int to, float[] d,
+      float ca, float cc);
 }

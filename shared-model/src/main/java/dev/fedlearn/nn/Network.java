@@ -174,6 +174,31 @@ public final class Network {
   }
 
   /**
+   * One stochastic step on training sample {@code s} whose first layer's weights live in {@code first} (sparse
+   * inputs; the parameters' copy of those weights is stale until {@link SparseFirstLayer#store}). {@code x} is the
+   * training data's input array, {@code xOff} the sample's offset in it.
+   */
+  double trainSample(SparseFirstLayer first, int s, float[] x, int xOff, int label, MomentumSgd opt) {
+    first.forward(s, params, act, off[1]);
+    readyX = x;
+    readyOff = xOff;
+    forward(x, xOff);
+    double loss = softmax(label);
+    backward(label);
+    float[] v = opt.velocity;
+    for (int l = sizes.depth(); l >= 2; l--) {
+      kernel.momentumStep(params, v, sizes.weightOffset(l), sizes.biasOffset(l), sizes.size(l), sizes.size(l - 1),
+          delta, off[l], act, off[l - 1], opt.step(l));
+    }
+    int bOff = sizes.biasOffset(1);
+    for (int o = 0; o < sizes.size(1); o++) {
+      ScalarKernel.momentumBias(params, v, bOff + o, delta[off[1] + o], first.rule());
+    }
+    first.step(s, delta, off[1]);
+    return loss;
+  }
+
+  /**
    * Adds one sample to the current batch; returns the sample's loss. The layers above the first add their gradient
    * to the optimiser's sum now; the first layer keeps the sample's deltas and input (the input must not change
    * before {@link #applyGradient}) and sums them in one pass when the batch is applied.
@@ -199,6 +224,53 @@ public final class Network {
     batchXOff[batchCount] = xOff;
     batchCount++;
     return loss;
+  }
+
+  /**
+   * {@link #accumulateSample} for training sample {@code s} whose first layer's weights live in {@code first}; the
+   * batch is applied with {@link #applyGradient(SparseFirstLayer, MomentumSgd)}.
+   */
+  double accumulateSample(SparseFirstLayer first, int s, float[] x, int xOff, int label, MomentumSgd opt) {
+    first.forward(s, params, act, off[1]);
+    readyX = x;
+    readyOff = xOff;
+    forward(x, xOff);
+    double loss = softmax(label);
+    backward(label);
+    float[] g = opt.gradient();
+    for (int l = 2; l <= sizes.depth(); l++) {
+      kernel.accumulate(g, sizes.weightOffset(l), sizes.biasOffset(l), sizes.size(l), sizes.size(l - 1),
+          delta, off[l], act, off[l - 1]);
+    }
+    int width = sizes.size(1);
+    if (batchCount == batchXOff.length) {
+      int capacity = Math.max(8, 2 * batchCount);
+      batchXOff = java.util.Arrays.copyOf(batchXOff, capacity);
+      batchDelta = java.util.Arrays.copyOf(batchDelta, capacity * width);
+    }
+    System.arraycopy(delta, off[1], batchDelta, batchCount * width, width);
+    batchXOff[batchCount] = s;
+    batchCount++;
+    return loss;
+  }
+
+  /** One step from the batch added with the factored first layer since the last step. */
+  void applyGradient(SparseFirstLayer first, MomentumSgd opt) {
+    readyX = null;
+    if (batchCount == 0) {
+      return;
+    }
+    float scale = 1f / batchCount;
+    int rows = sizes.size(1);
+    Kernel.batchBiasStep(params, opt.velocity, sizes.biasOffset(1), rows, batchDelta, batchCount, scale,
+        first.rule());
+    first.batchStep(batchXOff, batchDelta, batchCount, scale);
+    float[] g = opt.gradient();
+    for (int l = 2; l <= sizes.depth(); l++) {
+      kernel.applyGradient(params, opt.velocity, g, sizes.weightOffset(l), sizes.biasOffset(l), sizes.size(l),
+          sizes.size(l - 1), scale, opt.step(l));
+    }
+    batchCount = 0;
   }
 
   /** One step from the batch added since the last step (the mean gradient of its samples). */

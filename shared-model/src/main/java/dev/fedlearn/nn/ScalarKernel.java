@@ -147,4 +147,33 @@ public final class ScalarKernel implements Kernel {
       g[j] = 0f;
     }
   }
+
+  @Override
+  public void sparseAffine(float[] u, float[] z, int width, int[] index, float[] value, int from, int to,
+      float[] accU, float[] accZ) {
+    java.util.Arrays.fill(accU, 0, width, 0f);
+    java.util.Arrays.fill(accZ, 0, width, 0f);
+    for (int k = from; k < to; k++) {
+      float xi = value[k];
+      int row = index[k] * width;
+      for (int o = 0; o < width; o++) {
+        accU[o] = Math.fma(xi, u[row + o], accU[o]);
+        accZ[o] = Math.fma(xi, z[row + o], accZ[o]);
+      }
+    }
+  }
+
+  @Override
+  public void sparseUpdate(float[] u, float[] z, int width, int[] index, float[] value, int from, int to, float[] d,
+      float ca, float cc) {
+    for (int k = from; k < to; k++) {
+      float fa = ca * value[k];
+      float fc = cc * value[k];
+      int row = index[k] * width;
+      for (int o = 0; o < width; o++) {
+        u[row + o] = Math.fma(fa, d[o], u[row + o]);
+        z[row + o] = Math.fma(fc, d[o], z[row + o]);
+      }
+    }
+  }
 }

@@ -281,4 +281,78 @@ final class VectorKernel implements Kernel {
     ScalarKernel.gradientWeights(p, v, g, j, end, scale, s);
     ScalarKernel.gradientBiases(p, v, g, bOff, rows, scale, s);
   }
+
+  @Override
+  public void sparseAffine(float[] u, float[] z, int width, int[] index, float[] value, int from, int to,
+      float[] accU, float[] accZ) {
+    if (width == 3 * W) { // the product's 20 hidden units: all six sums stay in registers
+      FloatVector u0 = FloatVector.zero(S);
+      FloatVector u1 = u0;
+      FloatVector u2 = u0;
+      FloatVector z0 = u0;
+      FloatVector z1 = u0;
+      FloatVector z2 = u0;
+      for (int k = from; k < to; k++) {
+        FloatVector xi = FloatVector.broadcast(S, value[k]);
+        int row = index[k] * (3 * W);
+        u0 = xi.fma(FloatVector.fromArray(S, u, row), u0);
+        u1 = xi.fma(FloatVector.fromArray(S, u, row + W), u1);
+        u2 = xi.fma(FloatVector.fromArray(S, u, row + 2 * W), u2);
+        z0 = xi.fma(FloatVector.fromArray(S, z, row), z0);
+        z1 = xi.fma(FloatVector.fromArray(S, z, row + W), z1);
+        z2 = xi.fma(FloatVector.fromArray(S, z, row + 2 * W), z2);
+      }
+      u0.intoArray(accU, 0);
+      u1.intoArray(accU, W);
+      u2.intoArray(accU, 2 * W);
+      z0.intoArray(accZ, 0);
+      z1.intoArray(accZ, W);
+      z2.intoArray(accZ, 2 * W);
+      return;
+    }
+    for (int c = 0; c < width; c += W) {
+      FloatVector au = FloatVector.zero(S);
+      FloatVector az = au;
+      for (int k = from; k < to; k++) {
+        FloatVector xi = FloatVector.broadcast(S, value[k]);
+        int row = index[k] * width + c;
+        au = xi.fma(FloatVector.fromArray(S, u, row), au);
+        az = xi.fma(FloatVector.fromArray(S, z, row), az);
+      }
+      au.intoArray(accU, c);
+      az.intoArray(accZ, c);
+    }
+  }
+
+  @Override
+  public void sparseUpdate(float[] u, float[] z, int width, int[] index, float[] value, int from, int to, float[] d,
+      float ca, float cc) {
+    if (width == 3 * W) {
+      FloatVector d0 = FloatVector.fromArray(S, d, 0);
+      FloatVector d1 = FloatVector.fromArray(S, d, W);
+      FloatVector d2 = FloatVector.fromArray(S, d, 2 * W);
+      for (int k = from; k < to; k++) {
+        float xi = value[k];
+        FloatVector fa = FloatVector.broadcast(S, ca * xi);
+        FloatVector fc = FloatVector.broadcast(S, cc * xi);
+        int row = index[k] * (3 * W);
+        fa.fma(d0, FloatVector.fromArray(S, u, row)).intoArray(u, row);
+        fa.fma(d1, FloatVector.fromArray(S, u, row + W)).intoArray(u, row + W);
+        fa.fma(d2, FloatVector.fromArray(S, u, row + 2 * W)).intoArray(u, row + 2 * W);
+        fc.fma(d0, FloatVector.fromArray(S, z, row)).intoArray(z, row);
+        fc.fma(d1, FloatVector.fromArray(S, z, row + W)).intoArray(z, row + W);
+        fc.fma(d2, FloatVector.fromArray(S, z, row + 2 * W)).intoArray(z, row + 2 * W);
+      }
+      return;
+    }
+    for (int c = 0; c < width; c += W) {
+      FloatVector dv = FloatVector.fromArray(S, d, c);
+      for (int k = from; k < to; k++) {
+        float xi = value[k];
+        int row = index[k] * width + c;
+        FloatVector.broadcast(S, ca * xi).fma(dv, FloatVector.fromArray(S, u, row)).intoArray(u, row);
+        FloatVector.broadcast(S, cc * xi).fma(dv, FloatVector.fromArray(S, z, row)).intoArray(z, row);
+      }
+    }
+  }
 }

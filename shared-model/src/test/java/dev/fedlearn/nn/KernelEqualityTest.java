@@ -113,8 +113,34 @@ class KernelEqualityTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"1", "8", "32"})
-  void wholeTrainingRunsAreBitIdentical(int batch) {
+  @CsvSource({"24, 5", "24, 0", "16, 9", "40, 3"})
+  void theSparsePrimitivesAreBitIdentical(int width, int nonZeros) {
+    SplittableRandom rng = new SplittableRandom(width * 31L + nonZeros);
+    int cols = 50;
+    float[] u = random(rng, cols * width);
+    float[] z = random(rng, cols * width);
+    int[] index = new int[nonZeros + 2];
+    float[] value = random(rng, nonZeros + 2);
+    for (int k = 0; k < index.length; k++) {
+      index[k] = (k * 7 + 3) % cols;
+    }
+    float[][] acc = new float[4][width];
+    scalar.sparseAffine(u, z, width, index, value, 1, 1 + nonZeros, acc[0], acc[1]);
+    vector.sparseAffine(u, z, width, index, value, 1, 1 + nonZeros, acc[2], acc[3]);
+    assertThat(acc[2]).containsExactly(acc[0]);
+    assertThat(acc[3]).containsExactly(acc[1]);
+    float[] d = random(rng, width);
+    float[] us = u.clone();
+    float[] zs = z.clone();
+    scalar.sparseUpdate(us, zs, width, index, value, 1, 1 + nonZeros, d, 0.3f, -7f);
+    vector.sparseUpdate(u, z, width, index, value, 1, 1 + nonZeros, d, 0.3f, -7f);
+    assertThat(u).containsExactly(us);
+    assertThat(z).containsExactly(zs);
+  }
+
+  @ParameterizedTest(name = "batch {0}, factored first layer {1}")
+  @CsvSource({"1, true", "8, true", "32, true", "1, false", "8, false", "32, false"})
+  void wholeTrainingRunsAreBitIdentical(int batch, boolean sparse) {
     SplittableRandom rng = new SplittableRandom(11);
     int n = 200;
     float[] x = new float[n * 784];
@@ -129,8 +155,8 @@ class KernelEqualityTest {
     TrainingConfig config = new TrainingConfig(3, batch, 0.05f, 0.9f, 1e-5f, 1, Preset.DEFAULT);
     Model a = Model.initialise(LayerSizes.DEFAULT, Preset.DEFAULT, 1);
     Model b = a.copy();
-    new Trainer(a, config, scalar).train(data, new SplittableRandom(2), null);
-    new Trainer(b, config, vector).train(data, new SplittableRandom(2), null);
+    new Trainer(a, config, scalar, sparse).train(data, new SplittableRandom(2), null);
+    new Trainer(b, config, vector, sparse).train(data, new SplittableRandom(2), null);
     assertThat(b.params()).containsExactly(a.params());
   }
 
