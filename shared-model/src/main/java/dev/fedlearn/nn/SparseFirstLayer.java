@@ -94,26 +94,27 @@ final class SparseFirstLayer {
 
   /** The non-zero inputs of every sample: sample {@code s} has {@code index[k], value[k]} for k in its range. */
   private record Inputs(int[] start, int[] index, float[] value) {
-    /** One pass over the inputs; {@code null} as soon as more than {@code maxDensity} of them are non-zero. */
+    /** The non-zero inputs of {@code data}, or {@code null} when more than {@code maxDensity} of them are. */
     static Inputs of(Features data, double maxDensity) {
       float[] x = data.x();
       int n = data.size();
       int dim = data.dim();
-      long limit = (long) (maxDensity * x.length);
+      long count = 0;
+      for (float xi : x) { // first pass: count, so that the index is allocated at its size
+        if (xi != 0f) {
+          count++;
+        }
+      }
+      if (count > maxDensity * x.length || count > Integer.MAX_VALUE - 8) {
+        return null;
+      }
       int[] start = new int[n + 1];
-      int[] index = new int[(int) Math.min(Integer.MAX_VALUE - 8, Math.max(16, x.length / 4))];
-      float[] value = new float[index.length];
+      start[n] = (int) count;
+      int[] index = new int[(int) count];
+      float[] value = new float[(int) count];
       int k = 0;
       for (int s = 0; s < n; s++) {
         start[s] = k;
-        if (index.length - k < dim) {
-          if (k > limit || index.length >= Integer.MAX_VALUE - 8) {
-            return null;
-          }
-          int grown = (int) Math.min(Integer.MAX_VALUE - 8, index.length + (long) index.length / 2 + dim);
-          index = java.util.Arrays.copyOf(index, grown);
-          value = java.util.Arrays.copyOf(value, grown);
-        }
         for (int i = 0, o = s * dim; i < dim; i++) {
           float xi = x[o + i];
           if (xi != 0f) {
@@ -122,8 +123,7 @@ final class SparseFirstLayer {
           }
         }
       }
-      start[n] = k;
-      return k > limit ? null : new Inputs(start, index, value);
+      return new Inputs(start, index, value);
     }
   }
 
