@@ -100,10 +100,8 @@ final class SparseFirstLayer {
       int n = data.size();
       int dim = data.dim();
       long count = 0;
-      for (float xi : x) { // first pass: count, so that the index is allocated at its size
-        if (xi != 0f) {
-          count++;
-        }
+      for (int s = 0; s < n; s++) { // first pass: count, so that the index is allocated at its size
+        count += nonZeros(x, s * dim, dim);
       }
       if (count > maxDensity * x.length || count > Integer.MAX_VALUE - 8) {
         return null;
@@ -115,15 +113,29 @@ final class SparseFirstLayer {
       int k = 0;
       for (int s = 0; s < n; s++) {
         start[s] = k;
-        for (int i = 0, o = s * dim; i < dim; i++) {
-          float xi = x[o + i];
-          if (xi != 0f) {
-            index[k] = i;
-            value[k++] = xi;
-          }
-        }
+        k = gather(x, s * dim, dim, index, value, k);
       }
       return new Inputs(start, index, value);
+    }
+
+    // One sample per call, so that the JIT compiles these early as methods rather than late as loops in flight.
+    private static int nonZeros(float[] x, int off, int dim) {
+      int c = 0;
+      for (int i = off; i < off + dim; i++) {
+        c += x[i] != 0f ? 1 : 0;
+      }
+      return c;
+    }
+
+    private static int gather(float[] x, int off, int dim, int[] index, float[] value, int k) {
+      for (int i = 0; i < dim; i++) {
+        float xi = x[off + i];
+        if (xi != 0f) {
+          index[k] = i;
+          value[k++] = xi;
+        }
+      }
+      return k;
     }
   }
 
