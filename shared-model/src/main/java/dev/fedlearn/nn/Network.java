@@ -152,23 +152,17 @@ public final class Network {
    * parameters must not be changed by anyone else before the next call.
    */
   public double trainSample(float[] x, int xOff, int label, MomentumSgd opt, float[] next, int nextOff) {
-    forward(x, xOff);
-    double loss = softmax(label);
-    backward(label);
-    float[] v = opt.velocity;
+    double loss = lossAndDeltas(x, xOff, label);
     // Last layer first: each update reads the layer's input, and the fused first layer overwrites act[layer 1].
-    for (int l = sizes.depth(); l >= 1; l--) {
-      float[] in = l == 1 ? x : act;
-      int inOff = l == 1 ? xOff : off[l - 1];
-      if (l == 1 && next != null) {
-        kernel.momentumStepThenAffine(params, v, sizes.weightOffset(1), sizes.biasOffset(1), sizes.size(1),
-            sizes.size(0), delta, off[1], x, xOff, opt.step(1), next, nextOff, act, off[1]);
-        readyX = next;
-        readyOff = nextOff;
-      } else {
-        kernel.momentumStep(params, v, sizes.weightOffset(l), sizes.biasOffset(l), sizes.size(l), sizes.size(l - 1),
-            delta, off[l], in, inOff, opt.step(l));
-      }
+    stepAbove(opt);
+    if (next != null) {
+      kernel.momentumStepThenAffine(params, opt.velocity, sizes.weightOffset(1), sizes.biasOffset(1), sizes.size(1),
+          sizes.size(0), delta, off[1], x, xOff, opt.step(1), next, nextOff, act, off[1]);
+      readyX = next;
+      readyOff = nextOff;
+    } else {
+      kernel.momentumStep(params, opt.velocity, sizes.weightOffset(1), sizes.biasOffset(1), sizes.size(1),
+          sizes.size(0), delta, off[1], x, xOff, opt.step(1));
     }
     return loss;
   }
@@ -179,23 +173,38 @@ public final class Network {
    * training data's input array, {@code xOff} the sample's offset in it.
    */
   double trainSample(SparseFirstLayer first, int s, float[] x, int xOff, int label, MomentumSgd opt) {
-    first.forward(s, params, act, off[1]);
-    readyX = x;
-    readyOff = xOff;
-    forward(x, xOff);
-    double loss = softmax(label);
-    backward(label);
-    float[] v = opt.velocity;
-    for (int l = sizes.depth(); l >= 2; l--) {
-      kernel.momentumStep(params, v, sizes.weightOffset(l), sizes.biasOffset(l), sizes.size(l), sizes.size(l - 1),
-          delta, off[l], act, off[l - 1], opt.step(l));
-    }
+    firstLayerFrom(first, s, x, xOff);
+    double loss = lossAndDeltas(x, xOff, label);
+    stepAbove(opt);
     int bOff = sizes.biasOffset(1);
     for (int o = 0; o < sizes.size(1); o++) {
-      ScalarKernel.momentumBias(params, v, bOff + o, delta[off[1] + o], first.rule());
+      ScalarKernel.momentumBias(params, opt.velocity, bOff + o, delta[off[1] + o], first.rule());
     }
     first.step(s, delta, off[1]);
     return loss;
+  }
+
+  /** Leaves the first layer of training sample {@code s}, computed by {@code first}, for the next forward pass. */
+  private void firstLayerFrom(SparseFirstLayer first, int s, float[] x, int xOff) {
+    first.forward(s, params, act, off[1]);
+    readyX = x;
+    readyOff = xOff;
+  }
+
+  /** Forward pass, softmax and backward pass; returns the loss. */
+  private double lossAndDeltas(float[] x, int xOff, int label) {
+    forward(x, xOff);
+    double loss = softmax(label);
+    backward(label);
+    return loss;
+  }
+
+  /** The momentum steps of the layers above the first, last layer first. */
+  private void stepAbove(MomentumSgd opt) {
+    for (int l = sizes.depth(); l >= 2; l--) {
+      kernel.momentumStep(params, opt.velocity, sizes.weightOffset(l), sizes.biasOffset(l), sizes.size(l),
+          sizes.size(l - 1), delta, off[l], act, off[l - 1], opt.step(l));
+    }
   }
 
   /**
@@ -204,9 +213,31 @@ public final class Network {
    * before {@link #applyGradient}) and sums them in one pass when the batch is applied.
    */
   public double accumulateSample(float[] x, int xOff, int label, MomentumSgd opt) {
-    forward(x, xOff);
-    double loss = softmax(label);
-    backward(label);
+    double loss = accumulateAbove(x, xOff, label, opt);
+    batchX[batchCount] = x;
+    batchXOff[batchCount] = xOff;
+    batchCount++;
+    return loss;
+  }
+
+  /**
+   * {@link #accumulateSample} for training sample {@code s} whose first layer's weights live in {@code first}; the
+   * batch is applied with {@link #applyGradient(SparseFirstLayer, MomentumSgd)}.
+   */
+  double accumulateSample(SparseFirstLayer first, int s, float[] x, int xOff, int label, MomentumSgd opt) {
+    firstLayerFrom(first, s, x, xOff);
+    double loss = accumulateAbove(x, xOff, label, opt);
+    batchXOff[batchCount] = s;
+    batchCount++;
+    return loss;
+  }
+
+  /**
+   * The part of {@link #accumulateSample} that does not depend on how the first layer is kept: the sample's loss
+   * and deltas, the upper layers' gradients added, the first layer's deltas kept in the batch's next slot.
+   */
+  private double accumulateAbove(float[] x, int xOff, int label, MomentumSgd opt) {
+    double loss = lossAndDeltas(x, xOff, label);
     float[] g = opt.gradient();
     for (int l = 2; l <= sizes.depth(); l++) {
       kernel.accumulate(g, sizes.weightOffset(l), sizes.biasOffset(l), sizes.size(l), sizes.size(l - 1),
@@ -220,37 +251,6 @@ public final class Network {
       batchDelta = java.util.Arrays.copyOf(batchDelta, capacity * width);
     }
     System.arraycopy(delta, off[1], batchDelta, batchCount * width, width);
-    batchX[batchCount] = x;
-    batchXOff[batchCount] = xOff;
-    batchCount++;
-    return loss;
-  }
-
-  /**
-   * {@link #accumulateSample} for training sample {@code s} whose first layer's weights live in {@code first}; the
-   * batch is applied with {@link #applyGradient(SparseFirstLayer, MomentumSgd)}.
-   */
-  double accumulateSample(SparseFirstLayer first, int s, float[] x, int xOff, int label, MomentumSgd opt) {
-    first.forward(s, params, act, off[1]);
-    readyX = x;
-    readyOff = xOff;
-    forward(x, xOff);
-    double loss = softmax(label);
-    backward(label);
-    float[] g = opt.gradient();
-    for (int l = 2; l <= sizes.depth(); l++) {
-      kernel.accumulate(g, sizes.weightOffset(l), sizes.biasOffset(l), sizes.size(l), sizes.size(l - 1),
-          delta, off[l], act, off[l - 1]);
-    }
-    int width = sizes.size(1);
-    if (batchCount == batchXOff.length) {
-      int capacity = Math.max(8, 2 * batchCount);
-      batchXOff = java.util.Arrays.copyOf(batchXOff, capacity);
-      batchDelta = java.util.Arrays.copyOf(batchDelta, capacity * width);
-    }
-    System.arraycopy(delta, off[1], batchDelta, batchCount * width, width);
-    batchXOff[batchCount] = s;
-    batchCount++;
     return loss;
   }
 
@@ -261,15 +261,20 @@ public final class Network {
       return;
     }
     float scale = 1f / batchCount;
-    int rows = sizes.size(1);
-    Kernel.batchBiasStep(params, opt.velocity, sizes.biasOffset(1), rows, batchDelta, batchCount, scale,
+    Kernel.batchBiasStep(params, opt.velocity, sizes.biasOffset(1), sizes.size(1), batchDelta, batchCount, scale,
         first.rule());
     first.batchStep(batchXOff, batchDelta, batchCount, scale);
+    applyAbove(scale, opt);
+  }
+
+  /** The upper layers' step from the batch's summed gradient; ends the batch. */
+  private void applyAbove(float scale, MomentumSgd opt) {
     float[] g = opt.gradient();
     for (int l = 2; l <= sizes.depth(); l++) {
       kernel.applyGradient(params, opt.velocity, g, sizes.weightOffset(l), sizes.biasOffset(l), sizes.size(l),
           sizes.size(l - 1), scale, opt.step(l));
     }
+    java.util.Arrays.fill(batchX, 0, batchCount, null);
     batchCount = 0;
   }
 
@@ -280,16 +285,11 @@ public final class Network {
       return;
     }
     float scale = 1f / batchCount;
-    float[] g = opt.gradient();
     kernel.batchStep(params, opt.velocity, sizes.weightOffset(1), sizes.biasOffset(1), sizes.size(1), sizes.size(0),
         batchDelta, batchCount, batchX, batchXOff, scale, opt.step(1));
-    for (int l = 2; l <= sizes.depth(); l++) {
-      kernel.applyGradient(params, opt.velocity, g, sizes.weightOffset(l), sizes.biasOffset(l), sizes.size(l),
-          sizes.size(l - 1), scale, opt.step(l));
-    }
-    java.util.Arrays.fill(batchX, 0, batchCount, null);
-    batchCount = 0;
+    applyAbove(scale, opt);
   }
+
 
   /** The gradient of one sample's loss, written to {@code out} (for tests and checks; allocates nothing). */
   public double gradient(float[] x, int xOff, int label, float[] out) {

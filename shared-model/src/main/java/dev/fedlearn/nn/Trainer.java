@@ -74,11 +74,9 @@ public final class Trainer {
       if (config.preset().reshuffles()) {
         Partitioner.shuffle(order, rng);
       }
+      last = config.batchSize() == 1 ? epochStochastic(e, data, order, first) : epochBatched(e, data, order, first);
       if (first != null) {
-        last = config.batchSize() == 1 ? epochSparse(e, first, data, order) : epochBatched(e, data, order, first);
-        first.store(params, opt.velocity);
-      } else {
-        last = config.batchSize() == 1 ? epochStochastic(e, data, order) : epochBatched(e, data, order, null);
+        first.store(params, opt.velocity); // so that the model is whole after every epoch
       }
       if (listener != null) {
         listener.epochDone(last);
@@ -87,23 +85,7 @@ public final class Trainer {
     return last;
   }
 
-  private EpochStats epochSparse(int epoch, SparseFirstLayer first, Features data, int[] order) {
-    float[] x = data.x();
-    int dim = data.dim();
-    double loss = 0;
-    int correct = 0;
-    for (int k = 0; k < order.length; k++) {
-      int i = order[k];
-      int label = data.label(i);
-      loss += net.trainSample(first, i, x, i * dim, label, opt);
-      if (net.predicted() == label) {
-        correct++;
-      }
-    }
-    return new EpochStats(epoch, loss / order.length, (double) correct / order.length, order.length);
-  }
-
-  private EpochStats epochStochastic(int epoch, Features data, int[] order) {
+  private EpochStats epochStochastic(int epoch, Features data, int[] order, SparseFirstLayer first) {
     float[] x = data.x();
     int dim = data.dim();
     double loss = 0;
@@ -112,7 +94,8 @@ public final class Trainer {
       int i = order[k];
       int label = data.label(i);
       boolean more = k + 1 < order.length;
-      loss += net.trainSample(x, i * dim, label, opt, more ? x : null, more ? order[k + 1] * dim : 0);
+      loss += first != null ? net.trainSample(first, i, x, i * dim, label, opt)
+          : net.trainSample(x, i * dim, label, opt, more ? x : null, more ? order[k + 1] * dim : 0);
       if (net.predicted() == label) {
         correct++;
       }
