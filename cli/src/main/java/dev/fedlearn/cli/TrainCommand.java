@@ -62,7 +62,8 @@ final class TrainCommand implements Callable<Integer> {
         config.epochs(), config.batchSize(), config.preset(), kernel);
     long start = System.nanoTime();
     long[] lastTick = {start};
-    Trainer.EpochStats last = new Trainer(model, config).train(train, Seeds.derive(config.seed(), Seeds.TRAIN),
+    Trainer trainer = new Trainer(model, config);
+    Trainer.EpochStats last = trainer.train(train, Seeds.derive(config.seed(), Seeds.TRAIN),
         s -> {
           long now = System.nanoTime();
           err.printf("epoch %d/%d  loss %.4f  accuracy %.2f%%  %.2f s%n", s.epoch(), config.epochs(), s.loss(),
@@ -81,6 +82,7 @@ final class TrainCommand implements Callable<Integer> {
     json.put("preset", config.preset().id());
     json.put("seed", config.seed());
     json.put("kernel", kernel);
+    json.put("firstLayer", trainer.factoredFirstLayer() ? "factored" : "dense");
     json.put("seconds", Json.round(seconds, 3));
     json.put("samplesPerSecond", Math.round((double) train.size() * config.epochs() / seconds));
     json.put("trainLoss", Json.round(last.loss(), 6));

@@ -72,6 +72,7 @@ class CliTest {
     assertThat(j.get("samplesPerSecond").asLong()).isPositive();
     assertThat(j.get("testAccuracy").asDouble()).isBetween(0.5, 1.0);
     assertThat(j.get("testLoss").asDouble()).isPositive();
+    assertThat(j.get("firstLayer").asString()).as("MNIST scaled x/255 is 81% zeros").isEqualTo("factored");
   }
 
   @Test
@@ -86,6 +87,7 @@ class CliTest {
     assertThat(a.code()).as(a.err()).isZero();
     assertThat(a.json().get("samples").asInt()).isEqualTo(300);
     assertThat(a.json().get("preset").asString()).isEqualTo("seed");
+    assertThat(a.json().get("firstLayer").asString()).as("(x+10)/255 has no zeros").isEqualTo("dense");
     assertThat(b.json().get("testLoss").asDouble()).isEqualTo(a.json().get("testLoss").asDouble());
   }
 

@@ -25,6 +25,7 @@ public final class Trainer {
   private final TrainingConfig config;
   private final float[] params;
   private final boolean sparse;
+  private boolean factored;
 
   public Trainer(Model model, TrainingConfig config, Kernel kernel) {
     this(model, config, kernel, true);
@@ -70,6 +71,7 @@ public final class Trainer {
     if (first != null) {
       first.load(params, opt.velocity);
     }
+    factored = first != null;
     for (int e = 1; e <= config.epochs(); e++) {
       if (config.preset().reshuffles()) {
         Partitioner.shuffle(order, rng);
@@ -83,6 +85,11 @@ public final class Trainer {
       }
     }
     return last;
+  }
+
+  /** Whether the last {@link #train} kept the first layer in the factored form of sparse inputs. */
+  public boolean factoredFirstLayer() {
+    return factored;
   }
 
   private EpochStats epochStochastic(int epoch, Features data, int[] order, SparseFirstLayer first) {

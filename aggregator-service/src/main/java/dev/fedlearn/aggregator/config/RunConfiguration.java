@@ -58,7 +58,8 @@ class RunConfiguration {
     settings.put("batchSize", Integer.toString(training.batchSize()));
     settings.put("learningRates", java.util.Arrays.toString(training.learningRates(p.layerSizes().depth())));
     settings.put("momentum", Float.toString(training.momentum()));
-    settings.put("l2", Float.toString(training.effectiveL2()));
+    settings.put("l2", training.effectiveL2() + (training.preset().decoupledDecay()
+        ? " (decoupled: p -= decay*p each step, weights and biases)" : " (added to the weights' gradient)"));
     settings.put("seed", Long.toString(training.seed()));
     settings.put("preset", training.preset().id());
     settings.put("layers", p.layerSizes().toString());
