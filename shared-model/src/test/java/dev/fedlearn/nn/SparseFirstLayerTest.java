@@ -81,12 +81,13 @@ class SparseFirstLayerTest {
     }
   }
 
-  @ParameterizedTest(name = "{0} preset, batch {1}")
-  @CsvSource({"DEFAULT, 1", "DEFAULT, 8", "SEED, 1", "SEED, 5"})
-  void trainsTheModelTheDenseKernelTrains(Preset preset, int batch) {
+  @ParameterizedTest(name = "{0} preset, batch {1}, layers {2}")
+  @CsvSource({"DEFAULT, 1, 784-20-15-10", "DEFAULT, 8, 784-20-15-10", "SEED, 1, 784-20-15-10",
+      "SEED, 5, 784-20-15-10", "DEFAULT, 1, 784-10", "DEFAULT, 4, 784-37-10"})
+  void trainsTheModelTheDenseKernelTrains(Preset preset, int batch, String layers) {
     Features data = data(300, 0.2, 3);
     TrainingConfig config = new TrainingConfig(3, batch, null, 0.9f, null, 1, preset);
-    Model dense = Model.initialise(LayerSizes.DEFAULT, preset, 1);
+    Model dense = Model.initialise(LayerSizes.parse(layers.replace('-', ',')), preset, 1);
     Model factored = dense.copy();
     new Trainer(dense, config, new ScalarKernel(), false).train(data, new SplittableRandom(2), null);
     new Trainer(factored, config, new ScalarKernel(), true).train(data, new SplittableRandom(2), null);
