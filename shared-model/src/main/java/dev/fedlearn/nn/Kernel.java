@@ -63,22 +63,12 @@ public interface Kernel {
   /** {@link #batchStep} for the columns {@code [from, to)} of row {@code o} (at {@code row}), one at a time. */
   static void batchColumns(float[] p, float[] v, int row, int o, int rows, int from, int to, float[] d, int n,
       float[][] xs, int[] xOffs, float scale, LayerStep s) {
-    float damp = s.damp();
-    float negLr = -s.lr();
-    float momentum = s.momentum();
-    float l2 = s.l2();
-    float keep = s.keep();
     for (int i = from; i < to; i++) {
       float g = 0f;
       for (int k = 0; k < n; k++) {
         g = Math.fma(xs[k][xOffs[k] + i], d[k * rows + o], g);
       }
-      int j = row + i;
-      float w = p[j];
-      float grad = Math.fma(l2, w, g * scale);
-      float vel = Math.fma(momentum, v[j], damp * grad);
-      v[j] = vel;
-      p[j] = Math.fma(negLr, vel, keep * w);
+      ScalarKernel.momentumWeight(p, v, row + i, g * scale, s);
     }
   }
 

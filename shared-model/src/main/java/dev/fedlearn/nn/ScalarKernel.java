@@ -82,19 +82,21 @@ public final class ScalarKernel implements Kernel {
    */
   static void momentumRow(float[] p, float[] v, int row, int from, int to, float d, float[] x, int xOff,
       LayerStep s) {
-    float damp = s.damp();
-    float negLr = -s.lr();
-    float momentum = s.momentum();
-    float l2 = s.l2();
-    float keep = s.keep();
     for (int i = from; i < to; i++) {
-      int j = row + i;
-      float w = p[j];
-      float g = Math.fma(l2, w, d * x[xOff + i]);
-      float vel = Math.fma(momentum, v[j], damp * g);
-      v[j] = vel;
-      p[j] = Math.fma(negLr, vel, keep * w);
+      momentumWeight(p, v, row + i, d * x[xOff + i], s);
     }
+  }
+
+  /**
+   * The canonical momentum step of the one weight {@code p[j]} whose loss gradient is {@code g}:
+   * {@code v = m*v + (1-m)*(g + l2*w); w = keep*w - lr*v}. Every scalar weight update is this one.
+   */
+  static void momentumWeight(float[] p, float[] v, int j, float g, LayerStep s) {
+    float w = p[j];
+    float grad = Math.fma(s.l2(), w, g);
+    float vel = Math.fma(s.momentum(), v[j], s.damp() * grad);
+    v[j] = vel;
+    p[j] = Math.fma(-s.lr(), vel, s.keep() * w);
   }
 
   /** The canonical momentum step of one bias with gradient {@code g} (no {@code l2}, but {@code keep}). */
@@ -125,17 +127,8 @@ public final class ScalarKernel implements Kernel {
 
   /** The canonical step of weights {@code [from, to)} from a summed gradient, which is cleared. */
   static void gradientWeights(float[] p, float[] v, float[] g, int from, int to, float scale, LayerStep s) {
-    float damp = s.damp();
-    float negLr = -s.lr();
-    float momentum = s.momentum();
-    float l2 = s.l2();
-    float keep = s.keep();
     for (int j = from; j < to; j++) {
-      float w = p[j];
-      float grad = Math.fma(l2, w, g[j] * scale);
-      float vel = Math.fma(momentum, v[j], damp * grad);
-      v[j] = vel;
-      p[j] = Math.fma(negLr, vel, keep * w);
+      momentumWeight(p, v, j, g[j] * scale, s);
       g[j] = 0f;
     }
   }

@@ -56,6 +56,9 @@ final class SparseFirstLayer {
   private final float[] z;
   private double su = 1;
   private double sz = 1;
+  // the current step's coefficients of a gradient in U and in Z (set by advance)
+  private float ca;
+  private float cc;
   private final float[] accU;
   private final float[] accZ;
   private final float[] d;
@@ -238,9 +241,6 @@ final class SparseFirstLayer {
     }
     foldIfFar();
   }
-
-  private float ca;
-  private float cc;
 
   /** Applies {@code A} through the scales and sets the coefficients of a gradient scaled by {@code scale}. */
   private void advance(float scale) {
