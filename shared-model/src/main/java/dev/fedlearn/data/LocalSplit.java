@@ -1,5 +1,6 @@
 package dev.fedlearn.data;
 
+import dev.fedlearn.Defaults;
 import dev.fedlearn.nn.Seeds;
 import java.util.Arrays;
 
@@ -8,7 +9,7 @@ import java.util.Arrays;
  * client id: the same client always trains and tests on the same samples.
  */
 public record LocalSplit(Dataset train, Dataset test) {
-  public static final double DEFAULT_TRAIN_FRACTION = 0.7;
+  public static final double DEFAULT_TRAIN_FRACTION = Defaults.TRAIN_FRACTION_VALUE;
 
   public static LocalSplit of(Dataset shard, double trainFraction, long seed, String clientId) {
     if (!(trainFraction > 0 && trainFraction < 1)) {

@@ -1,5 +1,6 @@
 package dev.fedlearn.nn;
 
+import dev.fedlearn.Defaults;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
@@ -13,7 +14,7 @@ import java.util.stream.Collectors;
  */
 public final class LayerSizes {
   /** The product's network: 784 inputs, hidden layers of 20 and 15, 10 classes. */
-  public static final LayerSizes DEFAULT = of(784, 20, 15, 10);
+  public static final LayerSizes DEFAULT = parse(Defaults.LAYERS);
 
   private final int[] sizes;
   private final int[] weightOffsets;

@@ -1,5 +1,6 @@
 package dev.fedlearn.nn;
 
+import dev.fedlearn.Defaults;
 import java.util.Objects;
 
 /**
@@ -17,8 +18,8 @@ import java.util.Objects;
 public record TrainingConfig(int epochs, int batchSize, Float learningRate, float momentum, Float l2, long seed,
     Preset preset) {
 
-  public static final float DEFAULT_MOMENTUM = 0.9f;
-  public static final long DEFAULT_SEED = 42;
+  public static final float DEFAULT_MOMENTUM = Defaults.MOMENTUM_VALUE;
+  public static final long DEFAULT_SEED = Defaults.SEED_VALUE;
 
   public TrainingConfig {
     Objects.requireNonNull(preset, "preset");
@@ -43,9 +44,10 @@ public record TrainingConfig(int epochs, int batchSize, Float learningRate, floa
     }
   }
 
-  /** The seed's setup: 50 epochs, batch size 1, momentum 0.9, the default preset. */
+  /** The seed's setup ({@link Defaults}): 50 epochs, batch size 1, momentum 0.9, the default preset. */
   public static TrainingConfig defaults() {
-    return new TrainingConfig(50, 1, null, DEFAULT_MOMENTUM, null, DEFAULT_SEED, Preset.DEFAULT);
+    return new TrainingConfig(Defaults.LOCAL_EPOCHS_VALUE, Defaults.BATCH_SIZE_VALUE, null, DEFAULT_MOMENTUM, null,
+        DEFAULT_SEED, Preset.parse(Defaults.PRESET));
   }
 
   public TrainingConfig withEpochs(int e) {

@@ -1,0 +1,29 @@
+package dev.fedlearn;
+
+/**
+ * The one source of the run's defaults: the seed's setup. They are strings so that annotations (Spring's
+ * {@code @DefaultValue}, picocli's {@code defaultValue}) can name them; the typed constants are parsed from them.
+ */
+public final class Defaults {
+  private Defaults() {}
+
+  public static final String ROUNDS = "10";
+  public static final String CLIENTS = "4";
+  /** The seed's client shard sizes. */
+  public static final String CLIENT_SIZES = "1000,3000,2000,4000";
+  public static final String LOCAL_EPOCHS = "50";
+  public static final String BATCH_SIZE = "1";
+  public static final String MOMENTUM = "0.9";
+  public static final String SEED = "42";
+  public static final String PRESET = "default";
+  public static final String LAYERS = "784,20,15,10";
+  /** A client's local train share; the rest is its local test split. */
+  public static final String TRAIN_FRACTION = "0.7";
+
+  public static final int ROUNDS_VALUE = Integer.parseInt(ROUNDS);
+  public static final int LOCAL_EPOCHS_VALUE = Integer.parseInt(LOCAL_EPOCHS);
+  public static final int BATCH_SIZE_VALUE = Integer.parseInt(BATCH_SIZE);
+  public static final float MOMENTUM_VALUE = Float.parseFloat(MOMENTUM);
+  public static final long SEED_VALUE = Long.parseLong(SEED);
+  public static final double TRAIN_FRACTION_VALUE = Double.parseDouble(TRAIN_FRACTION);
+}
