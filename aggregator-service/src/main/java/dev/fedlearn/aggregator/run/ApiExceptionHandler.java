@@ -30,7 +30,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
       HttpHeaders headers, HttpStatusCode status, WebRequest request) {
     Throwable cause = ex.getMostSpecificCause();
     String why = cause.getMessage() == null ? "unreadable body" : cause.getMessage().lines().findFirst().orElse("");
-    why = why.replaceAll("\\s*\\(for Object starting at.*", "").replaceAll("\\bdev\\.fedlearn\\.wire\\.", "");
+    why = why.replaceAll("\\s*\\((for Object starting at|but (might|could) if|set `).*", "").replaceAll("\\bdev\\.fedlearn\\.wire\\.", "");
     if (why.length() > 300) {
       why = why.substring(0, 300) + "...";
     }

@@ -1,5 +1,6 @@
 package dev.fedlearn.aggregator.run;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
@@ -10,6 +11,8 @@ import dev.fedlearn.aggregator.security.ClientTokens;
 import org.hamcrest.Matchers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.Import;
@@ -105,5 +108,40 @@ class RunControllerTest {
     mvc.perform(get("/api/v1/rounds/1")).andExpect(jsonPath("$.state").value("COMPLETED"))
         .andExpect(jsonPath("$.participants.length()").value(2))
         .andExpect(jsonPath("$.globalTestAccuracy").value(2.0));
+  }
+
+  /** Every integer field of every request, each given a fraction, a string, a boolean and a number out of range. */
+  @ParameterizedTest
+  @ValueSource(strings = {"1.5", "\"5\"", "true", "1e3", "99999999999999999999"})
+  void integerFieldsTakeOnlyIntegersInRange(String bad) throws Exception {
+    String badInt = bad.equals("99999999999999999999") ? "9999999999" : bad; // beyond an int, not a long
+    problem(postJson("/api/v1/clients", "{\"clientId\":\"a\",\"trainSamples\":" + badInt
+        + ",\"testSamples\":30}"), 400, "").andExpect(jsonPath("$.detail").value(Matchers.not(
+            Matchers.containsString("CoercionConfig"))));
+    problem(postJson("/api/v1/clients", "{\"clientId\":\"a\",\"trainSamples\":100,\"testSamples\":" + badInt
+        + "}"), 400, "");
+    problem(postJson("/api/v1/rounds/1/updates", "{\"clientId\":\"a\",\"numSamples\":" + bad + "," + SHAPE
+        + ",\"weights\":[1,1,1,1,1,1],\"trainLoss\":0.5,\"trainAccuracy\":0.8}"), 400, "");
+    problem(postJson("/api/v1/rounds/1/updates", "{\"clientId\":\"a\",\"numSamples\":10,\"layerSizes\":[2,"
+        + badInt + "],\"weights\":[1,1,1,1,1,1],\"trainLoss\":0.5,\"trainAccuracy\":0.8}"), 400, "");
+    problem(postJson("/api/v1/rounds/1/evaluations", "{\"clientId\":\"a\",\"numSamples\":" + bad
+        + ",\"loss\":0.1,\"accuracy\":0.9}"), 400, "");
+    String param = bad.startsWith("\"") ? "five" : bad;
+    problem(postJson("/api/v1/rounds/" + param + "/updates", update("a", "[1,1,1,1,1,1]")), 400, "");
+    problem(postJson("/api/v1/rounds/" + param + "/evaluations",
+        "{\"clientId\":\"a\",\"numSamples\":5,\"loss\":0.1,\"accuracy\":0.9}"), 400, "");
+    problem(mvc.perform(get("/api/v1/rounds/" + param)), 400, "");
+    problem(mvc.perform(get("/api/v1/model").param("after", param)), 400, "");
+    problem(mvc.perform(get("/api/v1/model").param("wait", param)), 400, "");
+    assertThat(run.status().updatesReceived()).isZero(); // nothing was taken
+  }
+
+  @Test
+  void missingFieldsAndNullsAreRefused() throws Exception {
+    problem(postJson("/api/v1/clients", "{\"clientId\":\"c\",\"trainSamples\":100}"), 400, "testSamples");
+    problem(postJson("/api/v1/rounds/1/updates", "{\"clientId\":\"a\",\"numSamples\":null," + SHAPE
+        + ",\"weights\":[1,1,1,1,1,1],\"trainLoss\":0.5,\"trainAccuracy\":0.8}"), 400, "");
+    problem(postJson("/api/v1/rounds/1/evaluations", "{\"clientId\":\"a\",\"loss\":0.1,\"accuracy\":0.9}"), 400,
+        "numSamples");
   }
 }
