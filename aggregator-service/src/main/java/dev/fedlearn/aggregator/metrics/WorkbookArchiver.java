@@ -2,45 +2,87 @@ package dev.fedlearn.aggregator.metrics;
 
 import dev.fedlearn.aggregator.config.AggregatorProperties;
 import dev.fedlearn.aggregator.run.RunCoordinator;
+import dev.fedlearn.wire.RunState;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.concurrent.CompletableFuture;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * Saves the workbook to {@code FL_STATE_DIR/metrics.xlsx} when the run completes (written to a temporary file and
- * moved into place, so a reader never sees half a workbook).
+ * Keeps {@code FL_STATE_DIR/metrics.xlsx} up to date once the run is completed: saved when it completes (also when
+ * it completes while a stored run is restored, before this archiver exists) and saved again on every later change,
+ * such as the clients' scores of the final model. Saves run on a thread of their own, one at a time, and changes
+ * that arrive during a save are folded into one more save. Each save is written to a temporary file and moved into
+ * place, so a reader never sees half a workbook.
  */
 @Component
-class WorkbookArchiver {
+class WorkbookArchiver implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WorkbookArchiver.class);
 
+  private final RunCoordinator run;
+  private final WorkbookWriter writer;
+  private final Path target;
+  private final ExecutorService saver = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "workbook-archiver");
+    t.setDaemon(true);
+    return t;
+  });
+  private final AtomicBoolean pending = new AtomicBoolean();
+
+  @Autowired
   WorkbookArchiver(RunCoordinator run, WorkbookWriter writer, AggregatorProperties properties) {
-    Path target = properties.stateDir().resolve("metrics.xlsx");
-    run.onCompleted(() -> CompletableFuture.runAsync(() -> save(run, writer, target)));
+    this(run, writer, properties.stateDir().resolve("metrics.xlsx"));
   }
 
-  private static void save(RunCoordinator run, WorkbookWriter writer, Path target) {
+  WorkbookArchiver(RunCoordinator run, WorkbookWriter writer, Path target) {
+    this.run = run;
+    this.writer = writer;
+    this.target = target.toAbsolutePath().normalize();
+    run.addListener(this::changed);
+    changed(run.status().state()); // the run may have completed before the listener was added
+  }
+
+  private void changed(RunState state) {
+    if (state == RunState.COMPLETED && pending.compareAndSet(false, true)) {
+      saver.execute(() -> {
+        pending.set(false);
+        save();
+      });
+    }
+  }
+
+  private void save() {
     try {
-      Files.createDirectories(target.toAbsolutePath().getParent());
-      Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), "metrics", ".xlsx.tmp");
+      Files.createDirectories(target.getParent());
+      Path tmp = Files.createTempFile(target.getParent(), "metrics", ".xlsx.tmp");
       try (OutputStream out = Files.newOutputStream(tmp)) {
         writer.write(run.snapshot(), out);
       }
       try {
-        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
       } catch (UnsupportedOperationException notPosix) {
         // the file system has no POSIX permissions: the default ones stay
       }
       Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      log.info("workbook saved to {}", target.toAbsolutePath().normalize());
+      log.info("workbook saved to {}", target);
     } catch (IOException | RuntimeException e) {
-      log.error("could not save the workbook to {}: {}", target.toAbsolutePath().normalize(), e.toString());
+      log.error("could not save the workbook to {}: {}", target, e.toString());
     }
+  }
+
+  /** Lets a save in progress finish. */
+  @Override
+  public void close() throws InterruptedException {
+    saver.shutdown();
+    saver.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
   }
 }

@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,7 +59,7 @@ public final class RunCoordinator {
   private final Clock clock;
   private final Map<String, String> settings;
   private final RunStore store;
-  private volatile Runnable onCompleted = () -> { };
+  private final List<Consumer<RunState>> listeners = new CopyOnWriteArrayList<>();
 
   private RunState state = RunState.WAITING_FOR_CLIENTS;
   private String message;
@@ -197,6 +199,7 @@ public final class RunCoordinator {
       state = RunState.TRAINING;
       openRound(1, now);
     }
+    changed();
     return status();
   }
 
@@ -270,6 +273,7 @@ public final class RunCoordinator {
     if (open.updates.size() == expectedClients) {
       aggregate(open);
     }
+    changed();
     return status();
   }
 
@@ -341,7 +345,6 @@ public final class RunCoordinator {
       state = RunState.COMPLETED;
       log.info("run completed: {} rounds, final global test accuracy {}", rounds, pct(score.accuracy()));
       notifyAll();
-      onCompleted.run();
     } else {
       openRound(completed + 1, now);
     }
@@ -366,6 +369,7 @@ public final class RunCoordinator {
       log.warn("round {} deadline ({}): aggregating the {} updates received, without {}", open.number,
           rules.roundTimeout(), open.updates.size(), missing);
       aggregate(open);
+      changed();
     } else if (elapsed.compareTo(rules.maxRoundWait()) >= 0) {
       fail("round " + open.number + " had " + open.updates.size() + " of the " + rules.minClients()
           + " updates it needs after " + rules.maxRoundWait() + " (FL_MAX_ROUND_WAIT); missing " + missing);
@@ -395,6 +399,7 @@ public final class RunCoordinator {
     message = reason;
     log.error("run failed: {}", reason);
     notifyAll();
+    changed();
   }
 
   public synchronized RunStatus submitEvaluation(int round, EvaluationReport e) {
@@ -424,6 +429,7 @@ public final class RunCoordinator {
         now));
     log.info("round {}: {} scores the global model {} on its {} local test samples", round, e.clientId(),
         pct(e.accuracy()), e.numSamples());
+    changed();
     return status();
   }
 
@@ -496,9 +502,19 @@ public final class RunCoordinator {
         r.endedAt == null ? null : Duration.between(r.startedAt, r.endedAt).toMillis() / 1000.0);
   }
 
-  /** Called (under the run's lock: hand long work to another thread) when the last round has been aggregated. */
-  public void onCompleted(Runnable hook) {
-    this.onCompleted = hook;
+  /**
+   * Adds a listener told the run's state after every change of the run (a registration, an update, an aggregation,
+   * an evaluation, a failure). It is called under the run's lock: hand long work to another thread. A listener added
+   * after a change does not hear of it: read the run's state when adding it.
+   */
+  public void addListener(Consumer<RunState> listener) {
+    listeners.add(listener);
+  }
+
+  private void changed() {
+    for (Consumer<RunState> listener : listeners) {
+      listener.accept(state);
+    }
   }
 
   /** The current global model (a copy). */
