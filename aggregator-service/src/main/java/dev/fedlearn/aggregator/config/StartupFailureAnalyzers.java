@@ -1,6 +1,5 @@
 package dev.fedlearn.aggregator.config;
 
-import dev.fedlearn.aggregator.run.StoredRunMismatchException;
 import dev.fedlearn.data.DataException;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -16,16 +15,6 @@ public final class StartupFailureAnalyzers {
       return new FailureAnalysis("The held-out MNIST test set cannot be used: " + cause.getMessage(),
           "Set FL_DATA_DIR (fl.data-dir) to the folder that holds mnist/t10k-images-idx3-ubyte.gz and "
               + "mnist/t10k-labels-idx1-ubyte.gz, e.g. the repository's data folder.", cause);
-    }
-  }
-
-  /** The state folder holds another run. */
-  public static class StoredRun extends AbstractFailureAnalyzer<StoredRunMismatchException> {
-    @Override
-    protected FailureAnalysis analyze(Throwable rootFailure, StoredRunMismatchException cause) {
-      return new FailureAnalysis(cause.getMessage(), "Start with the stored run's settings to resume it, or move "
-          + "the state folder (FL_STATE_DIR; the aggregator-state volume in compose: docker compose down -v) away "
-          + "to start a new run.", cause);
     }
   }
 }

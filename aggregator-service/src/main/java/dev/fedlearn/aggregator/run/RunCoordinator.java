@@ -63,6 +63,7 @@ public final class RunCoordinator {
 
   private RunState state = RunState.WAITING_FOR_CLIENTS;
   private String message;
+  private String refusal; // why this aggregator serves no run; null when it serves one
   private final Map<String, Client> clients = new TreeMap<>();
   private Model global;
   private int completed;
@@ -98,6 +99,10 @@ public final class RunCoordinator {
     this.settings = new LinkedHashMap<>(settings);
     this.store = store;
     Optional<RunStore.Stored> stored = store.load();
+    if (stored.isPresent() && !stored.get().settings().equals(this.settings.toString())) {
+      refuse(stored.get().settings());
+      return;
+    }
     if (stored.isPresent()) {
       restore(stored.get());
       return;
@@ -113,13 +118,55 @@ public final class RunCoordinator {
     log.info("waiting for {} clients to register", expectedClients);
   }
 
+  /**
+   * The store holds a run with other settings: this aggregator serves no run. It says why in its status, its
+   * health and every refusal, and leaves the store as it is, so a restart with the stored settings resumes it.
+   */
+  private void refuse(String storedSettings) {
+    refusal = "the state folder holds a run with other settings (" + differences(storedSettings, settings)
+        + "): start with the stored settings to resume it, or move the state folder (FL_STATE_DIR; in compose: "
+        + "docker compose down -v) away to start a new run";
+    state = RunState.FAILED;
+    message = "not started: " + refusal;
+    models.add(global.params().clone());
+    scores.add(scorer.apply(global));
+    log.error("not started: {}", refusal);
+  }
+
+  /** The settings that differ, as {@code name: stored S, now N}, from the stored {@code Map.toString()} form. */
+  public static String differences(String stored, Map<String, String> now) {
+    Map<String, String> before = new LinkedHashMap<>();
+    String body = stored.startsWith("{") && stored.endsWith("}") ? stored.substring(1, stored.length() - 1) : stored;
+    for (String entry : body.split(", (?=[A-Za-z]+=)")) {
+      int eq = entry.indexOf('=');
+      if (eq > 0) {
+        before.put(entry.substring(0, eq), entry.substring(eq + 1));
+      }
+    }
+    List<String> changed = new ArrayList<>();
+    for (Map.Entry<String, String> e : now.entrySet()) {
+      String was = before.remove(e.getKey());
+      if (!e.getValue().equals(was)) {
+        changed.add(e.getKey() + ": stored " + (was == null ? "none" : was) + ", now " + e.getValue());
+      }
+    }
+    before.forEach((k, v) -> changed.add(k + ": stored " + v + ", now none"));
+    return String.join("; ", changed);
+  }
+
+  /** Why this aggregator serves no run (it was started with other settings than its stored run's), if it does not. */
+  public synchronized Optional<String> refusal() {
+    return Optional.ofNullable(refusal);
+  }
+
+  private void serving() {
+    if (refusal != null) {
+      throw new ApiException(org.springframework.http.HttpStatus.SERVICE_UNAVAILABLE, "Run not started", refusal);
+    }
+  }
+
   /** The run as the store kept it: the same rounds, models, updates and scores, and the same open round. */
   private void restore(RunStore.Stored s) {
-    if (!s.settings().equals(settings.toString())) {
-      throw new StoredRunMismatchException("the state folder holds a run with other settings; start with the "
-          + "same settings to resume it, or move the state folder (FL_STATE_DIR) away to start a new run. Stored: "
-          + s.settings() + "; now: " + settings);
-    }
     state = RunState.valueOf(s.state());
     message = s.message();
     for (RunStore.StoredClient c : s.clients()) {
@@ -164,6 +211,7 @@ public final class RunCoordinator {
   }
 
   public synchronized RunStatus register(ClientRegistration r) {
+    serving();
     if (r == null || r.clientId() == null || r.clientId().isBlank()) {
       throw ApiException.badRequest("clientId is required");
     }
@@ -246,6 +294,7 @@ public final class RunCoordinator {
   }
 
   public synchronized RunStatus submitUpdate(int round, ClientUpdate u) {
+    serving();
     if (u == null || u.clientId() == null) {
       throw ApiException.badRequest("clientId is required");
     }
@@ -403,6 +452,7 @@ public final class RunCoordinator {
   }
 
   public synchronized RunStatus submitEvaluation(int round, EvaluationReport e) {
+    serving();
     if (e == null || e.clientId() == null) {
       throw ApiException.badRequest("clientId is required");
     }

@@ -12,7 +12,6 @@ import dev.fedlearn.aggregator.run.RunRules;
 import dev.fedlearn.aggregator.run.RunStore;
 import dev.fedlearn.aggregator.run.TestRuns;
 import dev.fedlearn.wire.RunState;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
 import org.flywaydb.core.Flyway;
@@ -36,8 +35,11 @@ class JdbcRunStoreTest {
     store = new JdbcRunStore(jdbc, new DataSourceTransactionManager(ds));
   }
 
+  /** One clock for every coordinator of a test, moved by hand: statuses that say "deadline in N s" compare equal. */
+  final TestRuns.ManualClock clock = new TestRuns.ManualClock();
+
   private RunCoordinator coordinator(RunStore s) {
-    return TestRuns.run(RunRules.of(3, 2), Clock.systemUTC(), s);
+    return TestRuns.run(RunRules.of(3, 2), clock, s);
   }
 
   @Test
@@ -49,6 +51,7 @@ class JdbcRunStoreTest {
     first.submitUpdate(1, update("b", 30, 5f));
     first.submitEvaluation(1, evaluation("a"));
     first.submitUpdate(2, update("b", 30, 2f)); // round 2 open with one of two updates: then the "crash"
+    clock.advance(java.time.Duration.ofSeconds(3)); // the restart takes a while
 
     RunCoordinator resumed = coordinator(store);
     assertThat(resumed.status()).isEqualTo(first.status());
@@ -106,18 +109,33 @@ class JdbcRunStoreTest {
   }
 
   @Test
-  void aStoreWithAnotherRunsSettingsIsNotResumed() {
+  void aStoreWithAnotherRunsSettingsIsRefusedAndKeptAsItIs() {
     coordinator(store).register(registration("a"));
-    assertThatThrownBy(() -> TestRuns.run(RunRules.of(5, 2), Clock.systemUTC(), store))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("other settings")
-        .hasMessageContaining("FL_STATE_DIR");
+    RunCoordinator other = TestRuns.run(RunRules.of(5, 2), clock, store);
+    assertThat(other.status().state()).isEqualTo(RunState.FAILED);
+    assertThat(other.status().message()).contains("rounds: stored 3, now 5").contains("FL_STATE_DIR");
+    assertThat(other.refusal()).isPresent();
+    assertThatThrownBy(() -> other.register(registration("b"))).hasMessageContaining("rounds: stored 3, now 5");
+    assertThatThrownBy(() -> other.submitUpdate(1, update("a", 10, 1f))).hasMessageContaining("other settings");
+
+    RunCoordinator same = coordinator(store); // started again with the stored settings: the run resumes
+    assertThat(same.refusal()).isEmpty();
+    assertThat(same.status().registeredClients()).isEqualTo(1);
+    assertThat(same.status().state()).isEqualTo(RunState.WAITING_FOR_CLIENTS);
+  }
+
+  @Test
+  void theDifferencesNameEachChangedSetting() {
+    assertThat(RunCoordinator.differences("{rounds=10, learningRates=[0.01, 0.01], seed=42}",
+        java.util.Map.of("rounds", "3", "learningRates", "[0.01, 0.01]", "seed", "42")))
+        .isEqualTo("rounds: stored 10, now 3");
   }
 
   @Test
   void theDeadlinesAndTheQuorumMayChangeBetweenRestarts() {
     coordinator(store).register(registration("a"));
     RunCoordinator resumed = TestRuns.run(new RunRules(3, 2, 1, java.time.Duration.ofSeconds(5),
-        java.time.Duration.ofSeconds(9), 50), Clock.systemUTC(), store);
+        java.time.Duration.ofSeconds(9), 50), clock, store);
     assertThat(resumed.status().registeredClients()).isEqualTo(1);
     assertThat(resumed.snapshot().settings()).containsEntry("minClients", "1");
   }
