@@ -1,5 +1,6 @@
 package dev.fedlearn.client;
 
+import dev.fedlearn.Defaults;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -21,7 +22,8 @@ import org.springframework.validation.annotation.Validated;
  * @param clientId this site's id, required
  * @param clientShard path of this site's CSV shard ({@code .csv} or {@code .csv.gz}), the only data it reads
  * @param aggregatorUrl the aggregator's base URL (without {@code /api/v1})
- * @param splitSeed seed of the local train/test split
+ * @param splitSeed seed of the local train/test split ({@code FL_SPLIT_SEED}); unset, the run's seed from the
+ *     aggregator's training plan (so the services split as {@code fl simulate} does with the same seed)
  * @param trainFraction share of the shard used for local training, the rest is the local test split
  * @param threads threads used to score global models on the local test split
  * @param pollWaitSeconds how long the aggregator may hold a model long-poll (at most 60)
@@ -42,8 +44,8 @@ public record ClientProperties(
     @Pattern(regexp = "\\s*https?://[^\\s/?#]+(/\\S*)?\\s*",
         message = "must be an http(s) URL such as http://aggregator:8080: set FL_AGGREGATOR_URL")
     String aggregatorUrl,
-    @DefaultValue("42") long splitSeed,
-    @DefaultValue("0.7") @DecimalMin(value = "0", inclusive = false) @DecimalMax(value = "1", inclusive = false)
+    Long splitSeed,
+    @DefaultValue(Defaults.TRAIN_FRACTION) @DecimalMin(value = "0", inclusive = false) @DecimalMax(value = "1", inclusive = false)
     double trainFraction,
     @DefaultValue("1") @Min(1) int threads,
     @DefaultValue("30") @Min(0) @Max(60) int pollWaitSeconds,

@@ -1,5 +1,6 @@
 package dev.fedlearn.client;
 
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
@@ -15,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -52,10 +54,7 @@ class ClientApplicationTest {
 
   @Test
   void statusShowsTheClientRetryingItsRegistration() throws Exception {
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (tracker.snapshot().lastError() == null && System.currentTimeMillis() < deadline) {
-      Thread.sleep(20);
-    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> tracker.snapshot().lastError() != null);
     assertThat(worker.isRunning()).isTrue();
 
     mvc.perform(get("/api/v1/status"))

@@ -2,7 +2,7 @@ package dev.fedlearn.wire;
 
 /**
  * The aggregator's answer to "where are we": {@code round} is the number of rounds completed (the round in training
- * is {@code round + 1}); {@code latest} describes the newest global model, or is null before the first round;
+ * is {@code round + 1}); {@code latest} describes the newest global model (round 0: the initial model);
  * {@code authentication} is {@code tokens} when clients must present their token, {@code open} when anyone may act
  * as any client (local experiments).
  */

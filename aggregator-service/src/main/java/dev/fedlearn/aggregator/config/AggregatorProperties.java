@@ -1,5 +1,6 @@
 package dev.fedlearn.aggregator.config;
 
+import dev.fedlearn.Defaults;
 import dev.fedlearn.aggregator.run.RunRules;
 import dev.fedlearn.nn.LayerSizes;
 import dev.fedlearn.nn.Preset;
@@ -15,7 +16,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@code FL_SEED}, {@code FL_PRESET}, {@code FL_LAYERS}, {@code FL_DATA_DIR}).
  *
  * @param rounds rounds of the run
- * @param clients clients that must register before round 1; every round waits for all of them
+ * @param clients clients that must register before round 1; a round closes early once all of them reported
  * @param localEpochs local epochs per round
  * @param batchSize local batch size
  * @param learningRate one learning rate for all layers, or empty for the preset's
@@ -27,7 +28,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param dataDir folder holding {@code mnist/t10k-*}: the held-out test set
  * @param maxPollWait longest a {@code GET /model} long poll is held
  * @param threads threads that score global models
- * @param stateDir folder where the finished run's workbook is saved ({@code FL_STATE_DIR})
+ * @param stateDir folder of the run's database (the default H2 file) and of the completed run's workbook
+ *     ({@code FL_STATE_DIR})
  * @param minClients the quorum: at a round's deadline, it is aggregated with at least this many updates
  *     ({@code FL_MIN_CLIENTS}; 0, the default, means all clients)
  * @param roundTimeout a round's deadline ({@code FL_ROUND_TIMEOUT})
@@ -42,24 +44,24 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("fl")
 public record AggregatorProperties(
-    @DefaultValue("10") int rounds,
-    @DefaultValue("4") int clients,
-    @DefaultValue("50") int localEpochs,
-    @DefaultValue("1") int batchSize,
+    @DefaultValue(Defaults.ROUNDS) int rounds,
+    @DefaultValue(Defaults.CLIENTS) int clients,
+    @DefaultValue(Defaults.LOCAL_EPOCHS) int localEpochs,
+    @DefaultValue(Defaults.BATCH_SIZE) int batchSize,
     Float learningRate,
-    @DefaultValue("0.9") float momentum,
+    @DefaultValue(Defaults.MOMENTUM) float momentum,
     Float l2,
-    @DefaultValue("42") long seed,
-    @DefaultValue("default") String preset,
-    @DefaultValue("784,20,15,10") String layers,
+    @DefaultValue(Defaults.SEED) long seed,
+    @DefaultValue(Defaults.PRESET) String preset,
+    @DefaultValue(Defaults.LAYERS) String layers,
     @DefaultValue("data") Path dataDir,
     @DefaultValue("60s") Duration maxPollWait,
     @DefaultValue("2") int threads,
     @DefaultValue("state") Path stateDir,
     @DefaultValue("0") int minClients,
-    @DefaultValue("10m") Duration roundTimeout,
-    @DefaultValue("60m") Duration maxRoundWait,
-    @DefaultValue("1e4") double maxWeightNorm,
+    @DefaultValue(RunRules.ROUND_TIMEOUT) Duration roundTimeout,
+    @DefaultValue(RunRules.MAX_ROUND_WAIT) Duration maxRoundWait,
+    @DefaultValue(RunRules.MAX_WEIGHT_NORM) double maxWeightNorm,
     @DefaultValue("4000000") long maxRequestBytes,
     String clientTokens,
     Path clientTokensFile,

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -351,7 +352,7 @@ public final class RunCoordinator {
     }
     double norm = Math.sqrt(squares);
     if (norm > rules.maxWeightNorm()) {
-      throw ApiException.badRequest(String.format("the weights' L2 norm %.4g is above the bound %.4g "
+      throw ApiException.badRequest(String.format(Locale.ROOT, "the weights' L2 norm %.4g is above the bound %.4g "
           + "(FL_MAX_WEIGHT_NORM)", norm, rules.maxWeightNorm()));
     }
     if (!Double.isFinite(u.trainLoss()) || !(u.trainAccuracy() >= 0 && u.trainAccuracy() <= 1)) {
@@ -389,7 +390,7 @@ public final class RunCoordinator {
           u.trainLoss(), u.trainAccuracy()));
     }
     log.info("round {}/{} aggregated ({}): global test accuracy {}, loss {}", open.number, rounds, strategy.name(),
-        pct(score.accuracy()), String.format("%.4f", score.loss()));
+        pct(score.accuracy()), String.format(Locale.ROOT, "%.4f", score.loss()));
     if (completed == rounds) {
       state = RunState.COMPLETED;
       log.info("run completed: {} rounds, final global test accuracy {}", rounds, pct(score.accuracy()));
@@ -400,7 +401,7 @@ public final class RunCoordinator {
   }
 
   /**
-   * Enforces the round's deadline (called every second or so): at {@code roundTimeout} a round with the quorum is
+   * Enforces the round's deadline (called twice a second by {@code RoundDeadlines}): at {@code roundTimeout} a round with the quorum is
    * aggregated with whoever reported; below the quorum it waits for late clients until {@code maxRoundWait}, then
    * the run fails with the reason.
    */
@@ -573,6 +574,6 @@ public final class RunCoordinator {
   }
 
   private static String pct(double a) {
-    return String.format("%.2f%%", 100 * a);
+    return String.format(Locale.ROOT, "%.2f%%", 100 * a);
   }
 }

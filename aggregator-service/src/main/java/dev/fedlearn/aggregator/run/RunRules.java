@@ -16,9 +16,14 @@ import java.time.Duration;
 public record RunRules(int rounds, int clients, int minClients, Duration roundTimeout, Duration maxRoundWait,
     double maxWeightNorm) {
 
-  public static final Duration DEFAULT_ROUND_TIMEOUT = Duration.ofMinutes(10);
-  public static final Duration DEFAULT_MAX_ROUND_WAIT = Duration.ofMinutes(60);
-  public static final double DEFAULT_MAX_WEIGHT_NORM = 1e4;
+  /** The defaults, as text for {@code @DefaultValue} (ISO-8601 durations). */
+  public static final String ROUND_TIMEOUT = "PT10M";
+  public static final String MAX_ROUND_WAIT = "PT60M";
+  public static final String MAX_WEIGHT_NORM = "1e4";
+
+  public static final Duration DEFAULT_ROUND_TIMEOUT = Duration.parse(ROUND_TIMEOUT);
+  public static final Duration DEFAULT_MAX_ROUND_WAIT = Duration.parse(MAX_ROUND_WAIT);
+  public static final double DEFAULT_MAX_WEIGHT_NORM = Double.parseDouble(MAX_WEIGHT_NORM);
 
   public RunRules {
     if (rounds < 1) {

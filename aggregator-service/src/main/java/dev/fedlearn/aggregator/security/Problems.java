@@ -25,7 +25,7 @@ final class Problems {
         case '\\' -> b.append("\\\\");
         default -> {
           if (c < 0x20) {
-            b.append(String.format("\\u%04x", (int) c));
+            b.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
           } else {
             b.append(c);
           }

@@ -17,28 +17,43 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * The client's own data: its shard, read once at startup, split into local train and local test. The network
- * inputs of both splits are computed once per input offset (the preset decides it) and kept.
+ * The client's own data: its shard, read once at startup, and its split into local train and local test. The split
+ * is drawn from the run's seed, which the aggregator's training plan carries (or from {@code FL_SPLIT_SEED} when
+ * that is set), so the services split exactly as {@code fl simulate} does with the same seed. The network inputs of
+ * both splits are computed once per seed and input offset (the preset decides it) and kept.
  */
 @Component
 public final class LocalData {
   private static final Logger log = LoggerFactory.getLogger(LocalData.class);
 
   private final Path shard;
-  private final LocalSplit split;
-  private final ConcurrentMap<Float, SplitFeatures> features = new ConcurrentHashMap<>();
+  private final String clientId;
+  private final Dataset all;
+  private final double trainFraction;
+  private final Long splitSeed;
+  private final int trainSize;
+  private final ConcurrentMap<Key, SplitFeatures> features = new ConcurrentHashMap<>();
 
   /** Both splits as network inputs. */
   public record SplitFeatures(Features train, Features test) {}
+
+  private record Key(long seed, float inputOffset) {}
 
   @Autowired
   public LocalData(ClientProperties properties) {
     this(properties.shardPath(), properties.clientId(), properties.trainFraction(), properties.splitSeed());
   }
 
-  /** Reads and splits the shard; throws {@link ShardUnreadableException} when it cannot. */
-  public LocalData(Path shard, String clientId, double trainFraction, long splitSeed) {
+  /**
+   * Reads the shard; throws {@link ShardUnreadableException} when it cannot, or when it cannot be split.
+   *
+   * @param splitSeed the seed of the split, or null for the run's seed
+   */
+  public LocalData(Path shard, String clientId, double trainFraction, Long splitSeed) {
     this.shard = shard;
+    this.clientId = clientId;
+    this.trainFraction = trainFraction;
+    this.splitSeed = splitSeed;
     if (!Files.isRegularFile(shard)) {
       throw new ShardUnreadableException(shard, Files.exists(shard) ? "not a regular file"
           : "no such file (working directory " + Path.of("").toAbsolutePath() + ")", null);
@@ -46,20 +61,20 @@ public final class LocalData {
     if (!Files.isReadable(shard)) {
       throw new ShardUnreadableException(shard, "not readable", null);
     }
-    Dataset all;
     try {
       all = CsvData.readMnist(shard);
     } catch (IOException | RuntimeException e) {
       throw new ShardUnreadableException(shard, e.getMessage(), e);
     }
     try {
-      this.split = LocalSplit.of(all, trainFraction, splitSeed, clientId);
+      trainSize = LocalSplit.trainSize(all.size(), trainFraction);
     } catch (IllegalArgumentException e) {
       throw new ShardUnreadableException(shard, e.getMessage(), e);
     }
     log.info(String.format(Locale.ROOT,
-        "client %s: shard %s, %d samples split into %d local train / %d local test (fraction %.2f, seed %d)",
-        clientId, shard, all.size(), trainSize(), testSize(), trainFraction, splitSeed));
+        "client %s: shard %s, %d samples to split into %d local train / %d local test (fraction %.2f, seed %s)",
+        clientId, shard, all.size(), trainSize(), testSize(), trainFraction,
+        splitSeed == null ? "the run's" : splitSeed.toString()));
   }
 
   public Path shard() {
@@ -67,16 +82,22 @@ public final class LocalData {
   }
 
   public int trainSize() {
-    return split.train().size();
+    return trainSize;
   }
 
   public int testSize() {
-    return split.test().size();
+    return all.size() - trainSize;
   }
 
-  /** The network inputs {@code (pixel + inputOffset) / 255} of both splits, computed on first use. */
-  public SplitFeatures features(float inputOffset) {
-    return features.computeIfAbsent(inputOffset,
-        offset -> new SplitFeatures(split.train().features(offset), split.test().features(offset)));
+  /**
+   * The network inputs {@code (pixel + inputOffset) / 255} of both splits, the split drawn from {@code runSeed}
+   * (or from {@code FL_SPLIT_SEED} when set), computed on first use.
+   */
+  public SplitFeatures features(long runSeed, float inputOffset) {
+    long seed = splitSeed != null ? splitSeed : runSeed;
+    return features.computeIfAbsent(new Key(seed, inputOffset), key -> {
+      LocalSplit split = LocalSplit.of(all, trainFraction, key.seed(), clientId);
+      return new SplitFeatures(split.train().features(key.inputOffset()), split.test().features(key.inputOffset()));
+    });
   }
 }

@@ -12,7 +12,6 @@ import dev.fedlearn.data.Features;
 import dev.fedlearn.fl.LocalTraining;
 import dev.fedlearn.nn.Evaluation;
 import dev.fedlearn.nn.Evaluator;
-import dev.fedlearn.nn.Preset;
 import dev.fedlearn.nn.TrainingConfig;
 import dev.fedlearn.wire.ClientRegistration;
 import dev.fedlearn.wire.ClientUpdate;
@@ -218,8 +217,12 @@ public final class FederatedClient {
 
   private Scored evaluate(GlobalModel model) throws InterruptedException {
     int round = model.round();
+    if (model.plan() == null) {
+      throw new IllegalStateException("the global model of round " + round + " comes without a training plan");
+    }
     tracker.state(ClientState.EVALUATING);
-    Features test = data.features(preset(model).inputOffset()).test();
+    TrainingConfig config = model.plan().toConfig();
+    Features test = data.features(config.seed(), config.preset().inputOffset()).test();
     Evaluation evaluation = Evaluator.evaluate(model.toModel(), test, threads);
     EvaluationReport report = new EvaluationReport(clientId, evaluation.count(), evaluation.loss(),
         evaluation.accuracy());
@@ -236,7 +239,7 @@ public final class FederatedClient {
     }
     tracker.state(ClientState.TRAINING);
     TrainingConfig config = model.plan().toConfig();
-    Features train = data.features(config.preset().inputOffset()).train();
+    Features train = data.features(config.seed(), config.preset().inputOffset()).train();
     long start = System.nanoTime();
     LocalTraining.Result result;
     try {
@@ -381,10 +384,6 @@ public final class FederatedClient {
     Evaluation e = scored.evaluation();
     return String.format(Locale.ROOT, "global model round %d scored on %d local test samples: acc %.2f%% loss %.4f",
         scored.round(), e.count(), 100 * e.accuracy(), e.loss());
-  }
-
-  private static Preset preset(GlobalModel model) {
-    return model.plan() == null ? Preset.DEFAULT : model.plan().toConfig().preset();
   }
 
   private Backoff backoff() {

@@ -7,6 +7,10 @@ import dev.fedlearn.client.ClientApplication;
 import dev.fedlearn.client.ClientProperties;
 import dev.fedlearn.client.TestShards;
 import java.nio.file.Files;
+import dev.fedlearn.data.CsvData;
+import dev.fedlearn.data.Dataset;
+import dev.fedlearn.data.Features;
+import dev.fedlearn.data.LocalSplit;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -41,10 +45,10 @@ class StartupValidationTest {
       LocalData data = context.getBean(LocalData.class);
       assertThat(data.trainSize()).isEqualTo(14);
       assertThat(data.testSize()).isEqualTo(6);
-      assertThat(data.features(0f)).isSameAs(data.features(0f)).isNotSameAs(data.features(10f));
+      assertThat(data.features(42, 0f)).isSameAs(data.features(42, 0f)).isNotSameAs(data.features(42, 10f));
       ClientProperties properties = context.getBean(ClientProperties.class);
       assertThat(properties.aggregatorBaseUrl()).isEqualTo("http://localhost:8080");
-      assertThat(properties.splitSeed()).isEqualTo(42);
+      assertThat(properties.splitSeed()).as("unset: the run's seed").isNull();
       assertThat(properties.trainFraction()).isEqualTo(0.7);
       assertThat(properties.threads()).isEqualTo(1);
       assertThat(properties.pollWaitSeconds()).isEqualTo(30);
@@ -129,5 +133,17 @@ class StartupValidationTest {
       }
     }
     throw new AssertionError("no ShardUnreadableException in " + failure, failure);
+  }
+
+  @Test
+  void theSplitFollowsTheRunsSeedUnlessFlSplitSeedOverridesIt() throws Exception {
+    Path shard = TestShards.write(dir.resolve("client-1.csv.gz"), 40, 3);
+    Dataset all = CsvData.readMnist(shard);
+    Features seven = LocalSplit.of(all, 0.7, 7, "client-1").train().features(0f);
+    Features five = LocalSplit.of(all, 0.7, 5, "client-1").train().features(0f);
+    assertThat(new LocalData(shard, "client-1", 0.7, null).features(7, 0f).train().x())
+        .as("the run's seed 7").isEqualTo(seven.x()).isNotEqualTo(five.x());
+    assertThat(new LocalData(shard, "client-1", 0.7, 5L).features(7, 0f).train().x())
+        .as("FL_SPLIT_SEED=5 wins").isEqualTo(five.x());
   }
 }

@@ -1,9 +1,9 @@
 package dev.fedlearn.client.worker;
 
+import static org.awaitility.Awaitility.await;
 import static dev.fedlearn.client.worker.FakeAggregator.rejected;
 import static dev.fedlearn.client.worker.FakeAggregator.unreachable;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.fedlearn.client.ClientProperties;
 import dev.fedlearn.client.TestShards;
@@ -46,7 +46,7 @@ class FederatedClientTest {
   @BeforeAll
   static void shard() throws Exception {
     shard = TestShards.write(dir.resolve("client-t.csv"), 40, 1);
-    data = new LocalData(shard, "client-t", 0.7, 42);
+    data = new LocalData(shard, "client-t", 0.7, null);
   }
 
   @BeforeEach
@@ -288,11 +288,7 @@ class FederatedClientTest {
     aggregator = waiting;
     FederatedClient client = client(Sleeper.THREAD);
     client.start();
-    assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
-      while (tracker.state() != ClientState.WAITING) {
-        Thread.sleep(10);
-      }
-    });
+    await().atMost(Duration.ofSeconds(10)).until(() -> tracker.state() == ClientState.WAITING);
     assertThat(client.isRunning()).isTrue();
 
     client.stop();
