@@ -10,7 +10,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Objects;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
@@ -24,12 +27,28 @@ public final class Idx {
 
   private Idx() {}
 
-  /** A parsed idx file: its dimensions and its unsigned-byte data. */
+  /**
+   * A parsed idx file: its dimensions, its unsigned-byte data and their SHA-256. Equal when every component is, the
+   * arrays compared element by element; {@link #toString} gives the dimensions, not the data.
+   */
   public record Tensor(int[] dims, byte[] data, String sha256) {
-    public int count() {
-      return dims[0];
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Tensor t && Arrays.equals(dims, t.dims) && Arrays.equals(data, t.data)
+          && Objects.equals(sha256, t.sha256);
     }
 
+    @Override
+    public int hashCode() {
+      return Objects.hash(Arrays.hashCode(dims), Arrays.hashCode(data), sha256);
+    }
+
+    @Override
+    public String toString() {
+      return "Tensor[dims=" + Arrays.toString(dims) + ", sha256=" + sha256 + "]";
+    }
+
+    /** Bytes per item: the product of the dimensions after the first. */
     public int itemSize() {
       int s = 1;
       for (int i = 1; i < dims.length; i++) {
@@ -55,7 +74,7 @@ public final class Idx {
     int type = (magic >> 8) & 0xFF;
     int rank = magic & 0xFF;
     if ((magic >>> 16) != 0 || type != UNSIGNED_BYTE || rank < 1 || rank > 4) {
-      throw new DataException(file + String.format(": not an unsigned-byte idx file (magic 0x%08X)", magic));
+      throw new DataException(file + String.format(Locale.ROOT, ": not an unsigned-byte idx file (magic 0x%08X)", magic));
     }
     if (bytes.length < 4 + 4 * rank) {
       throw new DataException(file + ": truncated header");

@@ -1,16 +1,14 @@
 package dev.fedlearn.data;
 
-import dev.fedlearn.Defaults;
 import dev.fedlearn.nn.Seeds;
 import java.util.Arrays;
 
 /**
- * A client's own split of its shard into local train and local test (70/30 by default), deterministic by seed and
- * client id: the same client always trains and tests on the same samples.
+ * A client's own split of its shard into local train and local test ({@link dev.fedlearn.Defaults#TRAIN_FRACTION}
+ * by default: 70/30), deterministic by seed and client id: the same client always trains and tests on the same
+ * samples.
  */
 public record LocalSplit(Dataset train, Dataset test) {
-  public static final double DEFAULT_TRAIN_FRACTION = Defaults.TRAIN_FRACTION_VALUE;
-
   public static LocalSplit of(Dataset shard, double trainFraction, long seed, String clientId) {
     int n = shard.size();
     int nTrain = trainSize(n, trainFraction);

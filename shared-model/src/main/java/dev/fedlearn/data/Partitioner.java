@@ -1,5 +1,6 @@
 package dev.fedlearn.data;
 
+import dev.fedlearn.Defaults;
 import dev.fedlearn.nn.Seeds;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,8 +13,9 @@ import java.util.random.RandomGenerator;
  * {@code alpha}: small alpha, few classes per client). Shards are index arrays into the training set.
  */
 public final class Partitioner {
-  /** The seed's shard sizes. */
-  public static final int[] DEFAULT_SIZES = {1000, 3000, 2000, 4000};
+  /** The seed's shard sizes ({@link Defaults#CLIENT_SIZES}). */
+  public static final int[] DEFAULT_SIZES =
+      Arrays.stream(Defaults.CLIENT_SIZES.split(",")).mapToInt(Integer::parseInt).toArray();
 
   private Partitioner() {}
 

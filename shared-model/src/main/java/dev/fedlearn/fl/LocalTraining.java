@@ -5,14 +5,36 @@ import dev.fedlearn.nn.Model;
 import dev.fedlearn.nn.Seeds;
 import dev.fedlearn.nn.Trainer;
 import dev.fedlearn.nn.TrainingConfig;
+import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * What a client does in a round: train a copy of the global model on its own training data. The shuffling stream
  * is derived from the plan's seed, the client id and the round, so a client repeats a round bit for bit.
  */
 public final class LocalTraining {
-  /** A client's round: its weights and the figures of its last local epoch. */
-  public record Result(float[] weights, int numSamples, double trainLoss, double trainAccuracy) {}
+  /**
+   * A client's round: its weights and the figures of its last local epoch. Equal when every component is, the
+   * weights compared element by element; {@link #toString} gives their number, not their values.
+   */
+  public record Result(float[] weights, int numSamples, double trainLoss, double trainAccuracy) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Result r && Arrays.equals(weights, r.weights) && numSamples == r.numSamples
+          && Double.compare(trainLoss, r.trainLoss) == 0 && Double.compare(trainAccuracy, r.trainAccuracy) == 0;
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(Arrays.hashCode(weights), numSamples, trainLoss, trainAccuracy);
+    }
+
+    @Override
+    public String toString() {
+      return "Result[weights=float[" + weights.length + "], numSamples=" + numSamples + ", trainLoss=" + trainLoss
+          + ", trainAccuracy=" + trainAccuracy + "]";
+    }
+  }
 
   private LocalTraining() {}
 

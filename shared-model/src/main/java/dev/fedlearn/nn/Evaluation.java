@@ -1,11 +1,4 @@
 package dev.fedlearn.nn;
 
-/**
- * A model's score on a data set: mean cross-entropy, accuracy and the confusion matrix
- * ({@code confusion[truth * classes + predicted]}).
- */
-public record Evaluation(int count, double loss, double accuracy, long[] confusion, int classes) {
-  public long confusion(int truth, int predicted) {
-    return confusion[truth * classes + predicted];
-  }
-}
+/** A model's score on a data set of {@code count} samples: mean cross-entropy and accuracy. */
+public record Evaluation(int count, double loss, double accuracy) {}

@@ -17,45 +17,36 @@ public final class Evaluator {
       throw new IllegalArgumentException("the data has " + data.dim() + " inputs, the network takes "
           + model.sizes().inputs());
     }
-    int classes = model.sizes().classes();
     int chunks = (data.size() + CHUNK - 1) / CHUNK;
     List<Partial> parts = Parallel.map(chunks, threads, c -> score(model, data, c * CHUNK,
         Math.min(data.size(), (c + 1) * CHUNK)));
     double loss = 0;
     long correct = 0;
-    long[] confusion = new long[classes * classes];
     for (Partial p : parts) {
       loss += p.loss;
       correct += p.correct;
-      for (int i = 0; i < confusion.length; i++) {
-        confusion[i] += p.confusion[i];
-      }
     }
     int n = data.size();
-    return new Evaluation(n, n == 0 ? 0 : loss / n, n == 0 ? 0 : (double) correct / n, confusion, classes);
+    return new Evaluation(n, n == 0 ? 0 : loss / n, n == 0 ? 0 : (double) correct / n);
   }
 
   public static Evaluation evaluate(Model model, Features data) {
     return evaluate(model, data, 1);
   }
 
-  private record Partial(double loss, long correct, long[] confusion) {}
+  private record Partial(double loss, long correct) {}
 
   private static Partial score(Model model, Features data, int from, int to) {
     Network net = new Network(model);
-    int classes = model.sizes().classes();
-    long[] confusion = new long[classes * classes];
     double loss = 0;
     long correct = 0;
     for (int i = from; i < to; i++) {
       int label = data.label(i);
       loss += net.score(data.x(), data.offset(i), label);
-      int p = net.predicted();
-      confusion[label * classes + p]++;
-      if (p == label) {
+      if (net.predicted() == label) {
         correct++;
       }
     }
-    return new Partial(loss, correct, confusion);
+    return new Partial(loss, correct);
   }
 }

@@ -6,7 +6,8 @@ package dev.fedlearn.nn;
  * networks may read one parameter vector at once (evaluation), but only one may train it.
  *
  * <p>Hidden layers use leaky ReLU ({@code a = z > 0 ? z : 0.01 z}); the output layer is a softmax scored with
- * cross-entropy, computed stably ({@code log-sum-exp} shifted by the largest logit). No method allocates.
+ * cross-entropy, computed stably ({@code log-sum-exp} shifted by the largest logit). Nothing is allocated per
+ * sample, except that the batch buffers of {@link #accumulateSample} grow (doubling) while the first batch fills.
  */
 public final class Network {
   /** Slope of leaky ReLU for negative inputs. */

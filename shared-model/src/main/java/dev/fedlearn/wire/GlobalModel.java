@@ -1,6 +1,8 @@
 package dev.fedlearn.wire;
 
 import dev.fedlearn.nn.Model;
+import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * The current global model as the aggregator serves it: how many rounds it has been through ({@code round}, 0 = the
@@ -8,7 +10,9 @@ import dev.fedlearn.nn.Model;
  * order, and the plan for the next round. A client trains round {@code round + 1} when {@code state} is
  * {@code TRAINING}; it scores the model on its local test split when {@code round > 0}. When the caller says who it
  * is, {@code submitted} tells whether it already sent its update for round {@code round + 1} and {@code evaluated}
- * whether it already scored this model, so that a restarted client repeats neither.
+ * whether it already scored this model, so that a restarted client repeats neither. Equal when every component is,
+ * the arrays compared element by element; {@link #toString} gives the shape and the number of weights, not the
+ * weights.
  */
 public record GlobalModel(int round, int rounds, RunState state, int[] layerSizes, float[] weights,
     TrainingPlan plan, Boolean submitted, Boolean evaluated) {
@@ -31,5 +35,25 @@ public record GlobalModel(int round, int rounds, RunState state, int[] layerSize
   /** The engine's model; throws {@link IllegalArgumentException} when shape and weights disagree. */
   public Model toModel() {
     return Wire.model(layerSizes, weights);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof GlobalModel g && round == g.round && rounds == g.rounds && state == g.state
+        && Arrays.equals(layerSizes, g.layerSizes) && Arrays.equals(weights, g.weights) && Objects.equals(plan, g.plan)
+        && submitted.equals(g.submitted) && evaluated.equals(g.evaluated);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(round, rounds, state, Arrays.hashCode(layerSizes), Arrays.hashCode(weights), plan, submitted,
+        evaluated);
+  }
+
+  @Override
+  public String toString() {
+    return "GlobalModel[round=" + round + ", rounds=" + rounds + ", state=" + state + ", layerSizes="
+        + Arrays.toString(layerSizes) + ", weights=" + Wire.length(weights) + ", plan=" + plan + ", submitted="
+        + submitted + ", evaluated=" + evaluated + "]";
   }
 }

@@ -13,4 +13,9 @@ final class Wire {
     }
     return new Model(LayerSizes.of(layerSizes), weights);
   }
+
+  /** How a weight vector shows in a record's {@code toString}: its length, not its values. */
+  static String length(float[] weights) {
+    return weights == null ? "null" : "float[" + weights.length + "]";
+  }
 }

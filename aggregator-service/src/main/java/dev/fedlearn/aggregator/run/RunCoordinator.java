@@ -173,9 +173,8 @@ public final class RunCoordinator {
     for (RunStore.StoredClient c : s.clients()) {
       clients.put(c.clientId(), new Client(c.clientId(), c.trainSamples(), c.testSamples(), c.registeredAt()));
     }
-    int classes = global.sizes().classes();
     for (RunStore.StoredRound r : s.rounds()) {
-      Evaluation score = r.accuracy() == null ? null : new Evaluation(0, r.loss(), r.accuracy(), new long[0], classes);
+      Evaluation score = r.accuracy() == null ? null : new Evaluation(0, r.loss(), r.accuracy());
       if (r.round() > 0) {
         Round round = new Round(r.round(), r.startedAt());
         round.endedAt = r.endedAt();

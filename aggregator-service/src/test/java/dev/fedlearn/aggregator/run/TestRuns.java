@@ -28,7 +28,7 @@ public final class TestRuns {
   public static RunCoordinator run(RunRules rules, Clock clock, RunStore store) {
     Model initial = new Model(SIZES, new float[] {0.1f, 0, 0, 0, 0, 0});
     return new RunCoordinator(rules, initial, TrainingConfig.defaults().withEpochs(1), new FedAvg(),
-        m -> new Evaluation(10, 1 - m.params()[0], m.params()[0], new long[4], 2), clock,
+        m -> new Evaluation(10, 1 - m.params()[0], m.params()[0]), clock,
         Map.of("rounds", Integer.toString(rules.rounds())), store);
   }
 
