@@ -1,5 +1,6 @@
 package dev.fedlearn.cli;
 
+import dev.fedlearn.Defaults;
 import dev.fedlearn.data.CsvData;
 import dev.fedlearn.data.Dataset;
 import dev.fedlearn.data.Partitioner;
@@ -26,7 +27,7 @@ final class ShardsCommand implements Callable<Integer> {
   @Mixin
   DataOptions data;
 
-  @Option(names = "--sizes", paramLabel = "N,N,...", split = ",", defaultValue = Sizes.DEFAULT,
+  @Option(names = "--sizes", paramLabel = "N,N,...", split = ",", defaultValue = Defaults.CLIENT_SIZES,
       description = "Samples per client (default: ${DEFAULT-VALUE}).")
   int[] sizes;
 
@@ -34,7 +35,7 @@ final class ShardsCommand implements Callable<Integer> {
       description = "Label-skewed non-IID shards, class mix per client ~ Dirichlet(ALPHA); IID when absent.")
   Double alpha;
 
-  @Option(names = "--seed", paramLabel = "SEED", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", paramLabel = "SEED", defaultValue = Defaults.SEED, description = "Seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(names = "--out", paramLabel = "DIR", defaultValue = "data/shards",

@@ -1,5 +1,6 @@
 package dev.fedlearn.cli;
 
+import dev.fedlearn.Defaults;
 import dev.fedlearn.data.CsvData;
 import dev.fedlearn.data.Dataset;
 import dev.fedlearn.data.Features;
@@ -40,7 +41,7 @@ final class SimulateCommand implements Callable<Integer> {
   @Mixin
   TrainingOptions training;
 
-  @Option(names = "--sizes", paramLabel = "N,N,...", split = ",", defaultValue = Sizes.DEFAULT,
+  @Option(names = "--sizes", paramLabel = "N,N,...", split = ",", defaultValue = Defaults.CLIENT_SIZES,
       description = "Shard size of each client, drawn from the MNIST training set (default: ${DEFAULT-VALUE}).")
   int[] sizes;
 
@@ -52,10 +53,11 @@ final class SimulateCommand implements Callable<Integer> {
       description = "Draw label-skewed shards, class mix ~ Dirichlet(ALPHA); IID when absent.")
   Double alpha;
 
-  @Option(names = "--rounds", paramLabel = "N", defaultValue = "10", description = "Rounds (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--rounds", paramLabel = "N", defaultValue = Defaults.ROUNDS,
+      description = "Rounds (default: ${DEFAULT-VALUE}).")
   int rounds;
 
-  @Option(names = "--train-fraction", paramLabel = "F", defaultValue = "0.7",
+  @Option(names = "--train-fraction", paramLabel = "F", defaultValue = Defaults.TRAIN_FRACTION,
       description = "Each client's local train share; the rest is its local test (default: ${DEFAULT-VALUE}).")
   double trainFraction;
 

@@ -2,8 +2,6 @@ package dev.fedlearn.cli;
 
 /** Client shard sizes and names. */
 final class Sizes {
-  static final String DEFAULT = "1000,3000,2000,4000";
-
   private Sizes() {}
 
   static int[] check(int[] sizes) {

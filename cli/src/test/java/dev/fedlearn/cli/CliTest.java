@@ -2,14 +2,17 @@ package dev.fedlearn.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fedlearn.Defaults;
 import dev.fedlearn.data.CsvData;
 import dev.fedlearn.data.Dataset;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -143,5 +146,27 @@ class CliTest {
     Result missing = run("train", "--mnist", tmp.resolve("nowhere").toString());
     assertThat(missing.code()).isEqualTo(1);
     assertThat(missing.err().strip()).doesNotContain("\n").contains("no MNIST file");
+  }
+
+  @Test
+  void everyDefaultComesFromDefaults() {
+    CommandLine fl = new CommandLine(new Main());
+    Map<String, Map<String, String>> defaults = Map.of(
+        "train", Map.of("--epochs", Defaults.LOCAL_EPOCHS, "--batch-size", Defaults.BATCH_SIZE,
+            "--momentum", Defaults.MOMENTUM, "--seed", Defaults.SEED, "--preset", Defaults.PRESET,
+            "--layers", Defaults.LAYERS),
+        "simulate", Map.of("--epochs", Defaults.LOCAL_EPOCHS, "--batch-size", Defaults.BATCH_SIZE,
+            "--momentum", Defaults.MOMENTUM, "--seed", Defaults.SEED, "--preset", Defaults.PRESET,
+            "--layers", Defaults.LAYERS, "--rounds", Defaults.ROUNDS, "--train-fraction", Defaults.TRAIN_FRACTION,
+            "--sizes", Defaults.CLIENT_SIZES),
+        "shards", Map.of("--seed", Defaults.SEED, "--sizes", Defaults.CLIENT_SIZES));
+    defaults.forEach((cmd, options) -> {
+      var spec = fl.getSubcommands().get(cmd).getCommandSpec();
+      String help = run(cmd, "--help").out().replaceAll("\\s+", " ");
+      options.forEach((option, value) -> {
+        assertThat(spec.findOption(option).defaultValue()).as(cmd + " " + option).isEqualTo(value);
+        assertThat(help).as(cmd + " --help").contains("(default: " + value + ")");
+      });
+    });
   }
 }
