@@ -35,7 +35,8 @@ final class ShardsCommand implements Callable<Integer> {
       description = "Label-skewed non-IID shards, class mix per client ~ Dirichlet(ALPHA); IID when absent.")
   Double alpha;
 
-  @Option(names = "--seed", paramLabel = "SEED", defaultValue = Defaults.SEED, description = "Seed (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", paramLabel = "SEED", defaultValue = Defaults.SEED,
+      description = "Seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(names = "--out", paramLabel = "DIR", defaultValue = "data/shards",

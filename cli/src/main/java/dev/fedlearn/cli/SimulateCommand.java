@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -77,17 +78,17 @@ final class SimulateCommand implements Callable<Integer> {
     Features test = data.test().features(offset);
     Model initial = Model.initialise(training.layerSizes(), config.preset(), config.seed());
     var out = spec.commandLine().getOut();
-    out.printf("simulating %d clients (%s train samples), %d rounds of %d epochs, batch %d, preset %s, kernel %s, "
-        + "%d threads%n", sites.size(),
+    out.printf(Locale.ROOT, "simulating %d clients (%s train samples), %d rounds of %d epochs, batch %d, preset %s, "
+        + "kernel %s, %d threads%n", sites.size(),
         sites.stream().map(s -> Integer.toString(s.train().size())).collect(Collectors.joining("/")), rounds,
         config.epochs(), config.batchSize(), config.preset(), Kernels.create().name(), training.threads);
     long start = System.nanoTime();
     List<Simulation.Round> history = new ArrayList<>();
     Model last = new Simulation(config, new FedAvg(), training.threads).run(initial, sites, test, rounds, r -> {
       history.add(r);
-      out.printf("round %d/%d  global test accuracy %.2f%%  loss %.4f  |  %s  (%.1f s)%n", r.round(), rounds,
-          100 * r.globalTestAccuracy(), r.globalTestLoss(), r.sites().stream()
-              .map(s -> String.format("%s %.2f%%", s.clientId(), 100 * s.testAccuracy()))
+      out.printf(Locale.ROOT, "round %d/%d  global test accuracy %.2f%%  loss %.4f  |  %s  (%.1f s)%n", r.round(),
+          rounds, 100 * r.globalTestAccuracy(), r.globalTestLoss(), r.sites().stream()
+              .map(s -> String.format(Locale.ROOT, "%s %.2f%%", s.clientId(), 100 * s.testAccuracy()))
               .collect(Collectors.joining("  ")), r.seconds());
     });
     double seconds = (System.nanoTime() - start) / 1e9;

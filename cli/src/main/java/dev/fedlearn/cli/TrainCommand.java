@@ -12,6 +12,7 @@ import dev.fedlearn.nn.Trainer;
 import dev.fedlearn.nn.TrainingConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -58,16 +59,16 @@ final class TrainCommand implements Callable<Integer> {
     Model model = Model.initialise(training.layerSizes(), config.preset(), config.seed());
     var err = spec.commandLine().getErr();
     String kernel = Kernels.create().name();
-    err.printf("training %s on %d samples, %d epochs, batch %d, preset %s, kernel %s%n", model.sizes(), train.size(),
-        config.epochs(), config.batchSize(), config.preset(), kernel);
+    err.printf(Locale.ROOT, "training %s on %d samples, %d epochs, batch %d, preset %s, kernel %s%n", model.sizes(),
+        train.size(), config.epochs(), config.batchSize(), config.preset(), kernel);
     long start = System.nanoTime();
     long[] lastTick = {start};
     Trainer trainer = new Trainer(model, config);
     Trainer.EpochStats last = trainer.train(train, Seeds.derive(config.seed(), Seeds.TRAIN),
         s -> {
           long now = System.nanoTime();
-          err.printf("epoch %d/%d  loss %.4f  accuracy %.2f%%  %.2f s%n", s.epoch(), config.epochs(), s.loss(),
-              100 * s.accuracy(), (now - lastTick[0]) / 1e9);
+          err.printf(Locale.ROOT, "epoch %d/%d  loss %.4f  accuracy %.2f%%  %.2f s%n", s.epoch(), config.epochs(),
+              s.loss(), 100 * s.accuracy(), (now - lastTick[0]) / 1e9);
           lastTick[0] = now;
         });
     double seconds = (System.nanoTime() - start) / 1e9;

@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -146,6 +147,24 @@ class CliTest {
     Result missing = run("train", "--mnist", tmp.resolve("nowhere").toString());
     assertThat(missing.code()).isEqualTo(1);
     assertThat(missing.err().strip()).doesNotContain("\n").contains("no MNIST file");
+  }
+
+  @Test
+  void progressAndJsonUseDotsWhateverTheLocale() {
+    Locale before = Locale.getDefault();
+    Locale.setDefault(Locale.GERMANY);
+    try {
+      Result t = run("train", "--mnist", MNIST, "--samples", "300", "--epochs", "1", "--threads", "1");
+      assertThat(t.code()).as(t.err()).isZero();
+      assertThat(t.err()).containsPattern("epoch 1/1  loss \\d+\\.\\d{4}  accuracy \\d+\\.\\d{2}%  \\d+\\.\\d{2} s");
+      assertThat(t.out()).containsPattern("\"testAccuracy\":0\\.\\d+");
+      Result s = run("simulate", "--mnist", MNIST, "--sizes", "100,100", "--rounds", "1", "--epochs", "1");
+      assertThat(s.code()).as(s.err()).isZero();
+      assertThat(s.out()).containsPattern("round 1/1  global test accuracy \\d+\\.\\d{2}%  loss \\d+\\.\\d{4}  \\|  "
+          + "client-1 \\d+\\.\\d{2}%  client-2 \\d+\\.\\d{2}%  \\(\\d+\\.\\d s\\)");
+    } finally {
+      Locale.setDefault(before);
+    }
   }
 
   @Test
