@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "shards", mixinStandardHelpOptions = true,
+    exitCodeListHeading = "Exit codes:%n", exitCodeList = {Main.EXIT_OK, Main.EXIT_FAILED, Main.EXIT_USAGE},
     description = "Draw client shards from the MNIST training set and write one CSV per client "
         + "(label, then 784 pixels 0..255; gzip-compressed).")
 final class ShardsCommand implements Callable<Integer> {
@@ -64,6 +65,6 @@ final class ShardsCommand implements Callable<Integer> {
     json.put("seed", seed);
     json.put("out", out.toString());
     w.println(Json.line(json));
-    return 0;
+    return Main.OK;
   }
 }

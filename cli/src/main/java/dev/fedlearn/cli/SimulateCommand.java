@@ -1,7 +1,7 @@
 package dev.fedlearn.cli;
 
 import dev.fedlearn.Defaults;
-import dev.fedlearn.data.CsvData;
+import dev.fedlearn.data.DataException;
 import dev.fedlearn.data.Dataset;
 import dev.fedlearn.data.Features;
 import dev.fedlearn.data.LocalSplit;
@@ -12,7 +12,6 @@ import dev.fedlearn.nn.Kernels;
 import dev.fedlearn.nn.Model;
 import dev.fedlearn.nn.TrainingConfig;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,7 +20,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,6 +27,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "simulate", mixinStandardHelpOptions = true,
+    exitCodeListHeading = "Exit codes:%n", exitCodeList = {Main.EXIT_OK, Main.EXIT_FAILED, Main.EXIT_USAGE},
     description = "Run a whole federated training in one process, no network: clients from shard sizes (or CSV "
         + "shards), FedAvg, scored each round on the 10,000-image MNIST test set and on every client's local test "
         + "split. The defaults are the seed's setup. The last line is JSON.")
@@ -111,24 +110,17 @@ final class SimulateCommand implements Callable<Integer> {
     json.put("meanClientTestAccuracy", Json.round(fin.sites().stream()
         .mapToDouble(Simulation.SiteRound::testAccuracy).average().orElse(0), 6));
     out.println(Json.line(json));
-    return 0;
+    return Main.OK;
   }
 
   private Map<String, Dataset> loadShards(long seed) throws IOException {
     Map<String, Dataset> result = new LinkedHashMap<>();
     if (shards != null) {
-      List<Path> files;
-      try (Stream<Path> s = Files.list(shards)) {
-        files = s.filter(p -> p.getFileName().toString().matches("client-\\d+\\.csv(\\.gz)?"))
-            .sorted((a, b) -> Integer.compare(number(a), number(b))).toList();
-      } catch (java.nio.file.NoSuchFileException e) {
-        throw new IllegalArgumentException("--shards: no such folder " + shards);
-      }
-      if (files.isEmpty()) {
-        throw new IllegalArgumentException("--shards: no client-N.csv or client-N.csv.gz files in " + shards);
-      }
-      for (Path f : files) {
-        result.put(f.getFileName().toString().replaceAll("\\.csv(\\.gz)?$", ""), CsvData.readMnist(f));
+      for (Path f : Inputs.shardFiles(shards)) {
+        String clientId = f.getFileName().toString().replaceAll("\\.csv(\\.gz)?$", "");
+        if (result.put(clientId, Inputs.csv(f)) != null) {
+          throw new DataException(shards + ": two files for " + clientId);
+        }
       }
       return result;
     }
@@ -140,9 +132,5 @@ final class SimulateCommand implements Callable<Integer> {
       result.put(Sizes.clientId(c), train.subset(parts.get(c)));
     }
     return result;
-  }
-
-  private static int number(Path p) {
-    return Integer.parseInt(p.getFileName().toString().replaceAll("\\D", ""));
   }
 }

@@ -1,6 +1,5 @@
 package dev.fedlearn.cli;
 
-import dev.fedlearn.data.CsvData;
 import dev.fedlearn.data.Dataset;
 import dev.fedlearn.data.Features;
 import dev.fedlearn.nn.Evaluation;
@@ -22,6 +21,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
+    exitCodeListHeading = "Exit codes:%n", exitCodeList = {Main.EXIT_OK, Main.EXIT_FAILED, Main.EXIT_USAGE},
     description = "Train one model centrally on a CSV or on the MNIST training set and score it on the MNIST test "
         + "set. Progress per epoch goes to stderr; the last line on stdout is JSON.")
 final class TrainCommand implements Callable<Integer> {
@@ -45,7 +45,7 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     training.apply();
     TrainingConfig config = training.config();
-    Dataset trainSet = csv != null ? CsvData.readMnist(csv) : data.train();
+    Dataset trainSet = csv != null ? Inputs.csv(csv) : data.train();
     if (samples != null) {
       if (samples < 1 || samples > trainSet.size()) {
         throw new IllegalArgumentException("--samples must be between 1 and " + trainSet.size() + ", got " + samples);
@@ -91,6 +91,6 @@ final class TrainCommand implements Callable<Integer> {
     json.put("testLoss", Json.round(eval.loss(), 6));
     json.put("testAccuracy", Json.round(eval.accuracy(), 6));
     spec.commandLine().getOut().println(Json.line(json));
-    return 0;
+    return Main.OK;
   }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -147,6 +148,66 @@ class CliTest {
     Result missing = run("train", "--mnist", tmp.resolve("nowhere").toString());
     assertThat(missing.code()).isEqualTo(1);
     assertThat(missing.err().strip()).doesNotContain("\n").contains("no MNIST file");
+  }
+
+  @Test
+  void aMissingInputExitsOneInEveryCommand() throws Exception {
+    Path folder = Files.createDirectories(tmp.resolve("folder"));
+    Path file = Files.writeString(tmp.resolve("file.txt"), "x");
+    String nowhere = tmp.resolve("nowhere").toString();
+    for (String[] args : new String[][] {
+        {"train", "--mnist", MNIST, "--csv", nowhere + ".csv"},
+        {"train", "--mnist", MNIST, "--csv", folder.toString()},
+        {"train", "--mnist", nowhere},
+        {"simulate", "--mnist", MNIST, "--shards", nowhere},
+        {"simulate", "--mnist", MNIST, "--shards", file.toString()},
+        {"simulate", "--mnist", MNIST, "--shards", folder.toString()},
+        {"simulate", "--mnist", nowhere},
+        {"shards", "--mnist", nowhere}}) {
+      Result r = run(args);
+      String what = String.join(" ", args) + " -> " + r.err();
+      assertThat(r.code()).as(what).isEqualTo(1);
+      assertThat(r.err()).as(what).endsWith("\n").startsWith("fl " + args[0] + ": ");
+      assertThat(r.err().strip()).as(what).doesNotContain("\n").contains(args[args.length - 1]);
+    }
+  }
+
+  @Test
+  void aFileThatIsNotGzipOrNotTextGivesOneCleanLine() throws Exception {
+    Path notGzip = Files.writeString(tmp.resolve("x.csv.gz"), "label,p0\n1,2\n");
+    Path binary = Files.write(tmp.resolve("y.csv"), new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 0, 0, '\n', 3, 0});
+    Path corrupt = Files.write(tmp.resolve("z.csv.gz"), new byte[] {0x1f, (byte) 0x8b, 'x', 'x', 'x', 'x', 'x', 'x'});
+    Path truncated = tmp.resolve("t.csv.gz");
+    try (var gz = new GZIPOutputStream(Files.newOutputStream(truncated))) {
+      gz.write("label".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+    byte[] whole = Files.readAllBytes(truncated);
+    Files.write(truncated, java.util.Arrays.copyOf(whole, whole.length - 6));
+    Map<Path, String> expected = Map.of(notGzip, notGzip + ": not a gzip file", binary, binary + ": not a CSV text file",
+        corrupt, corrupt + ": corrupt gzip data", truncated, truncated + ": corrupt gzip data");
+    for (var e : expected.entrySet()) {
+      Result r = run("train", "--mnist", MNIST, "--csv", e.getKey().toString());
+      assertThat(r.code()).as(r.err()).isEqualTo(1);
+      assertThat(r.err()).as(r.err()).startsWith("fl train: " + e.getValue()).endsWith("\n")
+          .matches("[\\x20-\\x7e]*\n");
+    }
+  }
+
+  @Test
+  void helpListsTheExitCodes() {
+    for (String[] args : new String[][] {{"shards", "--help"}, {"train", "--help"}, {"simulate", "--help"},
+        {"--help"}}) {
+      assertThat(run(args).out().replaceAll("\\s+", " ")).as(args[0])
+          .contains("Exit codes: 0 done 1 an input file is missing, unreadable or corrupt, or the run failed "
+              + "2 bad arguments");
+    }
+  }
+
+  @Test
+  void anErrorLineIsPrintableAndShort() {
+    assertThat(Main.oneLine("a\nb\r\tc\u0000\u0007\u007f\ufffd \u00e9")).isEqualTo("a b  c???? \u00e9");
+    assertThat(Main.oneLine("x".repeat(1000))).isEqualTo("x".repeat(Main.MAX_LINE) + "...");
+    assertThat(Main.oneLine("x".repeat(Main.MAX_LINE))).isEqualTo("x".repeat(Main.MAX_LINE));
   }
 
   @Test
