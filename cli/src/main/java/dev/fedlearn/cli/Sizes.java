@@ -4,13 +4,12 @@ package dev.fedlearn.cli;
 final class Sizes {
   private Sizes() {}
 
-  static int[] check(int[] sizes) {
+  static void check(int[] sizes) {
     for (int s : sizes) {
       if (s < 2) {
         throw new IllegalArgumentException("--sizes: every client needs at least 2 samples, got " + s);
       }
     }
-    return sizes;
   }
 
   static String clientId(int i) {

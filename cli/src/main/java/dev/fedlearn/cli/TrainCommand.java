@@ -34,7 +34,8 @@ final class TrainCommand implements Callable<Integer> {
   @Mixin
   TrainingOptions training;
 
-  @Option(names = "--csv", paramLabel = "FILE", description = "Train on this CSV (label + 784 pixels) instead of MNIST.")
+  @Option(names = "--csv", paramLabel = "FILE",
+      description = "Train on this CSV (label + 784 pixels), plain or .gz, instead of MNIST.")
   Path csv;
 
   @Option(names = "--samples", paramLabel = "N",

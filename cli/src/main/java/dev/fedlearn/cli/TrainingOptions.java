@@ -7,10 +7,10 @@ import dev.fedlearn.nn.Preset;
 import dev.fedlearn.nn.TrainingConfig;
 import picocli.CommandLine.Option;
 
-/** The options a client has, shared by {@code train} and {@code simulate}. */
+/** How a model trains, shared by {@code train} and {@code simulate} (where it is each client's local training). */
 final class TrainingOptions {
   @Option(names = "--epochs", paramLabel = "N", defaultValue = Defaults.LOCAL_EPOCHS,
-      description = "Local epochs (default: ${DEFAULT-VALUE}).")
+      description = "Passes over the training data; in simulate, per client and round (default: ${DEFAULT-VALUE}).")
   int epochs;
 
   @Option(names = "--batch-size", paramLabel = "N", defaultValue = Defaults.BATCH_SIZE,
@@ -26,8 +26,9 @@ final class TrainingOptions {
       description = "m in v = m*v + (1-m)*g; w -= lr*v (default: ${DEFAULT-VALUE}).")
   float momentum;
 
-  @Option(names = "--l2", paramLabel = "DECAY", description = "Weight decay (default: the preset's: default 1e-4, as L2 "
-      + "added to the weights' gradient; seed 1e-5, as the notebook's p -= decay*p on weights and biases each step).")
+  @Option(names = "--l2", paramLabel = "DECAY",
+      description = "Weight decay (default: the preset's: default 1e-4, as L2 added to the weights' gradient; seed "
+          + "1e-5, as the notebook's p -= decay*p on weights and biases each step).")
   Float l2;
 
   @Option(names = "--seed", paramLabel = "SEED", defaultValue = Defaults.SEED,
@@ -60,6 +61,7 @@ final class TrainingOptions {
     return LayerSizes.parse(layers);
   }
 
+  /** Checks {@code --threads} and {@code --kernel}; sets {@code fl.kernel}, the kernel this JVM creates. */
   void apply() {
     if (threads < 1) {
       throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
