@@ -46,7 +46,8 @@ final class SimulateCommand implements Callable<Integer> {
   int[] sizes;
 
   @Option(names = "--shards", paramLabel = "DIR",
-      description = "Use the CSV shards client-*.csv[.gz] in DIR instead of drawing them.")
+      description = "Use the CSV shards client-N.csv[.gz] in DIR as they are, instead of drawing them (so not with "
+          + "--sizes or --dirichlet).")
   Path shards;
 
   @Option(names = "--dirichlet", paramLabel = "ALPHA",
@@ -66,6 +67,11 @@ final class SimulateCommand implements Callable<Integer> {
     training.apply();
     if (rounds < 1) {
       throw new IllegalArgumentException("--rounds must be at least 1, got " + rounds);
+    }
+    var given = spec.commandLine().getParseResult();
+    if (shards != null && (given.hasMatchedOption("--sizes") || given.hasMatchedOption("--dirichlet"))) {
+      throw new IllegalArgumentException("--shards uses the shards in " + shards + " as they are: leave out --sizes "
+          + "and --dirichlet");
     }
     TrainingConfig config = training.config();
     float offset = config.preset().inputOffset();

@@ -116,6 +116,12 @@ class CliTest {
     Result r = run("simulate", "--mnist", MNIST, "--shards", out.toString(), "--rounds", "1", "--epochs", "1");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("simulating 2 clients (70/105 train samples)");
+    for (String drawing : new String[] {"--sizes", "--dirichlet"}) {
+      Result both = run("simulate", "--mnist", MNIST, "--shards", out.toString(), drawing, "1000", "--rounds", "1",
+          "--epochs", "1");
+      assertThat(both.code()).as("--shards with " + drawing + " is not ignored").isEqualTo(2);
+      assertThat(both.err()).startsWith("fl simulate: --shards uses the shards in");
+    }
   }
 
   @Test
