@@ -1,5 +1,6 @@
 package dev.fedlearn.cli;
 
+import dev.fedlearn.Defaults;
 import dev.fedlearn.data.CsvData;
 import dev.fedlearn.data.Dataset;
 import dev.fedlearn.data.Partitioner;
@@ -17,6 +18,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "shards", mixinStandardHelpOptions = true,
+    exitCodeListHeading = "Exit codes:%n", exitCodeList = {Main.EXIT_OK, Main.EXIT_FAILED, Main.EXIT_USAGE},
     description = "Draw client shards from the MNIST training set and write one CSV per client "
         + "(label, then 784 pixels 0..255; gzip-compressed).")
 final class ShardsCommand implements Callable<Integer> {
@@ -26,7 +28,7 @@ final class ShardsCommand implements Callable<Integer> {
   @Mixin
   DataOptions data;
 
-  @Option(names = "--sizes", paramLabel = "N,N,...", split = ",", defaultValue = Sizes.DEFAULT,
+  @Option(names = "--sizes", paramLabel = "N,N,...", split = ",", defaultValue = Defaults.CLIENT_SIZES,
       description = "Samples per client (default: ${DEFAULT-VALUE}).")
   int[] sizes;
 
@@ -34,7 +36,8 @@ final class ShardsCommand implements Callable<Integer> {
       description = "Label-skewed non-IID shards, class mix per client ~ Dirichlet(ALPHA); IID when absent.")
   Double alpha;
 
-  @Option(names = "--seed", paramLabel = "SEED", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", paramLabel = "SEED", defaultValue = Defaults.SEED,
+      description = "Seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(names = "--out", paramLabel = "DIR", defaultValue = "data/shards",
@@ -62,6 +65,6 @@ final class ShardsCommand implements Callable<Integer> {
     json.put("seed", seed);
     json.put("out", out.toString());
     w.println(Json.line(json));
-    return 0;
+    return Main.OK;
   }
 }

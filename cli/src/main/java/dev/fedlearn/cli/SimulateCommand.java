@@ -1,6 +1,7 @@
 package dev.fedlearn.cli;
 
-import dev.fedlearn.data.CsvData;
+import dev.fedlearn.Defaults;
+import dev.fedlearn.data.DataException;
 import dev.fedlearn.data.Dataset;
 import dev.fedlearn.data.Features;
 import dev.fedlearn.data.LocalSplit;
@@ -11,15 +12,14 @@ import dev.fedlearn.nn.Kernels;
 import dev.fedlearn.nn.Model;
 import dev.fedlearn.nn.TrainingConfig;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "simulate", mixinStandardHelpOptions = true,
+    exitCodeListHeading = "Exit codes:%n", exitCodeList = {Main.EXIT_OK, Main.EXIT_FAILED, Main.EXIT_USAGE},
     description = "Run a whole federated training in one process, no network: clients from shard sizes (or CSV "
         + "shards), FedAvg, scored each round on the 10,000-image MNIST test set and on every client's local test "
         + "split. The defaults are the seed's setup. The last line is JSON.")
@@ -40,22 +41,24 @@ final class SimulateCommand implements Callable<Integer> {
   @Mixin
   TrainingOptions training;
 
-  @Option(names = "--sizes", paramLabel = "N,N,...", split = ",", defaultValue = Sizes.DEFAULT,
+  @Option(names = "--sizes", paramLabel = "N,N,...", split = ",", defaultValue = Defaults.CLIENT_SIZES,
       description = "Shard size of each client, drawn from the MNIST training set (default: ${DEFAULT-VALUE}).")
   int[] sizes;
 
   @Option(names = "--shards", paramLabel = "DIR",
-      description = "Use the CSV shards client-*.csv[.gz] in DIR instead of drawing them.")
+      description = "Use the CSV shards client-N.csv[.gz] in DIR as they are, instead of drawing them (so not with "
+          + "--sizes or --dirichlet).")
   Path shards;
 
   @Option(names = "--dirichlet", paramLabel = "ALPHA",
       description = "Draw label-skewed shards, class mix ~ Dirichlet(ALPHA); IID when absent.")
   Double alpha;
 
-  @Option(names = "--rounds", paramLabel = "N", defaultValue = "10", description = "Rounds (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--rounds", paramLabel = "N", defaultValue = Defaults.ROUNDS,
+      description = "Rounds (default: ${DEFAULT-VALUE}).")
   int rounds;
 
-  @Option(names = "--train-fraction", paramLabel = "F", defaultValue = "0.7",
+  @Option(names = "--train-fraction", paramLabel = "F", defaultValue = Defaults.TRAIN_FRACTION,
       description = "Each client's local train share; the rest is its local test (default: ${DEFAULT-VALUE}).")
   double trainFraction;
 
@@ -64,6 +67,11 @@ final class SimulateCommand implements Callable<Integer> {
     training.apply();
     if (rounds < 1) {
       throw new IllegalArgumentException("--rounds must be at least 1, got " + rounds);
+    }
+    var given = spec.commandLine().getParseResult();
+    if (shards != null && (given.hasMatchedOption("--sizes") || given.hasMatchedOption("--dirichlet"))) {
+      throw new IllegalArgumentException("--shards uses the shards in " + shards + " as they are: leave out --sizes "
+          + "and --dirichlet");
     }
     TrainingConfig config = training.config();
     float offset = config.preset().inputOffset();
@@ -75,17 +83,17 @@ final class SimulateCommand implements Callable<Integer> {
     Features test = data.test().features(offset);
     Model initial = Model.initialise(training.layerSizes(), config.preset(), config.seed());
     var out = spec.commandLine().getOut();
-    out.printf("simulating %d clients (%s train samples), %d rounds of %d epochs, batch %d, preset %s, kernel %s, "
-        + "%d threads%n", sites.size(),
+    out.printf(Locale.ROOT, "simulating %d clients (%s train samples), %d rounds of %d epochs, batch %d, preset %s, "
+        + "kernel %s, %d threads%n", sites.size(),
         sites.stream().map(s -> Integer.toString(s.train().size())).collect(Collectors.joining("/")), rounds,
         config.epochs(), config.batchSize(), config.preset(), Kernels.create().name(), training.threads);
     long start = System.nanoTime();
     List<Simulation.Round> history = new ArrayList<>();
     Model last = new Simulation(config, new FedAvg(), training.threads).run(initial, sites, test, rounds, r -> {
       history.add(r);
-      out.printf("round %d/%d  global test accuracy %.2f%%  loss %.4f  |  %s  (%.1f s)%n", r.round(), rounds,
-          100 * r.globalTestAccuracy(), r.globalTestLoss(), r.sites().stream()
-              .map(s -> String.format("%s %.2f%%", s.clientId(), 100 * s.testAccuracy()))
+      out.printf(Locale.ROOT, "round %d/%d  global test accuracy %.2f%%  loss %.4f  |  %s  (%.1f s)%n", r.round(),
+          rounds, 100 * r.globalTestAccuracy(), r.globalTestLoss(), r.sites().stream()
+              .map(s -> String.format(Locale.ROOT, "%s %.2f%%", s.clientId(), 100 * s.testAccuracy()))
               .collect(Collectors.joining("  ")), r.seconds());
     });
     double seconds = (System.nanoTime() - start) / 1e9;
@@ -108,24 +116,17 @@ final class SimulateCommand implements Callable<Integer> {
     json.put("meanClientTestAccuracy", Json.round(fin.sites().stream()
         .mapToDouble(Simulation.SiteRound::testAccuracy).average().orElse(0), 6));
     out.println(Json.line(json));
-    return 0;
+    return Main.OK;
   }
 
   private Map<String, Dataset> loadShards(long seed) throws IOException {
     Map<String, Dataset> result = new LinkedHashMap<>();
     if (shards != null) {
-      List<Path> files;
-      try (Stream<Path> s = Files.list(shards)) {
-        files = s.filter(p -> p.getFileName().toString().matches("client-\\d+\\.csv(\\.gz)?"))
-            .sorted((a, b) -> Integer.compare(number(a), number(b))).toList();
-      } catch (java.nio.file.NoSuchFileException e) {
-        throw new IllegalArgumentException("--shards: no such folder " + shards);
-      }
-      if (files.isEmpty()) {
-        throw new IllegalArgumentException("--shards: no client-N.csv or client-N.csv.gz files in " + shards);
-      }
-      for (Path f : files) {
-        result.put(f.getFileName().toString().replaceAll("\\.csv(\\.gz)?$", ""), CsvData.readMnist(f));
+      for (Path f : Inputs.shardFiles(shards)) {
+        String clientId = f.getFileName().toString().replaceAll("\\.csv(\\.gz)?$", "");
+        if (result.put(clientId, Inputs.csv(f)) != null) {
+          throw new DataException(shards + ": two files for " + clientId);
+        }
       }
       return result;
     }
@@ -137,9 +138,5 @@ final class SimulateCommand implements Callable<Integer> {
       result.put(Sizes.clientId(c), train.subset(parts.get(c)));
     }
     return result;
-  }
-
-  private static int number(Path p) {
-    return Integer.parseInt(p.getFileName().toString().replaceAll("\\D", ""));
   }
 }

@@ -2,17 +2,14 @@ package dev.fedlearn.cli;
 
 /** Client shard sizes and names. */
 final class Sizes {
-  static final String DEFAULT = "1000,3000,2000,4000";
-
   private Sizes() {}
 
-  static int[] check(int[] sizes) {
+  static void check(int[] sizes) {
     for (int s : sizes) {
       if (s < 2) {
         throw new IllegalArgumentException("--sizes: every client needs at least 2 samples, got " + s);
       }
     }
-    return sizes;
   }
 
   static String clientId(int i) {

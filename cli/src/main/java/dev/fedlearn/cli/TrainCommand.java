@@ -1,6 +1,5 @@
 package dev.fedlearn.cli;
 
-import dev.fedlearn.data.CsvData;
 import dev.fedlearn.data.Dataset;
 import dev.fedlearn.data.Features;
 import dev.fedlearn.nn.Evaluation;
@@ -12,6 +11,7 @@ import dev.fedlearn.nn.Trainer;
 import dev.fedlearn.nn.TrainingConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
+    exitCodeListHeading = "Exit codes:%n", exitCodeList = {Main.EXIT_OK, Main.EXIT_FAILED, Main.EXIT_USAGE},
     description = "Train one model centrally on a CSV or on the MNIST training set and score it on the MNIST test "
         + "set. Progress per epoch goes to stderr; the last line on stdout is JSON.")
 final class TrainCommand implements Callable<Integer> {
@@ -33,7 +34,8 @@ final class TrainCommand implements Callable<Integer> {
   @Mixin
   TrainingOptions training;
 
-  @Option(names = "--csv", paramLabel = "FILE", description = "Train on this CSV (label + 784 pixels) instead of MNIST.")
+  @Option(names = "--csv", paramLabel = "FILE",
+      description = "Train on this CSV (label + 784 pixels), plain or .gz, instead of MNIST.")
   Path csv;
 
   @Option(names = "--samples", paramLabel = "N",
@@ -44,7 +46,7 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     training.apply();
     TrainingConfig config = training.config();
-    Dataset trainSet = csv != null ? CsvData.readMnist(csv) : data.train();
+    Dataset trainSet = csv != null ? Inputs.csv(csv) : data.train();
     if (samples != null) {
       if (samples < 1 || samples > trainSet.size()) {
         throw new IllegalArgumentException("--samples must be between 1 and " + trainSet.size() + ", got " + samples);
@@ -58,16 +60,16 @@ final class TrainCommand implements Callable<Integer> {
     Model model = Model.initialise(training.layerSizes(), config.preset(), config.seed());
     var err = spec.commandLine().getErr();
     String kernel = Kernels.create().name();
-    err.printf("training %s on %d samples, %d epochs, batch %d, preset %s, kernel %s%n", model.sizes(), train.size(),
-        config.epochs(), config.batchSize(), config.preset(), kernel);
+    err.printf(Locale.ROOT, "training %s on %d samples, %d epochs, batch %d, preset %s, kernel %s%n", model.sizes(),
+        train.size(), config.epochs(), config.batchSize(), config.preset(), kernel);
     long start = System.nanoTime();
     long[] lastTick = {start};
     Trainer trainer = new Trainer(model, config);
     Trainer.EpochStats last = trainer.train(train, Seeds.derive(config.seed(), Seeds.TRAIN),
         s -> {
           long now = System.nanoTime();
-          err.printf("epoch %d/%d  loss %.4f  accuracy %.2f%%  %.2f s%n", s.epoch(), config.epochs(), s.loss(),
-              100 * s.accuracy(), (now - lastTick[0]) / 1e9);
+          err.printf(Locale.ROOT, "epoch %d/%d  loss %.4f  accuracy %.2f%%  %.2f s%n", s.epoch(), config.epochs(),
+              s.loss(), 100 * s.accuracy(), (now - lastTick[0]) / 1e9);
           lastTick[0] = now;
         });
     double seconds = (System.nanoTime() - start) / 1e9;
@@ -90,6 +92,6 @@ final class TrainCommand implements Callable<Integer> {
     json.put("testLoss", Json.round(eval.loss(), 6));
     json.put("testAccuracy", Json.round(eval.accuracy(), 6));
     spec.commandLine().getOut().println(Json.line(json));
-    return 0;
+    return Main.OK;
   }
 }

@@ -1,41 +1,48 @@
 package dev.fedlearn.cli;
 
+import dev.fedlearn.Defaults;
+import dev.fedlearn.nn.Kernels;
 import dev.fedlearn.nn.LayerSizes;
 import dev.fedlearn.nn.Preset;
 import dev.fedlearn.nn.TrainingConfig;
 import picocli.CommandLine.Option;
 
-/** The options a client has, shared by {@code train} and {@code simulate}. */
+/** How a model trains, shared by {@code train} and {@code simulate} (where it is each client's local training). */
 final class TrainingOptions {
-  @Option(names = "--epochs", paramLabel = "N", description = "Local epochs (default: ${DEFAULT-VALUE}).")
-  int epochs = 50;
+  @Option(names = "--epochs", paramLabel = "N", defaultValue = Defaults.LOCAL_EPOCHS,
+      description = "Passes over the training data; in simulate, per client and round (default: ${DEFAULT-VALUE}).")
+  int epochs;
 
-  @Option(names = "--batch-size", paramLabel = "N", description = "Samples per update (default: ${DEFAULT-VALUE}).")
-  int batchSize = 1;
+  @Option(names = "--batch-size", paramLabel = "N", defaultValue = Defaults.BATCH_SIZE,
+      description = "Samples per update (default: ${DEFAULT-VALUE}).")
+  int batchSize;
 
   @Option(names = "--learning-rate", paramLabel = "RATE",
       description = "One learning rate for every layer (default: the preset's; default preset 0.01, "
           + "seed preset 0.003/0.002/0.001).")
   Float learningRate;
 
-  @Option(names = "--momentum", paramLabel = "M",
+  @Option(names = "--momentum", paramLabel = "M", defaultValue = Defaults.MOMENTUM,
       description = "m in v = m*v + (1-m)*g; w -= lr*v (default: ${DEFAULT-VALUE}).")
-  float momentum = TrainingConfig.DEFAULT_MOMENTUM;
+  float momentum;
 
-  @Option(names = "--l2", paramLabel = "DECAY", description = "Weight decay (default: the preset's: default 1e-4, as L2 "
-      + "added to the weights' gradient; seed 1e-5, as the notebook's p -= decay*p on weights and biases each step).")
+  @Option(names = "--l2", paramLabel = "DECAY",
+      description = "Weight decay (default: the preset's: default 1e-4, as L2 added to the weights' gradient; seed "
+          + "1e-5, as the notebook's p -= decay*p on weights and biases each step).")
   Float l2;
 
-  @Option(names = "--seed", paramLabel = "SEED", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
-  long seed = TrainingConfig.DEFAULT_SEED;
+  @Option(names = "--seed", paramLabel = "SEED", defaultValue = Defaults.SEED,
+      description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
+  long seed;
 
-  @Option(names = "--preset", paramLabel = "NAME",
+  @Option(names = "--preset", paramLabel = "NAME", defaultValue = Defaults.PRESET,
       description = "default (He init, x/255) or seed (the original notebook's settings, "
           + "its decay and its fixed sample order) (default: ${DEFAULT-VALUE}).")
-  String preset = "default";
+  String preset;
 
-  @Option(names = "--layers", paramLabel = "SIZES", description = "Layer sizes (default: ${DEFAULT-VALUE}).")
-  String layers = "784,20,15,10";
+  @Option(names = "--layers", paramLabel = "SIZES", defaultValue = Defaults.LAYERS,
+      description = "Layer sizes (default: ${DEFAULT-VALUE}).")
+  String layers;
 
   @Option(names = "--threads", paramLabel = "N",
       description = "Threads (default: the machine's cores, ${DEFAULT-VALUE} here). One model trains on one thread; "
@@ -54,11 +61,12 @@ final class TrainingOptions {
     return LayerSizes.parse(layers);
   }
 
+  /** Checks {@code --threads} and {@code --kernel}; sets {@code fl.kernel}, the kernel this JVM creates. */
   void apply() {
     if (threads < 1) {
       throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
     }
-    dev.fedlearn.nn.Kernels.create(kernel); // fails early on a bad choice
+    Kernels.create(kernel); // fails early on a bad choice
     System.setProperty("fl.kernel", kernel);
   }
 }

@@ -2,14 +2,19 @@ package dev.fedlearn.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fedlearn.Defaults;
 import dev.fedlearn.data.CsvData;
 import dev.fedlearn.data.Dataset;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -111,6 +116,12 @@ class CliTest {
     Result r = run("simulate", "--mnist", MNIST, "--shards", out.toString(), "--rounds", "1", "--epochs", "1");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("simulating 2 clients (70/105 train samples)");
+    for (String drawing : new String[] {"--sizes", "--dirichlet"}) {
+      Result both = run("simulate", "--mnist", MNIST, "--shards", out.toString(), drawing, "1000", "--rounds", "1",
+          "--epochs", "1");
+      assertThat(both.code()).as("--shards with " + drawing + " is not ignored").isEqualTo(2);
+      assertThat(both.err()).startsWith("fl simulate: --shards uses the shards in");
+    }
   }
 
   @Test
@@ -143,5 +154,105 @@ class CliTest {
     Result missing = run("train", "--mnist", tmp.resolve("nowhere").toString());
     assertThat(missing.code()).isEqualTo(1);
     assertThat(missing.err().strip()).doesNotContain("\n").contains("no MNIST file");
+  }
+
+  @Test
+  void aMissingInputExitsOneInEveryCommand() throws Exception {
+    Path folder = Files.createDirectories(tmp.resolve("folder"));
+    Path file = Files.writeString(tmp.resolve("file.txt"), "x");
+    String nowhere = tmp.resolve("nowhere").toString();
+    for (String[] args : new String[][] {
+        {"train", "--mnist", MNIST, "--csv", nowhere + ".csv"},
+        {"train", "--mnist", MNIST, "--csv", folder.toString()},
+        {"train", "--mnist", nowhere},
+        {"simulate", "--mnist", MNIST, "--shards", nowhere},
+        {"simulate", "--mnist", MNIST, "--shards", file.toString()},
+        {"simulate", "--mnist", MNIST, "--shards", folder.toString()},
+        {"simulate", "--mnist", nowhere},
+        {"shards", "--mnist", nowhere}}) {
+      Result r = run(args);
+      String what = String.join(" ", args) + " -> " + r.err();
+      assertThat(r.code()).as(what).isEqualTo(1);
+      assertThat(r.err()).as(what).endsWith("\n").startsWith("fl " + args[0] + ": ");
+      assertThat(r.err().strip()).as(what).doesNotContain("\n").contains(args[args.length - 1]);
+    }
+  }
+
+  @Test
+  void aFileThatIsNotGzipOrNotTextGivesOneCleanLine() throws Exception {
+    Path notGzip = Files.writeString(tmp.resolve("x.csv.gz"), "label,p0\n1,2\n");
+    Path binary = Files.write(tmp.resolve("y.csv"), new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 0, 0, '\n', 3, 0});
+    Path corrupt = Files.write(tmp.resolve("z.csv.gz"), new byte[] {0x1f, (byte) 0x8b, 'x', 'x', 'x', 'x', 'x', 'x'});
+    Path truncated = tmp.resolve("t.csv.gz");
+    try (var gz = new GZIPOutputStream(Files.newOutputStream(truncated))) {
+      gz.write("label".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+    byte[] whole = Files.readAllBytes(truncated);
+    Files.write(truncated, java.util.Arrays.copyOf(whole, whole.length - 6));
+    Map<Path, String> expected = Map.of(notGzip, notGzip + ": not a gzip file", binary, binary + ": not a CSV text file",
+        corrupt, corrupt + ": corrupt gzip data", truncated, truncated + ": corrupt gzip data");
+    for (var e : expected.entrySet()) {
+      Result r = run("train", "--mnist", MNIST, "--csv", e.getKey().toString());
+      assertThat(r.code()).as(r.err()).isEqualTo(1);
+      assertThat(r.err()).as(r.err()).startsWith("fl train: " + e.getValue()).endsWith("\n")
+          .matches("[\\x20-\\x7e]*\n");
+    }
+  }
+
+  @Test
+  void helpListsTheExitCodes() {
+    for (String[] args : new String[][] {{"shards", "--help"}, {"train", "--help"}, {"simulate", "--help"},
+        {"--help"}}) {
+      assertThat(run(args).out().replaceAll("\\s+", " ")).as(args[0])
+          .contains("Exit codes: 0 done 1 an input file is missing, unreadable or corrupt, or the run failed "
+              + "2 bad arguments");
+    }
+  }
+
+  @Test
+  void anErrorLineIsPrintableAndShort() {
+    assertThat(Main.oneLine("a\nb\r\tc\u0000\u0007\u007f\ufffd \u00e9")).isEqualTo("a b  c???? \u00e9");
+    assertThat(Main.oneLine("x".repeat(1000))).isEqualTo("x".repeat(Main.MAX_LINE) + "...");
+    assertThat(Main.oneLine("x".repeat(Main.MAX_LINE))).isEqualTo("x".repeat(Main.MAX_LINE));
+  }
+
+  @Test
+  void progressAndJsonUseDotsWhateverTheLocale() {
+    Locale before = Locale.getDefault();
+    Locale.setDefault(Locale.GERMANY);
+    try {
+      Result t = run("train", "--mnist", MNIST, "--samples", "300", "--epochs", "1", "--threads", "1");
+      assertThat(t.code()).as(t.err()).isZero();
+      assertThat(t.err()).containsPattern("epoch 1/1  loss \\d+\\.\\d{4}  accuracy \\d+\\.\\d{2}%  \\d+\\.\\d{2} s");
+      assertThat(t.out()).containsPattern("\"testAccuracy\":0\\.\\d+");
+      Result s = run("simulate", "--mnist", MNIST, "--sizes", "100,100", "--rounds", "1", "--epochs", "1");
+      assertThat(s.code()).as(s.err()).isZero();
+      assertThat(s.out()).containsPattern("round 1/1  global test accuracy \\d+\\.\\d{2}%  loss \\d+\\.\\d{4}  \\|  "
+          + "client-1 \\d+\\.\\d{2}%  client-2 \\d+\\.\\d{2}%  \\(\\d+\\.\\d s\\)");
+    } finally {
+      Locale.setDefault(before);
+    }
+  }
+
+  @Test
+  void everyDefaultComesFromDefaults() {
+    CommandLine fl = new CommandLine(new Main());
+    Map<String, Map<String, String>> defaults = Map.of(
+        "train", Map.of("--epochs", Defaults.LOCAL_EPOCHS, "--batch-size", Defaults.BATCH_SIZE,
+            "--momentum", Defaults.MOMENTUM, "--seed", Defaults.SEED, "--preset", Defaults.PRESET,
+            "--layers", Defaults.LAYERS),
+        "simulate", Map.of("--epochs", Defaults.LOCAL_EPOCHS, "--batch-size", Defaults.BATCH_SIZE,
+            "--momentum", Defaults.MOMENTUM, "--seed", Defaults.SEED, "--preset", Defaults.PRESET,
+            "--layers", Defaults.LAYERS, "--rounds", Defaults.ROUNDS, "--train-fraction", Defaults.TRAIN_FRACTION,
+            "--sizes", Defaults.CLIENT_SIZES),
+        "shards", Map.of("--seed", Defaults.SEED, "--sizes", Defaults.CLIENT_SIZES));
+    defaults.forEach((cmd, options) -> {
+      var spec = fl.getSubcommands().get(cmd).getCommandSpec();
+      String help = run(cmd, "--help").out().replaceAll("\\s+", " ");
+      options.forEach((option, value) -> {
+        assertThat(spec.findOption(option).defaultValue()).as(cmd + " " + option).isEqualTo(value);
+        assertThat(help).as(cmd + " --help").contains("(default: " + value + ")");
+      });
+    });
   }
 }
