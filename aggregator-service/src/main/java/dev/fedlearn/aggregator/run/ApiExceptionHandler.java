@@ -12,16 +12,23 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
- * Every error as an RFC 9457 problem detail: the run's own refusals ({@link ApiException}) and, through the base
+ * Every error as an RFC 9457 problem detail: the run's refusals ({@link RunRefusal}, each kind its status) and, through the base
  * class, Spring MVC's (malformed JSON, wrong types, unknown paths, wrong methods).
  */
 @RestControllerAdvice
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
-  @ExceptionHandler(ApiException.class)
-  ResponseEntity<ProblemDetail> refused(ApiException e) {
-    ProblemDetail problem = ProblemDetail.forStatusAndDetail(e.status(), e.getMessage());
+  @ExceptionHandler(RunRefusal.class)
+  ResponseEntity<ProblemDetail> refused(RunRefusal e) {
+    HttpStatus status = switch (e.kind()) {
+      case INVALID -> HttpStatus.BAD_REQUEST;
+      case UNKNOWN -> HttpStatus.NOT_FOUND;
+      case CONFLICT -> HttpStatus.CONFLICT;
+      case FORBIDDEN -> HttpStatus.FORBIDDEN;
+      case NOT_SERVING -> HttpStatus.SERVICE_UNAVAILABLE;
+    };
+    ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, e.getMessage());
     problem.setTitle(e.title());
-    return ResponseEntity.status(e.status()).body(problem);
+    return ResponseEntity.status(status).body(problem);
   }
 
   /** Says what was wrong with the body (the parser's first line), not only that it could not be read. */

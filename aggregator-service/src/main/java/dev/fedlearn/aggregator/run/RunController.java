@@ -40,7 +40,7 @@ class RunController {
   /** A client may act only as itself: the id in the request must be its token's. */
   private static void actingAsItself(String authenticated, String claimed) {
     if (authenticated != null && !authenticated.equals(claimed)) {
-      throw new ApiException(HttpStatus.FORBIDDEN, "Not this client",
+      throw new RunRefusal(RunRefusal.Kind.FORBIDDEN, "Not this client",
           "the token belongs to client " + authenticated + ", the request is made for " + claimed);
     }
   }
@@ -82,7 +82,7 @@ class RunController {
       clientId = authenticated;
     }
     if (wait < 0) {
-      throw ApiException.badRequest("wait must be 0 or more seconds, got " + wait);
+      throw RunRefusal.invalid("wait must be 0 or more seconds, got " + wait);
     }
     Duration hold = Duration.ofSeconds(wait);
     if (hold.compareTo(properties.maxPollWait()) > 0) {

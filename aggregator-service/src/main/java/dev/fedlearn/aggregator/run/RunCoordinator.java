@@ -162,7 +162,7 @@ public final class RunCoordinator {
 
   private void serving() {
     if (refusal != null) {
-      throw new ApiException(org.springframework.http.HttpStatus.SERVICE_UNAVAILABLE, "Run not started", refusal);
+      throw new RunRefusal(RunRefusal.Kind.NOT_SERVING, "Run not started", refusal);
     }
   }
 
@@ -213,14 +213,14 @@ public final class RunCoordinator {
   public synchronized RunStatus register(ClientRegistration r) {
     serving();
     if (r == null || r.clientId() == null || r.clientId().isBlank()) {
-      throw ApiException.badRequest("clientId is required");
+      throw RunRefusal.invalid("clientId is required");
     }
     String id = r.clientId();
     if (id.length() > 100 || !id.matches("[A-Za-z0-9._-]+")) {
-      throw ApiException.badRequest("clientId must be 1-100 letters, digits, '.', '_' or '-', got '" + id + "'");
+      throw RunRefusal.invalid("clientId must be 1-100 letters, digits, '.', '_' or '-', got '" + id + "'");
     }
     if (r.trainSamples() < 1 || r.testSamples() < 0) {
-      throw ApiException.badRequest("trainSamples must be positive and testSamples not negative, got "
+      throw RunRefusal.invalid("trainSamples must be positive and testSamples not negative, got "
           + r.trainSamples() + " and " + r.testSamples());
     }
     Client known = clients.get(id);
@@ -229,10 +229,10 @@ public final class RunCoordinator {
       return status();
     }
     if (state == RunState.COMPLETED || state == RunState.FAILED) {
-      throw ApiException.conflict("Run is over", "the run is " + state + "; no new clients are taken");
+      throw RunRefusal.conflict("Run is over", "the run is " + state + "; no new clients are taken");
     }
     if (clients.size() >= expectedClients) {
-      throw ApiException.conflict("Run is full", "the run already has its " + expectedClients + " clients "
+      throw RunRefusal.conflict("Run is full", "the run already has its " + expectedClients + " clients "
           + clients.keySet());
     }
     Instant now = now();
@@ -296,19 +296,19 @@ public final class RunCoordinator {
   public synchronized RunStatus submitUpdate(int round, ClientUpdate u) {
     serving();
     if (u == null || u.clientId() == null) {
-      throw ApiException.badRequest("clientId is required");
+      throw RunRefusal.invalid("clientId is required");
     }
     Client client = clients.get(u.clientId());
     if (client == null) {
-      throw ApiException.notFound("Unknown client", "client " + u.clientId() + " is not registered");
+      throw RunRefusal.unknown("Unknown client", "client " + u.clientId() + " is not registered");
     }
     Round open = openRound();
     if (open == null || round != open.number) {
-      throw ApiException.conflict("Round not open", "round " + round + " is not open"
+      throw RunRefusal.conflict("Round not open", "round " + round + " is not open"
           + (open == null ? "; the run is " + state : "; the open round is " + open.number));
     }
     if (open.updates.containsKey(u.clientId())) {
-      throw ApiException.conflict("Duplicate update", "client " + u.clientId() + " already sent its update for round "
+      throw RunRefusal.conflict("Duplicate update", "client " + u.clientId() + " already sent its update for round "
           + round);
     }
     checkUpdate(client, u);
@@ -328,34 +328,34 @@ public final class RunCoordinator {
 
   private void checkUpdate(Client client, ClientUpdate u) {
     if (u.numSamples() < 1 || u.numSamples() > client.trainSamples()) {
-      throw ApiException.badRequest("numSamples must be between 1 and the " + client.trainSamples()
+      throw RunRefusal.invalid("numSamples must be between 1 and the " + client.trainSamples()
           + " training samples client " + client.clientId() + " registered, got " + u.numSamples());
     }
     LayerSizes sizes = global.sizes();
     if (u.layerSizes() == null || !Arrays.equals(u.layerSizes(), sizes.toArray())) {
-      throw ApiException.badRequest("layerSizes must be " + sizes + ", got "
+      throw RunRefusal.invalid("layerSizes must be " + sizes + ", got "
           + (u.layerSizes() == null ? "none" : Arrays.toString(u.layerSizes())));
     }
     float[] w = u.weights();
     if (w == null || w.length != sizes.parameterCount()) {
-      throw ApiException.badRequest("weights must hold " + sizes.parameterCount() + " numbers, got "
+      throw RunRefusal.invalid("weights must hold " + sizes.parameterCount() + " numbers, got "
           + (w == null ? "none" : w.length));
     }
     double squares = 0;
     for (int j = 0; j < w.length; j++) {
       if (!Float.isFinite(w[j])) {
-        throw ApiException.badRequest("weight " + j + " (" + sizes.describe(j) + ") is " + w[j]
+        throw RunRefusal.invalid("weight " + j + " (" + sizes.describe(j) + ") is " + w[j]
             + "; weights must be finite");
       }
       squares += (double) w[j] * w[j];
     }
     double norm = Math.sqrt(squares);
     if (norm > rules.maxWeightNorm()) {
-      throw ApiException.badRequest(String.format(Locale.ROOT, "the weights' L2 norm %.4g is above the bound %.4g "
+      throw RunRefusal.invalid(String.format(Locale.ROOT, "the weights' L2 norm %.4g is above the bound %.4g "
           + "(FL_MAX_WEIGHT_NORM)", norm, rules.maxWeightNorm()));
     }
     if (!Double.isFinite(u.trainLoss()) || !(u.trainAccuracy() >= 0 && u.trainAccuracy() <= 1)) {
-      throw ApiException.badRequest("trainLoss must be finite and trainAccuracy in [0, 1], got " + u.trainLoss()
+      throw RunRefusal.invalid("trainLoss must be finite and trainAccuracy in [0, 1], got " + u.trainLoss()
           + " and " + u.trainAccuracy());
     }
   }
@@ -454,23 +454,23 @@ public final class RunCoordinator {
   public synchronized RunStatus submitEvaluation(int round, EvaluationReport e) {
     serving();
     if (e == null || e.clientId() == null) {
-      throw ApiException.badRequest("clientId is required");
+      throw RunRefusal.invalid("clientId is required");
     }
     Client client = clients.get(e.clientId());
     if (client == null) {
-      throw ApiException.notFound("Unknown client", "client " + e.clientId() + " is not registered");
+      throw RunRefusal.unknown("Unknown client", "client " + e.clientId() + " is not registered");
     }
     if (round < 1 || round > completed) {
-      throw ApiException.notFound("No such round", "round " + round + " has no global model"
+      throw RunRefusal.unknown("No such round", "round " + round + " has no global model"
           + (completed == 0 ? " yet" : "; rounds 1.." + completed + " have"));
     }
     Round r = history.get(round - 1);
     if (r.evaluations.containsKey(e.clientId())) {
-      throw ApiException.conflict("Duplicate evaluation", "client " + e.clientId()
+      throw RunRefusal.conflict("Duplicate evaluation", "client " + e.clientId()
           + " already scored the global model of round " + round);
     }
     if (e.numSamples() < 1 || !Double.isFinite(e.loss()) || e.loss() < 0 || !(e.accuracy() >= 0 && e.accuracy() <= 1)) {
-      throw ApiException.badRequest("an evaluation needs numSamples >= 1, a finite loss >= 0 and accuracy in [0, 1]");
+      throw RunRefusal.invalid("an evaluation needs numSamples >= 1, a finite loss >= 0 and accuracy in [0, 1]");
     }
     Instant now = now();
     store.evaluationReceived(new RunStore.StoredEvaluation(round, e.clientId(), e.numSamples(), e.loss(),
@@ -520,7 +520,7 @@ public final class RunCoordinator {
 
   public synchronized RoundView round(int number) {
     if (number < 1 || number > history.size()) {
-      throw ApiException.notFound("No such round", "round " + number + " has not started; rounds 1.."
+      throw RunRefusal.unknown("No such round", "round " + number + " has not started; rounds 1.."
           + history.size() + " have");
     }
     return view(history.get(number - 1));

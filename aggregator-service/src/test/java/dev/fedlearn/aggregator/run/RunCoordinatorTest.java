@@ -19,12 +19,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
-import org.springframework.http.HttpStatus;
+import dev.fedlearn.aggregator.run.RunRefusal.Kind;
 
 class RunCoordinatorTest {
-  private static void refused(HttpStatus status, String text, ThrowingCallable call) {
-    assertThatThrownBy(call).isInstanceOf(ApiException.class).hasMessageContaining(text)
-        .satisfies(e -> assertThat(((ApiException) e).status()).isEqualTo(status));
+  private static void refused(Kind kind, String text, ThrowingCallable call) {
+    assertThatThrownBy(call).isInstanceOf(RunRefusal.class).hasMessageContaining(text)
+        .satisfies(e -> assertThat(((RunRefusal) e).kind()).isEqualTo(kind));
   }
 
   @Test
@@ -32,14 +32,14 @@ class RunCoordinatorTest {
     RunCoordinator run = TestRuns.run(2, 2);
     assertThat(run.status().state()).isEqualTo(RunState.WAITING_FOR_CLIENTS);
     run.register(registration("a"));
-    refused(HttpStatus.CONFLICT, "round 1 is not open", () -> run.submitUpdate(1, update("a", 10, 1)));
+    refused(Kind.CONFLICT, "round 1 is not open", () -> run.submitUpdate(1, update("a", 10, 1)));
     RunStatus again = run.register(registration("a"));
     assertThat(again.registeredClients()).as("registering again is harmless").isEqualTo(1);
     RunStatus s = run.register(registration("b"));
     assertThat(s.state()).isEqualTo(RunState.TRAINING);
     assertThat(s.round()).isZero();
     assertThat(s.updatesExpected()).isEqualTo(2);
-    refused(HttpStatus.CONFLICT, "already has its 2 clients", () -> run.register(registration("c")));
+    refused(Kind.CONFLICT, "already has its 2 clients", () -> run.register(registration("c")));
   }
 
   @Test
@@ -67,10 +67,10 @@ class RunCoordinatorTest {
   void updatesForRoundsThatAreNotOpenAreRefused() {
     RunCoordinator run = TestRuns.run(3, 1);
     run.register(registration("a"));
-    refused(HttpStatus.CONFLICT, "round 2 is not open; the open round is 1", () -> run.submitUpdate(2, update("a", 1, 1)));
-    refused(HttpStatus.CONFLICT, "round 0 is not open", () -> run.submitUpdate(0, update("a", 1, 1)));
+    refused(Kind.CONFLICT, "round 2 is not open; the open round is 1", () -> run.submitUpdate(2, update("a", 1, 1)));
+    refused(Kind.CONFLICT, "round 0 is not open", () -> run.submitUpdate(0, update("a", 1, 1)));
     run.submitUpdate(1, update("a", 1, 1));
-    refused(HttpStatus.CONFLICT, "round 1 is not open; the open round is 2", () -> run.submitUpdate(1, update("a", 1, 1)));
+    refused(Kind.CONFLICT, "round 1 is not open; the open round is 2", () -> run.submitUpdate(1, update("a", 1, 1)));
   }
 
   @Test
@@ -79,8 +79,8 @@ class RunCoordinatorTest {
     run.register(registration("a"));
     run.register(registration("b"));
     run.submitUpdate(1, update("a", 10, 1));
-    refused(HttpStatus.CONFLICT, "already sent its update for round 1", () -> run.submitUpdate(1, update("a", 10, 9)));
-    refused(HttpStatus.NOT_FOUND, "client z is not registered", () -> run.submitUpdate(1, update("z", 10, 9)));
+    refused(Kind.CONFLICT, "already sent its update for round 1", () -> run.submitUpdate(1, update("a", 10, 9)));
+    refused(Kind.UNKNOWN, "client z is not registered", () -> run.submitUpdate(1, update("z", 10, 9)));
     assertThat(run.status().updatesReceived()).isEqualTo(1);
     run.submitUpdate(1, update("b", 10, 3));
     assertThat(run.globalModel().params()[0]).isEqualTo(2f);
@@ -92,19 +92,19 @@ class RunCoordinatorTest {
     RunCoordinator run = TestRuns.run(1, 1);
     run.register(registration("a"));
     int[] shape = TestRuns.SIZES.toArray();
-    refused(HttpStatus.BAD_REQUEST, "weights must hold 6 numbers, got 2",
+    refused(Kind.INVALID, "weights must hold 6 numbers, got 2",
         () -> run.submitUpdate(1, new ClientUpdate("a", 10, shape, new float[2], 0, 0)));
-    refused(HttpStatus.BAD_REQUEST, "is NaN",
+    refused(Kind.INVALID, "is NaN",
         () -> run.submitUpdate(1, new ClientUpdate("a", 10, shape, new float[] {0, 0, Float.NaN, 0, 0, 0}, 0, 0)));
-    refused(HttpStatus.BAD_REQUEST, "Infinity", () -> run.submitUpdate(1,
+    refused(Kind.INVALID, "Infinity", () -> run.submitUpdate(1,
         new ClientUpdate("a", 10, shape, new float[] {0, 0, 0, 0, 0, Float.POSITIVE_INFINITY}, 0, 0)));
-    refused(HttpStatus.BAD_REQUEST, "layerSizes must be 2,2",
+    refused(Kind.INVALID, "layerSizes must be 2,2",
         () -> run.submitUpdate(1, new ClientUpdate("a", 10, new int[] {3, 2}, new float[8], 0, 0)));
-    refused(HttpStatus.BAD_REQUEST, "numSamples must be between 1 and the 100",
+    refused(Kind.INVALID, "numSamples must be between 1 and the 100",
         () -> run.submitUpdate(1, update("a", 0, 1)));
-    refused(HttpStatus.BAD_REQUEST, "numSamples must be between 1 and the 100",
+    refused(Kind.INVALID, "numSamples must be between 1 and the 100",
         () -> run.submitUpdate(1, update("a", 101, 1)));
-    refused(HttpStatus.BAD_REQUEST, "trainAccuracy", () -> run.submitUpdate(1,
+    refused(Kind.INVALID, "trainAccuracy", () -> run.submitUpdate(1,
         new ClientUpdate("a", 10, shape, new float[6], 0, 1.5)));
     assertThat(run.status().updatesReceived()).isZero();
     assertThat(run.globalModel().params()[0]).isEqualTo(0.1f);
@@ -114,15 +114,15 @@ class RunCoordinatorTest {
   void evaluationsNeedAnExistingRoundAndCountOnce() {
     RunCoordinator run = TestRuns.run(2, 1);
     run.register(registration("a"));
-    refused(HttpStatus.NOT_FOUND, "round 1 has no global model yet", () -> run.submitEvaluation(1, evaluation("a")));
+    refused(Kind.UNKNOWN, "round 1 has no global model yet", () -> run.submitEvaluation(1, evaluation("a")));
     run.submitUpdate(1, update("a", 10, 1));
-    refused(HttpStatus.BAD_REQUEST, "accuracy in [0, 1]",
+    refused(Kind.INVALID, "accuracy in [0, 1]",
         () -> run.submitEvaluation(1, new EvaluationReport("a", 5, 0.1, 2)));
     run.submitEvaluation(1, evaluation("a"));
-    refused(HttpStatus.CONFLICT, "already scored", () -> run.submitEvaluation(1, evaluation("a")));
-    refused(HttpStatus.NOT_FOUND, "round 2 has no global model", () -> run.submitEvaluation(2, evaluation("a")));
-    refused(HttpStatus.NOT_FOUND, "round 0", () -> run.submitEvaluation(0, evaluation("a")));
-    refused(HttpStatus.NOT_FOUND, "not registered", () -> run.submitEvaluation(1, evaluation("x")));
+    refused(Kind.CONFLICT, "already scored", () -> run.submitEvaluation(1, evaluation("a")));
+    refused(Kind.UNKNOWN, "round 2 has no global model", () -> run.submitEvaluation(2, evaluation("a")));
+    refused(Kind.UNKNOWN, "round 0", () -> run.submitEvaluation(0, evaluation("a")));
+    refused(Kind.UNKNOWN, "not registered", () -> run.submitEvaluation(1, evaluation("x")));
     assertThat(run.round(1).evaluations()).extracting(RoundView.Evaluation::accuracy).containsExactly(0.9);
     assertThat(run.round(1).meanClientTestAccuracy()).isEqualTo(0.9);
   }
@@ -130,9 +130,9 @@ class RunCoordinatorTest {
   @Test
   void badRegistrationsAreRefused() {
     RunCoordinator run = TestRuns.run(1, 1);
-    refused(HttpStatus.BAD_REQUEST, "clientId is required", () -> run.register(new ClientRegistration(" ", 1, 1)));
-    refused(HttpStatus.BAD_REQUEST, "letters, digits", () -> run.register(new ClientRegistration("a/b", 1, 1)));
-    refused(HttpStatus.BAD_REQUEST, "trainSamples must be positive",
+    refused(Kind.INVALID, "clientId is required", () -> run.register(new ClientRegistration(" ", 1, 1)));
+    refused(Kind.INVALID, "letters, digits", () -> run.register(new ClientRegistration("a/b", 1, 1)));
+    refused(Kind.INVALID, "trainSamples must be positive",
         () -> run.register(new ClientRegistration("a", 0, 1)));
   }
 
@@ -145,9 +145,9 @@ class RunCoordinatorTest {
     assertThat(run.status().state()).isEqualTo(RunState.COMPLETED);
     assertThat(run.status().round()).isEqualTo(2);
     assertThat(run.rounds()).hasSize(2);
-    refused(HttpStatus.CONFLICT, "the run is COMPLETED", () -> run.submitUpdate(3, update("a", 10, 2)));
-    refused(HttpStatus.CONFLICT, "no new clients", () -> run.register(registration("late")));
-    refused(HttpStatus.NOT_FOUND, "round 3 has not started", () -> run.round(3));
+    refused(Kind.CONFLICT, "the run is COMPLETED", () -> run.submitUpdate(3, update("a", 10, 2)));
+    refused(Kind.CONFLICT, "no new clients", () -> run.register(registration("late")));
+    refused(Kind.UNKNOWN, "round 3 has not started", () -> run.round(3));
   }
 
   @Test

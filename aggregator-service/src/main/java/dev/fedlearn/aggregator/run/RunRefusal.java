@@ -1,0 +1,52 @@
+package dev.fedlearn.aggregator.run;
+
+/**
+ * A request the run refuses, and why, in the run's own terms; the web layer maps each {@link Kind} to an HTTP status
+ * and the refusal to an RFC 9457 problem detail with this title and message.
+ */
+public class RunRefusal extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  /** Why a request is refused. */
+  public enum Kind {
+    /** The request itself is wrong: a missing field, a value out of bounds, weights of the wrong shape. */
+    INVALID,
+    /** It names a client or round the run does not have. */
+    UNKNOWN,
+    /** It does not fit the run's state: a closed round, a second update, a full or finished run. */
+    CONFLICT,
+    /** The caller may not act as the client it names. */
+    FORBIDDEN,
+    /** This aggregator serves no run (it was started with other settings than its stored run's). */
+    NOT_SERVING
+  }
+
+  private final Kind kind;
+  private final String title;
+
+  public RunRefusal(Kind kind, String title, String detail) {
+    super(detail);
+    this.kind = kind;
+    this.title = title;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  public String title() {
+    return title;
+  }
+
+  static RunRefusal invalid(String detail) {
+    return new RunRefusal(Kind.INVALID, "Invalid request", detail);
+  }
+
+  static RunRefusal unknown(String title, String detail) {
+    return new RunRefusal(Kind.UNKNOWN, title, detail);
+  }
+
+  static RunRefusal conflict(String title, String detail) {
+    return new RunRefusal(Kind.CONFLICT, title, detail);
+  }
+}
