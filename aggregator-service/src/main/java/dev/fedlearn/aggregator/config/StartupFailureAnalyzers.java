@@ -1,6 +1,7 @@
 package dev.fedlearn.aggregator.config;
 
 import dev.fedlearn.aggregator.run.StoredRunMismatchException;
+import dev.fedlearn.aggregator.security.TokenConfigurationException;
 import dev.fedlearn.data.DataException;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -26,6 +27,17 @@ public final class StartupFailureAnalyzers {
       return new FailureAnalysis(cause.getMessage(), "Start with the stored run's settings to resume it, or move "
           + "the state folder (FL_STATE_DIR; the aggregator-state volume in compose: docker compose down -v) away "
           + "to start a new run.", cause);
+    }
+  }
+
+  /** The client tokens are malformed or their file cannot be used. */
+  public static class Tokens extends AbstractFailureAnalyzer<TokenConfigurationException> {
+    @Override
+    protected FailureAnalysis analyze(Throwable rootFailure, TokenConfigurationException cause) {
+      return new FailureAnalysis("The client tokens cannot be used: " + cause.getMessage(),
+          "Give each client one entry client-id:secret, in FL_CLIENT_TOKENS (comma-separated) or in the file "
+              + "FL_CLIENT_TOKENS_FILE (one per line; when set it wins and FL_CLIENT_TOKENS is ignored). "
+              + "scripts/make-tokens.sh writes both forms.", cause);
     }
   }
 }
