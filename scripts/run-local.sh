@@ -4,7 +4,10 @@
 # saves the workbook to out/metrics.xlsx, then stops everything. The run's state goes to out/state (a new run each
 # time). Settings come from the environment (FL_ROUNDS,
 # FL_LOCAL_EPOCHS, FL_BATCH_SIZE, FL_LEARNING_RATE, FL_MOMENTUM, FL_SEED, ...), as for the services.
+# The five ports (SERVER_PORT, 8080 by default, and the next four) must be free: if one is taken (say by a compose
+# stack) the script says so and stops, and it follows only the status of the aggregator it started.
 # Usage: scripts/run-local.sh          (build first: ./mvnw -q package -DskipTests)
+#        SERVER_PORT=18080 scripts/run-local.sh    (aggregator on 18080, clients on 18081-18084)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAVA=(java --add-modules jdk.incubator.vector -Xmx1g)
@@ -14,6 +17,15 @@ PORT=${SERVER_PORT:-8080}
 for jar in "$AGG" "$CLIENT"; do
   [[ -f $jar ]] || { echo "run-local: $jar is missing: build with ./mvnw -q package -DskipTests" >&2; exit 1; }
 done
+# Something answering on a port means it is taken: our aggregator would fail to start, and the status we follow
+# would be another run's.
+for p in $PORT $((PORT + 1)) $((PORT + 2)) $((PORT + 3)) $((PORT + 4)); do
+  if timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$p" 2>/dev/null; then
+    echo "run-local: port $p is already in use (another run? a compose stack?): stop it, or choose other ports with" \
+      "SERVER_PORT=<port> scripts/run-local.sh (the aggregator takes that port, the clients the next four)" >&2
+    exit 1
+  fi
+done
 mkdir -p out/logs
 rm -rf out/state # a new run each time (the aggregator would resume a kept one)
 export FL_STATE_DIR=out/state
@@ -22,7 +34,8 @@ cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 
 SERVER_PORT=$PORT "${JAVA[@]}" -jar "$AGG" >out/logs/aggregator.log 2>&1 &
-pids+=($!)
+agg_pid=$!
+pids+=($agg_pid)
 for c in 1 2 3 4; do
   SERVER_PORT=$((PORT + c)) FL_CLIENT_ID=client-$c FL_CLIENT_SHARD=data/shards/client-$c.csv.gz \
     FL_AGGREGATOR_URL=http://localhost:$PORT "${JAVA[@]}" -jar "$CLIENT" >out/logs/client-$c.log 2>&1 &
@@ -32,12 +45,18 @@ echo "run-local: aggregator on http://localhost:$PORT, logs in out/logs/ (tail -
 
 start=$(date +%s)
 last=""
+ours=""
 while true; do
   sleep 2
   for p in "${pids[@]}"; do
     kill -0 "$p" 2>/dev/null || { echo "run-local: a process died; see out/logs/" >&2; exit 1; }
   done
-  status=$(curl -fsS "http://localhost:$PORT/api/v1/status" 2>/dev/null) || continue
+  # The status is read only once our aggregator (alive, checked above) has logged that it listens on the port:
+  # until then whatever answers there is not ours.
+  if [[ -z $ours ]]; then
+    grep -q "Tomcat started on port $PORT " out/logs/aggregator.log && ours=yes || continue
+  fi
+  status=$(curl -fsS "http://127.0.0.1:$PORT/api/v1/status" 2>/dev/null) || continue
   line=$(sed -E 's/.*"state":"([A-Z_]+)","round":([0-9]+),"rounds":([0-9]+).*"globalTestAccuracy":([0-9.]+).*/\1 round \2\/\3 global test accuracy \4/' <<<"$status")
   [[ $line != "$last" ]] && echo "run-local: $line" && last=$line
   case $status in
@@ -47,5 +66,6 @@ while true; do
 done
 echo "run-local: completed in $(( $(date +%s) - start )) s"
 sleep 3 # the clients' scores of the final model arrive just after the last aggregation
-curl -fsS -o out/metrics.xlsx "http://localhost:$PORT/api/v1/metrics.xlsx"
+kill -0 "$agg_pid" 2>/dev/null || { echo "run-local: the aggregator died before the workbook was saved" >&2; exit 1; }
+curl -fsS -o out/metrics.xlsx "http://127.0.0.1:$PORT/api/v1/metrics.xlsx"
 echo "run-local: workbook saved to out/metrics.xlsx"

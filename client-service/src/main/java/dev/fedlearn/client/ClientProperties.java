@@ -31,8 +31,10 @@ import org.springframework.validation.annotation.Validated;
  * @param retry back-off while the aggregator is unreachable or failing
  * @param autoStart whether the worker starts when the application is ready
  * @param clientToken this site's secret ({@code FL_CLIENT_TOKEN}), sent as a bearer token on every call; empty when
- *     the aggregator runs open
- * @param clientTokenFile a file holding the secret instead ({@code FL_CLIENT_TOKEN_FILE}, e.g. a Docker secret)
+ *     the aggregator runs open; ignored when {@code clientTokenFile} is set
+ * @param clientTokenFile a file holding the secret instead ({@code FL_CLIENT_TOKEN_FILE}, e.g. a Docker secret); it
+ *     wins over {@code clientToken} and is read again before every call (see
+ *     {@link dev.fedlearn.client.aggregator.ClientToken})
  */
 @Validated
 @ConfigurationProperties(prefix = "fl")
@@ -66,21 +68,6 @@ public record ClientProperties(
    */
   public record Retry(@DefaultValue("500ms") @NotNull Duration initialBackoff,
       @DefaultValue("10s") @NotNull Duration maxBackoff) {}
-
-  /** The token to present: {@code clientToken}, else the first line of {@code clientTokenFile}, else none. */
-  public String token() {
-    if (clientToken != null && !clientToken.isBlank()) {
-      return clientToken.strip();
-    }
-    if (clientTokenFile != null) {
-      try {
-        return java.nio.file.Files.readString(clientTokenFile).strip();
-      } catch (java.io.IOException e) {
-        throw new IllegalStateException("cannot read FL_CLIENT_TOKEN_FILE " + clientTokenFile + ": " + e, e);
-      }
-    }
-    return null;
-  }
 
   public Path shardPath() {
     return Path.of(clientShard.trim());

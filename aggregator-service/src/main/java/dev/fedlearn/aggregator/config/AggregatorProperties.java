@@ -37,9 +37,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxWeightNorm the largest L2 norm an update's weights may have ({@code FL_MAX_WEIGHT_NORM})
  * @param maxRequestBytes the largest request body accepted ({@code FL_MAX_REQUEST_BYTES})
  * @param clientTokens each client's secret, {@code client-1:secret,client-2:secret} ({@code FL_CLIENT_TOKENS});
- *     none: the aggregator runs open
+ *     none: the aggregator runs open; ignored when {@code clientTokensFile} is set
  * @param clientTokensFile a file of such entries, one per line or comma-separated ({@code FL_CLIENT_TOKENS_FILE},
- *     e.g. a Docker secret)
+ *     e.g. a Docker secret); it wins over {@code clientTokens} and is read again when it changes (see
+ *     {@link dev.fedlearn.aggregator.security.ClientTokens})
  * @param readToken when set, status and metrics reads need it (or a client's token) ({@code FL_READ_TOKEN})
  */
 @ConfigurationProperties("fl")

@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Optional;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -22,11 +23,14 @@ public class RequestGuard extends OncePerRequestFilter {
   /** Request attribute holding the authenticated client id. */
   public static final String CLIENT = "fl.client";
 
-  private final ClientTokens tokens;
+  // Looked up when a request arrives, not when the filter is made: the filter is made while the web server
+  // starts, and a bad token configuration then failed inside Tomcat's start with an extra long error line;
+  // created with the other beans (the controller needs it too), it fails with just the failure analyzer's report.
+  private final ObjectProvider<ClientTokens> clientTokens;
   private final long maxBytes;
 
-  public RequestGuard(ClientTokens tokens, AggregatorProperties properties) {
-    this.tokens = tokens;
+  public RequestGuard(ObjectProvider<ClientTokens> clientTokens, AggregatorProperties properties) {
+    this.clientTokens = clientTokens;
     this.maxBytes = properties.maxRequestBytes();
   }
 
@@ -53,6 +57,7 @@ public class RequestGuard extends OncePerRequestFilter {
       }
     }
     String token = bearer(request);
+    ClientTokens tokens = clientTokens.getObject();
     if (clientCall(request)) {
       if (!tokens.open()) {
         Optional<String> client = tokens.client(token);

@@ -32,31 +32,46 @@ public final class RestAggregatorClient implements AggregatorClient {
   private final RestClient rest;
   private final String baseUrl;
   private final String clientId;
+  private final ClientToken token;
 
   @Autowired
   public RestAggregatorClient(RestClient.Builder builder, ClientProperties properties) {
     this(builder, properties.aggregatorBaseUrl(), properties.connectTimeout(), properties.readTimeout(),
-        properties.clientId(), properties.token());
+        properties.clientId(), ClientToken.from(properties));
   }
 
   public RestAggregatorClient(RestClient.Builder builder, String baseUrl, Duration connectTimeout,
       Duration readTimeout) {
-    this(builder, baseUrl, connectTimeout, readTimeout, null, null);
+    this(builder, baseUrl, connectTimeout, readTimeout, null, ClientToken.of(null));
   }
 
   /** A client that names itself when it polls and, when {@code token} is set, sends it as a bearer token. */
   public RestAggregatorClient(RestClient.Builder builder, String baseUrl, Duration connectTimeout,
       Duration readTimeout, String clientId, String token) {
+    this(builder, baseUrl, connectTimeout, readTimeout, clientId, ClientToken.of(token));
+  }
+
+  /**
+   * A client that names itself when it polls and sends the token {@code token} gives at the time of each request
+   * (none when it gives null).
+   */
+  public RestAggregatorClient(RestClient.Builder builder, String baseUrl, Duration connectTimeout,
+      Duration readTimeout, String clientId, ClientToken token) {
     this.baseUrl = baseUrl;
     this.clientId = clientId;
-    builder = builder
+    this.token = token;
+    this.rest = builder
         .baseUrl(baseUrl + "/api/v1")
         .requestFactory(requestFactory(connectTimeout, readTimeout))
-        .defaultHeader("Accept", MediaType.APPLICATION_JSON_VALUE + ", " + MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-    if (token != null && !token.isBlank()) {
-      builder = builder.defaultHeader("Authorization", "Bearer " + token.trim());
-    }
-    this.rest = builder.build();
+        .defaultHeader("Accept", MediaType.APPLICATION_JSON_VALUE + ", " + MediaType.APPLICATION_PROBLEM_JSON_VALUE)
+        .requestInterceptor((request, body, execution) -> {
+          String current = token.get(); // a token file is read again here: a rotated token needs no restart
+          if (current != null) {
+            request.getHeaders().setBearerAuth(current);
+          }
+          return execution.execute(request, body);
+        })
+        .build();
   }
 
   private static ClientHttpRequestFactory requestFactory(Duration connectTimeout, Duration readTimeout) {
@@ -132,6 +147,12 @@ public final class RestAggregatorClient implements AggregatorClient {
       int status = e.getStatusCode().value();
       String detail = detail(e);
       String message = what + " answered HTTP " + status + (detail.isEmpty() ? "" : ": " + detail);
+      if (status == 401 && token.fromFile()) {
+        // The token file may be rotated after the aggregator's: retried (with the file read again) like an
+        // outage, rather than dropping an update the aggregator would take with the new token.
+        throw new AggregatorUnavailableException(message + " (the token from FL_CLIENT_TOKEN_FILE is read again "
+            + "before the next try)", e);
+      }
       if (e.getStatusCode().is4xxClientError()) {
         throw new AggregatorRejectedException(status, message, detail);
       }

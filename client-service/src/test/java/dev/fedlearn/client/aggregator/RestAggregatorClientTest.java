@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.fedlearn.client.ClientProperties;
 import dev.fedlearn.wire.ClientRegistration;
 import dev.fedlearn.wire.ClientUpdate;
 import dev.fedlearn.wire.EvaluationReport;
@@ -15,18 +16,23 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.web.client.RestClient;
 
 /** The HTTP client against a small local HTTP server that plays the aggregator. */
 class RestAggregatorClientTest {
   private HttpServer server;
   private final List<String> requests = new CopyOnWriteArrayList<>();
+  private final List<String> authorizations = new CopyOnWriteArrayList<>();
   private volatile int status = 200;
   private volatile String contentType = "application/json";
   private volatile String answer = "{}";
@@ -47,6 +53,8 @@ class RestAggregatorClientTest {
   private void handle(HttpExchange exchange) throws IOException {
     String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
     String length = exchange.getRequestHeaders().getFirst("Content-Length");
+    String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+    authorizations.add(authorization == null ? "none" : authorization);
     requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " " + body
         + (length == null ? "" : " length=" + length));
     try {
@@ -176,5 +184,49 @@ class RestAggregatorClientTest {
 
     assertThatThrownBy(() -> client(Duration.ofMillis(300)).fetchModel(-1, 0))
         .isInstanceOf(AggregatorUnavailableException.class);
+  }
+
+  private static final String STATUS = """
+      {"state":"TRAINING","round":1,"rounds":10,"registeredClients":4,"expectedClients":4,
+       "updatesReceived":0,"updatesExpected":4,"latest":null,"message":null}""";
+
+  private String url() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  @Test
+  void aTokenFileWinsOverTheVariableAndIsReadAgainBeforeEachCall(@TempDir Path dir) throws IOException {
+    answer = STATUS;
+    Path file = Files.writeString(dir.resolve("client-1.token"), "from-the-file\n");
+    ClientProperties both = new ClientProperties("client-1", "shard.csv", url(), 42, 0.7, 1, 30, Duration.ofSeconds(5),
+        new ClientProperties.Retry(Duration.ofMillis(500), Duration.ofSeconds(2)), true, "from-the-variable", file);
+    RestAggregatorClient client = new RestAggregatorClient(RestClient.builder(), both);
+
+    client.status();
+    Files.writeString(file, "rotated\n", StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+    client.status();
+    Files.writeString(file, "", StandardOpenOption.TRUNCATE_EXISTING); // caught mid-rewrite: the last token stays
+    client.status();
+
+    assertThat(authorizations).containsExactly("Bearer from-the-file", "Bearer rotated", "Bearer rotated");
+  }
+
+  @Test
+  void aRefusedTokenFromAFileIsRetriedButAFixedOneIsARejection(@TempDir Path dir) throws IOException {
+    status = 401;
+    contentType = "application/problem+json";
+    answer = "{\"title\":\"Unauthenticated\",\"status\":401,\"detail\":\"the bearer token is not any client's\"}";
+    Path file = Files.writeString(dir.resolve("client-1.token"), "old\n");
+    RestAggregatorClient fromFile = new RestAggregatorClient(RestClient.builder(), url(), Duration.ofSeconds(2),
+        Duration.ofSeconds(5), "client-1", ClientToken.file(file));
+    RestAggregatorClient fixed = new RestAggregatorClient(RestClient.builder(), url(), Duration.ofSeconds(2),
+        Duration.ofSeconds(5), "client-1", "old");
+
+    assertThatThrownBy(() -> fromFile.submitUpdate(2, new ClientUpdate("client-1", 1, new int[] {1, 1},
+        new float[] {1, 2}, 0.5, 0.5)))
+        .isInstanceOf(AggregatorUnavailableException.class)
+        .hasMessageContaining("HTTP 401").hasMessageContaining("FL_CLIENT_TOKEN_FILE is read again");
+    assertThatThrownBy(fixed::status).isInstanceOf(AggregatorRejectedException.class)
+        .hasMessageContaining("HTTP 401");
   }
 }

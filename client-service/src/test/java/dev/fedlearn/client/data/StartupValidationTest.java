@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.fedlearn.client.ClientApplication;
 import dev.fedlearn.client.ClientProperties;
 import dev.fedlearn.client.TestShards;
+import dev.fedlearn.client.aggregator.ClientTokenException;
 import java.nio.file.Files;
 import dev.fedlearn.data.CsvData;
 import dev.fedlearn.data.Dataset;
@@ -124,6 +125,21 @@ class StartupValidationTest {
     assertThat(output).contains("APPLICATION FAILED TO START")
         .contains("cannot use the client shard " + missing + ": no such file")
         .contains("Set FL_CLIENT_SHARD");
+  }
+
+  @Test
+  void theApplicationReportsAnEmptyTokenFileClearly(CapturedOutput output) throws Exception {
+    Path shard = TestShards.write(dir.resolve("client-1.csv"), 20, 3);
+    Path token = Files.writeString(dir.resolve("client-1.token"), "\n");
+    assertThatThrownBy(() -> new SpringApplicationBuilder(ClientApplication.class)
+        .web(WebApplicationType.NONE)
+        .properties("fl.client-id=client-1", "fl.client-shard=" + shard, "fl.auto-start=false",
+            "fl.client-token-file=" + token)
+        .run()).hasRootCauseInstanceOf(ClientTokenException.class);
+    assertThat(output).contains("APPLICATION FAILED TO START")
+        .contains("FL_CLIENT_TOKEN_FILE " + token + " is empty")
+        .contains("Write this client's token (one line) to the file FL_CLIENT_TOKEN_FILE names")
+        .doesNotContain("\tat ");
   }
 
   private static ShardUnreadableException shardFailure(Throwable failure) {
