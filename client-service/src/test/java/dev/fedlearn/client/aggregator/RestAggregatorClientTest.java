@@ -198,7 +198,7 @@ class RestAggregatorClientTest {
   void aTokenFileWinsOverTheVariableAndIsReadAgainBeforeEachCall(@TempDir Path dir) throws IOException {
     answer = STATUS;
     Path file = Files.writeString(dir.resolve("client-1.token"), "from-the-file\n");
-    ClientProperties both = new ClientProperties("client-1", "shard.csv", url(), 42, 0.7, 1, 30, Duration.ofSeconds(5),
+    ClientProperties both = new ClientProperties("client-1", "shard.csv", url(), null, 0.7, 1, 30, Duration.ofSeconds(5),
         new ClientProperties.Retry(Duration.ofMillis(500), Duration.ofSeconds(2)), true, "from-the-variable", file);
     RestAggregatorClient client = new RestAggregatorClient(RestClient.builder(), both);
 
