@@ -126,7 +126,7 @@ class JdbcRunStoreTest {
 
   @Test
   void theDifferencesNameEachChangedSetting() {
-    assertThat(RunCoordinator.differences("{rounds=10, learningRates=[0.01, 0.01], seed=42}",
+    assertThat(dev.fedlearn.aggregator.run.StoredSettings.differences("{rounds=10, learningRates=[0.01, 0.01], seed=42}",
         java.util.Map.of("rounds", "3", "learningRates", "[0.01, 0.01]", "seed", "42")))
         .isEqualTo("rounds: stored 10, now 3");
   }

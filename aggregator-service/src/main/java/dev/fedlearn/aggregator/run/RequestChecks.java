@@ -1,0 +1,82 @@
+package dev.fedlearn.aggregator.run;
+
+import dev.fedlearn.nn.LayerSizes;
+import dev.fedlearn.wire.ClientRegistration;
+import dev.fedlearn.wire.ClientUpdate;
+import dev.fedlearn.wire.EvaluationReport;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * What a request must be on its own, before the run's state is looked at: each check throws a {@link RunRefusal} of
+ * kind {@code INVALID} that says what is wrong, and changes nothing.
+ */
+final class RequestChecks {
+  private RequestChecks() {}
+
+  static void registration(ClientRegistration r) {
+    if (r == null || r.clientId() == null || r.clientId().isBlank()) {
+      throw RunRefusal.invalid("clientId is required");
+    }
+    String id = r.clientId();
+    if (id.length() > 100 || !id.matches("[A-Za-z0-9._-]+")) {
+      throw RunRefusal.invalid("clientId must be 1-100 letters, digits, '.', '_' or '-', got '" + id + "'");
+    }
+    if (r.trainSamples() < 1 || r.testSamples() < 0) {
+      throw RunRefusal.invalid("trainSamples must be positive and testSamples not negative, got "
+          + r.trainSamples() + " and " + r.testSamples());
+    }
+  }
+
+  static void named(ClientUpdate u) {
+    if (u == null || u.clientId() == null) {
+      throw RunRefusal.invalid("clientId is required");
+    }
+  }
+
+  static void named(EvaluationReport e) {
+    if (e == null || e.clientId() == null) {
+      throw RunRefusal.invalid("clientId is required");
+    }
+  }
+
+  /** An update of a registered client: its sample count, its shape, finite weights within the norm bound, figures. */
+  static void update(ClientUpdate u, RunCoordinator.Client client, LayerSizes sizes, double maxWeightNorm) {
+    if (u.numSamples() < 1 || u.numSamples() > client.trainSamples()) {
+      throw RunRefusal.invalid("numSamples must be between 1 and the " + client.trainSamples()
+          + " training samples client " + client.clientId() + " registered, got " + u.numSamples());
+    }
+    if (u.layerSizes() == null || !Arrays.equals(u.layerSizes(), sizes.toArray())) {
+      throw RunRefusal.invalid("layerSizes must be " + sizes + ", got "
+          + (u.layerSizes() == null ? "none" : Arrays.toString(u.layerSizes())));
+    }
+    float[] w = u.weights();
+    if (w == null || w.length != sizes.parameterCount()) {
+      throw RunRefusal.invalid("weights must hold " + sizes.parameterCount() + " numbers, got "
+          + (w == null ? "none" : w.length));
+    }
+    double squares = 0;
+    for (int j = 0; j < w.length; j++) {
+      if (!Float.isFinite(w[j])) {
+        throw RunRefusal.invalid("weight " + j + " (" + sizes.describe(j) + ") is " + w[j]
+            + "; weights must be finite");
+      }
+      squares += (double) w[j] * w[j];
+    }
+    double norm = Math.sqrt(squares);
+    if (norm > maxWeightNorm) {
+      throw RunRefusal.invalid(String.format(Locale.ROOT, "the weights' L2 norm %.4g is above the bound %.4g "
+          + "(FL_MAX_WEIGHT_NORM)", norm, maxWeightNorm));
+    }
+    if (!Double.isFinite(u.trainLoss()) || !(u.trainAccuracy() >= 0 && u.trainAccuracy() <= 1)) {
+      throw RunRefusal.invalid("trainLoss must be finite and trainAccuracy in [0, 1], got " + u.trainLoss()
+          + " and " + u.trainAccuracy());
+    }
+  }
+
+  static void evaluation(EvaluationReport e) {
+    if (e.numSamples() < 1 || !Double.isFinite(e.loss()) || e.loss() < 0 || !(e.accuracy() >= 0 && e.accuracy() <= 1)) {
+      throw RunRefusal.invalid("an evaluation needs numSamples >= 1, a finite loss >= 0 and accuracy in [0, 1]");
+    }
+  }
+}

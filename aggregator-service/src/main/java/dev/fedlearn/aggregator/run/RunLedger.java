@@ -1,0 +1,178 @@
+package dev.fedlearn.aggregator.run;
+
+import dev.fedlearn.nn.Evaluation;
+import dev.fedlearn.nn.LayerSizes;
+import dev.fedlearn.nn.Model;
+import dev.fedlearn.wire.ClientUpdate;
+import dev.fedlearn.wire.RunState;
+import dev.fedlearn.wire.RunStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The run's record in memory: its state, its clients, every round with its updates, scores and evaluations, and the
+ * global model after each round; rebuilt from the store on a restart ({@link #restore}), and rendered as the read
+ * models the API and the workbook show. It holds no lock and writes nothing: the coordinator owns it, changes it
+ * under its lock after the store has the change, and asks it for views.
+ */
+final class RunLedger {
+  /** One round: opened, receiving updates and evaluations, closed with a score. */
+  static final class Round {
+    final int number;
+    final Instant startedAt;
+    Instant endedAt;
+    final Map<String, ClientUpdate> updates = new TreeMap<>();
+    final Map<String, Instant> receivedAt = new TreeMap<>();
+    final Map<String, RoundView.Evaluation> evaluations = new TreeMap<>();
+    Evaluation score;
+
+    Round(int number, Instant startedAt) {
+      this.number = number;
+      this.startedAt = startedAt;
+    }
+  }
+
+  RunState state = RunState.WAITING_FOR_CLIENTS;
+  String message;
+  final Map<String, RunCoordinator.Client> clients = new TreeMap<>();
+  Model global;
+  int completed;
+  final List<Round> history = new ArrayList<>();
+  final List<float[]> models = new ArrayList<>(); // global model after each round, [0] = initial
+  final List<Evaluation> scores = new ArrayList<>(); // their test-set scores
+
+  RunLedger(Model initial, Evaluation initialScore) {
+    global = initial.copy();
+    models.add(initial.params().clone());
+    scores.add(initialScore);
+  }
+
+  private RunLedger(LayerSizes sizes) {
+    global = new Model(sizes, new float[sizes.parameterCount()]);
+  }
+
+  /** The run as the store kept it: the same rounds, models, updates and scores, and the same open round. */
+  static RunLedger restore(RunStore.Stored s, LayerSizes sizes) {
+    RunLedger ledger = new RunLedger(sizes);
+    ledger.state = RunState.valueOf(s.state());
+    ledger.message = s.message();
+    for (RunStore.StoredClient c : s.clients()) {
+      ledger.clients.put(c.clientId(), new RunCoordinator.Client(c.clientId(), c.trainSamples(), c.testSamples(),
+          c.registeredAt()));
+    }
+    for (RunStore.StoredRound r : s.rounds()) {
+      Evaluation score = r.accuracy() == null ? null : new Evaluation(0, r.loss(), r.accuracy());
+      if (r.round() > 0) {
+        Round round = new Round(r.round(), r.startedAt());
+        round.endedAt = r.endedAt();
+        round.score = score;
+        ledger.history.add(round);
+      }
+      if (r.model() != null) {
+        ledger.models.add(r.model());
+        ledger.scores.add(score);
+        ledger.completed = r.round();
+      }
+    }
+    ledger.global = new Model(sizes, ledger.models.get(ledger.models.size() - 1).clone());
+    int[] shape = sizes.toArray();
+    for (RunStore.StoredUpdate u : s.updates()) {
+      Round round = ledger.history.get(u.round() - 1);
+      round.updates.put(u.clientId(), new ClientUpdate(u.clientId(), u.numSamples(), shape, u.weights(),
+          u.trainLoss(), u.trainAccuracy()));
+      round.receivedAt.put(u.clientId(), u.receivedAt());
+    }
+    for (RunStore.StoredEvaluation e : s.evaluations()) {
+      ledger.history.get(e.round() - 1).evaluations.put(e.clientId(), new RoundView.Evaluation(e.clientId(),
+          e.numSamples(), e.loss(), e.accuracy(), e.receivedAt()));
+    }
+    return ledger;
+  }
+
+  /** The round that takes updates, or null. */
+  Round openRound() {
+    if (state != RunState.TRAINING || history.isEmpty()) {
+      return null;
+    }
+    Round last = history.get(history.size() - 1);
+    return last.endedAt == null ? last : null;
+  }
+
+  List<String> missing(Round open) {
+    List<String> missing = new ArrayList<>(clients.keySet());
+    missing.removeAll(open.updates.keySet());
+    return missing;
+  }
+
+  RunStatus status(RunRules rules, Instant now) {
+    Round open = openRound();
+    Evaluation latest = scores.get(scores.size() - 1);
+    String msg = message;
+    if (msg == null && state == RunState.WAITING_FOR_CLIENTS) {
+      msg = "waiting for " + (rules.clients() - clients.size()) + " more client(s) to register";
+    } else if (msg == null && open != null) {
+      Duration elapsed = Duration.between(open.startedAt, now);
+      msg = "round " + open.number + " waiting for " + missing(open) + "; "
+          + (elapsed.compareTo(rules.roundTimeout()) < 0
+              ? "deadline in " + rules.roundTimeout().minus(elapsed).toSeconds() + " s"
+              : "past its deadline, below the quorum of " + rules.minClients() + ": waiting up to "
+                  + rules.maxRoundWait().minus(elapsed).toSeconds() + " s more");
+    }
+    return new RunStatus(state, completed, rules.rounds(), clients.size(), rules.clients(),
+        open == null ? 0 : open.updates.size(), open == null ? 0 : rules.clients(),
+        new RunStatus.Latest(completed, latest.accuracy(), latest.loss()), msg, null);
+  }
+
+  List<RoundView> rounds() {
+    List<RoundView> views = new ArrayList<>();
+    for (Round r : history) {
+      views.add(view(r));
+    }
+    return views;
+  }
+
+  RoundView round(int number) {
+    if (number < 1 || number > history.size()) {
+      throw RunRefusal.unknown("No such round", "round " + number + " has not started; rounds 1.."
+          + history.size() + " have");
+    }
+    return view(history.get(number - 1));
+  }
+
+  RunCoordinator.Snapshot snapshot(RunRules rules, Map<String, String> settings, Instant now) {
+    List<float[]> copies = new ArrayList<>(models); // arrays are never modified once stored
+    Map<String, String> shown = new LinkedHashMap<>(settings);
+    shown.put("minClients", Integer.toString(rules.minClients()));
+    shown.put("roundTimeout", rules.roundTimeout().toString());
+    shown.put("maxRoundWait", rules.maxRoundWait().toString());
+    shown.put("maxWeightNorm", Double.toString(rules.maxWeightNorm()));
+    return new RunCoordinator.Snapshot(status(rules, now), shown, new ArrayList<>(clients.values()), rounds(),
+        global.sizes(), copies, new ArrayList<>(scores));
+  }
+
+  /** A round as the API shows it; the clients' test accuracy is averaged weighted by their test samples. */
+  private static RoundView view(Round r) {
+    List<RoundView.Training> training = new ArrayList<>();
+    for (ClientUpdate u : r.updates.values()) {
+      training.add(new RoundView.Training(u.clientId(), u.numSamples(), u.trainLoss(), u.trainAccuracy(),
+          r.receivedAt.get(u.clientId())));
+    }
+    List<RoundView.Evaluation> evals = new ArrayList<>(r.evaluations.values());
+    double samples = 0;
+    double hits = 0;
+    for (RoundView.Evaluation e : evals) {
+      samples += e.numSamples();
+      hits += e.numSamples() * e.accuracy();
+    }
+    Double mean = samples == 0 ? null : hits / samples;
+    return new RoundView(r.number, r.endedAt == null ? RoundView.Status.OPEN : RoundView.Status.COMPLETED,
+        new ArrayList<>(r.updates.keySet()), r.score == null ? null : r.score.accuracy(),
+        r.score == null ? null : r.score.loss(), mean, training, evals, r.startedAt, r.endedAt,
+        r.endedAt == null ? null : Duration.between(r.startedAt, r.endedAt).toMillis() / 1000.0);
+  }
+}

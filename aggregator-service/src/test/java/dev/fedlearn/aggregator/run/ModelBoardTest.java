@@ -1,0 +1,47 @@
+package dev.fedlearn.aggregator.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.fedlearn.nn.Model;
+import dev.fedlearn.wire.GlobalModel;
+import dev.fedlearn.wire.RunState;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** The board alone: a poller is held until a newer model or the end of the run is posted, or its wait runs out. */
+class ModelBoardTest {
+  static GlobalModel model(int round, RunState state) {
+    return GlobalModel.of(round, 3, state, new Model(TestRuns.SIZES, new float[6]), null);
+  }
+
+  @Test
+  void aPollerIsHeldUntilNewsIsPosted() throws Exception {
+    ModelBoard board = new ModelBoard(model(0, RunState.WAITING_FOR_CLIENTS));
+    CompletableFuture<GlobalModel> answer = new CompletableFuture<>();
+    Thread poller = new Thread(() -> {
+      try {
+        answer.complete(board.await(0, Duration.ofSeconds(30)));
+      } catch (InterruptedException e) {
+        answer.completeExceptionally(e);
+      }
+    });
+    poller.setDaemon(true);
+    poller.start();
+    await().atMost(Duration.ofSeconds(5)).until(() -> poller.getState() == Thread.State.TIMED_WAITING);
+    board.post(model(0, RunState.TRAINING)); // round 0 is no news for a client that has seen round 0
+    await().atMost(Duration.ofSeconds(5)).until(() -> poller.getState() == Thread.State.TIMED_WAITING);
+    assertThat(answer).isNotDone();
+    board.post(model(1, RunState.TRAINING));
+    assertThat(answer.get().round()).isEqualTo(1);
+  }
+
+  @Test
+  void theEndOfTheRunIsAlwaysNewsAndAnOldModelComesBackWhenTheWaitRunsOut() throws Exception {
+    ModelBoard board = new ModelBoard(model(2, RunState.TRAINING));
+    assertThat(board.await(2, Duration.ofMillis(20)).round()).as("no news: as it is").isEqualTo(2);
+    board.post(model(2, RunState.FAILED));
+    assertThat(board.await(5, Duration.ofSeconds(30)).state()).isEqualTo(RunState.FAILED);
+  }
+}
