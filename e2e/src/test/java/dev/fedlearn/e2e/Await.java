@@ -15,8 +15,11 @@ import org.awaitility.core.ConditionTimeoutException;
  * the last answer seen. The timeouts the tests share are named here; a test's own ones are named in the test.
  */
 final class Await {
-  /** A service process, from its start until it answers HTTP (JVM start, Flyway, the MNIST test set). */
-  static final Duration SERVICE_START = Duration.ofMinutes(1);
+  /**
+   * A service process, from its start until it answers HTTP (JVM start, Flyway, the MNIST test set); a few seconds
+   * on an idle machine, minutes on a loaded one.
+   */
+  static final Duration SERVICE_START = Duration.ofMinutes(3);
   /** The clients' last evaluations, which arrive just after the run has completed. */
   static final Duration LATE_REPORTS = Duration.ofSeconds(30);
   /** A file the aggregator writes when the run completes. */
