@@ -19,6 +19,10 @@ import tools.jackson.databind.JsonNode;
  */
 class ComposeIT {
   static final int ROUNDS = 3;
+  /** Building both images (Maven inside the build), starting the containers and the three short rounds. */
+  static final Duration RUN = Duration.ofMinutes(10);
+  /** The clients' last evaluations, which containers on a busy machine may send a little late. */
+  static final Duration LATE_REPORTS = Duration.ofSeconds(60);
 
   @Test
   void composeUpRunsTheFederationToCompletion() throws Exception {
@@ -29,14 +33,14 @@ class ComposeIT {
         .withBuild(true)
         .withPull(false)
         .withRemoveVolumes(true)
-        .withStartupTimeout(Duration.ofMinutes(10))
+        .withStartupTimeout(RUN)
         .withEnv("FL_ROUNDS", Integer.toString(ROUNDS))
         .withEnv("FL_LOCAL_EPOCHS", "2")
         .withEnv("FL_PORT", Integer.toString(port))) {
       compose.start();
-      Http.awaitCompleted(base, Duration.ofMinutes(10), "docker compose logs aggregator");
+      Http.awaitCompleted(base, RUN, "docker compose logs aggregator");
 
-      JsonNode rounds = Http.awaitEvaluations(base, 4, Duration.ofSeconds(60));
+      JsonNode rounds = Http.awaitEvaluations(base, 4, LATE_REPORTS);
       assertThat(rounds.size()).isEqualTo(ROUNDS);
       List<Double> accuracy = new ArrayList<>();
       for (JsonNode r : rounds) {

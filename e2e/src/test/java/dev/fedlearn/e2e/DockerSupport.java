@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.testcontainers.DockerClientFactory;
+import org.testcontainers.utility.DockerImageName;
 
 /**
  * The container tests' preconditions, and the names of everything they run, in one place. Without Docker they are
@@ -15,6 +16,9 @@ import org.testcontainers.DockerClientFactory;
 final class DockerSupport {
   static final String AGGREGATOR_IMAGE = "fedlearn/aggregator:latest";
   static final String CLIENT_IMAGE = "fedlearn/client:latest";
+  /** The database of PostgresResumeIT, the same image as docker-compose.postgres.yml's. */
+  static final DockerImageName POSTGRES_IMAGE =
+      DockerImageName.parse("postgres:15").asCompatibleSubstituteFor("postgres");
   static final Path REPO = Path.of(System.getProperty("fl.data.dir", "../data")).toAbsolutePath().getParent();
   static final Path COMPOSE_FILE = REPO.resolve("docker-compose.yml");
 

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -19,6 +20,12 @@ import tools.jackson.databind.JsonNode;
  */
 class DropoutIT {
   static final int ROUNDS = 7;
+  /** Start-up, registration and the first round with all four clients. */
+  static final Duration FIRST_ROUND = Duration.ofMinutes(3);
+  /** Round 2, which can only close at its 5-second deadline, with time for the two remaining clients' training. */
+  static final Duration DEADLINE_ROUND = Duration.ofMinutes(1);
+  /** The remaining rounds, some closed at their deadline. */
+  static final Duration REST_OF_RUN = Duration.ofMinutes(3);
 
   @Test
   void roundsCloseAtTheDeadlineWithTheQuorumAndAKilledClientRejoins() throws Exception {
@@ -34,14 +41,14 @@ class DropoutIT {
       for (int c = 1; c <= 4; c++) {
         clients.put(c, startClient(procs, c, base, ""));
       }
-      awaitRound(base, 1, Duration.ofMinutes(3));
+      Http.awaitRound(base, 1, FIRST_ROUND);
       clients.get(4).destroyForcibly().waitFor();
       clients.get(3).destroyForcibly().waitFor();
       long killedAt = System.nanoTime();
-      awaitRound(base, 2, Duration.ofMinutes(1)); // round 2 closes at its deadline with client-1 and client-2
+      Http.awaitRound(base, 2, DEADLINE_ROUND); // round 2 closes at its deadline with client-1 and client-2
       clients.put(3, startClient(procs, 3, base, "-restarted"));
 
-      JsonNode status = Http.awaitCompleted(base, Duration.ofMinutes(3), "logs in e2e/target/e2e-logs/dropout");
+      JsonNode status = Http.awaitCompleted(base, REST_OF_RUN, "logs in e2e/target/e2e-logs/dropout");
       assertThat(status.get("round").asInt()).isEqualTo(ROUNDS);
       JsonNode rounds = Http.getJson(base + "/api/v1/rounds");
       List<List<String>> participants = new ArrayList<>();
@@ -61,8 +68,8 @@ class DropoutIT {
           .containsExactly("client-1", "client-2");
       assertThat(participants.get(ROUNDS - 1)).as("client-3 rejoined").contains("client-3");
       double seconds = (System.nanoTime() - killedAt) / 1e9;
-      System.out.printf("dropout: %d rounds after the kill in %.1f s; participants %s%n", ROUNDS - 1, seconds,
-          participants);
+      System.out.printf(Locale.ROOT, "dropout: %d rounds after the kill in %.1f s; participants %s%n", ROUNDS - 1,
+          seconds, participants);
     }
   }
 
@@ -72,20 +79,5 @@ class DropoutIT {
         "FL_CLIENT_ID", "client-" + c,
         "FL_CLIENT_SHARD", Reference.DATA.resolve("shards/client-" + c + ".csv.gz").toString(),
         "FL_AGGREGATOR_URL", base));
-  }
-
-  private static void awaitRound(String base, int round, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        if (Http.getJson(base + "/api/v1/status").get("round").asInt() >= round) {
-          return;
-        }
-      } catch (java.io.IOException starting) {
-        // not up yet
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("round " + round + " did not complete in " + timeout);
   }
 }

@@ -25,6 +25,8 @@ import tools.jackson.databind.JsonNode;
 class FederatedRunIT {
   static final int ROUNDS = 3;
   static final int EPOCHS = 2;
+  /** Start-up, registration and the three short rounds. */
+  static final Duration RUN = Duration.ofMinutes(4);
   static final Path DATA = Path.of(System.getProperty("fl.data.dir", "../data"));
 
   @Test
@@ -48,7 +50,7 @@ class FederatedRunIT {
             "FL_CLIENT_SHARD", DATA.resolve("shards/client-" + c + ".csv.gz").toString(),
             "FL_AGGREGATOR_URL", base));
       }
-      JsonNode status = Http.awaitCompleted(base, Duration.ofMinutes(4),
+      JsonNode status = Http.awaitCompleted(base, RUN,
           "logs in " + procs.log("aggregator").getParent().toAbsolutePath());
       assertThat(status.get("round").asInt()).isEqualTo(ROUNDS);
       assertThat(status.get("registeredClients").asInt()).isEqualTo(4);
@@ -66,7 +68,7 @@ class FederatedRunIT {
       assertThat(accuracy.get(ROUNDS - 1)).isGreaterThan(0.88).isGreaterThanOrEqualTo(accuracy.get(0));
 
       // Every client scores every round's global model on its own test split; the last may still be arriving.
-      for (JsonNode r : Http.awaitEvaluations(base, 4, Duration.ofSeconds(30))) {
+      for (JsonNode r : Http.awaitEvaluations(base, 4, Await.LATE_REPORTS)) {
         assertThat(r.get("evaluations").size()).isEqualTo(4);
         for (JsonNode e : r.get("evaluations")) {
           assertThat(e.get("accuracy").asDouble()).isBetween(0.5, 1.0);
@@ -92,9 +94,8 @@ class FederatedRunIT {
       }
 
       Path saved = state.resolve("metrics.xlsx");
-      for (int i = 0; i < 100 && !Files.exists(saved); i++) {
-        Thread.sleep(100);
-      }
+      // Saved by the aggregator just after completion, written aside and moved into place whole.
+      Await.until("the aggregator saves " + saved, Await.FILE_WRITTEN, () -> Files.exists(saved), exists -> exists);
       try (XSSFWorkbook wb = new XSSFWorkbook(Files.newInputStream(saved))) {
         assertThat(wb.getSheet("Rounds").getLastRowNum()).as("the workbook saved at completion").isEqualTo(ROUNDS + 1);
       }

@@ -189,17 +189,9 @@ class HostileInputIT {
         .header("Authorization", "Bearer " + token));
   }
 
-  private void awaitUp() throws Exception {
-    for (int i = 0; i < 240; i++) {
-      try {
-        if (Http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/health"))).statusCode() == 200) {
-          return;
-        }
-      } catch (java.io.IOException starting) {
-        // not yet
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("the aggregator did not start within a minute");
+  private void awaitUp() {
+    Await.until("the aggregator answers " + base + "/actuator/health", Await.SERVICE_START,
+        () -> Http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/health"))).statusCode(),
+        status -> status == 200);
   }
 }

@@ -34,41 +34,31 @@ final class Http {
     return r.body();
   }
 
-  /** Polls the aggregator's status until COMPLETED; fails on FAILED or when the time is up. */
-  static JsonNode awaitCompleted(String base, Duration timeout, String where) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    JsonNode last = null;
-    while (System.nanoTime() < deadline) {
-      try {
-        last = getJson(base + "/api/v1/status");
-        String state = last.get("state").asString();
-        if (state.equals("COMPLETED")) {
-          return last;
-        }
-        assertThat(state).as("run state (%s)", where).isNotEqualTo("FAILED");
-      } catch (java.io.IOException notYetUp) {
-        // still starting
-      }
-      Thread.sleep(500);
-    }
-    throw new AssertionError("the run did not complete in " + timeout + "; last status " + last + "; " + where);
+  /** Polls the aggregator's status until COMPLETED; fails at once on FAILED, or when the time is up. */
+  static JsonNode awaitCompleted(String base, Duration timeout, String where) {
+    return Await.until("the run completes (" + where + ")", timeout, () -> {
+      JsonNode status = getJson(base + "/api/v1/status");
+      assertThat(status.get("state").asString()).as("run state (%s): %s", where, status).isNotEqualTo("FAILED");
+      return status;
+    }, status -> status.get("state").asString().equals("COMPLETED"));
   }
 
   /** Waits until every round has {@code clients} evaluations (the last ones arrive just after completion). */
-  static JsonNode awaitEvaluations(String base, int clients, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    JsonNode rounds = getJson(base + "/api/v1/rounds");
-    while (System.nanoTime() < deadline) {
-      boolean all = true;
-      for (JsonNode r : rounds) {
-        all &= r.get("evaluations").size() == clients;
-      }
-      if (all) {
-        return rounds;
-      }
-      Thread.sleep(200);
-      rounds = getJson(base + "/api/v1/rounds");
-    }
-    return rounds;
+  static JsonNode awaitEvaluations(String base, int clients, Duration timeout) {
+    return Await.until("every round has " + clients + " evaluations", timeout, () -> getJson(base + "/api/v1/rounds"),
+        rounds -> {
+          for (JsonNode r : rounds) {
+            if (r.get("evaluations").size() != clients) {
+              return false;
+            }
+          }
+          return true;
+        });
+  }
+
+  /** Waits until the aggregator's status shows at least {@code round} completed rounds; returns that status. */
+  static JsonNode awaitRound(String base, int round, Duration timeout) {
+    return Await.until("round " + round + " completes", timeout, () -> getJson(base + "/api/v1/status"),
+        status -> status.get("round").asInt() >= round);
   }
 }

@@ -19,6 +19,8 @@ import tools.jackson.databind.JsonNode;
  */
 class ImagesIT {
   static final Duration STARTUP = Duration.ofMinutes(3);
+  /** One round of one epoch with one client over the container network. */
+  static final Duration RUN = Duration.ofMinutes(2);
 
   @Test
   void theServicesRunHealthyAndAnswerWithProblemDetails() throws Exception {
@@ -60,7 +62,7 @@ class ImagesIT {
       assertThat(problem.get("status").asInt()).isEqualTo(400);
       assertThat(problem.get("detail").asString()).contains("not valid JSON");
 
-      Http.awaitCompleted(agg, Duration.ofMinutes(2), "one round with one client over the container network");
+      Http.awaitCompleted(agg, RUN, "one round with one client over the container network");
       JsonNode status = Http.getJson(site + "/api/v1/status");
       assertThat(status.get("clientId").asString()).isEqualTo("site-9");
       assertThat(status.get("trainSamples").asInt()).isEqualTo(700);
