@@ -22,7 +22,7 @@ class DropoutIT {
   static final int ROUNDS = 7;
   /** Start-up, registration and the first round with all four clients. */
   static final Duration FIRST_ROUND = Duration.ofMinutes(3);
-  /** Round 2, which can only close at its 5-second deadline, with time for the two remaining clients' training. */
+  /** Round 2, which can only close at its 10-second deadline, with time for the two remaining clients' training. */
   static final Duration DEADLINE_ROUND = Duration.ofMinutes(1);
   /** The remaining rounds, some closed at their deadline. */
   static final Duration REST_OF_RUN = Duration.ofMinutes(3);
@@ -34,7 +34,7 @@ class DropoutIT {
       String base = "http://localhost:" + port;
       procs.start("aggregator", Processes.jar("aggregator.jar"), Map.of(
           "SERVER_PORT", Integer.toString(port), "FL_ROUNDS", Integer.toString(ROUNDS), "FL_CLIENTS", "4",
-          "FL_MIN_CLIENTS", "2", "FL_ROUND_TIMEOUT", "5s", "FL_MAX_ROUND_WAIT", "60s", "FL_LOCAL_EPOCHS", "3",
+          "FL_MIN_CLIENTS", "2", "FL_ROUND_TIMEOUT", "10s", "FL_MAX_ROUND_WAIT", "60s", "FL_LOCAL_EPOCHS", "3",
           "FL_DATA_DIR", Reference.DATA.toString(),
           "FL_STATE_DIR", Processes.freshDir(Path.of("target", "e2e-state", "dropout")).toString()));
       Map<Integer, Process> clients = new HashMap<>();
