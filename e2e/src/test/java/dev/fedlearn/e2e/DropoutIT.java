@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Clients die: the aggregator and four client processes, a 5-second round deadline and a quorum of 2. After round
+ * Clients die: the aggregator and four client processes, a 10-second round deadline and a quorum of 2. After round
  * 1, client-4 is killed for good and client-3 is killed and started again. The rounds without them close at the
  * deadline with the others; client-3, started again once round 2 has closed without it, rejoins at the current
  * round; the run completes.
