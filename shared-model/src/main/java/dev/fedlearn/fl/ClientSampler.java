@@ -1,6 +1,9 @@
 package dev.fedlearn.fl;
 
+import dev.fedlearn.nn.Seeds;
+import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * Which clients train in a round (Flower's {@code fraction_fit} and {@code min_fit_clients}): of the {@code n}
@@ -23,8 +26,40 @@ public record ClientSampler(double fraction, int minClients) {
     }
   }
 
-  /** The clients picked for {@code round}, sorted by id. */
+  /**
+   * How many of {@code n} available clients are picked: {@code max(minClients, floor(fraction * n))}, at least one,
+   * at most {@code n}.
+   */
+  public int count(int n) {
+    return Math.min(n, Math.max(1, Math.max(minClients, (int) Math.floor(fraction * n))));
+  }
+
+  /**
+   * The clients picked for {@code round}, sorted by id: the available ids are sorted (so the order they are listed
+   * in does not matter), shuffled by Fisher-Yates with the stream {@code Seeds.derive(seed, Seeds.SAMPLE, round)},
+   * and the first {@link #count} are taken. Every client when all are picked. Refuses an id listed twice.
+   */
   public List<String> pick(List<String> available, int round, long seed) {
-    throw new UnsupportedOperationException("to be written");
+    String[] ids = available.toArray(new String[0]);
+    Arrays.sort(ids);
+    for (int i = 1; i < ids.length; i++) {
+      if (ids[i].equals(ids[i - 1])) {
+        throw new IllegalArgumentException("client " + ids[i] + " is listed twice");
+      }
+    }
+    int k = count(ids.length);
+    if (k == ids.length) {
+      return List.of(ids);
+    }
+    SplittableRandom rng = Seeds.derive(seed, Seeds.SAMPLE, round);
+    for (int i = ids.length - 1; i > 0; i--) { // Fisher-Yates, as Partitioner.shuffle
+      int j = rng.nextInt(i + 1);
+      String t = ids[i];
+      ids[i] = ids[j];
+      ids[j] = t;
+    }
+    String[] picked = Arrays.copyOf(ids, k);
+    Arrays.sort(picked);
+    return List.of(picked);
   }
 }
