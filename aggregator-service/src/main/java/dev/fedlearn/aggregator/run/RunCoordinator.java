@@ -367,7 +367,8 @@ public final class RunCoordinator {
     }
     Model next;
     try {
-      next = strategy.aggregate(global, results);
+      // the strategy's state is not stored yet: right for the stateless FedAvg the services run today
+      next = strategy.aggregate(open.number, global, results, List.of(), Map.of()).model();
     } catch (AggregationException e) {
       fail("round " + open.number + " could not be aggregated: " + e.getMessage());
       return;
