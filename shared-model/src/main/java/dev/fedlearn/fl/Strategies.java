@@ -30,7 +30,7 @@ import java.util.Map;
  */
 public final class Strategies {
   /** The strategy of a run that names none. */
-  public static final String DEFAULT = "fedavg";
+  public static final String DEFAULT = dev.fedlearn.Defaults.STRATEGY;
 
   /** Every strategy id with its parameters' defaults, in the order {@link Strategy#parameters} lists them. */
   private static final Map<String, Map<String, String>> DEFAULTS = defaults();
