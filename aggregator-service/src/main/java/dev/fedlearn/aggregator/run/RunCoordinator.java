@@ -227,7 +227,7 @@ public final class RunCoordinator {
     }
     Model next;
     try {
-      next = strategy.aggregate(run.global, results);
+      next = strategy.aggregate(open.number, run.global, results, List.of(), Map.of()).model();
     } catch (AggregationException e) {
       fail("round " + open.number + " could not be aggregated: " + e.getMessage());
       return;
