@@ -19,6 +19,10 @@ public final class Defaults {
   public static final String LAYERS = "784,20,15,10";
   /** A client's local train share; the rest is its local test split. */
   public static final String TRAIN_FRACTION = "0.7";
+  /** How the server combines the updates ({@link dev.fedlearn.fl.Strategies}). */
+  public static final String STRATEGY = "fedavg";
+  /** The share of the clients picked to train each round ({@link dev.fedlearn.fl.ClientSampler}). */
+  public static final String CLIENT_FRACTION = "1.0";
 
   public static final int ROUNDS_VALUE = Integer.parseInt(ROUNDS);
   public static final int LOCAL_EPOCHS_VALUE = Integer.parseInt(LOCAL_EPOCHS);

@@ -47,7 +47,8 @@ class CliTest {
     }
     assertThat(run("train", "--help").out()).contains("--epochs", "--batch-size", "--learning-rate", "--momentum",
         "--seed", "--preset", "--threads", "--samples", "--csv");
-    assertThat(run("simulate", "--help").out()).contains("--sizes", "--rounds", "--dirichlet", "--shards");
+    assertThat(run("simulate", "--help").out()).contains("--sizes", "--rounds", "--dirichlet", "--shards",
+        "--strategy", "--strategy-param", "--fraction", "--min-clients", "--byzantine", "--attack");
     assertThat(run("--help").out()).contains("shards", "train", "simulate");
   }
 
@@ -110,6 +111,39 @@ class CliTest {
   }
 
   @Test
+  void simulateTakesAStrategyAFractionAndAnAttack() {
+    Result r = run("simulate", "--mnist", MNIST, "--sizes", "100,150,200,250", "--rounds", "2", "--epochs", "1",
+        "--strategy", "multikrum", "--strategy-param", "byzantine=1", "--strategy-param", "keep=1",
+        "--fraction", "0.5", "--byzantine", "1", "--attack", "scale:10", "--threads", "2");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("strategy multikrum byzantine=1,keep=1, 2 of 4 clients a round, client-1 attacking "
+        + "(scale:10.0)");
+    JsonNode j = r.json();
+    assertThat(j.get("strategy").asString()).isEqualTo("multikrum");
+    assertThat(j.get("strategyParameters").get("byzantine").asString()).isEqualTo("1");
+    assertThat(j.get("strategyParameters").get("keep").asString()).isEqualTo("1");
+    assertThat(j.get("fraction").asDouble()).isEqualTo(0.5);
+    assertThat(j.get("byzantine").asInt()).isEqualTo(1);
+    assertThat(j.get("attack").asString()).isEqualTo("scale:10.0");
+    assertThat(j.get("clientsPerRound")).hasSize(2);
+    for (JsonNode round : j.get("clientsPerRound")) {
+      assertThat(round).hasSize(2);
+    }
+    assertThat(j.get("weightedClientTestAccuracy").asDouble()).isBetween(0.0, 1.0);
+
+    Result prox = run("simulate", "--mnist", MNIST, "--sizes", "100,150", "--rounds", "1", "--epochs", "1",
+        "--strategy", "fedprox", "--strategy-param", "mu=0.1");
+    assertThat(prox.code()).as(prox.err()).isZero();
+    assertThat(prox.json().get("strategyParameters").get("mu").asString()).isEqualTo("0.1");
+    assertThat(prox.json().get("clientsPerRound").get(0)).hasSize(2);
+    assertThat(prox.json().get("attack").asString()).isEqualTo("none");
+
+    Result bad = run("simulate", "--mnist", MNIST, "--strategy", "fedprox", "--strategy-param", "mu=0.1,foo=2");
+    assertThat(bad.err().strip()).isEqualTo("fl simulate: strategy fedprox has no parameter 'foo'; its parameters "
+        + "are mu");
+  }
+
+  @Test
   void simulateReadsCsvShards() throws Exception {
     Path out = tmp.resolve("sh");
     assertThat(run("shards", "--mnist", MNIST, "--sizes", "100,150", "--out", out.toString()).code()).isZero();
@@ -135,6 +169,19 @@ class CliTest {
         {"simulate", "--mnist", MNIST, "--sizes", "1,x"},
         {"simulate", "--mnist", MNIST, "--sizes", "50000,50000"},
         {"simulate", "--mnist", MNIST, "--rounds", "0"},
+        {"simulate", "--mnist", MNIST, "--strategy", "fedsgd"},
+        {"simulate", "--mnist", MNIST, "--strategy", "fedprox", "--strategy-param", "mu=0.1,foo=2"},
+        {"simulate", "--mnist", MNIST, "--strategy", "fedprox", "--strategy-param", "mu=x"},
+        {"simulate", "--mnist", MNIST, "--strategy", "fedprox", "--strategy-param", "mu=1", "--strategy-param",
+            "mu=2"},
+        {"simulate", "--mnist", MNIST, "--fraction", "0"},
+        {"simulate", "--mnist", MNIST, "--fraction", "1.5"},
+        {"simulate", "--mnist", MNIST, "--min-clients", "0"},
+        {"simulate", "--mnist", MNIST, "--byzantine", "1"},
+        {"simulate", "--mnist", MNIST, "--attack", "signflip"},
+        {"simulate", "--mnist", MNIST, "--byzantine", "1", "--attack", "flip"},
+        {"simulate", "--mnist", MNIST, "--byzantine", "1", "--attack", "scale"},
+        {"simulate", "--mnist", MNIST, "--sizes", "100,100", "--byzantine", "3", "--attack", "signflip"},
         {"shards", "--mnist", MNIST, "--sizes", "1"},
         {"nonsense"}}) {
       Result r = run(args);
@@ -241,10 +288,17 @@ class CliTest {
         "train", Map.of("--epochs", Defaults.LOCAL_EPOCHS, "--batch-size", Defaults.BATCH_SIZE,
             "--momentum", Defaults.MOMENTUM, "--seed", Defaults.SEED, "--preset", Defaults.PRESET,
             "--layers", Defaults.LAYERS),
-        "simulate", Map.of("--epochs", Defaults.LOCAL_EPOCHS, "--batch-size", Defaults.BATCH_SIZE,
-            "--momentum", Defaults.MOMENTUM, "--seed", Defaults.SEED, "--preset", Defaults.PRESET,
-            "--layers", Defaults.LAYERS, "--rounds", Defaults.ROUNDS, "--train-fraction", Defaults.TRAIN_FRACTION,
-            "--sizes", Defaults.CLIENT_SIZES),
+        "simulate", Map.ofEntries(Map.entry("--epochs", Defaults.LOCAL_EPOCHS),
+            Map.entry("--batch-size", Defaults.BATCH_SIZE),
+            Map.entry("--momentum", Defaults.MOMENTUM),
+            Map.entry("--seed", Defaults.SEED),
+            Map.entry("--preset", Defaults.PRESET),
+            Map.entry("--layers", Defaults.LAYERS),
+            Map.entry("--rounds", Defaults.ROUNDS),
+            Map.entry("--train-fraction", Defaults.TRAIN_FRACTION),
+            Map.entry("--sizes", Defaults.CLIENT_SIZES),
+            Map.entry("--strategy", Defaults.STRATEGY),
+            Map.entry("--fraction", Defaults.CLIENT_FRACTION)),
         "shards", Map.of("--seed", Defaults.SEED, "--sizes", Defaults.CLIENT_SIZES));
     defaults.forEach((cmd, options) -> {
       var spec = fl.getSubcommands().get(cmd).getCommandSpec();

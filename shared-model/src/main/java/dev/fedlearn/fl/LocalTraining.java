@@ -38,10 +38,22 @@ public final class LocalTraining {
 
   private LocalTraining() {}
 
+  /** {@link #run(Model, Features, TrainingConfig, String, int, float, Trainer.Listener)} without a proximal term. */
   public static Result run(Model global, Features train, TrainingConfig config, String clientId, int round,
       Trainer.Listener listener) {
+    return run(global, train, config, clientId, round, 0f, listener);
+  }
+
+  /**
+   * Trains a copy of {@code global} (not modified) on {@code train}.
+   *
+   * @param proximalMu FedProx's {@code mu} ({@link Strategy#proximalMu}): the local loss gains
+   *     {@code mu/2 ||w - w_global||^2}, anchored at {@code global}; 0 for none (the same bits as without it)
+   */
+  public static Result run(Model global, Features train, TrainingConfig config, String clientId, int round,
+      float proximalMu, Trainer.Listener listener) {
     Model local = global.copy();
-    Trainer.EpochStats last = new Trainer(local, config)
+    Trainer.EpochStats last = new Trainer(local, config).proximal(proximalMu, global.params())
         .train(train, Seeds.derive(config.seed(), Seeds.TRAIN, Seeds.of(clientId), round), listener);
     return new Result(local.params(), train.size(), last.loss(), last.accuracy());
   }

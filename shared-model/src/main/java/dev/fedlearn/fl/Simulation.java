@@ -8,35 +8,80 @@ import dev.fedlearn.nn.Parallel;
 import dev.fedlearn.nn.TrainingConfig;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
-import java.util.stream.IntStream;
 
 /**
- * A whole federated run in one process, without a network: each round every site trains the global model on its
- * own data (sites in parallel, largest first), the strategy aggregates, the new global model is scored on the
- * held-out test set and on every site's local test split.
+ * A whole federated run in one process, without a network. Each round the {@link ClientSampler} picks sites; each
+ * picked site trains the global model on its own data (sites in parallel, largest first; with the strategy's
+ * {@linkplain Strategy#proximalMu proximal mu}); the first {@code byzantine} sites by id, when picked, send their
+ * update poisoned by the {@link Attack}; the strategy aggregates the updates with its state of the previous round
+ * (no failures: every picked site answers); the new global model is scored on the held-out test set and on every
+ * site's local test split, picked or not, as the services' clients score every global model.
+ *
+ * <p>With {@link ClientSampler#ALL}, no attack and {@link FedAvg}, a round is what it always was, bit for bit.
  */
 public final class Simulation {
   /** One site: its id and its local train and test data. */
   public record Site(String id, Features train, Features test) {}
 
-  /** A site's figures in one round. */
+  /**
+   * A site's figures in one round: its local training (zeros when not picked), its score of the new global model.
+   *
+   * @param picked whether the site trained this round
+   * @param attacked whether its update was poisoned
+   */
   public record SiteRound(String clientId, int trainSamples, double trainLoss, double trainAccuracy,
-      int testSamples, double testLoss, double testAccuracy) {}
+      int testSamples, double testLoss, double testAccuracy, boolean picked, boolean attacked) {}
 
-  /** One round: the new global model's scores and every site's figures. */
+  /**
+   * One round: the new global model's scores, every site's figures, the sites picked (sorted by id), and the
+   * sample-weighted mean of the sites' scores of the new model ({@link Evaluations#weighted}).
+   */
   public record Round(int round, double globalTestLoss, double globalTestAccuracy, List<SiteRound> sites,
-      double seconds) {}
+      double seconds, List<String> picked, double clientTestLoss, double clientTestAccuracy) {}
 
   private final TrainingConfig config;
   private final Strategy strategy;
   private final int threads;
+  private final ClientSampler sampler;
+  private final int byzantine;
+  private final Attack attack;
 
+  /** Every site every round, no attack. */
   public Simulation(TrainingConfig config, Strategy strategy, int threads) {
+    this(config, strategy, threads, ClientSampler.ALL, 0, Attack.NONE);
+  }
+
+  /**
+   * @param sampler which sites train each round
+   * @param byzantine how many sites attack: the first ones by id
+   * @param attack what they send
+   */
+  public Simulation(TrainingConfig config, Strategy strategy, int threads, ClientSampler sampler, int byzantine,
+      Attack attack) {
+    if (byzantine < 0) {
+      throw new IllegalArgumentException("the number of attacking clients must be 0 or more, got " + byzantine);
+    }
     this.config = config;
     this.strategy = strategy;
     this.threads = Math.max(1, threads);
+    this.sampler = sampler;
+    this.byzantine = byzantine;
+    this.attack = attack;
+  }
+
+  /** The ids of the attacking sites: the first {@code byzantine} of {@code sites} by id (none without an attack). */
+  public Set<String> attackers(List<Site> sites) {
+    Set<String> out = new HashSet<>();
+    if (attack.kind() == Attack.Kind.NONE) {
+      return out;
+    }
+    sites.stream().map(Site::id).sorted().limit(byzantine).forEach(out::add);
+    return out;
   }
 
   /** Runs {@code rounds} rounds from {@code initial} (not modified) and returns the final global model. */
@@ -44,34 +89,62 @@ public final class Simulation {
     if (sites.isEmpty()) {
       throw new IllegalArgumentException("a simulation needs at least one site");
     }
-    int[] largestFirst = IntStream.range(0, sites.size()).boxed()
-        .sorted(Comparator.comparingInt((Integer i) -> -sites.get(i).train().size()))
-        .mapToInt(Integer::intValue).toArray();
+    if (byzantine > sites.size()) {
+      throw new IllegalArgumentException(byzantine + " attacking clients, but only " + sites.size() + " clients");
+    }
+    List<String> ids = sites.stream().map(Site::id).toList();
+    Set<String> attackers = attackers(sites);
+    float mu = strategy.proximalMu();
     Model global = initial.copy();
+    Map<String, float[]> state = Map.of();
     for (int round = 1; round <= rounds; round++) {
       long start = System.nanoTime();
+      Set<String> pickedIds = new HashSet<>(sampler.pick(ids, round, config.seed()));
+      int[] picked = new int[pickedIds.size()];
+      int count = 0;
+      for (int i = 0; i < sites.size(); i++) {
+        if (pickedIds.contains(sites.get(i).id())) {
+          picked[count++] = i;
+        }
+      }
+      int[] largestFirst = java.util.stream.IntStream.range(0, picked.length).boxed()
+          .sorted(Comparator.comparingInt((Integer k) -> -sites.get(picked[k]).train().size()))
+          .mapToInt(Integer::intValue).toArray();
       Model current = global;
       int r = round;
-      List<LocalTraining.Result> trained = Parallel.map(sites.size(), threads, largestFirst,
-          i -> LocalTraining.run(current, sites.get(i).train(), config, sites.get(i).id(), r, null));
+      List<LocalTraining.Result> trained = Parallel.map(picked.length, threads, largestFirst, k -> LocalTraining.run(
+          current, sites.get(picked[k]).train(), config, sites.get(picked[k]).id(), r, mu, null));
       List<ClientResult> results = new ArrayList<>();
-      for (int i = 0; i < sites.size(); i++) {
-        results.add(new ClientResult(sites.get(i).id(), trained.get(i).weights(), trained.get(i).numSamples()));
+      LocalTraining.Result[] bySite = new LocalTraining.Result[sites.size()];
+      for (int k = 0; k < picked.length; k++) {
+        Site site = sites.get(picked[k]);
+        LocalTraining.Result t = trained.get(k);
+        bySite[picked[k]] = t;
+        float[] sent = attackers.contains(site.id())
+            ? attack.apply(current.params(), t.weights(), config.seed(), site.id(), round) : t.weights();
+        results.add(new ClientResult(site.id(), sent, t.numSamples()));
       }
-      global = strategy.aggregate(current, results);
-      Model next = global;
-      Evaluation overall = Evaluator.evaluate(next, globalTest, threads);
-      List<Evaluation> local = Parallel.map(sites.size(), threads, i -> Evaluator.evaluate(next, sites.get(i).test()));
+      Strategy.Aggregation next = strategy.aggregate(round, current, results, List.of(), state);
+      global = next.model();
+      state = next.state();
+      Model model = global;
+      Evaluation overall = Evaluator.evaluate(model, globalTest, threads);
+      List<Evaluation> local = Parallel.map(sites.size(), threads, i -> Evaluator.evaluate(model, sites.get(i).test()));
       List<SiteRound> siteRounds = new ArrayList<>();
+      List<Evaluations.Score> scores = new ArrayList<>();
       for (int i = 0; i < sites.size(); i++) {
-        LocalTraining.Result t = trained.get(i);
+        LocalTraining.Result t = bySite[i];
         Evaluation e = local.get(i);
-        siteRounds.add(new SiteRound(sites.get(i).id(), t.numSamples(), t.trainLoss(), t.trainAccuracy(), e.count(),
-            e.loss(), e.accuracy()));
+        String id = sites.get(i).id();
+        siteRounds.add(t == null ? new SiteRound(id, 0, 0, 0, e.count(), e.loss(), e.accuracy(), false, false)
+            : new SiteRound(id, t.numSamples(), t.trainLoss(), t.trainAccuracy(), e.count(), e.loss(), e.accuracy(),
+                true, attackers.contains(id)));
+        scores.add(new Evaluations.Score(e.count(), e.loss(), e.accuracy()));
       }
+      Evaluations.Mean mean = Evaluations.weighted(scores);
       if (listener != null) {
         listener.accept(new Round(round, overall.loss(), overall.accuracy(), siteRounds,
-            (System.nanoTime() - start) / 1e9));
+            (System.nanoTime() - start) / 1e9, pickedIds.stream().sorted().toList(), mean.loss(), mean.accuracy()));
       }
     }
     return global;

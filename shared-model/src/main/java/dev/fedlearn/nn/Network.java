@@ -292,6 +292,47 @@ public final class Network {
   }
 
 
+  /**
+   * Adds one sample's loss gradient, every layer's, to {@code g} ({@code g += dLoss/dp}, the layout of the
+   * parameters); returns the sample's loss. The prediction is then {@link #predicted()}.
+   */
+  public double accumulateGradient(float[] x, int xOff, int label, float[] g) {
+    double loss = lossAndDeltas(x, xOff, label);
+    for (int l = 1; l <= sizes.depth(); l++) {
+      float[] in = l == 1 ? x : act;
+      int inOff = l == 1 ? xOff : off[l - 1];
+      kernel.accumulate(g, sizes.weightOffset(l), sizes.biasOffset(l), sizes.size(l), sizes.size(l - 1),
+          delta, off[l], in, inOff);
+    }
+    return loss;
+  }
+
+  /**
+   * One step of every layer from the summed gradient in the optimiser's buffer with FedProx's proximal term: for
+   * every parameter {@code g = fma(mu, w - anchor, G*scale)}, then the canonical step of {@link ScalarKernel}
+   * ({@code momentumWeight}, which adds {@code l2*w}, or {@code momentumBias}) with that {@code g}; the buffer is
+   * cleared. Plain loops shared by every kernel, so the kernels agree bit for bit here by construction.
+   */
+  public void applyProximal(MomentumSgd opt, float scale, float[] anchor, float mu) {
+    readyX = null;
+    float[] g = opt.gradient();
+    float[] v = opt.velocity;
+    for (int l = 1; l <= sizes.depth(); l++) {
+      LayerStep s = opt.step(l);
+      int w0 = sizes.weightOffset(l);
+      int w1 = w0 + sizes.size(l) * sizes.size(l - 1);
+      for (int j = w0; j < w1; j++) {
+        ScalarKernel.momentumWeight(params, v, j, Math.fma(mu, params[j] - anchor[j], g[j] * scale), s);
+        g[j] = 0f;
+      }
+      int b0 = sizes.biasOffset(l);
+      for (int j = b0; j < b0 + sizes.size(l); j++) {
+        ScalarKernel.momentumBias(params, v, j, Math.fma(mu, params[j] - anchor[j], g[j] * scale), s);
+        g[j] = 0f;
+      }
+    }
+  }
+
   /** The gradient of one sample's loss, written to {@code out} (for tests and checks; allocates nothing). */
   public double gradient(float[] x, int xOff, int label, float[] out) {
     java.util.Arrays.fill(out, 0f);

@@ -16,6 +16,10 @@ public final class Seeds {
   public static final long PARTITION = 3;
   /** Stream of a client's local train/test split. */
   public static final long SPLIT = 4;
+  /** Stream of the clients picked for a round ({@code (seed, SAMPLE, round)}). */
+  public static final long SAMPLE = 5;
+  /** Stream of the noise an attacking client adds in a simulation ({@code (seed, ATTACK, client, round)}). */
+  public static final long ATTACK = 6;
 
   private Seeds() {}
 

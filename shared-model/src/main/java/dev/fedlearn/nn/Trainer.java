@@ -26,6 +26,8 @@ public final class Trainer {
   private final float[] params;
   private final boolean sparse;
   private boolean factored;
+  private float mu;
+  private float[] anchor;
 
   public Trainer(Model model, TrainingConfig config, Kernel kernel) {
     this(model, config, kernel, true);
@@ -49,6 +51,33 @@ public final class Trainer {
   }
 
   /**
+   * Adds FedProx's proximal term {@code mu/2 ||w - anchor||^2} (Li et al., 2020) to the loss of every following
+   * {@link #train}: the gradient of every weight and every bias gains {@code mu * (w - anchor)}, so each step is
+   * {@code g = G*scale + mu*(w - anchor)} (with {@code G*scale} the mean gradient of the batch's losses), then the
+   * step of {@link LayerStep} with that {@code g} ({@code + l2*w} for the weights, {@code keep} as the preset says).
+   * The term's gradient is not zero on zero inputs, so with {@code mu > 0} the first layer trains densely (no
+   * {@link SparseFirstLayer}) and every step is the unfused path of {@link Network#applyProximal}. {@code mu = 0}
+   * leaves training exactly as without it.
+   *
+   * @param mu the proximal coefficient, 0 or more
+   * @param anchor the parameters the term pulls towards (the global model of the round); read, never written, and
+   *     it must not change while training
+   * @return this trainer
+   */
+  public Trainer proximal(float mu, float[] anchor) {
+    if (!(mu >= 0f && Float.isFinite(mu))) {
+      throw new IllegalArgumentException("the proximal mu must be 0 or a positive number, got " + mu);
+    }
+    if (mu > 0f && anchor.length != params.length) {
+      throw new IllegalArgumentException("the proximal anchor has " + anchor.length + " parameters, the model "
+          + params.length);
+    }
+    this.mu = mu;
+    this.anchor = mu > 0f ? anchor : null;
+    return this;
+  }
+
+  /**
    * Runs {@code config.epochs()} epochs from zero momentum; returns the last epoch's figures (zeros when there were
    * no epochs).
    */
@@ -66,7 +95,8 @@ public final class Trainer {
       order[i] = i;
     }
     EpochStats last = new EpochStats(0, 0, 0, 0);
-    SparseFirstLayer first = sparse && config.epochs() > 0
+    boolean prox = mu > 0f;
+    SparseFirstLayer first = sparse && !prox && config.epochs() > 0
         ? SparseFirstLayer.forTraining(net.sizes(), opt.step(1), data, net.kernel()) : null;
     if (first != null) {
       first.load(params, opt.velocity);
@@ -76,7 +106,8 @@ public final class Trainer {
       if (config.preset().reshuffles()) {
         Partitioner.shuffle(order, rng);
       }
-      last = config.batchSize() == 1 ? epochStochastic(e, data, order, first) : epochBatched(e, data, order, first);
+      last = prox ? epochProximal(e, data, order)
+          : config.batchSize() == 1 ? epochStochastic(e, data, order, first) : epochBatched(e, data, order, first);
       if (first != null) {
         first.store(params, opt.velocity); // so that the model is whole after every epoch
       }
@@ -123,6 +154,39 @@ public final class Trainer {
   }
 
   private int batchCorrect; // correct predictions of the last batch
+
+  /** An epoch with the proximal term: batches of {@code batchSize} (1 included), each one dense step. */
+  private EpochStats epochProximal(int epoch, Features data, int[] order) {
+    int batch = config.batchSize();
+    double loss = 0;
+    int correct = 0;
+    for (int start = 0; start < order.length; start += batch) {
+      int end = Math.min(order.length, start + batch);
+      loss += proximalBatch(data, order, start, end);
+      correct += batchCorrect;
+    }
+    return new EpochStats(epoch, loss / order.length, (double) correct / order.length, order.length);
+  }
+
+  /** One batch with the proximal term: the samples' gradients summed into the optimiser's buffer, then one step. */
+  private double proximalBatch(Features data, int[] order, int start, int end) {
+    float[] x = data.x();
+    int dim = data.dim();
+    float[] g = opt.gradient();
+    double loss = 0;
+    int right = 0;
+    for (int k = start; k < end; k++) {
+      int i = order[k];
+      int label = data.label(i);
+      loss += net.accumulateGradient(x, i * dim, label, g);
+      if (net.predicted() == label) {
+        right++;
+      }
+    }
+    net.applyProximal(opt, 1f / (end - start), anchor, mu);
+    batchCorrect = right;
+    return loss;
+  }
 
   /**
    * One batch: its samples' gradients summed, then one step; returns the summed loss and leaves the number of

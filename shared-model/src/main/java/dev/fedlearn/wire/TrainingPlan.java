@@ -5,14 +5,30 @@ import dev.fedlearn.nn.TrainingConfig;
 
 /**
  * What the aggregator tells clients to do in a round: the local training settings. {@code learningRate} and
- * {@code l2} may be null for the preset's values.
+ * {@code l2} may be null for the preset's values; {@code proximalMu} is FedProx's {@code mu}, null or 0 for none.
  */
 public record TrainingPlan(int epochs, int batchSize, Float learningRate, float momentum, Float l2, long seed,
-    String preset) {
+    String preset, Float proximalMu) {
+
+  /** A plan without a proximal term. */
+  public TrainingPlan(int epochs, int batchSize, Float learningRate, float momentum, Float l2, long seed,
+      String preset) {
+    this(epochs, batchSize, learningRate, momentum, l2, seed, preset, null);
+  }
 
   public static TrainingPlan of(TrainingConfig c) {
+    return of(c, 0f);
+  }
+
+  /** The plan of a strategy whose clients add the proximal term {@code mu/2 ||w - w_global||^2} (FedProx). */
+  public static TrainingPlan of(TrainingConfig c, float proximalMu) {
     return new TrainingPlan(c.epochs(), c.batchSize(), c.learningRate(), c.momentum(), c.l2(), c.seed(),
-        c.preset().id());
+        c.preset().id(), proximalMu == 0f ? null : proximalMu);
+  }
+
+  /** FedProx's {@code mu}, 0 when the plan has none. */
+  public float mu() {
+    return proximalMu == null ? 0f : proximalMu;
   }
 
   /** The engine's settings; throws {@link IllegalArgumentException} for values it cannot use. */

@@ -49,7 +49,7 @@ class FedAvgTest {
   void aggregateLeavesItsInputsAlone() {
     Model global = new Model(LayerSizes.of(1, 2), new float[] {1, 1, 1, 1});
     float[] w = {2, 2, 2, 2};
-    Model next = new FedAvg().aggregate(global, List.of(r("a", 1, w)));
+    Model next = new FedAvg().aggregate(1, global, List.of(r("a", 1, w)), List.of(), java.util.Map.of()).model();
     assertThat(next.params()).containsExactly(2f, 2f, 2f, 2f);
     assertThat(global.params()).containsExactly(1f, 1f, 1f, 1f);
     assertThat(next.params()).isNotSameAs(w);

@@ -76,6 +76,62 @@ class SimulationTest {
       LocalTraining.Result r = LocalTraining.run(initial, s.train(), c, s.id(), 1, null);
       results.add(new ClientResult(s.id(), r.weights(), r.numSamples()));
     }
-    assertThat(viaSimulation.params()).containsExactly(new FedAvg().aggregate(initial, results).params());
+    assertThat(viaSimulation.params()).containsExactly(new FedAvg().aggregate(1, initial, results, List.of(), java.util.Map.of()).model().params());
+  }
+
+  @Test
+  void onlyThePickedSitesTrainAndScoresAreWeightedBySamples() {
+    TrainingConfig c = TrainingConfig.defaults().withEpochs(1);
+    Model initial = Model.initialise(LayerSizes.DEFAULT, Preset.DEFAULT, 42);
+    ClientSampler sampler = new ClientSampler(0.5, 0); // floor(0.5 * 3) = 1 site a round
+    List<Simulation.Round> rounds = new ArrayList<>();
+    Model end = new Simulation(c, new FedAvg(), 2, sampler, 0, Attack.NONE).run(initial, sites, test, 3, rounds::add);
+    List<String> ids = List.of("client-1", "client-2", "client-3");
+    for (Simulation.Round r : rounds) {
+      assertThat(r.picked()).hasSize(1).isEqualTo(sampler.pick(ids, r.round(), c.seed()));
+      double loss = 0;
+      double accuracy = 0;
+      int total = 0;
+      for (Simulation.SiteRound s : r.sites()) {
+        boolean picked = r.picked().contains(s.clientId());
+        assertThat(s.picked()).isEqualTo(picked);
+        assertThat(s.trainSamples() > 0).isEqualTo(picked);
+        assertThat(s.testSamples()).isPositive();
+        loss += s.testSamples() * s.testLoss();
+        accuracy += s.testSamples() * s.testAccuracy();
+        total += s.testSamples();
+      }
+      assertThat(r.clientTestAccuracy()).isCloseTo(accuracy / total, org.assertj.core.data.Offset.offset(1e-12));
+      assertThat(r.clientTestLoss()).isCloseTo(loss / total, org.assertj.core.data.Offset.offset(1e-12));
+    }
+    // round 1 by hand: the one picked site trains, FedAvg of one result is its weights
+    String first = rounds.get(0).picked().get(0);
+    Simulation.Site site = sites.stream().filter(s -> s.id().equals(first)).findFirst().orElseThrow();
+    Model one = new Simulation(c, new FedAvg(), 1, sampler, 0, Attack.NONE).run(initial, sites, test, 1, null);
+    assertThat(one.params()).containsExactly(LocalTraining.run(initial, site.train(), c, first, 1, null).weights());
+    assertThat(end.isFinite()).isTrue();
+  }
+
+  @Test
+  void theFirstSitesByIdSendPoisonedUpdatesAndFedProxTrainsWithItsMu() {
+    TrainingConfig c = TrainingConfig.defaults().withEpochs(1);
+    Model initial = Model.initialise(LayerSizes.DEFAULT, Preset.DEFAULT, 42);
+    Attack scale = Attack.parse("scale:3");
+    Strategy prox = new FedProx(0.05);
+    Simulation sim = new Simulation(c, prox, 2, ClientSampler.ALL, 2, scale);
+    List<Simulation.Round> rounds = new ArrayList<>();
+    Model viaSimulation = sim.run(initial, sites, test, 1, rounds::add);
+    assertThat(sim.attackers(sites)).containsExactlyInAnyOrder("client-1", "client-2");
+    assertThat(rounds.get(0).sites()).extracting(Simulation.SiteRound::attacked).containsExactly(true, true, false);
+    List<ClientResult> results = new ArrayList<>();
+    for (Simulation.Site s : sites) {
+      LocalTraining.Result r = LocalTraining.run(initial, s.train(), c, s.id(), 1, 0.05f, null);
+      float[] sent = s.id().equals("client-3") ? r.weights() : scale.apply(initial.params(), r.weights(), 42, s.id(), 1);
+      results.add(new ClientResult(s.id(), sent, r.numSamples()));
+    }
+    assertThat(viaSimulation.params()).containsExactly(FedAvg.average(initial.params().length, results));
+    float[] plain = LocalTraining.run(initial, sites.get(2).train(), c, "client-3", 1, null).weights();
+    assertThat(results.get(2).weights()).as("mu changes the training").isNotEqualTo(plain);
+    assertThat(new Simulation(c, prox, 1, ClientSampler.ALL, 0, scale).attackers(sites)).isEmpty();
   }
 }

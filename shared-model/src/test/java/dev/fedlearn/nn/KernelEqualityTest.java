@@ -160,6 +160,29 @@ class KernelEqualityTest {
     assertThat(b.params()).containsExactly(a.params());
   }
 
+  @ParameterizedTest(name = "batch {0}, proximal mu {1}")
+  @CsvSource({"1, 0.1", "8, 0.1", "1, 1.0"})
+  void proximalTrainingRunsAreBitIdentical(int batch, float mu) {
+    SplittableRandom rng = new SplittableRandom(12);
+    int n = 100;
+    float[] x = new float[n * 784];
+    byte[] labels = new byte[n];
+    for (int i = 0; i < n; i++) {
+      labels[i] = (byte) rng.nextInt(10);
+      for (int j = 0; j < 784; j++) {
+        x[i * 784 + j] = rng.nextInt(4) == 0 ? rng.nextFloat() : 0f;
+      }
+    }
+    Features data = new Features(x, labels, 784, 10);
+    TrainingConfig config = new TrainingConfig(2, batch, 0.05f, 0.9f, 1e-5f, 1, Preset.DEFAULT);
+    Model a = Model.initialise(LayerSizes.DEFAULT, Preset.DEFAULT, 1);
+    Model b = a.copy();
+    float[] anchor = random(rng, a.params().length);
+    new Trainer(a, config, scalar, true).proximal(mu, anchor).train(data, new SplittableRandom(2), null);
+    new Trainer(b, config, vector, true).proximal(mu, anchor).train(data, new SplittableRandom(2), null);
+    assertThat(b.params()).containsExactly(a.params());
+  }
+
   private static float[] random(SplittableRandom rng, int n) {
     float[] a = new float[n];
     for (int i = 0; i < n; i++) {

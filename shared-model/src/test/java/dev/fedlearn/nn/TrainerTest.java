@@ -33,6 +33,44 @@ class TrainerTest {
   }
 
   @Test
+  void aProximalMuOfZeroChangesNoBit() {
+    Model plain = Model.initialise(LayerSizes.DEFAULT, Preset.DEFAULT, 3);
+    Model prox = plain.copy();
+    float[] anchor = plain.params().clone();
+    TrainingConfig c = TrainingConfig.defaults().withEpochs(2);
+    new Trainer(plain, c).train(train, Seeds.derive(3, Seeds.TRAIN), null);
+    Trainer t = new Trainer(prox, c).proximal(0f, anchor);
+    t.train(train, Seeds.derive(3, Seeds.TRAIN), null);
+    assertThat(prox.params()).containsExactly(plain.params());
+    assertThat(t.factoredFirstLayer()).isTrue();
+  }
+
+  @Test
+  void theProximalTermKeepsTheModelNearTheAnchorAndStillLearns() {
+    Model start = Model.initialise(LayerSizes.DEFAULT, Preset.DEFAULT, 3);
+    float[] anchor = start.params().clone();
+    TrainingConfig c = TrainingConfig.defaults().withEpochs(2);
+    double[] distance = new double[3];
+    double[] accuracy = new double[3];
+    float[] mus = {0f, 0.01f, 1f};
+    for (int k = 0; k < mus.length; k++) {
+      Model m = start.copy();
+      Trainer t = new Trainer(m, c).proximal(mus[k], anchor);
+      t.train(train, Seeds.derive(3, Seeds.TRAIN), null);
+      assertThat(t.factoredFirstLayer()).isEqualTo(mus[k] == 0f);
+      for (int j = 0; j < anchor.length; j++) {
+        distance[k] += (m.params()[j] - anchor[j]) * (double) (m.params()[j] - anchor[j]);
+      }
+      accuracy[k] = Evaluator.evaluate(m, test).accuracy();
+    }
+    assertThat(distance[1]).isLessThan(distance[0]);
+    assertThat(distance[2]).isLessThan(distance[1]);
+    assertThat(accuracy[1]).as("mu 0.01 still learns").isGreaterThan(0.8);
+    assertThatThrownBy(() -> new Trainer(start.copy(), c).proximal(-1f, anchor)).hasMessageContaining("mu");
+    assertThatThrownBy(() -> new Trainer(start.copy(), c).proximal(1f, new float[3])).hasMessageContaining("anchor");
+  }
+
+  @Test
   void theSameSeedGivesIdenticalWeights() {
     Model a = trained(7, 2);
     Model b = trained(7, 2);

@@ -2,6 +2,9 @@ package dev.fedlearn.aggregator.config;
 
 import dev.fedlearn.Defaults;
 import dev.fedlearn.aggregator.run.RunRules;
+import dev.fedlearn.fl.ClientSampler;
+import dev.fedlearn.fl.Strategies;
+import dev.fedlearn.fl.Strategy;
 import dev.fedlearn.nn.LayerSizes;
 import dev.fedlearn.nn.Preset;
 import dev.fedlearn.nn.TrainingConfig;
@@ -42,6 +45,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     e.g. a Docker secret); it wins over {@code clientTokens} and is read again when it changes (see
  *     {@link dev.fedlearn.aggregator.security.ClientTokens})
  * @param readToken when set, status and metrics reads need it (or a client's token) ({@code FL_READ_TOKEN})
+ * @param strategy how updates are combined ({@code FL_STRATEGY}): fedavg, fedavgm, fedprox, fedadagrad, fedadam,
+ *     fedyogi, fedmedian, fedtrimmedavg, krum, multikrum
+ * @param strategyParams the strategy's parameters, {@code name=value,name=value} ({@code FL_STRATEGY_PARAMS})
+ * @param fractionFit share of the clients picked to train each round ({@code FL_FRACTION_FIT})
+ * @param minFitClients least number of clients picked each round ({@code FL_MIN_FIT_CLIENTS}; 0: no minimum)
  */
 @ConfigurationProperties("fl")
 public record AggregatorProperties(
@@ -66,7 +74,11 @@ public record AggregatorProperties(
     @DefaultValue("4000000") long maxRequestBytes,
     String clientTokens,
     Path clientTokensFile,
-    String readToken) {
+    String readToken,
+    @DefaultValue(Defaults.STRATEGY) String strategy,
+    String strategyParams,
+    @DefaultValue(Defaults.CLIENT_FRACTION) double fractionFit,
+    @DefaultValue("0") int minFitClients) {
 
   public AggregatorProperties {
     if (rounds < 1) {
@@ -84,6 +96,35 @@ public record AggregatorProperties(
       throw new IllegalArgumentException("FL_MAX_REQUEST_BYTES must be at least 1024, got " + maxRequestBytes);
     }
     rules(rounds, clients, minClients, roundTimeout, maxRoundWait, maxWeightNorm);
+    strategy(strategy, strategyParams);
+    sampler(fractionFit, minFitClients);
+  }
+
+  /** The strategy, its parameters parsed and checked. */
+  public Strategy createStrategy() {
+    return strategy(strategy, strategyParams);
+  }
+
+  /** Which clients train each round. */
+  public ClientSampler clientSampler() {
+    return sampler(fractionFit, minFitClients);
+  }
+
+  private static Strategy strategy(String id, String params) {
+    try {
+      return Strategies.create(id, params == null ? "" : params);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("bad strategy (FL_STRATEGY, FL_STRATEGY_PARAMS): " + e.getMessage(), e);
+    }
+  }
+
+  private static ClientSampler sampler(double fraction, int min) {
+    try {
+      return new ClientSampler(fraction, min);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("bad client sampling (FL_FRACTION_FIT, FL_MIN_FIT_CLIENTS): "
+          + e.getMessage(), e);
+    }
   }
 
   /** The run's rules: rounds, clients, quorum, deadlines, bounds. */

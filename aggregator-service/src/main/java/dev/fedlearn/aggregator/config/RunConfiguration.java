@@ -5,7 +5,8 @@ import dev.fedlearn.aggregator.run.RunRules;
 import dev.fedlearn.aggregator.run.RunStore;
 import dev.fedlearn.data.Features;
 import dev.fedlearn.data.Mnist;
-import dev.fedlearn.fl.FedAvg;
+import dev.fedlearn.fl.ClientSampler;
+import dev.fedlearn.fl.Strategy;
 import dev.fedlearn.nn.Evaluator;
 import dev.fedlearn.nn.Kernels;
 import dev.fedlearn.nn.Model;
@@ -63,11 +64,16 @@ class RunConfiguration {
     settings.put("seed", Long.toString(training.seed()));
     settings.put("preset", training.preset().id());
     settings.put("layers", p.layerSizes().toString());
-    settings.put("strategy", "fedavg (sample-weighted)");
+    Strategy strategy = p.createStrategy();
+    ClientSampler sampler = p.clientSampler();
+    settings.put("strategy", strategy.name());
+    settings.put("strategyParams", strategy.parameters().toString());
+    settings.put("fractionFit", Double.toString(sampler.fraction()));
+    settings.put("minFitClients", Integer.toString(sampler.minClients()));
     RunRules rules = p.rules();
     settings.put("testSet", test.size() + " MNIST test images");
     int threads = p.threads();
-    return new RunCoordinator(rules, initial, training, new FedAvg(),
+    return new RunCoordinator(rules, initial, training, strategy, sampler,
         m -> Evaluator.evaluate(m, test, threads), Clock.systemUTC(), settings, store);
   }
 }

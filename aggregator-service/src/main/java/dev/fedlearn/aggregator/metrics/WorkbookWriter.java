@@ -55,7 +55,7 @@ public class WorkbookWriter {
 
     XSSFSheet rounds = book.createSheet(ROUNDS);
     header(rounds, bold, "Round", "Global test accuracy", "Global test loss", "Mean client test accuracy",
-        "Participants", "Duration (s)", "Started", "Ended");
+        "Participants", "Duration (s)", "Started", "Ended", "Selected");
     int r = 1;
     Row initial = rounds.createRow(r++);
     initial.createCell(0).setCellValue(0);
@@ -82,8 +82,9 @@ public class WorkbookWriter {
       }
       row.createCell(6).setCellValue(text(v.startedAt()));
       row.createCell(7).setCellValue(text(v.endedAt()));
+      row.createCell(8).setCellValue(String.join(", ", v.selected()));
     }
-    widths(rounds, 8, 22);
+    widths(rounds, 9, 22);
     if (r > 2) {
       chart(rounds, r - 1);
     }

@@ -4,12 +4,14 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * One round as the API shows it: its state, who took part, the new global model's score on the held-out test set
- * (null while the round is open), every client's training figures and its score of this round's global model.
+ * One round as the API shows it: its state, who sent an update ({@code participants}) of the clients the strategy
+ * picked ({@code selected}), the new global model's score on the held-out test set (null while the round is open),
+ * the clients' test accuracy averaged weighted by their test samples, every client's training figures and its score
+ * of this round's global model.
  */
 public record RoundView(int round, Status state, List<String> participants, Double globalTestAccuracy,
     Double globalTestLoss, Double meanClientTestAccuracy, List<Training> training, List<Evaluation> evaluations,
-    Instant startedAt, Instant endedAt, Double durationSeconds) {
+    Instant startedAt, Instant endedAt, Double durationSeconds, List<String> selected) {
 
   public enum Status { OPEN, COMPLETED }
 

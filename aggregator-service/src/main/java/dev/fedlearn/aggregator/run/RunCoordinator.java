@@ -2,6 +2,7 @@ package dev.fedlearn.aggregator.run;
 
 import dev.fedlearn.fl.AggregationException;
 import dev.fedlearn.fl.ClientResult;
+import dev.fedlearn.fl.ClientSampler;
 import dev.fedlearn.fl.Strategy;
 import dev.fedlearn.nn.Evaluation;
 import dev.fedlearn.nn.LayerSizes;
@@ -55,6 +56,7 @@ public final class RunCoordinator {
   private final RunRules rules;
   private final TrainingConfig training;
   private final Strategy strategy;
+  private final ClientSampler sampler;
   private final Function<Model, Evaluation> scorer;
   private final Clock clock;
   private final Map<String, String> settings;
@@ -65,10 +67,12 @@ public final class RunCoordinator {
   private final String refusal; // why this aggregator serves no run; null when it serves one
 
   public RunCoordinator(RunRules rules, Model initial, TrainingConfig training, Strategy strategy,
-      Function<Model, Evaluation> scorer, Clock clock, Map<String, String> settings, RunStore store) {
+      ClientSampler sampler, Function<Model, Evaluation> scorer, Clock clock, Map<String, String> settings,
+      RunStore store) {
     this.rules = rules;
     this.training = training;
     this.strategy = strategy;
+    this.sampler = sampler;
     this.scorer = scorer;
     this.clock = clock;
     this.settings = new LinkedHashMap<>(settings);
@@ -85,7 +89,7 @@ public final class RunCoordinator {
       log.error("not started: {}", refusal);
     } else if (stored.isPresent()) {
       refusal = null;
-      run = RunLedger.restore(stored.get(), initial.sizes());
+      run = RunLedger.restore(stored.get(), initial.sizes(), this::pick);
       RunLedger.Round open = run.openRound();
       log.info("resumed the stored run: {}, {} of {} rounds done, {} clients{}", run.state, run.completed,
           rules.rounds(), run.clients.size(), open == null ? "" : "; round " + open.number + " open with "
@@ -104,7 +108,7 @@ public final class RunCoordinator {
     board = new ModelBoard(current());
     synchronized (this) {
       RunLedger.Round open = run.openRound();
-      if (open != null && open.updates.size() == rules.clients()) {
+      if (open != null && open.updates.size() == open.picked.size()) {
         aggregate(open); // the process stopped between the last update and the aggregation
       }
     }
@@ -161,14 +165,22 @@ public final class RunCoordinator {
   }
 
   private void openRound(int number, Instant now) {
-    run.history.add(new RunLedger.Round(number, now));
-    log.info("round {}/{} open: waiting for {} updates", number, rules.rounds(), rules.clients());
+    List<String> picked = pick(new ArrayList<>(run.clients.keySet()), number);
+    run.history.add(new RunLedger.Round(number, now, picked));
+    log.info("round {}/{} open: waiting for {} updates{}", number, rules.rounds(), picked.size(),
+        picked.size() == run.clients.size() ? "" : " from " + picked);
     board.post(current());
+  }
+
+  /** The clients that train round {@code number}: the sampler's pick, reproducible from the run's seed. */
+  private List<String> pick(List<String> clients, int number) {
+    return sampler.pick(clients, number, training.seed());
   }
 
   /** The model as the board shows it: the current global model, the run's state and the plan for the next round. */
   private GlobalModel current() {
-    return GlobalModel.of(run.completed, rules.rounds(), run.state, run.global, TrainingPlan.of(training));
+    return GlobalModel.of(run.completed, rules.rounds(), run.state, run.global,
+        TrainingPlan.of(training, strategy.proximalMu()));
   }
 
   /**
@@ -182,7 +194,7 @@ public final class RunCoordinator {
       return model;
     }
     Progress progress = progressOf(clientId, model.round());
-    return model.withProgress(progress.submitted(), progress.evaluated());
+    return model.withProgress(progress.submitted(), progress.evaluated(), progress.picked());
   }
 
   public GlobalModel awaitModel(int after, Duration wait) throws InterruptedException {
@@ -201,6 +213,10 @@ public final class RunCoordinator {
       throw RunRefusal.conflict("Round not open", "round " + round + " is not open"
           + (open == null ? "; the run is " + run.state : "; the open round is " + open.number));
     }
+    if (!open.picked.contains(u.clientId())) {
+      throw RunRefusal.conflict("Not picked", "client " + u.clientId() + " is not picked for round " + round
+          + " (the strategy picked " + open.picked + "); it sits this round out");
+    }
     if (open.updates.containsKey(u.clientId())) {
       throw RunRefusal.conflict("Duplicate update", "client " + u.clientId() + " already sent its update for round "
           + round);
@@ -212,8 +228,8 @@ public final class RunCoordinator {
     open.updates.put(u.clientId(), u);
     open.receivedAt.put(u.clientId(), now);
     log.info("round {}: update from {} ({} samples, train accuracy {}): {}/{}", round, u.clientId(), u.numSamples(),
-        pct(u.trainAccuracy()), open.updates.size(), rules.clients());
-    if (open.updates.size() == rules.clients()) {
+        pct(u.trainAccuracy()), open.updates.size(), open.picked.size());
+    if (open.updates.size() == open.picked.size()) {
       aggregate(open);
     }
     changed();
@@ -225,24 +241,25 @@ public final class RunCoordinator {
     for (ClientUpdate u : open.updates.values()) {
       results.add(new ClientResult(u.clientId(), u.weights(), u.numSamples()));
     }
-    Model next;
+    Strategy.Aggregation next;
     try {
-      next = strategy.aggregate(run.global, results);
+      next = strategy.aggregate(open.number, run.global, results, run.missing(open), run.strategyState);
     } catch (AggregationException e) {
       fail("round " + open.number + " could not be aggregated: " + e.getMessage());
       return;
     }
-    Evaluation score = scorer.apply(next);
+    Evaluation score = scorer.apply(next.model());
     Instant now = now();
     boolean last = open.number == rules.rounds();
     store.roundClosed(new RunStore.StoredRound(open.number, open.startedAt, now, score.accuracy(), score.loss(),
-        next.params()), (last ? RunState.COMPLETED : RunState.TRAINING).name(),
+        next.model().params(), next.state()), (last ? RunState.COMPLETED : RunState.TRAINING).name(),
         last ? null : opening(open.number + 1, now));
-    run.global = next;
+    run.global = next.model();
+    run.strategyState = next.state();
     run.completed = open.number;
     open.score = score;
     open.endedAt = now;
-    run.models.add(next.params().clone());
+    run.models.add(next.model().params().clone());
     run.scores.add(score);
     for (ClientUpdate u : open.updates.values()) { // the weights are in the global model now
       open.updates.put(u.clientId(), new ClientUpdate(u.clientId(), u.numSamples(), u.layerSizes(), null,
@@ -274,26 +291,30 @@ public final class RunCoordinator {
       return;
     }
     List<String> missing = run.missing(open);
-    if (open.updates.size() >= rules.minClients()) {
+    int quorum = Math.min(rules.minClients(), open.picked.size());
+    if (open.updates.size() >= quorum) {
       log.warn("round {} deadline ({}): aggregating the {} updates received, without {}", open.number,
           rules.roundTimeout(), open.updates.size(), missing);
       aggregate(open);
       changed();
     } else if (elapsed.compareTo(rules.maxRoundWait()) >= 0) {
-      fail("round " + open.number + " had " + open.updates.size() + " of the " + rules.minClients()
+      fail("round " + open.number + " had " + open.updates.size() + " of the " + quorum
           + " updates it needs after " + rules.maxRoundWait() + " (FL_MAX_ROUND_WAIT); missing " + missing);
     }
   }
 
-  /** What the aggregator holds from one client: its update for the open round, its score of a round's model. */
-  record Progress(boolean submitted, boolean evaluated) {}
+  /**
+   * What the aggregator holds from one client: its update for the open round, its score of a round's model; and
+   * whether it is picked for the open round (true when no round is open).
+   */
+  record Progress(boolean submitted, boolean evaluated, boolean picked) {}
 
   synchronized Progress progressOf(String clientId, int round) {
     RunLedger.Round open = run.openRound();
     boolean submitted = open != null && open.updates.containsKey(clientId);
     boolean evaluated = round >= 1 && round <= run.history.size()
         && run.history.get(round - 1).evaluations.containsKey(clientId);
-    return new Progress(submitted, evaluated);
+    return new Progress(submitted, evaluated, open == null || open.picked.contains(clientId));
   }
 
   private void fail(String reason) {

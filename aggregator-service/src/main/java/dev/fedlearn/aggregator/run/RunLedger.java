@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
 
 /**
  * The run's record in memory: its state, its clients, every round with its updates, scores and evaluations, and the
@@ -29,11 +30,13 @@ final class RunLedger {
     final Map<String, ClientUpdate> updates = new TreeMap<>();
     final Map<String, Instant> receivedAt = new TreeMap<>();
     final Map<String, RoundView.Evaluation> evaluations = new TreeMap<>();
+    final List<String> picked; // the clients that train this round, sorted
     Evaluation score;
 
-    Round(int number, Instant startedAt) {
+    Round(int number, Instant startedAt, List<String> picked) {
       this.number = number;
       this.startedAt = startedAt;
+      this.picked = List.copyOf(picked);
     }
   }
 
@@ -45,6 +48,7 @@ final class RunLedger {
   final List<Round> history = new ArrayList<>();
   final List<float[]> models = new ArrayList<>(); // global model after each round, [0] = initial
   final List<Evaluation> scores = new ArrayList<>(); // their test-set scores
+  Map<String, float[]> strategyState = Map.of(); // the strategy's state after the last closed round
 
   RunLedger(Model initial, Evaluation initialScore) {
     global = initial.copy();
@@ -56,8 +60,11 @@ final class RunLedger {
     global = new Model(sizes, new float[sizes.parameterCount()]);
   }
 
-  /** The run as the store kept it: the same rounds, models, updates and scores, and the same open round. */
-  static RunLedger restore(RunStore.Stored s, LayerSizes sizes) {
+  /**
+   * The run as the store kept it: the same rounds, models, updates, scores and strategy state, and the same open
+   * round; {@code picks} gives the clients a round picked (a function of the run's clients, seed and the round).
+   */
+  static RunLedger restore(RunStore.Stored s, LayerSizes sizes, BiFunction<List<String>, Integer, List<String>> picks) {
     RunLedger ledger = new RunLedger(sizes);
     ledger.state = RunState.valueOf(s.state());
     ledger.message = s.message();
@@ -65,10 +72,14 @@ final class RunLedger {
       ledger.clients.put(c.clientId(), new RunCoordinator.Client(c.clientId(), c.trainSamples(), c.testSamples(),
           c.registeredAt()));
     }
+    List<String> ids = new ArrayList<>(ledger.clients.keySet());
     for (RunStore.StoredRound r : s.rounds()) {
       Evaluation score = r.accuracy() == null ? null : new Evaluation(0, r.loss(), r.accuracy());
+      if (r.strategyState() != null) {
+        ledger.strategyState = r.strategyState();
+      }
       if (r.round() > 0) {
-        Round round = new Round(r.round(), r.startedAt());
+        Round round = new Round(r.round(), r.startedAt(), picks.apply(ids, r.round()));
         round.endedAt = r.endedAt();
         round.score = score;
         ledger.history.add(round);
@@ -103,8 +114,9 @@ final class RunLedger {
     return last.endedAt == null ? last : null;
   }
 
+  /** The picked clients that have not sent their update. */
   List<String> missing(Round open) {
-    List<String> missing = new ArrayList<>(clients.keySet());
+    List<String> missing = new ArrayList<>(open.picked);
     missing.removeAll(open.updates.keySet());
     return missing;
   }
@@ -120,11 +132,11 @@ final class RunLedger {
       msg = "round " + open.number + " waiting for " + missing(open) + "; "
           + (elapsed.compareTo(rules.roundTimeout()) < 0
               ? "deadline in " + rules.roundTimeout().minus(elapsed).toSeconds() + " s"
-              : "past its deadline, below the quorum of " + rules.minClients() + ": waiting up to "
+              : "past its deadline, below the quorum of " + Math.min(rules.minClients(), open.picked.size()) + ": waiting up to "
                   + rules.maxRoundWait().minus(elapsed).toSeconds() + " s more");
     }
     return new RunStatus(state, completed, rules.rounds(), clients.size(), rules.clients(),
-        open == null ? 0 : open.updates.size(), open == null ? 0 : rules.clients(),
+        open == null ? 0 : open.updates.size(), open == null ? 0 : open.picked.size(),
         new RunStatus.Latest(completed, latest.accuracy(), latest.loss()), msg, null);
   }
 
@@ -173,6 +185,6 @@ final class RunLedger {
     return new RoundView(r.number, r.endedAt == null ? RoundView.Status.OPEN : RoundView.Status.COMPLETED,
         new ArrayList<>(r.updates.keySet()), r.score == null ? null : r.score.accuracy(),
         r.score == null ? null : r.score.loss(), mean, training, evals, r.startedAt, r.endedAt,
-        r.endedAt == null ? null : Duration.between(r.startedAt, r.endedAt).toMillis() / 1000.0);
+        r.endedAt == null ? null : Duration.between(r.startedAt, r.endedAt).toMillis() / 1000.0, r.picked);
   }
 }

@@ -2,6 +2,7 @@ package dev.fedlearn.aggregator.run;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -16,8 +17,19 @@ public interface RunStore {
 
   record StoredClient(String clientId, int trainSamples, int testSamples, Instant registeredAt) {}
 
-  /** Round 0 is the initial model. {@code model} is the global model after the round (null while open). */
-  record StoredRound(int round, Instant startedAt, Instant endedAt, Double accuracy, Double loss, float[] model) {}
+  /**
+   * Round 0 is the initial model. {@code model} is the global model after the round (null while open), and
+   * {@code strategyState} the strategy's own state after it (server momentum, moments; empty for stateless
+   * strategies, null while open).
+   */
+  record StoredRound(int round, Instant startedAt, Instant endedAt, Double accuracy, Double loss, float[] model,
+      Map<String, float[]> strategyState) {
+
+    /** A round without strategy state. */
+    public StoredRound(int round, Instant startedAt, Instant endedAt, Double accuracy, Double loss, float[] model) {
+      this(round, startedAt, endedAt, accuracy, loss, model, null);
+    }
+  }
 
   record StoredUpdate(int round, String clientId, long numSamples, double trainLoss, double trainAccuracy,
       Instant receivedAt, float[] weights) {}

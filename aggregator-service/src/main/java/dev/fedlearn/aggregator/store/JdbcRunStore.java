@@ -41,9 +41,10 @@ public class JdbcRunStore implements RunStore {
       List<StoredClient> clients = jdbc.query("select client_id, train_samples, test_samples, registered_at "
           + "from client order by registered_at, client_id", (rs, i) -> new StoredClient(rs.getString(1),
               rs.getInt(2), rs.getInt(3), instant(rs, 4)));
-      List<StoredRound> rounds = jdbc.query("select round, started_at, ended_at, global_accuracy, global_loss, model "
-          + "from round order by round", (rs, i) -> new StoredRound(rs.getInt(1), instant(rs, 2), instant(rs, 3),
-              (Double) rs.getObject(4), (Double) rs.getObject(5), floats(rs.getBytes(6))));
+      List<StoredRound> rounds = jdbc.query("select round, started_at, ended_at, global_accuracy, global_loss, model, "
+          + "strategy_state from round order by round", (rs, i) -> new StoredRound(rs.getInt(1), instant(rs, 2),
+              instant(rs, 3), (Double) rs.getObject(4), (Double) rs.getObject(5), floats(rs.getBytes(6)),
+              StrategyStates.decode(rs.getBytes(7))));
       List<StoredUpdate> updates = jdbc.query("select round, client_id, num_samples, train_loss, train_accuracy, "
           + "received_at, weights from round_update order by round, received_at, client_id",
           (rs, i) -> new StoredUpdate(rs.getInt(1), rs.getString(2), rs.getLong(3), rs.getDouble(4), rs.getDouble(5),
@@ -87,9 +88,9 @@ public class JdbcRunStore implements RunStore {
   @Override
   public void roundClosed(StoredRound closed, String state, StoredRound opened) {
     tx.executeWithoutResult(status -> {
-      int changed = jdbc.update("update round set ended_at = ?, global_accuracy = ?, global_loss = ?, model = ? "
-          + "where round = ? and ended_at is null", time(closed.endedAt()), closed.accuracy(), closed.loss(),
-          bytes(closed.model()), closed.round());
+      int changed = jdbc.update("update round set ended_at = ?, global_accuracy = ?, global_loss = ?, model = ?, "
+          + "strategy_state = ? where round = ? and ended_at is null", time(closed.endedAt()), closed.accuracy(),
+          closed.loss(), bytes(closed.model()), StrategyStates.encode(closed.strategyState()), closed.round());
       if (changed != 1) {
         throw new IllegalStateException("round " + closed.round() + " is not open in the store");
       }

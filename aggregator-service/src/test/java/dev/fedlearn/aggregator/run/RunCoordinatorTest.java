@@ -194,4 +194,32 @@ class RunCoordinatorTest {
   private static void awaitBlocked(Thread poller) {
     await().atMost(Duration.ofSeconds(5)).until(() -> poller.getState() == Thread.State.TIMED_WAITING);
   }
+
+  @Test
+  void aSampledRoundWaitsOnlyForThePickedClients() throws Exception {
+    RunCoordinator run = TestRuns.run(RunRules.of(2, 4), java.time.Clock.systemUTC(), RunStore.NONE,
+        new dev.fedlearn.fl.FedAvg(), new dev.fedlearn.fl.ClientSampler(0.5, 0));
+    for (String id : java.util.List.of("a", "b", "c", "d")) {
+      run.register(registration(id));
+    }
+    java.util.List<String> picked = run.round(1).selected();
+    assertThat(picked).hasSize(2);
+    assertThat(run.status().updatesExpected()).isEqualTo(2);
+    String left = java.util.stream.Stream.of("a", "b", "c", "d").filter(id -> !picked.contains(id)).findFirst()
+        .orElseThrow();
+    assertThat(run.awaitModel(-1, Duration.ZERO, left).picked()).isFalse();
+    assertThat(run.awaitModel(-1, Duration.ZERO, picked.get(0)).picked()).isTrue();
+    refused(Kind.CONFLICT, "is not picked for round 1", () -> run.submitUpdate(1, update(left, 10, 1)));
+    run.submitUpdate(1, update(picked.get(0), 10, 1));
+    run.submitUpdate(1, update(picked.get(1), 10, 3));
+    assertThat(run.status().round()).as("closed with the picked two, no deadline needed").isEqualTo(1);
+    assertThat(run.round(1).participants()).containsExactlyElementsOf(picked);
+    assertThat(TestRuns.run(RunRules.of(2, 4), java.time.Clock.systemUTC(), RunStore.NONE,
+        new dev.fedlearn.fl.FedAvg(), new dev.fedlearn.fl.ClientSampler(0.5, 0))).satisfies(same -> {
+          for (String id : java.util.List.of("d", "c", "b", "a")) {
+            same.register(registration(id));
+          }
+          assertThat(same.round(1).selected()).as("the same seed picks the same clients").isEqualTo(picked);
+        });
+  }
 }

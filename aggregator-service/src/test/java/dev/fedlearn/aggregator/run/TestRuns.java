@@ -1,6 +1,8 @@
 package dev.fedlearn.aggregator.run;
 
+import dev.fedlearn.fl.ClientSampler;
 import dev.fedlearn.fl.FedAvg;
+import dev.fedlearn.fl.Strategy;
 import dev.fedlearn.nn.Evaluation;
 import dev.fedlearn.nn.LayerSizes;
 import dev.fedlearn.nn.Model;
@@ -26,8 +28,13 @@ public final class TestRuns {
   }
 
   public static RunCoordinator run(RunRules rules, Clock clock, RunStore store) {
+    return run(rules, clock, store, new FedAvg(), ClientSampler.ALL);
+  }
+
+  public static RunCoordinator run(RunRules rules, Clock clock, RunStore store, Strategy strategy,
+      ClientSampler sampler) {
     Model initial = new Model(SIZES, new float[] {0.1f, 0, 0, 0, 0, 0});
-    return new RunCoordinator(rules, initial, TrainingConfig.defaults().withEpochs(1), new FedAvg(),
+    return new RunCoordinator(rules, initial, TrainingConfig.defaults().withEpochs(1), strategy, sampler,
         m -> new Evaluation(10, 1 - m.params()[0], m.params()[0]), clock,
         Map.of("rounds", Integer.toString(rules.rounds())), store);
   }

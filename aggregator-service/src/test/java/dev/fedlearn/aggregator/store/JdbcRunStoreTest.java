@@ -145,4 +145,46 @@ class JdbcRunStoreTest {
     float[] f = {0f, -0f, 1.5f, Float.MIN_VALUE, -3.4e38f, 1e-7f};
     assertThat(JdbcRunStore.floats(JdbcRunStore.bytes(f))).containsExactly(f);
   }
+
+  @Test
+  void aServerOptimizersStateSurvivesARestart() {
+    java.util.function.Function<RunStore, RunCoordinator> fedadam = st -> TestRuns.run(RunRules.of(3, 2), clock, st,
+        dev.fedlearn.fl.Strategies.create("fedadam", "eta=0.5"), dev.fedlearn.fl.ClientSampler.ALL);
+    RunCoordinator first = fedadam.apply(store);
+    first.register(registration("a"));
+    first.register(registration("b"));
+    first.submitUpdate(1, update("a", 10, 1f));
+    first.submitUpdate(1, update("b", 30, 5f));
+    first.submitUpdate(2, update("b", 30, 2f)); // then the "crash"
+    assertThat(jdbc.queryForObject("select count(*) from round where strategy_state is not null", Integer.class))
+        .as("round 1's moments are stored").isEqualTo(1);
+
+    RunCoordinator resumed = fedadam.apply(store);
+    resumed.submitUpdate(2, update("a", 10, 6f));
+    resumed.submitUpdate(3, update("a", 10, 1f));
+    resumed.submitUpdate(3, update("b", 30, 3f));
+
+    RunCoordinator clean = fedadam.apply(RunStore.NONE);
+    clean.register(registration("a"));
+    clean.register(registration("b"));
+    clean.submitUpdate(1, update("a", 10, 1f));
+    clean.submitUpdate(1, update("b", 30, 5f));
+    clean.submitUpdate(2, update("b", 30, 2f));
+    clean.submitUpdate(2, update("a", 10, 6f));
+    clean.submitUpdate(3, update("a", 10, 1f));
+    clean.submitUpdate(3, update("b", 30, 3f));
+    assertThat(resumed.status().state()).isEqualTo(RunState.COMPLETED);
+    assertThat(resumed.globalModel()).as("bit for bit").isEqualTo(clean.globalModel());
+  }
+
+  @Test
+  void strategyStatesRoundTripBitForBit() {
+    java.util.Map<String, float[]> state = java.util.Map.of("m", new float[] {1.5f, -0f, Float.MIN_VALUE},
+        "v", new float[] {}, "momentum", new float[] {3e38f});
+    java.util.Map<String, float[]> back = StrategyStates.decode(StrategyStates.encode(state));
+    assertThat(back.keySet()).containsExactlyInAnyOrder("m", "v", "momentum");
+    state.forEach((k, v) -> assertThat(back.get(k)).containsExactly(v));
+    assertThat(StrategyStates.decode(StrategyStates.encode(java.util.Map.of()))).isEmpty();
+    assertThat(StrategyStates.encode(null)).isNull();
+  }
 }

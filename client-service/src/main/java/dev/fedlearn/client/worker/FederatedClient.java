@@ -57,6 +57,7 @@ public final class FederatedClient {
   private ClientUpdate lastUpdate; // kept until the next round, to send again if the aggregator lost it
   private int resentRound;
   private int lastEvaluated;
+  private int satOut; // the last round this client was not picked for
   private boolean waitingLogged;
 
   private record Trained(int round, int samples, int epochs, double seconds, double loss, double accuracy,
@@ -189,7 +190,12 @@ public final class FederatedClient {
           round);
       deliver("send the update of round " + round + " again", () -> aggregator.submitUpdate(round, update));
     }
-    Trained trained = model.round() + 1 > lastSubmitted ? trainAndSubmit(model) : null;
+    boolean due = model.round() + 1 > lastSubmitted;
+    if (due && !model.takesPart() && model.round() + 1 != satOut) {
+      satOut = model.round() + 1;
+      log.info("round {}/{}: not picked by the aggregator's strategy; sitting it out", satOut, model.rounds());
+    }
+    Trained trained = due && model.takesPart() ? trainAndSubmit(model) : null;
     logRound(model, trained, scored);
     lastSeen = model.round();
     tracker.state(ClientState.WAITING);
@@ -243,7 +249,7 @@ public final class FederatedClient {
     long start = System.nanoTime();
     LocalTraining.Result result;
     try {
-      result = LocalTraining.run(model.toModel(), train, config, clientId, round, epoch -> {
+      result = LocalTraining.run(model.toModel(), train, config, clientId, round, model.plan().mu(), epoch -> {
         if (stopRequested || Thread.currentThread().isInterrupted()) {
           throw new CancellationException();
         }

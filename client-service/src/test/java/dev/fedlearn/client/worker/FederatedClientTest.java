@@ -66,12 +66,31 @@ class FederatedClientTest {
     client(sleeps::add).run();
   }
 
+  private static final TrainingPlan PLAN_FOR_PROX = new TrainingPlan(1, 4, 0.05f, 0.9f, 0f, 7, "default");
+
   private static GlobalModel model(int round, RunState state) {
     return GlobalModel.of(round, ROUNDS, state, MODEL, PLAN);
   }
 
   private static List<Integer> rounds(List<? extends FakeAggregator.Call<?>> calls) {
     return calls.stream().map(FakeAggregator.Call::round).toList();
+  }
+
+  @Test
+  void aClientNotPickedForARoundSitsItOutAndTrainsTheNextWithTheProximalTerm() {
+    TrainingPlan prox = new TrainingPlan(1, 4, 0.05f, 0.9f, 0f, 7, "default", 0.5f);
+    aggregator
+        .serve(GlobalModel.of(0, ROUNDS, RunState.TRAINING, MODEL, prox).withProgress(false, false, false))
+        .serve(GlobalModel.of(1, ROUNDS, RunState.TRAINING, MODEL, prox).withProgress(false, false, true))
+        .serve(GlobalModel.of(2, ROUNDS, RunState.COMPLETED, MODEL, prox));
+
+    runWorker();
+
+    assertThat(rounds(aggregator.updates)).as("round 1 sat out").containsExactly(2);
+    float[] plain = dev.fedlearn.fl.LocalTraining.run(MODEL, data.features(7, 0f).train(),
+        PLAN_FOR_PROX.toConfig(), "client-t", 2, null).weights();
+    assertThat(aggregator.updates.get(0).body().weights()).as("trained with mu 0.5, not without")
+        .isNotEqualTo(plain);
   }
 
   @Test
