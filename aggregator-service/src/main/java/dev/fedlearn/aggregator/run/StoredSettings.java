@@ -1,7 +1,6 @@
 package dev.fedlearn.aggregator.run;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -9,24 +8,37 @@ import java.util.Map;
 public final class StoredSettings {
   private StoredSettings() {}
 
-  /** The settings that differ, as {@code name: stored S, now N}, joined by {@code ; }. */
+  /**
+   * The settings that differ, as {@code name: stored S, now N}, joined by {@code ; }. A stored value is read from
+   * after {@code name=} up to the next setting's {@code , next=} (the names in {@code now}'s order, which is the
+   * order they are stored in), so values holding commas, equals signs or braces are read whole.
+   */
   public static String differences(String stored, Map<String, String> now) {
-    Map<String, String> before = new LinkedHashMap<>();
-    String body = stored.startsWith("{") && stored.endsWith("}") ? stored.substring(1, stored.length() - 1) : stored;
-    for (String entry : body.split(", (?=[A-Za-z]+=)")) {
-      int eq = entry.indexOf('=');
-      if (eq > 0) {
-        before.put(entry.substring(0, eq), entry.substring(eq + 1));
-      }
-    }
+    List<String> names = new ArrayList<>(now.keySet());
     List<String> changed = new ArrayList<>();
-    for (Map.Entry<String, String> e : now.entrySet()) {
-      String was = before.remove(e.getKey());
-      if (!e.getValue().equals(was)) {
-        changed.add(e.getKey() + ": stored " + (was == null ? "none" : was) + ", now " + e.getValue());
+    for (int i = 0; i < names.size(); i++) {
+      String name = names.get(i);
+      String was = valueOf(stored, name, i + 1 < names.size() ? names.get(i + 1) : null);
+      if (!now.get(name).equals(was)) {
+        changed.add(name + ": stored " + (was == null ? "none" : was) + ", now " + now.get(name));
       }
     }
-    before.forEach((k, v) -> changed.add(k + ": stored " + v + ", now none"));
-    return String.join("; ", changed);
+    return changed.isEmpty() ? "the same values, written differently" : String.join("; ", changed);
+  }
+
+  private static String valueOf(String stored, String name, String next) {
+    String key = name + "=";
+    int start = stored.startsWith("{" + key) ? 1 + key.length() : stored.indexOf(", " + key);
+    if (start < 0) {
+      return null;
+    }
+    if (start > 0 && !stored.startsWith("{" + key)) {
+      start += 2 + key.length();
+    }
+    int end = next == null ? -1 : stored.indexOf(", " + next + "=", start);
+    if (end < 0) {
+      end = stored.endsWith("}") ? stored.length() - 1 : stored.length();
+    }
+    return stored.substring(start, end);
   }
 }

@@ -129,6 +129,15 @@ class JdbcRunStoreTest {
     assertThat(dev.fedlearn.aggregator.run.StoredSettings.differences("{rounds=10, learningRates=[0.01, 0.01], seed=42}",
         java.util.Map.of("rounds", "3", "learningRates", "[0.01, 0.01]", "seed", "42")))
         .isEqualTo("rounds: stored 10, now 3");
+    java.util.Map<String, String> now = new java.util.LinkedHashMap<>();
+    now.put("rounds", "3");
+    now.put("l2", "1.0E-4 (added to the weights' gradient)");
+    now.put("strategyParams", "{eta=0.1, tau=0.001}");
+    now.put("fractionFit", "1.0");
+    assertThat(dev.fedlearn.aggregator.run.StoredSettings.differences("{rounds=3, l2=1.0E-4 (added to the weights' "
+        + "gradient), strategyParams={eta=0.2, tau=0.001}, fractionFit=1.0}", now))
+        .as("values with commas, equals signs and braces").isEqualTo("strategyParams: stored {eta=0.2, tau=0.001}, "
+            + "now {eta=0.1, tau=0.001}");
   }
 
   @Test
