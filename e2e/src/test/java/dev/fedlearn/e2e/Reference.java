@@ -1,5 +1,6 @@
 package dev.fedlearn.e2e;
 
+import dev.fedlearn.Defaults;
 import dev.fedlearn.data.CsvData;
 import dev.fedlearn.data.Dataset;
 import dev.fedlearn.data.Features;
@@ -28,12 +29,12 @@ final class Reference {
   static Simulation.Site site(int c) throws IOException {
     String id = "client-" + c;
     Dataset shard = CsvData.readMnist(DATA.resolve("shards/" + id + ".csv.gz"));
-    LocalSplit split = LocalSplit.of(shard, 0.7, 42, id);
+    LocalSplit split = LocalSplit.of(shard, Defaults.TRAIN_FRACTION_VALUE, Defaults.SEED_VALUE, id);
     return new Simulation.Site(id, split.train().features(0), split.test().features(0));
   }
 
   static TrainingConfig config(int epochs) {
-    return new TrainingConfig(epochs, 1, null, TrainingConfig.DEFAULT_MOMENTUM, null, 42, Preset.DEFAULT);
+    return new TrainingConfig(epochs, 1, null, TrainingConfig.DEFAULT_MOMENTUM, null, Defaults.SEED_VALUE, Preset.DEFAULT);
   }
 
   static Features testSet() throws IOException {
@@ -47,7 +48,7 @@ final class Reference {
     }
     List<Simulation.Round> out = new ArrayList<>();
     Model model = new Simulation(config(epochs), new FedAvg(), 2).run(
-        Model.initialise(LayerSizes.DEFAULT, Preset.DEFAULT, 42), sites, testSet(), rounds, out::add);
+        Model.initialise(LayerSizes.DEFAULT, Preset.DEFAULT, Defaults.SEED_VALUE), sites, testSet(), rounds, out::add);
     return new Run(model, out);
   }
 }
