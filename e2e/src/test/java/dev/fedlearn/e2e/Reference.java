@@ -6,7 +6,10 @@ import dev.fedlearn.data.Dataset;
 import dev.fedlearn.data.Features;
 import dev.fedlearn.data.LocalSplit;
 import dev.fedlearn.data.Mnist;
+import dev.fedlearn.fl.Attack;
+import dev.fedlearn.fl.ClientSampler;
 import dev.fedlearn.fl.FedAvg;
+import dev.fedlearn.fl.Strategy;
 import dev.fedlearn.fl.Simulation;
 import dev.fedlearn.nn.LayerSizes;
 import dev.fedlearn.nn.Model;
@@ -42,12 +45,17 @@ final class Reference {
   }
 
   static Run simulate(int rounds, int epochs) throws IOException {
+    return simulate(rounds, epochs, new FedAvg(), ClientSampler.ALL);
+  }
+
+  /** The same with a strategy and a client sampler. */
+  static Run simulate(int rounds, int epochs, Strategy strategy, ClientSampler sampler) throws IOException {
     List<Simulation.Site> sites = new ArrayList<>();
     for (int c = 1; c <= 4; c++) {
       sites.add(site(c));
     }
     List<Simulation.Round> out = new ArrayList<>();
-    Model model = new Simulation(config(epochs), new FedAvg(), 2).run(
+    Model model = new Simulation(config(epochs), strategy, 2, sampler, 0, Attack.NONE).run(
         Model.initialise(LayerSizes.DEFAULT, Preset.DEFAULT, Defaults.SEED_VALUE), sites, testSet(), rounds, out::add);
     return new Run(model, out);
   }
