@@ -25,7 +25,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Builds the run: the initial model, FedAvg, and the scorer on the held-out MNIST test set. */
+/**
+ * Builds the run: the initial model, the strategy and its client sampler, and the scorer on the held-out MNIST test
+ * set.
+ */
 @Configuration
 class RunConfiguration {
   private static final Logger log = LoggerFactory.getLogger(RunConfiguration.class);

@@ -56,16 +56,14 @@ final class RunLedger {
     scores.add(initialScore);
   }
 
-  private RunLedger(LayerSizes sizes) {
-    global = new Model(sizes, new float[sizes.parameterCount()]);
-  }
+  private RunLedger() {}
 
   /**
    * The run as the store kept it: the same rounds, models, updates, scores and strategy state, and the same open
    * round; {@code picks} gives the clients a round picked (a function of the run's clients, seed and the round).
    */
   static RunLedger restore(RunStore.Stored s, LayerSizes sizes, BiFunction<List<String>, Integer, List<String>> picks) {
-    RunLedger ledger = new RunLedger(sizes);
+    RunLedger ledger = new RunLedger();
     ledger.state = RunState.valueOf(s.state());
     ledger.message = s.message();
     for (RunStore.StoredClient c : s.clients()) {
