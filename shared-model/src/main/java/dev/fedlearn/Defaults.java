@@ -23,6 +23,8 @@ public final class Defaults {
   public static final String STRATEGY = "fedavg";
   /** The share of the clients picked to train each round ({@link dev.fedlearn.fl.ClientSampler}). */
   public static final String CLIENT_FRACTION = "1.0";
+  /** The least number of clients picked to train each round. */
+  public static final String MIN_FIT_CLIENTS = "1";
 
   public static final int ROUNDS_VALUE = Integer.parseInt(ROUNDS);
   public static final int LOCAL_EPOCHS_VALUE = Integer.parseInt(LOCAL_EPOCHS);

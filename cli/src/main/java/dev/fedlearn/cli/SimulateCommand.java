@@ -81,7 +81,7 @@ final class SimulateCommand implements Callable<Integer> {
           + "floor(F * clients)), drawn from the seed and the round; 1.0 is every client (default: ${DEFAULT-VALUE}).")
   double fraction;
 
-  @Option(names = "--min-clients", paramLabel = "N", defaultValue = "1",
+  @Option(names = "--min-clients", paramLabel = "N", defaultValue = Defaults.MIN_FIT_CLIENTS,
       description = "Least number of clients picked each round (default: ${DEFAULT-VALUE}).")
   int minClients;
 

@@ -15,13 +15,16 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
  * container through SPRING_DATASOURCE_URL, _USERNAME and _PASSWORD as an operator would, with the four real client
  * jars. The aggregator is killed (SIGKILL) in the middle of a round and started again on the same database; the run
  * resumes and completes with every round's score and the final model bit for bit those of the in-process simulation
- * ({@link ResumeScenario}). Then the database itself is read: the run, its clients, rounds and updates are there, and
+ * ({@link ResumeScenario}), with FedAvgM's server momentum carried across the kill in the database. Then the database itself is read: the run, its clients, rounds and updates are there, and
  * no H2 file was made. Skipped without Docker; fails instead with {@code FL_REQUIRE_DOCKER=true}.
  */
 class PostgresResumeIT {
   static final int ROUNDS = 3;
   static final int EPOCHS = 4;
   static final int KILL_IN_ROUND = 2;
+  /** A strategy with state (the server's momentum), so that PostgreSQL keeps it and gives it back. */
+  static final String STRATEGY = "fedavgm";
+  static final String PARAMS = "serverMomentum=0.9";
 
   @Test
   void aKilledAggregatorResumesItsRunFromPostgres() throws Exception {
@@ -32,7 +35,7 @@ class PostgresResumeIT {
       ResumeScenario.Outcome outcome = ResumeScenario.run("postgres-resume", ROUNDS, EPOCHS, KILL_IN_ROUND, Map.of(
           "SPRING_DATASOURCE_URL", postgres.getJdbcUrl(),
           "SPRING_DATASOURCE_USERNAME", postgres.getUsername(),
-          "SPRING_DATASOURCE_PASSWORD", postgres.getPassword()));
+          "SPRING_DATASOURCE_PASSWORD", postgres.getPassword()), STRATEGY, PARAMS);
 
       // Both aggregators worked on PostgreSQL (Flyway names the database it migrates) and neither made an H2 file.
       for (Path log : List.of(outcome.aggregatorLog(), outcome.restartedLog())) {
@@ -49,6 +52,8 @@ class PostgresResumeIT {
           .as("closed rounds with their global model").isEqualTo(Integer.toString(ROUNDS));
       assertThat(sql(postgres, "select count(*) from round_update")).as("accepted updates, each once")
           .isEqualTo(Integer.toString(ROUNDS * ResumeScenario.CLIENTS));
+      assertThat(sql(postgres, "select count(*) from round where round > 0 and strategy_state is not null"))
+          .as("the server momentum kept with each closed round").isEqualTo(Integer.toString(ROUNDS));
     }
   }
 

@@ -2,6 +2,8 @@ package dev.fedlearn.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fedlearn.fl.ClientSampler;
+import dev.fedlearn.fl.Strategies;
 import dev.fedlearn.wire.GlobalModel;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -22,7 +24,8 @@ import tools.jackson.databind.JsonNode;
  * with the same settings on the same store. Checked here for every store: the restarted aggregator resumed the
  * stored run with the rounds and the updates it had accepted, the clients reconnected by themselves, every round is
  * there once with its four participants, and every round's score and the final model are bit for bit those of the
- * in-process simulation, that is of a run without the crash.
+ * in-process simulation with the same strategy, that is of a run without the crash (so a server optimizer's state,
+ * kept with each round, survived the kill).
  */
 final class ResumeScenario {
   static final int CLIENTS = 4;
@@ -54,10 +57,11 @@ final class ResumeScenario {
    * Runs the scenario named {@code name} (its logs in e2e/target/e2e-logs/NAME, its state folder in
    * e2e/target/e2e-state/NAME) for {@code rounds} rounds of {@code epochs} epochs, the aggregator killed once round
    * {@code killRound} (or a later one) is half done; {@code storeEnv} is added to the aggregator's environment (empty:
-   * the default H2 file in the state folder).
+   * the default H2 file in the state folder); the run combines the updates with {@code strategy} and its
+   * {@code params} ({@code FL_STRATEGY}, {@code FL_STRATEGY_PARAMS}).
    */
-  static Outcome run(String name, int rounds, int epochs, int killRound, Map<String, String> storeEnv)
-      throws Exception {
+  static Outcome run(String name, int rounds, int epochs, int killRound, Map<String, String> storeEnv,
+      String strategy, String params) throws Exception {
     Path logs = Path.of("target", "e2e-logs", name);
     Path state = Processes.freshDir(Path.of("target", "e2e-state", name));
     try (Processes procs = new Processes(logs)) {
@@ -67,6 +71,8 @@ final class ResumeScenario {
           "SERVER_PORT", Integer.toString(port), "FL_ROUNDS", Integer.toString(rounds),
           "FL_CLIENTS", Integer.toString(CLIENTS), "FL_LOCAL_EPOCHS", Integer.toString(epochs), "FL_SEED", "42",
           "FL_DATA_DIR", Reference.DATA.toString(), "FL_STATE_DIR", state.toString()));
+      env.put("FL_STRATEGY", strategy);
+      env.put("FL_STRATEGY_PARAMS", params);
       env.putAll(storeEnv);
       Process aggregator = procs.start("aggregator", Processes.jar("aggregator.jar"), env);
       for (int c = 1; c <= CLIENTS; c++) {
@@ -97,7 +103,8 @@ final class ResumeScenario {
 
       JsonNode done = Http.awaitCompleted(base, REST_OF_RUN, where);
       assertThat(done.get("round").asInt()).isEqualTo(rounds);
-      Reference.Run expected = Reference.simulate(rounds, epochs);
+      Reference.Run expected = Reference.simulate(rounds, epochs, Strategies.create(strategy, params),
+          ClientSampler.ALL);
       JsonNode history = Http.getJson(base + "/api/v1/rounds");
       assertThat(history.size()).as("every round once").isEqualTo(rounds);
       for (int r = 0; r < rounds; r++) {
@@ -114,8 +121,8 @@ final class ResumeScenario {
       assertThat(last.round()).isEqualTo(rounds);
       assertThat(last.weights()).as("final global model, bit for bit the simulation's")
           .containsExactly(expected.model().params());
-      System.out.printf(Locale.ROOT, "%s: killed in round %d with %d of %d updates; answering again after %.1f s; "
-          + "rounds lost: 0%n", name, doneBefore + 1, receivedBefore, CLIENTS, resumeSeconds);
+      System.out.printf(Locale.ROOT, "%s (%s): killed in round %d with %d of %d updates; answering again after %.1f s; "
+          + "rounds lost: 0%n", name, strategy, doneBefore + 1, receivedBefore, CLIENTS, resumeSeconds);
       return new Outcome(before, done, procs.log("aggregator"), procs.log("aggregator-restarted"), state);
     }
   }

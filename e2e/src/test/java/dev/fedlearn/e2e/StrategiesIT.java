@@ -49,7 +49,7 @@ class StrategiesIT {
       assertThat(status.get("round").asInt()).isEqualTo(ROUNDS);
 
       Reference.Run simulated = Reference.simulate(ROUNDS, EPOCHS, Strategies.create("fedadam", PARAMS),
-          new ClientSampler(0.5, 0));
+          new ClientSampler(0.5, 1));
       JsonNode rounds = Http.getJson(base + "/api/v1/rounds");
       List<List<String>> selected = new ArrayList<>();
       for (JsonNode r : rounds) {

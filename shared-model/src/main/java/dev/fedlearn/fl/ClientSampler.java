@@ -11,27 +11,27 @@ import java.util.SplittableRandom;
  * run's seed and the round, independently of the order the clients are listed in.
  *
  * @param fraction share of the available clients picked each round, in (0, 1]
- * @param minClients least number of clients picked (0: no minimum beyond one)
+ * @param minClients least number of clients picked, at least 1
  */
 public record ClientSampler(double fraction, int minClients) {
   /** Every client, every round. */
-  public static final ClientSampler ALL = new ClientSampler(1.0, 0);
+  public static final ClientSampler ALL = new ClientSampler(1.0, 1);
 
   public ClientSampler {
     if (!(fraction > 0 && fraction <= 1)) {
       throw new IllegalArgumentException("the client fraction must be in (0, 1], got " + fraction);
     }
-    if (minClients < 0) {
-      throw new IllegalArgumentException("the minimum number of clients must be 0 or more, got " + minClients);
+    if (minClients < 1) {
+      throw new IllegalArgumentException("the minimum number of clients must be at least 1, got " + minClients);
     }
   }
 
   /**
-   * How many of {@code n} available clients are picked: {@code max(minClients, floor(fraction * n))}, at least one,
-   * at most {@code n}.
+   * How many of {@code n} available clients are picked: {@code max(minClients, floor(fraction * n))}, at most
+   * {@code n}.
    */
   public int count(int n) {
-    return Math.min(n, Math.max(1, Math.max(minClients, (int) Math.floor(fraction * n))));
+    return Math.min(n, Math.max(minClients, (int) Math.floor(fraction * n)));
   }
 
   /**

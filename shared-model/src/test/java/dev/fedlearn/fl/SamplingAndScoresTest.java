@@ -18,9 +18,9 @@ class SamplingAndScoresTest {
 
   @Test
   void countIsFlowersMaxOfMinimumAndFraction() {
-    assertThat(new ClientSampler(0.5, 0).count(4)).isEqualTo(2);
-    assertThat(new ClientSampler(0.5, 0).count(5)).isEqualTo(2); // floor(2.5)
-    assertThat(new ClientSampler(0.1, 0).count(4)).isEqualTo(1); // floor(0.4) = 0, at least one
+    assertThat(new ClientSampler(0.5, 1).count(4)).isEqualTo(2);
+    assertThat(new ClientSampler(0.5, 1).count(5)).isEqualTo(2); // floor(2.5)
+    assertThat(new ClientSampler(0.1, 1).count(4)).isEqualTo(1); // floor(0.4) = 0, the minimum is one
     assertThat(new ClientSampler(0.1, 3).count(4)).isEqualTo(3);
     assertThat(new ClientSampler(0.5, 9).count(4)).isEqualTo(4);
     assertThat(ClientSampler.ALL.count(4)).isEqualTo(4);
@@ -28,7 +28,7 @@ class SamplingAndScoresTest {
 
   @Test
   void theSameSeedPicksTheSameClients() {
-    ClientSampler half = new ClientSampler(0.5, 0);
+    ClientSampler half = new ClientSampler(0.5, 1);
     Set<List<String>> seen = new HashSet<>();
     for (int round = 1; round <= 20; round++) {
       List<String> picked = half.pick(FOUR, round, 42);
@@ -51,8 +51,9 @@ class SamplingAndScoresTest {
   void everyClientWhenAllArePickedAndDuplicatesAreRefused() {
     assertThat(ClientSampler.ALL.pick(List.of("b", "a", "c"), 1, 42)).containsExactly("a", "b", "c");
     assertThatThrownBy(() -> ClientSampler.ALL.pick(List.of("a", "a"), 1, 42)).hasMessageContaining("twice");
-    assertThatThrownBy(() -> new ClientSampler(0, 0)).hasMessageContaining("(0, 1]");
-    assertThatThrownBy(() -> new ClientSampler(1.5, 0)).hasMessageContaining("(0, 1]");
+    assertThatThrownBy(() -> new ClientSampler(0, 1)).hasMessageContaining("(0, 1]");
+    assertThatThrownBy(() -> new ClientSampler(1.5, 1)).hasMessageContaining("(0, 1]");
+    assertThatThrownBy(() -> new ClientSampler(0.5, 0)).hasMessageContaining("at least 1");
   }
 
   @Test

@@ -83,7 +83,7 @@ class SimulationTest {
   void onlyThePickedSitesTrainAndScoresAreWeightedBySamples() {
     TrainingConfig c = TrainingConfig.defaults().withEpochs(1);
     Model initial = Model.initialise(LayerSizes.DEFAULT, Preset.DEFAULT, 42);
-    ClientSampler sampler = new ClientSampler(0.5, 0); // floor(0.5 * 3) = 1 site a round
+    ClientSampler sampler = new ClientSampler(0.5, 1); // floor(0.5 * 3) = 1 site a round
     List<Simulation.Round> rounds = new ArrayList<>();
     Model end = new Simulation(c, new FedAvg(), 2, sampler, 0, Attack.NONE).run(initial, sites, test, 3, rounds::add);
     List<String> ids = List.of("client-1", "client-2", "client-3");

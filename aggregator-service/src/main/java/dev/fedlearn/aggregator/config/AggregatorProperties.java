@@ -49,7 +49,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     fedyogi, fedmedian, fedtrimmedavg, krum, multikrum
  * @param strategyParams the strategy's parameters, {@code name=value,name=value} ({@code FL_STRATEGY_PARAMS})
  * @param fractionFit share of the clients picked to train each round ({@code FL_FRACTION_FIT})
- * @param minFitClients least number of clients picked each round ({@code FL_MIN_FIT_CLIENTS}; 0: no minimum)
+ * @param minFitClients least number of clients picked each round ({@code FL_MIN_FIT_CLIENTS}), at least 1
  */
 @ConfigurationProperties("fl")
 public record AggregatorProperties(
@@ -78,7 +78,7 @@ public record AggregatorProperties(
     @DefaultValue(Defaults.STRATEGY) String strategy,
     String strategyParams,
     @DefaultValue(Defaults.CLIENT_FRACTION) double fractionFit,
-    @DefaultValue("0") int minFitClients) {
+    @DefaultValue(Defaults.MIN_FIT_CLIENTS) int minFitClients) {
 
   public AggregatorProperties {
     if (rounds < 1) {

@@ -57,6 +57,7 @@ public final class RunCoordinator {
   private final TrainingConfig training;
   private final Strategy strategy;
   private final ClientSampler sampler;
+  private final RunStatus.StrategyInfo strategyInfo;
   private final Function<Model, Evaluation> scorer;
   private final Clock clock;
   private final Map<String, String> settings;
@@ -73,6 +74,8 @@ public final class RunCoordinator {
     this.training = training;
     this.strategy = strategy;
     this.sampler = sampler;
+    this.strategyInfo = new RunStatus.StrategyInfo(strategy.name(), strategy.parameters(), sampler.fraction(),
+        sampler.minClients());
     this.scorer = scorer;
     this.clock = clock;
     this.settings = new LinkedHashMap<>(settings);
@@ -354,7 +357,7 @@ public final class RunCoordinator {
   }
 
   public synchronized RunStatus status() {
-    return run.status(rules, now());
+    return run.status(rules, strategyInfo, now());
   }
 
   public synchronized List<RoundView> rounds() {
@@ -366,7 +369,7 @@ public final class RunCoordinator {
   }
 
   public synchronized Snapshot snapshot() {
-    return run.snapshot(rules, settings, now());
+    return run.snapshot(rules, strategyInfo, settings, now());
   }
 
   /**

@@ -119,7 +119,7 @@ final class RunLedger {
     return missing;
   }
 
-  RunStatus status(RunRules rules, Instant now) {
+  RunStatus status(RunRules rules, RunStatus.StrategyInfo strategy, Instant now) {
     Round open = openRound();
     Evaluation latest = scores.get(scores.size() - 1);
     String msg = message;
@@ -135,7 +135,8 @@ final class RunLedger {
     }
     return new RunStatus(state, completed, rules.rounds(), clients.size(), rules.clients(),
         open == null ? 0 : open.updates.size(), open == null ? 0 : open.picked.size(),
-        new RunStatus.Latest(completed, latest.accuracy(), latest.loss()), msg, null);
+        new RunStatus.Latest(completed, latest.accuracy(), latest.loss()), msg, strategy,
+        open == null ? List.of() : open.picked, null);
   }
 
   List<RoundView> rounds() {
@@ -154,14 +155,15 @@ final class RunLedger {
     return view(history.get(number - 1));
   }
 
-  RunCoordinator.Snapshot snapshot(RunRules rules, Map<String, String> settings, Instant now) {
+  RunCoordinator.Snapshot snapshot(RunRules rules, RunStatus.StrategyInfo strategy, Map<String, String> settings,
+      Instant now) {
     List<float[]> copies = new ArrayList<>(models); // arrays are never modified once stored
     Map<String, String> shown = new LinkedHashMap<>(settings);
     shown.put("minClients", Integer.toString(rules.minClients()));
     shown.put("roundTimeout", rules.roundTimeout().toString());
     shown.put("maxRoundWait", rules.maxRoundWait().toString());
     shown.put("maxWeightNorm", Double.toString(rules.maxWeightNorm()));
-    return new RunCoordinator.Snapshot(status(rules, now), shown, new ArrayList<>(clients.values()), rounds(),
+    return new RunCoordinator.Snapshot(status(rules, strategy, now), shown, new ArrayList<>(clients.values()), rounds(),
         global.sizes(), copies, new ArrayList<>(scores));
   }
 

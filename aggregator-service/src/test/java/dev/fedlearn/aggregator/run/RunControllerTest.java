@@ -66,6 +66,9 @@ class RunControllerTest {
         .andExpect(jsonPath("$.rounds").value(2))
         .andExpect(jsonPath("$.expectedClients").value(2))
         .andExpect(jsonPath("$.latest.round").value(0))
+        .andExpect(jsonPath("$.strategy.name").value("fedavg"))
+        .andExpect(jsonPath("$.strategy.fractionFit").value(1.0))
+        .andExpect(jsonPath("$.picked.length()").value(2))
         .andExpect(jsonPath("$.authentication").value("open"));
     mvc.perform(get("/api/v1/model")).andExpect(status().isOk())
         .andExpect(jsonPath("$.round").value(0))

@@ -198,13 +198,17 @@ class RunCoordinatorTest {
   @Test
   void aSampledRoundWaitsOnlyForThePickedClients() throws Exception {
     RunCoordinator run = TestRuns.run(RunRules.of(2, 4), java.time.Clock.systemUTC(), RunStore.NONE,
-        new dev.fedlearn.fl.FedAvg(), new dev.fedlearn.fl.ClientSampler(0.5, 0));
+        dev.fedlearn.fl.Strategies.create("fedavgm", "serverMomentum=0.5"), new dev.fedlearn.fl.ClientSampler(0.5, 1));
+    assertThat(run.status().strategy()).isEqualTo(new dev.fedlearn.wire.RunStatus.StrategyInfo("fedavgm",
+        java.util.Map.of("serverLearningRate", "1.0", "serverMomentum", "0.5"), 0.5, 1));
+    assertThat(run.status().picked()).as("no round open yet").isEmpty();
     for (String id : java.util.List.of("a", "b", "c", "d")) {
       run.register(registration(id));
     }
     java.util.List<String> picked = run.round(1).selected();
     assertThat(picked).hasSize(2);
     assertThat(run.status().updatesExpected()).isEqualTo(2);
+    assertThat(run.status().picked()).isEqualTo(picked);
     String left = java.util.stream.Stream.of("a", "b", "c", "d").filter(id -> !picked.contains(id)).findFirst()
         .orElseThrow();
     assertThat(run.awaitModel(-1, Duration.ZERO, left).picked()).isFalse();
@@ -215,7 +219,7 @@ class RunCoordinatorTest {
     assertThat(run.status().round()).as("closed with the picked two, no deadline needed").isEqualTo(1);
     assertThat(run.round(1).participants()).containsExactlyElementsOf(picked);
     assertThat(TestRuns.run(RunRules.of(2, 4), java.time.Clock.systemUTC(), RunStore.NONE,
-        new dev.fedlearn.fl.FedAvg(), new dev.fedlearn.fl.ClientSampler(0.5, 0))).satisfies(same -> {
+        new dev.fedlearn.fl.FedAvg(), new dev.fedlearn.fl.ClientSampler(0.5, 1))).satisfies(same -> {
           for (String id : java.util.List.of("d", "c", "b", "a")) {
             same.register(registration(id));
           }

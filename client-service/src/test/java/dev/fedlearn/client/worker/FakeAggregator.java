@@ -97,7 +97,7 @@ class FakeAggregator implements AggregatorClient {
   public synchronized RunStatus register(ClientRegistration registration) {
     registrations.add(registration);
     throwNext(registerFailures);
-    return new RunStatus(RunState.WAITING_FOR_CLIENTS, 0, 3, registrations.size(), 1, 0, 1, null, null, null);
+    return new RunStatus(RunState.WAITING_FOR_CLIENTS, 0, 3, registrations.size(), 1, 0, 1, null, null, null, null, null);
   }
 
   @Override
@@ -130,7 +130,7 @@ class FakeAggregator implements AggregatorClient {
 
   @Override
   public RunStatus status() {
-    return new RunStatus(RunState.FAILED, 1, 3, 1, 1, 0, 1, null, "a client sent NaN weights", null);
+    return new RunStatus(RunState.FAILED, 1, 3, 1, 1, 0, 1, null, "a client sent NaN weights", null, null, null);
   }
 
   @Override
