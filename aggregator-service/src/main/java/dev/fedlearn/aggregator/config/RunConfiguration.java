@@ -67,14 +67,10 @@ class RunConfiguration {
     settings.put("seed", Long.toString(training.seed()));
     settings.put("preset", training.preset().id());
     settings.put("layers", p.layerSizes().toString());
+    settings.put("testSet", test.size() + " MNIST test images");
     Strategy strategy = p.createStrategy();
     ClientSampler sampler = p.clientSampler();
-    settings.put("strategy", strategy.name());
-    settings.put("strategyParams", strategy.parameters().toString());
-    settings.put("fractionFit", Double.toString(sampler.fraction()));
-    settings.put("minFitClients", Integer.toString(sampler.minClients()));
     RunRules rules = p.rules();
-    settings.put("testSet", test.size() + " MNIST test images");
     int threads = p.threads();
     return new RunCoordinator(rules, initial, training, strategy, sampler,
         m -> Evaluator.evaluate(m, test, threads), Clock.systemUTC(), settings, store);

@@ -39,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * ({@link RequestChecks}, then against the run's state), written to the store, and only then applied to the record
  * ({@link RunLedger}); long polls wait on a {@link ModelBoard} of their own, outside the lock.
  *
- * <p>{@code settings} are what defines the run (rounds, clients, training plan, network, test set): a stored run is
- * resumed only with the same ones; with others this aggregator serves no run and says why ({@link #refusal()}). The
+ * <p>{@code settings} are what defines the run (rounds, clients, training plan, network, test set), to which the
+ * coordinator adds the strategy, its parameters and the client sampling: a stored run is resumed only with the same
+ * ones; with others this aggregator serves no run and says why ({@link #refusal()}). The
  * operational rules (quorum, deadlines, bounds) may change between restarts.
  */
 public final class RunCoordinator {
@@ -79,6 +80,10 @@ public final class RunCoordinator {
     this.scorer = scorer;
     this.clock = clock;
     this.settings = new LinkedHashMap<>(settings);
+    this.settings.put("strategy", strategy.name());
+    this.settings.put("strategyParams", strategy.parameters().toString());
+    this.settings.put("fractionFit", Double.toString(sampler.fraction()));
+    this.settings.put("minFitClients", Integer.toString(sampler.minClients()));
     this.store = store;
     Optional<RunStore.Stored> stored = store.load();
     if (stored.isPresent() && !stored.get().settings().equals(this.settings.toString())) {

@@ -41,7 +41,16 @@ class WorkbookWriterTest {
       assertThat(training.getRow(3).getCell(1).getStringCellValue()).isEqualTo("a");
       assertThat(book.getSheet(WorkbookWriter.EVALUATIONS).getLastRowNum()).isEqualTo(2);
       assertThat(book.getSheet(WorkbookWriter.CLIENTS).getLastRowNum()).isEqualTo(2);
-      assertThat(book.getSheet(WorkbookWriter.SETTINGS).getRow(1).getCell(0).getStringCellValue()).isEqualTo("rounds");
+      XSSFSheet settings = book.getSheet(WorkbookWriter.SETTINGS);
+      assertThat(settings.getRow(1).getCell(0).getStringCellValue()).isEqualTo("rounds");
+      java.util.Map<String, String> shown = new java.util.HashMap<>();
+      for (int i = 1; i <= settings.getLastRowNum(); i++) {
+        shown.put(settings.getRow(i).getCell(0).getStringCellValue(), settings.getRow(i).getCell(1).getStringCellValue());
+      }
+      assertThat(shown).containsEntry("strategy", "fedavg").containsEntry("strategyParams", "{}")
+          .containsEntry("fractionFit", "1.0").containsEntry("minFitClients", "1");
+      assertThat(rounds.getRow(0).getCell(8).getStringCellValue()).isEqualTo("Selected");
+      assertThat(rounds.getRow(2).getCell(8).getStringCellValue()).isEqualTo("a, b");
 
       XSSFSheet weights = book.getSheet(WorkbookWriter.WEIGHTS);
       assertThat(weights.getLastRowNum()).as("6 parameters").isEqualTo(6);

@@ -226,4 +226,25 @@ class RunCoordinatorTest {
           assertThat(same.round(1).selected()).as("the same seed picks the same clients").isEqualTo(picked);
         });
   }
+
+  /** Every strategy the services offer closes a round through the coordinator; FedProx's mu reaches the plan. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.MethodSource("dev.fedlearn.fl.Strategies#ids")
+  void everyStrategyClosesARound(String id) throws Exception {
+    RunCoordinator run = TestRuns.run(RunRules.of(2, 3), java.time.Clock.systemUTC(), RunStore.NONE,
+        dev.fedlearn.fl.Strategies.create(id, ""), dev.fedlearn.fl.ClientSampler.ALL);
+    for (String c : java.util.List.of("a", "b", "c")) {
+      run.register(registration(c));
+    }
+    assertThat(run.awaitModel(-1, Duration.ZERO, "a").plan().mu())
+        .isEqualTo(id.equals("fedprox") ? 0.01f : 0f);
+    run.submitUpdate(1, update("a", 10, 1));
+    run.submitUpdate(1, update("b", 20, 2));
+    run.submitUpdate(1, update("c", 30, 3));
+    assertThat(run.status().round()).isEqualTo(1);
+    assertThat(run.status().strategy().name()).isEqualTo(id);
+    float first = run.awaitModel(0, Duration.ZERO, "a").weights()[0];
+    assertThat(first).as("%s moved the first weight from 0.1 towards the clients' 1..3", id).isGreaterThan(0.1f)
+        .isLessThanOrEqualTo(3f);
+  }
 }

@@ -117,6 +117,10 @@ class JdbcRunStoreTest {
     assertThat(other.refusal()).isPresent();
     assertThatThrownBy(() -> other.register(registration("b"))).hasMessageContaining("rounds: stored 3, now 5");
     assertThatThrownBy(() -> other.submitUpdate(1, update("a", 10, 1f))).hasMessageContaining("other settings");
+    RunCoordinator otherStrategy = TestRuns.run(RunRules.of(3, 2), clock, store,
+        dev.fedlearn.fl.Strategies.create("fedadam", "eta=0.05"), new dev.fedlearn.fl.ClientSampler(0.5, 1));
+    assertThat(otherStrategy.status().message()).contains("strategy: stored fedavg, now fedadam")
+        .contains("fractionFit: stored 1.0, now 0.5");
 
     RunCoordinator same = coordinator(store); // started again with the stored settings: the run resumes
     assertThat(same.refusal()).isEmpty();
