@@ -3,7 +3,7 @@ package dev.fedlearn.cli;
 import dev.fedlearn.Defaults;
 import dev.fedlearn.data.CsvData;
 import dev.fedlearn.data.Dataset;
-import dev.fedlearn.data.Partitioner;
+import dev.fedlearn.data.Partition;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -28,13 +28,8 @@ final class ShardsCommand implements Callable<Integer> {
   @Mixin
   DataOptions data;
 
-  @Option(names = "--sizes", paramLabel = "N,N,...", split = ",", defaultValue = Defaults.CLIENT_SIZES,
-      description = "Samples per client (default: ${DEFAULT-VALUE}).")
-  int[] sizes;
-
-  @Option(names = "--dirichlet", paramLabel = "ALPHA",
-      description = "Label-skewed non-IID shards, class mix per client ~ Dirichlet(ALPHA); IID when absent.")
-  Double alpha;
+  @Mixin
+  ShardOptions drawing;
 
   @Option(names = "--seed", paramLabel = "SEED", defaultValue = Defaults.SEED,
       description = "Seed (default: ${DEFAULT-VALUE}).")
@@ -46,10 +41,9 @@ final class ShardsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Sizes.check(sizes);
+    Partition partition = drawing.partition(spec.commandLine().getParseResult());
     Dataset train = data.train();
-    List<int[]> shards = alpha == null ? Partitioner.iid(train.size(), sizes, seed)
-        : Partitioner.dirichlet(train, sizes, alpha, seed);
+    List<int[]> shards = drawing.draw(train, partition, seed);
     Files.createDirectories(out);
     var w = spec.commandLine().getOut();
     for (int c = 0; c < shards.size(); c++) {
@@ -60,8 +54,8 @@ final class ShardsCommand implements Callable<Integer> {
     }
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("shards", shards.size());
-    json.put("samples", Arrays.stream(sizes).sum());
-    json.put("partition", alpha == null ? "iid" : "dirichlet(" + alpha + ")");
+    json.put("samples", shards.stream().mapToInt(s -> s.length).sum());
+    json.put("partition", partition.toString());
     json.put("seed", seed);
     json.put("out", out.toString());
     w.println(Json.line(json));

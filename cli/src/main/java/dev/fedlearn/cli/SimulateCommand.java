@@ -5,7 +5,7 @@ import dev.fedlearn.data.DataException;
 import dev.fedlearn.data.Dataset;
 import dev.fedlearn.data.Features;
 import dev.fedlearn.data.LocalSplit;
-import dev.fedlearn.data.Partitioner;
+import dev.fedlearn.data.Partition;
 import dev.fedlearn.fl.AggregationException;
 import dev.fedlearn.fl.Attack;
 import dev.fedlearn.fl.ClientSampler;
@@ -18,6 +18,7 @@ import dev.fedlearn.nn.TrainingConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.IntSummaryStatistics;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -45,25 +46,26 @@ final class SimulateCommand implements Callable<Integer> {
   @Mixin
   TrainingOptions training;
 
-  @Option(names = "--sizes", paramLabel = "N,N,...", split = ",", defaultValue = Defaults.CLIENT_SIZES,
-      description = "Shard size of each client, drawn from the MNIST training set (default: ${DEFAULT-VALUE}).")
-  int[] sizes;
+  @Mixin
+  ShardOptions drawing;
+
+  @Option(names = "--target-accuracy", paramLabel = "A",
+      description = "Stop once the global test accuracy reaches A (e.g. 0.97); the JSON line gives the rounds and "
+          + "seconds it took, null when --rounds ran out first.")
+  Double targetAccuracy;
 
   @Option(names = "--shards", paramLabel = "DIR",
       description = "Use the CSV shards client-N.csv[.gz] in DIR as they are, instead of drawing them (so not with "
           + "--sizes or --dirichlet).")
   Path shards;
 
-  @Option(names = "--dirichlet", paramLabel = "ALPHA",
-      description = "Draw label-skewed shards, class mix ~ Dirichlet(ALPHA); IID when absent.")
-  Double alpha;
-
   @Option(names = "--rounds", paramLabel = "N", defaultValue = Defaults.ROUNDS,
       description = "Rounds (default: ${DEFAULT-VALUE}).")
   int rounds;
 
   @Option(names = "--train-fraction", paramLabel = "F", defaultValue = Defaults.TRAIN_FRACTION,
-      description = "Each client's local train share; the rest is its local test (default: ${DEFAULT-VALUE}).")
+      description = "Each client's local train share; the rest is its local test; 1.0: all of it trains and "
+          + "clients do not score (default: ${DEFAULT-VALUE}).")
   double trainFraction;
 
   @Option(names = "--strategy", paramLabel = "ID", defaultValue = Defaults.STRATEGY,
@@ -126,17 +128,34 @@ final class SimulateCommand implements Callable<Integer> {
           : "--attack " + attack + " needs --byzantine K, the number of attacking clients");
     }
     var given = spec.commandLine().getParseResult();
-    if (shards != null && (given.hasMatchedOption("--sizes") || given.hasMatchedOption("--dirichlet"))) {
-      throw new IllegalArgumentException("--shards uses the shards in " + shards + " as they are: leave out --sizes "
-          + "and --dirichlet");
+    if (shards != null) {
+      for (String name : ShardOptions.NAMES) {
+        if (given.hasMatchedOption(name)) {
+          throw new IllegalArgumentException("--shards uses the shards in " + shards + " as they are: leave out "
+              + name);
+        }
+      }
+    }
+    Partition partition = drawing.partition(given);
+    if (targetAccuracy != null && !(targetAccuracy > 0 && targetAccuracy <= 1)) {
+      throw new IllegalArgumentException("--target-accuracy must be in (0, 1], got " + targetAccuracy);
+    }
+    if (!(trainFraction > 0 && trainFraction <= 1)) {
+      throw new IllegalArgumentException("--train-fraction must be in (0, 1], got " + trainFraction);
     }
     TrainingConfig config = training.config();
     float offset = config.preset().inputOffset();
     List<Simulation.Site> sites = new ArrayList<>();
-    for (Map.Entry<String, Dataset> shard : loadShards(config.seed()).entrySet()) {
-      LocalSplit split = LocalSplit.of(shard.getValue(), trainFraction, config.seed(), shard.getKey());
+    for (Map.Entry<String, Dataset> shard : loadShards(config.seed(), partition).entrySet()) {
+      Dataset all = shard.getValue();
+      if (trainFraction == 1.0) {
+        sites.add(new Simulation.Site(shard.getKey(), all.features(offset), all.head(0).features(offset)));
+        continue;
+      }
+      LocalSplit split = LocalSplit.of(all, trainFraction, config.seed(), shard.getKey());
       sites.add(new Simulation.Site(shard.getKey(), split.train().features(offset), split.test().features(offset)));
     }
+    boolean scored = trainFraction < 1.0;
     if (byzantine > sites.size()) {
       throw new IllegalArgumentException("--byzantine " + byzantine + ": there are only " + sites.size()
           + " clients");
@@ -144,10 +163,10 @@ final class SimulateCommand implements Callable<Integer> {
     Features test = data.test().features(offset);
     Model initial = Model.initialise(training.layerSizes(), config.preset(), config.seed());
     var out = spec.commandLine().getOut();
-    out.printf(Locale.ROOT, "simulating %d clients (%s train samples), %d rounds of %d epochs, batch %d, preset %s, "
-        + "kernel %s, %d threads%n", sites.size(),
-        sites.stream().map(s -> Integer.toString(s.train().size())).collect(Collectors.joining("/")), rounds,
-        config.epochs(), config.batchSize(), config.preset(), Kernels.create().name(), training.threads);
+    out.printf(Locale.ROOT, "simulating %d clients (%s; %s), %d rounds of %d epochs, batch %d, layers "
+        + "%s, preset %s, kernel %s, %d threads%n", sites.size(), trainSizes(sites), shards != null ? "from "
+        + shards : partition, rounds, config.epochs(), config.batchSize(), training.layerSizes(), config.preset(),
+        Kernels.create().name(), training.threads);
     Simulation simulation = new Simulation(config, strategy, training.threads, sampler, byzantine, attack);
     out.printf(Locale.ROOT, "strategy %s%s, %d of %d clients a round%s%n", strategy.name(),
         strategy.parameters().isEmpty() ? "" : " " + describe(strategy.parameters()), sampler.count(sites.size()),
@@ -157,15 +176,20 @@ final class SimulateCommand implements Callable<Integer> {
     long start = System.nanoTime();
     List<Simulation.Round> history = new ArrayList<>();
     boolean everyone = sampler.count(sites.size()) == sites.size();
+    double[] secondsToTarget = {Double.NaN};
     Model last;
     try {
       last = simulation.run(initial, sites, test, rounds, r -> {
         history.add(r);
-        out.printf(Locale.ROOT, "round %d/%d  global test accuracy %.2f%%  loss %.4f  |  %s%s  (%.1f s)%n",
-            r.round(), rounds, 100 * r.globalTestAccuracy(), r.globalTestLoss(), r.sites().stream()
-                .map(s -> String.format(Locale.ROOT, "%s %.2f%%%s", s.clientId(), 100 * s.testAccuracy(),
-                    s.attacked() ? "!" : everyone || !s.picked() ? "" : "*"))
-                .collect(Collectors.joining("  ")), everyone ? "" : "  (* trained)", r.seconds());
+        out.printf(Locale.ROOT, "round %d/%d  global test accuracy %.2f%%  loss %.4f%s  (%.1f s)%n", r.round(),
+            rounds, 100 * r.globalTestAccuracy(), r.globalTestLoss(), clientFigures(r, everyone, scored),
+            r.seconds());
+      }, r -> {
+        boolean reached = targetAccuracy != null && r.globalTestAccuracy() >= targetAccuracy;
+        if (reached) {
+          secondsToTarget[0] = (System.nanoTime() - start) / 1e9;
+        }
+        return reached;
       });
     } catch (AggregationException e) {
       throw new IllegalStateException("a round could not be aggregated: " + e.getMessage(), e);
@@ -181,9 +205,20 @@ final class SimulateCommand implements Callable<Integer> {
     }
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("clients", sites.size());
+    json.put("trainSamples", sites.stream().map(site -> site.train().size()).toList());
+    json.put("partition", shards != null ? "files:" + shards : partition.toString());
+    json.put("trainFraction", trainFraction);
     json.put("rounds", rounds);
+    json.put("roundsRun", history.size());
+    json.put("targetAccuracy", targetAccuracy);
+    json.put("roundsToTarget", Double.isNaN(secondsToTarget[0]) ? null : history.size());
+    json.put("secondsToTarget", Double.isNaN(secondsToTarget[0]) ? null : Json.round(secondsToTarget[0], 3));
+    json.put("layers", training.layerSizes().toString());
     json.put("epochs", config.epochs());
     json.put("batchSize", config.batchSize());
+    json.put("learningRates", config.learningRates(training.layerSizes().depth()));
+    json.put("momentum", config.momentum());
+    json.put("l2", config.effectiveL2());
     json.put("preset", config.preset().id());
     json.put("seed", config.seed());
     json.put("strategy", strategy.name());
@@ -197,12 +232,50 @@ final class SimulateCommand implements Callable<Integer> {
     json.put("samplesPerSecond", Math.round(trained / seconds));
     json.put("globalTestAccuracy", Json.round(fin.globalTestAccuracy(), 6));
     json.put("globalTestLoss", Json.round(fin.globalTestLoss(), 6));
-    json.put("meanClientTestAccuracy", Json.round(fin.sites().stream()
-        .mapToDouble(Simulation.SiteRound::testAccuracy).average().orElse(0), 6));
-    json.put("weightedClientTestAccuracy", Json.round(fin.clientTestAccuracy(), 6));
-    json.put("weightedClientTestLoss", Json.round(fin.clientTestLoss(), 6));
+    json.put("meanClientTestAccuracy", scored ? Json.round(fin.sites().stream()
+        .mapToDouble(Simulation.SiteRound::testAccuracy).average().orElse(0), 6) : null);
+    json.put("weightedClientTestAccuracy", scored ? Json.round(fin.clientTestAccuracy(), 6) : null);
+    json.put("weightedClientTestLoss", scored ? Json.round(fin.clientTestLoss(), 6) : null);
     out.println(Json.line(json));
     return Main.OK;
+  }
+
+  /** Up to this many clients, a round's line names each; beyond, it gives the spread of their scores. */
+  static final int NAMED_CLIENTS = 8;
+
+  /**
+   * The clients' part of a round's line: each client's score of the new model (marked * when it trained, ! when it
+   * attacked) for a few clients; for more, the minimum, median and maximum score and how many trained.
+   */
+  private static String clientFigures(Simulation.Round r, boolean everyone, boolean scored) {
+    long trained = r.sites().stream().filter(Simulation.SiteRound::picked).count();
+    long attacked = r.sites().stream().filter(Simulation.SiteRound::attacked).count();
+    if (!scored) {
+      return String.format(Locale.ROOT, "  |  %d of %d clients trained%s", trained, r.sites().size(),
+          attacked == 0 ? "" : ", " + attacked + " attacking");
+    }
+    if (r.sites().size() <= NAMED_CLIENTS) {
+      return "  |  " + r.sites().stream().map(s -> String.format(Locale.ROOT, "%s %.2f%%%s", s.clientId(),
+          100 * s.testAccuracy(), s.attacked() ? "!" : everyone || !s.picked() ? "" : "*"))
+          .collect(Collectors.joining("  ")) + (everyone ? "" : "  (* trained)");
+    }
+    double[] acc = r.sites().stream().mapToDouble(Simulation.SiteRound::testAccuracy).sorted().toArray();
+    int n = acc.length;
+    double median = n % 2 == 1 ? acc[n / 2] : (acc[n / 2 - 1] + acc[n / 2]) / 2;
+    return String.format(Locale.ROOT, "  |  clients' test accuracy min %.2f%% median %.2f%% max %.2f%%, %d of %d "
+        + "trained%s", 100 * acc[0], 100 * median, 100 * acc[n - 1], trained, n,
+        attacked == 0 ? "" : ", " + attacked + " attacking");
+  }
+
+  /** The clients' train sizes: each for a few clients, else the total and the range. */
+  private static String trainSizes(List<Simulation.Site> sites) {
+    if (sites.size() <= NAMED_CLIENTS) {
+      return sites.stream().map(s -> Integer.toString(s.train().size())).collect(Collectors.joining("/"))
+          + " train samples";
+    }
+    IntSummaryStatistics st = sites.stream().mapToInt(s -> s.train().size()).summaryStatistics();
+    return st.getSum() + " train samples, " + (st.getMin() == st.getMax() ? st.getMin() : st.getMin() + " to "
+        + st.getMax()) + " each";
   }
 
   /** {@code name=value,...} for a progress line. */
@@ -211,7 +284,7 @@ final class SimulateCommand implements Callable<Integer> {
         .collect(Collectors.joining(","));
   }
 
-  private Map<String, Dataset> loadShards(long seed) throws IOException {
+  private Map<String, Dataset> loadShards(long seed, Partition partition) throws IOException {
     Map<String, Dataset> result = new LinkedHashMap<>();
     if (shards != null) {
       for (Path f : Inputs.shardFiles(shards)) {
@@ -222,10 +295,8 @@ final class SimulateCommand implements Callable<Integer> {
       }
       return result;
     }
-    Sizes.check(sizes);
     Dataset train = data.train();
-    List<int[]> parts = alpha == null ? Partitioner.iid(train.size(), sizes, seed)
-        : Partitioner.dirichlet(train, sizes, alpha, seed);
+    List<int[]> parts = drawing.draw(train, partition, seed);
     for (int c = 0; c < parts.size(); c++) {
       result.put(Sizes.clientId(c), train.subset(parts.get(c)));
     }

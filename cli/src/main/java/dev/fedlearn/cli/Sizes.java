@@ -7,7 +7,7 @@ final class Sizes {
   static void check(int[] sizes) {
     for (int s : sizes) {
       if (s < 2) {
-        throw new IllegalArgumentException("--sizes: every client needs at least 2 samples, got " + s);
+        throw new IllegalArgumentException("every client needs at least 2 samples (--sizes, --samples-per-client), got " + s);
       }
     }
   }

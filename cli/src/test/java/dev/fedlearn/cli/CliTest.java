@@ -59,7 +59,7 @@ class CliTest {
         out.toString());
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.json().get("shards").asInt()).isEqualTo(2);
-    assertThat(r.json().get("partition").asString()).isEqualTo("dirichlet(0.5)");
+    assertThat(r.json().get("partition").asString()).isEqualTo("dirichlet:0.5");
     Dataset one = CsvData.readMnist(out.resolve("client-1.csv.gz"));
     Dataset two = CsvData.readMnist(out.resolve("client-2.csv.gz"));
     assertThat(one.size()).isEqualTo(30);
@@ -144,15 +144,53 @@ class CliTest {
   }
 
   @Test
+  void simulateRunsManyClientsUntilATargetAndSaysHowItRan() {
+    // 20 clients of 50 samples, label-sorted shards (2 per client), 2 hidden layers, stop at 15% accuracy (the seed
+    // reaches it in round 3 of 5).
+    Result r = run("simulate", "--mnist", MNIST, "--clients", "20", "--samples-per-client", "50", "--partition",
+        "shards:2", "--layers", "784,32,32,10", "--rounds", "5", "--epochs", "1", "--batch-size", "10",
+        "--fraction", "0.5", "--train-fraction", "1.0", "--target-accuracy", "0.15", "--learning-rate", "0.05");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("simulating 20 clients (1000 train samples, 50 each; shards:2)", "10 of 20 clients "
+        + "trained");
+    assertThat(r.out().lines().filter(l -> l.startsWith("round ")))
+        .as("one short line a round, no column per client").allSatisfy(l -> assertThat(l).doesNotContain("client-"));
+    JsonNode j = r.json();
+    assertThat(j.get("clients").asInt()).isEqualTo(20);
+    assertThat(j.get("partition").asString()).isEqualTo("shards:2");
+    assertThat(j.get("layers").asString()).isEqualTo("784,32,32,10");
+    assertThat(j.get("learningRates")).hasSize(3);
+    assertThat(j.get("trainFraction").asDouble()).isEqualTo(1.0);
+    assertThat(j.get("trainSamples")).hasSize(20).allSatisfy(n -> assertThat(n.asInt()).isEqualTo(50));
+    assertThat(j.get("weightedClientTestAccuracy").isNull()).as("no local test splits").isTrue();
+    int run = j.get("roundsRun").asInt();
+    assertThat(run).as("stopped at the target").isLessThan(5);
+    assertThat(r.out()).contains("round " + run + "/5").doesNotContain("round " + (run + 1) + "/5");
+    assertThat(j.get("clientsPerRound")).hasSize(run);
+    assertThat(j.get("roundsToTarget").asInt()).isEqualTo(run);
+    assertThat(j.get("globalTestAccuracy").asDouble()).isGreaterThanOrEqualTo(0.15);
+    assertThat(j.get("secondsToTarget").asDouble()).isPositive();
+
+    // Scored clients beyond eight: one line a round with the spread of their scores.
+    Result many = run("simulate", "--mnist", MNIST, "--clients", "12", "--samples-per-client", "40", "--partition",
+        "dirichlet:0.5", "--rounds", "1", "--epochs", "1");
+    assertThat(many.code()).as(many.err()).isZero();
+    assertThat(many.out()).containsPattern("round 1/1 .* clients' test accuracy min \\d+\\.\\d+% median "
+        + "\\d+\\.\\d+% max \\d+\\.\\d+%, 12 of 12 trained");
+    assertThat(many.json().get("partition").asString()).isEqualTo("dirichlet:0.5");
+    assertThat(many.json().get("roundsToTarget").isNull()).isTrue();
+  }
+
+  @Test
   void simulateReadsCsvShards() throws Exception {
     Path out = tmp.resolve("sh");
     assertThat(run("shards", "--mnist", MNIST, "--sizes", "100,150", "--out", out.toString()).code()).isZero();
     Result r = run("simulate", "--mnist", MNIST, "--shards", out.toString(), "--rounds", "1", "--epochs", "1");
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.out()).contains("simulating 2 clients (70/105 train samples)");
-    for (String drawing : new String[] {"--sizes", "--dirichlet"}) {
-      Result both = run("simulate", "--mnist", MNIST, "--shards", out.toString(), drawing, "1000", "--rounds", "1",
-          "--epochs", "1");
+    assertThat(r.out()).contains("simulating 2 clients (70/105 train samples; from " + out);
+    for (String drawing : new String[] {"--sizes", "--dirichlet", "--clients", "--partition"}) {
+      Result both = run("simulate", "--mnist", MNIST, "--shards", out.toString(), drawing,
+          drawing.equals("--partition") ? "iid" : "1000", "--rounds", "1", "--epochs", "1");
       assertThat(both.code()).as("--shards with " + drawing + " is not ignored").isEqualTo(2);
       assertThat(both.err()).startsWith("fl simulate: --shards uses the shards in");
     }
@@ -182,7 +220,18 @@ class CliTest {
         {"simulate", "--mnist", MNIST, "--byzantine", "1", "--attack", "flip"},
         {"simulate", "--mnist", MNIST, "--byzantine", "1", "--attack", "scale"},
         {"simulate", "--mnist", MNIST, "--sizes", "100,100", "--byzantine", "3", "--attack", "signflip"},
+        {"simulate", "--mnist", MNIST, "--clients", "0"},
+        {"simulate", "--mnist", MNIST, "--clients", "2", "--sizes", "100,100"},
+        {"simulate", "--mnist", MNIST, "--samples-per-client", "100"},
+        {"simulate", "--mnist", MNIST, "--clients", "3", "--samples-per-client", "1"},
+        {"simulate", "--mnist", MNIST, "--partition", "shards"},
+        {"simulate", "--mnist", MNIST, "--partition", "pathological"},
+        {"simulate", "--mnist", MNIST, "--partition", "dirichlet:0.5", "--dirichlet", "0.5"},
+        {"simulate", "--mnist", MNIST, "--sizes", "100,200", "--partition", "shards:2"},
+        {"simulate", "--mnist", MNIST, "--target-accuracy", "1.5"},
+        {"simulate", "--mnist", MNIST, "--train-fraction", "0"},
         {"shards", "--mnist", MNIST, "--sizes", "1"},
+        {"shards", "--mnist", MNIST, "--clients", "4", "--partition", "shards:0"},
         {"nonsense"}}) {
       Result r = run(args);
       assertThat(r.code()).as(String.join(" ", args) + " -> " + r.err()).isEqualTo(2);

@@ -9,8 +9,9 @@ import java.util.random.RandomGenerator;
 
 /**
  * Draws disjoint client shards from a training set, deterministically by seed: IID (a seeded shuffle cut into the
- * given sizes) or label-skewed non-IID (each client's class mix drawn from a symmetric Dirichlet with parameter
- * {@code alpha}: small alpha, few classes per client). Shards are index arrays into the training set.
+ * given sizes), label-skewed non-IID (each client's class mix drawn from a symmetric Dirichlet with parameter
+ * {@code alpha}: small alpha, few classes per client), or McMahan et al.'s label-sorted shards (each client holds a
+ * few labels). Shards are index arrays into the training set; {@link Partition} names the three.
  */
 public final class Partitioner {
   /** The seed's shard sizes ({@link Defaults#CLIENT_SIZES}). */
@@ -90,6 +91,49 @@ public final class Partitioner {
       shards.add(shard);
     }
     return shards;
+  }
+
+  /**
+   * McMahan et al.'s pathological non-IID split: {@code sum(sizes)} samples are drawn from the training set (all of
+   * them when they add up to its size), sorted by label, and cut into shards of {@code sizes[0] / perClient} samples,
+   * {@code perClient} dealt at random to each client. Every client gets samples of at most {@code perClient} labels
+   * (a shard may straddle two). Every size must be the same multiple of {@code perClient}.
+   */
+  public static List<int[]> shards(Dataset data, int[] sizes, int perClient, long seed) {
+    check(data.size(), sizes);
+    if (perClient < 1) {
+      throw new IllegalArgumentException("shards per client must be at least 1, got " + perClient);
+    }
+    for (int size : sizes) {
+      if (size != sizes[0] || size % perClient != 0) {
+        throw new IllegalArgumentException("the label-sorted split needs every client the same size, a multiple of "
+            + perClient + " shards: got " + Arrays.toString(sizes).replace(" ", ""));
+      }
+    }
+    RandomGenerator rng = Seeds.derive(seed, Seeds.PARTITION);
+    int total = sizes.length * sizes[0];
+    int[] drawn = Arrays.copyOf(permutation(data.size(), rng), total);
+    Integer[] byLabel = new Integer[total];
+    for (int i = 0; i < total; i++) {
+      byLabel[i] = drawn[i];
+    }
+    Arrays.sort(byLabel, (a, b) -> data.label(a) != data.label(b) ? Integer.compare(data.label(a), data.label(b))
+        : Integer.compare(a, b));
+    int shardSize = sizes[0] / perClient;
+    int[] deal = permutation(sizes.length * perClient, rng);
+    List<int[]> out = new ArrayList<>();
+    for (int c = 0; c < sizes.length; c++) {
+      int[] shard = new int[sizes[0]];
+      for (int k = 0; k < perClient; k++) {
+        int from = deal[c * perClient + k] * shardSize;
+        for (int i = 0; i < shardSize; i++) {
+          shard[k * shardSize + i] = byLabel[from + i];
+        }
+      }
+      shuffle(shard, rng);
+      out.add(shard);
+    }
+    return out;
   }
 
   /** Whole numbers proportional to {@code p} that add up to {@code total} (largest remainders). */

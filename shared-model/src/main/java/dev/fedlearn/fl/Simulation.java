@@ -86,6 +86,16 @@ public final class Simulation {
 
   /** Runs {@code rounds} rounds from {@code initial} (not modified) and returns the final global model. */
   public Model run(Model initial, List<Site> sites, Features globalTest, int rounds, Consumer<Round> listener) {
+    return run(initial, sites, globalTest, rounds, listener, r -> false);
+  }
+
+  /**
+   * Runs up to {@code rounds} rounds from {@code initial} (not modified), stopping after the first round for which
+   * {@code stop} is true, and returns the last global model. A site with an empty local test split is not scored
+   * (its test figures are zero and it weighs nothing in the clients' mean).
+   */
+  public Model run(Model initial, List<Site> sites, Features globalTest, int rounds, Consumer<Round> listener,
+      java.util.function.Predicate<Round> stop) {
     if (sites.isEmpty()) {
       throw new IllegalArgumentException("a simulation needs at least one site");
     }
@@ -129,7 +139,8 @@ public final class Simulation {
       state = next.state();
       Model model = global;
       Evaluation overall = Evaluator.evaluate(model, globalTest, threads);
-      List<Evaluation> local = Parallel.map(sites.size(), threads, i -> Evaluator.evaluate(model, sites.get(i).test()));
+      List<Evaluation> local = Parallel.map(sites.size(), threads, i -> sites.get(i).test().size() == 0
+          ? new Evaluation(0, 0, 0) : Evaluator.evaluate(model, sites.get(i).test()));
       List<SiteRound> siteRounds = new ArrayList<>();
       List<Evaluations.Score> scores = new ArrayList<>();
       for (int i = 0; i < sites.size(); i++) {
@@ -142,9 +153,13 @@ public final class Simulation {
         scores.add(new Evaluations.Score(e.count(), e.loss(), e.accuracy()));
       }
       Evaluations.Mean mean = Evaluations.weighted(scores);
+      Round done = new Round(round, overall.loss(), overall.accuracy(), siteRounds, (System.nanoTime() - start) / 1e9,
+          pickedIds.stream().sorted().toList(), mean.loss(), mean.accuracy());
       if (listener != null) {
-        listener.accept(new Round(round, overall.loss(), overall.accuracy(), siteRounds,
-            (System.nanoTime() - start) / 1e9, pickedIds.stream().sorted().toList(), mean.loss(), mean.accuracy()));
+        listener.accept(done);
+      }
+      if (stop.test(done)) {
+        break;
       }
     }
     return global;

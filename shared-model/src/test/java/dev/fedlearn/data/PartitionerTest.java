@@ -51,6 +51,55 @@ class PartitionerTest {
   }
 
   @Test
+  void labelSortedShardsGiveEachClientFewLabels() {
+    // McMahan et al.: 100 clients of 600 from all 60,000, 2 shards of 300 each; a shard may straddle two labels.
+    int[] sizes = new int[100];
+    java.util.Arrays.fill(sizes, 600);
+    List<int[]> shards = Partitioner.shards(train, sizes, 2, 42);
+    assertThat(shards).hasSize(100).allSatisfy(s -> assertThat(s).hasSize(600));
+    assertDisjoint(shards);
+    int atMostTwo = 0;
+    for (int[] shard : shards) {
+      Set<Integer> labels = new HashSet<>();
+      for (int i : shard) {
+        labels.add(train.label(i));
+      }
+      assertThat(labels.size()).as("two shards, each within at most two neighbouring labels").isLessThanOrEqualTo(4);
+      atMostTwo += labels.size() <= 2 ? 1 : 0;
+    }
+    assertThat(atMostTwo).as("most clients hold at most two labels").isGreaterThan(60);
+    assertThat(meanLargestClassShare(shards)).isGreaterThan(0.45);
+    assertThat(Partitioner.shards(train, sizes, 2, 42).get(7)).containsExactly(shards.get(7));
+
+    // With labels in blocks of the shard size, every client has exactly its K labels' samples.
+    byte[] labels = new byte[40];
+    for (int i = 0; i < 40; i++) {
+      labels[i] = (byte) (i / 10);
+    }
+    Dataset blocks = new Dataset(new byte[40], labels, 1, 4);
+    for (int[] shard : Partitioner.shards(blocks, new int[] {20, 20}, 2, 3)) {
+      Set<Integer> seen = new HashSet<>();
+      for (int i : shard) {
+        seen.add(blocks.label(i));
+      }
+      assertThat(seen).hasSize(2);
+    }
+    assertThatThrownBy(() -> Partitioner.shards(train, new int[] {600, 300}, 2, 42))
+        .hasMessageContaining("the same size");
+    assertThatThrownBy(() -> Partitioner.shards(train, new int[] {601}, 2, 42)).hasMessageContaining("multiple of 2");
+  }
+
+  @Test
+  void partitionsAreNamedAsTheCommandLineWritesThem() {
+    assertThat(Partition.parse("iid")).isEqualTo(Partition.IID);
+    assertThat(Partition.parse("dirichlet:0.5").toString()).isEqualTo("dirichlet:0.5");
+    assertThat(Partition.parse("shards:2")).isEqualTo(new Partition(Partition.Kind.SHARDS, 0, 2));
+    assertThatThrownBy(() -> Partition.parse("shards")).hasMessageContaining("shards:2");
+    assertThatThrownBy(() -> Partition.parse("dirichlet:-1")).hasMessageContaining("positive");
+    assertThatThrownBy(() -> Partition.parse("pathological")).hasMessageContaining("iid, dirichlet:ALPHA or shards:K");
+  }
+
+  @Test
   void classesThatRunOutAreMadeUpFromOthers() {
     // Ask for more of everything than some classes hold: sizes still honoured, still disjoint.
     int[] sizes = {20000, 20000, 20000};
