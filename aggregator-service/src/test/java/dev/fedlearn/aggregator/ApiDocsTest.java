@@ -8,7 +8,10 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The OpenAPI document declares the bearer scheme (Swagger UI's Authorize button) and says nothing as raw HTML. */
+/**
+ * The OpenAPI document declares the bearer scheme (Swagger UI's Authorize button), says nothing as raw HTML, and
+ * offers both forms of the weights.
+ */
 class ApiDocsTest {
   @TempDir
   Path state;
@@ -21,6 +24,11 @@ class ApiDocsTest {
       assertThat(doc.at("/components/securitySchemes/bearer/scheme").asString()).isEqualTo("bearer");
       assertThat(doc.at("/security/0/bearer").isArray()).isTrue();
       assertThat(doc.at("/info/description").asString()).contains("Authorization: Bearer").doesNotContain("<");
+      // Weights in JSON or in the safetensors layout, both documented.
+      assertThat(doc.at("/paths/~1api~1v1~1model/get/responses/200/content").propertyNames())
+          .contains("application/json", "application/octet-stream");
+      assertThat(doc.at("/paths/~1api~1v1~1rounds~1{round}~1updates/post/requestBody/content").propertyNames())
+          .contains("application/json", "application/octet-stream");
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.fedlearn.client;
 
 import dev.fedlearn.Defaults;
+import dev.fedlearn.client.aggregator.WireFormat;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -35,6 +36,7 @@ import org.springframework.validation.annotation.Validated;
  * @param clientTokenFile a file holding the secret instead ({@code FL_CLIENT_TOKEN_FILE}, e.g. a Docker secret); it
  *     wins over {@code clientToken} and is read again before every call (see
  *     {@link dev.fedlearn.client.aggregator.ClientToken})
+ * @param wireFormat how weights travel ({@code FL_WIRE_FORMAT}): {@code binary} (safetensors) or {@code json}
  */
 @Validated
 @ConfigurationProperties(prefix = "fl")
@@ -55,7 +57,8 @@ public record ClientProperties(
     @DefaultValue @Valid @NotNull Retry retry,
     @DefaultValue("true") boolean autoStart,
     String clientToken,
-    Path clientTokenFile) {
+    Path clientTokenFile,
+    @DefaultValue("binary") @NotNull WireFormat wireFormat) {
 
   /** Slack added to the long-poll wait to get the read timeout of calls to the aggregator. */
   public static final Duration READ_TIMEOUT_MARGIN = Duration.ofSeconds(30);

@@ -27,6 +27,7 @@ public final class TestShards {
   /** Settings with the defaults, except a short back-off (500 ms doubling up to 2 s). */
   public static ClientProperties properties(String clientId, Path shard, String aggregatorUrl) {
     return new ClientProperties(clientId, shard.toString(), aggregatorUrl, null, 0.7, 1, 30, Duration.ofSeconds(5),
-        new ClientProperties.Retry(Duration.ofMillis(500), Duration.ofSeconds(2)), true, null, null);
+        new ClientProperties.Retry(Duration.ofMillis(500), Duration.ofSeconds(2)), true, null, null,
+        dev.fedlearn.client.aggregator.WireFormat.BINARY);
   }
 }

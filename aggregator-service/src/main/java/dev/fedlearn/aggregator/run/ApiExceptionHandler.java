@@ -41,8 +41,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     if (why.length() > 300) {
       why = why.substring(0, 300) + "...";
     }
-    ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-        "the request body is not valid JSON for this endpoint: " + why);
+    ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, why.startsWith("safetensors: ")
+        ? "the request body is not a valid update in the safetensors layout: " + why.substring(13)
+        : "the request body is not valid JSON for this endpoint: " + why);
     problem.setTitle("Malformed request body");
     return handleExceptionInternal(ex, problem, headers, HttpStatus.BAD_REQUEST, request);
   }

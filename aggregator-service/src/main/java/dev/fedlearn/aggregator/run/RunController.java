@@ -13,6 +13,7 @@ import io.swagger.v3.oas.annotations.Parameter;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -66,8 +67,11 @@ class RunController {
   @Operation(summary = "The current global model and the plan for the next round",
       description = "Long poll: with after=N the answer is held (up to wait seconds, at most fl.max-poll-wait) "
           + "until the run is training and the model has been through more than N rounds, or the run is over; "
-          + "then the current model is returned as it is. Clients poll with the round they have seen.")
-  @GetMapping("/model")
+          + "then the current model is returned as it is. Clients poll with the round they have seen. JSON by "
+          + "default; with Accept: application/octet-stream, the safetensors layout (a JSON header with each "
+          + "layer's F32 weight [out, in] and bias [out] and the other fields as __metadata__ strings, then "
+          + "little-endian float32 data).")
+  @GetMapping(path = "/model", produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_OCTET_STREAM_VALUE})
   GlobalModel model(
       @Parameter(description = "the last round the caller has seen; -1 for none") @RequestParam(defaultValue = "-1")
       int after,
@@ -93,8 +97,11 @@ class RunController {
 
   @Operation(summary = "A client's trained weights for a round",
       description = "202 when accepted; 409 for a round that is not open or a second update; 400 for weights of "
-          + "the wrong shape or with NaN or infinite values; 404 for an unknown client.")
-  @PostMapping("/rounds/{round}/updates")
+          + "the wrong shape or with NaN or infinite values; 404 for an unknown client. The body is JSON or, as "
+          + "application/octet-stream, the safetensors layout of GET /model with metadata clientId, numSamples, "
+          + "trainLoss, trainAccuracy and format fedlearn.client-update.")
+  @PostMapping(path = "/rounds/{round}/updates",
+      consumes = {MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_OCTET_STREAM_VALUE})
   @ResponseStatus(HttpStatus.ACCEPTED)
   RunStatus update(@PathVariable int round, @RequestBody ClientUpdate update,
       @RequestAttribute(name = RequestGuard.CLIENT, required = false) String authenticated) {

@@ -8,6 +8,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import dev.fedlearn.aggregator.security.ClientTokens;
+import dev.fedlearn.wire.ClientUpdate;
+import dev.fedlearn.wire.GlobalModel;
+import dev.fedlearn.wire.SafeTensors;
 import org.hamcrest.Matchers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -95,6 +98,36 @@ class RunControllerTest {
     problem(postJson("/api/v1/clients", "{\"clientId\":\"c\",\"trainSamples\":100,\"testSamples\":30}"), 409,
         "already has its 2 clients");
     problem(mvc.perform(get("/api/v1/model").param("wait", "-1")), 400, "wait must be 0 or more");
+  }
+
+  @Test
+  void weightsTravelAsSafetensorsWhenAskedAndAsJsonOtherwise() throws Exception {
+    byte[] binary = mvc.perform(get("/api/v1/model").param("clientId", "a")
+            .accept(MediaType.APPLICATION_OCTET_STREAM))
+        .andExpect(status().isOk()).andExpect(content().contentType(MediaType.APPLICATION_OCTET_STREAM))
+        .andReturn().getResponse().getContentAsByteArray();
+    GlobalModel model = SafeTensors.globalModel(binary);
+    assertThat(model).isEqualTo(run.awaitModel(-1, java.time.Duration.ZERO, "a"));
+    mvc.perform(get("/api/v1/model")).andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_JSON));
+    mvc.perform(get("/api/v1/model").accept(MediaType.ALL))
+        .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_JSON));
+
+    ClientUpdate update = new ClientUpdate("a", 10, new int[] {2, 2}, new float[] {1, 1, 1, 1, 1, 1}, 0.5, 0.8);
+    mvc.perform(post("/api/v1/rounds/1/updates").contentType(MediaType.APPLICATION_OCTET_STREAM)
+        .content(SafeTensors.encode(update))).andExpect(status().isAccepted())
+        .andExpect(jsonPath("$.updatesReceived").value(1));
+    assertThat(run.round(1).participants()).containsExactly("a");
+
+    byte[] wrongShape = SafeTensors.encode(new ClientUpdate("b", 10, new int[] {3, 2}, new float[8], 0.5, 0.8));
+    problem(mvc.perform(post("/api/v1/rounds/1/updates").contentType(MediaType.APPLICATION_OCTET_STREAM)
+        .content(wrongShape)), 400, "layer");
+    problem(mvc.perform(post("/api/v1/rounds/1/updates").contentType(MediaType.APPLICATION_OCTET_STREAM)
+        .content(new byte[] {1, 2, 3})), 400, "not a valid update in the safetensors layout: 3 bytes");
+    problem(mvc.perform(post("/api/v1/rounds/1/updates").contentType(MediaType.APPLICATION_OCTET_STREAM)
+        .content(SafeTensors.encode(model))), 400, "expected 'fedlearn.client-update'");
+    problem(mvc.perform(get("/api/v1/model").param("wait", "-1").accept(MediaType.APPLICATION_OCTET_STREAM)), 400,
+        "wait must be 0 or more");
+    assertThat(run.status().updatesReceived()).as("nothing taken from the refused ones").isEqualTo(1);
   }
 
   @Test

@@ -6,6 +6,7 @@ import dev.fedlearn.wire.ClientUpdate;
 import dev.fedlearn.wire.EvaluationReport;
 import dev.fedlearn.wire.GlobalModel;
 import dev.fedlearn.wire.RunStatus;
+import dev.fedlearn.wire.SafeTensors;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Map;
@@ -33,33 +34,39 @@ public final class RestAggregatorClient implements AggregatorClient {
   private final String baseUrl;
   private final String clientId;
   private final ClientToken token;
+  private final WireFormat format;
 
   @Autowired
   public RestAggregatorClient(RestClient.Builder builder, ClientProperties properties) {
     this(builder, properties.aggregatorBaseUrl(), properties.connectTimeout(), properties.readTimeout(),
-        properties.clientId(), ClientToken.from(properties));
+        properties.clientId(), ClientToken.from(properties), properties.wireFormat());
   }
 
+  /** An anonymous client that speaks JSON. */
   public RestAggregatorClient(RestClient.Builder builder, String baseUrl, Duration connectTimeout,
       Duration readTimeout) {
-    this(builder, baseUrl, connectTimeout, readTimeout, null, ClientToken.of(null));
-  }
-
-  /** A client that names itself when it polls and, when {@code token} is set, sends it as a bearer token. */
-  public RestAggregatorClient(RestClient.Builder builder, String baseUrl, Duration connectTimeout,
-      Duration readTimeout, String clientId, String token) {
-    this(builder, baseUrl, connectTimeout, readTimeout, clientId, ClientToken.of(token));
+    this(builder, baseUrl, connectTimeout, readTimeout, null, ClientToken.of(null), WireFormat.JSON);
   }
 
   /**
-   * A client that names itself when it polls and sends the token {@code token} gives at the time of each request
-   * (none when it gives null).
+   * A client that speaks JSON, names itself when it polls and, when {@code token} is set, sends it as a bearer
+   * token.
    */
   public RestAggregatorClient(RestClient.Builder builder, String baseUrl, Duration connectTimeout,
-      Duration readTimeout, String clientId, ClientToken token) {
+      Duration readTimeout, String clientId, String token) {
+    this(builder, baseUrl, connectTimeout, readTimeout, clientId, ClientToken.of(token), WireFormat.JSON);
+  }
+
+  /**
+   * A client that names itself when it polls, sends the token {@code token} gives at the time of each request
+   * (none when it gives null), and sends and receives weights in {@code format}.
+   */
+  public RestAggregatorClient(RestClient.Builder builder, String baseUrl, Duration connectTimeout,
+      Duration readTimeout, String clientId, ClientToken token, WireFormat format) {
     this.baseUrl = baseUrl;
     this.clientId = clientId;
     this.token = token;
+    this.format = format;
     this.rest = builder
         .baseUrl(baseUrl + "/api/v1")
         .requestFactory(requestFactory(connectTimeout, readTimeout))
@@ -98,25 +105,35 @@ public final class RestAggregatorClient implements AggregatorClient {
 
   @Override
   public GlobalModel fetchModel(int afterRound, int waitSeconds) {
-    return call("GET /model", () -> required(rest.get()
-        .uri(uri -> {
-          uri.path("/model").queryParam("after", afterRound).queryParam("wait", waitSeconds);
-          if (clientId != null) {
-            uri.queryParam("clientId", clientId);
-          }
-          return uri.build();
-        })
-        .retrieve()
-        .body(GlobalModel.class)));
+    return call("GET /model", () -> {
+      RestClient.RequestHeadersSpec<?> request = rest.get().uri(uri -> {
+        uri.path("/model").queryParam("after", afterRound).queryParam("wait", waitSeconds);
+        if (clientId != null) {
+          uri.queryParam("clientId", clientId);
+        }
+        return uri.build();
+      });
+      if (format == WireFormat.JSON) {
+        return required(request.retrieve().body(GlobalModel.class));
+      }
+      byte[] body = required(request.accept(MediaType.APPLICATION_OCTET_STREAM, MediaType.APPLICATION_PROBLEM_JSON)
+          .retrieve().body(byte[].class));
+      try {
+        return SafeTensors.globalModel(body);
+      } catch (IllegalArgumentException e) {
+        throw new UnreadableAnswer(e.getMessage(), e);
+      }
+    });
   }
 
   @Override
   public void submitUpdate(int round, ClientUpdate update) {
-    call("POST /rounds/" + round + "/updates", () -> rest.post().uri("/rounds/{round}/updates", round)
-        .contentType(MediaType.APPLICATION_JSON)
-        .body(update)
-        .retrieve()
-        .toBodilessEntity());
+    call("POST /rounds/" + round + "/updates", () -> {
+      RestClient.RequestBodySpec request = rest.post().uri("/rounds/{round}/updates", round);
+      return (format == WireFormat.JSON ? request.contentType(MediaType.APPLICATION_JSON).body(update)
+          : request.contentType(MediaType.APPLICATION_OCTET_STREAM).body(SafeTensors.encode(update)))
+          .retrieve().toBodilessEntity();
+    });
   }
 
   @Override
@@ -159,6 +176,9 @@ public final class RestAggregatorClient implements AggregatorClient {
       throw new AggregatorUnavailableException(message, e);
     } catch (EmptyAnswer e) {
       throw new AggregatorUnavailableException(what + " answered without a body", e);
+    } catch (UnreadableAnswer e) {
+      throw new AggregatorUnavailableException(what + " answered a model this client cannot read (" + e.getMessage()
+          + ")", e);
     } catch (RestClientException e) {
       throw new AggregatorUnavailableException(what + " at " + baseUrl + " failed: " + Reasons.describe(e), e);
     }
@@ -180,6 +200,14 @@ public final class RestAggregatorClient implements AggregatorClient {
     }
     String body = e.getResponseBodyAsString().strip();
     return body.length() > MAX_DETAIL ? body.substring(0, MAX_DETAIL) + "..." : body;
+  }
+
+  private static final class UnreadableAnswer extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    UnreadableAnswer(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 
   private static final class EmptyAnswer extends RuntimeException {

@@ -12,6 +12,7 @@ import dev.fedlearn.wire.EvaluationReport;
 import dev.fedlearn.wire.GlobalModel;
 import dev.fedlearn.wire.RunState;
 import dev.fedlearn.wire.RunStatus;
+import dev.fedlearn.wire.SafeTensors;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -37,6 +38,11 @@ class RestAggregatorClientTest {
   private volatile String contentType = "application/json";
   private volatile String answer = "{}";
   private volatile long delayMillis;
+  /** When set, the answer's bytes instead of {@code answer}. */
+  private volatile byte[] binaryAnswer;
+  private volatile byte[] lastBody;
+  private volatile String lastContentType;
+  private volatile String lastAccept;
 
   @BeforeEach
   void startServer() throws IOException {
@@ -51,7 +57,11 @@ class RestAggregatorClientTest {
   }
 
   private void handle(HttpExchange exchange) throws IOException {
-    String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+    byte[] raw = exchange.getRequestBody().readAllBytes();
+    lastBody = raw;
+    lastContentType = exchange.getRequestHeaders().getFirst("Content-Type");
+    lastAccept = exchange.getRequestHeaders().getFirst("Accept");
+    String body = new String(raw, StandardCharsets.UTF_8);
     String length = exchange.getRequestHeaders().getFirst("Content-Length");
     String authorization = exchange.getRequestHeaders().getFirst("Authorization");
     authorizations.add(authorization == null ? "none" : authorization);
@@ -62,7 +72,7 @@ class RestAggregatorClientTest {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = binaryAnswer != null ? binaryAnswer : answer.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", contentType);
     exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
     if (bytes.length > 0) {
@@ -165,6 +175,30 @@ class RestAggregatorClientTest {
   }
 
   @Test
+  void theBinaryFormCarriesModelsAndUpdatesAsSafetensors() {
+    RestAggregatorClient client = new RestAggregatorClient(RestClient.builder(), url(), Duration.ofSeconds(2),
+        Duration.ofSeconds(5), "client-1", ClientToken.of(null), WireFormat.BINARY);
+    GlobalModel served = new GlobalModel(2, 5, RunState.TRAINING, new int[] {2, 2}, new float[] {1, 2, 3, 4, 5, 6},
+        null, false, false, true);
+    contentType = "application/octet-stream";
+    binaryAnswer = SafeTensors.encode(served);
+    assertThat(client.fetchModel(1, 30)).isEqualTo(served);
+    assertThat(lastAccept).contains("application/octet-stream");
+
+    binaryAnswer = new byte[0];
+    ClientUpdate update = new ClientUpdate("client-1", 7, new int[] {2, 2}, new float[] {6, 5, 4, 3, 2, 1}, 0.25, 0.5);
+    client.submitUpdate(3, update);
+    assertThat(lastContentType).isEqualTo("application/octet-stream");
+    assertThat(SafeTensors.clientUpdate(lastBody)).isEqualTo(update);
+    assertThat(requests.get(requests.size() - 1)).startsWith("POST /api/v1/rounds/3/updates")
+        .endsWith("length=" + lastBody.length);
+
+    binaryAnswer = new byte[] {1, 2, 3};
+    assertThatThrownBy(() -> client.fetchModel(1, 30)).isInstanceOf(AggregatorUnavailableException.class)
+        .hasMessageContaining("GET /model answered a model this client cannot read (safetensors: 3 bytes");
+  }
+
+  @Test
   void anUnreachableAggregatorIsUnavailable() throws IOException {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
@@ -199,7 +233,8 @@ class RestAggregatorClientTest {
     answer = STATUS;
     Path file = Files.writeString(dir.resolve("client-1.token"), "from-the-file\n");
     ClientProperties both = new ClientProperties("client-1", "shard.csv", url(), null, 0.7, 1, 30, Duration.ofSeconds(5),
-        new ClientProperties.Retry(Duration.ofMillis(500), Duration.ofSeconds(2)), true, "from-the-variable", file);
+        new ClientProperties.Retry(Duration.ofMillis(500), Duration.ofSeconds(2)), true, "from-the-variable", file,
+        WireFormat.JSON);
     RestAggregatorClient client = new RestAggregatorClient(RestClient.builder(), both);
 
     client.status();
@@ -218,7 +253,7 @@ class RestAggregatorClientTest {
     answer = "{\"title\":\"Unauthenticated\",\"status\":401,\"detail\":\"the bearer token is not any client's\"}";
     Path file = Files.writeString(dir.resolve("client-1.token"), "old\n");
     RestAggregatorClient fromFile = new RestAggregatorClient(RestClient.builder(), url(), Duration.ofSeconds(2),
-        Duration.ofSeconds(5), "client-1", ClientToken.file(file));
+        Duration.ofSeconds(5), "client-1", ClientToken.file(file), WireFormat.JSON);
     RestAggregatorClient fixed = new RestAggregatorClient(RestClient.builder(), url(), Duration.ofSeconds(2),
         Duration.ofSeconds(5), "client-1", "old");
 

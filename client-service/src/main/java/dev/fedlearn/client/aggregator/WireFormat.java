@@ -1,0 +1,11 @@
+package dev.fedlearn.client.aggregator;
+
+/**
+ * How weights travel between this client and the aggregator ({@code FL_WIRE_FORMAT}): {@code binary}, the
+ * safetensors layout as {@code application/octet-stream} ({@link dev.fedlearn.wire.SafeTensors}), four bytes a
+ * weight; or {@code json}, about three times larger and slower to write and read.
+ */
+public enum WireFormat {
+  BINARY,
+  JSON
+}
