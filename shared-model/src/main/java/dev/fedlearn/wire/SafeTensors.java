@@ -22,7 +22,8 @@ import tools.jackson.databind.node.ObjectNode;
  * biases, {@code layerL.bias} of shape {@code [out]} (L from 1), each with dtype {@code F32} and its
  * {@code data_offsets}; {@code __metadata__} holds the record's other fields as strings. The data is the model's flat
  * parameter vector as little-endian float32, in the engine's order, which is the tensors' order: PyTorch's
- * {@code nn.Linear} layout, readable with Python's {@code safetensors.numpy.load} or {@code safe_open}.
+ * {@code nn.Linear} layout, readable with Python's {@code safetensors.numpy.load} or {@code safe_open}. A file may
+ * hold the tensors in any order (Python's writer sorts them by name), as long as they cover its data exactly.
  *
  * <p>Decoding checks everything a hostile sender could get wrong (lengths, header, dtypes, shapes that do not chain,
  * offsets with holes or overlaps, missing or malformed metadata) and throws {@link IllegalArgumentException} with
@@ -119,11 +120,32 @@ public final class SafeTensors {
       throw new IllegalArgumentException("safetensors: " + data + " bytes of data, the tensors take "
           + 4L * sizes.parameterCount());
     }
+    List<Placement> placements = new ArrayList<>();
+    for (int l = 1; l <= sizes.depth(); l++) {
+      placements.add(placement(header, "layer" + l + ".weight", sizes.weightOffset(l),
+          (long) sizes.size(l) * sizes.size(l - 1)));
+      placements.add(placement(header, "layer" + l + ".bias", sizes.biasOffset(l), sizes.size(l)));
+    }
+    placements.sort((a, b) -> Long.compare(a.start(), b.start()));
+    long next = 0;
+    for (Placement p : placements) {
+      if (p.start() != next) {
+        throw new IllegalArgumentException("safetensors: " + p.name() + " starts at byte " + p.start() + " of the data, "
+            + "expected " + next + " (the tensors must cover the data without gaps or overlaps)");
+      }
+      next = p.start() + 4 * p.count();
+    }
     float[] params = new float[sizes.parameterCount()];
-    in.position(8 + (int) n);
-    in.slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(params);
+    java.nio.FloatBuffer floats = ByteBuffer.wrap(bytes, 8 + (int) n, (int) data).slice()
+        .order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+    for (Placement p : placements) {
+      floats.get((int) (p.start() / 4), params, p.offset(), (int) p.count());
+    }
     return new Decoded(metadata, sizes, params);
   }
+
+  /** Where a tensor's {@code count} values are in the data ({@code start}, bytes) and in the model ({@code offset}). */
+  private record Placement(String name, long start, int offset, long count) {}
 
   /** The layer sizes the header's tensors describe; their offsets must be the engine's layout exactly. */
   private static LayerSizes shape(JsonNode header) {
@@ -165,10 +187,6 @@ public final class SafeTensors {
       throw new IllegalArgumentException("safetensors: no model of layer sizes " + widths + " (" + e.getMessage()
           + ")", e);
     }
-    for (int l = 1; l <= layers; l++) {
-      offsets(header, "layer" + l + ".weight", sizes.weightOffset(l), (long) sizes.size(l) * sizes.size(l - 1));
-      offsets(header, "layer" + l + ".bias", sizes.biasOffset(l), sizes.size(l));
-    }
     return sizes;
   }
 
@@ -202,15 +220,20 @@ public final class SafeTensors {
     return out;
   }
 
-  private static void offsets(JsonNode header, String name, int offset, long count) {
+  /** Where tensor {@code name} of {@code count} values sits: its {@code data_offsets} must span exactly them. */
+  private static Placement placement(JsonNode header, String name, int offset, long count) {
     JsonNode o = header.get(name).get("data_offsets");
-    long start = 4L * offset;
-    long end = start + 4 * count;
-    if (o == null || !o.isArray() || o.size() != 2 || !o.get(0).canConvertToLong() || !o.get(1).canConvertToLong()
-        || o.get(0).asLong() != start || o.get(1).asLong() != end) {
-      throw new IllegalArgumentException("safetensors: " + name + " must have data_offsets [" + start + ", " + end
-          + "] (the tensors in order, no gaps), got " + o);
+    if (o == null || !o.isArray() || o.size() != 2 || !o.get(0).isIntegralNumber() || !o.get(1).isIntegralNumber()
+        || !o.get(0).canConvertToLong() || !o.get(1).canConvertToLong()) {
+      throw new IllegalArgumentException("safetensors: " + name + " needs data_offsets [start, end], got " + o);
     }
+    long start = o.get(0).asLong();
+    long end = o.get(1).asLong();
+    if (start < 0 || end - start != 4 * count) {
+      throw new IllegalArgumentException("safetensors: " + name + " has data_offsets " + o + ", " + (end - start)
+          + " bytes for " + count + " float32 values");
+    }
+    return new Placement(name, start, offset, count);
   }
 
   /** The binary form of a global model. */

@@ -43,6 +43,15 @@ class SafeTensorsTest {
   }
 
   @Test
+  void tensorsStoredInAnotherOrderLandInTheirPlace() {
+    // Python's writer sorts the tensors by name: the bias first in the data, then the weight.
+    byte[] bytes = file("{\"layer1.bias\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+        + "\"layer1.weight\":{\"dtype\":\"F32\",\"shape\":[2,1],\"data_offsets\":[8,16]}}", 4);
+    assertThat(SafeTensors.decode(bytes).params()).as("weight [0.5, 0.25] from bytes 8..16, bias [1, -2] from 0..8")
+        .containsExactly(0.5f, 0.25f, 1.0f, -2.0f);
+  }
+
+  @Test
   void anotherWritersFileReadsTheSame() {
     // Tensors listed in another order, no metadata, no padding (as some writers do): the same model.
     byte[] bytes = file("{\"layer1.bias\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,16]},"
@@ -91,7 +100,9 @@ class SafeTensorsTest {
     cases.put("expected F32", file("{" + w.replace("F32", "F16") + "," + b + "}", 4));
     cases.put("needs a shape of 2", file("{" + w.replace("[2,1]", "[2]") + "," + b + "}", 4));
     cases.put("values for", file("{" + w + "," + b.replace("[2]", "[1]") + "}", 4));
-    cases.put("no gaps", file("{" + w.replace("[0,8]", "[8,16]") + "," + b.replace("[8,16]", "[0,8]") + "}", 4));
+    cases.put("without gaps or overlaps", file("{" + w.replace("[0,8]", "[4,12]") + "," + b.replace("[8,16]", "[8,16]")
+        + "}", 4));
+    cases.put("bytes for 2 float32 values", file("{" + w.replace("[0,8]", "[0,4]") + "," + b + "}", 4));
     cases.put("bytes of data", file("{" + w + "," + b + "}", 5));
     cases.put("has a dimension of", file("{" + w.replace("[2,1]", "[2,0]") + "," + b + "}", 4));
     String chain = "\"layer2.weight\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[16,40]},"
