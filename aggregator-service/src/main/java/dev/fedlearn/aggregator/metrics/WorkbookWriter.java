@@ -32,8 +32,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Writes the run as an Excel workbook: sheets Rounds (with a line chart of accuracy per round), Training,
- * Evaluations, Clients, Settings, and Weights (one row per parameter, one column per round's global model, the
- * initial model as round 0). The small sheets are built in memory; Weights is streamed.
+ * Evaluations, Clients, Settings, and Weights (one row per parameter, one column per kept round's global model, the
+ * initial model as round 0: every round for short runs, else every k-th and the latest, as the sheet says). The small
+ * sheets are built in memory; Weights is streamed.
  */
 @Component
 public class WorkbookWriter {
@@ -152,16 +153,21 @@ public class WorkbookWriter {
     SXSSFWorkbook streaming = new SXSSFWorkbook(book, 500);
     try {
       Sheet weights = streaming.createSheet(WEIGHTS);
-      List<float[]> models = s.modelHistory();
-      String[] head = new String[5 + models.size()];
+      List<Integer> kept = new java.util.ArrayList<>(s.modelHistory().keySet());
+      List<float[]> models = new java.util.ArrayList<>(s.modelHistory().values());
+      boolean every = kept.size() == s.historyScores().size();
+      String[] head = new String[5 + models.size() + 1];
       head[0] = "Parameter";
       head[1] = "Layer";
       head[2] = "Kind";
       head[3] = "Row";
       head[4] = "Column";
       for (int k = 0; k < models.size(); k++) {
-        head[5 + k] = "Round " + k;
+        head[5 + k] = "Round " + kept.get(k);
       }
+      head[head.length - 1] = every ? "Every round's global model (round 0: the initial model)"
+          : "Rounds shown: the initial model (round 0), every k-th round (k = " + (kept.size() > 1 ? kept.get(1) : 1)
+              + ") and the latest; the run's database has every round";
       Row h = weights.createRow(0);
       for (int c = 0; c < head.length; c++) {
         h.createCell(c).setCellValue(head[c]);

@@ -52,7 +52,8 @@ public final class RunCoordinator {
 
   /** Everything the workbook shows, copied under the lock. */
   public record Snapshot(RunStatus status, Map<String, String> settings, List<Client> clients,
-      List<RoundView> rounds, LayerSizes layerSizes, List<float[]> modelHistory, List<Evaluation> historyScores) {}
+      List<RoundView> rounds, LayerSizes layerSizes, java.util.SortedMap<Integer, float[]> modelHistory,
+      List<Evaluation> historyScores) {}
 
   private final RunRules rules;
   private final TrainingConfig training;
@@ -85,7 +86,7 @@ public final class RunCoordinator {
     this.settings.put("fractionFit", Double.toString(sampler.fraction()));
     this.settings.put("minFitClients", Integer.toString(sampler.minClients()));
     this.store = store;
-    Optional<RunStore.Stored> stored = store.load();
+    Optional<RunStore.Stored> stored = store.load(round -> RunLedger.keepsModel(round, rules.rounds()));
     if (stored.isPresent() && !stored.get().settings().equals(this.settings.toString())) {
       refusal = "the state folder holds a run with other settings ("
           + StoredSettings.differences(stored.get().settings(), this.settings) + "): start with the stored settings "
@@ -97,7 +98,7 @@ public final class RunCoordinator {
       log.error("not started: {}", refusal);
     } else if (stored.isPresent()) {
       refusal = null;
-      run = RunLedger.restore(stored.get(), initial.sizes(), this::pick);
+      run = RunLedger.restore(stored.get(), initial.sizes(), rules.rounds(), this::pick);
       RunLedger.Round open = run.openRound();
       log.info("resumed the stored run: {}, {} of {} rounds done, {} clients{}", run.state, run.completed,
           rules.rounds(), run.clients.size(), open == null ? "" : "; round " + open.number + " open with "
@@ -267,7 +268,7 @@ public final class RunCoordinator {
     run.completed = open.number;
     open.score = score;
     open.endedAt = now;
-    run.models.add(next.model().params().clone());
+    run.keep(open.number, next.model().params(), rules.rounds());
     run.scores.add(score);
     for (ClientUpdate u : open.updates.values()) { // the weights are in the global model now
       open.updates.put(u.clientId(), new ClientUpdate(u.clientId(), u.numSamples(), u.layerSizes(), null,

@@ -16,9 +16,10 @@ import java.util.TreeMap;
 import java.util.function.BiFunction;
 
 /**
- * The run's record in memory: its state, its clients, every round with its updates, scores and evaluations, and the
- * global model after each round; rebuilt from the store on a restart ({@link #restore}), and rendered as the read
- * models the API and the workbook show. It holds no lock and writes nothing: the coordinator owns it, changes it
+ * The run's record in memory: its state, its clients, every round with its updates, scores and evaluations, the
+ * current global model and a bounded sample of the earlier ones ({@link #keepsModel}: the initial model, every k-th
+ * round and the last, at most {@link #KEPT_MODELS} whatever the number of rounds; the store has them all); rebuilt
+ * from the store on a restart ({@link #restore}), and rendered as the read models the API and the workbook show. It holds no lock and writes nothing: the coordinator owns it, changes it
  * under its lock after the store has the change, and asks it for views.
  */
 final class RunLedger {
@@ -46,23 +47,48 @@ final class RunLedger {
   Model global;
   int completed;
   final List<Round> history = new ArrayList<>();
-  final List<float[]> models = new ArrayList<>(); // global model after each round, [0] = initial
+  /** The most global models kept in memory, for the workbook's Weights sheet, however many rounds the run has. */
+  static final int KEPT_MODELS = 21;
+
+  final TreeMap<Integer, float[]> models = new TreeMap<>(); // global models of the rounds kept, 0 = initial
   final List<Evaluation> scores = new ArrayList<>(); // their test-set scores
   Map<String, float[]> strategyState = Map.of(); // the strategy's state after the last closed round
 
   RunLedger(Model initial, Evaluation initialScore) {
     global = initial.copy();
-    models.add(initial.params().clone());
+    models.put(0, initial.params().clone());
     scores.add(initialScore);
   }
 
   private RunLedger() {}
 
   /**
+   * Every how many rounds a global model is kept in memory for a run of {@code rounds}: 1 (every one) up to
+   * {@code KEPT_MODELS - 1} rounds, so that the initial model, every k-th round's and the last round's make at most
+   * {@link #KEPT_MODELS}.
+   */
+  static int modelStride(int rounds) {
+    return Math.max(1, (rounds + KEPT_MODELS - 3) / (KEPT_MODELS - 2));
+  }
+
+  /** Whether round {@code round}'s global model is kept in memory in a run of {@code rounds}. */
+  static boolean keepsModel(int round, int rounds) {
+    return round == 0 || round == rounds || round % modelStride(rounds) == 0;
+  }
+
+  /** Keeps round {@code round}'s model if it is one of those kept. */
+  void keep(int round, float[] model, int rounds) {
+    if (keepsModel(round, rounds)) {
+      models.put(round, model);
+    }
+  }
+
+  /**
    * The run as the store kept it: the same rounds, models, updates, scores and strategy state, and the same open
    * round; {@code picks} gives the clients a round picked (a function of the run's clients, seed and the round).
    */
-  static RunLedger restore(RunStore.Stored s, LayerSizes sizes, BiFunction<List<String>, Integer, List<String>> picks) {
+  static RunLedger restore(RunStore.Stored s, LayerSizes sizes, int rounds,
+      BiFunction<List<String>, Integer, List<String>> picks) {
     RunLedger ledger = new RunLedger();
     ledger.state = RunState.valueOf(s.state());
     ledger.message = s.message();
@@ -82,13 +108,20 @@ final class RunLedger {
         round.score = score;
         ledger.history.add(round);
       }
-      if (r.model() != null) {
-        ledger.models.add(r.model());
+      if (score != null) {
         ledger.scores.add(score);
         ledger.completed = r.round();
+        if (r.model() != null) {
+          ledger.keep(r.round(), r.model(), rounds);
+          ledger.global = new Model(sizes, r.model().clone());
+        }
       }
     }
-    ledger.global = new Model(sizes, ledger.models.get(ledger.models.size() - 1).clone());
+    if (ledger.global == null || s.rounds().stream().filter(r -> r.round() == ledger.completed)
+        .anyMatch(r -> r.model() == null)) {
+      throw new IllegalStateException("the store gave no global model for round " + ledger.completed
+          + ", the last closed one");
+    }
     int[] shape = sizes.toArray();
     for (RunStore.StoredUpdate u : s.updates()) {
       Round round = ledger.history.get(u.round() - 1);
@@ -157,7 +190,8 @@ final class RunLedger {
 
   RunCoordinator.Snapshot snapshot(RunRules rules, RunStatus.StrategyInfo strategy, Map<String, String> settings,
       Instant now) {
-    List<float[]> copies = new ArrayList<>(models); // arrays are never modified once stored
+    TreeMap<Integer, float[]> copies = new TreeMap<>(models); // arrays are never modified once stored
+    copies.put(completed, global.params()); // global models are replaced, never modified
     Map<String, String> shown = new LinkedHashMap<>(settings);
     shown.put("minClients", Integer.toString(rules.minClients()));
     shown.put("roundTimeout", rules.roundTimeout().toString());

@@ -37,7 +37,17 @@ public interface RunStore {
   record StoredEvaluation(int round, String clientId, long numSamples, double loss, double accuracy,
       Instant receivedAt) {}
 
-  Optional<Stored> load();
+  /** Everything stored, with every round's global model. */
+  default Optional<Stored> load() {
+    return load(round -> true);
+  }
+
+  /**
+   * Everything stored, with the global models of the rounds {@code models} accepts and of the last closed round (the
+   * others' {@code model} is null), and the strategy state of the last closed round only: what a restart needs,
+   * whatever the number of rounds.
+   */
+  Optional<Stored> load(java.util.function.IntPredicate models);
 
   /** A new run: its settings and its initial model as round 0. */
   void begin(String settings, String state, StoredRound initial, Instant now);
@@ -60,7 +70,7 @@ public interface RunStore {
   /** A store that keeps nothing (for tests and for runs that need not survive a restart). */
   RunStore NONE = new RunStore() {
     @Override
-    public Optional<Stored> load() {
+    public Optional<Stored> load(java.util.function.IntPredicate models) {
       return Optional.empty();
     }
 

@@ -31,7 +31,7 @@ public class JdbcRunStore implements RunStore {
   }
 
   @Override
-  public Optional<Stored> load() {
+  public Optional<Stored> load(java.util.function.IntPredicate models) {
     return tx.execute(status -> {
       List<String[]> run = jdbc.query("select settings, state, message from run where id = 1",
           (rs, i) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
@@ -41,10 +41,15 @@ public class JdbcRunStore implements RunStore {
       List<StoredClient> clients = jdbc.query("select client_id, train_samples, test_samples, registered_at "
           + "from client order by registered_at, client_id", (rs, i) -> new StoredClient(rs.getString(1),
               rs.getInt(2), rs.getInt(3), instant(rs, 4)));
-      List<StoredRound> rounds = jdbc.query("select round, started_at, ended_at, global_accuracy, global_loss, model, "
-          + "strategy_state from round order by round", (rs, i) -> new StoredRound(rs.getInt(1), instant(rs, 2),
-              instant(rs, 3), (Double) rs.getObject(4), (Double) rs.getObject(5), floats(rs.getBytes(6)),
-              StrategyStates.decode(rs.getBytes(7))));
+      Integer last = jdbc.queryForObject("select max(round) from round where model is not null", Integer.class);
+      int lastClosed = last == null ? -1 : last;
+      // The models and states not asked for are not fetched: memory stays bounded however many rounds there are.
+      List<StoredRound> rounds = jdbc.query("select round, started_at, ended_at, global_accuracy, global_loss, "
+          + "case when round = ? or " + inList(models, lastClosed) + " then model end, "
+          + "case when round = ? then strategy_state end from round order by round",
+          (rs, i) -> new StoredRound(rs.getInt(1), instant(rs, 2), instant(rs, 3), (Double) rs.getObject(4),
+              (Double) rs.getObject(5), floats(rs.getBytes(6)), StrategyStates.decode(rs.getBytes(7))),
+          lastClosed, lastClosed);
       List<StoredUpdate> updates = jdbc.query("select round, client_id, num_samples, train_loss, train_accuracy, "
           + "received_at, weights from round_update order by round, received_at, client_id",
           (rs, i) -> new StoredUpdate(rs.getInt(1), rs.getString(2), rs.getLong(3), rs.getDouble(4), rs.getDouble(5),
@@ -56,6 +61,17 @@ public class JdbcRunStore implements RunStore {
       String[] r = run.get(0);
       return Optional.of(new Stored(r[0], r[1], r[2], clients, rounds, updates, evaluations));
     });
+  }
+
+  /** {@code round in (...)}: the closed rounds up to {@code last} that {@code models} accepts ({@code false}: none). */
+  private static String inList(java.util.function.IntPredicate models, int last) {
+    StringBuilder in = new StringBuilder();
+    for (int r = 0; r <= last; r++) {
+      if (models.test(r)) {
+        in.append(in.length() == 0 ? "" : ",").append(r);
+      }
+    }
+    return in.length() == 0 ? "1 = 0" : "round in (" + in + ")";
   }
 
   @Override

@@ -247,4 +247,29 @@ class RunCoordinatorTest {
     assertThat(first).as("%s moved the first weight from 0.1 towards the clients' 1..3", id).isGreaterThan(0.1f)
         .isLessThanOrEqualTo(3f);
   }
+
+  /** However long the run, the coordinator keeps a bounded number of global models in memory. */
+  @Test
+  void aThousandRoundsKeepAtMostTwentyOneModels() {
+    RunCoordinator run = TestRuns.run(1000, 1);
+    run.register(registration("a"));
+    for (int r = 1; r <= 1000; r++) {
+      run.submitUpdate(r, update("a", 10, r % 5));
+      if (r == 500) {
+        assertThat(run.snapshot().modelHistory()).hasSizeLessThanOrEqualTo(RunLedger.KEPT_MODELS)
+            .containsKey(500);
+      }
+    }
+    var kept = run.snapshot().modelHistory();
+    assertThat(kept).hasSizeLessThanOrEqualTo(RunLedger.KEPT_MODELS).containsKeys(0, 53, 954, 1000);
+    assertThat(kept.get(1000)).isEqualTo(run.globalModel().params());
+    assertThat(RunLedger.modelStride(10)).as("short runs keep every model").isEqualTo(1);
+    for (int n = 1; n <= 3000; n++) {
+      int rounds = n;
+      int stride = RunLedger.modelStride(rounds);
+      long count = java.util.stream.IntStream.rangeClosed(0, rounds)
+          .filter(r -> RunLedger.keepsModel(r, rounds)).count();
+      assertThat(count).as("%d rounds, stride %d", rounds, stride).isLessThanOrEqualTo(RunLedger.KEPT_MODELS);
+    }
+  }
 }

@@ -85,6 +85,42 @@ class JdbcRunStoreTest {
   }
 
   @Test
+  void aLongRunRestartsWithABoundedSampleOfItsModels() {
+    int rounds = 45; // kept in memory: every 3rd round (stride (45 + 18) / 19), the initial and the last one
+    RunCoordinator first = TestRuns.run(RunRules.of(rounds, 1), clock, store,
+        dev.fedlearn.fl.Strategies.create("fedavgm", "serverMomentum=0.5"), dev.fedlearn.fl.ClientSampler.ALL);
+    first.register(registration("a"));
+    for (int r = 1; r <= 40; r++) {
+      first.submitUpdate(r, update("a", 10, r % 7));
+    }
+    java.util.Set<Integer> kept = first.snapshot().modelHistory().keySet();
+    assertThat(kept).as("every 3rd round and the current one").startsWith(0, 3, 6).contains(39, 40).hasSize(15);
+
+    assertThat(store.load(r -> r % 10 == 0).orElseThrow().rounds()).allSatisfy(stored -> {
+      boolean wanted = stored.round() % 10 == 0 || stored.round() == 40;
+      assertThat(stored.model() != null).as("model of round %d loaded", stored.round()).isEqualTo(wanted);
+      assertThat(stored.strategyState() != null).as("state of round %d loaded", stored.round())
+          .isEqualTo(stored.round() == 40);
+    });
+
+    RunCoordinator resumed = TestRuns.run(RunRules.of(rounds, 1), clock, store,
+        dev.fedlearn.fl.Strategies.create("fedavgm", "serverMomentum=0.5"), dev.fedlearn.fl.ClientSampler.ALL);
+    assertThat(resumed.snapshot().modelHistory().keySet()).as("the same sample after a restart")
+        .isEqualTo(java.util.Set.copyOf(kept));
+    assertThat(resumed.globalModel()).isEqualTo(first.globalModel());
+    RunCoordinator clean = TestRuns.run(RunRules.of(rounds, 1), clock, RunStore.NONE,
+        dev.fedlearn.fl.Strategies.create("fedavgm", "serverMomentum=0.5"), dev.fedlearn.fl.ClientSampler.ALL);
+    clean.register(registration("a"));
+    for (int r = 1; r <= rounds; r++) {
+      clean.submitUpdate(r, update("a", 10, r % 7));
+      if (r > 40) {
+        resumed.submitUpdate(r, update("a", 10, r % 7));
+      }
+    }
+    assertThat(resumed.globalModel()).as("the server momentum came back too").isEqualTo(clean.globalModel());
+  }
+
+  @Test
   void aStopBetweenTheLastUpdateAndTheAggregationIsFinishedOnRestart() {
     RunCoordinator first = coordinator(store);
     first.register(registration("a"));
