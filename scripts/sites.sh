@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Any number of client sites in containers: draws N shards from the MNIST training set and writes
+# docker-compose.sites.yml, an override with N client services, each mounting only its own shard, and the
+# aggregator expecting N clients (quorum 3/4 of them at a round's deadline).
+#   scripts/sites.sh N [--samples-per-client S] [--partition iid|dirichlet:ALPHA|shards:K] [--seed SEED]
+#   docker compose -f docker-compose.yml -f docker-compose.sites.yml up --build
+# Shards go to data/sites/ (S defaults to 1000). Strategy, fraction and the rest come from the environment or
+# .env as usual, e.g. FL_STRATEGY=fedadam FL_FRACTION_FIT=0.5. Needs Java 17 and cli/target/fl.jar (./mvnw package).
+# The generated sites run open (no tokens) unless FL_CLIENT_TOKENS and FL_CLIENT_N_TOKEN are set for each of them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+usage() { echo "usage: scripts/sites.sh N [--samples-per-client S] [--partition KIND] [--seed SEED]" >&2; exit 2; }
+[[ $# -ge 1 && $1 =~ ^[0-9]+$ && $1 -ge 1 ]] || usage
+n=$1; shift
+samples=1000; partition=iid; seed=42
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --samples-per-client) samples=${2:?}; shift 2 ;;
+    --partition) partition=${2:?}; shift 2 ;;
+    --dirichlet) partition="dirichlet:${2:?}"; shift 2 ;;
+    --seed) seed=${2:?}; shift 2 ;;
+    *) usage ;;
+  esac
+done
+jar=cli/target/fl.jar
+[[ -f $jar ]] || { echo "sites: $jar is missing: build it first (./mvnw -q package -DskipTests)" >&2; exit 1; }
+rm -rf data/sites
+java -jar "$jar" shards --mnist data/mnist --clients "$n" --samples-per-client "$samples" --partition "$partition" \
+  --seed "$seed" --out data/sites | tail -1
+quorum=$(( (3 * n + 3) / 4 ))
+{
+  echo "# Written by scripts/sites.sh $n --samples-per-client $samples --partition $partition --seed $seed"
+  echo "# Use: docker compose -f docker-compose.yml -f docker-compose.sites.yml up --build"
+  echo "services:"
+  echo "  aggregator:"
+  echo "    environment:"
+  echo "      FL_CLIENTS: $n"
+  echo "      FL_MIN_CLIENTS: \${FL_MIN_CLIENTS:-$quorum}"
+  for ((c = 1; c <= n || c <= 4; c++)); do
+    echo "  client-$c:"
+    if ((c > n)); then # the base file's clients beyond N are left out
+      echo "    profiles: [unused]"
+      continue
+    fi
+    if ((c > 4)); then # a new site, built like client-1 of the base file
+      echo "    extends: {file: docker-compose.yml, service: client-1}"
+      echo "    depends_on: {aggregator: {condition: service_healthy}}"
+      echo "    environment:"
+      echo "      FL_CLIENT_ID: client-$c"
+      echo "      FL_CLIENT_TOKEN: \${FL_CLIENT_${c}_TOKEN:-}"
+    fi
+    echo "    volumes:"
+    echo "      - ./data/sites/client-$c.csv.gz:/data/shard.csv.gz:ro"
+  done
+} > docker-compose.sites.yml
+echo "sites: wrote docker-compose.sites.yml ($n clients, quorum $quorum) and data/sites/client-{1..$n}.csv.gz"
