@@ -1,6 +1,8 @@
 package dev.fedlearn.wire;
 
 import dev.fedlearn.nn.LayerSizes;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -47,6 +49,40 @@ public final class SafeTensors {
 
   /** The file of a model of shape {@code sizes} with parameters {@code params} and the given metadata. */
   public static byte[] encode(Map<String, String> metadata, LayerSizes sizes, float[] params) {
+    byte[] head = head(metadata, sizes, params);
+    ByteBuffer out = ByteBuffer.allocate(head.length + 4 * params.length).order(ByteOrder.LITTLE_ENDIAN);
+    out.put(head).asFloatBuffer().put(params);
+    return out.array();
+  }
+
+  /** Bytes written a chunk at a time by {@link #write}: a response streams without a copy of the whole model. */
+  static final int CHUNK_FLOATS = 16 * 1024;
+
+  /**
+   * Writes what {@link #encode} returns to {@code out}, the data a chunk at a time, and returns the number of bytes:
+   * many concurrent responses then hold a small buffer each rather than a copy of the model each.
+   */
+  public static long write(Map<String, String> metadata, LayerSizes sizes, float[] params, OutputStream out)
+      throws IOException {
+    byte[] head = head(metadata, sizes, params);
+    out.write(head);
+    ByteBuffer chunk = ByteBuffer.allocate(4 * Math.min(CHUNK_FLOATS, params.length)).order(ByteOrder.LITTLE_ENDIAN);
+    for (int from = 0; from < params.length; from += CHUNK_FLOATS) {
+      int n = Math.min(CHUNK_FLOATS, params.length - from);
+      chunk.clear();
+      chunk.asFloatBuffer().put(params, from, n);
+      out.write(chunk.array(), 0, 4 * n);
+    }
+    return head.length + 4L * params.length;
+  }
+
+  /** The size in bytes of the file {@link #encode} would return. */
+  public static long size(Map<String, String> metadata, LayerSizes sizes, float[] params) {
+    return head(metadata, sizes, params).length + 4L * params.length;
+  }
+
+  /** The header length and the header, padded with spaces so that the data starts on an 8-byte boundary. */
+  private static byte[] head(Map<String, String> metadata, LayerSizes sizes, float[] params) {
     if (params.length != sizes.parameterCount()) {
       throw new IllegalArgumentException("layer sizes " + sizes + " take " + sizes.parameterCount()
           + " parameters, got " + params.length);
@@ -60,12 +96,11 @@ public final class SafeTensors {
     }
     byte[] json = JSON.writeValueAsBytes(header);
     int padded = (json.length + 7) / 8 * 8;
-    ByteBuffer out = ByteBuffer.allocate(8 + padded + 4 * params.length).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer out = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
     out.putLong(padded).put(json);
     for (int i = json.length; i < padded; i++) {
       out.put((byte) ' ');
     }
-    out.asFloatBuffer().put(params);
     return out.array();
   }
 
@@ -238,6 +273,20 @@ public final class SafeTensors {
 
   /** The binary form of a global model. */
   public static byte[] encode(GlobalModel m) {
+    return encode(metadata(m), LayerSizes.of(m.layerSizes()), m.weights());
+  }
+
+  /** Writes the binary form of a global model to {@code out} a chunk at a time ({@link #write}). */
+  public static long write(GlobalModel m, OutputStream out) throws IOException {
+    return write(metadata(m), LayerSizes.of(m.layerSizes()), m.weights(), out);
+  }
+
+  /** The size in bytes of a global model's binary form. */
+  public static long size(GlobalModel m) {
+    return size(metadata(m), LayerSizes.of(m.layerSizes()), m.weights());
+  }
+
+  private static Map<String, String> metadata(GlobalModel m) {
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put(FORMAT, GLOBAL_MODEL);
     meta.put("round", Integer.toString(m.round()));
@@ -251,7 +300,7 @@ public final class SafeTensors {
     if (m.picked() != null) {
       meta.put("picked", Boolean.toString(m.picked()));
     }
-    return encode(meta, LayerSizes.of(m.layerSizes()), m.weights());
+    return meta;
   }
 
   /** A global model from its binary form. */

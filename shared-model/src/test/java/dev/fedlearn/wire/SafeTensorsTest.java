@@ -62,7 +62,7 @@ class SafeTensorsTest {
   }
 
   @Test
-  void globalModelsAndUpdatesSurviveTheRoundTripBitForBit() {
+  void globalModelsAndUpdatesSurviveTheRoundTripBitForBit() throws java.io.IOException {
     Model m = Model.initialise(LayerSizes.DEFAULT, Preset.DEFAULT, 42);
     m.params()[3] = Float.MIN_VALUE;
     m.params()[4] = -0.0f;
@@ -71,6 +71,10 @@ class SafeTensorsTest {
         false, false);
     GlobalModel back = SafeTensors.globalModel(SafeTensors.encode(g));
     assertThat(back).isEqualTo(g);
+    ByteArrayOutputStream streamed = new ByteArrayOutputStream();
+    assertThat(SafeTensors.write(g, streamed)).isEqualTo(SafeTensors.size(g));
+    assertThat(streamed.toByteArray()).as("streamed a chunk at a time, the same bytes")
+        .isEqualTo(SafeTensors.encode(g));
     assertThat(Float.floatToRawIntBits(back.weights()[4])).isEqualTo(Float.floatToRawIntBits(-0.0f));
     GlobalModel unnamed = new GlobalModel(0, 10, RunState.WAITING_FOR_CLIENTS, LayerSizes.DEFAULT.toArray(),
         m.params(), null, false, false);

@@ -38,15 +38,16 @@ final class SafeTensorsConverter extends AbstractHttpMessageConverter<Object> {
 
   @Override
   protected void writeInternal(Object o, HttpOutputMessage output) throws IOException {
-    byte[] bytes;
     if (o instanceof GlobalModel m) {
-      bytes = SafeTensors.encode(m);
+      // Streamed: a hundred clients polling at once hold a small buffer each, not a copy of the model each.
+      output.getHeaders().setContentLength(SafeTensors.size(m));
+      SafeTensors.write(m, output.getBody());
     } else if (o instanceof ClientUpdate u) {
-      bytes = SafeTensors.encode(u);
+      byte[] bytes = SafeTensors.encode(u);
+      output.getHeaders().setContentLength(bytes.length);
+      output.getBody().write(bytes);
     } else {
       throw new HttpMessageNotWritableException("no binary form for " + o.getClass().getSimpleName());
     }
-    output.getHeaders().setContentLength(bytes.length);
-    output.getBody().write(bytes);
   }
 }

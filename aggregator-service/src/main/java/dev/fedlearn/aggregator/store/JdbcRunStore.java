@@ -50,8 +50,11 @@ public class JdbcRunStore implements RunStore {
           (rs, i) -> new StoredRound(rs.getInt(1), instant(rs, 2), instant(rs, 3), (Double) rs.getObject(4),
               (Double) rs.getObject(5), floats(rs.getBytes(6)), StrategyStates.decode(rs.getBytes(7))),
           lastClosed, lastClosed);
-      List<StoredUpdate> updates = jdbc.query("select round, client_id, num_samples, train_loss, train_accuracy, "
-          + "received_at, weights from round_update order by round, received_at, client_id",
+      // Only the open round's weights: a closed round's are in its global model (any left by a crash are ignored).
+      List<StoredUpdate> updates = jdbc.query("select u.round, u.client_id, u.num_samples, u.train_loss, "
+          + "u.train_accuracy, u.received_at, case when r.ended_at is null then w.weights end from round_update u "
+          + "join round r on r.round = u.round left join update_weights w on w.round = u.round "
+          + "and w.client_id = u.client_id order by u.round, u.received_at, u.client_id",
           (rs, i) -> new StoredUpdate(rs.getInt(1), rs.getString(2), rs.getLong(3), rs.getDouble(4), rs.getDouble(5),
               instant(rs, 6), floats(rs.getBytes(7))));
       List<StoredEvaluation> evaluations = jdbc.query("select round, client_id, num_samples, loss, accuracy, "
@@ -96,9 +99,13 @@ public class JdbcRunStore implements RunStore {
 
   @Override
   public void updateAccepted(StoredUpdate u) {
-    jdbc.update("insert into round_update (round, client_id, num_samples, train_loss, train_accuracy, received_at, "
-        + "weights) values (?, ?, ?, ?, ?, ?, ?)", u.round(), u.clientId(), u.numSamples(), u.trainLoss(),
-        u.trainAccuracy(), time(u.receivedAt()), bytes(u.weights()));
+    tx.executeWithoutResult(status -> {
+      jdbc.update("insert into round_update (round, client_id, num_samples, train_loss, train_accuracy, received_at) "
+          + "values (?, ?, ?, ?, ?, ?)", u.round(), u.clientId(), u.numSamples(), u.trainLoss(), u.trainAccuracy(),
+          time(u.receivedAt()));
+      jdbc.update("insert into update_weights (round, client_id, weights) values (?, ?, ?)", u.round(), u.clientId(),
+          bytes(u.weights()));
+    });
   }
 
   @Override
@@ -110,12 +117,26 @@ public class JdbcRunStore implements RunStore {
       if (changed != 1) {
         throw new IllegalStateException("round " + closed.round() + " is not open in the store");
       }
-      jdbc.update("update round_update set weights = null where round = ?", closed.round());
       if (opened != null) {
         insertRound(opened);
       }
       jdbc.update("update run set state = ? where id = 1", state);
     });
+    dropWeights(closed.round());
+  }
+
+  /**
+   * Deletes the weights of the updates of rounds up to {@code round} (aggregated into their global models), one update
+   * a transaction: one transaction over a hundred large updates would hold them all again in the database's undo log.
+   * Weights left behind by a crash in between are ignored on load and deleted when the next round closes.
+   */
+  private void dropWeights(int round) {
+    List<Object[]> keys = jdbc.query("select round, client_id from update_weights where round <= ?",
+        (rs, i) -> new Object[] {rs.getInt(1), rs.getString(2)}, round);
+    for (Object[] k : keys) {
+      tx.executeWithoutResult(status -> jdbc.update("delete from update_weights where round = ? and client_id = ?",
+          k[0], k[1]));
+    }
   }
 
   @Override

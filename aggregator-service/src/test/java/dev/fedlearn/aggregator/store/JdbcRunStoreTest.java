@@ -80,7 +80,7 @@ class JdbcRunStoreTest {
     RunCoordinator afterTheEnd = coordinator(store);
     assertThat(afterTheEnd.status().state()).isEqualTo(RunState.COMPLETED);
     assertThat(afterTheEnd.snapshot().modelHistory()).hasSize(4);
-    assertThat(jdbc.queryForObject("select count(*) from round_update where weights is not null", Integer.class))
+    assertThat(jdbc.queryForObject("select count(*) from update_weights", Integer.class))
         .as("weights are dropped once aggregated").isZero();
   }
 
@@ -118,6 +118,48 @@ class JdbcRunStoreTest {
       }
     }
     assertThat(resumed.globalModel()).as("the server momentum came back too").isEqualTo(clean.globalModel());
+  }
+
+  @Test
+  void weightsLeftByACrashAfterARoundClosedAreIgnoredThenDeleted() {
+    RunCoordinator first = coordinator(store);
+    first.register(registration("a"));
+    first.register(registration("b"));
+    first.submitUpdate(1, update("a", 10, 1f));
+    first.submitUpdate(1, update("b", 30, 5f));
+    // As if the process died after round 1 closed but before its weights were deleted.
+    jdbc.update("insert into update_weights (round, client_id, weights) values (1, 'a', ?)",
+        (Object) JdbcRunStore.bytes(new float[] {9f, 9, 9, 9, 9, 9}));
+    assertThat(store.load().orElseThrow().updates()).filteredOn(u -> u.round() == 1)
+        .allSatisfy(u -> assertThat(u.weights()).as("a closed round's weights are not loaded").isNull());
+    RunCoordinator resumed = coordinator(store);
+    resumed.submitUpdate(2, update("a", 10, 1f));
+    resumed.submitUpdate(2, update("b", 30, 1f));
+    assertThat(jdbc.queryForObject("select count(*) from update_weights", Integer.class))
+        .as("the leftovers go when the next round closes").isZero();
+  }
+
+  @Test
+  void anOpenRoundsWeightsSurviveTheMigrationThatMovesThem() {
+    JdbcDataSource ds = new JdbcDataSource();
+    ds.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    Flyway.configure().dataSource(ds).target("2").load().migrate(); // a store written before V3
+    JdbcTemplate old = new JdbcTemplate(ds);
+    JdbcRunStore before = new JdbcRunStore(old, new DataSourceTransactionManager(ds));
+    RunCoordinator first = coordinator(before);
+    first.register(registration("a"));
+    first.register(registration("b"));
+    old.update("insert into round_update (round, client_id, num_samples, train_loss, train_accuracy, received_at, "
+        + "weights) values (1, 'a', 10, 0.5, 0.8, ?, ?)", java.sql.Timestamp.from(Instant.now()),
+        JdbcRunStore.bytes(new float[] {1f, 1, 2, 3, 4, 5}));
+
+    Flyway.configure().dataSource(ds).load().migrate();
+    RunCoordinator resumed = coordinator(new JdbcRunStore(old, new DataSourceTransactionManager(ds)));
+    assertThat(resumed.status().updatesReceived()).isEqualTo(1);
+    resumed.submitUpdate(1, update("b", 30, 5f));
+    assertThat(resumed.globalModel().params()[0]).as("(10 * 1 + 30 * 5) / 40 from the migrated weights")
+        .isEqualTo(4f);
+    assertThat(old.queryForObject("select count(*) from update_weights", Integer.class)).isZero();
   }
 
   @Test
