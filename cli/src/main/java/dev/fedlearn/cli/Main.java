@@ -28,7 +28,14 @@ public final class Main {
   /** The longest error line, in characters. */
   static final int MAX_LINE = 400;
 
+  private static final String LOG4J_FACTORY = "log4j2.loggerContextFactory";
+
   public static void main(String[] args) {
+    // POI (the workbook of simulate --out) logs through the Log4j API, which has no provider in this jar and would say
+    // so on stderr: its simple logger prints errors only.
+    if (System.getProperty(LOG4J_FACTORY) == null) {
+      System.setProperty(LOG4J_FACTORY, "org.apache.logging.log4j.simple.SimpleLoggerContextFactory");
+    }
     if (!Kernels.vectorAvailable()) {
       Integer code = Relaunch.withVectorModule(Main.class, args);
       if (code != null) {

@@ -12,9 +12,14 @@ import dev.fedlearn.fl.ClientSampler;
 import dev.fedlearn.fl.Simulation;
 import dev.fedlearn.fl.Strategies;
 import dev.fedlearn.fl.Strategy;
+import dev.fedlearn.nn.Evaluation;
+import dev.fedlearn.nn.Evaluator;
 import dev.fedlearn.nn.Kernels;
 import dev.fedlearn.nn.Model;
 import dev.fedlearn.nn.TrainingConfig;
+import dev.fedlearn.workbook.RunReport;
+import dev.fedlearn.workbook.WeightColumns;
+import dev.fedlearn.workbook.Workbook;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,6 +53,11 @@ final class SimulateCommand implements Callable<Integer> {
 
   @Mixin
   ShardOptions drawing;
+
+  @Option(names = "--out", paramLabel = "FILE.xlsx",
+      description = "Also write the run as the workbook the aggregator serves (rounds, training, evaluations, "
+          + "clients, settings, weights).")
+  Path workbook;
 
   @Option(names = "--target-accuracy", paramLabel = "A",
       description = "Stop once the global test accuracy reaches A (e.g. 0.97); the JSON line gives the rounds and "
@@ -236,8 +246,56 @@ final class SimulateCommand implements Callable<Integer> {
         .mapToDouble(Simulation.SiteRound::testAccuracy).average().orElse(0), 6) : null);
     json.put("weightedClientTestAccuracy", scored ? Json.round(fin.clientTestAccuracy(), 6) : null);
     json.put("weightedClientTestLoss", scored ? Json.round(fin.clientTestLoss(), 6) : null);
+    if (workbook != null) {
+      saveWorkbook(json, sites, history, test, initial, last);
+      json.put("workbook", workbook.toString());
+    }
     out.println(Json.line(json));
     return Main.OK;
+  }
+
+  /** The run as the aggregator's workbook: the JSON line's settings, every round, the models the Weights sheet shows. */
+  private void saveWorkbook(Map<String, Object> json, List<Simulation.Site> sites, List<Simulation.Round> history,
+      Features test, Model initial, Model last) throws IOException {
+    Map<String, String> settings = new LinkedHashMap<>();
+    json.forEach((k, v) -> {
+      if (!k.equals("clientsPerRound") && !k.equals("trainSamples")) {
+        settings.put(k, v instanceof float[] f ? java.util.Arrays.toString(f) : String.valueOf(v));
+      }
+    });
+    boolean scored = trainFraction < 1.0;
+    List<RunReport.Round> rounds = new ArrayList<>();
+    java.util.TreeMap<Integer, float[]> models = new java.util.TreeMap<>();
+    models.put(0, initial.params());
+    for (Simulation.Round r : history) {
+      List<RunReport.Training> trained = new ArrayList<>();
+      List<RunReport.Evaluation> scores = new ArrayList<>();
+      for (Simulation.SiteRound s : r.sites()) {
+        if (s.picked()) {
+          trained.add(new RunReport.Training(s.clientId(), s.trainSamples(), s.trainLoss(), s.trainAccuracy(), null));
+        }
+        if (s.testSamples() > 0) {
+          scores.add(new RunReport.Evaluation(s.clientId(), s.testSamples(), s.testLoss(), s.testAccuracy(), null));
+        }
+      }
+      rounds.add(new RunReport.Round(r.round(), r.picked(), r.picked(), r.globalTestAccuracy(), r.globalTestLoss(),
+          scored ? r.clientTestAccuracy() : null, r.seconds(), null, null, trained, scores));
+      if (WeightColumns.shows(r.round(), this.rounds)) {
+        models.put(r.round(), r.model().params());
+      }
+    }
+    models.put(history.size(), last.params());
+    Evaluation first = Evaluator.evaluate(initial, test, training.threads);
+    String state = (history.size() < this.rounds ? "stopped at the target accuracy" : "COMPLETED") + " after "
+        + history.size() + " of " + this.rounds + " rounds";
+    List<RunReport.Client> clients = sites.stream().map(s -> new RunReport.Client(s.id(), s.train().size(),
+        s.test().size(), null)).toList();
+    try (var file = java.nio.file.Files.newOutputStream(workbook)) {
+      Workbook.write(new RunReport(settings, state, clients, rounds, first.accuracy(), first.loss(),
+          initial.sizes(), models, history.size()), file);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new DataException(workbook + ": no such folder for the workbook", e);
+    }
   }
 
   /** Up to this many clients, a round's line names each; beyond, it gives the spread of their scores. */

@@ -182,6 +182,43 @@ class CliTest {
   }
 
   @Test
+  void simulateWritesTheAggregatorsWorkbook() throws Exception {
+    Path book = tmp.resolve("run.xlsx");
+    Result r = run("simulate", "--mnist", MNIST, "--sizes", "100,150,200", "--rounds", "3", "--epochs", "1",
+        "--fraction", "0.67", "--out", book.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err()).as("no library noise on stderr").isEmpty();
+    assertThat(r.json().get("workbook").asString()).isEqualTo(book.toString());
+    try (var in = java.nio.file.Files.newInputStream(book);
+        var wb = new org.apache.poi.xssf.usermodel.XSSFWorkbook(in)) {
+      var rounds = wb.getSheet(dev.fedlearn.workbook.Workbook.ROUNDS);
+      assertThat(rounds.getLastRowNum()).as("header, initial model, 3 rounds").isEqualTo(4);
+      assertThat(rounds.getRow(4).getCell(1).getNumericCellValue())
+          .isEqualTo(r.json().get("globalTestAccuracy").asDouble(), org.assertj.core.data.Offset.offset(1e-6));
+      assertThat(rounds.getRow(2).getCell(8).getStringCellValue()).as("two of three clients a round").contains(", ")
+          .doesNotContain("client-1, client-2, client-3");
+      assertThat(wb.getSheet(dev.fedlearn.workbook.Workbook.TRAINING).getLastRowNum()).as("2 a round").isEqualTo(6);
+      assertThat(wb.getSheet(dev.fedlearn.workbook.Workbook.EVALUATIONS).getLastRowNum()).as("3 a round")
+          .isEqualTo(9);
+      assertThat(wb.getSheet(dev.fedlearn.workbook.Workbook.CLIENTS).getLastRowNum()).isEqualTo(3);
+      var weights = wb.getSheet(dev.fedlearn.workbook.Workbook.WEIGHTS);
+      assertThat(weights.getRow(0).getCell(8).getStringCellValue()).isEqualTo("Round 3");
+      assertThat(weights.getLastRowNum()).as("a row per parameter").isEqualTo(16_175);
+      var settings = new java.util.HashMap<String, String>();
+      var sheet = wb.getSheet(dev.fedlearn.workbook.Workbook.SETTINGS);
+      for (int i = 1; i <= sheet.getLastRowNum(); i++) {
+        settings.put(sheet.getRow(i).getCell(0).getStringCellValue(), sheet.getRow(i).getCell(1).getStringCellValue());
+      }
+      assertThat(settings).containsEntry("strategy", "fedavg").containsEntry("fraction", "0.67")
+          .containsEntry("state", "COMPLETED after 3 of 3 rounds");
+    }
+    Result nowhere = run("simulate", "--mnist", MNIST, "--sizes", "100,150", "--rounds", "1", "--epochs", "1",
+        "--out", tmp.resolve("no/such/dir/run.xlsx").toString());
+    assertThat(nowhere.code()).isEqualTo(1);
+    assertThat(nowhere.err().strip()).endsWith("run.xlsx: no such folder for the workbook");
+  }
+
+  @Test
   void simulateReadsCsvShards() throws Exception {
     Path out = tmp.resolve("sh");
     assertThat(run("shards", "--mnist", MNIST, "--sizes", "100,150", "--out", out.toString()).code()).isZero();

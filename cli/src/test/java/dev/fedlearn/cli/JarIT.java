@@ -95,4 +95,14 @@ class JarIT {
     assertThat(err[2]).startsWith("epoch 2/2  loss ");
     assertThat(r.out().strip()).startsWith("{\"samples\":200,").endsWith("}").doesNotContain("\n");
   }
+
+  @Test
+  void aWorkbookIsWrittenWithoutLibraryNoise() throws Exception {
+    Path mnist = Path.of(CliTest.MNIST).toAbsolutePath();
+    Run r = fl(tmp, "simulate", "--mnist", mnist.toString(), "--sizes", "100,200", "--rounds", "2", "--epochs", "1",
+        "--out", "run.xlsx");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err()).as("nothing on stderr (no Log4j provider message)").isEmpty();
+    assertThat(tmp.resolve("run.xlsx")).isNotEmptyFile();
+  }
 }

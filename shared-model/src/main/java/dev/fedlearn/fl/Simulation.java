@@ -38,11 +38,12 @@ public final class Simulation {
       int testSamples, double testLoss, double testAccuracy, boolean picked, boolean attacked) {}
 
   /**
-   * One round: the new global model's scores, every site's figures, the sites picked (sorted by id), and the
-   * sample-weighted mean of the sites' scores of the new model ({@link Evaluations#weighted}).
+   * One round: the new global model's scores, every site's figures, the sites picked (sorted by id), the
+   * sample-weighted mean of the sites' scores of the new model ({@link Evaluations#weighted}), and the new global
+   * model itself (not to be modified).
    */
   public record Round(int round, double globalTestLoss, double globalTestAccuracy, List<SiteRound> sites,
-      double seconds, List<String> picked, double clientTestLoss, double clientTestAccuracy) {}
+      double seconds, List<String> picked, double clientTestLoss, double clientTestAccuracy, Model model) {}
 
   private final TrainingConfig config;
   private final Strategy strategy;
@@ -154,7 +155,7 @@ public final class Simulation {
       }
       Evaluations.Mean mean = Evaluations.weighted(scores);
       Round done = new Round(round, overall.loss(), overall.accuracy(), siteRounds, (System.nanoTime() - start) / 1e9,
-          pickedIds.stream().sorted().toList(), mean.loss(), mean.accuracy());
+          pickedIds.stream().sorted().toList(), mean.loss(), mean.accuracy(), model);
       if (listener != null) {
         listener.accept(done);
       }

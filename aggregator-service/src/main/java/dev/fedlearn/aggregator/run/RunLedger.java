@@ -6,6 +6,7 @@ import dev.fedlearn.nn.Model;
 import dev.fedlearn.wire.ClientUpdate;
 import dev.fedlearn.wire.RunState;
 import dev.fedlearn.wire.RunStatus;
+import dev.fedlearn.workbook.WeightColumns;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,7 +19,7 @@ import java.util.function.BiFunction;
 /**
  * The run's record in memory: its state, its clients, every round with its updates, scores and evaluations, the
  * current global model and a bounded sample of the earlier ones ({@link #keepsModel}: the initial model, every k-th
- * round and the last, at most {@link #KEPT_MODELS} whatever the number of rounds; the store has them all); rebuilt
+ * round and the last, those the workbook's Weights sheet shows ({@link WeightColumns}); the store has them all); rebuilt
  * from the store on a restart ({@link #restore}), and rendered as the read models the API and the workbook show. It holds no lock and writes nothing: the coordinator owns it, changes it
  * under its lock after the store has the change, and asks it for views.
  */
@@ -47,9 +48,6 @@ final class RunLedger {
   Model global;
   int completed;
   final List<Round> history = new ArrayList<>();
-  /** The most global models kept in memory, for the workbook's Weights sheet, however many rounds the run has. */
-  static final int KEPT_MODELS = 21;
-
   final TreeMap<Integer, float[]> models = new TreeMap<>(); // global models of the rounds kept, 0 = initial
   final List<Evaluation> scores = new ArrayList<>(); // their test-set scores
   Map<String, float[]> strategyState = Map.of(); // the strategy's state after the last closed round
@@ -62,18 +60,9 @@ final class RunLedger {
 
   private RunLedger() {}
 
-  /**
-   * Every how many rounds a global model is kept in memory for a run of {@code rounds}: 1 (every one) up to
-   * {@code KEPT_MODELS - 1} rounds, so that the initial model, every k-th round's and the last round's make at most
-   * {@link #KEPT_MODELS}.
-   */
-  static int modelStride(int rounds) {
-    return Math.max(1, (rounds + KEPT_MODELS - 3) / (KEPT_MODELS - 2));
-  }
-
   /** Whether round {@code round}'s global model is kept in memory in a run of {@code rounds}. */
   static boolean keepsModel(int round, int rounds) {
-    return round == 0 || round == rounds || round % modelStride(rounds) == 0;
+    return WeightColumns.shows(round, rounds);
   }
 
   /** Keeps round {@code round}'s model if it is one of those kept. */

@@ -1,0 +1,41 @@
+package dev.fedlearn.workbook;
+
+import dev.fedlearn.nn.LayerSizes;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+
+/**
+ * A federated run as its workbook shows it, whoever ran it (the aggregator, or {@code fl simulate} in one process):
+ * its settings and where it stands, its clients, its rounds with every client's training and score, the initial
+ * model's score, and the global models kept for the Weights sheet ({@link WeightColumns}). Times are null where there
+ * are none (a simulation has no arrival times).
+ *
+ * @param state where the run stands, as one line, e.g. {@code COMPLETED after 10 of 10 rounds}
+ * @param initialAccuracy the initial model's accuracy on the held-out test set
+ * @param initialLoss and its loss
+ * @param models global models by round (0: the initial model)
+ */
+public record RunReport(Map<String, String> settings, String state, List<Client> clients, List<Round> rounds,
+    double initialAccuracy, double initialLoss, LayerSizes layerSizes, SortedMap<Integer, float[]> models,
+    int completedRounds) {
+
+  /** A client: its train and test samples, when it registered. */
+  public record Client(String clientId, int trainSamples, int testSamples, Instant registeredAt) {}
+
+  /**
+   * A round. {@code globalTestAccuracy} is null while it is open; {@code meanClientTestAccuracy} is the clients'
+   * test accuracy weighted by their test samples, null without scores.
+   */
+  public record Round(int round, List<String> selected, List<String> participants, Double globalTestAccuracy,
+      Double globalTestLoss, Double meanClientTestAccuracy, Double durationSeconds, Instant startedAt,
+      Instant endedAt, List<Training> training, List<Evaluation> evaluations) {}
+
+  /** A client's local training in a round. */
+  public record Training(String clientId, long numSamples, double trainLoss, double trainAccuracy,
+      Instant receivedAt) {}
+
+  /** A client's score of a round's global model on its local test split. */
+  public record Evaluation(String clientId, long numSamples, double loss, double accuracy, Instant receivedAt) {}
+}
