@@ -68,11 +68,7 @@ class KrumIT {
           "FL_DATA_DIR", Reference.DATA.toString(),
           "FL_STATE_DIR", Processes.freshDir(Path.of("target", "e2e-state", "krum")).toString()));
       for (int c = 1; c <= 3; c++) {
-        procs.start("client-" + c, Processes.jar("client.jar"), Map.of(
-            "SERVER_PORT", Integer.toString(Processes.freePort()),
-            "FL_CLIENT_ID", "client-" + c,
-            "FL_CLIENT_SHARD", Reference.DATA.resolve("shards/client-" + c + ".csv.gz").toString(),
-            "FL_AGGREGATOR_URL", base));
+        procs.startClient(c, base);
       }
       Simulation.Site hostileSite = Reference.site(4);
       playTheHostileClient(hostileSite);

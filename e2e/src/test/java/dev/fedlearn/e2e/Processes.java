@@ -46,6 +46,15 @@ final class Processes implements AutoCloseable {
     return p;
   }
 
+  /** Starts the client jar as {@code client-c} with its committed shard, on a free port, for the aggregator at base. */
+  Process startClient(int c, String base) throws IOException {
+    return start("client-" + c, jar("client.jar"), Map.of(
+        "SERVER_PORT", Integer.toString(freePort()),
+        "FL_CLIENT_ID", "client-" + c,
+        "FL_CLIENT_SHARD", Reference.DATA.resolve("shards/client-" + c + ".csv.gz").toString(),
+        "FL_AGGREGATOR_URL", base));
+  }
+
   /** An empty folder (deleted and made again): a run's state must not leak from one test run to the next. */
   static Path freshDir(Path dir) throws IOException {
     if (Files.exists(dir)) {

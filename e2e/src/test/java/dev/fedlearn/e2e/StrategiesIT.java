@@ -39,11 +39,7 @@ class StrategiesIT {
           "FL_FRACTION_FIT", "0.5", "FL_DATA_DIR", Reference.DATA.toString(),
           "FL_STATE_DIR", Processes.freshDir(Path.of("target", "e2e-state", "strategies")).toString()));
       for (int c = 1; c <= 4; c++) {
-        procs.start("client-" + c, Processes.jar("client.jar"), Map.of(
-            "SERVER_PORT", Integer.toString(Processes.freePort()),
-            "FL_CLIENT_ID", "client-" + c,
-            "FL_CLIENT_SHARD", Reference.DATA.resolve("shards/client-" + c + ".csv.gz").toString(),
-            "FL_AGGREGATOR_URL", base));
+        procs.startClient(c, base);
       }
       JsonNode status = Http.awaitCompleted(base, RUN, "logs in e2e/target/e2e-logs/strategies");
       assertThat(status.get("round").asInt()).isEqualTo(ROUNDS);
