@@ -90,7 +90,10 @@ class FederatedRunIT {
         assertThat(wb.getSheet("Training").getLastRowNum()).isEqualTo(4 * ROUNDS);
         assertThat(wb.getSheet("Evaluations").getLastRowNum()).isEqualTo(4 * ROUNDS);
         assertThat(wb.getSheet("Weights").getLastRowNum()).isEqualTo(LayerSizes.DEFAULT.parameterCount());
-        assertThat(wb.getSheet("Weights").getRow(0).getLastCellNum()).isEqualTo((short) (5 + ROUNDS + 1));
+        assertThat(wb.getSheet("Weights").getRow(0).getLastCellNum()).as("5 labels, the rounds 0..3 and a note")
+            .isEqualTo((short) (5 + ROUNDS + 2));
+        assertThat(wb.getSheet("Weights").getRow(0).getCell(5 + ROUNDS + 1).getStringCellValue())
+            .startsWith("Every round's global model");
       }
 
       Path saved = state.resolve("metrics.xlsx");
