@@ -39,6 +39,11 @@ final class TestApp implements AutoCloseable {
     return call("GET", path, null);
   }
 
+  HttpResponse<String> get(String path, String token) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+        .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   @Override
   public void close() {
     context.close();

@@ -81,6 +81,15 @@ class ClientApplicationTest {
   }
 
   @Test
+  void prometheusScrapesTheSitesMeters() throws Exception {
+    mvc.perform(get("/actuator/prometheus"))
+        .andExpect(status().isOk())
+        .andExpect(content().string(org.hamcrest.Matchers.containsString("fl_client_rounds_trained_total 0.0")))
+        .andExpect(content().string(org.hamcrest.Matchers.containsString("fl_client_training_seconds_count 0")))
+        .andExpect(content().string(org.hamcrest.Matchers.containsString("fl_client_test_accuracy_ratio NaN")));
+  }
+
+  @Test
   void errorsAreProblemDetails() throws Exception {
     mvc.perform(post("/api/v1/status"))
         .andExpect(status().isMethodNotAllowed())

@@ -65,6 +65,7 @@ public final class RunCoordinator {
   private final Map<String, String> settings;
   private final RunStore store;
   private final List<Consumer<RunState>> listeners = new CopyOnWriteArrayList<>();
+  private final List<RunObserver> observers = new CopyOnWriteArrayList<>();
   private final RunLedger run;
   private final ModelBoard board;
   private final String refusal; // why this aggregator serves no run; null when it serves one
@@ -156,6 +157,7 @@ public final class RunCoordinator {
     run.clients.put(id, new Client(id, r.trainSamples(), r.testSamples(), now));
     log.info("client {} registered ({} train / {} test samples): {}/{}", id, r.trainSamples(), r.testSamples(),
         run.clients.size(), rules.clients());
+    observers.forEach(o -> o.registered(id));
     if (starts) {
       run.state = RunState.TRAINING;
       openRound(1, now);
@@ -238,6 +240,7 @@ public final class RunCoordinator {
     open.receivedAt.put(u.clientId(), now);
     log.info("round {}: update from {} ({} samples, train accuracy {}): {}/{}", round, u.clientId(), u.numSamples(),
         pct(u.trainAccuracy()), open.updates.size(), open.picked.size());
+    observers.forEach(o -> o.updateAccepted(u.clientId(), round));
     if (open.updates.size() == open.picked.size()) {
       aggregate(open);
     }
@@ -276,6 +279,8 @@ public final class RunCoordinator {
     }
     log.info("round {}/{} aggregated ({}): global test accuracy {}, loss {}", open.number, rules.rounds(),
         strategy.name(), pct(score.accuracy()), String.format(Locale.ROOT, "%.4f", score.loss()));
+    Duration took = Duration.between(open.startedAt, now);
+    observers.forEach(o -> o.roundClosed(open.number, score.accuracy(), score.loss(), took));
     if (last) {
       run.state = RunState.COMPLETED;
       log.info("run completed: {} rounds, final global test accuracy {}", rules.rounds(), pct(score.accuracy()));
@@ -358,6 +363,7 @@ public final class RunCoordinator {
         now));
     log.info("round {}: {} scores the global model {} on its {} local test samples", round, e.clientId(),
         pct(e.accuracy()), e.numSamples());
+    observers.forEach(o -> o.evaluationReceived(e.clientId(), round));
     changed();
     return status();
   }
@@ -383,6 +389,20 @@ public final class RunCoordinator {
    * an evaluation, a failure). It is called under the run's lock: hand long work to another thread. A listener added
    * after a change does not hear of it: read the run's state when adding it.
    */
+  /** Adds an observer of the run's events ({@link RunObserver}). */
+  public void addObserver(RunObserver observer) {
+    observers.add(observer);
+  }
+
+  /** How many picked clients of the open round have not sent their update past its deadline (0 before it). */
+  public synchronized int lateClients() {
+    RunLedger.Round open = run.openRound();
+    if (open == null || Duration.between(open.startedAt, now()).compareTo(rules.roundTimeout()) < 0) {
+      return 0;
+    }
+    return run.missing(open).size();
+  }
+
   public void addListener(Consumer<RunState> listener) {
     listeners.add(listener);
   }

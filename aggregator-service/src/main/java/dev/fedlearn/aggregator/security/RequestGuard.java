@@ -28,6 +28,8 @@ public class RequestGuard extends OncePerRequestFilter {
   // created with the other beans (the controller needs it too), it fails with just the failure analyzer's report.
   private final ObjectProvider<ClientTokens> clientTokens;
   private final long maxBytes;
+  /** The metrics scrape: a read like the API's, so it needs the read token when one is set. */
+  static final String PROMETHEUS = "/actuator/prometheus";
 
   public RequestGuard(ObjectProvider<ClientTokens> clientTokens, AggregatorProperties properties) {
     this.clientTokens = clientTokens;
@@ -36,7 +38,7 @@ public class RequestGuard extends OncePerRequestFilter {
 
   @Override
   protected boolean shouldNotFilter(HttpServletRequest request) {
-    return !request.getRequestURI().startsWith("/api/");
+    return !request.getRequestURI().startsWith("/api/") && !request.getRequestURI().equals(PROMETHEUS);
   }
 
   @Override

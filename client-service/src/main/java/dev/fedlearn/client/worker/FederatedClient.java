@@ -47,6 +47,7 @@ public final class FederatedClient {
   private final Duration initialBackoff;
   private final Duration maxBackoff;
   private final Sleeper sleeper;
+  private final TrainingListener trainingListener;
 
   private volatile boolean stopRequested;
   private Thread thread;
@@ -67,6 +68,13 @@ public final class FederatedClient {
 
   public FederatedClient(AggregatorClient aggregator, LocalData data, StatusTracker tracker,
       ClientProperties properties, Sleeper sleeper) {
+    this(aggregator, data, tracker, properties, sleeper, TrainingListener.NONE);
+  }
+
+  /** A client that tells {@code trainingListener} of every round it trains. */
+  public FederatedClient(AggregatorClient aggregator, LocalData data, StatusTracker tracker,
+      ClientProperties properties, Sleeper sleeper, TrainingListener trainingListener) {
+    this.trainingListener = trainingListener;
     this.aggregator = aggregator;
     this.data = data;
     this.tracker = tracker;
@@ -258,6 +266,7 @@ public final class FederatedClient {
       throw new InterruptedException("stopped during the training of round " + round);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
+    trainingListener.trained(round, train.size(), config.epochs(), seconds);
     ClientUpdate update = new ClientUpdate(clientId, train.size(), model.layerSizes(), result.weights(),
         result.trainLoss(), result.trainAccuracy());
     boolean accepted = deliver("send the update of round " + round, () -> aggregator.submitUpdate(round, update));

@@ -4,6 +4,7 @@ import dev.fedlearn.client.ClientProperties;
 import dev.fedlearn.client.aggregator.AggregatorClient;
 import dev.fedlearn.client.data.LocalData;
 import dev.fedlearn.client.status.StatusTracker;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -12,7 +13,8 @@ class WorkerConfiguration {
 
   @Bean
   FederatedClient federatedClient(AggregatorClient aggregator, LocalData data, StatusTracker tracker,
-      ClientProperties properties) {
-    return new FederatedClient(aggregator, data, tracker, properties, Sleeper.THREAD);
+      ClientProperties properties, ObjectProvider<TrainingListener> listener) {
+    return new FederatedClient(aggregator, data, tracker, properties, Sleeper.THREAD,
+        listener.getIfAvailable(() -> TrainingListener.NONE));
   }
 }

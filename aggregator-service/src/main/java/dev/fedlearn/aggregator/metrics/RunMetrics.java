@@ -1,0 +1,59 @@
+package dev.fedlearn.aggregator.metrics;
+
+import dev.fedlearn.aggregator.run.RunCoordinator;
+import dev.fedlearn.aggregator.run.RunObserver;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import org.springframework.stereotype.Component;
+
+/**
+ * The run's figures for monitoring, through Micrometer (Prometheus: {@code /actuator/prometheus}):
+ * {@code fl_rounds_completed_total}, {@code fl_global_test_accuracy_ratio}, {@code fl_global_test_loss},
+ * {@code fl_round_duration_seconds} (a histogram), {@code fl_updates_received_total} and
+ * {@code fl_evaluations_received_total} by client, {@code fl_clients_registered} and {@code fl_clients_late};
+ * {@link UpdateSizeMetrics} adds {@code fl_update_size_bytes}.
+ */
+@Component
+public class RunMetrics implements RunObserver {
+  private final MeterRegistry registry;
+  private final Timer roundDuration;
+
+  public RunMetrics(RunCoordinator run, MeterRegistry registry) {
+    this.registry = registry;
+    FunctionCounter.builder("fl.rounds.completed", run, r -> r.status().round())
+        .description("rounds aggregated").register(registry);
+    Gauge.builder("fl.global.test.accuracy", run, r -> r.status().latest().globalTestAccuracy()).baseUnit("ratio")
+        .description("the newest global model's accuracy on the held-out test set").register(registry);
+    Gauge.builder("fl.global.test.loss", run, r -> r.status().latest().globalTestLoss())
+        .description("the newest global model's mean cross-entropy on the held-out test set").register(registry);
+    Gauge.builder("fl.clients.registered", run, r -> r.status().registeredClients())
+        .description("clients registered").register(registry);
+    Gauge.builder("fl.clients.late", run, RunCoordinator::lateClients)
+        .description("picked clients of the open round without an update past its deadline").register(registry);
+    roundDuration = Timer.builder("fl.round.duration").description("from a round's opening to its aggregation")
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(100))
+        .maximumExpectedValue(Duration.ofHours(1)).register(registry);
+    run.addObserver(this);
+  }
+
+  @Override
+  public void updateAccepted(String clientId, int round) {
+    Counter.builder("fl.updates.received").tag("client", clientId).description("updates accepted")
+        .register(registry).increment();
+  }
+
+  @Override
+  public void evaluationReceived(String clientId, int round) {
+    Counter.builder("fl.evaluations.received").tag("client", clientId)
+        .description("clients' scores of global models accepted").register(registry).increment();
+  }
+
+  @Override
+  public void roundClosed(int round, double globalTestAccuracy, double globalTestLoss, Duration duration) {
+    roundDuration.record(duration);
+  }
+}
