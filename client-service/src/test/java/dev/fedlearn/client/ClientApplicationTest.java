@@ -30,15 +30,15 @@ import org.springframework.test.web.servlet.MockMvc;
  * The whole application against an aggregator that is not there (an unused local port): it starts, serves its
  * status and health, and its worker keeps retrying the registration without hammering.
  */
-@SpringBootTest
+@SpringBootTest(properties = "fl.client-id=client-7") // here, not below: the log pattern reads it at start-up
 @AutoConfigureMockMvc
+@org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
 class ClientApplicationTest {
   private static final int UNUSED_PORT = unusedPort();
   private static final Path SHARD = shard();
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
-    registry.add("fl.client-id", () -> "client-7");
     registry.add("fl.client-shard", SHARD::toString);
     registry.add("fl.aggregator-url", () -> "http://127.0.0.1:" + UNUSED_PORT + "/");
     registry.add("fl.retry.initial-backoff", () -> "200ms");
@@ -71,6 +71,14 @@ class ClientApplicationTest {
         .andExpect(jsonPath("$.lastTestAccuracy").isEmpty())
         .andExpect(jsonPath("$.lastError").value(org.hamcrest.Matchers.containsString("POST /clients")))
         .andExpect(jsonPath("$.kernel").value(org.hamcrest.Matchers.oneOf("vector", "scalar")));
+  }
+
+  @Test
+  void logsInTheAggregatorsFormat(org.springframework.boot.test.system.CapturedOutput output) {
+    await().atMost(Duration.ofSeconds(10)).until(() -> output.getOut().contains("could not register"));
+    assertThat(output.getOut().lines().filter(l -> l.contains("could not register")).findFirst().orElseThrow())
+        .as("time, level, the site, the message, as the aggregator's lines")
+        .matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3}  WARN \\[client-7\\] could not register .*");
   }
 
   @Test
