@@ -54,6 +54,10 @@ class ComposeIT {
         assertThat(wb.getSheet("Rounds").getLastRowNum()).isEqualTo(ROUNDS + 1);
         assertThat(wb.getSheet("Evaluations").getLastRowNum()).isEqualTo(4 * ROUNDS);
       }
+      ContainerState aggregator = container(compose, "aggregator");
+      String logs = Await.until("the aggregator saves its workbook", Await.FILE_WRITTEN, aggregator::getLogs,
+          l -> l.contains("workbook saved"));
+      assertThat(logs).as("no font-cache noise when the workbook is written").doesNotContain("Fontconfig");
 
       // A client container holds its own shard and no other data: no other CSV, no MNIST file.
       for (int c = 1; c <= 4; c++) {
