@@ -187,10 +187,15 @@ final class SimulateCommand implements Callable<Integer> {
     List<Simulation.Round> history = new ArrayList<>();
     boolean everyone = sampler.count(sites.size()) == sites.size();
     double[] secondsToTarget = {Double.NaN};
+    java.util.TreeMap<Integer, float[]> shownModels = new java.util.TreeMap<>(); // the Weights sheet's, for --out
+    shownModels.put(0, initial.params());
     Model last;
     try {
-      last = simulation.run(initial, sites, test, rounds, r -> {
+      last = simulation.run(initial, sites, test, rounds, (r, model) -> {
         history.add(r);
+        if (workbook != null && WeightColumns.shows(r.round(), rounds)) {
+          shownModels.put(r.round(), model.params());
+        }
         out.printf(Locale.ROOT, "round %d/%d  global test accuracy %.2f%%  loss %.4f%s  (%.1f s)%n", r.round(),
             rounds, 100 * r.globalTestAccuracy(), r.globalTestLoss(), clientFigures(r, everyone, scored),
             r.seconds());
@@ -247,7 +252,8 @@ final class SimulateCommand implements Callable<Integer> {
     json.put("weightedClientTestAccuracy", scored ? Json.round(fin.clientTestAccuracy(), 6) : null);
     json.put("weightedClientTestLoss", scored ? Json.round(fin.clientTestLoss(), 6) : null);
     if (workbook != null) {
-      saveWorkbook(json, sites, history, test, initial, last);
+      shownModels.put(history.size(), last.params());
+      saveWorkbook(json, sites, history, shownModels, test, initial);
       json.put("workbook", workbook.toString());
     }
     out.println(Json.line(json));
@@ -256,7 +262,7 @@ final class SimulateCommand implements Callable<Integer> {
 
   /** The run as the aggregator's workbook: the JSON line's settings, every round, the models the Weights sheet shows. */
   private void saveWorkbook(Map<String, Object> json, List<Simulation.Site> sites, List<Simulation.Round> history,
-      Features test, Model initial, Model last) throws IOException {
+      java.util.SortedMap<Integer, float[]> models, Features test, Model initial) throws IOException {
     Map<String, String> settings = new LinkedHashMap<>();
     json.forEach((k, v) -> {
       if (!k.equals("clientsPerRound") && !k.equals("trainSamples")) {
@@ -265,8 +271,6 @@ final class SimulateCommand implements Callable<Integer> {
     });
     boolean scored = trainFraction < 1.0;
     List<RunReport.Round> rounds = new ArrayList<>();
-    java.util.TreeMap<Integer, float[]> models = new java.util.TreeMap<>();
-    models.put(0, initial.params());
     for (Simulation.Round r : history) {
       List<RunReport.Training> trained = new ArrayList<>();
       List<RunReport.Evaluation> scores = new ArrayList<>();
@@ -280,11 +284,7 @@ final class SimulateCommand implements Callable<Integer> {
       }
       rounds.add(new RunReport.Round(r.round(), r.picked(), r.picked(), r.globalTestAccuracy(), r.globalTestLoss(),
           scored ? r.clientTestAccuracy() : null, r.seconds(), null, null, trained, scores));
-      if (WeightColumns.shows(r.round(), this.rounds)) {
-        models.put(r.round(), r.model().params());
-      }
     }
-    models.put(history.size(), last.params());
     Evaluation first = Evaluator.evaluate(initial, test, training.threads);
     String state = (history.size() < this.rounds ? "stopped at the target accuracy" : "COMPLETED") + " after "
         + history.size() + " of " + this.rounds + " rounds";

@@ -2,6 +2,8 @@ package dev.fedlearn.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fedlearn.fl.ClientResult;
+import dev.fedlearn.fl.FedAvg;
 import dev.fedlearn.wire.ClientRegistration;
 import dev.fedlearn.wire.ClientUpdate;
 import dev.fedlearn.wire.EvaluationReport;
@@ -130,24 +132,14 @@ class ManyClientsIT {
     throw new AssertionError(id + ": the run did not end within " + RUN);
   }
 
-  /** FedAvg of the last round's updates, the clients in id order as the aggregator sums them, in double. */
+  /** FedAvg of the last round's updates, each client's with its sample count. */
   private static float[] expectedLastModel(List<Future<List<float[]>>> sent) throws Exception {
-    int n = sent.get(0).get().get(ROUNDS - 1).length;
-    double[] sum = new double[n];
-    long total = 0;
+    List<ClientResult> results = new ArrayList<>();
     for (int c = 0; c < CLIENTS; c++) {
-      float[] w = sent.get(c).get().get(ROUNDS - 1);
-      int samples = 100 + c + 1;
-      for (int i = 0; i < n; i++) {
-        sum[i] += (double) samples * w[i];
-      }
-      total += samples;
+      results.add(new ClientResult(String.format(Locale.ROOT, "site-%03d", c + 1),
+          sent.get(c).get().get(ROUNDS - 1), 100 + c + 1));
     }
-    float[] out = new float[n];
-    for (int i = 0; i < n; i++) {
-      out[i] = (float) (sum[i] / total);
-    }
-    return out;
+    return FedAvg.average(results.get(0).weights().length, results);
   }
 
   private HttpResponse<String> timed(HttpRequest.Builder request) throws Exception {

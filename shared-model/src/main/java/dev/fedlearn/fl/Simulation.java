@@ -12,7 +12,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * A whole federated run in one process, without a network. Each round the {@link ClientSampler} picks sites; each
@@ -38,12 +40,13 @@ public final class Simulation {
       int testSamples, double testLoss, double testAccuracy, boolean picked, boolean attacked) {}
 
   /**
-   * One round: the new global model's scores, every site's figures, the sites picked (sorted by id), the
-   * sample-weighted mean of the sites' scores of the new model ({@link Evaluations#weighted}), and the new global
-   * model itself (not to be modified).
+   * One round: the new global model's scores, every site's figures, the sites picked (sorted by id), and the
+   * sample-weighted mean of the sites' scores of the new model ({@link Evaluations#weighted}). It holds no model, so
+   * a kept history of rounds stays small; {@link #run(Model, List, Features, int, BiConsumer, Predicate)} hands the
+   * model alongside.
    */
   public record Round(int round, double globalTestLoss, double globalTestAccuracy, List<SiteRound> sites,
-      double seconds, List<String> picked, double clientTestLoss, double clientTestAccuracy, Model model) {}
+      double seconds, List<String> picked, double clientTestLoss, double clientTestAccuracy) {}
 
   private final TrainingConfig config;
   private final Strategy strategy;
@@ -87,16 +90,21 @@ public final class Simulation {
 
   /** Runs {@code rounds} rounds from {@code initial} (not modified) and returns the final global model. */
   public Model run(Model initial, List<Site> sites, Features globalTest, int rounds, Consumer<Round> listener) {
-    return run(initial, sites, globalTest, rounds, listener, r -> false);
+    return run(initial, sites, globalTest, rounds, (r, model) -> {
+      if (listener != null) {
+        listener.accept(r);
+      }
+    }, r -> false);
   }
 
   /**
-   * Runs up to {@code rounds} rounds from {@code initial} (not modified), stopping after the first round for which
-   * {@code stop} is true, and returns the last global model. A site with an empty local test split is not scored
-   * (its test figures are zero and it weighs nothing in the clients' mean).
+   * Runs up to {@code rounds} rounds from {@code initial} (not modified), telling {@code listener} of each round with
+   * its new global model (not to be modified), stopping after the first round for which {@code stop} is true, and
+   * returns the last global model. A site with an empty local test split is not scored (its test figures are zero and
+   * it weighs nothing in the clients' mean).
    */
-  public Model run(Model initial, List<Site> sites, Features globalTest, int rounds, Consumer<Round> listener,
-      java.util.function.Predicate<Round> stop) {
+  public Model run(Model initial, List<Site> sites, Features globalTest, int rounds,
+      BiConsumer<Round, Model> listener, Predicate<Round> stop) {
     if (sites.isEmpty()) {
       throw new IllegalArgumentException("a simulation needs at least one site");
     }
@@ -155,10 +163,8 @@ public final class Simulation {
       }
       Evaluations.Mean mean = Evaluations.weighted(scores);
       Round done = new Round(round, overall.loss(), overall.accuracy(), siteRounds, (System.nanoTime() - start) / 1e9,
-          pickedIds.stream().sorted().toList(), mean.loss(), mean.accuracy(), model);
-      if (listener != null) {
-        listener.accept(done);
-      }
+          pickedIds.stream().sorted().toList(), mean.loss(), mean.accuracy());
+      listener.accept(done, model);
       if (stop.test(done)) {
         break;
       }

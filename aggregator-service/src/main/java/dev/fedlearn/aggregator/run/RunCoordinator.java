@@ -14,6 +14,7 @@ import dev.fedlearn.wire.EvaluationReport;
 import dev.fedlearn.wire.GlobalModel;
 import dev.fedlearn.wire.RunState;
 import dev.fedlearn.wire.RunStatus;
+import dev.fedlearn.workbook.WeightColumns;
 import dev.fedlearn.wire.TrainingPlan;
 import java.time.Clock;
 import java.time.Duration;
@@ -87,7 +88,7 @@ public final class RunCoordinator {
     this.settings.put("fractionFit", Double.toString(sampler.fraction()));
     this.settings.put("minFitClients", Integer.toString(sampler.minClients()));
     this.store = store;
-    Optional<RunStore.Stored> stored = store.load(round -> RunLedger.keepsModel(round, rules.rounds()));
+    Optional<RunStore.Stored> stored = store.load(round -> WeightColumns.shows(round, rules.rounds()));
     if (stored.isPresent() && !stored.get().settings().equals(this.settings.toString())) {
       refusal = "the state folder holds a run with other settings ("
           + StoredSettings.differences(stored.get().settings(), this.settings) + "): start with the stored settings "

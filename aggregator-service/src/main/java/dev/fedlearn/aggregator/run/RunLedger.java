@@ -18,7 +18,7 @@ import java.util.function.BiFunction;
 
 /**
  * The run's record in memory: its state, its clients, every round with its updates, scores and evaluations, the
- * current global model and a bounded sample of the earlier ones ({@link #keepsModel}: the initial model, every k-th
+ * current global model and a bounded sample of the earlier ones ({@link WeightColumns#shows}: the initial model, every k-th
  * round and the last, those the workbook's Weights sheet shows ({@link WeightColumns}); the store has them all); rebuilt
  * from the store on a restart ({@link #restore}), and rendered as the read models the API and the workbook show. It holds no lock and writes nothing: the coordinator owns it, changes it
  * under its lock after the store has the change, and asks it for views.
@@ -60,14 +60,9 @@ final class RunLedger {
 
   private RunLedger() {}
 
-  /** Whether round {@code round}'s global model is kept in memory in a run of {@code rounds}. */
-  static boolean keepsModel(int round, int rounds) {
-    return WeightColumns.shows(round, rounds);
-  }
-
   /** Keeps round {@code round}'s model if it is one of those kept. */
   void keep(int round, float[] model, int rounds) {
-    if (keepsModel(round, rounds)) {
+    if (WeightColumns.shows(round, rounds)) {
       models.put(round, model);
     }
   }
