@@ -29,6 +29,13 @@ class ApiDocsTest {
           .contains("application/json", "application/octet-stream");
       assertThat(doc.at("/paths/~1api~1v1~1rounds~1{round}~1updates/post/requestBody/content").propertyNames())
           .contains("application/json", "application/octet-stream");
+      // The event stream is part of the documented API, its events described by the RunEvent schema.
+      assertThat(doc.at("/paths/~1api~1v1~1events/get/responses/200/content").propertyNames())
+          .containsExactly("text/event-stream");
+      assertThat(doc.at("/components/schemas/RunEvent/properties").propertyNames())
+          .contains("at", "type", "round", "clientId", "detail", "figures");
+      assertThat(doc.at("/components/schemas/RoundView/properties").propertyNames()).contains("deadline");
+      assertThat(doc.at("/components/schemas/Training/properties").propertyNames()).contains("epochs");
     }
   }
 }

@@ -44,6 +44,17 @@ final class TestApp implements AutoCloseable {
         .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** Opens {@code path} as a stream of lines (a server-sent event stream); closing the stream ends the request. */
+  java.util.stream.Stream<String> lines(String path) throws Exception {
+    HttpResponse<java.util.stream.Stream<String>> r = HTTP.send(HttpRequest.newBuilder(
+        URI.create("http://localhost:" + port + path)).build(), HttpResponse.BodyHandlers.ofLines());
+    if (r.statusCode() != 200) {
+      r.body().close();
+      throw new IllegalStateException(path + " answered " + r.statusCode());
+    }
+    return r.body();
+  }
+
   @Override
   public void close() {
     context.close();

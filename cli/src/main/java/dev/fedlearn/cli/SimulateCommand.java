@@ -276,7 +276,8 @@ final class SimulateCommand implements Callable<Integer> {
       List<RunReport.Evaluation> scores = new ArrayList<>();
       for (Simulation.SiteRound s : r.sites()) {
         if (s.picked()) {
-          trained.add(new RunReport.Training(s.clientId(), s.trainSamples(), s.trainLoss(), s.trainAccuracy(), null));
+          trained.add(new RunReport.Training(s.clientId(), s.trainSamples(), s.trainLoss(), s.trainAccuracy(), null,
+              s.epochs().stream().map(e -> new RunReport.Epoch(e.epoch(), e.loss(), e.accuracy())).toList()));
         }
         if (s.testSamples() > 0) {
           scores.add(new RunReport.Evaluation(s.clientId(), s.testSamples(), s.testLoss(), s.testAccuracy(), null));
@@ -292,7 +293,7 @@ final class SimulateCommand implements Callable<Integer> {
         s.test().size(), null)).toList();
     try (var file = java.nio.file.Files.newOutputStream(workbook)) {
       Workbook.write(new RunReport(settings, state, clients, rounds, first.accuracy(), first.loss(),
-          initial.sizes(), models, history.size()), file);
+          initial.sizes(), models, history.size(), List.of()), file);
     } catch (java.nio.file.NoSuchFileException e) {
       throw new DataException(workbook + ": no such folder for the workbook", e);
     }

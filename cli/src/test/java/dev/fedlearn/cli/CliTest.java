@@ -184,7 +184,7 @@ class CliTest {
   @Test
   void simulateWritesTheAggregatorsWorkbook() throws Exception {
     Path book = tmp.resolve("run.xlsx");
-    Result r = run("simulate", "--mnist", MNIST, "--sizes", "100,150,200", "--rounds", "3", "--epochs", "1",
+    Result r = run("simulate", "--mnist", MNIST, "--sizes", "100,150,200", "--rounds", "3", "--epochs", "2",
         "--fraction", "0.67", "--out", book.toString());
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.err()).as("no library noise on stderr").isEmpty();
@@ -198,6 +198,9 @@ class CliTest {
       assertThat(rounds.getRow(2).getCell(8).getStringCellValue()).as("two of three clients a round").contains(", ")
           .doesNotContain("client-1, client-2, client-3");
       assertThat(wb.getSheet(dev.fedlearn.workbook.Workbook.TRAINING).getLastRowNum()).as("2 a round").isEqualTo(6);
+      var curves = wb.getSheet(dev.fedlearn.workbook.Workbook.CURVES);
+      assertThat(curves.getLastRowNum()).as("2 clients a round, 2 epochs each").isEqualTo(12);
+      assertThat(curves.getRow(2).getCell(2).getNumericCellValue()).as("epoch").isEqualTo(2);
       assertThat(wb.getSheet(dev.fedlearn.workbook.Workbook.EVALUATIONS).getLastRowNum()).as("3 a round")
           .isEqualTo(9);
       assertThat(wb.getSheet(dev.fedlearn.workbook.Workbook.CLIENTS).getLastRowNum()).isEqualTo(3);

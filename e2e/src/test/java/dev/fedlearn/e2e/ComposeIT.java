@@ -53,7 +53,13 @@ class ComposeIT {
       try (XSSFWorkbook wb = new XSSFWorkbook(new ByteArrayInputStream(Http.getBytes(base + "/api/v1/metrics.xlsx")))) {
         assertThat(wb.getSheet("Rounds").getLastRowNum()).isEqualTo(ROUNDS + 1);
         assertThat(wb.getSheet("Evaluations").getLastRowNum()).isEqualTo(4 * ROUNDS);
+        assertThat(wb.getSheet("Training curves").getLastRowNum()).as("every client's every epoch")
+            .isEqualTo(4 * ROUNDS * 2);
       }
+      // The dashboard and its chart library come from the image itself: nothing is fetched from elsewhere.
+      assertThat(new String(Http.getBytes(base + "/"), java.nio.charset.StandardCharsets.UTF_8))
+          .contains("<script src=\"/webjars/uplot/dist/uPlot.iife.min.js\">");
+      assertThat(Http.getBytes(base + "/webjars/uplot/dist/uPlot.iife.min.js").length).isGreaterThan(10_000);
       ContainerState aggregator = container(compose, "aggregator");
       String logs = Await.until("the aggregator saves its workbook", Await.FILE_WRITTEN, aggregator::getLogs,
           l -> l.contains("workbook saved"));

@@ -94,6 +94,17 @@ class FederatedRunIT {
             .isEqualTo((short) (5 + ROUNDS + 2));
         assertThat(wb.getSheet("Weights").getRow(0).getCell(5 + ROUNDS + 1).getStringCellValue())
             .startsWith("Every round's global model");
+        // Every local epoch of every client in every round, as the clients sent them with their updates.
+        assertThat(wb.getSheet("Training curves").getLastRowNum()).isEqualTo(4 * ROUNDS * EPOCHS);
+        Map<String, Integer> events = new java.util.TreeMap<>();
+        org.apache.poi.ss.usermodel.Sheet sheet = wb.getSheet("Events");
+        for (int i = 1; i <= sheet.getLastRowNum(); i++) {
+          events.merge(sheet.getRow(i).getCell(1).getStringCellValue(), 1, Integer::sum);
+        }
+        assertThat(events).containsEntry("registered", 4).containsEntry("opened", ROUNDS)
+            .containsEntry("update", 4 * ROUNDS).containsEntry("aggregated", ROUNDS);
+        assertThat(sheet.getRow(1).getCell(0).getCellType()).as("a date-time cell")
+            .isEqualTo(org.apache.poi.ss.usermodel.CellType.NUMERIC);
       }
 
       Path saved = state.resolve("metrics.xlsx");

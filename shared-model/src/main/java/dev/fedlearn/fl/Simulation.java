@@ -5,6 +5,7 @@ import dev.fedlearn.nn.Evaluation;
 import dev.fedlearn.nn.Evaluator;
 import dev.fedlearn.nn.Model;
 import dev.fedlearn.nn.Parallel;
+import dev.fedlearn.nn.Trainer;
 import dev.fedlearn.nn.TrainingConfig;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -35,9 +36,16 @@ public final class Simulation {
    *
    * @param picked whether the site trained this round
    * @param attacked whether its update was poisoned
+   * @param epochs every local epoch's figures, oldest first (empty when not picked)
    */
   public record SiteRound(String clientId, int trainSamples, double trainLoss, double trainAccuracy,
-      int testSamples, double testLoss, double testAccuracy, boolean picked, boolean attacked) {}
+      int testSamples, double testLoss, double testAccuracy, boolean picked, boolean attacked,
+      List<Trainer.EpochStats> epochs) {
+
+    public SiteRound {
+      epochs = epochs == null ? List.of() : List.copyOf(epochs);
+    }
+  }
 
   /**
    * One round: the new global model's scores, every site's figures, the sites picked (sorted by id), and the
@@ -131,14 +139,20 @@ public final class Simulation {
           .mapToInt(Integer::intValue).toArray();
       Model current = global;
       int r = round;
+      List<List<Trainer.EpochStats>> curves = new ArrayList<>();
+      for (int k = 0; k < picked.length; k++) {
+        curves.add(new ArrayList<>(config.epochs()));
+      }
       List<LocalTraining.Result> trained = Parallel.map(picked.length, threads, largestFirst, k -> LocalTraining.run(
-          current, sites.get(picked[k]).train(), config, sites.get(picked[k]).id(), r, mu, null));
+          current, sites.get(picked[k]).train(), config, sites.get(picked[k]).id(), r, mu, curves.get(k)::add));
       List<ClientResult> results = new ArrayList<>();
       LocalTraining.Result[] bySite = new LocalTraining.Result[sites.size()];
+      List<List<Trainer.EpochStats>> curveBySite = new ArrayList<>(java.util.Collections.nCopies(sites.size(), null));
       for (int k = 0; k < picked.length; k++) {
         Site site = sites.get(picked[k]);
         LocalTraining.Result t = trained.get(k);
         bySite[picked[k]] = t;
+        curveBySite.set(picked[k], curves.get(k));
         float[] sent = attackers.contains(site.id())
             ? attack.apply(current.params(), t.weights(), config.seed(), site.id(), round) : t.weights();
         results.add(new ClientResult(site.id(), sent, t.numSamples()));
@@ -156,9 +170,9 @@ public final class Simulation {
         LocalTraining.Result t = bySite[i];
         Evaluation e = local.get(i);
         String id = sites.get(i).id();
-        siteRounds.add(t == null ? new SiteRound(id, 0, 0, 0, e.count(), e.loss(), e.accuracy(), false, false)
-            : new SiteRound(id, t.numSamples(), t.trainLoss(), t.trainAccuracy(), e.count(), e.loss(), e.accuracy(),
-                true, attackers.contains(id)));
+        siteRounds.add(t == null ? new SiteRound(id, 0, 0, 0, e.count(), e.loss(), e.accuracy(), false, false,
+            List.of()) : new SiteRound(id, t.numSamples(), t.trainLoss(), t.trainAccuracy(), e.count(), e.loss(),
+                e.accuracy(), true, attackers.contains(id), curveBySite.get(i)));
         scores.add(new Evaluations.Score(e.count(), e.loss(), e.accuracy()));
       }
       Evaluations.Mean mean = Evaluations.weighted(scores);

@@ -1,4 +1,7 @@
 package dev.fedlearn.wire;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 /** A client announces itself: its id and the sizes of its local train and test splits (never the data). */
-public record ClientRegistration(String clientId, int trainSamples, int testSamples) {}
+public record ClientRegistration(@JsonProperty(required = true) String clientId,
+    @JsonProperty(required = true) int trainSamples, @JsonProperty(required = true) int testSamples) {}

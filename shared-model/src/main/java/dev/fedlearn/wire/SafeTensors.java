@@ -337,6 +337,9 @@ public final class SafeTensors {
     meta.put("numSamples", Long.toString(u.numSamples()));
     meta.put("trainLoss", Double.toString(u.trainLoss()));
     meta.put("trainAccuracy", Double.toString(u.trainAccuracy()));
+    if (!u.epochs().isEmpty()) {
+      meta.put("epochs", Wire.epochs(u.epochs()));
+    }
     return encode(meta, LayerSizes.of(u.layerSizes()), u.weights());
   }
 
@@ -344,8 +347,14 @@ public final class SafeTensors {
   public static ClientUpdate clientUpdate(byte[] bytes) {
     Decoded d = decode(bytes);
     Fields f = new Fields(d.metadata(), CLIENT_UPDATE);
+    List<ClientUpdate.Epoch> epochs;
+    try {
+      epochs = f.optional("epochs") == null ? List.of() : Wire.epochs(f.optional("epochs"));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("safetensors: metadata epochs: " + e.getMessage(), e);
+    }
     return new ClientUpdate(f.required("clientId"), f.longInteger("numSamples"), d.sizes().toArray(), d.params(),
-        f.decimal("trainLoss"), f.decimal("trainAccuracy"));
+        f.decimal("trainLoss"), f.decimal("trainAccuracy"), epochs);
   }
 
   /** The metadata of a record, read strictly. */

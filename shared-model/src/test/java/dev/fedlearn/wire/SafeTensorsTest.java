@@ -86,6 +86,23 @@ class SafeTensorsTest {
     assertThat(bytes.length).as("header and 4 bytes a weight").isBetween(4 * m.params().length,
         4 * m.params().length + 1024);
     assertThatThrownBy(() -> SafeTensors.globalModel(bytes)).hasMessageContaining("expected 'fedlearn.global-model'");
+
+    ClientUpdate curves = new ClientUpdate("client-7", 2800, LayerSizes.DEFAULT.toArray(), m.params(), 0.25, 0.9,
+        java.util.List.of(new ClientUpdate.Epoch(1, 1.0 / 3, 0.5), new ClientUpdate.Epoch(2, 0.25, 0.9)));
+    byte[] withCurves = SafeTensors.encode(curves);
+    assertThat(SafeTensors.clientUpdate(withCurves)).as("every epoch's figures, bit for bit").isEqualTo(curves);
+    assertThat(SafeTensors.decode(withCurves).metadata()).containsEntry("epochs", "0.3333333333333333,0.5;0.25,0.9");
+  }
+
+  @Test
+  void malformedEpochFiguresAreRefused() {
+    Model m = Model.initialise(LayerSizes.of(3, 2), Preset.DEFAULT, 1);
+    for (String bad : new String[] {"0.5", "0.5,x", "0.5,0.9;"}) {
+      byte[] bytes = SafeTensors.encode(Map.of(SafeTensors.FORMAT, SafeTensors.CLIENT_UPDATE, "clientId", "a", "numSamples",
+          "1", "trainLoss", "0", "trainAccuracy", "0", "epochs", bad), m.sizes(), m.params());
+      assertThatThrownBy(() -> SafeTensors.clientUpdate(bytes)).as(bad)
+          .hasMessageContaining("metadata epochs: '");
+    }
   }
 
   @Test

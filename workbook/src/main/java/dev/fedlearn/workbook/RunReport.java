@@ -16,10 +16,12 @@ import java.util.SortedMap;
  * @param initialAccuracy the initial model's accuracy on the held-out test set
  * @param initialLoss and its loss
  * @param models global models by round (0: the initial model)
+ * @param events what happened, oldest first (registrations, updates, scores, aggregations, deadlines, restarts,
+ *     refused requests); empty when nobody logged them
  */
 public record RunReport(Map<String, String> settings, String state, List<Client> clients, List<Round> rounds,
     double initialAccuracy, double initialLoss, LayerSizes layerSizes, SortedMap<Integer, float[]> models,
-    int completedRounds) {
+    int completedRounds, List<Event> events) {
 
   /** A client: its train and test samples, when it registered. */
   public record Client(String clientId, int trainSamples, int testSamples, Instant registeredAt) {}
@@ -32,9 +34,23 @@ public record RunReport(Map<String, String> settings, String state, List<Client>
       Double globalTestLoss, Double meanClientTestAccuracy, Double durationSeconds, Instant startedAt,
       Instant endedAt, List<Training> training, List<Evaluation> evaluations) {}
 
-  /** A client's local training in a round. */
+  /** A client's local training in a round: the figures of its last epoch, and of every epoch (empty if not sent). */
   public record Training(String clientId, long numSamples, double trainLoss, double trainAccuracy,
-      Instant receivedAt) {}
+      Instant receivedAt, List<Epoch> epochs) {}
+
+  /** One local epoch: its mean training loss and accuracy. */
+  public record Epoch(int epoch, double loss, double accuracy) {}
+
+  /**
+   * Something that happened in the run.
+   *
+   * @param type e.g. {@code registered}, {@code update}, {@code evaluation}, {@code aggregated}, {@code deadline},
+   *     {@code restarted}, {@code refused}, {@code state}
+   * @param round the round it concerns, null for none
+   * @param clientId the client it concerns, null for none
+   * @param detail one line saying what happened (for a refused request: the reason)
+   */
+  public record Event(Instant at, String type, Integer round, String clientId, String detail) {}
 
   /** A client's score of a round's global model on its local test split. */
   public record Evaluation(String clientId, long numSamples, double loss, double accuracy, Instant receivedAt) {}

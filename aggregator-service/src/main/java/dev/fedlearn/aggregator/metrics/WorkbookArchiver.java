@@ -65,7 +65,7 @@ class WorkbookArchiver implements AutoCloseable {
       Files.createDirectories(target.getParent());
       Path tmp = Files.createTempFile(target.getParent(), "metrics", ".xlsx.tmp");
       try (OutputStream out = Files.newOutputStream(tmp)) {
-        writer.write(run.snapshot(), out);
+        writer.write(run, out);
       }
       try {
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));

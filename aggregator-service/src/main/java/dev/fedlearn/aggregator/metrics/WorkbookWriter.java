@@ -2,6 +2,7 @@ package dev.fedlearn.aggregator.metrics;
 
 import dev.fedlearn.aggregator.run.RoundView;
 import dev.fedlearn.aggregator.run.RunCoordinator;
+import dev.fedlearn.aggregator.run.RunEvent;
 import dev.fedlearn.workbook.RunReport;
 import dev.fedlearn.workbook.Workbook;
 import java.io.IOException;
@@ -19,24 +20,31 @@ public class WorkbookWriter {
   public static final String SETTINGS = Workbook.SETTINGS;
   public static final String WEIGHTS = Workbook.WEIGHTS;
 
-  public void write(RunCoordinator.Snapshot s, OutputStream out) throws IOException {
-    Workbook.write(report(s), out);
+  /** The run as it stands, with every event recorded so far. */
+  public void write(RunCoordinator run, OutputStream out) throws IOException {
+    write(run.snapshot(), run.events().all(), out);
   }
 
-  static RunReport report(RunCoordinator.Snapshot s) {
+  public void write(RunCoordinator.Snapshot s, List<RunEvent> events, OutputStream out) throws IOException {
+    Workbook.write(report(s, events), out);
+  }
+
+  static RunReport report(RunCoordinator.Snapshot s, List<RunEvent> events) {
     List<RunReport.Client> clients = s.clients().stream().map(c -> new RunReport.Client(c.clientId(),
         c.trainSamples(), c.testSamples(), c.registeredAt())).toList();
     List<RunReport.Round> rounds = s.rounds().stream().map(WorkbookWriter::round).toList();
     return new RunReport(s.settings(), s.status().state() + " after " + s.status().round() + " of "
         + s.status().rounds() + " rounds", clients, rounds, s.historyScores().get(0).accuracy(),
-        s.historyScores().get(0).loss(), s.layerSizes(), s.modelHistory(), s.historyScores().size() - 1);
+        s.historyScores().get(0).loss(), s.layerSizes(), s.modelHistory(), s.historyScores().size() - 1,
+        events.stream().map(e -> new RunReport.Event(e.at(), e.type(), e.round(), e.clientId(), e.detail())).toList());
   }
 
   private static RunReport.Round round(RoundView v) {
     return new RunReport.Round(v.round(), v.selected(), v.participants(), v.globalTestAccuracy(), v.globalTestLoss(),
         v.meanClientTestAccuracy(), v.durationSeconds(), v.startedAt(), v.endedAt(),
         v.training().stream().map(t -> new RunReport.Training(t.clientId(), t.numSamples(), t.trainLoss(),
-            t.trainAccuracy(), t.receivedAt())).toList(),
+            t.trainAccuracy(), t.receivedAt(), t.epochs().stream().map(e -> new RunReport.Epoch(e.epoch(), e.loss(),
+            e.accuracy())).toList())).toList(),
         v.evaluations().stream().map(e -> new RunReport.Evaluation(e.clientId(), e.numSamples(), e.loss(),
             e.accuracy(), e.receivedAt())).toList());
   }

@@ -1,5 +1,8 @@
 package dev.fedlearn.aggregator.run;
 
+import dev.fedlearn.aggregator.security.RequestGuard;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -8,27 +11,62 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.ServletWebRequest;
+import org.springframework.web.context.request.async.AsyncRequestTimeoutException;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
- * Every error as an RFC 9457 problem detail: the run's refusals ({@link RunRefusal}, each kind its status) and, through the base
- * class, Spring MVC's (malformed JSON, wrong types, unknown paths, wrong methods).
+ * Every error as an RFC 9457 problem detail: the run's refusals ({@link RunRefusal}, each kind its status) and, through
+ * the base class, Spring MVC's (malformed JSON, wrong types, unknown paths, wrong methods). Each refused API call is
+ * recorded in the run's events ({@link EventJournal#refused}).
  */
 @RestControllerAdvice
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+  private final ObjectProvider<RunCoordinator> run;
+
+  ApiExceptionHandler(ObjectProvider<RunCoordinator> run) {
+    this.run = run;
+  }
+
   @ExceptionHandler(RunRefusal.class)
-  ResponseEntity<ProblemDetail> refused(RunRefusal e) {
+  ResponseEntity<ProblemDetail> refused(RunRefusal e, HttpServletRequest request) {
     HttpStatus status = switch (e.kind()) {
       case INVALID -> HttpStatus.BAD_REQUEST;
       case UNKNOWN -> HttpStatus.NOT_FOUND;
       case CONFLICT -> HttpStatus.CONFLICT;
       case FORBIDDEN -> HttpStatus.FORBIDDEN;
       case NOT_SERVING -> HttpStatus.SERVICE_UNAVAILABLE;
+      case BUSY -> HttpStatus.TOO_MANY_REQUESTS;
     };
     ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, e.getMessage());
     problem.setTitle(e.title());
+    record(request, status.value(), e.getMessage());
     return ResponseEntity.status(status).body(problem);
+  }
+
+  /**
+   * Records every refusal Spring MVC answers (malformed bodies, wrong types, unknown paths, wrong methods); a long
+   * request that timed out was not refused.
+   */
+  @Override
+  protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
+      HttpStatusCode statusCode, WebRequest request) {
+    if (request instanceof ServletWebRequest web && !(ex instanceof AsyncRequestTimeoutException)) {
+      String reason = body instanceof ProblemDetail p && p.getDetail() != null ? p.getDetail() : ex.getMessage();
+      record(web.getRequest(), statusCode.value(), reason);
+    }
+    return super.handleExceptionInternal(ex, body, headers, statusCode, request);
+  }
+
+  /** A refused API call in the run's event log, in the name of the client it was made by, if it is known. */
+  private void record(HttpServletRequest request, int status, String reason) {
+    RunCoordinator coordinator = run.getIfAvailable();
+    EventJournal events = coordinator == null ? null : coordinator.events();
+    if (events != null && request.getRequestURI().startsWith("/api/")) {
+      events.refused(request.getMethod() + " " + request.getRequestURI(),
+          (String) request.getAttribute(RequestGuard.CLIENT), status, reason);
+    }
   }
 
   /** Says what was wrong with the body (the parser's first line), not only that it could not be read. */

@@ -40,8 +40,12 @@ final class RequestChecks {
     }
   }
 
-  /** An update of a registered client: its sample count, its shape, finite weights within the norm bound, figures. */
-  static void update(ClientUpdate u, RunCoordinator.Client client, LayerSizes sizes, double maxWeightNorm) {
+  /**
+   * An update of a registered client: its sample count, its shape, finite weights within the norm bound, figures, and
+   * at most {@code epochs} per-epoch figures, numbered from 1.
+   */
+  static void update(ClientUpdate u, RunCoordinator.Client client, LayerSizes sizes, double maxWeightNorm,
+      int epochs) {
     if (u.numSamples() < 1 || u.numSamples() > client.trainSamples()) {
       throw RunRefusal.invalid("numSamples must be between 1 and the " + client.trainSamples()
           + " training samples client " + client.clientId() + " registered, got " + u.numSamples());
@@ -71,6 +75,17 @@ final class RequestChecks {
     if (!Double.isFinite(u.trainLoss()) || !(u.trainAccuracy() >= 0 && u.trainAccuracy() <= 1)) {
       throw RunRefusal.invalid("trainLoss must be finite and trainAccuracy in [0, 1], got " + u.trainLoss()
           + " and " + u.trainAccuracy());
+    }
+    if (u.epochs().size() > epochs) {
+      throw RunRefusal.invalid("epochs holds " + u.epochs().size() + " epochs' figures; the plan has " + epochs);
+    }
+    for (int i = 0; i < u.epochs().size(); i++) {
+      ClientUpdate.Epoch e = u.epochs().get(i);
+      if (e.epoch() != i + 1 || !Double.isFinite(e.loss()) || e.loss() < 0
+          || !(e.accuracy() >= 0 && e.accuracy() <= 1)) {
+        throw RunRefusal.invalid("epochs[" + i + "] must be epoch " + (i + 1) + " with a finite loss >= 0 and "
+            + "accuracy in [0, 1], got " + e);
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.fedlearn.aggregator.run;
 
+import dev.fedlearn.wire.ClientUpdate;
 import java.time.Instant;
 import java.util.List;
 
@@ -7,17 +8,21 @@ import java.util.List;
  * One round as the API shows it: its state, who sent an update ({@code participants}) of the clients the strategy
  * picked ({@code selected}), the new global model's score on the held-out test set (null while the round is open),
  * the clients' test accuracy averaged weighted by their test samples, every client's training figures and its score
- * of this round's global model.
+ * of this round's global model; {@code deadline} is when an open round is aggregated with the updates it has (if they
+ * make the quorum), null once it is closed.
  */
 public record RoundView(int round, Status state, List<String> participants, Double globalTestAccuracy,
     Double globalTestLoss, Double meanClientTestAccuracy, List<Training> training, List<Evaluation> evaluations,
-    Instant startedAt, Instant endedAt, Double durationSeconds, List<String> selected) {
+    Instant startedAt, Instant endedAt, Double durationSeconds, List<String> selected, Instant deadline) {
 
   public enum Status { OPEN, COMPLETED }
 
-  /** A client's local training in this round. */
+  /**
+   * A client's local training in this round: the figures of its last epoch and of every epoch ({@code epochs},
+   * empty when the client did not send them).
+   */
   public record Training(String clientId, long numSamples, double trainLoss, double trainAccuracy,
-      Instant receivedAt) {}
+      Instant receivedAt, List<ClientUpdate.Epoch> epochs) {}
 
   /** A client's score of this round's global model on its local test split. */
   public record Evaluation(String clientId, long numSamples, double loss, double accuracy, Instant receivedAt) {}

@@ -68,6 +68,7 @@ public final class RunCoordinator {
   private final List<Consumer<RunState>> listeners = new CopyOnWriteArrayList<>();
   private final List<RunObserver> observers = new CopyOnWriteArrayList<>();
   private final RunLedger run;
+  private final EventJournal events;
   private final ModelBoard board;
   private final String refusal; // why this aggregator serves no run; null when it serves one
 
@@ -88,6 +89,7 @@ public final class RunCoordinator {
     this.settings.put("fractionFit", Double.toString(sampler.fraction()));
     this.settings.put("minFitClients", Integer.toString(sampler.minClients()));
     this.store = store;
+    this.events = new EventJournal(store, clock);
     Optional<RunStore.Stored> stored = store.load(round -> WeightColumns.shows(round, rules.rounds()));
     if (stored.isPresent() && !stored.get().settings().equals(this.settings.toString())) {
       refusal = "the state folder holds a run with other settings ("
@@ -102,9 +104,12 @@ public final class RunCoordinator {
       refusal = null;
       run = RunLedger.restore(stored.get(), initial.sizes(), rules.rounds(), this::pick);
       RunLedger.Round open = run.openRound();
-      log.info("resumed the stored run: {}, {} of {} rounds done, {} clients{}", run.state, run.completed,
-          rules.rounds(), run.clients.size(), open == null ? "" : "; round " + open.number + " open with "
-              + open.updates.size() + " of " + rules.clients() + " updates");
+      String resumed = run.state + ", " + run.completed + " of " + rules.rounds() + " rounds done, "
+          + run.clients.size() + " clients" + (open == null ? "" : "; round " + open.number + " open with "
+              + open.updates.size() + " of " + open.picked.size() + " updates");
+      log.info("resumed the stored run: {}", resumed);
+      events.record(RunEvent.Type.RESTARTED, open == null ? null : open.number, null,
+          "the aggregator restarted and resumed the stored run: " + resumed);
     } else {
       refusal = null;
       Evaluation initialScore = scorer.apply(initial);
@@ -115,6 +120,10 @@ public final class RunCoordinator {
       log.info("run of {} rounds for {} clients, {} epochs per round; initial model scores {} on the test set",
           rules.rounds(), rules.clients(), training.epochs(), pct(initialScore.accuracy()));
       log.info("waiting for {} clients to register", rules.clients());
+      events.record(RunEvent.Type.STATE, 0, null, "run of " + rules.rounds() + " rounds for " + rules.clients()
+          + " clients (" + strategy.name() + "), waiting for them to register; the initial model scores "
+          + pct(initialScore.accuracy()) + " on the test set", Map.of("accuracy", initialScore.accuracy(), "loss",
+          initialScore.loss()));
     }
     board = new ModelBoard(current());
     synchronized (this) {
@@ -159,6 +168,8 @@ public final class RunCoordinator {
     log.info("client {} registered ({} train / {} test samples): {}/{}", id, r.trainSamples(), r.testSamples(),
         run.clients.size(), rules.clients());
     observers.forEach(o -> o.registered(id));
+    events.record(RunEvent.Type.REGISTERED, null, id, "client " + id + " registered (" + r.trainSamples()
+        + " train / " + r.testSamples() + " test samples): " + run.clients.size() + "/" + rules.clients());
     if (starts) {
       run.state = RunState.TRAINING;
       openRound(1, now);
@@ -181,6 +192,8 @@ public final class RunCoordinator {
     run.history.add(new RunLedger.Round(number, now, picked));
     log.info("round {}/{} open: waiting for {} updates{}", number, rules.rounds(), picked.size(),
         picked.size() == run.clients.size() ? "" : " from " + picked);
+    events.record(RunEvent.Type.OPENED, number, null, "round " + number + "/" + rules.rounds() + " open: "
+        + picked.size() + " clients picked " + picked + ", deadline in " + rules.roundTimeout().toSeconds() + " s");
     board.post(current());
   }
 
@@ -233,15 +246,19 @@ public final class RunCoordinator {
       throw RunRefusal.conflict("Duplicate update", "client " + u.clientId() + " already sent its update for round "
           + round);
     }
-    RequestChecks.update(u, client, run.global.sizes(), rules.maxWeightNorm());
+    RequestChecks.update(u, client, run.global.sizes(), rules.maxWeightNorm(), training.epochs());
     Instant now = now();
     store.updateAccepted(new RunStore.StoredUpdate(round, u.clientId(), u.numSamples(), u.trainLoss(),
-        u.trainAccuracy(), now, u.weights()));
+        u.trainAccuracy(), now, u.weights(), u.epochs()));
     open.updates.put(u.clientId(), u);
     open.receivedAt.put(u.clientId(), now);
     log.info("round {}: update from {} ({} samples, train accuracy {}): {}/{}", round, u.clientId(), u.numSamples(),
         pct(u.trainAccuracy()), open.updates.size(), open.picked.size());
     observers.forEach(o -> o.updateAccepted(u.clientId(), round));
+    events.record(RunEvent.Type.UPDATE, round, u.clientId(), "update from " + u.clientId() + " (" + u.numSamples()
+        + " samples, train loss " + String.format(Locale.ROOT, "%.4f", u.trainLoss()) + ", train accuracy "
+        + pct(u.trainAccuracy()) + "): " + open.updates.size() + "/" + open.picked.size(),
+        Map.of("trainLoss", u.trainLoss(), "trainAccuracy", u.trainAccuracy()));
     if (open.updates.size() == open.picked.size()) {
       aggregate(open);
     }
@@ -275,16 +292,21 @@ public final class RunCoordinator {
     run.keep(open.number, next.model().params(), rules.rounds());
     run.scores.add(score);
     for (ClientUpdate u : open.updates.values()) { // the weights are in the global model now
-      open.updates.put(u.clientId(), new ClientUpdate(u.clientId(), u.numSamples(), u.layerSizes(), null,
-          u.trainLoss(), u.trainAccuracy()));
+      open.updates.put(u.clientId(), u.withoutWeights());
     }
     log.info("round {}/{} aggregated ({}): global test accuracy {}, loss {}", open.number, rules.rounds(),
         strategy.name(), pct(score.accuracy()), String.format(Locale.ROOT, "%.4f", score.loss()));
     Duration took = Duration.between(open.startedAt, now);
     observers.forEach(o -> o.roundClosed(open.number, score.accuracy(), score.loss(), took));
+    events.record(RunEvent.Type.AGGREGATED, open.number, null, "round " + open.number + " aggregated ("
+        + strategy.name() + ", " + open.updates.size() + " updates): global test accuracy " + pct(score.accuracy())
+        + ", loss " + String.format(Locale.ROOT, "%.4f", score.loss()), Map.of("accuracy", score.accuracy(), "loss",
+        score.loss(), "seconds", took.toMillis() / 1000.0));
     if (last) {
       run.state = RunState.COMPLETED;
       log.info("run completed: {} rounds, final global test accuracy {}", rules.rounds(), pct(score.accuracy()));
+      events.record(RunEvent.Type.STATE, open.number, null, "run completed: " + rules.rounds()
+          + " rounds, final global test accuracy " + pct(score.accuracy()));
       board.post(current());
     } else {
       openRound(run.completed + 1, now);
@@ -310,9 +332,20 @@ public final class RunCoordinator {
     if (open.updates.size() >= quorum) {
       log.warn("round {} deadline ({}): aggregating the {} updates received, without {}", open.number,
           rules.roundTimeout(), open.updates.size(), missing);
+      events.record(RunEvent.Type.DEADLINE, open.number, null, "round " + open.number + " deadline ("
+          + rules.roundTimeout().toSeconds() + " s): aggregating the " + open.updates.size()
+          + " updates received, without " + missing);
       aggregate(open);
       changed();
-    } else if (elapsed.compareTo(rules.maxRoundWait()) >= 0) {
+    } else if (!open.pastDeadline) {
+      open.pastDeadline = true;
+      log.warn("round {} deadline ({}): {} of the {} updates it needs; waiting for {} up to {}", open.number,
+          rules.roundTimeout(), open.updates.size(), quorum, missing, rules.maxRoundWait());
+      events.record(RunEvent.Type.DEADLINE, open.number, null, "round " + open.number + " deadline ("
+          + rules.roundTimeout().toSeconds() + " s) passed with " + open.updates.size() + " of the " + quorum
+          + " updates it needs: waiting for " + missing + " up to " + rules.maxRoundWait().toSeconds() + " s");
+    }
+    if (open.updates.size() < quorum && elapsed.compareTo(rules.maxRoundWait()) >= 0) {
       fail("round " + open.number + " had " + open.updates.size() + " of the " + quorum
           + " updates it needs after " + rules.maxRoundWait() + " (FL_MAX_ROUND_WAIT); missing " + missing);
     }
@@ -337,6 +370,7 @@ public final class RunCoordinator {
     run.state = RunState.FAILED;
     run.message = reason;
     log.error("run failed: {}", reason);
+    events.record(RunEvent.Type.STATE, null, null, "run failed: " + reason);
     board.post(current());
     changed();
   }
@@ -365,6 +399,9 @@ public final class RunCoordinator {
     log.info("round {}: {} scores the global model {} on its {} local test samples", round, e.clientId(),
         pct(e.accuracy()), e.numSamples());
     observers.forEach(o -> o.evaluationReceived(e.clientId(), round));
+    events.record(RunEvent.Type.EVALUATION, round, e.clientId(), e.clientId() + " scores the global model of round "
+        + round + " " + pct(e.accuracy()) + " on its " + e.numSamples() + " local test samples",
+        Map.of("accuracy", e.accuracy(), "loss", e.loss()));
     changed();
     return status();
   }
@@ -374,22 +411,22 @@ public final class RunCoordinator {
   }
 
   public synchronized List<RoundView> rounds() {
-    return run.rounds();
+    return run.rounds(rules.roundTimeout());
   }
 
   public synchronized RoundView round(int number) {
-    return run.round(number);
+    return run.round(number, rules.roundTimeout());
+  }
+
+  /** The run's events: recorded, stored and handed to subscribers. */
+  public EventJournal events() {
+    return events;
   }
 
   public synchronized Snapshot snapshot() {
     return run.snapshot(rules, strategyInfo, settings, now());
   }
 
-  /**
-   * Adds a listener told the run's state after every change of the run (a registration, an update, an aggregation,
-   * an evaluation, a failure). It is called under the run's lock: hand long work to another thread. A listener added
-   * after a change does not hear of it: read the run's state when adding it.
-   */
   /** Adds an observer of the run's events ({@link RunObserver}). */
   public void addObserver(RunObserver observer) {
     observers.add(observer);
@@ -404,6 +441,11 @@ public final class RunCoordinator {
     return run.missing(open).size();
   }
 
+  /**
+   * Adds a listener told the run's state after every change of the run (a registration, an update, an aggregation,
+   * an evaluation, a failure). It is called under the run's lock: hand long work to another thread. A listener added
+   * after a change does not hear of it: read the run's state when adding it.
+   */
   public void addListener(Consumer<RunState> listener) {
     listeners.add(listener);
   }

@@ -34,6 +34,7 @@ final class RunLedger {
     final Map<String, RoundView.Evaluation> evaluations = new TreeMap<>();
     final List<String> picked; // the clients that train this round, sorted
     Evaluation score;
+    boolean pastDeadline; // its deadline passed below the quorum (said once)
 
     Round(int number, Instant startedAt, List<String> picked) {
       this.number = number;
@@ -110,7 +111,7 @@ final class RunLedger {
     for (RunStore.StoredUpdate u : s.updates()) {
       Round round = ledger.history.get(u.round() - 1);
       round.updates.put(u.clientId(), new ClientUpdate(u.clientId(), u.numSamples(), shape, u.weights(),
-          u.trainLoss(), u.trainAccuracy()));
+          u.trainLoss(), u.trainAccuracy(), u.epochs()));
       round.receivedAt.put(u.clientId(), u.receivedAt());
     }
     for (RunStore.StoredEvaluation e : s.evaluations()) {
@@ -156,20 +157,20 @@ final class RunLedger {
         open == null ? List.of() : open.picked, null);
   }
 
-  List<RoundView> rounds() {
+  List<RoundView> rounds(Duration roundTimeout) {
     List<RoundView> views = new ArrayList<>();
     for (Round r : history) {
-      views.add(view(r));
+      views.add(view(r, roundTimeout));
     }
     return views;
   }
 
-  RoundView round(int number) {
+  RoundView round(int number, Duration roundTimeout) {
     if (number < 1 || number > history.size()) {
       throw RunRefusal.unknown("No such round", "round " + number + " has not started; rounds 1.."
           + history.size() + " have");
     }
-    return view(history.get(number - 1));
+    return view(history.get(number - 1), roundTimeout);
   }
 
   RunCoordinator.Snapshot snapshot(RunRules rules, RunStatus.StrategyInfo strategy, Map<String, String> settings,
@@ -181,16 +182,17 @@ final class RunLedger {
     shown.put("roundTimeout", rules.roundTimeout().toString());
     shown.put("maxRoundWait", rules.maxRoundWait().toString());
     shown.put("maxWeightNorm", Double.toString(rules.maxWeightNorm()));
-    return new RunCoordinator.Snapshot(status(rules, strategy, now), shown, new ArrayList<>(clients.values()), rounds(),
+    return new RunCoordinator.Snapshot(status(rules, strategy, now), shown, new ArrayList<>(clients.values()),
+        rounds(rules.roundTimeout()),
         global.sizes(), copies, new ArrayList<>(scores));
   }
 
   /** A round as the API shows it; the clients' test accuracy is averaged weighted by their test samples. */
-  private static RoundView view(Round r) {
+  private RoundView view(Round r, Duration roundTimeout) {
     List<RoundView.Training> training = new ArrayList<>();
     for (ClientUpdate u : r.updates.values()) {
       training.add(new RoundView.Training(u.clientId(), u.numSamples(), u.trainLoss(), u.trainAccuracy(),
-          r.receivedAt.get(u.clientId())));
+          r.receivedAt.get(u.clientId()), u.epochs()));
     }
     List<RoundView.Evaluation> evals = new ArrayList<>(r.evaluations.values());
     double samples = 0;
@@ -203,6 +205,7 @@ final class RunLedger {
     return new RoundView(r.number, r.endedAt == null ? RoundView.Status.OPEN : RoundView.Status.COMPLETED,
         new ArrayList<>(r.updates.keySet()), r.score == null ? null : r.score.accuracy(),
         r.score == null ? null : r.score.loss(), mean, training, evals, r.startedAt, r.endedAt,
-        r.endedAt == null ? null : Duration.between(r.startedAt, r.endedAt).toMillis() / 1000.0, r.picked);
+        r.endedAt == null ? null : Duration.between(r.startedAt, r.endedAt).toMillis() / 1000.0, r.picked,
+        r == openRound() ? r.startedAt.plus(roundTimeout) : null);
   }
 }

@@ -18,7 +18,9 @@ public class RunRefusal extends RuntimeException {
     /** The caller may not act as the client it names. */
     FORBIDDEN,
     /** This aggregator serves no run (it was started with other settings than its stored run's). */
-    NOT_SERVING
+    NOT_SERVING,
+    /** Too many of these requests are being served at once; try again later. */
+    BUSY
   }
 
   private final Kind kind;

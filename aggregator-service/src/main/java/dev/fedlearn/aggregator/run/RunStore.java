@@ -1,5 +1,6 @@
 package dev.fedlearn.aggregator.run;
 
+import dev.fedlearn.wire.ClientUpdate;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +32,14 @@ public interface RunStore {
     }
   }
 
+  /** An accepted update: its figures, each local epoch's ({@code epochs}, empty if not sent) and its weights. */
   record StoredUpdate(int round, String clientId, long numSamples, double trainLoss, double trainAccuracy,
-      Instant receivedAt, float[] weights) {}
+      Instant receivedAt, float[] weights, List<ClientUpdate.Epoch> epochs) {
+
+    public StoredUpdate {
+      epochs = epochs == null ? List.of() : List.copyOf(epochs);
+    }
+  }
 
   record StoredEvaluation(int round, String clientId, long numSamples, double loss, double accuracy,
       Instant receivedAt) {}
@@ -67,6 +74,12 @@ public interface RunStore {
 
   void failed(String state, String message);
 
+  /** Something happened (its own transaction, apart from the state change it tells of). */
+  void eventRecorded(RunEvent event);
+
+  /** Every recorded event, oldest first (without figures). */
+  List<RunEvent> events();
+
   /** A store that keeps nothing (for tests and for runs that need not survive a restart). */
   RunStore NONE = new RunStore() {
     @Override
@@ -91,5 +104,13 @@ public interface RunStore {
 
     @Override
     public void failed(String state, String message) {}
+
+    @Override
+    public void eventRecorded(RunEvent event) {}
+
+    @Override
+    public List<RunEvent> events() {
+      return List.of();
+    }
   };
 }

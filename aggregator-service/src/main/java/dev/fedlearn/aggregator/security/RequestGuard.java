@@ -1,6 +1,7 @@
 package dev.fedlearn.aggregator.security;
 
 import dev.fedlearn.aggregator.config.AggregatorProperties;
+import dev.fedlearn.aggregator.run.RunCoordinator;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -16,7 +17,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * The door of the API, before any body is read: a body must say its length and stay under
  * {@code FL_MAX_REQUEST_BYTES} (411, 413); a client's calls need its bearer token when tokens are configured (401),
  * and the authenticated client id is handed to the controller, which refuses a request made in another client's
- * name (403); reads need the read token when one is set. Refusals are problem details.
+ * name (403); reads (the API's, the metrics scrape and the dashboard's page) need the read token when one is set,
+ * in the header or, where a browser cannot send one, as the {@value #ACCESS_TOKEN} query parameter. Refusals are
+ * problem details, and the API's are recorded in the run's events.
  */
 @Component
 public class RequestGuard extends OncePerRequestFilter {
@@ -27,18 +30,29 @@ public class RequestGuard extends OncePerRequestFilter {
   // starts, and a bad token configuration then failed inside Tomcat's start with an extra long error line;
   // created with the other beans (the controller needs it too), it fails with just the failure analyzer's report.
   private final ObjectProvider<ClientTokens> clientTokens;
+  private final ObjectProvider<RunCoordinator> run;
   private final long maxBytes;
   /** The metrics scrape: a read like the API's, so it needs the read token when one is set. */
   static final String PROMETHEUS = "/actuator/prometheus";
+  /** The dashboard's page (its scripts and styles hold no data of the run and are not guarded). */
+  static final java.util.Set<String> DASHBOARD = java.util.Set.of("/", "/index.html");
+  /**
+   * The query parameter that carries a read token where no header can (RFC 6750, section 2.3): a browser's
+   * {@code EventSource} and links to the dashboard and the workbook.
+   */
+  public static final String ACCESS_TOKEN = "access_token";
 
-  public RequestGuard(ObjectProvider<ClientTokens> clientTokens, AggregatorProperties properties) {
+  public RequestGuard(ObjectProvider<ClientTokens> clientTokens, ObjectProvider<RunCoordinator> run,
+      AggregatorProperties properties) {
     this.clientTokens = clientTokens;
+    this.run = run;
     this.maxBytes = properties.maxRequestBytes();
   }
 
   @Override
   protected boolean shouldNotFilter(HttpServletRequest request) {
-    return !request.getRequestURI().startsWith("/api/") && !request.getRequestURI().equals(PROMETHEUS);
+    String path = request.getRequestURI();
+    return !path.startsWith("/api/") && !path.equals(PROMETHEUS) && !DASHBOARD.contains(path);
   }
 
   @Override
@@ -48,12 +62,12 @@ public class RequestGuard extends OncePerRequestFilter {
     if (hasBody) {
       long length = request.getContentLengthLong();
       if (length < 0) {
-        Problems.write(response, HttpStatus.LENGTH_REQUIRED, "Length required",
+        refuse(request, response, HttpStatus.LENGTH_REQUIRED, "Length required",
             "send the body with a Content-Length header");
         return;
       }
       if (length > maxBytes) {
-        Problems.write(response, HttpStatus.CONTENT_TOO_LARGE, "Request too large",
+        refuse(request, response, HttpStatus.CONTENT_TOO_LARGE, "Request too large",
             "the body has " + length + " bytes, more than the " + maxBytes + " allowed (FL_MAX_REQUEST_BYTES)");
         return;
       }
@@ -65,7 +79,7 @@ public class RequestGuard extends OncePerRequestFilter {
         Optional<String> client = tokens.client(token);
         if (client.isEmpty()) {
           response.setHeader("WWW-Authenticate", "Bearer realm=\"fedlearn\"");
-          Problems.write(response, HttpStatus.UNAUTHORIZED, "Unauthenticated", token == null
+          refuse(request, response, HttpStatus.UNAUTHORIZED, "Unauthenticated", token == null
               ? "this call needs the client's token: Authorization: Bearer <FL_CLIENT_TOKEN>"
               : "the bearer token is not any client's");
           return;
@@ -74,8 +88,9 @@ public class RequestGuard extends OncePerRequestFilter {
       }
     } else if (!tokens.mayRead(token)) {
       response.setHeader("WWW-Authenticate", "Bearer realm=\"fedlearn\"");
-      Problems.write(response, HttpStatus.UNAUTHORIZED, "Unauthenticated",
-          "reading the run needs the read token (FL_READ_TOKEN) or a client's token");
+      refuse(request, response, HttpStatus.UNAUTHORIZED, "Unauthenticated", DASHBOARD.contains(request.getRequestURI())
+          ? "the dashboard needs the read token (FL_READ_TOKEN): open /?" + ACCESS_TOKEN + "=<FL_READ_TOKEN>"
+          : "reading the run needs the read token (FL_READ_TOKEN) or a client's token");
       return;
     }
     chain.doFilter(request, response);
@@ -87,10 +102,25 @@ public class RequestGuard extends OncePerRequestFilter {
     return path.equals("/api/v1/model") || "POST".equals(r.getMethod());
   }
 
+  /** Writes the refusal and records it in the run's events (an API call only). */
+  private void refuse(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String title,
+      String detail) throws IOException {
+    Problems.write(response, status, title, detail);
+    RunCoordinator coordinator = run.getIfAvailable();
+    if (coordinator != null && coordinator.events() != null && request.getRequestURI().startsWith("/api/")) {
+      coordinator.events().refused(request.getMethod() + " " + request.getRequestURI(), null, status.value(), detail);
+    }
+  }
+
+  /**
+   * The bearer token: from the Authorization header, or for reads (not a client's calls) from the
+   * {@value #ACCESS_TOKEN} query parameter.
+   */
   static String bearer(HttpServletRequest r) {
     String h = r.getHeader("Authorization");
     if (h == null || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return null;
+      String query = "GET".equals(r.getMethod()) && !clientCall(r) ? r.getParameter(ACCESS_TOKEN) : null;
+      return query == null || query.isBlank() ? null : query.strip();
     }
     String t = h.substring(7).strip();
     return t.isEmpty() ? null : t;

@@ -1,6 +1,8 @@
 package dev.fedlearn.aggregator.store;
 
+import dev.fedlearn.aggregator.run.RunEvent;
 import dev.fedlearn.aggregator.run.RunStore;
+import dev.fedlearn.wire.ClientUpdate;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.sql.ResultSet;
@@ -18,7 +20,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * The run in a relational database (an H2 file under {@code FL_STATE_DIR} by default, PostgreSQL by configuration),
  * its schema kept by Flyway ({@code db/migration}). Every method is one transaction. Models are stored as
- * little-endian float32 bytes.
+ * little-endian float32 bytes, per-epoch figures as little-endian float64 pairs.
  */
 @Component
 public class JdbcRunStore implements RunStore {
@@ -52,11 +54,11 @@ public class JdbcRunStore implements RunStore {
           lastClosed, lastClosed);
       // Only the open round's weights: a closed round's are in its global model (any left by a crash are ignored).
       List<StoredUpdate> updates = jdbc.query("select u.round, u.client_id, u.num_samples, u.train_loss, "
-          + "u.train_accuracy, u.received_at, case when r.ended_at is null then w.weights end from round_update u "
-          + "join round r on r.round = u.round left join update_weights w on w.round = u.round "
+          + "u.train_accuracy, u.received_at, case when r.ended_at is null then w.weights end, u.epochs "
+          + "from round_update u join round r on r.round = u.round left join update_weights w on w.round = u.round "
           + "and w.client_id = u.client_id order by u.round, u.received_at, u.client_id",
           (rs, i) -> new StoredUpdate(rs.getInt(1), rs.getString(2), rs.getLong(3), rs.getDouble(4), rs.getDouble(5),
-              instant(rs, 6), floats(rs.getBytes(7))));
+              instant(rs, 6), floats(rs.getBytes(7)), epochs(rs.getBytes(8))));
       List<StoredEvaluation> evaluations = jdbc.query("select round, client_id, num_samples, loss, accuracy, "
           + "received_at from evaluation order by round, received_at, client_id",
           (rs, i) -> new StoredEvaluation(rs.getInt(1), rs.getString(2), rs.getLong(3), rs.getDouble(4),
@@ -100,9 +102,9 @@ public class JdbcRunStore implements RunStore {
   @Override
   public void updateAccepted(StoredUpdate u) {
     tx.executeWithoutResult(status -> {
-      jdbc.update("insert into round_update (round, client_id, num_samples, train_loss, train_accuracy, received_at) "
-          + "values (?, ?, ?, ?, ?, ?)", u.round(), u.clientId(), u.numSamples(), u.trainLoss(), u.trainAccuracy(),
-          time(u.receivedAt()));
+      jdbc.update("insert into round_update (round, client_id, num_samples, train_loss, train_accuracy, received_at, "
+          + "epochs) values (?, ?, ?, ?, ?, ?, ?)", u.round(), u.clientId(), u.numSamples(), u.trainLoss(),
+          u.trainAccuracy(), time(u.receivedAt()), bytes(u.epochs()));
       jdbc.update("insert into update_weights (round, client_id, weights) values (?, ?, ?)", u.round(), u.clientId(),
           bytes(u.weights()));
     });
@@ -151,6 +153,19 @@ public class JdbcRunStore implements RunStore {
     jdbc.update("update run set state = ?, message = ? where id = 1", state, message);
   }
 
+  @Override
+  public void eventRecorded(RunEvent e) {
+    jdbc.update("insert into run_event (at, type, round, client_id, detail) values (?, ?, ?, ?, ?)", time(e.at()),
+        e.type(), e.round(), e.clientId(), e.detail());
+  }
+
+  @Override
+  public List<RunEvent> events() {
+    return jdbc.query("select at, type, round, client_id, detail from run_event order by id",
+        (rs, i) -> new RunEvent(instant(rs, 1), rs.getString(2), (Integer) rs.getObject(3), rs.getString(4),
+            rs.getString(5), null));
+  }
+
   private void insertRound(StoredRound r) {
     jdbc.update("insert into round (round, started_at, ended_at, global_accuracy, global_loss, model) "
         + "values (?, ?, ?, ?, ?, ?)", r.round(), time(r.startedAt()), r.endedAt() == null ? null : time(r.endedAt()),
@@ -173,6 +188,30 @@ public class JdbcRunStore implements RunStore {
     ByteBuffer b = ByteBuffer.allocate(f.length * 4).order(ByteOrder.LITTLE_ENDIAN);
     b.asFloatBuffer().put(f);
     return b.array();
+  }
+
+  /** Per-epoch figures as little-endian float64 (loss, accuracy) pairs; null for none. */
+  static byte[] bytes(List<ClientUpdate.Epoch> epochs) {
+    if (epochs.isEmpty()) {
+      return null;
+    }
+    ByteBuffer b = ByteBuffer.allocate(epochs.size() * 16).order(ByteOrder.LITTLE_ENDIAN);
+    for (ClientUpdate.Epoch e : epochs) {
+      b.putDouble(e.loss()).putDouble(e.accuracy());
+    }
+    return b.array();
+  }
+
+  static List<ClientUpdate.Epoch> epochs(byte[] bytes) {
+    if (bytes == null) {
+      return List.of();
+    }
+    ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    List<ClientUpdate.Epoch> epochs = new java.util.ArrayList<>(bytes.length / 16);
+    while (b.remaining() >= 16) {
+      epochs.add(new ClientUpdate.Epoch(epochs.size() + 1, b.getDouble(), b.getDouble()));
+    }
+    return epochs;
   }
 
   static float[] floats(byte[] bytes) {

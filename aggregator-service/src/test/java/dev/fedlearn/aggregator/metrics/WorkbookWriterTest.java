@@ -25,7 +25,7 @@ class WorkbookWriterTest {
     run.submitEvaluation(1, evaluation("b"));
     run.submitUpdate(2, update("a", 10, 0.6f));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    new WorkbookWriter().write(run.snapshot(), out);
+    new WorkbookWriter().write(run, out);
 
     try (XSSFWorkbook book = new XSSFWorkbook(new ByteArrayInputStream(out.toByteArray()))) {
       XSSFSheet rounds = book.getSheet(WorkbookWriter.ROUNDS);

@@ -179,5 +179,24 @@ class RunControllerTest {
         + ",\"weights\":[1,1,1,1,1,1],\"trainLoss\":0.5,\"trainAccuracy\":0.8}"), 400, "");
     problem(postJson("/api/v1/rounds/1/evaluations", "{\"clientId\":\"a\",\"loss\":0.1,\"accuracy\":0.9}"), 400,
         "numSamples");
+    problem(postJson("/api/v1/rounds/1/updates", "{\"clientId\":\"a\",\"numSamples\":10," + SHAPE
+        + ",\"weights\":[1,1,1,1,1,1],\"trainAccuracy\":0.8}"), 400, "trainLoss");
+    assertThat(run.status().updatesReceived()).isZero();
+  }
+
+  @Test
+  void perEpochFiguresAreOptionalAndChecked() throws Exception {
+    String update = "{\"clientId\":\"%s\",\"numSamples\":10," + SHAPE
+        + ",\"weights\":[1,1,1,1,1,1],\"trainLoss\":0.5,\"trainAccuracy\":0.8%s}";
+    problem(postJson("/api/v1/rounds/1/updates", update.formatted("a",
+        ",\"epochs\":[{\"epoch\":2,\"loss\":0.5,\"accuracy\":0.8}]")), 400, "epochs[0] must be epoch 1");
+    problem(postJson("/api/v1/rounds/1/updates", update.formatted("a",
+        ",\"epochs\":[{\"epoch\":1,\"loss\":0.5,\"accuracy\":1.5}]")), 400, "accuracy in [0, 1]");
+    problem(postJson("/api/v1/rounds/1/updates", update.formatted("a", ",\"epochs\":[{\"epoch\":1,\"loss\":0.5,"
+        + "\"accuracy\":0.8},{\"epoch\":2,\"loss\":0.5,\"accuracy\":0.8}]")), 400, "the plan has 1");
+    postJson("/api/v1/rounds/1/updates", update.formatted("a",
+        ",\"epochs\":[{\"epoch\":1,\"loss\":0.5,\"accuracy\":0.8}]")).andExpect(status().isAccepted());
+    postJson("/api/v1/rounds/1/updates", update.formatted("b", "")).andExpect(status().isAccepted());
+    assertThat(run.round(1).training()).extracting(t -> t.epochs().size()).containsExactly(1, 0);
   }
 }

@@ -6,11 +6,14 @@ import static dev.fedlearn.aggregator.run.TestRuns.update;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fedlearn.aggregator.run.EventJournal;
 import dev.fedlearn.aggregator.run.RoundView;
 import dev.fedlearn.aggregator.run.RunCoordinator;
+import dev.fedlearn.aggregator.run.RunEvent;
 import dev.fedlearn.aggregator.run.RunRules;
 import dev.fedlearn.aggregator.run.RunStore;
 import dev.fedlearn.aggregator.run.TestRuns;
+import dev.fedlearn.wire.ClientUpdate;
 import dev.fedlearn.wire.RunState;
 import java.time.Instant;
 import java.util.UUID;
@@ -170,10 +173,44 @@ class JdbcRunStoreTest {
     first.submitUpdate(1, update("a", 10, 1f));
     // The second update is in the store, but the process stopped before aggregating.
     store.updateAccepted(new RunStore.StoredUpdate(1, "b", 30, 0.5, 0.8, Instant.now(),
-        new float[] {5f, 1, 2, 3, 4, 5}));
+        new float[] {5f, 1, 2, 3, 4, 5}, java.util.List.of()));
     RunCoordinator resumed = coordinator(store);
     assertThat(resumed.status().round()).isEqualTo(1);
     assertThat(resumed.globalModel().params()[0]).isEqualTo(4f);
+  }
+
+  @Test
+  void everyEpochsFiguresAndEveryEventSurviveARestart() {
+    RunCoordinator first = coordinator(store);
+    first.register(registration("a"));
+    first.register(registration("b"));
+    java.util.List<ClientUpdate.Epoch> curve = java.util.List.of(new ClientUpdate.Epoch(1, 1.0 / 3, 0.1 + 0.2));
+    ClientUpdate a = update("a", 10, 1f);
+    first.submitUpdate(1, new ClientUpdate("a", 10, a.layerSizes(), a.weights(), 0.25, 0.8, curve));
+    first.events().refused("POST /api/v1/rounds/9/updates", "b", 409, "round 9 is not open");
+
+    RunCoordinator resumed = coordinator(store);
+    assertThat(resumed.round(1).training().get(0).epochs()).as("bit for bit, numbered from 1").isEqualTo(curve);
+    resumed.submitUpdate(1, update("b", 30, 5f));
+    assertThat(resumed.round(1).training()).extracting(t -> t.epochs().size()).containsExactly(1, 0);
+    assertThat(resumed.events().all()).extracting(RunEvent::type).containsExactly("state", "registered",
+        "registered", "opened", "update", "refused", "restarted", "update", "aggregated", "opened");
+    RunEvent refused = resumed.events().all().get(5);
+    assertThat(refused.clientId()).isEqualTo("b");
+    assertThat(refused.detail()).isEqualTo("POST /api/v1/rounds/9/updates refused with 409: round 9 is not open");
+    assertThat(resumed.events().all().get(6).detail()).contains("round 1 open with 1 of 2 updates");
+    assertThat(resumed.events().all().get(8).round()).isEqualTo(1);
+  }
+
+  @Test
+  void refusalsAreRecordedUpToABound() {
+    RunCoordinator run = coordinator(store);
+    for (int i = 0; i < EventJournal.MAX_REFUSALS + 10; i++) {
+      run.events().refused("GET /api/v1/rounds/99", null, 404, "no such round");
+    }
+    assertThat(run.events().all()).filteredOn(e -> e.type().equals("refused"))
+        .hasSize(EventJournal.MAX_REFUSALS + 1)
+        .last().extracting(RunEvent::detail).asString().startsWith("further refused requests are not recorded");
   }
 
   @Test

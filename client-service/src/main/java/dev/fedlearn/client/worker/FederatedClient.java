@@ -20,6 +20,8 @@ import dev.fedlearn.wire.GlobalModel;
 import dev.fedlearn.wire.RunState;
 import dev.fedlearn.wire.RunStatus;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.function.Supplier;
@@ -256,8 +258,10 @@ public final class FederatedClient {
     Features train = data.features(config.seed(), config.preset().inputOffset()).train();
     long start = System.nanoTime();
     LocalTraining.Result result;
+    List<ClientUpdate.Epoch> epochs = new ArrayList<>(config.epochs());
     try {
       result = LocalTraining.run(model.toModel(), train, config, clientId, round, model.plan().mu(), epoch -> {
+        epochs.add(new ClientUpdate.Epoch(epoch.epoch(), epoch.loss(), epoch.accuracy()));
         if (stopRequested || Thread.currentThread().isInterrupted()) {
           throw new CancellationException();
         }
@@ -268,7 +272,7 @@ public final class FederatedClient {
     double seconds = (System.nanoTime() - start) / 1e9;
     trainingListener.trained(round, train.size(), config.epochs(), seconds);
     ClientUpdate update = new ClientUpdate(clientId, train.size(), model.layerSizes(), result.weights(),
-        result.trainLoss(), result.trainAccuracy());
+        result.trainLoss(), result.trainAccuracy(), epochs);
     boolean accepted = deliver("send the update of round " + round, () -> aggregator.submitUpdate(round, update));
     lastSubmitted = round;
     lastUpdate = update;

@@ -14,6 +14,7 @@ import dev.fedlearn.client.status.StatusTracker;
 import dev.fedlearn.nn.LayerSizes;
 import dev.fedlearn.nn.Model;
 import dev.fedlearn.nn.Preset;
+import dev.fedlearn.wire.ClientUpdate;
 import dev.fedlearn.wire.GlobalModel;
 import dev.fedlearn.wire.RunState;
 import dev.fedlearn.wire.TrainingPlan;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class FederatedClientTest {
   private static final int ROUNDS = 3;
-  private static final TrainingPlan PLAN = new TrainingPlan(1, 4, null, 0.9f, null, 42L, "default");
+  private static final TrainingPlan PLAN = new TrainingPlan(2, 4, null, 0.9f, null, 42L, "default");
   private static final Model MODEL = Model.initialise(LayerSizes.of(784, 8, 10), Preset.DEFAULT, 7);
 
   @TempDir
@@ -118,6 +119,11 @@ class FederatedClientTest {
     assertThat(first.body().numSamples()).isEqualTo(28);
     assertThat(first.body().layerSizes()).containsExactly(784, 8, 10);
     assertThat(first.body().weights()).hasSize(MODEL.params().length).isNotEqualTo(MODEL.params());
+    assertThat(first.body().epochs()).as("every local epoch's figures").extracting(ClientUpdate.Epoch::epoch)
+        .containsExactly(java.util.stream.IntStream.rangeClosed(1, PLAN.epochs()).boxed().toArray(Integer[]::new));
+    ClientUpdate.Epoch last = first.body().epochs().get(first.body().epochs().size() - 1);
+    assertThat(last.loss()).as("the last epoch is the update's figures").isEqualTo(first.body().trainLoss());
+    assertThat(last.accuracy()).isEqualTo(first.body().trainAccuracy());
     assertThat(aggregator.evaluations.get(0).body().numSamples()).isEqualTo(12);
     assertThat(aggregator.evaluations.get(0).body().accuracy()).isBetween(0.0, 1.0);
     assertThat(sleeps).isEmpty();

@@ -1,0 +1,124 @@
+package dev.fedlearn.aggregator.run;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.http.MediaType;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * The run's events as a server-sent event stream: each {@link RunEvent} as it is recorded, named by its type, its
+ * data the event as JSON. Events are sent from one thread of their own, in order, so the run never waits on a
+ * reader; a stream that fails is dropped. A comment every {@link #HEARTBEAT} keeps idle streams open through proxies
+ * and finds dead readers; a stream ends after {@link #STREAM_TIMEOUT} and the browser's {@code EventSource}
+ * reconnects by itself.
+ */
+@RestController
+@RequestMapping("/api/v1")
+class EventStreamController {
+  static final String HEARTBEAT = "PT15S";
+  static final Duration STREAM_TIMEOUT = Duration.ofMinutes(30);
+  /** How many streams are served at once. */
+  static final int MAX_STREAMS = 64;
+  /** How long a reader that lost the stream waits before reconnecting. */
+  static final Duration RECONNECT = Duration.ofSeconds(2);
+
+  private final Set<SseEmitter> streams = ConcurrentHashMap.newKeySet();
+  private final AtomicLong ids = new AtomicLong();
+  private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "event-stream");
+    t.setDaemon(true);
+    return t;
+  });
+
+  EventStreamController(RunCoordinator run) {
+    run.events().subscribe(this::publish);
+  }
+
+  @Operation(summary = "The run's events, live (server-sent events)",
+      description = "A text/event-stream: one event per registration (registered), opened round (opened), accepted "
+          + "update (update), evaluation (evaluation), aggregation (aggregated), deadline (deadline), change of the "
+          + "run's state (state), restart (restarted) and refused API call (refused), from the moment of connecting; "
+          + "earlier ones are in GET /rounds and the workbook. The event's name is its type, its id a sequence "
+          + "number, its data the event as JSON with figures such as accuracy and loss. A comment line is sent every "
+          + "15 s; the stream ends after 30 minutes (EventSource reconnects). Browsers, which cannot send the read "
+          + "token as a header, may pass it as ?access_token=.",
+      responses = @ApiResponse(responseCode = "200", content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE,
+          schema = @Schema(implementation = RunEvent.class))))
+  @GetMapping(path = "/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+  SseEmitter events() {
+    if (streams.size() >= MAX_STREAMS) {
+      throw new RunRefusal(RunRefusal.Kind.BUSY, "Too many event streams", "the aggregator serves at most "
+          + MAX_STREAMS + " event streams at once; close one or try again later");
+    }
+    SseEmitter stream = new SseEmitter(STREAM_TIMEOUT.toMillis());
+    stream.onCompletion(() -> streams.remove(stream));
+    stream.onTimeout(() -> {
+      streams.remove(stream);
+      stream.complete(); // a normal end of the stream, not an error
+    });
+    stream.onError(e -> streams.remove(stream));
+    streams.add(stream);
+    sender.execute(() -> send(stream, SseEmitter.event().reconnectTime(RECONNECT.toMillis()).comment("connected")));
+    return stream;
+  }
+
+  private void publish(RunEvent event) {
+    long id = ids.incrementAndGet();
+    sender.execute(() -> {
+      for (SseEmitter stream : streams) {
+        send(stream, SseEmitter.event().id(Long.toString(id)).name(event.type()).data(event,
+            MediaType.APPLICATION_JSON));
+      }
+    });
+  }
+
+  @Scheduled(fixedDelayString = HEARTBEAT)
+  void heartbeat() {
+    sender.execute(() -> {
+      for (SseEmitter stream : streams) {
+        send(stream, SseEmitter.event().comment("alive"));
+      }
+    });
+  }
+
+  private void send(SseEmitter stream, SseEmitter.SseEventBuilder event) {
+    try {
+      stream.send(event);
+    } catch (IOException | IllegalStateException gone) {
+      streams.remove(stream);
+      stream.completeWithError(gone);
+    }
+  }
+
+  /** How many streams are open. */
+  int open() {
+    return streams.size();
+  }
+
+  /**
+   * Ends every stream as the application starts to close, before the web server's graceful shutdown, which would
+   * otherwise wait for them (30 s) as for any request in progress.
+   */
+  @EventListener(ContextClosedEvent.class)
+  void close() throws InterruptedException {
+    sender.execute(() -> streams.forEach(SseEmitter::complete));
+    sender.shutdown();
+    sender.awaitTermination(5, TimeUnit.SECONDS);
+  }
+}
