@@ -126,6 +126,13 @@
       $('sampling').textContent = (params ? params + '; ' : '') + Math.round(100 * s.strategy.fractionFit)
         + '% of clients a round, at least ' + s.strategy.minFitClients;
     }
+    $('privacy-card').hidden = !s.privacy;
+    if (s.privacy) {
+      const p = s.privacy;
+      $('epsilon').textContent = 'ε = ' + (p.epsilon == null ? '∞' : p.epsilon.toPrecision(3));
+      $('privacy').textContent = 'at δ = ' + p.delta + ' after ' + s.round + ' rounds; clip ' + p.clip + ', noise '
+        + p.noise + ', ' + Math.round(100 * p.sampling) + '% of clients a round';
+    }
     const open = openRound();
     $('open-round').textContent = open ? 'round ' + open.round + ': ' + open.participants.length + ' / '
       + open.selected.length : s.state === 'WAITING_FOR_CLIENTS'

@@ -21,6 +21,10 @@ public final class Defaults {
   public static final String TRAIN_FRACTION = "0.7";
   /** How the server combines the updates ({@link dev.fedlearn.fl.Strategies}). */
   public static final String STRATEGY = "fedavg";
+  /** Differential privacy's noise multiplier (when a clip norm turns it on). */
+  public static final String DP_NOISE = "1.0";
+  /** The delta at which differential privacy's epsilon is reported. */
+  public static final String DP_DELTA = "1e-5";
   /** The share of the clients picked to train each round ({@link dev.fedlearn.fl.ClientSampler}). */
   public static final String CLIENT_FRACTION = "1.0";
   /** The least number of clients picked to train each round. */

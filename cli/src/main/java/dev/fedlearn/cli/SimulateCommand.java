@@ -10,12 +10,14 @@ import dev.fedlearn.fl.AggregationException;
 import dev.fedlearn.fl.Attack;
 import dev.fedlearn.fl.ClientSampler;
 import dev.fedlearn.fl.Simulation;
+import dev.fedlearn.fl.DifferentialPrivacy;
 import dev.fedlearn.fl.Strategies;
 import dev.fedlearn.fl.Strategy;
 import dev.fedlearn.nn.Evaluation;
 import dev.fedlearn.nn.Evaluator;
 import dev.fedlearn.nn.Kernels;
 import dev.fedlearn.nn.Model;
+import dev.fedlearn.nn.Seeds;
 import dev.fedlearn.nn.TrainingConfig;
 import dev.fedlearn.workbook.RunReport;
 import dev.fedlearn.workbook.WeightColumns;
@@ -108,6 +110,20 @@ final class SimulateCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   String attackText;
 
+  @Option(names = "--dp-clip", paramLabel = "C",
+      description = "Differential privacy (DP-FedAvg): clip each client's change of the model to L2 norm C; the "
+          + "server adds Gaussian noise of standard deviation --dp-noise x C to the sum (default: no DP).")
+  Double dpClip;
+
+  @Option(names = "--dp-noise", paramLabel = "SIGMA", defaultValue = Defaults.DP_NOISE,
+      description = "The noise multiplier of differential privacy: noise of SIGMA x C (default: ${DEFAULT-VALUE}); "
+          + "needs --dp-clip.")
+  double dpNoise;
+
+  @Option(names = "--dp-delta", paramLabel = "DELTA", defaultValue = Defaults.DP_DELTA,
+      description = "The delta at which epsilon is reported (default: ${DEFAULT-VALUE}); needs --dp-clip.")
+  double dpDelta;
+
   @Override
   public Integer call() throws Exception {
     training.apply();
@@ -115,6 +131,21 @@ final class SimulateCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--rounds must be at least 1, got " + rounds);
     }
     Strategy strategy = Strategies.create(strategyId, String.join(",", strategyParams));
+    var matched = spec.commandLine().getParseResult();
+    if (dpClip == null && (matched.hasMatchedOption("--dp-noise") || matched.hasMatchedOption("--dp-delta"))) {
+      throw new IllegalArgumentException("--dp-noise and --dp-delta need --dp-clip C, the clip norm");
+    }
+    DifferentialPrivacy.Settings dp = null;
+    if (dpClip != null) {
+      try {
+        dp = new DifferentialPrivacy.Settings(dpClip, dpNoise, dpDelta);
+        // Noise from the run's seed: the runs are reproducible, which a private deployment must not be.
+        long seed = training.config().seed();
+        strategy = new DifferentialPrivacy(strategy, dp, round -> Seeds.derive(seed, Seeds.DP_NOISE, round));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--dp-clip: " + e.getMessage(), e);
+      }
+    }
     if (minClients < 1) {
       throw new IllegalArgumentException("--min-clients must be at least 1, got " + minClients);
     }
@@ -187,6 +218,8 @@ final class SimulateCommand implements Callable<Integer> {
     List<Simulation.Round> history = new ArrayList<>();
     boolean everyone = sampler.count(sites.size()) == sites.size();
     double[] secondsToTarget = {Double.NaN};
+    DifferentialPrivacy.Settings privacy = dp;
+    double q = (double) sampler.count(sites.size()) / sites.size(); // the share of clients picked each round
     java.util.TreeMap<Integer, float[]> shownModels = new java.util.TreeMap<>(); // the Weights sheet's, for --out
     shownModels.put(0, initial.params());
     Model last;
@@ -196,8 +229,9 @@ final class SimulateCommand implements Callable<Integer> {
         if (workbook != null && WeightColumns.shows(r.round(), rounds)) {
           shownModels.put(r.round(), model.params());
         }
-        out.printf(Locale.ROOT, "round %d/%d  global test accuracy %.2f%%  loss %.4f%s  (%.1f s)%n", r.round(),
+        out.printf(Locale.ROOT, "round %d/%d  global test accuracy %.2f%%  loss %.4f%s%s  (%.1f s)%n", r.round(),
             rounds, 100 * r.globalTestAccuracy(), r.globalTestLoss(), clientFigures(r, everyone, scored),
+            privacy == null ? "" : String.format(Locale.ROOT, "  epsilon %.3g", privacy.epsilon(r.round(), q)),
             r.seconds());
       }, r -> {
         boolean reached = targetAccuracy != null && r.globalTestAccuracy() >= targetAccuracy;
@@ -241,6 +275,11 @@ final class SimulateCommand implements Callable<Integer> {
     json.put("fraction", fraction);
     json.put("minClients", minClients);
     json.put("clientsPerRound", history.stream().map(Simulation.Round::picked).toList());
+    json.put("dpClip", dp == null ? null : dp.clip());
+    json.put("dpNoise", dp == null ? null : dp.noise());
+    json.put("dpDelta", dp == null ? null : dp.delta());
+    double epsilon = dp == null ? Double.NaN : dp.epsilon(history.size(), q);
+    json.put("epsilon", Double.isFinite(epsilon) ? Json.round(epsilon, 6) : null); // null: no DP, or no noise
     json.put("byzantine", byzantine);
     json.put("attack", attack.toString());
     json.put("seconds", Json.round(seconds, 3));
@@ -253,7 +292,10 @@ final class SimulateCommand implements Callable<Integer> {
     json.put("weightedClientTestLoss", scored ? Json.round(fin.clientTestLoss(), 6) : null);
     if (workbook != null) {
       shownModels.put(history.size(), last.params());
-      saveWorkbook(json, sites, history, shownModels, test, initial);
+      saveWorkbook(json, sites, history, shownModels, test, initial, r -> {
+        double e = privacy == null ? Double.NaN : privacy.epsilon(r, q);
+        return Double.isFinite(e) ? e : null;
+      });
       json.put("workbook", workbook.toString());
     }
     out.println(Json.line(json));
@@ -262,7 +304,8 @@ final class SimulateCommand implements Callable<Integer> {
 
   /** The run as the aggregator's workbook: the JSON line's settings, every round, the models the Weights sheet shows. */
   private void saveWorkbook(Map<String, Object> json, List<Simulation.Site> sites, List<Simulation.Round> history,
-      java.util.SortedMap<Integer, float[]> models, Features test, Model initial) throws IOException {
+      java.util.SortedMap<Integer, float[]> models, Features test, Model initial,
+      java.util.function.IntFunction<Double> epsilon) throws IOException {
     Map<String, String> settings = new LinkedHashMap<>();
     json.forEach((k, v) -> {
       if (!k.equals("clientsPerRound") && !k.equals("trainSamples")) {
@@ -284,7 +327,7 @@ final class SimulateCommand implements Callable<Integer> {
         }
       }
       rounds.add(new RunReport.Round(r.round(), r.picked(), r.picked(), r.globalTestAccuracy(), r.globalTestLoss(),
-          scored ? r.clientTestAccuracy() : null, r.seconds(), null, null, trained, scores));
+          scored ? r.clientTestAccuracy() : null, r.seconds(), null, null, trained, scores, epsilon.apply(r.round())));
     }
     Evaluation first = Evaluator.evaluate(initial, test, training.threads);
     String state = (history.size() < this.rounds ? "stopped at the target accuracy" : "COMPLETED") + " after "

@@ -182,6 +182,33 @@ class CliTest {
   }
 
   @Test
+  void simulateWithDifferentialPrivacyReportsEpsilonEveryRound() throws Exception {
+    Path book = tmp.resolve("dp.xlsx");
+    Result r = run("simulate", "--mnist", MNIST, "--sizes", "100,150,200,250", "--rounds", "2", "--epochs", "1",
+        "--fraction", "0.5", "--dp-clip", "0.5", "--dp-noise", "1.1", "--dp-delta", "1e-6", "--out", book.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    double expected = new dev.fedlearn.privacy.RdpAccountant(0.5, 1.1).spent(2, 1e-6).epsilon();
+    assertThat(r.json().get("epsilon").asDouble()).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(r.json().get("dpClip").asDouble()).isEqualTo(0.5);
+    assertThat(r.out()).containsPattern("round 1/2 .* epsilon \\d").containsPattern("round 2/2 .* epsilon \\d");
+    try (var in = java.nio.file.Files.newInputStream(book);
+        var wb = new org.apache.poi.xssf.usermodel.XSSFWorkbook(in)) {
+      var rounds = wb.getSheet(dev.fedlearn.workbook.Workbook.ROUNDS);
+      int column = rounds.getRow(0).getLastCellNum() - 1;
+      assertThat(rounds.getRow(0).getCell(column).getStringCellValue()).isEqualTo("Epsilon (DP)");
+      assertThat(rounds.getRow(3).getCell(column).getNumericCellValue()).isCloseTo(expected,
+          org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    Result alone = run("simulate", "--mnist", MNIST, "--sizes", "100", "--dp-noise", "1");
+    assertThat(alone.code()).as("a usage error").isEqualTo(2);
+    assertThat(alone.err()).contains("--dp-noise and --dp-delta need --dp-clip");
+    Result median = run("simulate", "--mnist", MNIST, "--sizes", "100", "--strategy", "fedmedian", "--dp-clip", "1");
+    assertThat(median.code()).isEqualTo(2);
+    assertThat(median.err()).contains("fedmedian looks at each update");
+  }
+
+  @Test
   void simulateWritesTheAggregatorsWorkbook() throws Exception {
     Path book = tmp.resolve("run.xlsx");
     Result r = run("simulate", "--mnist", MNIST, "--sizes", "100,150,200", "--rounds", "3", "--epochs", "2",

@@ -20,6 +20,11 @@ public final class Seeds {
   public static final long SAMPLE = 5;
   /** Stream of the noise an attacking client adds in a simulation ({@code (seed, ATTACK, client, round)}). */
   public static final long ATTACK = 6;
+  /**
+   * Stream of the Gaussian noise differential privacy adds to a round's sum in a simulation
+   * ({@code (seed, DP_NOISE, round)}): reproducible, hence for measuring, not for privacy.
+   */
+  public static final long DP_NOISE = 7;
 
   private Seeds() {}
 

@@ -8,20 +8,35 @@ import java.util.Map;
  * is {@code round + 1}); {@code latest} describes the newest global model (round 0: the initial model);
  * {@code strategy} says how clients are picked and their updates combined; {@code picked} names the clients the open
  * round waits for (empty when no round is open); {@code authentication} is {@code tokens} when clients must present
- * their token, {@code open} when anyone may act as any client (local experiments).
+ * their token, {@code open} when anyone may act as any client (local experiments); {@code privacy} is the
+ * differential privacy in force and spent so far (null without it).
  */
 public record RunStatus(RunState state, int round, int rounds, int registeredClients, int expectedClients,
     int updatesReceived, int updatesExpected, Latest latest, String message, StrategyInfo strategy,
-    List<String> picked, String authentication) {
+    List<String> picked, String authentication, Privacy privacy) {
 
   public RunStatus {
     picked = picked == null ? List.of() : List.copyOf(picked);
   }
 
+  /** A status without differential privacy. */
+  public RunStatus(RunState state, int round, int rounds, int registeredClients, int expectedClients,
+      int updatesReceived, int updatesExpected, Latest latest, String message, StrategyInfo strategy,
+      List<String> picked, String authentication) {
+    this(state, round, rounds, registeredClients, expectedClients, updatesReceived, updatesExpected, latest, message,
+        strategy, picked, authentication, null);
+  }
+
   public RunStatus withAuthentication(String mode) {
     return new RunStatus(state, round, rounds, registeredClients, expectedClients, updatesReceived, updatesExpected,
-        latest, message, strategy, picked, mode);
+        latest, message, strategy, picked, mode, privacy);
   }
+
+  /**
+   * Differential privacy (DP-FedAvg): the clip norm, the noise multiplier, the delta, the share of the clients each
+   * round samples, and the epsilon spent after the rounds completed (null when infinite: no noise).
+   */
+  public record Privacy(double clip, double noise, double delta, double sampling, Double epsilon) {}
 
   /** The newest global model's score on the held-out test set. */
   public record Latest(int round, double globalTestAccuracy, double globalTestLoss) {}

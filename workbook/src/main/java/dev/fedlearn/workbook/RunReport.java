@@ -28,11 +28,21 @@ public record RunReport(Map<String, String> settings, String state, List<Client>
 
   /**
    * A round. {@code globalTestAccuracy} is null while it is open; {@code meanClientTestAccuracy} is the clients'
-   * test accuracy weighted by their test samples, null without scores.
+   * test accuracy weighted by their test samples, null without scores; {@code epsilon} the differential privacy spent
+   * after the round, null without differential privacy (or without noise: then there is no privacy to speak of).
    */
   public record Round(int round, List<String> selected, List<String> participants, Double globalTestAccuracy,
       Double globalTestLoss, Double meanClientTestAccuracy, Double durationSeconds, Instant startedAt,
-      Instant endedAt, List<Training> training, List<Evaluation> evaluations) {}
+      Instant endedAt, List<Training> training, List<Evaluation> evaluations, Double epsilon) {
+
+    /** A round of a run without differential privacy. */
+    public Round(int round, List<String> selected, List<String> participants, Double globalTestAccuracy,
+        Double globalTestLoss, Double meanClientTestAccuracy, Double durationSeconds, Instant startedAt,
+        Instant endedAt, List<Training> training, List<Evaluation> evaluations) {
+      this(round, selected, participants, globalTestAccuracy, globalTestLoss, meanClientTestAccuracy, durationSeconds,
+          startedAt, endedAt, training, evaluations, null);
+    }
+  }
 
   /** A client's local training in a round: the figures of its last epoch, and of every epoch (empty if not sent). */
   public record Training(String clientId, long numSamples, double trainLoss, double trainAccuracy,

@@ -220,8 +220,12 @@ public final class Workbook {
     List<String> names = new ArrayList<>(List.of("Round", "Global test accuracy", "Global test loss",
         "Mean client test accuracy", "Participants", "Duration (s)", "Started (UTC)", "Ended (UTC)", "Selected"));
     shown.forEach(c -> names.add(c + " test accuracy"));
+    boolean dp = closed.stream().anyMatch(v -> v.epsilon() != null);
+    if (dp) {
+      names.add("Epsilon (DP)");
+    }
     header(sheet, st.bold(), names.toArray(String[]::new));
-    int last = ROUNDS_COLUMNS + shown.size() - 1;
+    int last = ROUNDS_COLUMNS + shown.size() - 1 + (dp ? 1 : 0);
     if (scored.size() > shown.size()) {
       note(sheet.getRow(0), last + 1, "Client columns and chart: the first " + shown.size() + " of " + scored.size()
           + " clients; the Evaluations sheet has them all", st.note());
@@ -254,6 +258,9 @@ public final class Workbook {
         if (k >= 0) {
           number(row, ROUNDS_COLUMNS + k, e.accuracy(), st.pct());
         }
+      }
+      if (v.epsilon() != null) {
+        row.createCell(ROUNDS_COLUMNS + shown.size()).setCellValue(v.epsilon());
       }
     }
     widths(sheet, last + 1, 22);

@@ -3,12 +3,14 @@ package dev.fedlearn.aggregator.config;
 import dev.fedlearn.Defaults;
 import dev.fedlearn.aggregator.run.RunRules;
 import dev.fedlearn.fl.ClientSampler;
+import dev.fedlearn.fl.DifferentialPrivacy;
 import dev.fedlearn.fl.Strategies;
 import dev.fedlearn.fl.Strategy;
 import dev.fedlearn.nn.LayerSizes;
 import dev.fedlearn.nn.Preset;
 import dev.fedlearn.nn.TrainingConfig;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -50,6 +52,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param strategyParams the strategy's parameters, {@code name=value,name=value} ({@code FL_STRATEGY_PARAMS})
  * @param fractionFit share of the clients picked to train each round ({@code FL_FRACTION_FIT})
  * @param minFitClients least number of clients picked each round ({@code FL_MIN_FIT_CLIENTS}), at least 1
+ * @param dpClip differential privacy (DP-FedAvg): each client's change is clipped to this L2 norm and noise is added
+ *     to their sum ({@code FL_DP_CLIP}); none: no differential privacy
+ * @param dpNoise the noise multiplier: Gaussian noise of {@code dpNoise * dpClip} ({@code FL_DP_NOISE})
+ * @param dpDelta the delta at which epsilon is reported ({@code FL_DP_DELTA})
  */
 @ConfigurationProperties("fl")
 public record AggregatorProperties(
@@ -78,7 +84,10 @@ public record AggregatorProperties(
     @DefaultValue(Defaults.STRATEGY) String strategy,
     String strategyParams,
     @DefaultValue(Defaults.CLIENT_FRACTION) double fractionFit,
-    @DefaultValue(Defaults.MIN_FIT_CLIENTS) int minFitClients) {
+    @DefaultValue(Defaults.MIN_FIT_CLIENTS) int minFitClients,
+    Double dpClip,
+    @DefaultValue(Defaults.DP_NOISE) double dpNoise,
+    @DefaultValue(Defaults.DP_DELTA) double dpDelta) {
 
   public AggregatorProperties {
     if (rounds < 1) {
@@ -96,13 +105,30 @@ public record AggregatorProperties(
       throw new IllegalArgumentException("FL_MAX_REQUEST_BYTES must be at least 1024, got " + maxRequestBytes);
     }
     rules(rounds, clients, minClients, roundTimeout, maxRoundWait, maxWeightNorm);
-    strategy(strategy, strategyParams);
+    privacy(strategy(strategy, strategyParams), dpClip, dpNoise, dpDelta);
     sampler(fractionFit, minFitClients);
   }
 
-  /** The strategy, its parameters parsed and checked. */
+  /**
+   * The strategy, its parameters parsed and checked; with a DP clip norm, behind DP-FedAvg, its noise drawn from a
+   * {@link SecureRandom} (unknown to anyone, so a run with noise is not reproducible bit for bit).
+   */
   public Strategy createStrategy() {
-    return strategy(strategy, strategyParams);
+    return privacy(strategy(strategy, strategyParams), dpClip, dpNoise, dpDelta);
+  }
+
+  private static Strategy privacy(Strategy strategy, Double clip, double noise, double delta) {
+    if (clip == null) {
+      return strategy;
+    }
+    try {
+      SecureRandom random = new SecureRandom();
+      return new DifferentialPrivacy(strategy, new DifferentialPrivacy.Settings(clip, noise, delta),
+          round -> random);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("bad differential privacy (FL_DP_CLIP, FL_DP_NOISE, FL_DP_DELTA, "
+          + "FL_STRATEGY): " + e.getMessage(), e);
+    }
   }
 
   /** Which clients train each round. */

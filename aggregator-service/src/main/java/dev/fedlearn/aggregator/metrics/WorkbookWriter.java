@@ -32,20 +32,21 @@ public class WorkbookWriter {
   static RunReport report(RunCoordinator.Snapshot s, List<RunEvent> events) {
     List<RunReport.Client> clients = s.clients().stream().map(c -> new RunReport.Client(c.clientId(),
         c.trainSamples(), c.testSamples(), c.registeredAt())).toList();
-    List<RunReport.Round> rounds = s.rounds().stream().map(WorkbookWriter::round).toList();
+    List<RunReport.Round> rounds = s.rounds().stream().map(v -> round(v, s.privacy() == null || v.endedAt() == null
+        ? null : s.privacy().apply(v.round()).epsilon())).toList();
     return new RunReport(s.settings(), s.status().state() + " after " + s.status().round() + " of "
         + s.status().rounds() + " rounds", clients, rounds, s.historyScores().get(0).accuracy(),
         s.historyScores().get(0).loss(), s.layerSizes(), s.modelHistory(), s.historyScores().size() - 1,
         events.stream().map(e -> new RunReport.Event(e.at(), e.type(), e.round(), e.clientId(), e.detail())).toList());
   }
 
-  private static RunReport.Round round(RoundView v) {
+  private static RunReport.Round round(RoundView v, Double epsilon) {
     return new RunReport.Round(v.round(), v.selected(), v.participants(), v.globalTestAccuracy(), v.globalTestLoss(),
         v.meanClientTestAccuracy(), v.durationSeconds(), v.startedAt(), v.endedAt(),
         v.training().stream().map(t -> new RunReport.Training(t.clientId(), t.numSamples(), t.trainLoss(),
             t.trainAccuracy(), t.receivedAt(), t.epochs().stream().map(e -> new RunReport.Epoch(e.epoch(), e.loss(),
             e.accuracy())).toList())).toList(),
         v.evaluations().stream().map(e -> new RunReport.Evaluation(e.clientId(), e.numSamples(), e.loss(),
-            e.accuracy(), e.receivedAt())).toList());
+            e.accuracy(), e.receivedAt())).toList(), epsilon);
   }
 }

@@ -3,19 +3,21 @@ package dev.fedlearn.aggregator.run;
 import dev.fedlearn.fl.AggregationException;
 import dev.fedlearn.fl.ClientResult;
 import dev.fedlearn.fl.ClientSampler;
+import dev.fedlearn.fl.DifferentialPrivacy;
 import dev.fedlearn.fl.Strategy;
 import dev.fedlearn.nn.Evaluation;
 import dev.fedlearn.nn.LayerSizes;
 import dev.fedlearn.nn.Model;
 import dev.fedlearn.nn.TrainingConfig;
+import dev.fedlearn.privacy.RdpAccountant;
 import dev.fedlearn.wire.ClientRegistration;
 import dev.fedlearn.wire.ClientUpdate;
 import dev.fedlearn.wire.EvaluationReport;
 import dev.fedlearn.wire.GlobalModel;
 import dev.fedlearn.wire.RunState;
 import dev.fedlearn.wire.RunStatus;
-import dev.fedlearn.workbook.WeightColumns;
 import dev.fedlearn.wire.TrainingPlan;
+import dev.fedlearn.workbook.WeightColumns;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +31,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,16 +54,20 @@ public final class RunCoordinator {
   /** A registered client. */
   public record Client(String clientId, int trainSamples, int testSamples, Instant registeredAt) {}
 
-  /** Everything the workbook shows, copied under the lock. */
+  /**
+   * Everything the workbook shows, copied under the lock; {@code privacy} gives the privacy spent after a number of
+   * rounds (null without differential privacy).
+   */
   public record Snapshot(RunStatus status, Map<String, String> settings, List<Client> clients,
       List<RoundView> rounds, LayerSizes layerSizes, java.util.SortedMap<Integer, float[]> modelHistory,
-      List<Evaluation> historyScores) {}
+      List<Evaluation> historyScores, IntFunction<RunStatus.Privacy> privacy) {}
 
   private final RunRules rules;
   private final TrainingConfig training;
   private final Strategy strategy;
   private final ClientSampler sampler;
   private final RunStatus.StrategyInfo strategyInfo;
+  private final IntFunction<RunStatus.Privacy> privacy; // the privacy spent after n rounds; null without DP
   private final Function<Model, Evaluation> scorer;
   private final Clock clock;
   private final Map<String, String> settings;
@@ -81,6 +88,7 @@ public final class RunCoordinator {
     this.sampler = sampler;
     this.strategyInfo = new RunStatus.StrategyInfo(strategy.name(), strategy.parameters(), sampler.fraction(),
         sampler.minClients());
+    this.privacy = privacy(strategy, (double) sampler.count(rules.clients()) / rules.clients());
     this.scorer = scorer;
     this.clock = clock;
     this.settings = new LinkedHashMap<>(settings);
@@ -132,6 +140,22 @@ public final class RunCoordinator {
         aggregate(open); // the process stopped between the last update and the aggregation
       }
     }
+  }
+
+  /**
+   * The privacy spent after a number of rounds, for a strategy behind DP-FedAvg whose rounds each pick a share
+   * {@code q} of the clients; null for any other strategy.
+   */
+  private static IntFunction<RunStatus.Privacy> privacy(Strategy strategy, double q) {
+    if (!(strategy instanceof DifferentialPrivacy dp)) {
+      return null;
+    }
+    DifferentialPrivacy.Settings s = dp.settings();
+    RdpAccountant accountant = new RdpAccountant(q, s.noise());
+    return rounds -> {
+      double epsilon = accountant.spent(rounds, s.delta()).epsilon();
+      return new RunStatus.Privacy(s.clip(), s.noise(), s.delta(), q, Double.isFinite(epsilon) ? epsilon : null);
+    };
   }
 
   /** Why this aggregator serves no run (it was started with other settings than its stored run's), if it does not. */
@@ -407,7 +431,7 @@ public final class RunCoordinator {
   }
 
   public synchronized RunStatus status() {
-    return run.status(rules, strategyInfo, now());
+    return run.status(rules, strategyInfo, privacy, now());
   }
 
   public synchronized List<RoundView> rounds() {
@@ -424,7 +448,7 @@ public final class RunCoordinator {
   }
 
   public synchronized Snapshot snapshot() {
-    return run.snapshot(rules, strategyInfo, settings, now());
+    return run.snapshot(rules, strategyInfo, privacy, settings, now());
   }
 
   /** Adds an observer of the run's events ({@link RunObserver}). */

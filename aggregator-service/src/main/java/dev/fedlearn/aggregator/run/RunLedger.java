@@ -138,6 +138,12 @@ final class RunLedger {
   }
 
   RunStatus status(RunRules rules, RunStatus.StrategyInfo strategy, Instant now) {
+    return status(rules, strategy, null, now);
+  }
+
+  /** The status, with {@code privacy} (null: none) as it stands after the completed rounds. */
+  RunStatus status(RunRules rules, RunStatus.StrategyInfo strategy, java.util.function.IntFunction<RunStatus.Privacy>
+      privacy, Instant now) {
     Round open = openRound();
     Evaluation latest = scores.get(scores.size() - 1);
     String msg = message;
@@ -154,7 +160,7 @@ final class RunLedger {
     return new RunStatus(state, completed, rules.rounds(), clients.size(), rules.clients(),
         open == null ? 0 : open.updates.size(), open == null ? 0 : open.picked.size(),
         new RunStatus.Latest(completed, latest.accuracy(), latest.loss()), msg, strategy,
-        open == null ? List.of() : open.picked, null);
+        open == null ? List.of() : open.picked, null, privacy == null ? null : privacy.apply(completed));
   }
 
   List<RoundView> rounds(Duration roundTimeout) {
@@ -173,8 +179,8 @@ final class RunLedger {
     return view(history.get(number - 1), roundTimeout);
   }
 
-  RunCoordinator.Snapshot snapshot(RunRules rules, RunStatus.StrategyInfo strategy, Map<String, String> settings,
-      Instant now) {
+  RunCoordinator.Snapshot snapshot(RunRules rules, RunStatus.StrategyInfo strategy,
+      java.util.function.IntFunction<RunStatus.Privacy> privacy, Map<String, String> settings, Instant now) {
     TreeMap<Integer, float[]> copies = new TreeMap<>(models); // arrays are never modified once stored
     copies.put(completed, global.params()); // global models are replaced, never modified
     Map<String, String> shown = new LinkedHashMap<>(settings);
@@ -182,9 +188,9 @@ final class RunLedger {
     shown.put("roundTimeout", rules.roundTimeout().toString());
     shown.put("maxRoundWait", rules.maxRoundWait().toString());
     shown.put("maxWeightNorm", Double.toString(rules.maxWeightNorm()));
-    return new RunCoordinator.Snapshot(status(rules, strategy, now), shown, new ArrayList<>(clients.values()),
+    return new RunCoordinator.Snapshot(status(rules, strategy, privacy, now), shown, new ArrayList<>(clients.values()),
         rounds(rules.roundTimeout()),
-        global.sizes(), copies, new ArrayList<>(scores));
+        global.sizes(), copies, new ArrayList<>(scores), privacy);
   }
 
   /** A round as the API shows it; the clients' test accuracy is averaged weighted by their test samples. */

@@ -248,6 +248,30 @@ class RunCoordinatorTest {
         .isLessThanOrEqualTo(3f);
   }
 
+  /** Behind DP-FedAvg: clipped changes, and the privacy spent after each round in the status and the workbook. */
+  @Test
+  void differentialPrivacyClipsAndReportsEpsilonAfterEveryRound() {
+    dev.fedlearn.fl.DifferentialPrivacy dp = new dev.fedlearn.fl.DifferentialPrivacy(new dev.fedlearn.fl.FedAvg(),
+        new dev.fedlearn.fl.DifferentialPrivacy.Settings(0.5, 1.0, 1e-5), round -> new java.util.SplittableRandom(7));
+    RunCoordinator run = TestRuns.run(RunRules.of(3, 2), java.time.Clock.systemUTC(), RunStore.NONE, dp,
+        new dev.fedlearn.fl.ClientSampler(0.5, 1));
+    run.register(registration("a"));
+    run.register(registration("b"));
+    dev.fedlearn.wire.RunStatus.Privacy before = run.status().privacy();
+    assertThat(before.sampling()).as("one of two clients a round").isEqualTo(0.5);
+    assertThat(before.epsilon()).as("no round yet").isZero();
+    assertThat(run.status().strategy().parameters()).containsEntry("dpClip", "0.5");
+    double[] spent = new double[4];
+    for (int r = 1; r <= 3; r++) {
+      String picked = run.status().picked().get(0);
+      run.submitUpdate(r, update(picked, 10, 100f)); // a change of norm ~100, clipped to 0.5
+      spent[r] = run.status().privacy().epsilon();
+      assertThat(spent[r]).isEqualTo(new dev.fedlearn.privacy.RdpAccountant(0.5, 1.0).spent(r, 1e-5).epsilon())
+          .isGreaterThan(spent[r - 1]);
+    }
+    assertThat(run.snapshot().privacy().apply(2).epsilon()).isEqualTo(spent[2]);
+  }
+
   /** However long the run, the coordinator keeps a bounded number of global models in memory. */
   @Test
   void aThousandRoundsKeepAtMostTwentyOneModels() {
