@@ -72,6 +72,17 @@ class RequestGuardTest {
     problem(send(postJson("/api/v1/rounds/1/evaluations", score, "secret-b")), 403, "belongs to client b");
   }
 
+  /** A browser's reads may carry the token in the query (RFC 6750); a client's calls may not. */
+  @Test
+  void theQueryTokenIsTakenForReadsOnly() throws Exception {
+    send(get("/api/v1/status").param("access_token", "reader")).andExpect(status().isOk());
+    problem(send(get("/api/v1/status").param("access_token", "wrong")), 401, "read token");
+    problem(send(get("/api/v1/model").param("access_token", "secret-a")), 401, "needs the client's token");
+    problem(send(postJson("/api/v1/clients?access_token=secret-a", REGISTER_A, null)), 401,
+        "needs the client's token");
+    problem(send(get("/")), 401, "open /?access_token=<FL_READ_TOKEN>");
+  }
+
   @Test
   void readsNeedTheReadTokenOrAClientsToken() throws Exception {
     problem(send(get("/api/v1/status")), 401, "read token");
