@@ -293,6 +293,7 @@
   function connect() {
     const source = new EventSource(withToken('/api/v1/events'));
     source.onopen = () => {
+      $('events').replaceChildren(); // the stream starts again with the latest stored events
       $('connection').textContent = 'live';
       $('connection').className = 'connection live';
       want('all'); // whatever happened while not connected

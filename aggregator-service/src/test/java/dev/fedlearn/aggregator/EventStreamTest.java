@@ -36,6 +36,12 @@ class EventStreamTest {
       Iterator<String> lines = stream.iterator();
       assertThat(lines.next()).isEqualTo("retry:2000");
       assertThat(lines.next()).isEqualTo(":connected");
+      List<String> replayed = new ArrayList<>();
+      for (String line = lines.next(); !line.equals(":live"); line = lines.next()) {
+        replayed.add(line);
+      }
+      assertThat(replayed).as("the stream starts with the events stored so far: the run's start")
+          .containsSubsequence("event:state").anySatisfy(l -> assertThat(l).contains("waiting for them to register"));
 
       assertThat(app.get("/").statusCode()).as("the page needs the token").isEqualTo(401);
       assertThat(app.get("/").body()).contains("/?access_token=<FL_READ_TOKEN>");

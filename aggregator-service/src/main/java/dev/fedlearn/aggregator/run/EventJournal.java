@@ -47,6 +47,11 @@ public final class EventJournal {
     return store.events();
   }
 
+  /** The last {@code limit} stored events, oldest first. */
+  public List<RunEvent> recent(int limit) {
+    return store.recentEvents(limit);
+  }
+
   synchronized void record(RunEvent.Type type, Integer round, String clientId, String detail,
       Map<String, Double> figures) {
     RunEvent event = new RunEvent(clock.instant().truncatedTo(ChronoUnit.MICROS), type.id(), round,

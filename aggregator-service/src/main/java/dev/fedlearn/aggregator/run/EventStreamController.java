@@ -37,9 +37,12 @@ class EventStreamController {
   static final int MAX_STREAMS = 64;
   /** How long a reader that lost the stream waits before reconnecting. */
   static final Duration RECONNECT = Duration.ofSeconds(2);
+  /** How many of the latest stored events a new stream starts with. */
+  static final int REPLAY = 100;
 
   private final Set<SseEmitter> streams = ConcurrentHashMap.newKeySet();
   private final AtomicLong ids = new AtomicLong();
+  private final EventJournal journal;
   private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "event-stream");
     t.setDaemon(true);
@@ -47,15 +50,17 @@ class EventStreamController {
   });
 
   EventStreamController(RunCoordinator run) {
-    run.events().subscribe(this::publish);
+    this.journal = run.events();
+    journal.subscribe(this::publish);
   }
 
   @Operation(summary = "The run's events, live (server-sent events)",
       description = "A text/event-stream: one event per registration (registered), opened round (opened), accepted "
           + "update (update), evaluation (evaluation), aggregation (aggregated), deadline (deadline), change of the "
-          + "run's state (state), restart (restarted) and refused API call (refused), from the moment of connecting; "
-          + "earlier ones are in GET /rounds and the workbook. The event's name is its type, its id a sequence "
-          + "number, its data the event as JSON with figures such as accuracy and loss. A comment line is sent every "
+          + "run's state (state), restart (restarted) and refused API call (refused). A stream starts with the last "
+          + "100 stored events (without id or figures; all of them are in the workbook), then a ':live' comment, "
+          + "then each event as it happens, its id a sequence number. The event's name is its type, its data the "
+          + "event as JSON with figures such as accuracy and loss. A comment line is sent every "
           + "15 s; the stream ends after 30 minutes (EventSource reconnects). Browsers, which cannot send the read "
           + "token as a header, may pass it as ?access_token=.",
       responses = @ApiResponse(responseCode = "200", content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE,
@@ -74,7 +79,13 @@ class EventStreamController {
     });
     stream.onError(e -> streams.remove(stream));
     streams.add(stream);
-    sender.execute(() -> send(stream, SseEmitter.event().reconnectTime(RECONNECT.toMillis()).comment("connected")));
+    sender.execute(() -> {
+      send(stream, SseEmitter.event().reconnectTime(RECONNECT.toMillis()).comment("connected"));
+      for (RunEvent past : journal.recent(REPLAY)) {
+        send(stream, SseEmitter.event().name(past.type()).data(past, MediaType.APPLICATION_JSON));
+      }
+      send(stream, SseEmitter.event().comment("live"));
+    });
     return stream;
   }
 

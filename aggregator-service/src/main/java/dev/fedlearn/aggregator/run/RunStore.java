@@ -80,6 +80,9 @@ public interface RunStore {
   /** Every recorded event, oldest first (without figures). */
   List<RunEvent> events();
 
+  /** The last {@code limit} recorded events, oldest first (without figures). */
+  List<RunEvent> recentEvents(int limit);
+
   /** A store that keeps nothing (for tests and for runs that need not survive a restart). */
   RunStore NONE = new RunStore() {
     @Override
@@ -110,6 +113,11 @@ public interface RunStore {
 
     @Override
     public List<RunEvent> events() {
+      return List.of();
+    }
+
+    @Override
+    public List<RunEvent> recentEvents(int limit) {
       return List.of();
     }
   };

@@ -166,6 +166,15 @@ public class JdbcRunStore implements RunStore {
             rs.getString(5), null));
   }
 
+  @Override
+  public List<RunEvent> recentEvents(int limit) {
+    List<RunEvent> newest = jdbc.query("select at, type, round, client_id, detail from run_event order by id desc "
+        + "fetch first ? rows only", (rs, i) -> new RunEvent(instant(rs, 1), rs.getString(2), (Integer) rs.getObject(3),
+            rs.getString(4), rs.getString(5), null), limit);
+    java.util.Collections.reverse(newest);
+    return newest;
+  }
+
   private void insertRound(StoredRound r) {
     jdbc.update("insert into round (round, started_at, ended_at, global_accuracy, global_loss, model) "
         + "values (?, ?, ?, ?, ?, ?)", r.round(), time(r.startedAt()), r.endedAt() == null ? null : time(r.endedAt()),
