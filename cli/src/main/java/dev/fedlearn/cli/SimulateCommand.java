@@ -19,6 +19,7 @@ import dev.fedlearn.nn.Kernels;
 import dev.fedlearn.nn.Model;
 import dev.fedlearn.nn.Seeds;
 import dev.fedlearn.nn.TrainingConfig;
+import dev.fedlearn.privacy.RdpAccountant;
 import dev.fedlearn.workbook.RunReport;
 import dev.fedlearn.workbook.WeightColumns;
 import dev.fedlearn.workbook.Workbook;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.IntToDoubleFunction;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -131,20 +133,20 @@ final class SimulateCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--rounds must be at least 1, got " + rounds);
     }
     Strategy strategy = Strategies.create(strategyId, String.join(",", strategyParams));
-    var matched = spec.commandLine().getParseResult();
-    if (dpClip == null && (matched.hasMatchedOption("--dp-noise") || matched.hasMatchedOption("--dp-delta"))) {
+    var given = spec.commandLine().getParseResult();
+    if (dpClip == null && (given.hasMatchedOption("--dp-noise") || given.hasMatchedOption("--dp-delta"))) {
       throw new IllegalArgumentException("--dp-noise and --dp-delta need --dp-clip C, the clip norm");
     }
-    DifferentialPrivacy.Settings dp = null;
-    if (dpClip != null) {
-      try {
-        dp = new DifferentialPrivacy.Settings(dpClip, dpNoise, dpDelta);
+    DifferentialPrivacy.Settings dp;
+    try {
+      dp = dpClip == null ? null : new DifferentialPrivacy.Settings(dpClip, dpNoise, dpDelta);
+      if (dp != null) {
         // Noise from the run's seed: the runs are reproducible, which a private deployment must not be.
         long seed = training.config().seed();
         strategy = new DifferentialPrivacy(strategy, dp, round -> Seeds.derive(seed, Seeds.DP_NOISE, round));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("--dp-clip: " + e.getMessage(), e);
       }
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--dp-clip: " + e.getMessage(), e);
     }
     if (minClients < 1) {
       throw new IllegalArgumentException("--min-clients must be at least 1, got " + minClients);
@@ -168,7 +170,6 @@ final class SimulateCommand implements Callable<Integer> {
       throw new IllegalArgumentException(byzantine > 0 ? "--byzantine " + byzantine + " needs --attack KIND"
           : "--attack " + attack + " needs --byzantine K, the number of attacking clients");
     }
-    var given = spec.commandLine().getParseResult();
     if (shards != null) {
       for (String name : ShardOptions.NAMES) {
         if (given.hasMatchedOption(name)) {
@@ -218,8 +219,9 @@ final class SimulateCommand implements Callable<Integer> {
     List<Simulation.Round> history = new ArrayList<>();
     boolean everyone = sampler.count(sites.size()) == sites.size();
     double[] secondsToTarget = {Double.NaN};
-    DifferentialPrivacy.Settings privacy = dp;
-    double q = (double) sampler.count(sites.size()) / sites.size(); // the share of clients picked each round
+    // Epsilon after a number of rounds that each pick the same share of the clients (NaN without DP).
+    RdpAccountant accountant = dp == null ? null : dp.accountant((double) sampler.count(sites.size()) / sites.size());
+    IntToDoubleFunction epsilonAfter = n -> accountant == null ? Double.NaN : accountant.spent(n, dp.delta()).epsilon();
     java.util.TreeMap<Integer, float[]> shownModels = new java.util.TreeMap<>(); // the Weights sheet's, for --out
     shownModels.put(0, initial.params());
     Model last;
@@ -231,7 +233,7 @@ final class SimulateCommand implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "round %d/%d  global test accuracy %.2f%%  loss %.4f%s%s  (%.1f s)%n", r.round(),
             rounds, 100 * r.globalTestAccuracy(), r.globalTestLoss(), clientFigures(r, everyone, scored),
-            privacy == null ? "" : String.format(Locale.ROOT, "  epsilon %.3g", privacy.epsilon(r.round(), q)),
+            dp == null ? "" : String.format(Locale.ROOT, "  epsilon %.3g", epsilonAfter.applyAsDouble(r.round())),
             r.seconds());
       }, r -> {
         boolean reached = targetAccuracy != null && r.globalTestAccuracy() >= targetAccuracy;
@@ -278,7 +280,7 @@ final class SimulateCommand implements Callable<Integer> {
     json.put("dpClip", dp == null ? null : dp.clip());
     json.put("dpNoise", dp == null ? null : dp.noise());
     json.put("dpDelta", dp == null ? null : dp.delta());
-    double epsilon = dp == null ? Double.NaN : dp.epsilon(history.size(), q);
+    double epsilon = epsilonAfter.applyAsDouble(history.size());
     json.put("epsilon", Double.isFinite(epsilon) ? Json.round(epsilon, 6) : null); // null: no DP, or no noise
     json.put("byzantine", byzantine);
     json.put("attack", attack.toString());
@@ -293,7 +295,7 @@ final class SimulateCommand implements Callable<Integer> {
     if (workbook != null) {
       shownModels.put(history.size(), last.params());
       saveWorkbook(json, sites, history, shownModels, test, initial, r -> {
-        double e = privacy == null ? Double.NaN : privacy.epsilon(r, q);
+        double e = epsilonAfter.applyAsDouble(r);
         return Double.isFinite(e) ? e : null;
       });
       json.put("workbook", workbook.toString());

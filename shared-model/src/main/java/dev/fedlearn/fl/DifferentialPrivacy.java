@@ -51,7 +51,12 @@ public final class DifferentialPrivacy implements Strategy {
      * Epsilon after {@code rounds} rounds that each pick a share {@code q} of the clients (+infinity without noise).
      */
     public double epsilon(long rounds, double q) {
-      return new RdpAccountant(q, noise).spent(rounds, delta).epsilon();
+      return accountant(q).spent(rounds, delta).epsilon();
+    }
+
+    /** The accountant of runs whose rounds each pick a share {@code q} of the clients, with this noise. */
+    public RdpAccountant accountant(double q) {
+      return new RdpAccountant(q, noise);
     }
   }
 

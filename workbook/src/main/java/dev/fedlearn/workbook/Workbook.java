@@ -104,6 +104,9 @@ public final class Workbook {
   /** The cell styles every sheet shares. */
   private record Styles(CellStyle bold, CellStyle pct, CellStyle time, CellStyle note) {}
 
+  /** A row of the Training or Evaluations sheet: a client's figures in a round. */
+  private record Figures(int round, String clientId, long samples, double loss, double accuracy, Instant at) {}
+
   /** A row of the Training curves table: a client's epoch in a round. */
   private record CurveRow(int round, String clientId, RunReport.Epoch epoch) {}
 
@@ -127,45 +130,16 @@ public final class Workbook {
 
     rounds(book.createSheet(ROUNDS), s, st);
 
-    XSSFSheet training = book.createSheet(TRAINING);
-    header(training, bold, "Round", "Client", "Samples", "Train loss", "Train accuracy", "Received (UTC)");
-    int r = 1;
-    for (RunReport.Round v : s.rounds()) {
-      for (RunReport.Training t : v.training()) {
-        Row row = training.createRow(r++);
-        row.createCell(0).setCellValue(v.round());
-        row.createCell(1).setCellValue(t.clientId());
-        row.createCell(2).setCellValue(t.numSamples());
-        row.createCell(3).setCellValue(t.trainLoss());
-        number(row, 4, t.trainAccuracy(), pct);
-        time(row, 5, t.receivedAt(), time);
-      }
-    }
-    widths(training, 6, 16);
-    training.setColumnWidth(5, 24 * 256);
-    filter(training, r - 1, 5);
-
-    XSSFSheet evaluations = book.createSheet(EVALUATIONS);
-    header(evaluations, bold, "Round", "Client", "Test samples", "Test loss", "Test accuracy", "Received (UTC)");
-    r = 1;
-    for (RunReport.Round v : s.rounds()) {
-      for (RunReport.Evaluation e : v.evaluations()) {
-        Row row = evaluations.createRow(r++);
-        row.createCell(0).setCellValue(v.round());
-        row.createCell(1).setCellValue(e.clientId());
-        row.createCell(2).setCellValue(e.numSamples());
-        row.createCell(3).setCellValue(e.loss());
-        number(row, 4, e.accuracy(), pct);
-        time(row, 5, e.receivedAt(), time);
-      }
-    }
-    widths(evaluations, 6, 16);
-    evaluations.setColumnWidth(5, 24 * 256);
-    filter(evaluations, r - 1, 5);
+    figures(book.createSheet(TRAINING), st, "Samples", "Train loss", "Train accuracy", s.rounds().stream()
+        .flatMap(v -> v.training().stream().map(t -> new Figures(v.round(), t.clientId(), t.numSamples(),
+            t.trainLoss(), t.trainAccuracy(), t.receivedAt()))).toList());
+    figures(book.createSheet(EVALUATIONS), st, "Test samples", "Test loss", "Test accuracy", s.rounds().stream()
+        .flatMap(v -> v.evaluations().stream().map(e -> new Figures(v.round(), e.clientId(), e.numSamples(),
+            e.loss(), e.accuracy(), e.receivedAt()))).toList());
 
     XSSFSheet clients = book.createSheet(CLIENTS);
     header(clients, bold, "Client", "Train samples", "Test samples", "Registered (UTC)");
-    r = 1;
+    int r = 1;
     for (RunReport.Client c : s.clients()) {
       Row row = clients.createRow(r++);
       row.createCell(0).setCellValue(c.clientId());
@@ -205,6 +179,25 @@ public final class Workbook {
     } finally {
       streaming.close();
     }
+  }
+
+  /** Training or Evaluations: one row per client and round, its sample count, loss, accuracy and arrival. */
+  private static void figures(XSSFSheet sheet, Styles st, String samples, String loss, String accuracy,
+      List<Figures> rows) {
+    header(sheet, st.bold(), "Round", "Client", samples, loss, accuracy, "Received (UTC)");
+    int r = 1;
+    for (Figures f : rows) {
+      Row row = sheet.createRow(r++);
+      row.createCell(0).setCellValue(f.round());
+      row.createCell(1).setCellValue(f.clientId());
+      row.createCell(2).setCellValue(f.samples());
+      row.createCell(3).setCellValue(f.loss());
+      number(row, 4, f.accuracy(), st.pct());
+      time(row, 5, f.at(), st.time());
+    }
+    widths(sheet, 6, 16);
+    sheet.setColumnWidth(5, 24 * 256);
+    filter(sheet, r - 1, 5);
   }
 
   /**

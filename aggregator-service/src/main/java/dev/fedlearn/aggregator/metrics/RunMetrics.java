@@ -1,7 +1,7 @@
 package dev.fedlearn.aggregator.metrics;
 
 import dev.fedlearn.aggregator.run.RunCoordinator;
-import dev.fedlearn.aggregator.run.RunObserver;
+import dev.fedlearn.aggregator.run.RunEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -18,7 +18,7 @@ import org.springframework.stereotype.Component;
  * {@link UpdateSizeMetrics} adds {@code fl_update_size_bytes}.
  */
 @Component
-public class RunMetrics implements RunObserver {
+public class RunMetrics {
   private final MeterRegistry registry;
   private final Timer roundDuration;
 
@@ -37,23 +37,19 @@ public class RunMetrics implements RunObserver {
     roundDuration = Timer.builder("fl.round.duration").description("from a round's opening to its aggregation")
         .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(100))
         .maximumExpectedValue(Duration.ofHours(1)).register(registry);
-    run.addObserver(this);
+    run.events().subscribe(this::counted);
   }
 
-  @Override
-  public void updateAccepted(String clientId, int round) {
-    Counter.builder("fl.updates.received").tag("client", clientId).description("updates accepted")
-        .register(registry).increment();
-  }
-
-  @Override
-  public void evaluationReceived(String clientId, int round) {
-    Counter.builder("fl.evaluations.received").tag("client", clientId)
-        .description("clients' scores of global models accepted").register(registry).increment();
-  }
-
-  @Override
-  public void roundClosed(int round, double globalTestAccuracy, double globalTestLoss, Duration duration) {
-    roundDuration.record(duration);
+  /** Counts an accepted update or evaluation by client, and times an aggregated round. */
+  private void counted(RunEvent event) {
+    if (event.type().equals(RunEvent.Type.UPDATE.id())) {
+      Counter.builder("fl.updates.received").tag("client", event.clientId()).description("updates accepted")
+          .register(registry).increment();
+    } else if (event.type().equals(RunEvent.Type.EVALUATION.id())) {
+      Counter.builder("fl.evaluations.received").tag("client", event.clientId())
+          .description("clients' scores of global models accepted").register(registry).increment();
+    } else if (event.type().equals(RunEvent.Type.AGGREGATED.id())) {
+      roundDuration.record(Duration.ofNanos(Math.round(event.figures().get("seconds") * 1e9)));
+    }
   }
 }

@@ -59,14 +59,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     return super.handleExceptionInternal(ex, body, headers, statusCode, request);
   }
 
-  /** A refused API call in the run's event log, in the name of the client it was made by, if it is known. */
   private void record(HttpServletRequest request, int status, String reason) {
-    RunCoordinator coordinator = run.getIfAvailable();
-    EventJournal events = coordinator == null ? null : coordinator.events();
-    if (events != null && request.getRequestURI().startsWith("/api/")) {
-      events.refused(request.getMethod() + " " + request.getRequestURI(),
-          (String) request.getAttribute(RequestGuard.CLIENT), status, reason);
-    }
+    RequestGuard.recordRefusal(run, request, status, reason);
   }
 
   /** Says what was wrong with the body (the parser's first line), not only that it could not be read. */

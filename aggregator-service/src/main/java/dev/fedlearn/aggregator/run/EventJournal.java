@@ -38,10 +38,6 @@ public final class EventJournal {
     subscribers.add(subscriber);
   }
 
-  public void unsubscribe(Consumer<RunEvent> subscriber) {
-    subscribers.remove(subscriber);
-  }
-
   /** Every stored event, oldest first. */
   public List<RunEvent> all() {
     return store.events();

@@ -73,7 +73,6 @@ public final class RunCoordinator {
   private final Map<String, String> settings;
   private final RunStore store;
   private final List<Consumer<RunState>> listeners = new CopyOnWriteArrayList<>();
-  private final List<RunObserver> observers = new CopyOnWriteArrayList<>();
   private final RunLedger run;
   private final EventJournal events;
   private final ModelBoard board;
@@ -151,7 +150,7 @@ public final class RunCoordinator {
       return null;
     }
     DifferentialPrivacy.Settings s = dp.settings();
-    RdpAccountant accountant = new RdpAccountant(q, s.noise());
+    RdpAccountant accountant = s.accountant(q);
     return rounds -> {
       double epsilon = accountant.spent(rounds, s.delta()).epsilon();
       return new RunStatus.Privacy(s.clip(), s.noise(), s.delta(), q, Double.isFinite(epsilon) ? epsilon : null);
@@ -191,7 +190,6 @@ public final class RunCoordinator {
     run.clients.put(id, new Client(id, r.trainSamples(), r.testSamples(), now));
     log.info("client {} registered ({} train / {} test samples): {}/{}", id, r.trainSamples(), r.testSamples(),
         run.clients.size(), rules.clients());
-    observers.forEach(o -> o.registered(id));
     events.record(RunEvent.Type.REGISTERED, null, id, "client " + id + " registered (" + r.trainSamples()
         + " train / " + r.testSamples() + " test samples): " + run.clients.size() + "/" + rules.clients());
     if (starts) {
@@ -278,7 +276,6 @@ public final class RunCoordinator {
     open.receivedAt.put(u.clientId(), now);
     log.info("round {}: update from {} ({} samples, train accuracy {}): {}/{}", round, u.clientId(), u.numSamples(),
         pct(u.trainAccuracy()), open.updates.size(), open.picked.size());
-    observers.forEach(o -> o.updateAccepted(u.clientId(), round));
     events.record(RunEvent.Type.UPDATE, round, u.clientId(), "update from " + u.clientId() + " (" + u.numSamples()
         + " samples, train loss " + String.format(Locale.ROOT, "%.4f", u.trainLoss()) + ", train accuracy "
         + pct(u.trainAccuracy()) + "): " + open.updates.size() + "/" + open.picked.size(),
@@ -321,11 +318,10 @@ public final class RunCoordinator {
     log.info("round {}/{} aggregated ({}): global test accuracy {}, loss {}", open.number, rules.rounds(),
         strategy.name(), pct(score.accuracy()), String.format(Locale.ROOT, "%.4f", score.loss()));
     Duration took = Duration.between(open.startedAt, now);
-    observers.forEach(o -> o.roundClosed(open.number, score.accuracy(), score.loss(), took));
     events.record(RunEvent.Type.AGGREGATED, open.number, null, "round " + open.number + " aggregated ("
         + strategy.name() + ", " + open.updates.size() + " updates): global test accuracy " + pct(score.accuracy())
         + ", loss " + String.format(Locale.ROOT, "%.4f", score.loss()), Map.of("accuracy", score.accuracy(), "loss",
-        score.loss(), "seconds", took.toMillis() / 1000.0));
+        score.loss(), "seconds", took.toNanos() / 1e9));
     if (last) {
       run.state = RunState.COMPLETED;
       log.info("run completed: {} rounds, final global test accuracy {}", rules.rounds(), pct(score.accuracy()));
@@ -422,7 +418,6 @@ public final class RunCoordinator {
         now));
     log.info("round {}: {} scores the global model {} on its {} local test samples", round, e.clientId(),
         pct(e.accuracy()), e.numSamples());
-    observers.forEach(o -> o.evaluationReceived(e.clientId(), round));
     events.record(RunEvent.Type.EVALUATION, round, e.clientId(), e.clientId() + " scores the global model of round "
         + round + " " + pct(e.accuracy()) + " on its " + e.numSamples() + " local test samples",
         Map.of("accuracy", e.accuracy(), "loss", e.loss()));
@@ -449,11 +444,6 @@ public final class RunCoordinator {
 
   public synchronized Snapshot snapshot() {
     return run.snapshot(rules, strategyInfo, privacy, settings, now());
-  }
-
-  /** Adds an observer of the run's events ({@link RunObserver}). */
-  public void addObserver(RunObserver observer) {
-    observers.add(observer);
   }
 
   /** How many picked clients of the open round have not sent their update past its deadline (0 before it). */

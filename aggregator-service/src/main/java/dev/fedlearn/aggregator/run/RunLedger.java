@@ -137,10 +137,6 @@ final class RunLedger {
     return missing;
   }
 
-  RunStatus status(RunRules rules, RunStatus.StrategyInfo strategy, Instant now) {
-    return status(rules, strategy, null, now);
-  }
-
   /** The status, with {@code privacy} (null: none) as it stands after the completed rounds. */
   RunStatus status(RunRules rules, RunStatus.StrategyInfo strategy, java.util.function.IntFunction<RunStatus.Privacy>
       privacy, Instant now) {

@@ -102,13 +102,23 @@ public class RequestGuard extends OncePerRequestFilter {
     return path.equals("/api/v1/model") || "POST".equals(r.getMethod());
   }
 
-  /** Writes the refusal and records it in the run's events (an API call only). */
+  /** Writes the refusal and records it in the run's events. */
   private void refuse(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String title,
       String detail) throws IOException {
     Problems.write(response, status, title, detail);
+    recordRefusal(run, request, status.value(), detail);
+  }
+
+  /**
+   * Records a refused API call (not a page or the metrics scrape) in the run's events, as {@code METHOD path}, in the
+   * name of the client it was authenticated as, if any.
+   */
+  public static void recordRefusal(ObjectProvider<RunCoordinator> run, HttpServletRequest request, int status,
+      String reason) {
     RunCoordinator coordinator = run.getIfAvailable();
-    if (coordinator != null && coordinator.events() != null && request.getRequestURI().startsWith("/api/")) {
-      coordinator.events().refused(request.getMethod() + " " + request.getRequestURI(), null, status.value(), detail);
+    if (coordinator != null && request.getRequestURI().startsWith("/api/")) {
+      coordinator.events().refused(request.getMethod() + " " + request.getRequestURI(),
+          (String) request.getAttribute(CLIENT), status, reason);
     }
   }
 
