@@ -37,6 +37,7 @@ import org.springframework.validation.annotation.Validated;
  *     wins over {@code clientToken} and is read again before every call (see
  *     {@link dev.fedlearn.client.aggregator.ClientToken})
  * @param wireFormat how weights travel ({@code FL_WIRE_FORMAT}): {@code binary} (safetensors) or {@code json}
+ * @param tls HTTPS to the aggregator ({@code FL_TLS_CA}, {@code FL_TLS_CERT}, {@code FL_TLS_KEY})
  */
 @Validated
 @ConfigurationProperties(prefix = "fl")
@@ -58,7 +59,49 @@ public record ClientProperties(
     @DefaultValue("true") boolean autoStart,
     String clientToken,
     Path clientTokenFile,
-    @DefaultValue("binary") @NotNull WireFormat wireFormat) {
+    @DefaultValue("binary") @NotNull WireFormat wireFormat,
+    @DefaultValue @NotNull Tls tls) {
+
+  public ClientProperties {
+    if (tls != null && tls.configured() && aggregatorUrl != null
+        && !aggregatorUrl.strip().regionMatches(true, 0, "https://", 0, 8)) {
+      throw new IllegalArgumentException("FL_TLS_CA, FL_TLS_CERT and FL_TLS_KEY are for HTTPS, but FL_AGGREGATOR_URL "
+          + "is " + aggregatorUrl.strip() + ": use its https:// URL");
+    }
+  }
+
+  /**
+   * HTTPS to the aggregator. Without {@code ca} an {@code https://} aggregator must have a certificate the JVM's
+   * default trust store accepts; with it, only certificates that chain to it are accepted, and the host name in
+   * {@code FL_AGGREGATOR_URL} must be one the certificate names.
+   *
+   * @param ca the certificate(s) the aggregator's certificate must chain to (PEM), e.g. {@code certs/ca.crt}
+   * @param cert this client's certificate (PEM), for mutual TLS: its common name is the client id and stands in
+   *     for the token
+   * @param key the private key of {@code cert} (PEM)
+   */
+  public record Tls(Path ca, Path cert, Path key) {
+    /** No TLS settings: plain HTTP, or the JVM's defaults for an {@code https://} URL. */
+    public static final Tls NONE = new Tls(null, null, null);
+
+    public Tls {
+      if ((cert == null) != (key == null)) {
+        throw new IllegalArgumentException("FL_TLS_CERT and FL_TLS_KEY go together: set both (this client's "
+            + "certificate and its private key, e.g. from scripts/make-certs.sh) or neither");
+      }
+      for (Path p : new Path[] {ca, cert, key}) {
+        if (p != null && !(java.nio.file.Files.isRegularFile(p) && java.nio.file.Files.isReadable(p))) {
+          throw new IllegalArgumentException("cannot read the TLS file " + p + " (FL_TLS_CA, FL_TLS_CERT, "
+              + "FL_TLS_KEY; scripts/make-certs.sh makes them)");
+        }
+      }
+    }
+
+    /** Whether any TLS setting is given. */
+    public boolean configured() {
+      return ca != null || cert != null;
+    }
+  }
 
   /** Slack added to the long-poll wait to get the read timeout of calls to the aggregator. */
   public static final Duration READ_TIMEOUT_MARGIN = Duration.ofSeconds(30);

@@ -28,6 +28,6 @@ public final class TestShards {
   public static ClientProperties properties(String clientId, Path shard, String aggregatorUrl) {
     return new ClientProperties(clientId, shard.toString(), aggregatorUrl, null, 0.7, 1, 30, Duration.ofSeconds(5),
         new ClientProperties.Retry(Duration.ofMillis(500), Duration.ofSeconds(2)), true, null, null,
-        dev.fedlearn.client.aggregator.WireFormat.BINARY);
+        dev.fedlearn.client.aggregator.WireFormat.BINARY, ClientProperties.Tls.NONE);
   }
 }

@@ -8,7 +8,9 @@ import java.util.Map;
  * is {@code round + 1}); {@code latest} describes the newest global model (round 0: the initial model);
  * {@code strategy} says how clients are picked and their updates combined; {@code picked} names the clients the open
  * round waits for (empty when no round is open); {@code authentication} is {@code tokens} when clients must present
- * their token, {@code open} when anyone may act as any client (local experiments); {@code privacy} is the
+ * their token, {@code certificates} when every client must present a certificate from the aggregator's CA (mutual TLS),
+ * {@code tokens or certificates} when either will do, {@code open} when anyone may act as any client (local
+ * experiments); {@code privacy} is the
  * differential privacy in force and spent so far (null without it).
  */
 public record RunStatus(RunState state, int round, int rounds, int registeredClients, int expectedClients,

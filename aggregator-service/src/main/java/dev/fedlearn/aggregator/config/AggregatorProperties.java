@@ -56,6 +56,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     to their sum ({@code FL_DP_CLIP}); none: no differential privacy
  * @param dpNoise the noise multiplier: Gaussian noise of {@code dpNoise * dpClip} ({@code FL_DP_NOISE})
  * @param dpDelta the delta at which epsilon is reported ({@code FL_DP_DELTA})
+ * @param healthPort when set, a plain-HTTP listener on 127.0.0.1 only, for a health check that cannot speak TLS (the
+ *     image's {@code HEALTHCHECK}) ({@code FL_HEALTH_PORT})
  */
 @ConfigurationProperties("fl")
 public record AggregatorProperties(
@@ -87,7 +89,8 @@ public record AggregatorProperties(
     @DefaultValue(Defaults.MIN_FIT_CLIENTS) int minFitClients,
     Double dpClip,
     @DefaultValue(Defaults.DP_NOISE) double dpNoise,
-    @DefaultValue(Defaults.DP_DELTA) double dpDelta) {
+    @DefaultValue(Defaults.DP_DELTA) double dpDelta,
+    Integer healthPort) {
 
   public AggregatorProperties {
     if (rounds < 1) {
@@ -107,6 +110,9 @@ public record AggregatorProperties(
     rules(rounds, clients, minClients, roundTimeout, maxRoundWait, maxWeightNorm);
     privacy(strategy(strategy, strategyParams), dpClip, dpNoise, dpDelta);
     sampler(fractionFit, minFitClients);
+    if (healthPort != null && (healthPort < 1 || healthPort > 65535)) {
+      throw new IllegalArgumentException("FL_HEALTH_PORT must be a port number (1-65535), got " + healthPort);
+    }
   }
 
   /**

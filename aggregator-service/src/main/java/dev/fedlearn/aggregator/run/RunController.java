@@ -2,6 +2,7 @@ package dev.fedlearn.aggregator.run;
 
 import dev.fedlearn.aggregator.config.AggregatorProperties;
 import dev.fedlearn.aggregator.security.ClientTokens;
+import dev.fedlearn.aggregator.tls.TlsProperties;
 import dev.fedlearn.aggregator.security.RequestGuard;
 import dev.fedlearn.wire.ClientRegistration;
 import dev.fedlearn.wire.ClientUpdate;
@@ -32,22 +33,29 @@ class RunController {
   private final AggregatorProperties properties;
   private final ClientTokens tokens;
 
-  RunController(RunCoordinator run, AggregatorProperties properties, ClientTokens tokens) {
+  private final TlsProperties.ClientAuth certificates;
+
+  RunController(RunCoordinator run, AggregatorProperties properties, ClientTokens tokens, TlsProperties tls) {
     this.run = run;
     this.properties = properties;
     this.tokens = tokens;
+    this.certificates = tls.clientAuth();
   }
 
   /** A client may act only as itself: the id in the request must be its token's. */
   private static void actingAsItself(String authenticated, String claimed) {
     if (authenticated != null && !authenticated.equals(claimed)) {
       throw new RunRefusal(RunRefusal.Kind.FORBIDDEN, "Not this client",
-          "the token belongs to client " + authenticated + ", the request is made for " + claimed);
+          "the token or certificate belongs to client " + authenticated + ", the request is made for " + claimed);
     }
   }
 
   private RunStatus withMode(RunStatus s) {
-    return s.withAuthentication(tokens.mode());
+    return s.withAuthentication(switch (certificates) {
+      case NEED -> "certificates";
+      case WANT -> tokens.open() ? "certificates" : "tokens or certificates";
+      case NONE -> tokens.mode();
+    });
   }
 
   @Operation(summary = "Where the run stands")

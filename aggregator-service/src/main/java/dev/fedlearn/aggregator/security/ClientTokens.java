@@ -75,7 +75,8 @@ public class ClientTokens {
     this.nextCheck = nanoTime.getAsLong() + CHECK_EVERY_NANOS;
     if (hashes.isEmpty()) {
       log.warn("no client tokens configured (FL_CLIENT_TOKENS): the aggregator runs OPEN, anyone can act as any "
-          + "client. Fine for local experiments, not for real sites.");
+          + "client (unless FL_TLS_CLIENT_AUTH=need requires client certificates). Fine for local experiments, not for "
+          + "real sites.");
     } else {
       log.info("client authentication on: {} client tokens (hashed) from {}{}, read token {}", hashes.size(),
           file == null ? "FL_CLIENT_TOKENS" : fileSource, file == null ? "" : " (re-read when it changes)",

@@ -8,6 +8,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import dev.fedlearn.aggregator.metrics.WorkbookWriter;
+import java.io.InputStream;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import dev.fedlearn.aggregator.run.TinyRunConfig;
 import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
@@ -97,5 +100,26 @@ class RequestGuardTest {
     problem(send(postJson("/api/v1/clients", big, "secret-a")), 413, "more than the 2000 allowed");
     problem(send(post("/api/v1/clients").contentType(MediaType.APPLICATION_JSON).header("Authorization",
         "Bearer secret-a")), 411, "Content-Length");
+  }
+
+  /** A verified client certificate (as the servlet container hands it on) names its client in place of a token. */
+  @Test
+  void aClientCertificateStandsInForTheToken() throws Exception {
+    X509Certificate[] a = certificate("client-a.crt");
+    send(postJson("/api/v1/clients", REGISTER_A, null).requestAttr(X509, a)).andExpect(status().isOk());
+    send(get("/api/v1/status").requestAttr(X509, a)).andExpect(status().isOk());
+    String registerB = "{\"clientId\":\"b\",\"trainSamples\":100,\"testSamples\":30}";
+    problem(send(postJson("/api/v1/clients", registerB, null).requestAttr(X509, a)), 403, "belongs to client a");
+    problem(send(postJson("/api/v1/clients", REGISTER_A, "secret-b").requestAttr(X509, a)), 401,
+        "the bearer token is b's, the client certificate names a");
+    send(postJson("/api/v1/clients", REGISTER_A, "secret-a").requestAttr(X509, a)).andExpect(status().isOk());
+  }
+
+  static final String X509 = "jakarta.servlet.request.X509Certificate";
+
+  static X509Certificate[] certificate(String name) throws Exception {
+    try (InputStream in = RequestGuardTest.class.getResourceAsStream("/tls/" + name)) {
+      return new X509Certificate[] {(X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in)};
+    }
   }
 }

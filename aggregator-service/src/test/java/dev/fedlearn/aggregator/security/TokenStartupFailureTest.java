@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import dev.fedlearn.aggregator.tls.TlsProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -21,7 +22,7 @@ import org.springframework.context.annotation.Import;
 class TokenStartupFailureTest {
   /** The tokens, the filter that guards the API with them, and a web server on a free port. */
   @Configuration(proxyBeanMethods = false)
-  @EnableConfigurationProperties(AggregatorProperties.class)
+  @EnableConfigurationProperties({AggregatorProperties.class, TlsProperties.class})
   @Import({ClientTokens.class, RequestGuard.class})
   static class GuardedServer {
     @Bean

@@ -14,6 +14,9 @@ import java.util.function.Supplier;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.pem.PemSslStoreBundle;
+import org.springframework.boot.ssl.pem.PemSslStoreDetails;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.BufferingClientHttpRequestFactory;
 import org.springframework.http.client.ClientHttpRequestFactory;
@@ -39,13 +42,31 @@ public final class RestAggregatorClient implements AggregatorClient {
   @Autowired
   public RestAggregatorClient(RestClient.Builder builder, ClientProperties properties) {
     this(builder, properties.aggregatorBaseUrl(), properties.connectTimeout(), properties.readTimeout(),
-        properties.clientId(), ClientToken.from(properties), properties.wireFormat());
+        properties.clientId(), ClientToken.from(properties), properties.wireFormat(), sslBundle(properties.tls()));
+  }
+
+  /**
+   * The SSL bundle of {@code tls}: trust in its CA and, for mutual TLS, this client's certificate and key; null when
+   * it sets nothing (the JVM's defaults then apply to an {@code https://} URL).
+   */
+  static SslBundle sslBundle(ClientProperties.Tls tls) {
+    if (!tls.configured()) {
+      return null;
+    }
+    PemSslStoreDetails key = tls.cert() == null ? null
+        : PemSslStoreDetails.forCertificates(location(tls.cert())).withPrivateKey(location(tls.key()));
+    PemSslStoreDetails trust = tls.ca() == null ? null : PemSslStoreDetails.forCertificates(location(tls.ca()));
+    return SslBundle.of(new PemSslStoreBundle(key, trust));
+  }
+
+  private static String location(java.nio.file.Path p) {
+    return "file:" + p.toAbsolutePath();
   }
 
   /** An anonymous client that speaks JSON. */
   public RestAggregatorClient(RestClient.Builder builder, String baseUrl, Duration connectTimeout,
       Duration readTimeout) {
-    this(builder, baseUrl, connectTimeout, readTimeout, null, ClientToken.of(null), WireFormat.JSON);
+    this(builder, baseUrl, connectTimeout, readTimeout, null, ClientToken.of(null), WireFormat.JSON, null);
   }
 
   /**
@@ -54,22 +75,23 @@ public final class RestAggregatorClient implements AggregatorClient {
    */
   public RestAggregatorClient(RestClient.Builder builder, String baseUrl, Duration connectTimeout,
       Duration readTimeout, String clientId, String token) {
-    this(builder, baseUrl, connectTimeout, readTimeout, clientId, ClientToken.of(token), WireFormat.JSON);
+    this(builder, baseUrl, connectTimeout, readTimeout, clientId, ClientToken.of(token), WireFormat.JSON, null);
   }
 
   /**
    * A client that names itself when it polls, sends the token {@code token} gives at the time of each request
-   * (none when it gives null), and sends and receives weights in {@code format}.
+   * (none when it gives null), sends and receives weights in {@code format}, and over HTTPS uses {@code ssl} (null:
+   * the JVM's defaults).
    */
   public RestAggregatorClient(RestClient.Builder builder, String baseUrl, Duration connectTimeout,
-      Duration readTimeout, String clientId, ClientToken token, WireFormat format) {
+      Duration readTimeout, String clientId, ClientToken token, WireFormat format, SslBundle ssl) {
     this.baseUrl = baseUrl;
     this.clientId = clientId;
     this.token = token;
     this.format = format;
     this.rest = builder
         .baseUrl(baseUrl + "/api/v1")
-        .requestFactory(requestFactory(connectTimeout, readTimeout))
+        .requestFactory(requestFactory(connectTimeout, readTimeout, ssl))
         .defaultHeader("Accept", MediaType.APPLICATION_JSON_VALUE + ", " + MediaType.APPLICATION_PROBLEM_JSON_VALUE)
         .requestInterceptor((request, body, execution) -> {
           String current = token.get(); // a token file is read again here: a rotated token needs no restart
@@ -81,12 +103,13 @@ public final class RestAggregatorClient implements AggregatorClient {
         .build();
   }
 
-  private static ClientHttpRequestFactory requestFactory(Duration connectTimeout, Duration readTimeout) {
+  private static ClientHttpRequestFactory requestFactory(Duration connectTimeout, Duration readTimeout,
+      SslBundle ssl) {
     // The JDK client aborts a request when the worker thread is interrupted, so shutdown does not wait for a poll.
     // Buffering sends bodies with a Content-Length rather than chunked: any server or proxy takes that.
     return new BufferingClientHttpRequestFactory(ClientHttpRequestFactoryBuilder.jdk()
         .withHttpClientCustomizer(http -> http.version(HttpClient.Version.HTTP_1_1))
-        .build(HttpClientSettings.defaults().withTimeouts(connectTimeout, readTimeout)));
+        .build(HttpClientSettings.defaults().withTimeouts(connectTimeout, readTimeout).withSslBundle(ssl)));
   }
 
   @Override

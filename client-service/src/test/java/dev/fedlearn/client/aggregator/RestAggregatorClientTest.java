@@ -177,7 +177,7 @@ class RestAggregatorClientTest {
   @Test
   void theBinaryFormCarriesModelsAndUpdatesAsSafetensors() {
     RestAggregatorClient client = new RestAggregatorClient(RestClient.builder(), url(), Duration.ofSeconds(2),
-        Duration.ofSeconds(5), "client-1", ClientToken.of(null), WireFormat.BINARY);
+        Duration.ofSeconds(5), "client-1", ClientToken.of(null), WireFormat.BINARY, null);
     GlobalModel served = new GlobalModel(2, 5, RunState.TRAINING, new int[] {2, 2}, new float[] {1, 2, 3, 4, 5, 6},
         null, false, false, true);
     contentType = "application/octet-stream";
@@ -234,7 +234,7 @@ class RestAggregatorClientTest {
     Path file = Files.writeString(dir.resolve("client-1.token"), "from-the-file\n");
     ClientProperties both = new ClientProperties("client-1", "shard.csv", url(), null, 0.7, 1, 30, Duration.ofSeconds(5),
         new ClientProperties.Retry(Duration.ofMillis(500), Duration.ofSeconds(2)), true, "from-the-variable", file,
-        WireFormat.JSON);
+        WireFormat.JSON, ClientProperties.Tls.NONE);
     RestAggregatorClient client = new RestAggregatorClient(RestClient.builder(), both);
 
     client.status();
@@ -253,7 +253,7 @@ class RestAggregatorClientTest {
     answer = "{\"title\":\"Unauthenticated\",\"status\":401,\"detail\":\"the bearer token is not any client's\"}";
     Path file = Files.writeString(dir.resolve("client-1.token"), "old\n");
     RestAggregatorClient fromFile = new RestAggregatorClient(RestClient.builder(), url(), Duration.ofSeconds(2),
-        Duration.ofSeconds(5), "client-1", ClientToken.file(file), WireFormat.JSON);
+        Duration.ofSeconds(5), "client-1", ClientToken.file(file), WireFormat.JSON, null);
     RestAggregatorClient fixed = new RestAggregatorClient(RestClient.builder(), url(), Duration.ofSeconds(2),
         Duration.ofSeconds(5), "client-1", "old");
 
