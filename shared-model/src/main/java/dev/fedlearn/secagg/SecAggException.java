@@ -1,0 +1,14 @@
+package dev.fedlearn.secagg;
+
+/**
+ * A secure-aggregation message is wrong or the protocol cannot go on: too few parties, a key that does not match, a
+ * share that fails to decrypt or authenticate, a client outside the set it should be in. The message says which
+ * client and why, in one sentence.
+ */
+public final class SecAggException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public SecAggException(String message) {
+    super(message);
+  }
+}
