@@ -311,7 +311,8 @@
       deadline: e => { want('status'); want('round:' + e.round); },
       state: e => want('all'),
       restarted: e => want('all'),
-      refused: e => {}
+      refused: e => {},
+      secagg: e => want('status')
     };
     for (const [type, then] of Object.entries(follow)) {
       source.addEventListener(type, message => {

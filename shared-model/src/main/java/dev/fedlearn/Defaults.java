@@ -25,6 +25,11 @@ public final class Defaults {
   public static final String DP_NOISE = "1.0";
   /** The delta at which differential privacy's epsilon is reported. */
   public static final String DP_DELTA = "1e-5";
+  /**
+   * Secure aggregation: clients clip every weight to {@code [-SECAGG_BOUND, SECAGG_BOUND]} before encoding it in fixed
+   * point (a trained 784-20-15-10 network's largest weight is about 2).
+   */
+  public static final String SECAGG_BOUND = "16";
   /** The share of the clients picked to train each round ({@link dev.fedlearn.fl.ClientSampler}). */
   public static final String CLIENT_FRACTION = "1.0";
   /** The least number of clients picked to train each round. */

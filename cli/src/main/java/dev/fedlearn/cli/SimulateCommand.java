@@ -19,6 +19,7 @@ import dev.fedlearn.nn.Kernels;
 import dev.fedlearn.nn.Model;
 import dev.fedlearn.nn.Seeds;
 import dev.fedlearn.nn.TrainingConfig;
+import dev.fedlearn.fl.SecureAggregation;
 import dev.fedlearn.privacy.RdpAccountant;
 import dev.fedlearn.workbook.RunReport;
 import dev.fedlearn.workbook.WeightColumns;
@@ -122,6 +123,16 @@ final class SimulateCommand implements Callable<Integer> {
           + "needs --dp-clip.")
   double dpNoise;
 
+  @Option(names = "--secure-aggregation",
+      description = "Aggregate each round by secure aggregation (Bonawitz et al. 2017), run in process: the server's "
+          + "side learns only the weighted sum; prints the protocol's time and bytes per round.")
+  boolean secureAggregation;
+
+  @Option(names = "--secagg-bound", paramLabel = "B", defaultValue = Defaults.SECAGG_BOUND,
+      description = "With --secure-aggregation: clients clip every weight to [-B, B] before the fixed-point encoding "
+          + "(default: ${DEFAULT-VALUE}).")
+  float secAggBound;
+
   @Option(names = "--dp-delta", paramLabel = "DELTA", defaultValue = Defaults.DP_DELTA,
       description = "The delta at which epsilon is reported (default: ${DEFAULT-VALUE}); needs --dp-clip.")
   double dpDelta;
@@ -147,6 +158,22 @@ final class SimulateCommand implements Callable<Integer> {
       }
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--dp-clip: " + e.getMessage(), e);
+    }
+    if (!secureAggregation && given.hasMatchedOption("--secagg-bound")) {
+      throw new IllegalArgumentException("--secagg-bound needs --secure-aggregation");
+    }
+    SecureAggregation secure = null;
+    if (secureAggregation) {
+      if (dp != null) {
+        throw new IllegalArgumentException("--secure-aggregation with --dp-clip is not supported yet: the clients' "
+            + "shares of the noise are not implemented");
+      }
+      try {
+        secure = new SecureAggregation(strategy, secAggBound);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--secure-aggregation: " + e.getMessage(), e);
+      }
+      strategy = secure;
     }
     if (minClients < 1) {
       throw new IllegalArgumentException("--min-clients must be at least 1, got " + minClients);
@@ -216,6 +243,7 @@ final class SimulateCommand implements Callable<Integer> {
             : ", " + String.join("/", simulation.attackers(sites).stream().sorted().toList()) + " attacking ("
                 + attack + ")");
     long start = System.nanoTime();
+    SecureAggregation secureFinal = secure;
     List<Simulation.Round> history = new ArrayList<>();
     boolean everyone = sampler.count(sites.size()) == sites.size();
     double[] secondsToTarget = {Double.NaN};
@@ -231,10 +259,10 @@ final class SimulateCommand implements Callable<Integer> {
         if (workbook != null && WeightColumns.shows(r.round(), rounds)) {
           shownModels.put(r.round(), model.params());
         }
-        out.printf(Locale.ROOT, "round %d/%d  global test accuracy %.2f%%  loss %.4f%s%s  (%.1f s)%n", r.round(),
+        out.printf(Locale.ROOT, "round %d/%d  global test accuracy %.2f%%  loss %.4f%s%s%s  (%.1f s)%n", r.round(),
             rounds, 100 * r.globalTestAccuracy(), r.globalTestLoss(), clientFigures(r, everyone, scored),
             dp == null ? "" : String.format(Locale.ROOT, "  epsilon %.3g", epsilonAfter.applyAsDouble(r.round())),
-            r.seconds());
+            secureCost(secureFinal), r.seconds());
       }, r -> {
         boolean reached = targetAccuracy != null && r.globalTestAccuracy() >= targetAccuracy;
         if (reached) {
@@ -282,6 +310,7 @@ final class SimulateCommand implements Callable<Integer> {
     json.put("dpDelta", dp == null ? null : dp.delta());
     double epsilon = epsilonAfter.applyAsDouble(history.size());
     json.put("epsilon", Double.isFinite(epsilon) ? Json.round(epsilon, 6) : null); // null: no DP, or no noise
+    json.put("secureAggregation", secureAggregation);
     json.put("byzantine", byzantine);
     json.put("attack", attack.toString());
     json.put("seconds", Json.round(seconds, 3));
@@ -405,5 +434,15 @@ final class SimulateCommand implements Callable<Integer> {
       result.put(Sizes.clientId(c), train.subset(parts.get(c)));
     }
     return result;
+  }
+
+  /** The secure aggregation protocol's cost in the round just aggregated, or nothing without it. */
+  private static String secureCost(SecureAggregation secure) {
+    if (secure == null || secure.lastCost() == null) {
+      return "";
+    }
+    SecureAggregation.Cost c = secure.lastCost();
+    return String.format(Locale.ROOT, "  secagg %d clients (t=%d) %.0f ms, %.1f kB up / %.1f kB down", c.parties(),
+        c.threshold(), 1e3 * c.seconds(), c.bytesUp() / 1e3, c.bytesDown() / 1e3);
   }
 }

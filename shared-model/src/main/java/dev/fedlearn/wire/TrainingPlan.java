@@ -5,10 +5,18 @@ import dev.fedlearn.nn.TrainingConfig;
 
 /**
  * What the aggregator tells clients to do in a round: the local training settings. {@code learningRate} and
- * {@code l2} may be null for the preset's values; {@code proximalMu} is FedProx's {@code mu}, null or 0 for none.
+ * {@code l2} may be null for the preset's values; {@code proximalMu} is FedProx's {@code mu}, null or 0 for none;
+ * {@code secureAggregation} true when updates go through secure aggregation ({@link SecAggPlan}), null or false for
+ * plain updates.
  */
 public record TrainingPlan(int epochs, int batchSize, Float learningRate, float momentum, Float l2, long seed,
-    String preset, Float proximalMu) {
+    String preset, Float proximalMu, Boolean secureAggregation) {
+
+  /** A plan without secure aggregation. */
+  public TrainingPlan(int epochs, int batchSize, Float learningRate, float momentum, Float l2, long seed,
+      String preset, Float proximalMu) {
+    this(epochs, batchSize, learningRate, momentum, l2, seed, preset, proximalMu, null);
+  }
 
   /** A plan without a proximal term. */
   public TrainingPlan(int epochs, int batchSize, Float learningRate, float momentum, Float l2, long seed,
@@ -22,8 +30,18 @@ public record TrainingPlan(int epochs, int batchSize, Float learningRate, float 
 
   /** The plan of a strategy whose clients add the proximal term {@code mu/2 ||w - w_global||^2} (FedProx). */
   public static TrainingPlan of(TrainingConfig c, float proximalMu) {
+    return of(c, proximalMu, false);
+  }
+
+  /** The same, with or without secure aggregation. */
+  public static TrainingPlan of(TrainingConfig c, float proximalMu, boolean secureAggregation) {
     return new TrainingPlan(c.epochs(), c.batchSize(), c.learningRate(), c.momentum(), c.l2(), c.seed(),
-        c.preset().id(), proximalMu == 0f ? null : proximalMu);
+        c.preset().id(), proximalMu == 0f ? null : proximalMu, secureAggregation ? Boolean.TRUE : null);
+  }
+
+  /** Whether updates go through secure aggregation. */
+  public boolean secure() {
+    return Boolean.TRUE.equals(secureAggregation);
   }
 
   /** FedProx's {@code mu}, 0 when the plan has none. */

@@ -2,8 +2,10 @@ package dev.fedlearn.aggregator.config;
 
 import dev.fedlearn.Defaults;
 import dev.fedlearn.aggregator.run.RunRules;
+import dev.fedlearn.aggregator.run.SecAggSettings;
 import dev.fedlearn.fl.ClientSampler;
 import dev.fedlearn.fl.DifferentialPrivacy;
+import dev.fedlearn.fl.SecureAggregation;
 import dev.fedlearn.fl.Strategies;
 import dev.fedlearn.fl.Strategy;
 import dev.fedlearn.nn.LayerSizes;
@@ -56,6 +58,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     to their sum ({@code FL_DP_CLIP}); none: no differential privacy
  * @param dpNoise the noise multiplier: Gaussian noise of {@code dpNoise * dpClip} ({@code FL_DP_NOISE})
  * @param dpDelta the delta at which epsilon is reported ({@code FL_DP_DELTA})
+ * @param secureAggregation updates go through secure aggregation: the aggregator learns only their weighted sum
+ *     ({@code FL_SECURE_AGGREGATION})
+ * @param secAggBound with it, clients clip every weight to {@code [-bound, bound]} ({@code FL_SECAGG_BOUND})
+ * @param secAggTimeout with it, how long each step after the key exchange waits for all its clients
+ *     ({@code FL_SECAGG_TIMEOUT})
  * @param healthPort when set, a plain-HTTP listener on 127.0.0.1 only, for a health check that cannot speak TLS (the
  *     image's {@code HEALTHCHECK}) ({@code FL_HEALTH_PORT})
  */
@@ -90,6 +97,9 @@ public record AggregatorProperties(
     Double dpClip,
     @DefaultValue(Defaults.DP_NOISE) double dpNoise,
     @DefaultValue(Defaults.DP_DELTA) double dpDelta,
+    @DefaultValue("false") boolean secureAggregation,
+    @DefaultValue(Defaults.SECAGG_BOUND) float secAggBound,
+    @DefaultValue(SecAggSettings.STEP_TIMEOUT) Duration secAggTimeout,
     Integer healthPort) {
 
   public AggregatorProperties {
@@ -110,6 +120,7 @@ public record AggregatorProperties(
     rules(rounds, clients, minClients, roundTimeout, maxRoundWait, maxWeightNorm);
     privacy(strategy(strategy, strategyParams), dpClip, dpNoise, dpDelta);
     sampler(fractionFit, minFitClients);
+    secAgg(secureAggregation, secAggBound, secAggTimeout, strategy, dpClip);
     if (healthPort != null && (healthPort < 1 || healthPort > 65535)) {
       throw new IllegalArgumentException("FL_HEALTH_PORT must be a port number (1-65535), got " + healthPort);
     }
@@ -134,6 +145,28 @@ public record AggregatorProperties(
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("bad differential privacy (FL_DP_CLIP, FL_DP_NOISE, FL_DP_DELTA, "
           + "FL_STRATEGY): " + e.getMessage(), e);
+    }
+  }
+
+  /** Secure aggregation's settings, or null when it is off. */
+  public SecAggSettings secAgg() {
+    return secAgg(secureAggregation, secAggBound, secAggTimeout, strategy, dpClip);
+  }
+
+  private static SecAggSettings secAgg(boolean on, float bound, Duration timeout, String strategy, Double dpClip) {
+    if (!on) {
+      return null;
+    }
+    try {
+      SecureAggregation.check(strategy);
+      if (dpClip != null) {
+        throw new IllegalArgumentException("with differential privacy (FL_DP_CLIP) it is not supported yet: the "
+            + "clients' shares of the noise are not implemented");
+      }
+      return new SecAggSettings(bound, timeout);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("bad secure aggregation (FL_SECURE_AGGREGATION, FL_SECAGG_BOUND, "
+          + "FL_SECAGG_TIMEOUT, FL_STRATEGY): " + e.getMessage(), e);
     }
   }
 

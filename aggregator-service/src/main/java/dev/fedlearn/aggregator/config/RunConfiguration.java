@@ -73,6 +73,6 @@ class RunConfiguration {
     RunRules rules = p.rules();
     int threads = p.threads();
     return new RunCoordinator(rules, initial, training, strategy, sampler,
-        m -> Evaluator.evaluate(m, test, threads), Clock.systemUTC(), settings, store);
+        m -> Evaluator.evaluate(m, test, threads), Clock.systemUTC(), settings, store, p.secAgg());
   }
 }

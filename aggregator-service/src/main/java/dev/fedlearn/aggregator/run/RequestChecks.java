@@ -5,6 +5,7 @@ import dev.fedlearn.wire.ClientRegistration;
 import dev.fedlearn.wire.ClientUpdate;
 import dev.fedlearn.wire.EvaluationReport;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -72,15 +73,20 @@ final class RequestChecks {
       throw RunRefusal.invalid(String.format(Locale.ROOT, "the weights' L2 norm %.4g is above the bound %.4g "
           + "(FL_MAX_WEIGHT_NORM)", norm, maxWeightNorm));
     }
-    if (!Double.isFinite(u.trainLoss()) || !(u.trainAccuracy() >= 0 && u.trainAccuracy() <= 1)) {
-      throw RunRefusal.invalid("trainLoss must be finite and trainAccuracy in [0, 1], got " + u.trainLoss()
-          + " and " + u.trainAccuracy());
+    figures(u.trainLoss(), u.trainAccuracy(), u.epochs(), epochs);
+  }
+
+  /** An update's training figures: finite, accuracies in [0, 1], at most {@code epochs} epochs numbered from 1. */
+  static void figures(double trainLoss, double trainAccuracy, List<ClientUpdate.Epoch> figures, int epochs) {
+    if (!Double.isFinite(trainLoss) || !(trainAccuracy >= 0 && trainAccuracy <= 1)) {
+      throw RunRefusal.invalid("trainLoss must be finite and trainAccuracy in [0, 1], got " + trainLoss
+          + " and " + trainAccuracy);
     }
-    if (u.epochs().size() > epochs) {
-      throw RunRefusal.invalid("epochs holds " + u.epochs().size() + " epochs' figures; the plan has " + epochs);
+    if (figures.size() > epochs) {
+      throw RunRefusal.invalid("epochs holds " + figures.size() + " epochs' figures; the plan has " + epochs);
     }
-    for (int i = 0; i < u.epochs().size(); i++) {
-      ClientUpdate.Epoch e = u.epochs().get(i);
+    for (int i = 0; i < figures.size(); i++) {
+      ClientUpdate.Epoch e = figures.get(i);
       if (e.epoch() != i + 1 || !Double.isFinite(e.loss()) || e.loss() < 0
           || !(e.accuracy() >= 0 && e.accuracy() <= 1)) {
         throw RunRefusal.invalid("epochs[" + i + "] must be epoch " + (i + 1) + " with a finite loss >= 0 and "

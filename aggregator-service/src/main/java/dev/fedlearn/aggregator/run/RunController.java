@@ -43,7 +43,7 @@ class RunController {
   }
 
   /** A client may act only as itself: the id in the request must be its token's. */
-  private static void actingAsItself(String authenticated, String claimed) {
+  static void actingAsItself(String authenticated, String claimed) {
     if (authenticated != null && !authenticated.equals(claimed)) {
       throw new RunRefusal(RunRefusal.Kind.FORBIDDEN, "Not this client",
           "the token or certificate belongs to client " + authenticated + ", the request is made for " + claimed);

@@ -77,10 +77,26 @@ public final class RunCoordinator {
   private final EventJournal events;
   private final ModelBoard board;
   private final String refusal; // why this aggregator serves no run; null when it serves one
+  private final SecAggSettings secure; // null: plain updates
+  private volatile SecureRound session; // the open round's secure aggregation session; null without one
 
   public RunCoordinator(RunRules rules, Model initial, TrainingConfig training, Strategy strategy,
       ClientSampler sampler, Function<Model, Evaluation> scorer, Clock clock, Map<String, String> settings,
       RunStore store) {
+    this(rules, initial, training, strategy, sampler, scorer, clock, settings, store, null);
+  }
+
+  /**
+   * A run whose updates go through secure aggregation when {@code secure} is set: the strategy then receives one
+   * result per round, the unmasked weighted mean, and must need only that.
+   */
+  public RunCoordinator(RunRules rules, Model initial, TrainingConfig training, Strategy strategy,
+      ClientSampler sampler, Function<Model, Evaluation> scorer, Clock clock, Map<String, String> settings,
+      RunStore store, SecAggSettings secure) {
+    if (secure != null) {
+      dev.fedlearn.fl.SecureAggregation.check(strategy.name());
+    }
+    this.secure = secure;
     this.rules = rules;
     this.training = training;
     this.strategy = strategy;
@@ -95,6 +111,9 @@ public final class RunCoordinator {
     this.settings.put("strategyParams", strategy.parameters().toString());
     this.settings.put("fractionFit", Double.toString(sampler.fraction()));
     this.settings.put("minFitClients", Integer.toString(sampler.minClients()));
+    if (secure != null) {
+      this.settings.put("secureAggregation", "bound " + secure.bound());
+    }
     this.store = store;
     this.events = new EventJournal(store, clock);
     Optional<RunStore.Stored> stored = store.load(round -> WeightColumns.shows(round, rules.rounds()));
@@ -137,6 +156,8 @@ public final class RunCoordinator {
       RunLedger.Round open = run.openRound();
       if (open != null && open.updates.size() == open.picked.size()) {
         aggregate(open); // the process stopped between the last update and the aggregation
+      } else if (open != null && secure != null) {
+        newSession(open, now(), "the aggregator restarted: the open round's secure aggregation starts again");
       }
     }
   }
@@ -216,7 +237,28 @@ public final class RunCoordinator {
         picked.size() == run.clients.size() ? "" : " from " + picked);
     events.record(RunEvent.Type.OPENED, number, null, "round " + number + "/" + rules.rounds() + " open: "
         + picked.size() + " clients picked " + picked + ", deadline in " + rules.roundTimeout().toSeconds() + " s");
+    if (secure != null) {
+      newSession(run.openRound(), now, null);
+    }
     board.post(current());
+  }
+
+  /** Starts a secure aggregation session for the open round (again, saying why, when {@code why} is set). */
+  private void newSession(RunLedger.Round open, Instant now, String why) {
+    long samples = 0;
+    for (String id : open.picked) {
+      samples += run.clients.get(id).trainSamples();
+    }
+    SecureRound previous = session;
+    session = new SecureRound(open.number, open.picked, samples, secure.bound(), run.global.params().length,
+        secure.stepTimeout(), now);
+    if (previous != null) {
+      previous.abandon(why == null ? "the round closed" : why);
+    }
+    if (why != null) {
+      log.warn("round {}: {}; new secure aggregation session {}", open.number, why, session.plan.session());
+      events.record(RunEvent.Type.SECAGG, open.number, null, why + "; new session " + session.plan.session());
+    }
   }
 
   /** The clients that train round {@code number}: the sampler's pick, reproducible from the run's seed. */
@@ -227,7 +269,7 @@ public final class RunCoordinator {
   /** The model as the board shows it: the current global model, the run's state and the plan for the next round. */
   private GlobalModel current() {
     return GlobalModel.of(run.completed, rules.rounds(), run.state, run.global,
-        TrainingPlan.of(training, strategy.proximalMu()));
+        TrainingPlan.of(training, strategy.proximalMu(), secure != null));
   }
 
   /**
@@ -255,11 +297,11 @@ public final class RunCoordinator {
     if (client == null) {
       throw RunRefusal.unknown("Unknown client", "client " + u.clientId() + " is not registered");
     }
-    RunLedger.Round open = run.openRound();
-    if (open == null || round != open.number) {
-      throw RunRefusal.conflict("Round not open", "round " + round + " is not open"
-          + (open == null ? "; the run is " + run.state : "; the open round is " + open.number));
+    if (secure != null) {
+      throw RunRefusal.conflict("Secure aggregation", "this run takes updates only through secure aggregation "
+          + "(GET /rounds/" + round + "/secagg): a plain update would show the client's weights");
     }
+    RunLedger.Round open = openRound(round);
     if (!open.picked.contains(u.clientId())) {
       throw RunRefusal.conflict("Not picked", "client " + u.clientId() + " is not picked for round " + round
           + " (the strategy picked " + open.picked + "); it sits this round out");
@@ -287,11 +329,24 @@ public final class RunCoordinator {
     return status();
   }
 
+  private RunLedger.Round openRound(int round) {
+    RunLedger.Round open = run.openRound();
+    if (open == null || round != open.number) {
+      throw RunRefusal.conflict("Round not open", "round " + round + " is not open"
+          + (open == null ? "; the run is " + run.state : "; the open round is " + open.number));
+    }
+    return open;
+  }
+
   private void aggregate(RunLedger.Round open) {
     List<ClientResult> results = new ArrayList<>();
     for (ClientUpdate u : open.updates.values()) {
       results.add(new ClientResult(u.clientId(), u.weights(), u.numSamples()));
     }
+    aggregate(open, results);
+  }
+
+  private void aggregate(RunLedger.Round open, List<ClientResult> results) {
     Strategy.Aggregation next;
     try {
       next = strategy.aggregate(open.number, run.global, results, run.missing(open), run.strategyState);
@@ -341,6 +396,10 @@ public final class RunCoordinator {
   public synchronized void tick() {
     RunLedger.Round open = run.openRound();
     if (open == null) {
+      return;
+    }
+    if (secure != null) {
+      secureTick(open);
       return;
     }
     Duration elapsed = Duration.between(open.startedAt, now());
@@ -435,6 +494,195 @@ public final class RunCoordinator {
 
   public synchronized RoundView round(int number) {
     return run.round(number, rules.roundTimeout());
+  }
+
+  // ---- secure aggregation: the steps of the open round's session (SecureRound) ----
+
+  /** The open round's secure aggregation session. */
+  public synchronized dev.fedlearn.wire.SecAggPlan secAggPlan(int round) {
+    serving();
+    secureSession(round, null);
+    return session.plan;
+  }
+
+  /** Step 1: a picked client's public keys. */
+  public synchronized void secAggKeys(int round, String sessionId, dev.fedlearn.secagg.KeyAdvertisement keys) {
+    serving();
+    registered(keys.clientId());
+    SecureRound s = secureSession(round, sessionId);
+    if (s.keys(keys, now())) {
+      stepClosed(s, "public keys from all picked clients");
+    }
+  }
+
+  /** Step 2: a client's encrypted shares for the others. */
+  public synchronized void secAggShares(int round, String sessionId, dev.fedlearn.wire.SecAggShares shares) {
+    serving();
+    registered(shares.clientId());
+    SecureRound s = secureSession(round, sessionId);
+    if (s.shares(shares.clientId(), shares.shares(), now())) {
+      stepClosed(s, "encrypted shares from all of U1");
+    }
+  }
+
+  /** Step 3: a client's masked update. */
+  public synchronized void secAggMasked(int round, String sessionId, dev.fedlearn.wire.MaskedUpdate update) {
+    serving();
+    Client client = registered(update.clientId());
+    SecureRound s = secureSession(round, sessionId);
+    RequestChecks.figures(update.trainLoss(), update.trainAccuracy(), update.epochs(), training.epochs());
+    boolean closed = s.masked(update, now());
+    events.record(RunEvent.Type.UPDATE, round, client.clientId(), "masked update from " + client.clientId()
+        + " (train loss " + String.format(Locale.ROOT, "%.4f", update.trainLoss()) + ", train accuracy "
+        + pct(update.trainAccuracy()) + ")", Map.of("trainLoss", update.trainLoss(), "trainAccuracy",
+        update.trainAccuracy()));
+    if (closed) {
+      stepClosed(s, "masked updates from all of U2");
+    }
+    changed();
+  }
+
+  /** Step 4: a survivor's unmasking shares; the last one expected unmasks the sum and closes the round. */
+  public synchronized void secAggUnmask(int round, String sessionId, dev.fedlearn.secagg.UnmaskingShares answer) {
+    serving();
+    registered(answer.from());
+    SecureRound s = secureSession(round, sessionId);
+    SecureRound.Result result = s.unmasking(answer, samplesOf(s.survivors()));
+    settle(openRound(round), s, result);
+  }
+
+  /**
+   * Waits up to {@code wait} for a step of a session to close: 1 (keys), 2 (shares) or 3 (masked updates). Returns
+   * false when it has not closed yet; refuses a session that is not the open round's current one.
+   */
+  public boolean awaitSecAggStep(int round, String sessionId, int step, Duration wait) throws InterruptedException {
+    SecureRound s;
+    synchronized (this) {
+      s = secureSession(round, sessionId);
+    }
+    java.util.concurrent.CompletableFuture<Void> closed = switch (step) {
+      case 1 -> s.keysClosed;
+      case 2 -> s.sharesClosed;
+      default -> s.maskedClosed;
+    };
+    try {
+      closed.get(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      return false;
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(e);
+    }
+    synchronized (this) {
+      secureSession(round, sessionId); // abandoned while waiting: say so
+    }
+    return true;
+  }
+
+  /** U1's public keys, once step 1 closed. */
+  public synchronized List<dev.fedlearn.secagg.KeyAdvertisement> secAggKeysOf(int round, String sessionId) {
+    return secureSession(round, sessionId).u1();
+  }
+
+  /** The shares addressed to {@code clientId}, once step 2 closed. */
+  public synchronized List<dev.fedlearn.secagg.EncryptedShare> secAggSharesFor(int round, String sessionId,
+      String clientId) {
+    return secureSession(round, sessionId).sharesFor(clientId);
+  }
+
+  /** U3, the clients whose masked update arrived, once step 3 closed. */
+  public synchronized List<String> secAggSurvivors(int round, String sessionId) {
+    return secureSession(round, sessionId).survivors();
+  }
+
+  private Client registered(String clientId) {
+    Client client = clientId == null ? null : run.clients.get(clientId);
+    if (client == null) {
+      throw RunRefusal.unknown("Unknown client", "client " + clientId + " is not registered");
+    }
+    return client;
+  }
+
+  /** The open round's session, refusing a run without secure aggregation, another round, or a stale session id. */
+  private SecureRound secureSession(int round, String sessionId) {
+    if (secure == null) {
+      throw RunRefusal.conflict("No secure aggregation", "this run takes plain updates (FL_SECURE_AGGREGATION is "
+          + "off): POST /rounds/" + round + "/updates");
+    }
+    openRound(round);
+    SecureRound s = session;
+    if (sessionId != null && !sessionId.equals(s.plan.session())) {
+      throw RunRefusal.conflict("Session abandoned", "session " + sessionId + " of round " + round + " is over; "
+          + "the round's session is now " + s.plan.session() + ": start again with GET /rounds/" + round + "/secagg");
+    }
+    if (sessionId != null && s.step() == SecureRound.Step.ABANDONED) {
+      throw RunRefusal.conflict("Session abandoned", "session " + sessionId + " of round " + round + " was abandoned ("
+          + s.abandonedBecause() + "): start again with GET /rounds/" + round + "/secagg");
+    }
+    return s;
+  }
+
+  private long samplesOf(List<String> clients) {
+    long n = 0;
+    for (String id : clients) {
+      n += run.clients.get(id).trainSamples();
+    }
+    return n;
+  }
+
+  private void stepClosed(SecureRound s, String what) {
+    events.record(RunEvent.Type.SECAGG, s.plan.round(), null, "secure aggregation of round " + s.plan.round()
+        + ": " + what + "; step " + s.step().name().toLowerCase(Locale.ROOT) + " with " + s.expected() + " clients");
+  }
+
+  private void secureTick(RunLedger.Round open) {
+    Instant now = now();
+    Duration elapsed = Duration.between(open.startedAt, now);
+    SecureRound s = session;
+    SecureRound.Step before = s.step();
+    List<String> late = s.waitingFor();
+    SecureRound.Result result = s.tick(now, elapsed.compareTo(rules.roundTimeout()) >= 0,
+        before == SecureRound.Step.UNMASK ? samplesOf(s.survivors()) : 0);
+    if (s.step() != before && s.step() != SecureRound.Step.ABANDONED && result == null) {
+      stepClosed(s, "time is up for step " + before.name().toLowerCase(Locale.ROOT) + ", going on without " + late);
+    } else if (result != null) {
+      events.record(RunEvent.Type.SECAGG, open.number, null, "secure aggregation of round " + open.number
+          + ": time is up for step unmask, going on without " + late);
+    }
+    settle(open, s, result);
+    if (run.openRound() == open && session.step() == SecureRound.Step.KEYS
+        && elapsed.compareTo(rules.maxRoundWait()) >= 0) {
+      fail("round " + open.number + "'s secure aggregation had public keys from fewer than the "
+          + session.threshold() + " clients it needs after " + rules.maxRoundWait() + " (FL_MAX_ROUND_WAIT)");
+    }
+  }
+
+  /** Closes the round with a session's result, or starts a new session when it was abandoned. */
+  private void settle(RunLedger.Round open, SecureRound s, SecureRound.Result result) {
+    if (result != null) {
+      closeSecure(open, s, result);
+      changed();
+    } else if (s.step() == SecureRound.Step.ABANDONED && run.openRound() == open) {
+      newSession(open, now(), "secure aggregation session " + s.plan.session() + " abandoned: "
+          + s.abandonedBecause());
+      changed();
+    }
+  }
+
+  /** Records the included clients' figures (their weights the aggregator never had) and aggregates the mean. */
+  private void closeSecure(RunLedger.Round open, SecureRound s, SecureRound.Result result) {
+    Instant now = now();
+    for (dev.fedlearn.wire.MaskedUpdate m : result.included().values()) {
+      Client client = run.clients.get(m.clientId());
+      store.updateAccepted(new RunStore.StoredUpdate(open.number, m.clientId(), client.trainSamples(),
+          m.trainLoss(), m.trainAccuracy(), now, new float[0], m.epochs()));
+      open.updates.put(m.clientId(), new ClientUpdate(m.clientId(), client.trainSamples(), run.global.sizes()
+          .toArray(), null, m.trainLoss(), m.trainAccuracy(), m.epochs()));
+      open.receivedAt.put(m.clientId(), now);
+    }
+    events.record(RunEvent.Type.SECAGG, open.number, null, "secure aggregation of round " + open.number
+        + ": masks removed, the weighted mean of " + result.included().size() + " clients " + result.included()
+        .keySet() + " (" + result.samples() + " samples)");
+    aggregate(open, List.of(new ClientResult("secure-sum", result.mean(), result.samples())));
   }
 
   /** The run's events: recorded, stored and handed to subscribers. */

@@ -39,7 +39,9 @@ public record RunEvent(Instant at, String type, Integer round, String clientId, 
     /** The aggregator started on a stored run. */
     RESTARTED("restarted"),
     /** A request was refused. */
-    REFUSED("refused");
+    REFUSED("refused"),
+    /** A step of secure aggregation closed, or its session was abandoned. */
+    SECAGG("secagg");
 
     private final String id;
 

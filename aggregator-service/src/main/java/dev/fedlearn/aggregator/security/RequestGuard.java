@@ -137,10 +137,13 @@ public class RequestGuard extends OncePerRequestFilter {
     return null;
   }
 
-  /** The calls only a client makes: registering, polling the model, sending updates and scores. */
+  /**
+   * The calls only a client makes: registering, polling the model, sending updates and scores, the steps of secure
+   * aggregation.
+   */
   static boolean clientCall(HttpServletRequest r) {
     String path = r.getRequestURI();
-    return path.equals("/api/v1/model") || "POST".equals(r.getMethod());
+    return path.equals("/api/v1/model") || "POST".equals(r.getMethod()) || path.contains("/secagg");
   }
 
   /** Writes the refusal and records it in the run's events. */

@@ -1,10 +1,17 @@
 package dev.fedlearn.client.aggregator;
 
+import dev.fedlearn.secagg.EncryptedShare;
+import dev.fedlearn.secagg.KeyAdvertisement;
+import dev.fedlearn.secagg.UnmaskingShares;
 import dev.fedlearn.wire.ClientRegistration;
 import dev.fedlearn.wire.ClientUpdate;
 import dev.fedlearn.wire.EvaluationReport;
 import dev.fedlearn.wire.GlobalModel;
+import dev.fedlearn.wire.MaskedUpdate;
 import dev.fedlearn.wire.RunStatus;
+import dev.fedlearn.wire.SecAggPlan;
+import dev.fedlearn.wire.SecAggShares;
+import java.util.List;
 
 /**
  * The aggregator's REST API ({@code /api/v1}) as the client uses it. Every call throws
@@ -33,4 +40,46 @@ public interface AggregatorClient {
 
   /** Where the aggregator is, for logs and status. */
   String baseUrl();
+
+  // Secure aggregation ({@code /rounds/{round}/secagg}): the waits return null while the step has not closed.
+
+  /** {@code GET /rounds/{round}/secagg}: the open round's session. */
+  default SecAggPlan secAggPlan(int round) {
+    throw new UnsupportedOperationException("secure aggregation");
+  }
+
+  /** Step 1: this client's public keys. */
+  default void secAggKeys(int round, String session, KeyAdvertisement keys) {
+    throw new UnsupportedOperationException("secure aggregation");
+  }
+
+  /** Everybody's public keys (U1), or null while step 1 is open. */
+  default List<KeyAdvertisement> secAggKeysOf(int round, String session, int waitSeconds) {
+    throw new UnsupportedOperationException("secure aggregation");
+  }
+
+  /** Step 2: this client's encrypted shares. */
+  default void secAggShares(int round, String session, SecAggShares shares) {
+    throw new UnsupportedOperationException("secure aggregation");
+  }
+
+  /** The shares addressed to this client, or null while step 2 is open. */
+  default List<EncryptedShare> secAggSharesFor(int round, String session, String clientId, int waitSeconds) {
+    throw new UnsupportedOperationException("secure aggregation");
+  }
+
+  /** Step 3: this client's masked update. */
+  default void secAggMasked(int round, String session, MaskedUpdate update) {
+    throw new UnsupportedOperationException("secure aggregation");
+  }
+
+  /** The survivors (U3), or null while step 3 is open. */
+  default List<String> secAggSurvivors(int round, String session, int waitSeconds) {
+    throw new UnsupportedOperationException("secure aggregation");
+  }
+
+  /** Step 4: this client's unmasking shares. */
+  default void secAggUnmask(int round, String session, UnmaskingShares answer) {
+    throw new UnsupportedOperationException("secure aggregation");
+  }
 }

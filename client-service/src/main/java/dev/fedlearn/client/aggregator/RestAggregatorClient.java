@@ -1,11 +1,18 @@
 package dev.fedlearn.client.aggregator;
 
 import dev.fedlearn.client.ClientProperties;
+import dev.fedlearn.secagg.EncryptedShare;
+import dev.fedlearn.secagg.KeyAdvertisement;
+import dev.fedlearn.secagg.UnmaskingShares;
 import dev.fedlearn.wire.ClientRegistration;
 import dev.fedlearn.wire.ClientUpdate;
 import dev.fedlearn.wire.EvaluationReport;
 import dev.fedlearn.wire.GlobalModel;
+import dev.fedlearn.wire.MaskedUpdate;
 import dev.fedlearn.wire.RunStatus;
+import dev.fedlearn.wire.SecAggPlan;
+import dev.fedlearn.wire.SecAggShares;
+import java.util.List;
 import dev.fedlearn.wire.SafeTensors;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -17,7 +24,9 @@ import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.pem.PemSslStoreBundle;
 import org.springframework.boot.ssl.pem.PemSslStoreDetails;
+import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.client.BufferingClientHttpRequestFactory;
 import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
@@ -166,6 +175,69 @@ public final class RestAggregatorClient implements AggregatorClient {
         .body(report)
         .retrieve()
         .toBodilessEntity());
+  }
+
+  @Override
+  public SecAggPlan secAggPlan(int round) {
+    return call("GET /rounds/" + round + "/secagg", () -> required(rest.get().uri(SECAGG, round).retrieve()
+        .body(SecAggPlan.class)));
+  }
+
+  @Override
+  public void secAggKeys(int round, String session, KeyAdvertisement keys) {
+    post(round, session, "keys", keys);
+  }
+
+  @Override
+  public List<KeyAdvertisement> secAggKeysOf(int round, String session, int waitSeconds) {
+    return await(round, session, "keys", waitSeconds, null, new ParameterizedTypeReference<>() {});
+  }
+
+  @Override
+  public void secAggShares(int round, String session, SecAggShares shares) {
+    post(round, session, "shares", shares);
+  }
+
+  @Override
+  public List<EncryptedShare> secAggSharesFor(int round, String session, String clientId, int waitSeconds) {
+    return await(round, session, "shares", waitSeconds, clientId, new ParameterizedTypeReference<>() {});
+  }
+
+  @Override
+  public void secAggMasked(int round, String session, MaskedUpdate update) {
+    post(round, session, "masked", update);
+  }
+
+  @Override
+  public List<String> secAggSurvivors(int round, String session, int waitSeconds) {
+    return await(round, session, "survivors", waitSeconds, null, new ParameterizedTypeReference<>() {});
+  }
+
+  @Override
+  public void secAggUnmask(int round, String session, UnmaskingShares answer) {
+    post(round, session, "unmask", answer);
+  }
+
+  private static final String SECAGG = "/rounds/{round}/secagg";
+
+  private void post(int round, String session, String step, Object body) {
+    call("POST /rounds/" + round + "/secagg/" + step, () -> rest.post().uri(SECAGG + "/{session}/{step}", round,
+        session, step).contentType(MediaType.APPLICATION_JSON).body(body).retrieve().toBodilessEntity());
+  }
+
+  /** A step's answer once it closed; null on 204 (not yet). */
+  private <T> T await(int round, String session, String step, int waitSeconds, String clientId,
+      ParameterizedTypeReference<T> type) {
+    return call("GET /rounds/" + round + "/secagg/" + step, () -> {
+      ResponseEntity<T> answer = rest.get().uri(uri -> {
+        uri.path("/rounds/{round}/secagg/{session}/{step}").queryParam("wait", waitSeconds);
+        if (clientId != null) {
+          uri.queryParam("clientId", clientId);
+        }
+        return uri.build(round, session, step);
+      }).retrieve().toEntity(type);
+      return answer.getStatusCode().value() == 204 ? null : required(answer.getBody());
+    });
   }
 
   @Override

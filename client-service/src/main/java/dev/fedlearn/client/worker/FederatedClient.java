@@ -14,7 +14,17 @@ import dev.fedlearn.nn.Evaluation;
 import dev.fedlearn.nn.Evaluator;
 import dev.fedlearn.nn.TrainingConfig;
 import dev.fedlearn.wire.ClientRegistration;
+import dev.fedlearn.secagg.EncryptedShare;
+import dev.fedlearn.secagg.FixedPoint;
+import dev.fedlearn.secagg.KeyAdvertisement;
+import dev.fedlearn.secagg.SecAggClient;
+import dev.fedlearn.secagg.SecAggException;
+import dev.fedlearn.secagg.UnmaskingShares;
 import dev.fedlearn.wire.ClientUpdate;
+import dev.fedlearn.wire.MaskedUpdate;
+import dev.fedlearn.wire.SecAggPlan;
+import dev.fedlearn.wire.SecAggShares;
+import java.security.SecureRandom;
 import dev.fedlearn.wire.EvaluationReport;
 import dev.fedlearn.wire.GlobalModel;
 import dev.fedlearn.wire.RunState;
@@ -273,12 +283,98 @@ public final class FederatedClient {
     trainingListener.trained(round, train.size(), config.epochs(), seconds);
     ClientUpdate update = new ClientUpdate(clientId, train.size(), model.layerSizes(), result.weights(),
         result.trainLoss(), result.trainAccuracy(), epochs);
-    boolean accepted = deliver("send the update of round " + round, () -> aggregator.submitUpdate(round, update));
+    boolean secure = model.plan().secure();
+    boolean accepted = secure ? secureSubmit(round, update)
+        : deliver("send the update of round " + round, () -> aggregator.submitUpdate(round, update));
     lastSubmitted = round;
-    lastUpdate = update;
+    lastUpdate = secure ? null : update; // a masked update belongs to its session: it is never sent again
     tracker.update(s -> s.withTrained(round, result.trainLoss(), result.trainAccuracy()));
     return new Trained(round, train.size(), config.epochs(), seconds, result.trainLoss(), result.trainAccuracy(),
         accepted);
+  }
+
+  /**
+   * Sends the update of {@code round} through secure aggregation: the four steps of the round's session, each wait a
+   * long poll; a session the aggregator abandons (too few clients in a step, a bad share, a restart) is joined again
+   * from the start, with new keys. Returns whether the update made it into the round's sum: false when the round
+   * closed without it or went on without this client.
+   */
+  private boolean secureSubmit(int round, ClientUpdate update) throws InterruptedException {
+    while (true) {
+      SecAggPlan plan;
+      try {
+        plan = retrying("read round " + round + "'s secure aggregation session", () -> aggregator.secAggPlan(round));
+      } catch (AggregatorRejectedException e) {
+        refused("take part in round " + round + "'s secure aggregation", e);
+        return false;
+      }
+      if (!plan.picked().contains(clientId)) {
+        return false;
+      }
+      String session = plan.session();
+      try {
+        SecAggClient protocol = new SecAggClient(clientId, round, plan.threshold(), new SecureRandom());
+        int[] encoded = FixedPoint.encode(update.weights(), Math.toIntExact(update.numSamples()), plan.bound(),
+            plan.scale());
+        retrying("send the public keys of round " + round, () -> {
+          aggregator.secAggKeys(round, session, protocol.advertise());
+          return null;
+        });
+        List<KeyAdvertisement> u1 = awaitStep("the others' public keys",
+            () -> aggregator.secAggKeysOf(round, session, pollWaitSeconds));
+        if (u1.stream().noneMatch(k -> k.clientId().equals(clientId))) {
+          log.warn("round {}: the key exchange closed without this client; its update is not in the round", round);
+          return false;
+        }
+        List<EncryptedShare> shares = protocol.shareKeys(u1);
+        retrying("send the encrypted shares of round " + round, () -> {
+          aggregator.secAggShares(round, session, new SecAggShares(clientId, shares));
+          return null;
+        });
+        List<EncryptedShare> mine = awaitStep("the shares for this client",
+            () -> aggregator.secAggSharesFor(round, session, clientId, pollWaitSeconds));
+        MaskedUpdate masked = MaskedUpdate.of(clientId, protocol.mask(encoded, mine), update.trainLoss(),
+            update.trainAccuracy(), update.epochs());
+        retrying("send the masked update of round " + round, () -> {
+          aggregator.secAggMasked(round, session, masked);
+          return null;
+        });
+        List<String> survivors = awaitStep("the survivors",
+            () -> aggregator.secAggSurvivors(round, session, pollWaitSeconds));
+        if (!survivors.contains(clientId)) {
+          return false;
+        }
+        UnmaskingShares unmask = protocol.unmask(survivors);
+        retrying("send the unmasking shares of round " + round, () -> {
+          aggregator.secAggUnmask(round, session, unmask);
+          return null;
+        });
+        log.info("round {}: masked update sent in secure aggregation session {} ({} clients, threshold {})", round,
+            session, survivors.size(), plan.threshold());
+        return true;
+      } catch (AggregatorRejectedException e) {
+        if (e.isConflict() && e.detail() != null && e.detail().contains("start again")) {
+          log.warn("round {}: {}; joining the new session", round, e.detail());
+          continue;
+        }
+        refused("take part in round " + round + "'s secure aggregation", e);
+        return false;
+      } catch (SecAggException e) {
+        log.warn("round {}: secure aggregation session {} refused by this client: {}; joining again", round, session,
+            e.getMessage());
+        sleeper.sleep(initialBackoff);
+      }
+    }
+  }
+
+  /** Long-polls a step of secure aggregation until it closed. */
+  private <T> T awaitStep(String what, Supplier<T> poll) throws InterruptedException {
+    while (true) {
+      T answer = retrying("wait for " + what, poll);
+      if (answer != null) {
+        return answer;
+      }
+    }
   }
 
   /**

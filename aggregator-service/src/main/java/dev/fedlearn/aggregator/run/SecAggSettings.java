@@ -1,0 +1,25 @@
+package dev.fedlearn.aggregator.run;
+
+import java.time.Duration;
+
+/**
+ * Secure aggregation's settings on the aggregator.
+ *
+ * @param bound clients clip every weight to {@code [-bound, bound]} before the fixed-point encoding
+ *     ({@code FL_SECAGG_BOUND})
+ * @param stepTimeout how long each step after the key exchange waits for all its clients before it goes on with the
+ *     threshold ({@code FL_SECAGG_TIMEOUT})
+ */
+public record SecAggSettings(float bound, Duration stepTimeout) {
+  /** The default step timeout, as text for {@code @DefaultValue}. */
+  public static final String STEP_TIMEOUT = "PT30S";
+
+  public SecAggSettings {
+    if (!(bound > 0) || !Float.isFinite(bound)) {
+      throw new IllegalArgumentException("FL_SECAGG_BOUND must be a positive number, got " + bound);
+    }
+    if (stepTimeout == null || stepTimeout.isNegative() || stepTimeout.isZero()) {
+      throw new IllegalArgumentException("FL_SECAGG_TIMEOUT must be positive, got " + stepTimeout);
+    }
+  }
+}

@@ -1,0 +1,331 @@
+package dev.fedlearn.aggregator.run;
+
+import dev.fedlearn.secagg.EncryptedShare;
+import dev.fedlearn.secagg.FixedPoint;
+import dev.fedlearn.secagg.KeyAdvertisement;
+import dev.fedlearn.secagg.SecAggException;
+import dev.fedlearn.secagg.SecAggServer;
+import dev.fedlearn.secagg.UnmaskingShares;
+import dev.fedlearn.wire.MaskedUpdate;
+import dev.fedlearn.wire.SecAggPlan;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One session of secure aggregation for an open round (Bonawitz et al. 2017), the server's side: it collects each
+ * step's messages from the clients expected in it, and closes the step when all of them sent theirs, or, once the
+ * step's time is up, when at least the threshold did. Step 1 collects the public keys of the picked clients (its time
+ * is the round's deadline, training included); step 2 the encrypted shares of U1 (forwarded to their recipients);
+ * step 3 the masked updates of U2; step 4 the unmasking shares of U3 (the clients whose masked update arrived), from
+ * which {@link SecAggServer} removes the masks: the result is the sample-weighted mean of U3's weights, and nothing
+ * else. A step that ends below the threshold, or shares that do not reconstruct, abandon the session (the
+ * coordinator starts another).
+ *
+ * <p>Not thread-safe: the coordinator calls it under its lock. The futures let long polls wait outside the lock.
+ */
+final class SecureRound {
+  /** The step the session is in. */
+  enum Step { KEYS, SHARES, MASKED, UNMASK, DONE, ABANDONED }
+
+  /** The unmasked result: the weighted mean, the total samples, and each included client's masked update's figures. */
+  record Result(float[] mean, long samples, Map<String, MaskedUpdate> included) {}
+
+  final SecAggPlan plan;
+  private final int parameters;
+  private final Duration stepTimeout;
+  private Step step = Step.KEYS;
+  private Instant stepStarted;
+  private String abandoned; // why, once abandoned
+  private final Map<String, KeyAdvertisement> keys = new TreeMap<>();
+  private List<KeyAdvertisement> u1;
+  private final Map<String, List<EncryptedShare>> shares = new TreeMap<>();
+  private Set<String> u2;
+  private final Map<String, MaskedUpdate> masked = new TreeMap<>();
+  private Set<String> u3;
+  private final Map<String, UnmaskingShares> unmasking = new TreeMap<>();
+  /** Completed when step 1, 2, 3 closes, or all at once when the session is abandoned. */
+  final CompletableFuture<Void> keysClosed = new CompletableFuture<>();
+  final CompletableFuture<Void> sharesClosed = new CompletableFuture<>();
+  final CompletableFuture<Void> maskedClosed = new CompletableFuture<>();
+
+  SecureRound(int round, List<String> picked, long pickedSamples, float bound, int parameters, Duration stepTimeout,
+      Instant now) {
+    this.plan = new SecAggPlan(round, UUID.randomUUID().toString(), SecAggServer.defaultThreshold(picked.size()),
+        FixedPoint.scale(bound, pickedSamples), bound, picked);
+    this.parameters = parameters;
+    this.stepTimeout = stepTimeout;
+    this.stepStarted = now;
+  }
+
+  Step step() {
+    return step;
+  }
+
+  String abandonedBecause() {
+    return abandoned;
+  }
+
+  int threshold() {
+    return plan.threshold();
+  }
+
+  /** Step 1: a picked client's public keys. Returns true when this closed the step. */
+  boolean keys(KeyAdvertisement ad, Instant now) {
+    expect(Step.KEYS, "its public keys");
+    if (!plan.picked().contains(ad.clientId())) {
+      throw RunRefusal.conflict("Not picked", "client " + ad.clientId() + " is not picked for round " + plan.round());
+    }
+    if (ad.cPublicKey().length != 32 || ad.sPublicKey().length != 32) {
+      throw RunRefusal.invalid("cPublicKey and sPublicKey must be raw 32-byte X25519 public keys");
+    }
+    once(keys.containsKey(ad.clientId()), ad.clientId(), "public keys");
+    keys.put(ad.clientId(), ad);
+    if (keys.size() == plan.picked().size()) {
+      closeKeys(now);
+      return true;
+    }
+    return false;
+  }
+
+  /** Step 2: a client's encrypted shares, one for every other client of U1. Returns true when this closed the step. */
+  boolean shares(String clientId, List<EncryptedShare> sent, Instant now) {
+    expect(Step.SHARES, "its encrypted shares");
+    member(u1.stream().map(KeyAdvertisement::clientId).toList(), clientId, "U1 (the clients whose keys were "
+        + "forwarded)");
+    once(shares.containsKey(clientId), clientId, "encrypted shares");
+    Set<String> to = new HashSet<>();
+    for (EncryptedShare s : sent) {
+      if (s == null || !clientId.equals(s.from()) || clientId.equals(s.to()) || !keys.containsKey(s.to())
+          || s.ciphertext().length > 1024 || !to.add(s.to())) {
+        throw RunRefusal.invalid("every share must be from " + clientId + " to another client of U1, one each, "
+            + "at most 1024 bytes; got " + s);
+      }
+    }
+    if (to.size() != u1.size() - 1) {
+      throw RunRefusal.invalid("client " + clientId + " must send one share to each of the other " + (u1.size() - 1)
+          + " clients of U1, sent " + to.size());
+    }
+    shares.put(clientId, List.copyOf(sent));
+    if (shares.size() == u1.size()) {
+      closeShares(now);
+      return true;
+    }
+    return false;
+  }
+
+  /** The encrypted shares addressed to {@code clientId}, from the clients of U2; once step 2 closed. */
+  List<EncryptedShare> sharesFor(String clientId) {
+    member(u2, clientId, "U2 (the clients whose shares were forwarded)");
+    List<EncryptedShare> mine = new ArrayList<>();
+    for (String from : u2) {
+      for (EncryptedShare s : shares.get(from)) {
+        if (s.to().equals(clientId)) {
+          mine.add(s);
+        }
+      }
+    }
+    return mine;
+  }
+
+  /** Step 3: a client's masked update. Returns true when this closed the step. */
+  boolean masked(MaskedUpdate update, Instant now) {
+    expect(Step.MASKED, "its masked update");
+    member(u2, update.clientId(), "U2 (the clients whose shares were forwarded)");
+    once(masked.containsKey(update.clientId()), update.clientId(), "masked update");
+    if (update.masked() == null || update.masked().length != 4 * (parameters + 1)) {
+      throw RunRefusal.invalid("masked must hold " + (parameters + 1) + " 4-byte integers (the model's parameters "
+          + "and the sample count), got " + (update.masked() == null ? "none" : update.masked().length + " bytes"));
+    }
+    masked.put(update.clientId(), update);
+    if (masked.size() == u2.size()) {
+      closeMasked(now);
+      return true;
+    }
+    return false;
+  }
+
+  /** U3: the clients whose masked update arrived; once step 3 closed. */
+  List<String> survivors() {
+    return List.copyOf(u3);
+  }
+
+  /**
+   * Step 4: a survivor's unmasking shares. Returns the result when this was the last one expected, else null; a
+   * result that cannot be computed abandons the session.
+   */
+  Result unmasking(UnmaskingShares answer, long samplesBound) {
+    expect(Step.UNMASK, "its unmasking shares");
+    member(u3, answer.from(), "U3 (the clients whose masked update arrived)");
+    once(unmasking.containsKey(answer.from()), answer.from(), "unmasking shares");
+    unmasking.put(answer.from(), answer);
+    return unmasking.size() == u3.size() ? finish(samplesBound) : null;
+  }
+
+  /**
+   * Closes a step whose time is up with what it has, when that reaches the threshold; abandons the session when it
+   * does not (steps 2 to 4; step 1 waits: its clients may still be training). Returns the result when step 4 closed.
+   */
+  Result tick(Instant now, boolean roundPastDeadline, long samplesBound) {
+    boolean timeUp = step == Step.KEYS ? roundPastDeadline
+        : Duration.between(stepStarted, now).compareTo(stepTimeout) >= 0;
+    if (!timeUp) {
+      return null;
+    }
+    int have = switch (step) {
+      case KEYS -> keys.size();
+      case SHARES -> shares.size();
+      case MASKED -> masked.size();
+      case UNMASK -> unmasking.size();
+      default -> -1;
+    };
+    if (have < 0) {
+      return null;
+    }
+    if (have >= threshold()) {
+      switch (step) {
+        case KEYS -> closeKeys(now);
+        case SHARES -> closeShares(now);
+        case MASKED -> closeMasked(now);
+        default -> {
+          return finish(samplesBound);
+        }
+      }
+    } else if (step != Step.KEYS) {
+      abandon("step " + step.name().toLowerCase(java.util.Locale.ROOT) + " ended with " + have + " of the "
+          + threshold() + " clients it needs");
+    }
+    return null;
+  }
+
+  /** How many clients the open step expects messages from. */
+  int expected() {
+    return switch (step) {
+      case KEYS -> plan.picked().size();
+      case SHARES -> u1.size();
+      case MASKED -> u2.size();
+      case UNMASK -> u3.size();
+      default -> 0;
+    };
+  }
+
+  /** Who the open step still waits for. */
+  List<String> waitingFor() {
+    Set<String> expected = switch (step) {
+      case KEYS -> new TreeSet<>(plan.picked());
+      case SHARES -> new TreeSet<>(keys.keySet());
+      case MASKED -> new TreeSet<>(u2);
+      case UNMASK -> new TreeSet<>(u3);
+      default -> new TreeSet<>();
+    };
+    expected.removeAll(switch (step) {
+      case KEYS -> keys.keySet();
+      case SHARES -> shares.keySet();
+      case MASKED -> masked.keySet();
+      case UNMASK -> unmasking.keySet();
+      default -> Set.of();
+    });
+    return List.copyOf(expected);
+  }
+
+  /** The advertisements of U1; once step 1 closed. */
+  List<KeyAdvertisement> u1() {
+    return u1;
+  }
+
+  void abandon(String why) {
+    if (step == Step.DONE || step == Step.ABANDONED) {
+      return;
+    }
+    step = Step.ABANDONED;
+    abandoned = why;
+    keysClosed.complete(null);
+    sharesClosed.complete(null);
+    maskedClosed.complete(null);
+  }
+
+  private Result finish(long samplesBound) {
+    Map<String, int[]> inputs = new TreeMap<>();
+    masked.forEach((id, m) -> {
+      if (u3.contains(id)) {
+        inputs.put(id, m.ints());
+      }
+    });
+    try {
+      int[] sum = SecAggServer.unmask(plan.round(), threshold(), u1, u2, inputs, List.copyOf(unmasking.values()));
+      FixedPoint.Decoded decoded = FixedPoint.decode(sum, plan.scale());
+      if (decoded.samples() < 1 || decoded.samples() > samplesBound) {
+        throw new SecAggException("the unmasked sample count " + decoded.samples() + " is not between 1 and the "
+            + samplesBound + " training samples the included clients registered: a client sent a bad input");
+      }
+      for (float w : decoded.mean()) {
+        if (!(Math.abs(w) <= plan.bound())) {
+          throw new SecAggException("the unmasked mean has a weight of " + w + ", outside the clip bound "
+              + plan.bound() + ": a client sent a bad input");
+        }
+      }
+      step = Step.DONE;
+      Map<String, MaskedUpdate> included = new TreeMap<>();
+      u3.forEach(id -> included.put(id, masked.get(id)));
+      return new Result(decoded.mean(), decoded.samples(), included);
+    } catch (SecAggException e) {
+      abandon("the masks could not be removed: " + e.getMessage());
+      return null;
+    }
+  }
+
+  private void closeKeys(Instant now) {
+    u1 = List.copyOf(keys.values());
+    step = Step.SHARES;
+    stepStarted = now;
+    keysClosed.complete(null);
+  }
+
+  private void closeShares(Instant now) {
+    u2 = new TreeSet<>(shares.keySet());
+    step = Step.MASKED;
+    stepStarted = now;
+    sharesClosed.complete(null);
+  }
+
+  private void closeMasked(Instant now) {
+    u3 = new TreeSet<>(masked.keySet());
+    step = Step.UNMASK;
+    stepStarted = now;
+    maskedClosed.complete(null);
+  }
+
+  private void expect(Step wanted, String what) {
+    if (step == Step.ABANDONED) {
+      throw RunRefusal.conflict("Session abandoned", "secure aggregation session " + plan.session() + " of round "
+          + plan.round() + " was abandoned (" + abandoned + "): start again with GET /rounds/" + plan.round()
+          + "/secagg");
+    }
+    if (step != wanted) {
+      throw RunRefusal.conflict("Wrong step", "session " + plan.session() + " of round " + plan.round() + " is at "
+          + "step " + step.name().toLowerCase(java.util.Locale.ROOT) + ", not taking " + what);
+    }
+  }
+
+  private void member(java.util.Collection<String> set, String clientId, String name) {
+    if (!set.contains(clientId)) {
+      throw RunRefusal.conflict("Not in the session", "client " + clientId + " is not in " + name + " of session "
+          + plan.session() + " of round " + plan.round());
+    }
+  }
+
+  private void once(boolean already, String clientId, String what) {
+    if (already) {
+      throw RunRefusal.conflict("Duplicate", "client " + clientId + " already sent its " + what + " in session "
+          + plan.session());
+    }
+  }
+}

@@ -1,0 +1,190 @@
+package dev.fedlearn.aggregator.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.fedlearn.fl.ClientResult;
+import dev.fedlearn.fl.ClientSampler;
+import dev.fedlearn.fl.FedAvg;
+import dev.fedlearn.nn.Evaluation;
+import dev.fedlearn.nn.Model;
+import dev.fedlearn.nn.TrainingConfig;
+import dev.fedlearn.secagg.EncryptedShare;
+import dev.fedlearn.secagg.FixedPoint;
+import dev.fedlearn.secagg.SecAggClient;
+import dev.fedlearn.wire.ClientRegistration;
+import dev.fedlearn.wire.MaskedUpdate;
+import dev.fedlearn.wire.RunState;
+import dev.fedlearn.wire.SecAggPlan;
+import dev.fedlearn.wire.SecAggShares;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Secure aggregation through the coordinator, with clients run in the test: the round's new model is FedAvg's within
+ * the fixed-point error; a client that drops before sending its masked update is left out (its masks removed), one
+ * that drops after it is in (its self mask removed from the others' shares), both once the step's time is up; below
+ * the threshold the session is abandoned and a new one starts; plain updates, and steps out of order, are refused.
+ */
+class SecureAggregationRunTest {
+  static final Duration STEP = Duration.ofSeconds(30);
+  static final float BOUND = 16f;
+  final TestRuns.ManualClock clock = new TestRuns.ManualClock();
+
+  /** Each client's trained weights (6 parameters) and its sample count. */
+  static final Map<String, float[]> WEIGHTS = Map.of(
+      "a", new float[] {0.5f, -1.25f, 2f, 0.125f, -3f, 7.5f},
+      "b", new float[] {0.25f, 1f, -2f, 0.5f, 3f, -7.5f},
+      "c", new float[] {-0.75f, 0.5f, 1f, -0.25f, 2f, 1f},
+      "d", new float[] {1f, 1f, 1f, 1f, 1f, 1f});
+  static final Map<String, Integer> SAMPLES = Map.of("a", 100, "b", 300, "c", 200, "d", 400);
+
+  RunCoordinator run() {
+    Model initial = new Model(TestRuns.SIZES, new float[] {0.1f, 0, 0, 0, 0, 0});
+    RunCoordinator run = new RunCoordinator(new RunRules(1, 4, 3, Duration.ofMinutes(2), Duration.ofMinutes(10),
+        1e4), initial, TrainingConfig.defaults().withEpochs(1), new FedAvg(), ClientSampler.ALL,
+        m -> new Evaluation(10, 1 - m.params()[0], m.params()[0]), clock, Map.of("rounds", "1"), RunStore.NONE,
+        new SecAggSettings(BOUND, STEP));
+    for (String id : List.of("a", "b", "c", "d")) {
+      run.register(new ClientRegistration(id, SAMPLES.get(id), 10));
+    }
+    return run;
+  }
+
+  /** Runs the session with every client, {@code dropBefore} leaving after step 2, {@code dropAfter} after step 3. */
+  Map<String, float[]> session(RunCoordinator run, Set<String> dropBefore, Set<String> dropAfter) {
+    SecAggPlan plan = run.secAggPlan(1);
+    assertThat(plan.threshold()).isEqualTo(3);
+    Map<String, SecAggClient> clients = new LinkedHashMap<>();
+    for (String id : List.of("a", "b", "c", "d")) {
+      clients.put(id, new SecAggClient(id, 1, plan.threshold(), new SecureRandom()));
+      run.secAggKeys(1, plan.session(), clients.get(id).advertise());
+    }
+    var u1 = run.secAggKeysOf(1, plan.session());
+    for (var e : clients.entrySet()) {
+      run.secAggShares(1, plan.session(), new SecAggShares(e.getKey(), e.getValue().shareKeys(u1)));
+    }
+    for (var e : clients.entrySet()) {
+      if (dropBefore.contains(e.getKey())) {
+        continue;
+      }
+      List<EncryptedShare> mine = run.secAggSharesFor(1, plan.session(), e.getKey());
+      int[] encoded = FixedPoint.encode(WEIGHTS.get(e.getKey()), SAMPLES.get(e.getKey()), plan.bound(),
+          plan.scale());
+      run.secAggMasked(1, plan.session(), MaskedUpdate.of(e.getKey(), e.getValue().mask(encoded, mine), 0.5, 0.8,
+          List.of()));
+    }
+    if (!dropBefore.isEmpty()) {
+      clock.advance(STEP);
+      run.tick(); // step 3's time is up: it goes on with the masked updates it has
+    }
+    List<String> survivors = run.secAggSurvivors(1, plan.session());
+    for (var e : clients.entrySet()) {
+      if (survivors.contains(e.getKey()) && !dropAfter.contains(e.getKey())) {
+        run.secAggUnmask(1, plan.session(), e.getValue().unmask(survivors));
+      }
+    }
+    if (!dropAfter.isEmpty()) {
+      assertThat(run.status().round()).as("the round waits for the last unmasking shares").isZero();
+      clock.advance(STEP);
+      run.tick();
+    }
+    Map<String, float[]> included = new LinkedHashMap<>();
+    survivors.forEach(id -> included.put(id, WEIGHTS.get(id)));
+    return included;
+  }
+
+  static void assertFedAvgOf(RunCoordinator run, Map<String, float[]> included) {
+    assertThat(run.status().state()).isEqualTo(RunState.COMPLETED);
+    List<ClientResult> results = new ArrayList<>();
+    long total = 0;
+    for (var e : included.entrySet()) {
+      results.add(new ClientResult(e.getKey(), e.getValue(), SAMPLES.get(e.getKey())));
+      total += SAMPLES.get(e.getKey());
+    }
+    float[] expected = FedAvg.average(6, results);
+    double scale = FixedPoint.scale(BOUND, 1000); // the picked clients' samples
+    double bound = FixedPoint.errorBound(included.size(), scale, total);
+    float[] got = run.globalModel().params();
+    for (int j = 0; j < 6; j++) {
+      assertThat((double) got[j]).as("weight %d", j).isCloseTo(expected[j], org.assertj.core.data.Offset.offset(
+          bound));
+    }
+    assertThat(run.rounds().get(0).participants()).containsExactlyElementsOf(included.keySet());
+  }
+
+  @Test
+  void allClientsGiveFedAvgWithinTheFixedPointError() {
+    RunCoordinator run = run();
+    assertFedAvgOf(run, session(run, Set.of(), Set.of()));
+  }
+
+  @Test
+  void aClientThatDropsBeforeItsMaskedUpdateIsLeftOut() {
+    RunCoordinator run = run();
+    Map<String, float[]> included = session(run, Set.of("c"), Set.of());
+    assertThat(included).doesNotContainKey("c");
+    assertFedAvgOf(run, included);
+  }
+
+  @Test
+  void aClientThatDropsAfterItsMaskedUpdateIsIn() {
+    RunCoordinator run = run();
+    Map<String, float[]> included = session(run, Set.of(), Set.of("b"));
+    assertThat(included).containsKey("b");
+    assertFedAvgOf(run, included);
+  }
+
+  /** With 4 clients the threshold is 3: losing one before and one after the masked updates leaves 2 to unmask. */
+  @Test
+  void oneDropTooManyAbandonsTheSessionAndTheRoundStartsItAgain() {
+    RunCoordinator run = run();
+    String first = run.secAggPlan(1).session();
+    session(run, Set.of("d"), Set.of("a"));
+    assertThat(run.status().state()).isEqualTo(RunState.TRAINING);
+    assertThat(run.secAggPlan(1).session()).isNotEqualTo(first);
+    assertThatThrownBy(() -> run.secAggSurvivors(1, first)).isInstanceOf(RunRefusal.class)
+        .hasMessageContaining("start again");
+  }
+
+  @Test
+  void plainUpdatesAndStepsOutOfOrderAreRefused() {
+    RunCoordinator run = run();
+    assertThatThrownBy(() -> run.submitUpdate(1, TestRuns.update("a", 100, 0.5f)))
+        .isInstanceOf(RunRefusal.class).hasMessageContaining("only through secure aggregation");
+    SecAggPlan plan = run.secAggPlan(1);
+    var a = new SecAggClient("a", 1, plan.threshold(), new SecureRandom()).advertise();
+    assertThatThrownBy(() -> run.secAggShares(1, plan.session(), new SecAggShares("a", List.of())))
+        .isInstanceOf(RunRefusal.class).hasMessageContaining("not taking its encrypted shares");
+    assertThatThrownBy(() -> run.secAggKeys(1, "another-session", a))
+        .isInstanceOf(RunRefusal.class).hasMessageContaining("start again");
+    run.secAggKeys(1, plan.session(), a);
+    assertThatThrownBy(() -> run.secAggKeys(1, plan.session(), a))
+        .isInstanceOf(RunRefusal.class).hasMessageContaining("already sent");
+  }
+
+  @Test
+  void tooFewClientsInAStepAbandonTheSessionAndANewOneStarts() {
+    RunCoordinator run = run();
+    List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    run.events().subscribe(e -> events.add(e.detail()));
+    SecAggPlan plan = run.secAggPlan(1);
+    for (String id : List.of("a", "b", "c", "d")) {
+      run.secAggKeys(1, plan.session(), new SecAggClient(id, 1, 3, new SecureRandom()).advertise());
+    }
+    clock.advance(STEP); // nobody sends shares
+    run.tick();
+    SecAggPlan next = run.secAggPlan(1);
+    assertThat(next.session()).isNotEqualTo(plan.session());
+    assertThatThrownBy(() -> run.secAggKeysOf(1, plan.session())).isInstanceOf(RunRefusal.class)
+        .hasMessageContaining("start again");
+    assertThat(events).anySatisfy(e -> assertThat(e).contains("abandoned").contains("step shares ended with 0 of "
+        + "the 3"));
+  }
+}

@@ -1,0 +1,57 @@
+package dev.fedlearn.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Secure aggregation over the services: the aggregator with {@code FL_SECURE_AGGREGATION=true} and four client jars
+ * run two rounds in which the aggregator receives only masked updates; the run ends within 0.1 points of the plain
+ * in-process run's accuracy, each round's participants are the four clients, and a plain update is refused.
+ */
+class SecureAggregationIT {
+  static final int ROUNDS = 2;
+  static final int EPOCHS = 3;
+  static final Duration RUN = Duration.ofMinutes(4);
+  /** The bar: within 0.1 points of the plain run. */
+  static final double ACCURACY_POINTS = 0.001;
+
+  @Test
+  void aRunWithSecureAggregationReachesThePlainRunsAccuracy() throws Exception {
+    try (Processes procs = new Processes(Path.of("target", "e2e-logs", "secagg"))) {
+      int port = Processes.freePort();
+      String base = "http://localhost:" + port;
+      procs.start("aggregator", Processes.jar("aggregator.jar"), Map.of(
+          "SERVER_PORT", Integer.toString(port), "FL_ROUNDS", Integer.toString(ROUNDS),
+          "FL_LOCAL_EPOCHS", Integer.toString(EPOCHS), "FL_SECURE_AGGREGATION", "true",
+          "FL_DATA_DIR", Reference.DATA.toString(),
+          "FL_STATE_DIR", Processes.freshDir(Path.of("target", "e2e-state", "secagg")).toString()));
+      for (int c = 1; c <= 4; c++) {
+        procs.startClient(c, base);
+      }
+      JsonNode status = Http.awaitCompleted(base, RUN, "logs in e2e/target/e2e-logs/secagg");
+      double plain = Reference.simulate(ROUNDS, EPOCHS).rounds().get(ROUNDS - 1).globalTestAccuracy();
+      double secure = status.get("latest").get("globalTestAccuracy").asDouble();
+      assertThat(secure).as("within 0.1 points of the plain run's %.4f", plain).isCloseTo(plain,
+          within(ACCURACY_POINTS));
+      for (JsonNode r : Http.getJson(base + "/api/v1/rounds")) {
+        assertThat(r.get("participants").toString()).contains("client-1", "client-2", "client-3", "client-4");
+      }
+      String plan = Http.getJson(base + "/api/v1/model").get("plan").toString();
+      assertThat(plan).contains("\"secureAggregation\":true");
+      var refused = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/v1/rounds/"
+          + ROUNDS + "/updates")).header("Content-Type", "application/json").POST(java.net.http.HttpRequest
+          .BodyPublishers.ofString("{\"clientId\":\"client-1\",\"numSamples\":1,\"layerSizes\":[784,20,15,10],"
+              + "\"weights\":[],\"trainLoss\":0.1,\"trainAccuracy\":0.9}")));
+      assertThat(refused.statusCode()).isEqualTo(409);
+      assertThat(refused.body()).contains("only through secure aggregation");
+      System.out.printf(Locale.ROOT, "secagg: %d rounds, accuracy %.4f (plain %.4f)%n", ROUNDS, secure, plain);
+    }
+  }
+}

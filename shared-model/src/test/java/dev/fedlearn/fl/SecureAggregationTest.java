@@ -1,0 +1,53 @@
+package dev.fedlearn.fl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.fedlearn.nn.LayerSizes;
+import dev.fedlearn.nn.Model;
+import dev.fedlearn.secagg.FixedPoint;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Secure aggregation in one process, on tiny literal vectors: FedAvg's mean within the fixed-point error. */
+class SecureAggregationTest {
+  static final LayerSizes FOUR = LayerSizes.of(1, 2);
+  static final Model GLOBAL = new Model(FOUR, new float[] {0, 0, 0, 0});
+  static final List<ClientResult> RESULTS = List.of(
+      new ClientResult("a", new float[] {1f, -2f, 0.5f, 3f}, 10),
+      new ClientResult("b", new float[] {3f, 2f, -0.5f, -1f}, 30),
+      new ClientResult("c", new float[] {-1f, 0.25f, 8f, 0f}, 60));
+
+  @Test
+  void theMeanIsFedAvgsWithinTheFixedPointError() {
+    SecureAggregation secure = new SecureAggregation(new FedAvg(), 16f);
+    float[] got = secure.aggregate(1, GLOBAL, RESULTS, List.of(), Map.of()).model().params();
+    float[] expected = FedAvg.average(4, RESULTS);
+    double bound = FixedPoint.errorBound(3, FixedPoint.scale(16, 100), 100);
+    for (int j = 0; j < 4; j++) {
+      assertThat((double) got[j]).as("weight %d", j).isCloseTo(expected[j], within(bound));
+    }
+    assertThat(bound).as("the stated bound").isLessThan(1e-5);
+    SecureAggregation.Cost cost = secure.lastCost();
+    assertThat(cost.parties()).isEqualTo(3);
+    assertThat(cost.threshold()).isEqualTo(3);
+    assertThat(cost.bytesUp()).as("at least the masked inputs").isGreaterThan(3 * 4 * 5);
+  }
+
+  @Test
+  void weightsBeyondTheBoundAreClipped() {
+    SecureAggregation secure = new SecureAggregation(new FedAvg(), 2f);
+    float[] got = secure.aggregate(1, GLOBAL, RESULTS, List.of(), Map.of()).model().params();
+    // Third weight: a 0.5, b -0.5, c 8 clipped to 2: (5 - 15 + 120) / 100.
+    assertThat((double) got[2]).isCloseTo(1.1, within(1e-5));
+  }
+
+  @Test
+  void strategiesThatLookAtEachUpdateAreRefused() {
+    assertThatThrownBy(() -> new SecureAggregation(Strategies.create("krum", ""), 16f))
+        .hasMessageContaining("krum looks at each update");
+    assertThatThrownBy(() -> new SecureAggregation(new FedAvg(), 0f)).hasMessageContaining("positive");
+  }
+}
