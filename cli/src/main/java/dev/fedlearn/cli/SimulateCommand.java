@@ -244,6 +244,7 @@ final class SimulateCommand implements Callable<Integer> {
                 + attack + ")");
     long start = System.nanoTime();
     SecureAggregation secureFinal = secure;
+    List<SecureAggregation.Cost> secureCosts = new ArrayList<>();
     List<Simulation.Round> history = new ArrayList<>();
     boolean everyone = sampler.count(sites.size()) == sites.size();
     double[] secondsToTarget = {Double.NaN};
@@ -256,6 +257,9 @@ final class SimulateCommand implements Callable<Integer> {
     try {
       last = simulation.run(initial, sites, test, rounds, (r, model) -> {
         history.add(r);
+        if (secureFinal != null) {
+          secureCosts.add(secureFinal.lastCost());
+        }
         if (workbook != null && WeightColumns.shows(r.round(), rounds)) {
           shownModels.put(r.round(), model.params());
         }
@@ -311,6 +315,17 @@ final class SimulateCommand implements Callable<Integer> {
     double epsilon = epsilonAfter.applyAsDouble(history.size());
     json.put("epsilon", Double.isFinite(epsilon) ? Json.round(epsilon, 6) : null); // null: no DP, or no noise
     json.put("secureAggregation", secureAggregation);
+    if (!secureCosts.isEmpty()) { // the protocol's mean cost per round: time, and bytes per client
+      Map<String, Object> cost = new LinkedHashMap<>();
+      cost.put("bound", secAggBound);
+      cost.put("millisPerRound", Json.round(1e3 * secureCosts.stream().mapToDouble(SecureAggregation.Cost::seconds)
+          .average().orElseThrow(), 1));
+      cost.put("bytesUpPerClient", Math.round(secureCosts.stream().mapToDouble(c -> (double) c.bytesUp()
+          / c.parties()).average().orElseThrow()));
+      cost.put("bytesDownPerClient", Math.round(secureCosts.stream().mapToDouble(c -> (double) c.bytesDown()
+          / c.parties()).average().orElseThrow()));
+      json.put("secAgg", cost);
+    }
     json.put("byzantine", byzantine);
     json.put("attack", attack.toString());
     json.put("seconds", Json.round(seconds, 3));
