@@ -149,9 +149,10 @@ final class SimulateCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--dp-noise and --dp-delta need --dp-clip C, the clip norm");
     }
     DifferentialPrivacy.Settings dp;
+    Strategy plain = strategy;
     try {
       dp = dpClip == null ? null : new DifferentialPrivacy.Settings(dpClip, dpNoise, dpDelta);
-      if (dp != null) {
+      if (dp != null && !secureAggregation) {
         // Noise from the run's seed: the runs are reproducible, which a private deployment must not be.
         long seed = training.config().seed();
         strategy = new DifferentialPrivacy(strategy, dp, round -> Seeds.derive(seed, Seeds.DP_NOISE, round));
@@ -164,12 +165,10 @@ final class SimulateCommand implements Callable<Integer> {
     }
     SecureAggregation secure = null;
     if (secureAggregation) {
-      if (dp != null) {
-        throw new IllegalArgumentException("--secure-aggregation with --dp-clip is not supported yet: the clients' "
-            + "shares of the noise are not implemented");
-      }
       try {
-        secure = new SecureAggregation(strategy, secAggBound);
+        long seed = training.config().seed();
+        // With DP the clients add the noise, in shares drawn from the run's seed (reproducible, no secret).
+        secure = new SecureAggregation(plain, secAggBound, dp, round -> Seeds.derive(seed, Seeds.DP_NOISE, round));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("--secure-aggregation: " + e.getMessage(), e);
       }

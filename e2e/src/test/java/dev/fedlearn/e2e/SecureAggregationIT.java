@@ -3,6 +3,10 @@ package dev.fedlearn.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.fedlearn.fl.ClientSampler;
+import dev.fedlearn.fl.DifferentialPrivacy;
+import dev.fedlearn.fl.FedAvg;
+import dev.fedlearn.fl.SecureAggregation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -11,9 +15,11 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Secure aggregation over the services: the aggregator with {@code FL_SECURE_AGGREGATION=true} and four client jars
- * run two rounds in which the aggregator receives only masked updates; the run ends within 0.1 points of the plain
- * in-process run's accuracy, each round's participants are the four clients, and a plain update is refused.
+ * Secure aggregation and differential privacy over the services: the aggregator with {@code FL_SECURE_AGGREGATION=true}
+ * and four client jars run two rounds in which the aggregator receives only masked updates; the run ends within 0.1
+ * points of the plain in-process run's accuracy, each round's participants are the four clients, and a plain update is
+ * refused. Then with DP as well (the clients clip and add the noise; noise 0 here, so that the run can be compared),
+ * and with DP on the server alone: each ends at the in-process simulation's accuracy with the same settings.
  */
 class SecureAggregationIT {
   static final int ROUNDS = 2;
@@ -52,6 +58,40 @@ class SecureAggregationIT {
       assertThat(refused.statusCode()).isEqualTo(409);
       assertThat(refused.body()).contains("only through secure aggregation");
       System.out.printf(Locale.ROOT, "secagg: %d rounds, accuracy %.4f (plain %.4f)%n", ROUNDS, secure, plain);
+    }
+  }
+
+  @Test
+  void differentialPrivacyOverTheServicesMatchesTheSimulation() throws Exception {
+    DifferentialPrivacy.Settings quiet = new DifferentialPrivacy.Settings(2, 0, 1e-5);
+    double inClients = Reference.simulate(ROUNDS, EPOCHS, new SecureAggregation(new FedAvg(), 16f, quiet, r -> null),
+        ClientSampler.ALL).rounds().get(ROUNDS - 1).globalTestAccuracy();
+    double onServer = Reference.simulate(ROUNDS, EPOCHS, new DifferentialPrivacy(new FedAvg(), quiet, r -> null),
+        ClientSampler.ALL).rounds().get(ROUNDS - 1).globalTestAccuracy();
+    assertThat(run("secagg-dp", true)).as("DP in the clients' shares, as fl simulate --secure-aggregation --dp-clip")
+        .isEqualTo(inClients);
+    assertThat(run("dp", false)).as("DP on the server, as fl simulate --dp-clip").isEqualTo(onServer);
+    System.out.printf(Locale.ROOT, "dp: clip 2, noise 0: %.4f with secure aggregation, %.4f on the server%n",
+        inClients, onServer);
+  }
+
+  /** A 2-round run with DP (clip 2, noise 0), with or without secure aggregation; its final accuracy. */
+  private static double run(String name, boolean secure) throws Exception {
+    try (Processes procs = new Processes(Path.of("target", "e2e-logs", name))) {
+      int port = Processes.freePort();
+      String base = "http://localhost:" + port;
+      procs.start("aggregator", Processes.jar("aggregator.jar"), Map.of(
+          "SERVER_PORT", Integer.toString(port), "FL_ROUNDS", Integer.toString(ROUNDS),
+          "FL_LOCAL_EPOCHS", Integer.toString(EPOCHS), "FL_SECURE_AGGREGATION", Boolean.toString(secure),
+          "FL_DP_CLIP", "2", "FL_DP_NOISE", "0",
+          "FL_DATA_DIR", Reference.DATA.toString(),
+          "FL_STATE_DIR", Processes.freshDir(Path.of("target", "e2e-state", name)).toString()));
+      for (int c = 1; c <= 4; c++) {
+        procs.startClient(c, base);
+      }
+      JsonNode status = Http.awaitCompleted(base, RUN, "logs in e2e/target/e2e-logs/" + name);
+      assertThat(status.get("privacy").get("clip").asDouble()).isEqualTo(2.0);
+      return status.get("latest").get("globalTestAccuracy").asDouble();
     }
   }
 }

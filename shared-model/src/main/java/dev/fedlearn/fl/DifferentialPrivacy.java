@@ -146,6 +146,35 @@ public final class DifferentialPrivacy implements Strategy {
     return inner.aggregate(round, global, List.of(new ClientResult("dp-mean", mean, 1)), List.of(), state);
   }
 
+  /**
+   * One client's share of DP-FedAvg under secure aggregation, computed on the client: its change {@code w - global}
+   * clipped to L2 norm {@code clip}, plus Gaussian noise of standard deviation {@code noiseStd} on every coordinate.
+   * With {@code noiseStd = noise * clip / sqrt(m)} for the round's {@code m} picked clients, the noise in the sum of
+   * their shares has the standard deviation {@code noise * clip} that the server would have added.
+   */
+  public static float[] noisyClippedChange(float[] weights, float[] global, double clip, double noiseStd,
+      RandomGenerator rng) {
+    if (weights.length != global.length) {
+      throw new IllegalArgumentException("the update has " + weights.length + " weights, the model " + global.length);
+    }
+    double squares = 0;
+    for (int j = 0; j < weights.length; j++) {
+      double d = (double) weights[j] - global[j];
+      squares += d * d;
+    }
+    if (!Double.isFinite(squares)) {
+      throw new IllegalArgumentException("the update has non-finite weights");
+    }
+    double norm = Math.sqrt(squares);
+    double scale = norm > clip ? clip / norm : 1;
+    float[] share = new float[weights.length];
+    for (int j = 0; j < weights.length; j++) {
+      double noise = noiseStd > 0 ? noiseStd * rng.nextGaussian() : 0;
+      share[j] = (float) (((double) weights[j] - global[j]) * scale + noise);
+    }
+    return share;
+  }
+
   @Override
   public String toString() {
     return String.format(Locale.ROOT, "%s with DP (clip %g, noise %g, delta %g)", inner.name(), settings.clip(),

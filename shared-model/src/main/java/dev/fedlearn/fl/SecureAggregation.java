@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntFunction;
+import java.util.random.RandomGenerator;
 
 /**
  * Secure aggregation in one process (for {@code fl simulate}): every round's updates go through the whole protocol of
@@ -19,6 +21,12 @@ import java.util.Set;
  * weights. The masks cancel exactly in the ring, so the result does not depend on the protocol's randomness and a
  * seeded run stays reproducible bit for bit; it differs from plain FedAvg only by the fixed-point rounding
  * ({@link FixedPoint#errorBound}) and by the clipping to {@code bound}.
+ *
+ * <p>With differential privacy, each client sends its share of DP-FedAvg instead
+ * ({@link DifferentialPrivacy#noisyClippedChange}: its change clipped to the clip norm plus its part of the noise,
+ * standard deviation {@code noise * clip / sqrt(m)} for the round's {@code m} picked clients), unweighted, so the
+ * server never adds noise and never sees an unnoised change; the unmasked sum divided by {@code m} is the noisy mean
+ * the inner strategy takes, as behind {@link DifferentialPrivacy}.
  */
 public final class SecureAggregation implements Strategy {
   /** The strategies that need only the (weighted) sum of the updates. */
@@ -29,16 +37,35 @@ public final class SecureAggregation implements Strategy {
 
   private final Strategy inner;
   private final float bound;
+  private final DifferentialPrivacy.Settings dp; // null: plain weighted mean
+  private final IntFunction<RandomGenerator> noiseSource; // the clients' noise, one generator per round
   private final SecureRandom random = new SecureRandom();
   private Cost lastCost;
 
   public SecureAggregation(Strategy inner, float bound) {
+    this(inner, bound, null, null);
+  }
+
+  /** With {@code dp} set, the clients add their shares of DP-FedAvg's noise, drawn from {@code noiseSource}. */
+  public SecureAggregation(Strategy inner, float bound, DifferentialPrivacy.Settings dp,
+      IntFunction<RandomGenerator> noiseSource) {
     check(inner.name());
     if (!(bound > 0) || !Float.isFinite(bound)) {
       throw new IllegalArgumentException("the secure aggregation bound must be a positive number, got " + bound);
     }
+    if (dp != null && !(bound > dp.clip())) {
+      throw new IllegalArgumentException("the secure aggregation bound (" + bound + ") must exceed the DP clip norm ("
+          + dp.clip() + "): the clipped changes and their noise are encoded within it");
+    }
     this.inner = inner;
     this.bound = bound;
+    this.dp = dp;
+    this.noiseSource = noiseSource;
+  }
+
+  /** The differential privacy the clients add, or null. */
+  public DifferentialPrivacy.Settings privacy() {
+    return dp;
   }
 
   /** Refuses a strategy that looks at each update, which secure aggregation hides. */
@@ -65,6 +92,11 @@ public final class SecureAggregation implements Strategy {
   public Map<String, String> parameters() {
     Map<String, String> p = new LinkedHashMap<>(inner.parameters());
     p.put("secAggBound", Float.toString(bound));
+    if (dp != null) {
+      p.put("dpClip", Double.toString(dp.clip()));
+      p.put("dpNoise", Double.toString(dp.noise()));
+      p.put("dpDelta", Double.toString(dp.delta()));
+    }
     return p;
   }
 
@@ -88,17 +120,38 @@ public final class SecureAggregation implements Strategy {
       total += r.numSamples();
     }
     long start = System.nanoTime();
-    double scale = FixedPoint.scale(bound, total);
+    int picked = results.size() + failures.size();
+    double scale = FixedPoint.scale(bound, dp == null ? total : results.size());
     Map<String, int[]> inputs = new LinkedHashMap<>();
+    RandomGenerator noise = dp == null ? null : noiseSource.apply(round);
     for (ClientResult r : results) {
-      inputs.put(r.clientId(), FixedPoint.encode(r.weights(), Math.toIntExact(r.numSamples()), bound, scale));
+      inputs.put(r.clientId(), dp == null
+          ? FixedPoint.encode(r.weights(), Math.toIntExact(r.numSamples()), bound, scale)
+          : FixedPoint.encode(DifferentialPrivacy.noisyClippedChange(r.weights(), global.params(), dp.clip(),
+              dp.noise() * dp.clip() / Math.sqrt(picked), noise), 1, bound, scale));
     }
     int threshold = SecAggServer.defaultThreshold(results.size());
     InProcessSecAgg.Result sum = InProcessSecAgg.run(round, threshold, inputs, Set.of(), Set.of(), random);
     FixedPoint.Decoded mean = FixedPoint.decode(sum.sum(), scale);
     lastCost = new Cost(results.size(), threshold, sum.bytesUp(), sum.bytesDown(), (System.nanoTime() - start) / 1e9);
+    if (dp != null) {
+      return inner.aggregate(round, global, List.of(new ClientResult("dp-mean", noisyMean(global.params(),
+          mean.mean(), results.size(), picked), 1)), List.of(), state);
+    }
     return inner.aggregate(round, global, List.of(new ClientResult("secure-sum", mean.mean(), mean.samples())),
         failures, state);
+  }
+
+  /**
+   * DP-FedAvg's new model from the mean of {@code included} clients' noisy clipped changes: the global model plus
+   * their sum divided by the {@code picked} clients (a picked client that sent nothing counts as no change).
+   */
+  public static float[] noisyMean(float[] global, float[] meanChange, int included, int picked) {
+    float[] out = new float[global.length];
+    for (int j = 0; j < global.length; j++) {
+      out[j] = (float) (global[j] + (double) meanChange[j] * included / picked);
+    }
+    return out;
   }
 
   @Override

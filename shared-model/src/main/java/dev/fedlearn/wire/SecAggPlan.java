@@ -7,9 +7,18 @@ import java.util.List;
  * of the session names; the threshold {@code t} of its Shamir shares; the fixed-point scale and the clip bound the
  * clients encode their weights with ({@link dev.fedlearn.secagg.FixedPoint}); and the clients picked for the round.
  * A session that cannot go on (too few clients in a step, a bad share) is abandoned and a new one takes its place.
+ * With differential privacy, {@code dpClip} and {@code dpNoiseStd} are set: each client then sends its change of the
+ * model clipped to {@code dpClip} plus Gaussian noise of standard deviation {@code dpNoiseStd} on every coordinate,
+ * unweighted ({@link dev.fedlearn.fl.DifferentialPrivacy#noisyClippedChange}); null without.
  */
-public record SecAggPlan(int round, String session, int threshold, double scale, float bound, List<String> picked) {
+public record SecAggPlan(int round, String session, int threshold, double scale, float bound, List<String> picked,
+    Double dpClip, Double dpNoiseStd) {
   public SecAggPlan {
     picked = List.copyOf(picked);
+  }
+
+  /** Whether the clients send shares of DP-FedAvg rather than weighted weights. */
+  public boolean privacy() {
+    return dpClip != null;
   }
 }

@@ -50,4 +50,29 @@ class SecureAggregationTest {
         .hasMessageContaining("krum looks at each update");
     assertThatThrownBy(() -> new SecureAggregation(new FedAvg(), 0f)).hasMessageContaining("positive");
   }
+
+  /** With DP, the clients clip and add the noise: without noise, DP-FedAvg's server-side mean; with, sigma*C in all. */
+  @Test
+  void withDifferentialPrivacyTheClientsSharesGiveDpFedAvg() {
+    DifferentialPrivacy.Settings quiet = new DifferentialPrivacy.Settings(1.5, 0, 1e-5);
+    List<String> missing = List.of("d");
+    float[] server = new DifferentialPrivacy(new FedAvg(), quiet, round -> DifferentialPrivacyTest.constant(0))
+        .aggregate(1, GLOBAL, RESULTS, missing, Map.of()).model().params();
+    float[] clients = new SecureAggregation(new FedAvg(), 16f, quiet, round -> DifferentialPrivacyTest.constant(0))
+        .aggregate(1, GLOBAL, RESULTS, missing, Map.of()).model().params();
+    double bound = FixedPoint.errorBound(3, FixedPoint.scale(16, 3), 3);
+    for (int j = 0; j < 4; j++) {
+      assertThat((double) clients[j]).as("weight %d", j).isCloseTo(server[j], within(bound));
+    }
+    // Every Gaussian draw 0.5: each of the 3 clients adds 0.5 * 2 * 1.5 / sqrt(4), the mean over 4 picked clients
+    // moves by 3 * 0.75 / 4 more than without noise.
+    DifferentialPrivacy.Settings noisy = new DifferentialPrivacy.Settings(1.5, 2, 1e-5);
+    float[] withNoise = new SecureAggregation(new FedAvg(), 16f, noisy, round -> DifferentialPrivacyTest.constant(0.5))
+        .aggregate(1, GLOBAL, RESULTS, missing, Map.of()).model().params();
+    for (int j = 0; j < 4; j++) {
+      assertThat((double) withNoise[j]).as("weight %d", j).isCloseTo(server[j] + 3 * 0.75 / 4, within(1e-5));
+    }
+    assertThatThrownBy(() -> new SecureAggregation(new FedAvg(), 1f, quiet, round -> null))
+        .hasMessageContaining("must exceed the DP clip norm");
+  }
 }

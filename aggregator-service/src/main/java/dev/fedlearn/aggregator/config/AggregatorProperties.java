@@ -120,7 +120,7 @@ public record AggregatorProperties(
     rules(rounds, clients, minClients, roundTimeout, maxRoundWait, maxWeightNorm);
     privacy(strategy(strategy, strategyParams), dpClip, dpNoise, dpDelta);
     sampler(fractionFit, minFitClients);
-    secAgg(secureAggregation, secAggBound, secAggTimeout, strategy, dpClip);
+    secAgg(secureAggregation, secAggBound, secAggTimeout, strategy, dpClip, dpNoise, dpDelta);
     if (healthPort != null && (healthPort < 1 || healthPort > 65535)) {
       throw new IllegalArgumentException("FL_HEALTH_PORT must be a port number (1-65535), got " + healthPort);
     }
@@ -131,7 +131,9 @@ public record AggregatorProperties(
    * {@link SecureRandom} (unknown to anyone, so a run with noise is not reproducible bit for bit).
    */
   public Strategy createStrategy() {
-    return privacy(strategy(strategy, strategyParams), dpClip, dpNoise, dpDelta);
+    Strategy plain = strategy(strategy, strategyParams);
+    // With secure aggregation the clients clip and add the noise ({@link #secAgg}): the strategy stays plain.
+    return secureAggregation ? plain : privacy(plain, dpClip, dpNoise, dpDelta);
   }
 
   private static Strategy privacy(Strategy strategy, Double clip, double noise, double delta) {
@@ -150,20 +152,18 @@ public record AggregatorProperties(
 
   /** Secure aggregation's settings, or null when it is off. */
   public SecAggSettings secAgg() {
-    return secAgg(secureAggregation, secAggBound, secAggTimeout, strategy, dpClip);
+    return secAgg(secureAggregation, secAggBound, secAggTimeout, strategy, dpClip, dpNoise, dpDelta);
   }
 
-  private static SecAggSettings secAgg(boolean on, float bound, Duration timeout, String strategy, Double dpClip) {
+  private static SecAggSettings secAgg(boolean on, float bound, Duration timeout, String strategy, Double dpClip,
+      double dpNoise, double dpDelta) {
     if (!on) {
       return null;
     }
     try {
       SecureAggregation.check(strategy);
-      if (dpClip != null) {
-        throw new IllegalArgumentException("with differential privacy (FL_DP_CLIP) it is not supported yet: the "
-            + "clients' shares of the noise are not implemented");
-      }
-      return new SecAggSettings(bound, timeout);
+      return new SecAggSettings(bound, timeout, dpClip == null ? null
+          : new DifferentialPrivacy.Settings(dpClip, dpNoise, dpDelta));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("bad secure aggregation (FL_SECURE_AGGREGATION, FL_SECAGG_BOUND, "
           + "FL_SECAGG_TIMEOUT, FL_STRATEGY): " + e.getMessage(), e);

@@ -103,7 +103,8 @@ public final class RunCoordinator {
     this.sampler = sampler;
     this.strategyInfo = new RunStatus.StrategyInfo(strategy.name(), strategy.parameters(), sampler.fraction(),
         sampler.minClients());
-    this.privacy = privacy(strategy, (double) sampler.count(rules.clients()) / rules.clients());
+    this.privacy = privacy(strategy instanceof DifferentialPrivacy dp ? dp.settings()
+        : secure == null ? null : secure.dp(), (double) sampler.count(rules.clients()) / rules.clients());
     this.scorer = scorer;
     this.clock = clock;
     this.settings = new LinkedHashMap<>(settings);
@@ -112,7 +113,9 @@ public final class RunCoordinator {
     this.settings.put("fractionFit", Double.toString(sampler.fraction()));
     this.settings.put("minFitClients", Integer.toString(sampler.minClients()));
     if (secure != null) {
-      this.settings.put("secureAggregation", "bound " + secure.bound());
+      this.settings.put("secureAggregation", "bound " + secure.bound() + (secure.dp() == null ? ""
+          : ", DP in the clients' shares: clip " + secure.dp().clip() + ", noise " + secure.dp().noise() + ", delta "
+              + secure.dp().delta()));
     }
     this.store = store;
     this.events = new EventJournal(store, clock);
@@ -166,11 +169,10 @@ public final class RunCoordinator {
    * The privacy spent after a number of rounds, for a strategy behind DP-FedAvg whose rounds each pick a share
    * {@code q} of the clients; null for any other strategy.
    */
-  private static IntFunction<RunStatus.Privacy> privacy(Strategy strategy, double q) {
-    if (!(strategy instanceof DifferentialPrivacy dp)) {
+  private static IntFunction<RunStatus.Privacy> privacy(DifferentialPrivacy.Settings s, double q) {
+    if (s == null) {
       return null;
     }
-    DifferentialPrivacy.Settings s = dp.settings();
     RdpAccountant accountant = s.accountant(q);
     return rounds -> {
       double epsilon = accountant.spent(rounds, s.delta()).epsilon();
@@ -250,8 +252,8 @@ public final class RunCoordinator {
       samples += run.clients.get(id).trainSamples();
     }
     SecureRound previous = session;
-    session = new SecureRound(open.number, open.picked, samples, secure.bound(), run.global.params().length,
-        secure.stepTimeout(), now);
+    session = new SecureRound(open.number, open.picked, samples, secure.bound(), secure.dp(),
+        run.global.params().length, secure.stepTimeout(), now);
     if (previous != null) {
       previous.abandon(why == null ? "the round closed" : why);
     }
@@ -547,7 +549,7 @@ public final class RunCoordinator {
     serving();
     registered(answer.from());
     SecureRound s = secureSession(round, sessionId);
-    SecureRound.Result result = s.unmasking(answer, samplesOf(s.survivors()));
+    SecureRound.Result result = s.unmasking(answer, samplesBound(s));
     settle(openRound(round), s, result);
   }
 
@@ -621,9 +623,16 @@ public final class RunCoordinator {
     return s;
   }
 
-  private long samplesOf(List<String> clients) {
+  /**
+   * The most samples an unmasked sum may count: the survivors' registered training samples, or with differential
+   * privacy (one unweighted input each) their number.
+   */
+  private long samplesBound(SecureRound s) {
+    if (s.plan.privacy()) {
+      return s.survivors().size();
+    }
     long n = 0;
-    for (String id : clients) {
+    for (String id : s.survivors()) {
       n += run.clients.get(id).trainSamples();
     }
     return n;
@@ -641,7 +650,7 @@ public final class RunCoordinator {
     SecureRound.Step before = s.step();
     List<String> late = s.waitingFor();
     SecureRound.Result result = s.tick(now, elapsed.compareTo(rules.roundTimeout()) >= 0,
-        before == SecureRound.Step.UNMASK ? samplesOf(s.survivors()) : 0);
+        before == SecureRound.Step.UNMASK ? samplesBound(s) : 0);
     if (s.step() != before && s.step() != SecureRound.Step.ABANDONED && result == null) {
       stepClosed(s, "time is up for step " + before.name().toLowerCase(Locale.ROOT) + ", going on without " + late);
     } else if (result != null) {
@@ -682,7 +691,10 @@ public final class RunCoordinator {
     events.record(RunEvent.Type.SECAGG, open.number, null, "secure aggregation of round " + open.number
         + ": masks removed, the weighted mean of " + result.included().size() + " clients " + result.included()
         .keySet() + " (" + result.samples() + " samples)");
-    aggregate(open, List.of(new ClientResult("secure-sum", result.mean(), result.samples())));
+    aggregate(open, List.of(s.plan.privacy()
+        ? new ClientResult("dp-mean", dev.fedlearn.fl.SecureAggregation.noisyMean(run.global.params(), result.mean(),
+            result.included().size(), open.picked.size()), 1)
+        : new ClientResult("secure-sum", result.mean(), result.samples())));
   }
 
   /** The run's events: recorded, stored and handed to subscribers. */

@@ -1,5 +1,6 @@
 package dev.fedlearn.aggregator.run;
 
+import dev.fedlearn.fl.DifferentialPrivacy;
 import java.time.Duration;
 
 /**
@@ -9,8 +10,14 @@ import java.time.Duration;
  *     ({@code FL_SECAGG_BOUND})
  * @param stepTimeout how long each step after the key exchange waits for all its clients before it goes on with the
  *     threshold ({@code FL_SECAGG_TIMEOUT})
+ * @param dp differential privacy whose noise the clients add in shares ({@code FL_DP_CLIP}, ...), or null
  */
-public record SecAggSettings(float bound, Duration stepTimeout) {
+public record SecAggSettings(float bound, Duration stepTimeout, DifferentialPrivacy.Settings dp) {
+  /** Without differential privacy. */
+  public SecAggSettings(float bound, Duration stepTimeout) {
+    this(bound, stepTimeout, null);
+  }
+
   /** The default step timeout, as text for {@code @DefaultValue}. */
   public static final String STEP_TIMEOUT = "PT30S";
 
@@ -20,6 +27,10 @@ public record SecAggSettings(float bound, Duration stepTimeout) {
     }
     if (stepTimeout == null || stepTimeout.isNegative() || stepTimeout.isZero()) {
       throw new IllegalArgumentException("FL_SECAGG_TIMEOUT must be positive, got " + stepTimeout);
+    }
+    if (dp != null && !(bound > dp.clip())) {
+      throw new IllegalArgumentException("FL_SECAGG_BOUND (" + bound + ") must exceed FL_DP_CLIP (" + dp.clip()
+          + "): the clients encode their clipped changes and noise within it");
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.fedlearn.aggregator.run;
 
+import dev.fedlearn.fl.DifferentialPrivacy;
 import dev.fedlearn.secagg.EncryptedShare;
 import dev.fedlearn.secagg.FixedPoint;
 import dev.fedlearn.secagg.KeyAdvertisement;
@@ -57,10 +58,15 @@ final class SecureRound {
   final CompletableFuture<Void> sharesClosed = new CompletableFuture<>();
   final CompletableFuture<Void> maskedClosed = new CompletableFuture<>();
 
-  SecureRound(int round, List<String> picked, long pickedSamples, float bound, int parameters, Duration stepTimeout,
-      Instant now) {
+  /**
+   * A session among {@code picked}, who trained on {@code pickedSamples} samples in all; with {@code dp}, for shares
+   * of DP-FedAvg (one unweighted input per client, {@code noise * clip / sqrt(picked)} of noise each).
+   */
+  SecureRound(int round, List<String> picked, long pickedSamples, float bound, DifferentialPrivacy.Settings dp,
+      int parameters, Duration stepTimeout, Instant now) {
     this.plan = new SecAggPlan(round, UUID.randomUUID().toString(), SecAggServer.defaultThreshold(picked.size()),
-        FixedPoint.scale(bound, pickedSamples), bound, picked);
+        FixedPoint.scale(bound, dp == null ? pickedSamples : picked.size()), bound, picked,
+        dp == null ? null : dp.clip(), dp == null ? null : dp.noise() * dp.clip() / Math.sqrt(picked.size()));
     this.parameters = parameters;
     this.stepTimeout = stepTimeout;
     this.stepStarted = now;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fedlearn.fl.ClientResult;
 import dev.fedlearn.fl.ClientSampler;
+import dev.fedlearn.fl.DifferentialPrivacy;
 import dev.fedlearn.fl.FedAvg;
 import dev.fedlearn.nn.Evaluation;
 import dev.fedlearn.nn.Model;
@@ -45,12 +46,18 @@ class SecureAggregationRunTest {
       "d", new float[] {1f, 1f, 1f, 1f, 1f, 1f});
   static final Map<String, Integer> SAMPLES = Map.of("a", 100, "b", 300, "c", 200, "d", 400);
 
+  static final Model INITIAL = new Model(TestRuns.SIZES, new float[] {0.1f, 0, 0, 0, 0, 0});
+
   RunCoordinator run() {
-    Model initial = new Model(TestRuns.SIZES, new float[] {0.1f, 0, 0, 0, 0, 0});
+    return run(new SecAggSettings(BOUND, STEP));
+  }
+
+  RunCoordinator run(SecAggSettings settings) {
+    Model initial = INITIAL;
     RunCoordinator run = new RunCoordinator(new RunRules(1, 4, 3, Duration.ofMinutes(2), Duration.ofMinutes(10),
         1e4), initial, TrainingConfig.defaults().withEpochs(1), new FedAvg(), ClientSampler.ALL,
         m -> new Evaluation(10, 1 - m.params()[0], m.params()[0]), clock, Map.of("rounds", "1"), RunStore.NONE,
-        new SecAggSettings(BOUND, STEP));
+        settings);
     for (String id : List.of("a", "b", "c", "d")) {
       run.register(new ClientRegistration(id, SAMPLES.get(id), 10));
     }
@@ -186,5 +193,48 @@ class SecureAggregationRunTest {
         .hasMessageContaining("start again");
     assertThat(events).anySatisfy(e -> assertThat(e).contains("abandoned").contains("step shares ended with 0 of "
         + "the 3"));
+  }
+
+  /**
+   * With differential privacy the clients send their clipped changes plus their shares of the noise, unweighted:
+   * without noise the round's model is DP-FedAvg's (clipped changes, mean over the picked clients), and the plan tells
+   * each client its noise, sigma * C / sqrt(picked); epsilon is in the status.
+   */
+  @Test
+  void withDifferentialPrivacyTheClientsClipAndAddTheirShareOfTheNoise() {
+    DifferentialPrivacy.Settings quiet = new DifferentialPrivacy.Settings(2, 0, 1e-5);
+    RunCoordinator run = run(new SecAggSettings(BOUND, STEP, quiet));
+    SecAggPlan plan = run.secAggPlan(1);
+    assertThat(plan.dpClip()).isEqualTo(2.0);
+    assertThat(plan.dpNoiseStd()).isZero();
+    Map<String, SecAggClient> clients = new LinkedHashMap<>();
+    for (String id : List.of("a", "b", "c", "d")) {
+      clients.put(id, new SecAggClient(id, 1, plan.threshold(), new SecureRandom()));
+      run.secAggKeys(1, plan.session(), clients.get(id).advertise());
+    }
+    var u1 = run.secAggKeysOf(1, plan.session());
+    clients.forEach((id, c) -> run.secAggShares(1, plan.session(), new SecAggShares(id, c.shareKeys(u1))));
+    clients.forEach((id, c) -> run.secAggMasked(1, plan.session(), MaskedUpdate.of(id, c.mask(FixedPoint.encode(
+        DifferentialPrivacy.noisyClippedChange(WEIGHTS.get(id), INITIAL.params(), plan.dpClip(), plan.dpNoiseStd(),
+            new SecureRandom()), 1, plan.bound(), plan.scale()), run.secAggSharesFor(1, plan.session(), id)), 0.5, 0.8,
+        List.of())));
+    List<String> survivors = run.secAggSurvivors(1, plan.session());
+    clients.forEach((id, c) -> run.secAggUnmask(1, plan.session(), c.unmask(survivors)));
+
+    List<ClientResult> results = new ArrayList<>();
+    WEIGHTS.forEach((id, w) -> results.add(new ClientResult(id, w, SAMPLES.get(id))));
+    float[] expected = new DifferentialPrivacy(new FedAvg(), quiet, r -> null).aggregate(1, INITIAL, results,
+        List.of(), Map.of()).model().params();
+    float[] got = run.globalModel().params();
+    double bound = FixedPoint.errorBound(4, plan.scale(), 4);
+    for (int j = 0; j < 6; j++) {
+      assertThat((double) got[j]).as("weight %d", j).isCloseTo(expected[j], org.assertj.core.data.Offset.offset(
+          bound));
+    }
+    assertThat(run.status().privacy()).isNotNull();
+
+    RunCoordinator noisy = run(new SecAggSettings(BOUND, STEP, new DifferentialPrivacy.Settings(2, 1.5, 1e-5)));
+    assertThat(noisy.secAggPlan(1).dpNoiseStd()).isCloseTo(1.5 * 2 / 2, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(noisy.status().privacy().epsilon()).as("nothing spent before a round").isZero();
   }
 }

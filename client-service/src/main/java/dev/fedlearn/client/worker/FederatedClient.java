@@ -14,6 +14,7 @@ import dev.fedlearn.nn.Evaluation;
 import dev.fedlearn.nn.Evaluator;
 import dev.fedlearn.nn.TrainingConfig;
 import dev.fedlearn.wire.ClientRegistration;
+import dev.fedlearn.fl.DifferentialPrivacy;
 import dev.fedlearn.secagg.EncryptedShare;
 import dev.fedlearn.secagg.FixedPoint;
 import dev.fedlearn.secagg.KeyAdvertisement;
@@ -284,7 +285,7 @@ public final class FederatedClient {
     ClientUpdate update = new ClientUpdate(clientId, train.size(), model.layerSizes(), result.weights(),
         result.trainLoss(), result.trainAccuracy(), epochs);
     boolean secure = model.plan().secure();
-    boolean accepted = secure ? secureSubmit(round, update)
+    boolean accepted = secure ? secureSubmit(round, update, model.toModel().params())
         : deliver("send the update of round " + round, () -> aggregator.submitUpdate(round, update));
     lastSubmitted = round;
     lastUpdate = secure ? null : update; // a masked update belongs to its session: it is never sent again
@@ -294,12 +295,13 @@ public final class FederatedClient {
   }
 
   /**
-   * Sends the update of {@code round} through secure aggregation: the four steps of the round's session, each wait a
+   * Sends the update of {@code round}, trained from {@code global}, through secure aggregation (with differential
+   * privacy, as its clipped change plus its share of the noise): the four steps of the round's session, each wait a
    * long poll; a session the aggregator abandons (too few clients in a step, a bad share, a restart) is joined again
    * from the start, with new keys. Returns whether the update made it into the round's sum: false when the round
    * closed without it or went on without this client.
    */
-  private boolean secureSubmit(int round, ClientUpdate update) throws InterruptedException {
+  private boolean secureSubmit(int round, ClientUpdate update, float[] global) throws InterruptedException {
     while (true) {
       SecAggPlan plan;
       try {
@@ -313,9 +315,13 @@ public final class FederatedClient {
       }
       String session = plan.session();
       try {
-        SecAggClient protocol = new SecAggClient(clientId, round, plan.threshold(), new SecureRandom());
-        int[] encoded = FixedPoint.encode(update.weights(), Math.toIntExact(update.numSamples()), plan.bound(),
-            plan.scale());
+        SecureRandom random = new SecureRandom();
+        SecAggClient protocol = new SecAggClient(clientId, round, plan.threshold(), random);
+        // With DP: this client's change, clipped, plus its share of the noise, unweighted; else n * w and n.
+        int[] encoded = plan.privacy()
+            ? FixedPoint.encode(DifferentialPrivacy.noisyClippedChange(update.weights(), global, plan.dpClip(),
+                plan.dpNoiseStd(), random), 1, plan.bound(), plan.scale())
+            : FixedPoint.encode(update.weights(), Math.toIntExact(update.numSamples()), plan.bound(), plan.scale());
         retrying("send the public keys of round " + round, () -> {
           aggregator.secAggKeys(round, session, protocol.advertise());
           return null;
