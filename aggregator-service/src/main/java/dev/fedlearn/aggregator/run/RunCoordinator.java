@@ -113,8 +113,9 @@ public final class RunCoordinator {
     this.settings.put("fractionFit", Double.toString(sampler.fraction()));
     this.settings.put("minFitClients", Integer.toString(sampler.minClients()));
     if (secure != null) {
+      // No ", " in the value: the stored settings are compared entry by entry on it.
       this.settings.put("secureAggregation", "bound " + secure.bound() + (secure.dp() == null ? ""
-          : ", DP in the clients' shares: clip " + secure.dp().clip() + ", noise " + secure.dp().noise() + ", delta "
+          : "; DP in the clients' shares: clip " + secure.dp().clip() + " noise " + secure.dp().noise() + " delta "
               + secure.dp().delta()));
     }
     this.store = store;

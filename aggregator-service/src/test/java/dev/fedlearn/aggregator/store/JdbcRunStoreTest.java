@@ -257,6 +257,9 @@ class JdbcRunStoreTest {
         + "gradient), strategyParams={eta=0.2, tau=0.001}, fractionFit=1.0}", now))
         .as("values with commas, equals signs and braces").isEqualTo("strategyParams: stored {eta=0.2, tau=0.001}, "
             + "now {eta=0.1, tau=0.001}");
+    assertThat(dev.fedlearn.aggregator.run.StoredSettings.differences("{rounds=3, minFitClients=1, "
+        + "secureAggregation=bound 16.0}", java.util.Map.of("rounds", "3", "minFitClients", "1")))
+        .as("a setting stored, absent now").isEqualTo("secureAggregation: stored bound 16.0, now none");
   }
 
   @Test
