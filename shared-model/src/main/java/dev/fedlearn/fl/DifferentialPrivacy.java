@@ -54,6 +54,13 @@ public final class DifferentialPrivacy implements Strategy {
       return accountant(q).spent(rounds, delta).epsilon();
     }
 
+    /** The settings as strategy parameters: {@code dpClip}, {@code dpNoise}, {@code dpDelta}. */
+    public void addTo(Map<String, String> parameters) {
+      parameters.put("dpClip", Double.toString(clip));
+      parameters.put("dpNoise", Double.toString(noise));
+      parameters.put("dpDelta", Double.toString(delta));
+    }
+
     /** The accountant of runs whose rounds each pick a share {@code q} of the clients, with this noise. */
     public RdpAccountant accountant(double q) {
       return new RdpAccountant(q, noise);
@@ -88,9 +95,7 @@ public final class DifferentialPrivacy implements Strategy {
   @Override
   public Map<String, String> parameters() {
     Map<String, String> p = new LinkedHashMap<>(inner.parameters());
-    p.put("dpClip", Double.toString(settings.clip()));
-    p.put("dpNoise", Double.toString(settings.noise()));
-    p.put("dpDelta", Double.toString(settings.delta()));
+    settings.addTo(p);
     return p;
   }
 
@@ -113,22 +118,14 @@ public final class DifferentialPrivacy implements Strategy {
     float[] base = global.params();
     double[] sum = new double[base.length];
     for (ClientResult r : results) {
-      if (r.weights().length != base.length) {
-        throw new AggregationException("client " + r.clientId() + " sent " + r.weights().length + " weights, the "
-            + "model has " + base.length);
+      double[] change;
+      try {
+        change = clippedChange(r.weights(), base, settings.clip());
+      } catch (IllegalArgumentException e) {
+        throw new AggregationException("client " + r.clientId() + ": " + e.getMessage());
       }
-      double squares = 0;
       for (int j = 0; j < base.length; j++) {
-        double d = (double) r.weights()[j] - base[j];
-        squares += d * d;
-      }
-      if (!Double.isFinite(squares)) {
-        throw new AggregationException("client " + r.clientId() + " sent non-finite weights (its training diverged)");
-      }
-      double norm = Math.sqrt(squares);
-      double scale = norm > settings.clip() ? settings.clip() / norm : 1;
-      for (int j = 0; j < base.length; j++) {
-        sum[j] += ((double) r.weights()[j] - base[j]) * scale;
+        sum[j] += change[j];
       }
     }
     double sd = settings.noise() * settings.clip();
@@ -154,25 +151,39 @@ public final class DifferentialPrivacy implements Strategy {
    */
   public static float[] noisyClippedChange(float[] weights, float[] global, double clip, double noiseStd,
       RandomGenerator rng) {
-    if (weights.length != global.length) {
-      throw new IllegalArgumentException("the update has " + weights.length + " weights, the model " + global.length);
-    }
-    double squares = 0;
-    for (int j = 0; j < weights.length; j++) {
-      double d = (double) weights[j] - global[j];
-      squares += d * d;
-    }
-    if (!Double.isFinite(squares)) {
-      throw new IllegalArgumentException("the update has non-finite weights");
-    }
-    double norm = Math.sqrt(squares);
-    double scale = norm > clip ? clip / norm : 1;
+    double[] change = clippedChange(weights, global, clip);
     float[] share = new float[weights.length];
     for (int j = 0; j < weights.length; j++) {
-      double noise = noiseStd > 0 ? noiseStd * rng.nextGaussian() : 0;
-      share[j] = (float) (((double) weights[j] - global[j]) * scale + noise);
+      share[j] = (float) (change[j] + (noiseStd > 0 ? noiseStd * rng.nextGaussian() : 0));
     }
     return share;
+  }
+
+  /**
+   * {@code weights - global}, scaled down to L2 norm {@code clip} when longer; throws {@link IllegalArgumentException}
+   * for another length or non-finite weights.
+   */
+  static double[] clippedChange(float[] weights, float[] global, double clip) {
+    if (weights.length != global.length) {
+      throw new IllegalArgumentException("sent " + weights.length + " weights, the model has " + global.length);
+    }
+    double[] change = new double[weights.length];
+    double squares = 0;
+    for (int j = 0; j < weights.length; j++) {
+      change[j] = (double) weights[j] - global[j];
+      squares += change[j] * change[j];
+    }
+    if (!Double.isFinite(squares)) {
+      throw new IllegalArgumentException("sent non-finite weights (its training diverged)");
+    }
+    double norm = Math.sqrt(squares);
+    if (norm > clip) {
+      double scale = clip / norm;
+      for (int j = 0; j < change.length; j++) {
+        change[j] *= scale;
+      }
+    }
+    return change;
   }
 
   @Override

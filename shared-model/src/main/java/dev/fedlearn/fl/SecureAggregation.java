@@ -93,9 +93,7 @@ public final class SecureAggregation implements Strategy {
     Map<String, String> p = new LinkedHashMap<>(inner.parameters());
     p.put("secAggBound", Float.toString(bound));
     if (dp != null) {
-      p.put("dpClip", Double.toString(dp.clip()));
-      p.put("dpNoise", Double.toString(dp.noise()));
-      p.put("dpDelta", Double.toString(dp.delta()));
+      dp.addTo(p);
     }
     return p;
   }
