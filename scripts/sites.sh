@@ -44,7 +44,7 @@ quorum=$(( (3 * n + 3) / 4 ))
     fi
     if ((c > 4)); then # a new site, built like client-1 of the base file
       echo "    extends: {file: docker-compose.yml, service: client-1}"
-      echo "    depends_on: {aggregator: {condition: service_healthy}}"
+      echo "    depends_on: {aggregator: {condition: service_started}}"
       echo "    environment:"
       echo "      FL_CLIENT_ID: client-$c"
       echo "      FL_CLIENT_TOKEN: \${FL_CLIENT_${c}_TOKEN:-}"
