@@ -186,10 +186,16 @@ final class SecureRound {
     if (!timeUp) {
       return null;
     }
-    if (step == Step.DONE || step == Step.ABANDONED) {
+    int have = switch (step) {
+      case KEYS -> keys.size();
+      case SHARES -> shares.size();
+      case MASKED -> masked.size();
+      case UNMASK -> unmasking.size();
+      default -> -1;
+    };
+    if (have < 0) {
       return null;
     }
-    int have = received().size();
     if (have >= threshold()) {
       switch (step) {
         case KEYS -> closeKeys(now);
@@ -208,36 +214,32 @@ final class SecureRound {
 
   /** How many clients the open step expects messages from. */
   int expected() {
-    return expectedFrom().size();
+    return switch (step) {
+      case KEYS -> plan.picked().size();
+      case SHARES -> u1.size();
+      case MASKED -> u2.size();
+      case UNMASK -> u3.size();
+      default -> 0;
+    };
   }
 
   /** Who the open step still waits for. */
   List<String> waitingFor() {
-    Set<String> waiting = new TreeSet<>(expectedFrom());
-    waiting.removeAll(received());
-    return List.copyOf(waiting);
-  }
-
-  /** The clients the open step expects messages from. */
-  private java.util.Collection<String> expectedFrom() {
-    return switch (step) {
-      case KEYS -> plan.picked();
-      case SHARES -> keys.keySet();
-      case MASKED -> u2;
-      case UNMASK -> u3;
-      default -> Set.of();
+    Set<String> expected = switch (step) {
+      case KEYS -> new TreeSet<>(plan.picked());
+      case SHARES -> new TreeSet<>(keys.keySet());
+      case MASKED -> new TreeSet<>(u2);
+      case UNMASK -> new TreeSet<>(u3);
+      default -> new TreeSet<>();
     };
-  }
-
-  /** The clients whose message the open step has. */
-  private Set<String> received() {
-    return switch (step) {
+    expected.removeAll(switch (step) {
       case KEYS -> keys.keySet();
       case SHARES -> shares.keySet();
       case MASKED -> masked.keySet();
       case UNMASK -> unmasking.keySet();
       default -> Set.of();
-    };
+    });
+    return List.copyOf(expected);
   }
 
   /** The advertisements of U1; once step 1 closed. */
