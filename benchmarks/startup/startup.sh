@@ -3,15 +3,17 @@
 #   compose:  `docker compose up` with the images built, to COMPLETED: seconds, when round 1 opened, each round's
 #             seconds, the accuracy, and each container's peak memory (docker stats, sampled every second) against
 #             its limit;
-#   simulate: `fl simulate --rounds 2 --epochs 50 --threads 1` as a whole process: seconds, each round's seconds,
-#             and how many times the numpy peer's time that is (NUMPY_SECONDS, default 74: benchmarks/numpy's
-#             train_numpy.py doing the same training on this machine).
+#   simulate: `fl simulate --rounds 2 --epochs 50 --threads 1` as a whole process, RUNS times (default 7): the median
+#             and fastest seconds, how many times the numpy peer's time the median is (NUMPY_SECONDS, default 74:
+#             benchmarks/numpy's train_numpy.py doing the same training on this machine), the first round's time over
+#             the second's, and one run before those with an empty MNIST cache (FL_CACHE_DIR).
 # Usage: benchmarks/startup/startup.sh [compose|simulate|all]   (default all; compose needs the images built:
 # docker compose build). Runs `docker compose down -v` first: it deletes a kept run.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 what=${1:-all}
 numpy=${NUMPY_SECONDS:-74}
+runs=${RUNS:-7}
 
 compose() {
   docker compose down -v >/dev/null 2>&1
@@ -62,17 +64,36 @@ PY
 simulate() {
   jar=cli/target/fl.jar
   [[ -f $jar ]] || { echo "no $jar: run ./mvnw -q package -DskipTests first" >&2; exit 1; }
-  start=$(date +%s.%N)
-  out=$(java -jar "$jar" simulate --rounds 2 --epochs 50 --threads 1)
-  end=$(date +%s.%N)
-  python3 - "$start" "$end" "$numpy" "$out" <<'PY'
-import re, sys
-start, end, numpy, out = float(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
-rounds = [float(m) for m in re.findall(r"^round \d+/\d+ .*\(([\d.]+) s\)$", out, re.M)]
-whole = end - start
-print("simulate: whole process %.2f s (%.1fx the numpy peer's %.0f s); rounds %s s, first/second %.2f" % (
-    whole, numpy / whole, numpy, rounds, rounds[0] / rounds[1] if len(rounds) > 1 else float("nan")))
+  cold=$(mktemp -d)
+  results=$(mktemp)
+  # One run with an empty MNIST cache (it decompresses the .gz files and keeps copies), then $runs with the copies.
+  for i in $(seq 0 "$runs"); do
+    if (( i == 0 )); then export FL_CACHE_DIR=$cold; else unset FL_CACHE_DIR; fi
+    start=$(date +%s.%N)
+    out=$(java -jar "$jar" simulate --rounds 2 --epochs 50 --threads 1)
+    end=$(date +%s.%N)
+    rounds=$(grep -oE '^round [0-9]+/[0-9]+ .*\(([0-9.]+) s\)$' <<<"$out" | grep -oE '[0-9.]+ s\)$' | tr -d 's)' | xargs)
+    echo "$i $start $end $rounds" >> "$results"
+  done
+  unset FL_CACHE_DIR
+  rm -rf "$cold"
+  python3 - "$numpy" "$results" <<'PY'
+import statistics, sys
+numpy, results = float(sys.argv[1]), sys.argv[2]
+runs = []
+for line in open(results):
+    i, start, end, *rounds = line.split()
+    runs.append((int(i), float(end) - float(start), [float(r) for r in rounds]))
+first = runs[0]
+cached = runs[1:]
+whole = [w for _, w, _ in cached]
+ratio = [r[0] / r[1] for _, _, r in cached if len(r) > 1 and r[1] > 0]
+print("simulate: whole process, median of %d: %.2f s (%.1fx the numpy peer's %.0f s), fastest %.2f s; "
+      "first round / second round, median %.2f; with no cached MNIST copy: %.2f s" % (
+    len(cached), statistics.median(whole), numpy / statistics.median(whole), numpy, min(whole),
+    statistics.median(ratio) if ratio else float("nan"), first[1]))
 PY
+  rm -f "$results"
 }
 
 case $what in

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.fedlearn.Defaults;
 import dev.fedlearn.data.CsvData;
 import dev.fedlearn.data.Dataset;
+import dev.fedlearn.data.IdxCache;
+import dev.fedlearn.data.Mnist;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -108,6 +110,30 @@ class CliTest {
     assertThat(j.get("globalTestAccuracy").asDouble()).isBetween(0.5, 1.0);
     assertThat(j.get("globalTestLoss").asDouble()).isPositive();
     assertThat(j.get("seconds").asDouble()).isPositive();
+  }
+
+  @Test
+  void mnistIsReadThroughCheckedCopiesInTheCacheFolder(@TempDir Path cache) {
+    String before = System.getProperty(IdxCache.PROPERTY);
+    System.setProperty(IdxCache.PROPERTY, cache.toString());
+    try {
+      String[] args = {"simulate", "--mnist", MNIST, "--sizes", "200,400", "--rounds", "1", "--epochs", "1"};
+      Result first = run(args);
+      assertThat(first.code()).as(first.err()).isZero();
+      for (Mnist.Part part : Mnist.Part.values()) {
+        assertThat(cache.resolve(part.imagesSha256() + ".idx")).isNotEmptyFile();
+        assertThat(cache.resolve(part.labelsSha256() + ".idx")).isNotEmptyFile();
+      }
+      Result again = run(args);
+      assertThat(again.json().get("globalTestAccuracy")).isEqualTo(first.json().get("globalTestAccuracy"));
+      assertThat(again.json().get("globalTestLoss")).isEqualTo(first.json().get("globalTestLoss"));
+    } finally {
+      if (before == null) {
+        System.clearProperty(IdxCache.PROPERTY);
+      } else {
+        System.setProperty(IdxCache.PROPERTY, before);
+      }
+    }
   }
 
   @Test

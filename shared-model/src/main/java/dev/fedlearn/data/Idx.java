@@ -66,17 +66,22 @@ public final class Idx {
       throw new DataException(file + ": checksum mismatch: SHA-256 of the decompressed bytes is " + digest
           + ", expected " + expectedSha256);
     }
-    if (bytes.length < 4) {
-      throw new DataException(file + ": not an idx file (" + bytes.length + " bytes)");
+    return parse(file, bytes, bytes.length, digest);
+  }
+
+  /** Parses the first {@code length} bytes of {@code bytes} as an idx file named {@code file} whose digest is given. */
+  static Tensor parse(Path file, byte[] bytes, int length, String digest) throws DataException {
+    if (length < 4) {
+      throw new DataException(file + ": not an idx file (" + length + " bytes)");
     }
-    ByteBuffer buf = ByteBuffer.wrap(bytes);
+    ByteBuffer buf = ByteBuffer.wrap(bytes, 0, length);
     int magic = buf.getInt();
     int type = (magic >> 8) & 0xFF;
     int rank = magic & 0xFF;
     if ((magic >>> 16) != 0 || type != UNSIGNED_BYTE || rank < 1 || rank > 4) {
       throw new DataException(file + String.format(Locale.ROOT, ": not an unsigned-byte idx file (magic 0x%08X)", magic));
     }
-    if (bytes.length < 4 + 4 * rank) {
+    if (length < 4 + 4 * rank) {
       throw new DataException(file + ": truncated header");
     }
     int[] dims = new int[rank];
@@ -88,7 +93,7 @@ public final class Idx {
       }
       expected *= dims[i];
     }
-    long actual = bytes.length - 4L - 4L * rank;
+    long actual = length - 4L - 4L * rank;
     if (actual != expected) {
       throw new DataException(file + ": header promises " + expected + " data bytes, file has " + actual);
     }
@@ -106,15 +111,20 @@ public final class Idx {
     if (count != data.length) {
       throw new IllegalArgumentException("dimensions hold " + count + " bytes, data has " + data.length);
     }
+    try (OutputStream out = open(file)) {
+      out.write(header(dims));
+      out.write(data);
+    }
+  }
+
+  /** The header of an unsigned-byte idx file of these dimensions. */
+  static byte[] header(int[] dims) {
     ByteBuffer header = ByteBuffer.allocate(4 + 4 * dims.length);
     header.putInt((UNSIGNED_BYTE << 8) | dims.length);
     for (int d : dims) {
       header.putInt(d);
     }
-    try (OutputStream out = open(file)) {
-      out.write(header.array());
-      out.write(data);
-    }
+    return header.array();
   }
 
   private static OutputStream open(Path file) throws IOException {

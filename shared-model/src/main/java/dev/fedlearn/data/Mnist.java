@@ -48,8 +48,20 @@ public final class Mnist {
 
   /** Loads and verifies one part from {@code dir}, taking {@code name.gz} or else {@code name}. */
   public static Dataset load(Path dir, Part part) throws IOException {
-    Idx.Tensor images = Idx.read(find(dir, part.imagesName()), part.imagesSha256());
-    Idx.Tensor labels = Idx.read(find(dir, part.labelsName()), part.labelsSha256());
+    return load(dir, part, null);
+  }
+
+  /**
+   * Loads and verifies one part from {@code dir} as {@link #load(Path, Part)} does, through {@code cache} when it is
+   * not null: a file's checked, decompressed copy there stands for it.
+   */
+  public static Dataset load(Path dir, Part part, IdxCache cache) throws IOException {
+    Path imagesFile = find(dir, part.imagesName());
+    Path labelsFile = find(dir, part.labelsName());
+    Idx.Tensor images = cache == null ? Idx.read(imagesFile, part.imagesSha256())
+        : cache.read(imagesFile, part.imagesSha256());
+    Idx.Tensor labels = cache == null ? Idx.read(labelsFile, part.labelsSha256())
+        : cache.read(labelsFile, part.labelsSha256());
     return new Dataset(images.data(), labels.data(), images.itemSize(), Dataset.MNIST_CLASSES);
   }
 

@@ -428,6 +428,7 @@ public final class FederatedClient {
   private <T> T retrying(String what, Supplier<T> call) throws InterruptedException {
     Backoff backoff = backoff();
     boolean failedBefore = false;
+    boolean refusedBefore = false;
     while (true) {
       checkStop();
       try {
@@ -438,9 +439,21 @@ public final class FederatedClient {
         return answer;
       } catch (AggregatorUnavailableException e) {
         checkStop(); // an interrupted request is no failure to report
-        failedBefore = true;
-        Duration wait = backoff.next();
         tracker.error(e.getMessage());
+        if (e.refused()) {
+          // Nothing listens yet (the aggregator is starting): try again every initial back-off, logged once.
+          if (!refusedBefore) {
+            log.warn("could not {}: {}; trying again every {} until the aggregator listens", what, e.getMessage(),
+                human(initialBackoff));
+          }
+          refusedBefore = true;
+          failedBefore = true;
+          sleeper.sleep(initialBackoff);
+          continue;
+        }
+        failedBefore = true;
+        refusedBefore = false;
+        Duration wait = backoff.next();
         log.warn("could not {}: {}; retrying in {}", what, e.getMessage(), human(wait));
         sleeper.sleep(wait);
       }

@@ -170,7 +170,7 @@ class RestAggregatorClientTest {
     answer = "overloaded";
 
     assertThatThrownBy(() -> client().status())
-        .isInstanceOf(AggregatorUnavailableException.class)
+        .isInstanceOfSatisfying(AggregatorUnavailableException.class, e -> assertThat(e.refused()).isFalse())
         .hasMessageContaining("503").hasMessageContaining("overloaded");
   }
 
@@ -208,7 +208,7 @@ class RestAggregatorClientTest {
         Duration.ofSeconds(2), Duration.ofSeconds(2));
 
     assertThatThrownBy(() -> client.register(new ClientRegistration("client-1", 1, 1)))
-        .isInstanceOf(AggregatorUnavailableException.class)
+        .isInstanceOfSatisfying(AggregatorUnavailableException.class, e -> assertThat(e.refused()).isTrue())
         .hasMessageContaining("POST /clients").hasMessageContaining("Connect");
   }
 
@@ -217,7 +217,7 @@ class RestAggregatorClientTest {
     delayMillis = 1500;
 
     assertThatThrownBy(() -> client(Duration.ofMillis(300)).fetchModel(-1, 0))
-        .isInstanceOf(AggregatorUnavailableException.class);
+        .isInstanceOfSatisfying(AggregatorUnavailableException.class, e -> assertThat(e.refused()).isFalse());
   }
 
   private static final String STATUS = """

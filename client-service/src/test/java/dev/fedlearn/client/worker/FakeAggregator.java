@@ -89,6 +89,13 @@ class FakeAggregator implements AggregatorClient {
     return new AggregatorUnavailableException("POST /x failed: ConnectException: Connection refused", null);
   }
 
+  /** What the client's HTTP layer throws when nothing listens on the aggregator's port. */
+  static AggregatorUnavailableException refused() {
+    return new AggregatorUnavailableException("POST /x failed: ConnectException",
+        new org.springframework.web.client.ResourceAccessException("I/O error",
+            new java.net.ConnectException("Connection refused")));
+  }
+
   static AggregatorRejectedException rejected(int status) {
     return new AggregatorRejectedException(status, "answered HTTP " + status, "status " + status);
   }

@@ -3,6 +3,7 @@ package dev.fedlearn.client.worker;
 import static org.awaitility.Awaitility.await;
 import static dev.fedlearn.client.worker.FakeAggregator.rejected;
 import static dev.fedlearn.client.worker.FakeAggregator.unreachable;
+import static dev.fedlearn.client.worker.FakeAggregator.refused;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fedlearn.client.ClientProperties;
@@ -254,6 +255,25 @@ class FederatedClientTest {
     assertThat(rounds(aggregator.evaluations)).containsExactly(1);
     assertThat(tracker.state()).isEqualTo(ClientState.DONE);
     assertThat(tracker.snapshot().lastError()).contains("Connection refused");
+  }
+
+  @Test
+  void retriesAtTheInitialBackoffWhileNothingListensThenBacksOffAgainOnOtherFailures() {
+    for (int i = 0; i < 5; i++) {
+      aggregator.failRegister(refused());
+    }
+    aggregator.failRegister(unreachable()).failRegister(unreachable()).failRegister(refused())
+        .serve(model(0, RunState.TRAINING))
+        .serve(model(1, RunState.COMPLETED));
+
+    runWorker();
+
+    Duration s = Duration.ofMillis(500);
+    assertThat(sleeps).containsExactly(s, s, s, s, s, // refused: nobody listens yet, so no growth
+        s, s.multipliedBy(2), // then failures of another kind back off exponentially
+        s); // refused again
+    assertThat(aggregator.registrations).hasSize(9);
+    assertThat(tracker.state()).isEqualTo(ClientState.DONE);
   }
 
   @Test
