@@ -27,11 +27,17 @@ import tools.jackson.databind.JsonNode;
  */
 class DashboardIT {
   static final int ROUNDS = 3;
-  /** The seed's local epochs: a round lasts long enough for the page to show it open and then closed. */
-  static final int EPOCHS = 50;
+  /**
+   * Local epochs: four times the seed's 50, so that a round lasts 2 s or more even on an idle machine, against the
+   * quarter second or so the page takes to show an event: the test sees every round open, then closed. (With 50, a
+   * round could close before the page showed it open, and the wait for that sight never ended.)
+   */
+  static final int EPOCHS = 200;
   static final String TOKEN = "watcher";
-  /** Start-up of four clients and the three rounds. */
+  /** Start-up of four clients and round 1. */
   static final Duration RUN = Duration.ofMinutes(4);
+  /** One more round, on a loaded machine. */
+  static final Duration ROUND = Duration.ofMinutes(1);
   /** From an event on the aggregator to the page showing it (the page gathers reads for 200 ms). */
   static final Duration PAGE = Duration.ofSeconds(10);
   static final Path DATA = Path.of(System.getProperty("fl.data.dir", "../data"));
@@ -71,7 +77,7 @@ class DashboardIT {
         int round = r;
         // The round's accuracy appears while the next round is still open: the page follows the run as it goes.
         shown.add(Await.until("the page shows round " + r + "'s accuracy" + (r < ROUNDS ? " with round " + (r + 1)
-            + " open" : ""), r == 1 ? RUN : PAGE, Duration.ofMillis(50), () -> {
+            + " open" : ""), r == 1 ? RUN : ROUND, Duration.ofMillis(50), () -> {
               String accuracy = cell(browser, round, "accuracy");
               String next = round < ROUNDS ? cell(browser, round + 1, "state") : "open";
               return accuracy.endsWith("%") && "open".equals(next) ? accuracy : null;
