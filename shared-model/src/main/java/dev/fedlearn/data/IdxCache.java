@@ -2,7 +2,6 @@ package dev.fedlearn.data;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,17 +96,11 @@ public final class IdxCache {
     try {
       Files.createDirectories(dir);
       tmp = Files.createTempFile(dir, copy.getFileName().toString(), ".tmp");
-      byte[] header = Idx.header(tensor.dims());
+      Idx.write(tmp, tensor.dims(), tensor.data());
       CRC32C crc = new CRC32C();
-      crc.update(header);
+      crc.update(Idx.header(tensor.dims()));
       crc.update(tensor.data());
-      ByteBuffer trailer = ByteBuffer.allocate(CRC_BYTES).putInt((int) crc.getValue()).flip();
-      try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        ByteBuffer[] parts = {ByteBuffer.wrap(header), ByteBuffer.wrap(tensor.data()), trailer};
-        while (parts[2].hasRemaining()) {
-          out.write(parts);
-        }
-      }
+      Files.write(tmp, ByteBuffer.allocate(CRC_BYTES).putInt((int) crc.getValue()).array(), StandardOpenOption.APPEND);
       try {
         Files.move(tmp, copy, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {

@@ -56,13 +56,13 @@ public final class Mnist {
    * not null: a file's checked, decompressed copy there stands for it.
    */
   public static Dataset load(Path dir, Part part, IdxCache cache) throws IOException {
-    Path imagesFile = find(dir, part.imagesName());
-    Path labelsFile = find(dir, part.labelsName());
-    Idx.Tensor images = cache == null ? Idx.read(imagesFile, part.imagesSha256())
-        : cache.read(imagesFile, part.imagesSha256());
-    Idx.Tensor labels = cache == null ? Idx.read(labelsFile, part.labelsSha256())
-        : cache.read(labelsFile, part.labelsSha256());
+    Idx.Tensor images = read(find(dir, part.imagesName()), part.imagesSha256(), cache);
+    Idx.Tensor labels = read(find(dir, part.labelsName()), part.labelsSha256(), cache);
     return new Dataset(images.data(), labels.data(), images.itemSize(), Dataset.MNIST_CLASSES);
+  }
+
+  private static Idx.Tensor read(Path file, String sha256, IdxCache cache) throws IOException {
+    return cache == null ? Idx.read(file, sha256) : cache.read(file, sha256);
   }
 
   static Path find(Path dir, String name) throws DataException {

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,17 +18,21 @@ class IdxCacheTest {
   @TempDir
   Path tmp;
 
-  private Path source() throws IOException {
-    Path f = tmp.resolve("x-idx3-ubyte.gz");
-    Idx.write(f, new int[] {2, 3}, DATA);
-    return f;
+  /** A gzipped idx file of {@link #DATA}, and the SHA-256 of its decompressed bytes. */
+  private Path source;
+  private String sha;
+  private IdxCache cache;
+
+  @BeforeEach
+  void writeSource() throws IOException {
+    source = tmp.resolve("x-idx3-ubyte.gz");
+    Idx.write(source, new int[] {2, 3}, DATA);
+    sha = Idx.read(source, null).sha256();
+    cache = new IdxCache(tmp.resolve("cache"));
   }
 
   @Test
   void theFirstReadKeepsACheckedCopyThatLaterReadsUseInsteadOfTheSource() throws IOException {
-    Path source = source();
-    String sha = Idx.read(source, null).sha256();
-    IdxCache cache = new IdxCache(tmp.resolve("cache"));
 
     Idx.Tensor first = cache.read(source, sha);
     assertThat(first).isEqualTo(Idx.read(source, sha));
@@ -41,9 +46,6 @@ class IdxCacheTest {
 
   @Test
   void aDamagedOrShortCopyIsReadAgainFromTheSourceAndRewritten() throws IOException {
-    Path source = source();
-    String sha = Idx.read(source, null).sha256();
-    IdxCache cache = new IdxCache(tmp.resolve("cache"));
     Idx.Tensor expected = cache.read(source, sha);
     Path copy = tmp.resolve("cache").resolve(sha + ".idx");
     byte[] intact = Files.readAllBytes(copy);
@@ -61,8 +63,6 @@ class IdxCacheTest {
 
   @Test
   void aSourceWithTheWrongChecksumIsRefusedAndNotKept() throws IOException {
-    Path source = source();
-    IdxCache cache = new IdxCache(tmp.resolve("cache"));
     String wrong = "ab".repeat(32);
 
     assertThatThrownBy(() -> cache.read(source, wrong)).isInstanceOf(DataException.class)
@@ -72,8 +72,6 @@ class IdxCacheTest {
 
   @Test
   void aCacheFolderThatCannotBeWrittenOnlyCostsTime() throws IOException {
-    Path source = source();
-    String sha = Idx.read(source, null).sha256();
     Path blocked = Files.writeString(tmp.resolve("a-file"), "not a folder");
 
     assertThat(new IdxCache(blocked).read(source, sha)).isEqualTo(Idx.read(source, sha));
@@ -83,7 +81,6 @@ class IdxCacheTest {
 
   @Test
   void mnistThroughTheCacheIsMnist() throws IOException {
-    IdxCache cache = new IdxCache(tmp.resolve("cache"));
     Dataset plain = Mnist.load(TestData.mnist(), Mnist.Part.TEST);
 
     Dataset first = Mnist.load(TestData.mnist(), Mnist.Part.TEST, cache);

@@ -439,6 +439,7 @@ public final class FederatedClient {
         return answer;
       } catch (AggregatorUnavailableException e) {
         checkStop(); // an interrupted request is no failure to report
+        failedBefore = true;
         tracker.error(e.getMessage());
         if (e.refused()) {
           // Nothing listens yet (the aggregator is starting): try again every initial back-off, logged once.
@@ -447,11 +448,9 @@ public final class FederatedClient {
                 human(initialBackoff));
           }
           refusedBefore = true;
-          failedBefore = true;
           sleeper.sleep(initialBackoff);
           continue;
         }
-        failedBefore = true;
         refusedBefore = false;
         Duration wait = backoff.next();
         log.warn("could not {}: {}; retrying in {}", what, e.getMessage(), human(wait));
