@@ -4,29 +4,23 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
 
 /**
  * A client's update under secure aggregation (step 3): its sample-weighted weights and sample count in fixed point,
  * masked so that only the sum over the clients means anything ({@code masked}: the model's parameters plus one, each
- * a 32-bit integer, little-endian; base64 in JSON), and the figures of its local training, in clear as in a plain
- * update. {@link #toString} gives the length, not the data.
+ * a 32-bit integer, little-endian; base64 in JSON), and nothing else: no figures of its local training travel in a
+ * private run, so the aggregator never holds one client's loss or accuracy. {@link #toString} gives the length, not
+ * the data.
  */
 public record MaskedUpdate(@JsonProperty(required = true) String clientId,
-    @JsonProperty(required = true) byte[] masked, @JsonProperty(required = true) double trainLoss,
-    @JsonProperty(required = true) double trainAccuracy, List<ClientUpdate.Epoch> epochs) {
-
-  public MaskedUpdate {
-    epochs = epochs == null ? List.of() : List.copyOf(epochs);
-  }
+    @JsonProperty(required = true) byte[] masked) {
 
   /** An update whose masked ring elements are {@code masked}. */
-  public static MaskedUpdate of(String clientId, int[] masked, double trainLoss, double trainAccuracy,
-      List<ClientUpdate.Epoch> epochs) {
+  public static MaskedUpdate of(String clientId, int[] masked) {
     ByteBuffer bytes = ByteBuffer.allocate(4 * masked.length).order(ByteOrder.LITTLE_ENDIAN);
     bytes.asIntBuffer().put(masked);
-    return new MaskedUpdate(clientId, bytes.array(), trainLoss, trainAccuracy, epochs);
+    return new MaskedUpdate(clientId, bytes.array());
   }
 
   /** The masked ring elements; throws {@link IllegalArgumentException} when the bytes are not whole integers. */
@@ -42,18 +36,16 @@ public record MaskedUpdate(@JsonProperty(required = true) String clientId,
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof MaskedUpdate m && Objects.equals(clientId, m.clientId) && Arrays.equals(masked, m.masked)
-        && trainLoss == m.trainLoss && trainAccuracy == m.trainAccuracy && epochs.equals(m.epochs);
+    return o instanceof MaskedUpdate m && Objects.equals(clientId, m.clientId) && Arrays.equals(masked, m.masked);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(clientId, Arrays.hashCode(masked), trainLoss, trainAccuracy, epochs);
+    return Objects.hash(clientId, Arrays.hashCode(masked));
   }
 
   @Override
   public String toString() {
-    return "MaskedUpdate[clientId=" + clientId + ", masked=byte[" + (masked == null ? 0 : masked.length)
-        + " bytes], trainLoss=" + trainLoss + ", trainAccuracy=" + trainAccuracy + ", epochs=" + epochs.size() + "]";
+    return "MaskedUpdate[clientId=" + clientId + ", masked=byte[" + (masked == null ? 0 : masked.length) + " bytes]]";
   }
 }
