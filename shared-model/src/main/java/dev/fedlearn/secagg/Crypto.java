@@ -95,11 +95,25 @@ final class Crypto {
     if (key.length != KEY_BYTES) {
       return "is " + key.length + " bytes long, not " + KEY_BYTES;
     }
-    if (fromLittleEndian(key).compareTo(FIELD) >= 0) {
+    BigInteger u = fromLittleEndian(key);
+    if (u.compareTo(FIELD) >= 0) {
       return "is not a canonical X25519 u-coordinate (not below 2^255 - 19)";
+    }
+    if (LOW_ORDER.contains(u)) {
+      return "is a point of small order (its shared secrets are predictable)";
     }
     return null;
   }
+
+  /**
+   * The canonical u-coordinates of the points of order 1, 2, 4 and 8 on Curve25519 and its twist: 0, 1, p - 1 and the
+   * two of order 8 (Bernstein's list, as libsodium refuses them). Agreement with any of them gives a shared secret
+   * that does not depend on the other party's private key.
+   */
+  private static final java.util.Set<BigInteger> LOW_ORDER = java.util.Set.of(BigInteger.ZERO, BigInteger.ONE,
+      FIELD.subtract(BigInteger.ONE),
+      new BigInteger("325606250916557431795983626356110631294008115727848805560023387167927233504"),
+      new BigInteger("39382357235489614581723060781553021112529911719440698176882885853963445705823"));
 
   /**
    * HKDF-SHA256 with an all-zero salt: 32 bytes from {@code secret}, with the info {@code label, 0, round (4 bytes

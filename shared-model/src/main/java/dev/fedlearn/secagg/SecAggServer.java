@@ -153,6 +153,31 @@ public final class SecAggServer {
   }
 
   /**
+   * Why a client's advertisement cannot be taken next to those already taken ({@code taken}), or null when it can:
+   * each of its two keys must be a valid X25519 public key (32 bytes, canonical, not of small order), the two must
+   * differ, and neither may be a key another client (or this one) advertised.
+   */
+  public static String refusal(KeyAdvertisement ad, java.util.Collection<KeyAdvertisement> taken) {
+    Set<ByteBuffer> seen = new java.util.HashSet<>();
+    for (KeyAdvertisement t : taken) {
+      seen.add(ByteBuffer.wrap(t.cPublicKey()));
+      seen.add(ByteBuffer.wrap(t.sPublicKey()));
+    }
+    for (int i = 0; i < 2; i++) {
+      byte[] key = i == 0 ? ad.cPublicKey() : ad.sPublicKey();
+      String name = i == 0 ? "share public key (cPublicKey)" : "mask public key (sPublicKey)";
+      String invalid = key == null ? "is missing" : Crypto.invalidPublicKey(key);
+      if (invalid != null) {
+        return "the " + name + " " + invalid;
+      }
+      if (!seen.add(ByteBuffer.wrap(key))) {
+        return "the " + name + " was advertised already, by this or another client";
+      }
+    }
+    return null;
+  }
+
+  /**
    * The advertisements by client id, after checking them: distinct ids, canonical 32-byte keys, no key advertised
    * twice (by one client or two), at least {@code threshold} of them.
    */

@@ -43,6 +43,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxRoundWait how long a round below the quorum waits before the run fails ({@code FL_MAX_ROUND_WAIT})
  * @param maxWeightNorm the largest L2 norm an update's weights may have ({@code FL_MAX_WEIGHT_NORM})
  * @param maxRequestBytes the largest request body accepted ({@code FL_MAX_REQUEST_BYTES})
+ * @param maxClientSamples the most training or test samples one client may register ({@code FL_MAX_CLIENT_SAMPLES})
  * @param clientTokens each client's secret, {@code client-1:secret,client-2:secret} ({@code FL_CLIENT_TOKENS});
  *     none: the aggregator runs open; ignored when {@code clientTokensFile} is set
  * @param clientTokensFile a file of such entries, one per line or comma-separated ({@code FL_CLIENT_TOKENS_FILE},
@@ -87,6 +88,7 @@ public record AggregatorProperties(
     @DefaultValue(RunRules.MAX_ROUND_WAIT) Duration maxRoundWait,
     @DefaultValue(RunRules.MAX_WEIGHT_NORM) double maxWeightNorm,
     @DefaultValue("4000000") long maxRequestBytes,
+    @DefaultValue(RunRules.MAX_CLIENT_SAMPLES) int maxClientSamples,
     String clientTokens,
     Path clientTokensFile,
     String readToken,
@@ -117,7 +119,7 @@ public record AggregatorProperties(
     if (maxRequestBytes < 1024) {
       throw new IllegalArgumentException("FL_MAX_REQUEST_BYTES must be at least 1024, got " + maxRequestBytes);
     }
-    rules(rounds, clients, minClients, roundTimeout, maxRoundWait, maxWeightNorm);
+    rules(rounds, clients, minClients, roundTimeout, maxRoundWait, maxWeightNorm, maxClientSamples);
     privacy(strategy(strategy, strategyParams), dpClip, dpNoise, dpDelta);
     sampler(fractionFit, minFitClients);
     secAgg(secureAggregation, secAggBound, secAggTimeout, strategy, dpClip, dpNoise, dpDelta);
@@ -194,13 +196,13 @@ public record AggregatorProperties(
 
   /** The run's rules: rounds, clients, quorum, deadlines, bounds. */
   public RunRules rules() {
-    return rules(rounds, clients, minClients, roundTimeout, maxRoundWait, maxWeightNorm);
+    return rules(rounds, clients, minClients, roundTimeout, maxRoundWait, maxWeightNorm, maxClientSamples);
   }
 
   private static RunRules rules(int rounds, int clients, int minClients, Duration roundTimeout,
-      Duration maxRoundWait, double maxWeightNorm) {
+      Duration maxRoundWait, double maxWeightNorm, int maxClientSamples) {
     return new RunRules(rounds, clients, minClients == 0 ? clients : minClients, roundTimeout, maxRoundWait,
-        maxWeightNorm);
+        maxWeightNorm, maxClientSamples);
   }
 
   /** What clients are told to do each round. */

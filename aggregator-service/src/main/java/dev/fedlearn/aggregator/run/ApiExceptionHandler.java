@@ -1,8 +1,7 @@
 package dev.fedlearn.aggregator.run;
 
-import dev.fedlearn.aggregator.security.RequestGuard;
+import dev.fedlearn.aggregator.security.Refusals;
 import jakarta.servlet.http.HttpServletRequest;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -23,10 +22,10 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
  */
 @RestControllerAdvice
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
-  private final ObjectProvider<RunCoordinator> run;
+  private final Refusals refusals;
 
-  ApiExceptionHandler(ObjectProvider<RunCoordinator> run) {
-    this.run = run;
+  ApiExceptionHandler(Refusals refusals) {
+    this.refusals = refusals;
   }
 
   @ExceptionHandler(RunRefusal.class)
@@ -41,6 +40,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     };
     ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, e.getMessage());
     problem.setTitle(e.title());
+    if (e.type() != null) {
+      problem.setType(java.net.URI.create(e.type()));
+    }
     record(request, status.value(), e.getMessage());
     return ResponseEntity.status(status).body(problem);
   }
@@ -60,7 +62,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
   }
 
   private void record(HttpServletRequest request, int status, String reason) {
-    RequestGuard.recordRefusal(run, request, status, reason);
+    refusals.refused(request, status, reason);
   }
 
   /** Says what was wrong with the body (the parser's first line), not only that it could not be read. */

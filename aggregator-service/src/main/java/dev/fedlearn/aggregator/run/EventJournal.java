@@ -12,21 +12,17 @@ import org.slf4j.LoggerFactory;
 /**
  * The run's log of events: each is written to the store (for the workbook's Events sheet, across restarts) and handed
  * to the subscribers (the event stream). Events are recorded in order, one at a time. A store that cannot take an
- * event does not stop the run: the event is logged and still handed on. Refused requests are recorded up to
- * {@link #MAX_REFUSALS} per process, so a client that keeps sending bad requests cannot fill the store; the one after
- * the last says so.
+ * event does not stop the run: the event is logged and still handed on. Refused requests are handed on but not
+ * stored ({@link #refused}).
  */
 public final class EventJournal {
   private static final Logger log = LoggerFactory.getLogger(EventJournal.class);
-  /** How many refused requests one process records. */
-  public static final int MAX_REFUSALS = 1000;
   private static final int MAX_DETAIL = 2000;
   private static final int MAX_CLIENT_ID = 100;
 
   private final RunStore store;
   private final Clock clock;
   private final List<Consumer<RunEvent>> subscribers = new CopyOnWriteArrayList<>();
-  private int refusals;
 
   EventJournal(RunStore store, Clock clock) {
     this.store = store;
@@ -72,19 +68,20 @@ public final class EventJournal {
 
   /**
    * A refused request: {@code request} as {@code METHOD path}, the client it was made for (null if none), the HTTP
-   * status and the reason given.
+   * status and the reason given. It goes to the subscribers (the live event stream) only: refusals are not stored, so
+   * a caller that keeps sending bad requests can neither fill the store nor push the run's own events out of a replay
+   * (the web layer also records only the first few refusals of each source a minute).
    */
   public synchronized void refused(String request, String clientId, int status, String reason) {
-    if (refusals > MAX_REFUSALS) {
-      return;
+    RunEvent event = new RunEvent(clock.instant().truncatedTo(ChronoUnit.MICROS), RunEvent.Type.REFUSED.id(), null,
+        clip(clientId, MAX_CLIENT_ID), clip(request + " refused with " + status + ": " + reason, MAX_DETAIL), Map.of());
+    for (Consumer<RunEvent> s : subscribers) {
+      try {
+        s.accept(event);
+      } catch (RuntimeException e) {
+        log.warn("an event subscriber failed: {}", e.toString());
+      }
     }
-    refusals++;
-    if (refusals > MAX_REFUSALS) {
-      record(RunEvent.Type.REFUSED, null, null, "further refused requests are not recorded (" + MAX_REFUSALS
-          + " were since the aggregator started)");
-      return;
-    }
-    record(RunEvent.Type.REFUSED, null, clientId, request + " refused with " + status + ": " + reason);
   }
 
   private static String clip(String s, int max) {

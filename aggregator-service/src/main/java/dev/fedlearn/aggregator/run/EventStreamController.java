@@ -1,12 +1,13 @@
 package dev.fedlearn.aggregator.run;
 
 import io.swagger.v3.oas.annotations.Operation;
+import jakarta.servlet.http.HttpServletRequest;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,14 +34,16 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 class EventStreamController {
   static final String HEARTBEAT = "PT15S";
   static final Duration STREAM_TIMEOUT = Duration.ofMinutes(30);
-  /** How many streams are served at once. */
-  static final int MAX_STREAMS = 64;
+  /** How many streams are served at once (each is asynchronous: it holds a connection, not a thread). */
+  static final int MAX_STREAMS = 512;
+  /** How many streams one source (the peer's address) may hold at once, so that no one locks the others out. */
+  static final int MAX_STREAMS_PER_SOURCE = 8;
   /** How long a reader that lost the stream waits before reconnecting. */
   static final Duration RECONNECT = Duration.ofSeconds(2);
   /** How many of the latest stored events a new stream starts with. */
   static final int REPLAY = 100;
 
-  private final Set<SseEmitter> streams = ConcurrentHashMap.newKeySet();
+  private final Map<SseEmitter, String> streams = new ConcurrentHashMap<>(); // stream -> its source
   private final AtomicLong ids = new AtomicLong();
   private final EventJournal journal;
   private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
@@ -66,19 +69,26 @@ class EventStreamController {
       responses = @ApiResponse(responseCode = "200", content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE,
           schema = @Schema(implementation = RunEvent.class))))
   @GetMapping(path = "/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-  SseEmitter events() {
-    if (streams.size() >= MAX_STREAMS) {
-      throw new RunRefusal(RunRefusal.Kind.BUSY, "Too many event streams", "the aggregator serves at most "
-          + MAX_STREAMS + " event streams at once; close one or try again later");
-    }
+  SseEmitter events(HttpServletRequest request) {
+    String source = request.getRemoteAddr();
     SseEmitter stream = new SseEmitter(STREAM_TIMEOUT.toMillis());
+    synchronized (streams) {
+      if (streams.size() >= MAX_STREAMS) {
+        throw new RunRefusal(RunRefusal.Kind.BUSY, "Too many event streams", "the aggregator serves at most "
+            + MAX_STREAMS + " event streams at once; close one or try again later");
+      }
+      if (streams.values().stream().filter(source::equals).count() >= MAX_STREAMS_PER_SOURCE) {
+        throw new RunRefusal(RunRefusal.Kind.BUSY, "Too many event streams", source + " already holds "
+            + MAX_STREAMS_PER_SOURCE + " event streams; close one or try again later");
+      }
+      streams.put(stream, source);
+    }
     stream.onCompletion(() -> streams.remove(stream));
     stream.onTimeout(() -> {
       streams.remove(stream);
       stream.complete(); // a normal end of the stream, not an error
     });
     stream.onError(e -> streams.remove(stream));
-    streams.add(stream);
     sender.execute(() -> {
       send(stream, SseEmitter.event().reconnectTime(RECONNECT.toMillis()).comment("connected"));
       for (RunEvent past : journal.recent(REPLAY)) {
@@ -92,7 +102,7 @@ class EventStreamController {
   private void publish(RunEvent event) {
     long id = ids.incrementAndGet();
     sender.execute(() -> {
-      for (SseEmitter stream : streams) {
+      for (SseEmitter stream : streams.keySet()) {
         send(stream, SseEmitter.event().id(Long.toString(id)).name(event.type()).data(event,
             MediaType.APPLICATION_JSON));
       }
@@ -102,7 +112,7 @@ class EventStreamController {
   @Scheduled(fixedDelayString = HEARTBEAT)
   void heartbeat() {
     sender.execute(() -> {
-      for (SseEmitter stream : streams) {
+      for (SseEmitter stream : streams.keySet()) {
         send(stream, SseEmitter.event().comment("alive"));
       }
     });
@@ -128,7 +138,7 @@ class EventStreamController {
    */
   @EventListener(ContextClosedEvent.class)
   void close() throws InterruptedException {
-    sender.execute(() -> streams.forEach(SseEmitter::complete));
+    sender.execute(() -> streams.keySet().forEach(SseEmitter::complete));
     sender.shutdown();
     sender.awaitTermination(5, TimeUnit.SECONDS);
   }

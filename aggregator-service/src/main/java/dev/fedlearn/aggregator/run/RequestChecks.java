@@ -95,9 +95,14 @@ final class RequestChecks {
     }
   }
 
-  static void evaluation(EvaluationReport e) {
+  /** A score of a global model on at most the {@code testSamples} test samples its client registered. */
+  static void evaluation(EvaluationReport e, int testSamples) {
     if (e.numSamples() < 1 || !Double.isFinite(e.loss()) || e.loss() < 0 || !(e.accuracy() >= 0 && e.accuracy() <= 1)) {
       throw RunRefusal.invalid("an evaluation needs numSamples >= 1, a finite loss >= 0 and accuracy in [0, 1]");
+    }
+    if (e.numSamples() > testSamples) {
+      throw RunRefusal.invalid("numSamples must be at most the " + testSamples + " test samples client "
+          + e.clientId() + " registered, got " + e.numSamples());
     }
   }
 }

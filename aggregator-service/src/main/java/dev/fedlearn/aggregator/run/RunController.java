@@ -1,9 +1,9 @@
 package dev.fedlearn.aggregator.run;
 
 import dev.fedlearn.aggregator.config.AggregatorProperties;
+import dev.fedlearn.aggregator.security.ClientIdentity;
 import dev.fedlearn.aggregator.security.ClientTokens;
 import dev.fedlearn.aggregator.tls.TlsProperties;
-import dev.fedlearn.aggregator.security.RequestGuard;
 import dev.fedlearn.wire.ClientRegistration;
 import dev.fedlearn.wire.ClientUpdate;
 import dev.fedlearn.wire.EvaluationReport;
@@ -13,6 +13,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -20,7 +21,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
@@ -34,20 +34,17 @@ class RunController {
   private final ClientTokens tokens;
 
   private final TlsProperties.ClientAuth certificates;
+  private final ClientIdentity identity;
+  private final Waits waits;
 
-  RunController(RunCoordinator run, AggregatorProperties properties, ClientTokens tokens, TlsProperties tls) {
+  RunController(RunCoordinator run, AggregatorProperties properties, ClientTokens tokens, TlsProperties tls,
+      ClientIdentity identity, Waits waits) {
     this.run = run;
     this.properties = properties;
     this.tokens = tokens;
     this.certificates = tls.clientAuth();
-  }
-
-  /** A client may act only as itself: the id in the request must be its token's. */
-  static void actingAsItself(String authenticated, String claimed) {
-    if (authenticated != null && !authenticated.equals(claimed)) {
-      throw new RunRefusal(RunRefusal.Kind.FORBIDDEN, "Not this client",
-          "the token or certificate belongs to client " + authenticated + ", the request is made for " + claimed);
-    }
+    this.identity = identity;
+    this.waits = waits;
   }
 
   private RunStatus withMode(RunStatus s) {
@@ -66,9 +63,8 @@ class RunController {
 
   @Operation(summary = "Register a client", description = "Registering again with the same id is harmless.")
   @PostMapping("/clients")
-  RunStatus register(@RequestBody ClientRegistration registration,
-      @RequestAttribute(name = RequestGuard.CLIENT, required = false) String authenticated) {
-    actingAsItself(authenticated, registration == null ? null : registration.clientId());
+  RunStatus register(@RequestBody ClientRegistration registration) {
+    identity.actAs(registration == null ? null : registration.clientId());
     return withMode(run.register(registration));
   }
 
@@ -80,27 +76,29 @@ class RunController {
           + "layer's F32 weight [out, in] and bias [out] and the other fields as __metadata__ strings, then "
           + "little-endian float32 data).")
   @GetMapping(path = "/model", produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_OCTET_STREAM_VALUE})
-  GlobalModel model(
+  CompletableFuture<GlobalModel> model(
       @Parameter(description = "the last round the caller has seen; -1 for none") @RequestParam(defaultValue = "-1")
       int after,
       @Parameter(description = "seconds to hold the request") @RequestParam(defaultValue = "0") int wait,
       @Parameter(description = "the calling client: the answer then says whether it already sent its update for "
           + "the next round (submitted) and scored this model (evaluated)") @RequestParam(required = false)
-      String clientId,
-      @RequestAttribute(name = RequestGuard.CLIENT, required = false) String authenticated)
-      throws InterruptedException {
-    if (authenticated != null) {
-      actingAsItself(authenticated, clientId == null ? authenticated : clientId);
-      clientId = authenticated;
+      String clientId) {
+    String caller = identity.actAs(clientId);
+    Duration hold = hold(wait, properties.maxPollWait());
+    if (hold.isZero()) {
+      return run.awaitModel(after, hold, caller);
     }
+    waits.acquire(caller);
+    return run.awaitModel(after, hold, caller).whenComplete((m, e) -> waits.release(caller));
+  }
+
+  /** How long to hold a long poll that asks for {@code wait} seconds: at most {@code max}. */
+  static Duration hold(int wait, Duration max) {
     if (wait < 0) {
       throw RunRefusal.invalid("wait must be 0 or more seconds, got " + wait);
     }
     Duration hold = Duration.ofSeconds(wait);
-    if (hold.compareTo(properties.maxPollWait()) > 0) {
-      hold = properties.maxPollWait();
-    }
-    return run.awaitModel(after, hold, clientId);
+    return hold.compareTo(max) > 0 ? max : hold;
   }
 
   @Operation(summary = "A client's trained weights for a round",
@@ -111,18 +109,16 @@ class RunController {
   @PostMapping(path = "/rounds/{round}/updates",
       consumes = {MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_OCTET_STREAM_VALUE})
   @ResponseStatus(HttpStatus.ACCEPTED)
-  RunStatus update(@PathVariable int round, @RequestBody ClientUpdate update,
-      @RequestAttribute(name = RequestGuard.CLIENT, required = false) String authenticated) {
-    actingAsItself(authenticated, update == null ? null : update.clientId());
+  RunStatus update(@PathVariable int round, @RequestBody ClientUpdate update) {
+    identity.actAs(update == null ? null : update.clientId());
     return withMode(run.submitUpdate(round, update));
   }
 
   @Operation(summary = "A client's score of a round's global model on its local test split")
   @PostMapping("/rounds/{round}/evaluations")
   @ResponseStatus(HttpStatus.ACCEPTED)
-  RunStatus evaluation(@PathVariable int round, @RequestBody EvaluationReport report,
-      @RequestAttribute(name = RequestGuard.CLIENT, required = false) String authenticated) {
-    actingAsItself(authenticated, report == null ? null : report.clientId());
+  RunStatus evaluation(@PathVariable int round, @RequestBody EvaluationReport report) {
+    identity.actAs(report == null ? null : report.clientId());
     return withMode(run.submitEvaluation(round, report));
   }
 

@@ -79,6 +79,8 @@ public final class RunCoordinator {
   private final String refusal; // why this aggregator serves no run; null when it serves one
   private final SecAggSettings secure; // null: plain updates
   private volatile SecureRound session; // the open round's secure aggregation session; null without one
+  /** Secure aggregation or differential privacy: no client's own figures are taken or shown. */
+  private final boolean privateRun;
 
   public RunCoordinator(RunRules rules, Model initial, TrainingConfig training, Strategy strategy,
       ClientSampler sampler, Function<Model, Evaluation> scorer, Clock clock, Map<String, String> settings,
@@ -97,6 +99,7 @@ public final class RunCoordinator {
       dev.fedlearn.fl.SecureAggregation.check(strategy.name());
     }
     this.secure = secure;
+    this.privateRun = secure != null || strategy instanceof DifferentialPrivacy;
     this.rules = rules;
     this.training = training;
     this.strategy = strategy;
@@ -155,6 +158,7 @@ public final class RunCoordinator {
           + pct(initialScore.accuracy()) + " on the test set", Map.of("accuracy", initialScore.accuracy(), "loss",
           initialScore.loss()));
     }
+    run.privateRun = privateRun;
     board = new ModelBoard(current());
     synchronized (this) {
       RunLedger.Round open = run.openRound();
@@ -206,6 +210,22 @@ public final class RunCoordinator {
     if (run.clients.size() >= rules.clients()) {
       throw RunRefusal.conflict("Run is full", "the run already has its " + rules.clients() + " clients "
           + run.clients.keySet());
+    }
+    if (r.trainSamples() > rules.maxClientSamples() || r.testSamples() > rules.maxClientSamples()) {
+      throw RunRefusal.invalid("a client may register at most " + rules.maxClientSamples() + " training and test "
+          + "samples each (FL_MAX_CLIENT_SAMPLES), got " + r.trainSamples() + " and " + r.testSamples());
+    }
+    if (secure != null && secure.dp() == null) {
+      long total = r.trainSamples();
+      for (Client c : run.clients.values()) {
+        total += c.trainSamples();
+      }
+      try {
+        dev.fedlearn.secagg.FixedPoint.scale(secure.bound(), total);
+      } catch (IllegalArgumentException e) {
+        throw RunRefusal.invalid("secure aggregation cannot encode " + total + " training samples in all with "
+            + "weights up to FL_SECAGG_BOUND " + secure.bound() + " in 32 bits: " + e.getMessage());
+      }
     }
     Instant now = now();
     boolean starts = run.clients.size() + 1 == rules.clients() && run.state == RunState.WAITING_FOR_CLIENTS;
@@ -272,7 +292,7 @@ public final class RunCoordinator {
   /** The model as the board shows it: the current global model, the run's state and the plan for the next round. */
   private GlobalModel current() {
     return GlobalModel.of(run.completed, rules.rounds(), run.state, run.global,
-        TrainingPlan.of(training, strategy.proximalMu(), secure != null));
+        TrainingPlan.of(training, strategy.proximalMu(), secure != null, privateRun));
   }
 
   /**
@@ -280,16 +300,18 @@ public final class RunCoordinator {
    * while the run waits for clients or has no newer model, then returned as it is. With a {@code clientId}, it says
    * what the aggregator already holds from that client.
    */
-  public GlobalModel awaitModel(int after, Duration wait, String clientId) throws InterruptedException {
-    GlobalModel model = board.await(after, wait);
+  public java.util.concurrent.CompletableFuture<GlobalModel> awaitModel(int after, Duration wait, String clientId) {
+    java.util.concurrent.CompletableFuture<GlobalModel> model = board.await(after, wait);
     if (clientId == null) {
       return model;
     }
-    Progress progress = progressOf(clientId, model.round());
-    return model.withProgress(progress.submitted(), progress.evaluated(), progress.picked());
+    return model.thenApply(m -> {
+      Progress progress = progressOf(clientId, m.round());
+      return m.withProgress(progress.submitted(), progress.evaluated(), progress.picked());
+    });
   }
 
-  public GlobalModel awaitModel(int after, Duration wait) throws InterruptedException {
+  public java.util.concurrent.CompletableFuture<GlobalModel> awaitModel(int after, Duration wait) {
     return awaitModel(after, wait, null);
   }
 
@@ -319,12 +341,16 @@ public final class RunCoordinator {
         u.trainAccuracy(), now, u.weights(), u.epochs()));
     open.updates.put(u.clientId(), u);
     open.receivedAt.put(u.clientId(), now);
-    log.info("round {}: update from {} ({} samples, train accuracy {}): {}/{}", round, u.clientId(), u.numSamples(),
-        pct(u.trainAccuracy()), open.updates.size(), open.picked.size());
-    events.record(RunEvent.Type.UPDATE, round, u.clientId(), "update from " + u.clientId() + " (" + u.numSamples()
-        + " samples, train loss " + String.format(Locale.ROOT, "%.4f", u.trainLoss()) + ", train accuracy "
-        + pct(u.trainAccuracy()) + "): " + open.updates.size() + "/" + open.picked.size(),
-        Map.of("trainLoss", u.trainLoss(), "trainAccuracy", u.trainAccuracy()));
+    log.info("round {}: update from {}: {}/{}", round, u.clientId(), open.updates.size(), open.picked.size());
+    if (privateRun) {
+      events.record(RunEvent.Type.UPDATE, round, u.clientId(), "update from " + u.clientId() + ": "
+          + open.updates.size() + "/" + open.picked.size());
+    } else {
+      events.record(RunEvent.Type.UPDATE, round, u.clientId(), "update from " + u.clientId() + " (" + u.numSamples()
+          + " samples, train loss " + String.format(Locale.ROOT, "%.4f", u.trainLoss()) + ", train accuracy "
+          + pct(u.trainAccuracy()) + "): " + open.updates.size() + "/" + open.picked.size(),
+          Map.of("trainLoss", u.trainLoss(), "trainAccuracy", u.trainAccuracy()));
+    }
     if (open.updates.size() == open.picked.size()) {
       aggregate(open);
     }
@@ -358,6 +384,23 @@ public final class RunCoordinator {
       return;
     }
     Evaluation score = scorer.apply(next.model());
+    close(open, next, score, "round " + open.number + " aggregated (" + strategy.name() + ", " + open.updates.size()
+        + " updates)");
+  }
+
+  /**
+   * Closes a round that cannot be aggregated without breaking a promise (its secure aggregation failed once shares
+   * were revealed): the global model stays as it is, and the next round opens.
+   */
+  private void closeWithoutUpdate(RunLedger.Round open, String why) {
+    open.updates.clear();
+    log.warn("round {} closed with no update: {}", open.number, why);
+    close(open, new Strategy.Aggregation(run.global, run.strategyState), run.scores.get(run.scores.size() - 1),
+        "round " + open.number + " closed with no update: " + why);
+  }
+
+  /** Makes {@code next} the global model and closes the round; opens the next one, or completes the run. */
+  private void close(RunLedger.Round open, Strategy.Aggregation next, Evaluation score, String what) {
     Instant now = now();
     boolean last = open.number == rules.rounds();
     store.roundClosed(new RunStore.StoredRound(open.number, open.startedAt, now, score.accuracy(), score.loss(),
@@ -373,13 +416,12 @@ public final class RunCoordinator {
     for (ClientUpdate u : open.updates.values()) { // the weights are in the global model now
       open.updates.put(u.clientId(), u.withoutWeights());
     }
-    log.info("round {}/{} aggregated ({}): global test accuracy {}, loss {}", open.number, rules.rounds(),
-        strategy.name(), pct(score.accuracy()), String.format(Locale.ROOT, "%.4f", score.loss()));
+    log.info("{}/{}: global test accuracy {}, loss {}", what, rules.rounds(), pct(score.accuracy()),
+        String.format(Locale.ROOT, "%.4f", score.loss()));
     Duration took = Duration.between(open.startedAt, now);
-    events.record(RunEvent.Type.AGGREGATED, open.number, null, "round " + open.number + " aggregated ("
-        + strategy.name() + ", " + open.updates.size() + " updates): global test accuracy " + pct(score.accuracy())
-        + ", loss " + String.format(Locale.ROOT, "%.4f", score.loss()), Map.of("accuracy", score.accuracy(), "loss",
-        score.loss(), "seconds", took.toNanos() / 1e9));
+    events.record(RunEvent.Type.AGGREGATED, open.number, null, what + ": global test accuracy "
+        + pct(score.accuracy()) + ", loss " + String.format(Locale.ROOT, "%.4f", score.loss()), Map.of("accuracy",
+        score.accuracy(), "loss", score.loss(), "seconds", took.toNanos() / 1e9));
     if (last) {
       run.state = RunState.COMPLETED;
       log.info("run completed: {} rounds, final global test accuracy {}", rules.rounds(), pct(score.accuracy()));
@@ -460,8 +502,13 @@ public final class RunCoordinator {
   public synchronized RunStatus submitEvaluation(int round, EvaluationReport e) {
     serving();
     RequestChecks.named(e);
-    if (!run.clients.containsKey(e.clientId())) {
+    Client client = run.clients.get(e.clientId());
+    if (client == null) {
       throw RunRefusal.unknown("Unknown client", "client " + e.clientId() + " is not registered");
+    }
+    if (privateRun) {
+      throw RunRefusal.conflict("Private run", "this run has secure aggregation or differential privacy: it takes "
+          + "no client's own score, which would be outside the privacy guarantee");
     }
     if (round < 1 || round > run.completed) {
       throw RunRefusal.unknown("No such round", "round " + round + " has no global model"
@@ -472,7 +519,7 @@ public final class RunCoordinator {
       throw RunRefusal.conflict("Duplicate evaluation", "client " + e.clientId()
           + " already scored the global model of round " + round);
     }
-    RequestChecks.evaluation(e);
+    RequestChecks.evaluation(e, client.testSamples());
     Instant now = now();
     store.evaluationReceived(new RunStore.StoredEvaluation(round, e.clientId(), e.numSamples(), e.loss(),
         e.accuracy(), now));
@@ -533,12 +580,8 @@ public final class RunCoordinator {
     serving();
     Client client = registered(update.clientId());
     SecureRound s = secureSession(round, sessionId);
-    RequestChecks.figures(update.trainLoss(), update.trainAccuracy(), update.epochs(), training.epochs());
     boolean closed = s.masked(update, now());
-    events.record(RunEvent.Type.UPDATE, round, client.clientId(), "masked update from " + client.clientId()
-        + " (train loss " + String.format(Locale.ROOT, "%.4f", update.trainLoss()) + ", train accuracy "
-        + pct(update.trainAccuracy()) + ")", Map.of("trainLoss", update.trainLoss(), "trainAccuracy",
-        update.trainAccuracy()));
+    events.record(RunEvent.Type.UPDATE, round, client.clientId(), "masked update from " + client.clientId());
     if (closed) {
       stepClosed(s, "masked updates from all of U2");
     }
@@ -555,30 +598,15 @@ public final class RunCoordinator {
   }
 
   /**
-   * Waits up to {@code wait} for a step of a session to close: 1 (keys), 2 (shares) or 3 (masked updates). Returns
-   * false when it has not closed yet; refuses a session that is not the open round's current one.
+   * A future that completes with true once {@code step} of the session closed (or the session was abandoned: the
+   * answer then says so), or with false when it has not within {@code wait}; refuses a session that is not the open
+   * round's current one.
    */
-  public boolean awaitSecAggStep(int round, String sessionId, int step, Duration wait) throws InterruptedException {
-    SecureRound s;
-    synchronized (this) {
-      s = secureSession(round, sessionId);
-    }
-    java.util.concurrent.CompletableFuture<Void> closed = switch (step) {
-      case 1 -> s.keysClosed;
-      case 2 -> s.sharesClosed;
-      default -> s.maskedClosed;
-    };
-    try {
-      closed.get(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      return false;
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw new IllegalStateException(e);
-    }
-    synchronized (this) {
-      secureSession(round, sessionId); // abandoned while waiting: say so
-    }
-    return true;
+  public synchronized java.util.concurrent.CompletableFuture<Boolean> secAggStepClosed(int round, String sessionId,
+      dev.fedlearn.wire.SecAggStep step, Duration wait) {
+    SecureRound s = secureSession(round, sessionId);
+    return s.closed(step).thenApply(v -> true).completeOnTimeout(false, wait.toMillis(),
+        java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   /** U1's public keys, once step 1 closed. */
@@ -666,10 +694,18 @@ public final class RunCoordinator {
     }
   }
 
-  /** Closes the round with a session's result, or starts a new session when it was abandoned. */
+  /**
+   * Closes the round with a session's result; when the session was abandoned, starts a new one, or, once it had asked
+   * for unmasking shares, closes the round with no update (a session whose shares were revealed never starts again
+   * with the same inputs).
+   */
   private void settle(RunLedger.Round open, SecureRound s, SecureRound.Result result) {
     if (result != null) {
       closeSecure(open, s, result);
+      changed();
+    } else if (s.step() == SecureRound.Step.ABANDONED && run.openRound() == open && s.revealed()) {
+      closeWithoutUpdate(open, "secure aggregation session " + s.plan.session() + " failed after the unmasking "
+          + "shares were asked for (" + s.abandonedBecause() + ")");
       changed();
     } else if (s.step() == SecureRound.Step.ABANDONED && run.openRound() == open) {
       newSession(open, now(), "secure aggregation session " + s.plan.session() + " abandoned: "
@@ -684,14 +720,13 @@ public final class RunCoordinator {
     for (dev.fedlearn.wire.MaskedUpdate m : result.included().values()) {
       Client client = run.clients.get(m.clientId());
       store.updateAccepted(new RunStore.StoredUpdate(open.number, m.clientId(), client.trainSamples(),
-          m.trainLoss(), m.trainAccuracy(), now, new float[0], m.epochs()));
+          Double.NaN, Double.NaN, now, new float[0], List.of()));
       open.updates.put(m.clientId(), new ClientUpdate(m.clientId(), client.trainSamples(), run.global.sizes()
-          .toArray(), null, m.trainLoss(), m.trainAccuracy(), m.epochs()));
+          .toArray(), null, Double.NaN, Double.NaN, List.of()));
       open.receivedAt.put(m.clientId(), now);
     }
     events.record(RunEvent.Type.SECAGG, open.number, null, "secure aggregation of round " + open.number
-        + ": masks removed, the weighted mean of " + result.included().size() + " clients " + result.included()
-        .keySet() + " (" + result.samples() + " samples)");
+        + ": masks removed, the mean of " + result.included().size() + " clients " + result.included().keySet());
     aggregate(open, List.of(s.plan.privacy()
         ? new ClientResult("dp-mean", dev.fedlearn.fl.SecureAggregation.noisyMean(run.global.params(), result.mean(),
             result.included().size(), open.picked.size()), 1)

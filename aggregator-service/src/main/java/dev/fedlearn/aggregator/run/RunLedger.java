@@ -48,6 +48,8 @@ final class RunLedger {
   final Map<String, RunCoordinator.Client> clients = new TreeMap<>();
   Model global;
   int completed;
+  /** Secure aggregation or differential privacy: the views show no client's own training figures. */
+  boolean privateRun;
   final List<Round> history = new ArrayList<>();
   final TreeMap<Integer, float[]> models = new TreeMap<>(); // global models of the rounds kept, 0 = initial
   final List<Evaluation> scores = new ArrayList<>(); // their test-set scores
@@ -192,7 +194,7 @@ final class RunLedger {
   /** A round as the API shows it; the clients' test accuracy is averaged weighted by their test samples. */
   private RoundView view(Round r, Duration roundTimeout) {
     List<RoundView.Training> training = new ArrayList<>();
-    for (ClientUpdate u : r.updates.values()) {
+    for (ClientUpdate u : privateRun ? List.<ClientUpdate>of() : r.updates.values()) {
       training.add(new RoundView.Training(u.clientId(), u.numSamples(), u.trainLoss(), u.trainAccuracy(),
           r.receivedAt.get(u.clientId()), u.epochs()));
     }

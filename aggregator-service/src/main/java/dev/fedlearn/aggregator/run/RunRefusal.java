@@ -25,11 +25,23 @@ public class RunRefusal extends RuntimeException {
 
   private final Kind kind;
   private final String title;
+  private final String type; // the problem's type URI; null for about:blank
 
   public RunRefusal(Kind kind, String title, String detail) {
+    this(kind, title, detail, null);
+  }
+
+  /** A refusal whose problem {@code type} tells a client what to do next ({@link dev.fedlearn.wire.ProblemTypes}). */
+  public RunRefusal(Kind kind, String title, String detail, String type) {
     super(detail);
     this.kind = kind;
     this.title = title;
+    this.type = type;
+  }
+
+  /** The problem's type URI, or null for {@code about:blank}. */
+  public String type() {
+    return type;
   }
 
   public Kind kind() {

@@ -12,9 +12,21 @@ import java.time.Duration;
  * @param roundTimeout the round's deadline, counted from its opening
  * @param maxRoundWait below the quorum the round waits for late clients; after this long the run fails
  * @param maxWeightNorm updates whose weights have a larger L2 norm are refused
+ * @param maxClientSamples the most training or test samples one client may register ({@code FL_MAX_CLIENT_SAMPLES});
+ *     FedAvg weighs a client by its count, so an unbounded count would let one client take over the model
  */
 public record RunRules(int rounds, int clients, int minClients, Duration roundTimeout, Duration maxRoundWait,
-    double maxWeightNorm) {
+    double maxWeightNorm, int maxClientSamples) {
+
+  /** The default cap on a client's samples, as text for {@code @DefaultValue}: MNIST's whole training set. */
+  public static final String MAX_CLIENT_SAMPLES = "60000";
+  public static final int DEFAULT_MAX_CLIENT_SAMPLES = Integer.parseInt(MAX_CLIENT_SAMPLES);
+
+  /** With the default cap on a client's samples. */
+  public RunRules(int rounds, int clients, int minClients, Duration roundTimeout, Duration maxRoundWait,
+      double maxWeightNorm) {
+    this(rounds, clients, minClients, roundTimeout, maxRoundWait, maxWeightNorm, DEFAULT_MAX_CLIENT_SAMPLES);
+  }
 
   /** The defaults, as text for {@code @DefaultValue} (ISO-8601 durations). */
   public static final String ROUND_TIMEOUT = "PT10M";
@@ -46,6 +58,9 @@ public record RunRules(int rounds, int clients, int minClients, Duration roundTi
     if (!(maxWeightNorm > 0)) {
       throw new IllegalArgumentException("the weight norm bound (FL_MAX_WEIGHT_NORM) must be positive, got "
           + maxWeightNorm);
+    }
+    if (maxClientSamples < 1) {
+      throw new IllegalArgumentException("FL_MAX_CLIENT_SAMPLES must be at least 1, got " + maxClientSamples);
     }
   }
 

@@ -8,6 +8,7 @@ import dev.fedlearn.secagg.SecAggException;
 import dev.fedlearn.secagg.SecAggServer;
 import dev.fedlearn.secagg.UnmaskingShares;
 import dev.fedlearn.wire.MaskedUpdate;
+import dev.fedlearn.wire.ProblemTypes;
 import dev.fedlearn.wire.SecAggPlan;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,8 +29,12 @@ import java.util.concurrent.CompletableFuture;
  * is the round's deadline, training included); step 2 the encrypted shares of U1 (forwarded to their recipients);
  * step 3 the masked updates of U2; step 4 the unmasking shares of U3 (the clients whose masked update arrived), from
  * which {@link SecAggServer} removes the masks: the result is the sample-weighted mean of U3's weights, and nothing
- * else. A step that ends below the threshold, or shares that do not reconstruct, abandon the session (the
- * coordinator starts another).
+ * else. A client that misbehaves in a step (an invalid or repeated
+ * key, malformed shares, a masked input of the wrong length, unmasking shares for the wrong clients) is dropped from
+ * the session: its message is refused, its later ones too, and the steps no longer wait for it. A step that ends
+ * below the threshold abandons the session: before any unmasking share was asked for, the coordinator starts a new
+ * one; from step 4 on ({@link #revealed}), or when the masks cannot be removed, the round closes with no update, so a
+ * session whose shares were revealed never restarts with the same inputs.
  *
  * <p>Not thread-safe: the coordinator calls it under its lock. The futures let long polls wait outside the lock.
  */
@@ -53,6 +58,8 @@ final class SecureRound {
   private final Map<String, MaskedUpdate> masked = new TreeMap<>();
   private Set<String> u3;
   private final Map<String, UnmaskingShares> unmasking = new TreeMap<>();
+  /** The clients dropped from the session for a message that broke the protocol, with the reason. */
+  private final Map<String, String> dropped = new TreeMap<>();
   /** Completed when step 1, 2, 3 closes, or all at once when the session is abandoned. */
   final CompletableFuture<Void> keysClosed = new CompletableFuture<>();
   final CompletableFuture<Void> sharesClosed = new CompletableFuture<>();
@@ -72,6 +79,15 @@ final class SecureRound {
     this.stepStarted = now;
   }
 
+  /** Completed when {@code step} closes, or when the session is abandoned. */
+  CompletableFuture<Void> closed(dev.fedlearn.wire.SecAggStep step) {
+    return switch (step) {
+      case KEYS -> keysClosed;
+      case SHARES -> sharesClosed;
+      case MASKED, UNMASK -> maskedClosed;
+    };
+  }
+
   Step step() {
     return step;
   }
@@ -86,16 +102,18 @@ final class SecureRound {
 
   /** Step 1: a picked client's public keys. Returns true when this closed the step. */
   boolean keys(KeyAdvertisement ad, Instant now) {
+    notDropped(ad.clientId());
     expect(Step.KEYS, "its public keys");
     if (!plan.picked().contains(ad.clientId())) {
       throw RunRefusal.conflict("Not picked", "client " + ad.clientId() + " is not picked for round " + plan.round());
     }
-    if (ad.cPublicKey().length != 32 || ad.sPublicKey().length != 32) {
-      throw RunRefusal.invalid("cPublicKey and sPublicKey must be raw 32-byte X25519 public keys");
-    }
     once(keys.containsKey(ad.clientId()), ad.clientId(), "public keys");
+    String refusal = SecAggServer.refusal(ad, keys.values());
+    if (refusal != null) {
+      throw drop(ad.clientId(), refusal);
+    }
     keys.put(ad.clientId(), ad);
-    if (keys.size() == plan.picked().size()) {
+    if (keys.size() == plan.picked().size() - droppedOf(plan.picked())) {
       closeKeys(now);
       return true;
     }
@@ -104,24 +122,25 @@ final class SecureRound {
 
   /** Step 2: a client's encrypted shares, one for every other client of U1. Returns true when this closed the step. */
   boolean shares(String clientId, List<EncryptedShare> sent, Instant now) {
+    notDropped(clientId);
     expect(Step.SHARES, "its encrypted shares");
     member(u1.stream().map(KeyAdvertisement::clientId).toList(), clientId, "U1 (the clients whose keys were "
         + "forwarded)");
     once(shares.containsKey(clientId), clientId, "encrypted shares");
     Set<String> to = new HashSet<>();
-    for (EncryptedShare s : sent) {
+    for (EncryptedShare s : sent == null ? List.<EncryptedShare>of() : sent) {
       if (s == null || !clientId.equals(s.from()) || clientId.equals(s.to()) || !keys.containsKey(s.to())
-          || s.ciphertext().length > 1024 || !to.add(s.to())) {
-        throw RunRefusal.invalid("every share must be from " + clientId + " to another client of U1, one each, "
-            + "at most 1024 bytes; got " + s);
+          || s.ciphertext() == null || s.ciphertext().length > 1024 || !to.add(s.to())) {
+        throw drop(clientId, "every share must be from " + clientId + " to another client of U1, one each, at most "
+            + "1024 bytes; got " + s);
       }
     }
     if (to.size() != u1.size() - 1) {
-      throw RunRefusal.invalid("client " + clientId + " must send one share to each of the other " + (u1.size() - 1)
+      throw drop(clientId, "client " + clientId + " must send one share to each of the other " + (u1.size() - 1)
           + " clients of U1, sent " + to.size());
     }
     shares.put(clientId, List.copyOf(sent));
-    if (shares.size() == u1.size()) {
+    if (shares.size() == u1.size() - droppedOf(u1ids())) {
       closeShares(now);
       return true;
     }
@@ -144,15 +163,17 @@ final class SecureRound {
 
   /** Step 3: a client's masked update. Returns true when this closed the step. */
   boolean masked(MaskedUpdate update, Instant now) {
+    notDropped(update.clientId());
     expect(Step.MASKED, "its masked update");
     member(u2, update.clientId(), "U2 (the clients whose shares were forwarded)");
     once(masked.containsKey(update.clientId()), update.clientId(), "masked update");
     if (update.masked() == null || update.masked().length != 4 * (parameters + 1)) {
-      throw RunRefusal.invalid("masked must hold " + (parameters + 1) + " 4-byte integers (the model's parameters "
-          + "and the sample count), got " + (update.masked() == null ? "none" : update.masked().length + " bytes"));
+      throw drop(update.clientId(), "masked must hold " + (parameters + 1) + " 4-byte integers (the model's "
+          + "parameters and the sample count), got " + (update.masked() == null ? "none"
+              : update.masked().length + " bytes"));
     }
     masked.put(update.clientId(), update);
-    if (masked.size() == u2.size()) {
+    if (masked.size() == u2.size() - droppedOf(u2)) {
       closeMasked(now);
       return true;
     }
@@ -169,11 +190,32 @@ final class SecureRound {
    * result that cannot be computed abandons the session.
    */
   Result unmasking(UnmaskingShares answer, long samplesBound) {
+    notDropped(answer.from());
     expect(Step.UNMASK, "its unmasking shares");
     member(u3, answer.from(), "U3 (the clients whose masked update arrived)");
     once(unmasking.containsKey(answer.from()), answer.from(), "unmasking shares");
+    Set<String> lost = new TreeSet<>(u2);
+    lost.removeAll(u3);
+    if (answer.selfMaskShares() == null || answer.secretKeyShares() == null
+        || !answer.selfMaskShares().keySet().equals(u3) || !answer.secretKeyShares().keySet().equals(lost)) {
+      throw drop(answer.from(), "the unmasking shares must give a self-mask share for each survivor " + u3
+          + " and a secret-key share for each client that dropped after sharing " + lost);
+    }
     unmasking.put(answer.from(), answer);
-    return unmasking.size() == u3.size() ? finish(samplesBound) : null;
+    return unmasking.size() == u3.size() - droppedOf(u3) ? finish(samplesBound) : null;
+  }
+
+  /**
+   * Whether the session asked for unmasking shares (step 4 or later): from then on it must never be started again
+   * with the same inputs, so a failure closes the round instead.
+   */
+  boolean revealed() {
+    return u3 != null;
+  }
+
+  /** The clients dropped from the session, with the reason. */
+  Map<String, String> dropped() {
+    return Map.copyOf(dropped);
   }
 
   /**
@@ -311,21 +353,54 @@ final class SecureRound {
 
   private void expect(Step wanted, String what) {
     if (step == Step.ABANDONED) {
-      throw RunRefusal.conflict("Session abandoned", "secure aggregation session " + plan.session() + " of round "
-          + plan.round() + " was abandoned (" + abandoned + "): start again with GET /rounds/" + plan.round()
-          + "/secagg");
+      throw new RunRefusal(RunRefusal.Kind.CONFLICT, "Session abandoned", "secure aggregation session "
+          + plan.session() + " of round " + plan.round() + " was abandoned (" + abandoned + "): start again with GET "
+          + "/rounds/" + plan.round() + "/secagg", ProblemTypes.SECAGG_START_AGAIN);
     }
     if (step != wanted) {
-      throw RunRefusal.conflict("Wrong step", "session " + plan.session() + " of round " + plan.round() + " is at "
-          + "step " + step.name().toLowerCase(java.util.Locale.ROOT) + ", not taking " + what);
+      throw new RunRefusal(RunRefusal.Kind.CONFLICT, "Wrong step", "session " + plan.session() + " of round "
+          + plan.round() + " is at step " + step.name().toLowerCase(java.util.Locale.ROOT) + ", not taking " + what
+          + ": the step closed without this client, which sits this round out", ProblemTypes.SECAGG_EXCLUDED);
     }
   }
 
   private void member(java.util.Collection<String> set, String clientId, String name) {
     if (!set.contains(clientId)) {
-      throw RunRefusal.conflict("Not in the session", "client " + clientId + " is not in " + name + " of session "
-          + plan.session() + " of round " + plan.round());
+      throw new RunRefusal(RunRefusal.Kind.CONFLICT, "Not in the session", "client " + clientId + " is not in "
+          + name + " of session " + plan.session() + " of round " + plan.round() + "; it sits this round out",
+          ProblemTypes.SECAGG_EXCLUDED);
     }
+  }
+
+  /** Drops a client that broke the protocol: the refusal to answer it with. */
+  private RunRefusal drop(String clientId, String why) {
+    dropped.put(clientId, why);
+    return new RunRefusal(RunRefusal.Kind.INVALID, "Dropped from the session", "client " + clientId + " is dropped "
+        + "from secure aggregation session " + plan.session() + " of round " + plan.round() + ": " + why,
+        ProblemTypes.SECAGG_EXCLUDED);
+  }
+
+  private void notDropped(String clientId) {
+    String why = dropped.get(clientId);
+    if (why != null) {
+      throw new RunRefusal(RunRefusal.Kind.CONFLICT, "Dropped from the session", "client " + clientId + " was "
+          + "dropped from session " + plan.session() + " of round " + plan.round() + " (" + why + "); it sits this "
+          + "round out", ProblemTypes.SECAGG_EXCLUDED);
+    }
+  }
+
+  private int droppedOf(java.util.Collection<String> clients) {
+    int n = 0;
+    for (String id : dropped.keySet()) {
+      if (clients.contains(id)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private List<String> u1ids() {
+    return u1.stream().map(KeyAdvertisement::clientId).toList();
   }
 
   private void once(boolean already, String clientId, String what) {

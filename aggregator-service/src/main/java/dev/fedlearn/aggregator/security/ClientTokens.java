@@ -111,10 +111,9 @@ public class ClientTokens {
     return readHash != null;
   }
 
-  /** Whether the token opens the read endpoints: the read token or any client's. */
-  public boolean mayRead(String token) {
-    return !readProtected() || (token != null
-        && (MessageDigest.isEqual(sha256(token), readHash) || client(token).isPresent()));
+  /** Whether the token is the read token. */
+  public boolean isReadToken(String token) {
+    return readHash != null && token != null && MessageDigest.isEqual(sha256(token), readHash);
   }
 
   /** The tokens in force, after reloading the token file if it changed and its last check is a second old. */

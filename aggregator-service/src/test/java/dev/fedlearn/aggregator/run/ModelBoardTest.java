@@ -17,31 +17,35 @@ class ModelBoardTest {
   }
 
   @Test
-  void aPollerIsHeldUntilNewsIsPosted() throws Exception {
+  void aPollIsAFutureCompletedWhenNewsIsPostedHoldingNoThread() throws Exception {
     ModelBoard board = new ModelBoard(model(0, RunState.WAITING_FOR_CLIENTS));
-    CompletableFuture<GlobalModel> answer = new CompletableFuture<>();
-    Thread poller = new Thread(() -> {
-      try {
-        answer.complete(board.await(0, Duration.ofSeconds(30)));
-      } catch (InterruptedException e) {
-        answer.completeExceptionally(e);
-      }
-    });
-    poller.setDaemon(true);
-    poller.start();
-    await().atMost(Duration.ofSeconds(5)).until(() -> poller.getState() == Thread.State.TIMED_WAITING);
+    CompletableFuture<GlobalModel> answer = board.await(0, Duration.ofSeconds(30));
+    assertThat(answer).isNotDone();
     board.post(model(0, RunState.TRAINING)); // round 0 is no news for a client that has seen round 0
-    await().atMost(Duration.ofSeconds(5)).until(() -> poller.getState() == Thread.State.TIMED_WAITING);
     assertThat(answer).isNotDone();
     board.post(model(1, RunState.TRAINING));
+    assertThat(answer).isCompleted();
     assertThat(answer.get().round()).isEqualTo(1);
+  }
+
+  @Test
+  void manyPollsWaitWithoutAThreadEach() {
+    ModelBoard board = new ModelBoard(model(0, RunState.WAITING_FOR_CLIENTS));
+    int threads = Thread.activeCount();
+    java.util.List<CompletableFuture<GlobalModel>> polls = new java.util.ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      polls.add(board.await(0, Duration.ofSeconds(30)));
+    }
+    assertThat(Thread.activeCount()).isLessThan(threads + 10);
+    board.post(model(1, RunState.TRAINING));
+    assertThat(polls).allMatch(p -> p.isDone() && p.join().round() == 1);
   }
 
   @Test
   void theEndOfTheRunIsAlwaysNewsAndAnOldModelComesBackWhenTheWaitRunsOut() throws Exception {
     ModelBoard board = new ModelBoard(model(2, RunState.TRAINING));
-    assertThat(board.await(2, Duration.ofMillis(20)).round()).as("no news: as it is").isEqualTo(2);
+    assertThat(board.await(2, Duration.ofMillis(20)).join().round()).as("no news: as it is").isEqualTo(2);
     board.post(model(2, RunState.FAILED));
-    assertThat(board.await(5, Duration.ofSeconds(30)).state()).isEqualTo(RunState.FAILED);
+    assertThat(board.await(5, Duration.ofSeconds(30)).join().state()).isEqualTo(RunState.FAILED);
   }
 }

@@ -76,15 +76,15 @@ class RoundDeadlineTest {
   void aRestartedClientLearnsWhatItAlreadySent() throws Exception {
     RunCoordinator run = run(2, 2);
     run.submitUpdate(1, update("c0", 10, 1f));
-    GlobalModel forC0 = run.awaitModel(-1, Duration.ZERO, "c0");
-    GlobalModel forC1 = run.awaitModel(-1, Duration.ZERO, "c1");
+    GlobalModel forC0 = run.awaitModel(-1, Duration.ZERO, "c0").join();
+    GlobalModel forC1 = run.awaitModel(-1, Duration.ZERO, "c1").join();
     assertThat(forC0.submitted()).isTrue();
     assertThat(forC1.submitted()).isFalse();
     run.submitUpdate(1, update("c1", 10, 1f));
     run.submitEvaluation(1, TestRuns.evaluation("c0"));
-    assertThat(run.awaitModel(0, Duration.ZERO, "c0").evaluated()).isTrue();
-    assertThat(run.awaitModel(0, Duration.ZERO, "c1").evaluated()).isFalse();
-    assertThat(run.awaitModel(0, Duration.ZERO, "c0").submitted()).isFalse();
+    assertThat(run.awaitModel(0, Duration.ZERO, "c0").join().evaluated()).isTrue();
+    assertThat(run.awaitModel(0, Duration.ZERO, "c1").join().evaluated()).isFalse();
+    assertThat(run.awaitModel(0, Duration.ZERO, "c0").join().submitted()).isFalse();
   }
 
   @Test

@@ -7,7 +7,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import dev.fedlearn.aggregator.security.ClientIdentity;
 import dev.fedlearn.aggregator.security.ClientTokens;
+import dev.fedlearn.aggregator.security.Refusals;
 import dev.fedlearn.wire.ClientUpdate;
 import dev.fedlearn.wire.GlobalModel;
 import dev.fedlearn.wire.SafeTensors;
@@ -26,7 +28,7 @@ import org.springframework.test.web.servlet.ResultActions;
 
 /** The controller's statuses and problem details, over MockMvc, with a real coordinator of a tiny run. */
 @WebMvcTest(RunController.class)
-@Import({TinyRunConfig.class, ClientTokens.class})
+@Import({TinyRunConfig.class, ClientTokens.class, ClientIdentity.class, Waits.class, Refusals.class})
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD) // a fresh run per test
 class RunControllerTest {
   @Autowired
@@ -62,6 +64,15 @@ class RunControllerTest {
         .andExpect(jsonPath("$.state").value("TRAINING"));
   }
 
+  /** GET /model, which answers asynchronously (a long poll holds no thread): the answer once it is dispatched. */
+  private ResultActions model(org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder request)
+      throws Exception {
+    org.springframework.test.web.servlet.MvcResult started = mvc.perform(request).andReturn();
+    return started.getRequest().isAsyncStarted()
+        ? mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.asyncDispatch(started))
+        : mvc.perform(request);
+  }
+
   @Test
   void statusModelAndRounds() throws Exception {
     mvc.perform(get("/api/v1/status")).andExpect(status().isOk())
@@ -73,7 +84,7 @@ class RunControllerTest {
         .andExpect(jsonPath("$.strategy.fractionFit").value(1.0))
         .andExpect(jsonPath("$.picked.length()").value(2))
         .andExpect(jsonPath("$.authentication").value("open"));
-    mvc.perform(get("/api/v1/model")).andExpect(status().isOk())
+    model(get("/api/v1/model")).andExpect(status().isOk())
         .andExpect(jsonPath("$.round").value(0))
         .andExpect(jsonPath("$.layerSizes[1]").value(2))
         .andExpect(jsonPath("$.weights.length()").value(6))
@@ -97,19 +108,19 @@ class RunControllerTest {
         404, "round 1 has no global model yet");
     problem(postJson("/api/v1/clients", "{\"clientId\":\"c\",\"trainSamples\":100,\"testSamples\":30}"), 409,
         "already has its 2 clients");
-    problem(mvc.perform(get("/api/v1/model").param("wait", "-1")), 400, "wait must be 0 or more");
+    problem(model(get("/api/v1/model").param("wait", "-1")), 400, "wait must be 0 or more");
   }
 
   @Test
   void weightsTravelAsSafetensorsWhenAskedAndAsJsonOtherwise() throws Exception {
-    byte[] binary = mvc.perform(get("/api/v1/model").param("clientId", "a")
+    byte[] binary = model(get("/api/v1/model").param("clientId", "a")
             .accept(MediaType.APPLICATION_OCTET_STREAM))
         .andExpect(status().isOk()).andExpect(content().contentType(MediaType.APPLICATION_OCTET_STREAM))
         .andReturn().getResponse().getContentAsByteArray();
     GlobalModel model = SafeTensors.globalModel(binary);
-    assertThat(model).isEqualTo(run.awaitModel(-1, java.time.Duration.ZERO, "a"));
-    mvc.perform(get("/api/v1/model")).andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_JSON));
-    mvc.perform(get("/api/v1/model").accept(MediaType.ALL))
+    assertThat(model).isEqualTo(run.awaitModel(-1, java.time.Duration.ZERO, "a").join());
+    model(get("/api/v1/model")).andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_JSON));
+    model(get("/api/v1/model").accept(MediaType.ALL))
         .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_JSON));
 
     ClientUpdate update = new ClientUpdate("a", 10, new int[] {2, 2}, new float[] {1, 1, 1, 1, 1, 1}, 0.5, 0.8);
@@ -125,7 +136,7 @@ class RunControllerTest {
         .content(new byte[] {1, 2, 3})), 400, "not a valid update in the safetensors layout: 3 bytes");
     problem(mvc.perform(post("/api/v1/rounds/1/updates").contentType(MediaType.APPLICATION_OCTET_STREAM)
         .content(SafeTensors.encode(model))), 400, "expected 'fedlearn.client-update'");
-    problem(mvc.perform(get("/api/v1/model").param("wait", "-1").accept(MediaType.APPLICATION_OCTET_STREAM)), 400,
+    problem(model(get("/api/v1/model").param("wait", "-1").accept(MediaType.APPLICATION_OCTET_STREAM)), 400,
         "wait must be 0 or more");
     assertThat(run.status().updatesReceived()).as("nothing taken from the refused ones").isEqualTo(1);
   }
@@ -167,8 +178,8 @@ class RunControllerTest {
     problem(postJson("/api/v1/rounds/" + param + "/evaluations",
         "{\"clientId\":\"a\",\"numSamples\":5,\"loss\":0.1,\"accuracy\":0.9}"), 400, "");
     problem(mvc.perform(get("/api/v1/rounds/" + param)), 400, "");
-    problem(mvc.perform(get("/api/v1/model").param("after", param)), 400, "");
-    problem(mvc.perform(get("/api/v1/model").param("wait", param)), 400, "");
+    problem(model(get("/api/v1/model").param("after", param)), 400, "");
+    problem(model(get("/api/v1/model").param("wait", param)), 400, "");
     assertThat(run.status().updatesReceived()).isZero(); // nothing was taken
   }
 

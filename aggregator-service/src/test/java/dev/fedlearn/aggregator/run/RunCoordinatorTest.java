@@ -154,12 +154,11 @@ class RunCoordinatorTest {
   void longPollReturnsWhenANewModelExistsOrTheWaitRunsOut() throws Exception {
     RunCoordinator run = TestRuns.run(2, 1);
     long start = System.nanoTime();
-    GlobalModel waiting = run.awaitModel(-1, Duration.ofMillis(200));
+    GlobalModel waiting = run.awaitModel(-1, Duration.ofMillis(200)).join();
     assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(190));
     assertThat(waiting.state()).isEqualTo(RunState.WAITING_FOR_CLIENTS);
 
-    CompletableFuture<GlobalModel> first = new CompletableFuture<>();
-    awaitBlocked(poller(run, -1, first));
+    CompletableFuture<GlobalModel> first = run.awaitModel(-1, Duration.ofSeconds(10));
     assertThat(first).isNotDone();
     run.register(registration("a"));
     GlobalModel m0 = first.get(5, TimeUnit.SECONDS);
@@ -167,32 +166,12 @@ class RunCoordinatorTest {
     assertThat(m0.state()).isEqualTo(RunState.TRAINING);
     assertThat(m0.plan().epochs()).isEqualTo(1);
 
-    CompletableFuture<GlobalModel> next = new CompletableFuture<>();
-    awaitBlocked(poller(run, 0, next));
+    CompletableFuture<GlobalModel> next = run.awaitModel(0, Duration.ofSeconds(10));
     assertThat(next).isNotDone();
     run.submitUpdate(1, update("a", 10, 4));
     GlobalModel m1 = next.get(5, TimeUnit.SECONDS);
     assertThat(m1.round()).isEqualTo(1);
     assertThat(m1.weights()[0]).isEqualTo(4f);
-  }
-
-  /** A thread that long-polls the run and completes {@code result} with the answer. */
-  private static Thread poller(RunCoordinator run, int after, CompletableFuture<GlobalModel> result) {
-    Thread t = new Thread(() -> {
-      try {
-        result.complete(run.awaitModel(after, Duration.ofSeconds(10)));
-      } catch (InterruptedException e) {
-        result.completeExceptionally(e);
-      }
-    });
-    t.setDaemon(true);
-    t.start();
-    return t;
-  }
-
-  /** Waits until the thread is held in the long poll (waiting on the run's monitor with a timeout). */
-  private static void awaitBlocked(Thread poller) {
-    await().atMost(Duration.ofSeconds(5)).until(() -> poller.getState() == Thread.State.TIMED_WAITING);
   }
 
   @Test
@@ -211,8 +190,8 @@ class RunCoordinatorTest {
     assertThat(run.status().picked()).isEqualTo(picked);
     String left = java.util.stream.Stream.of("a", "b", "c", "d").filter(id -> !picked.contains(id)).findFirst()
         .orElseThrow();
-    assertThat(run.awaitModel(-1, Duration.ZERO, left).picked()).isFalse();
-    assertThat(run.awaitModel(-1, Duration.ZERO, picked.get(0)).picked()).isTrue();
+    assertThat(run.awaitModel(-1, Duration.ZERO, left).join().picked()).isFalse();
+    assertThat(run.awaitModel(-1, Duration.ZERO, picked.get(0)).join().picked()).isTrue();
     refused(Kind.CONFLICT, "is not picked for round 1", () -> run.submitUpdate(1, update(left, 10, 1)));
     run.submitUpdate(1, update(picked.get(0), 10, 1));
     run.submitUpdate(1, update(picked.get(1), 10, 3));
@@ -236,14 +215,14 @@ class RunCoordinatorTest {
     for (String c : java.util.List.of("a", "b", "c")) {
       run.register(registration(c));
     }
-    assertThat(run.awaitModel(-1, Duration.ZERO, "a").plan().mu())
+    assertThat(run.awaitModel(-1, Duration.ZERO, "a").join().plan().mu())
         .isEqualTo(id.equals("fedprox") ? 0.01f : 0f);
     run.submitUpdate(1, update("a", 10, 1));
     run.submitUpdate(1, update("b", 20, 2));
     run.submitUpdate(1, update("c", 30, 3));
     assertThat(run.status().round()).isEqualTo(1);
     assertThat(run.status().strategy().name()).isEqualTo(id);
-    float first = run.awaitModel(0, Duration.ZERO, "a").weights()[0];
+    float first = run.awaitModel(0, Duration.ZERO, "a").join().weights()[0];
     assertThat(first).as("%s moved the first weight from 0.1 towards the clients' 1..3", id).isGreaterThan(0.1f)
         .isLessThanOrEqualTo(3f);
   }

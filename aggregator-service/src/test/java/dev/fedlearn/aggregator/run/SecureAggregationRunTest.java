@@ -14,7 +14,10 @@ import dev.fedlearn.secagg.EncryptedShare;
 import dev.fedlearn.secagg.FixedPoint;
 import dev.fedlearn.secagg.SecAggClient;
 import dev.fedlearn.wire.ClientRegistration;
+import dev.fedlearn.secagg.KeyAdvertisement;
 import dev.fedlearn.wire.MaskedUpdate;
+import dev.fedlearn.wire.ProblemTypes;
+import dev.fedlearn.wire.SecAggStep;
 import dev.fedlearn.wire.RunState;
 import dev.fedlearn.wire.SecAggPlan;
 import dev.fedlearn.wire.SecAggShares;
@@ -53,8 +56,12 @@ class SecureAggregationRunTest {
   }
 
   RunCoordinator run(SecAggSettings settings) {
+    return run(settings, 1);
+  }
+
+  RunCoordinator run(SecAggSettings settings, int rounds) {
     Model initial = INITIAL;
-    RunCoordinator run = new RunCoordinator(new RunRules(1, 4, 3, Duration.ofMinutes(2), Duration.ofMinutes(10),
+    RunCoordinator run = new RunCoordinator(new RunRules(rounds, 4, 3, Duration.ofMinutes(2), Duration.ofMinutes(10),
         1e4), initial, TrainingConfig.defaults().withEpochs(1), new FedAvg(), ClientSampler.ALL,
         m -> new Evaluation(10, 1 - m.params()[0], m.params()[0]), clock, Map.of("rounds", "1"), RunStore.NONE,
         settings);
@@ -84,8 +91,7 @@ class SecureAggregationRunTest {
       List<EncryptedShare> mine = run.secAggSharesFor(1, plan.session(), e.getKey());
       int[] encoded = FixedPoint.encode(WEIGHTS.get(e.getKey()), SAMPLES.get(e.getKey()), plan.bound(),
           plan.scale());
-      run.secAggMasked(1, plan.session(), MaskedUpdate.of(e.getKey(), e.getValue().mask(encoded, mine), 0.5, 0.8,
-          List.of()));
+      run.secAggMasked(1, plan.session(), MaskedUpdate.of(e.getKey(), e.getValue().mask(encoded, mine)));
     }
     if (!dropBefore.isEmpty()) {
       clock.advance(STEP);
@@ -148,16 +154,117 @@ class SecureAggregationRunTest {
     assertFedAvgOf(run, included);
   }
 
-  /** With 4 clients the threshold is 3: losing one before and one after the masked updates leaves 2 to unmask. */
+  /**
+   * With 4 clients the threshold is 3: losing one before and one after the masked updates leaves 2 to unmask. The
+   * unmasking shares were asked for, so the session must not start again with the same inputs: the round closes with
+   * no update, the model stays as it was, and the run goes on.
+   */
   @Test
-  void oneDropTooManyAbandonsTheSessionAndTheRoundStartsItAgain() {
-    RunCoordinator run = run();
+  void oneDropTooManyAfterTheSharesWereAskedForClosesTheRoundWithNoUpdate() {
+    RunCoordinator run = run(new SecAggSettings(BOUND, STEP), 2);
     String first = run.secAggPlan(1).session();
+    List<String> events = new ArrayList<>();
+    run.events().subscribe(e -> events.add(e.detail()));
     session(run, Set.of("d"), Set.of("a"));
     assertThat(run.status().state()).isEqualTo(RunState.TRAINING);
-    assertThat(run.secAggPlan(1).session()).isNotEqualTo(first);
-    assertThatThrownBy(() -> run.secAggSurvivors(1, first)).isInstanceOf(RunRefusal.class)
-        .hasMessageContaining("start again");
+    assertThat(run.status().round()).as("round 1 closed").isEqualTo(1);
+    assertThat(run.globalModel().params()).containsExactly(INITIAL.params());
+    assertThat(run.round(1).participants()).isEmpty();
+    assertThat(events).anyMatch(e -> e.contains("round 1 closed with no update"));
+    assertThat(run.secAggPlan(2).session()).isNotEqualTo(first);
+    assertThatThrownBy(() -> run.secAggSurvivors(1, first)).isInstanceOf(RunRefusal.class);
+  }
+
+  /** Runs step 1 with {@code ads} in order; returns the clients whose advertisement was refused, and why. */
+  static Map<String, RunRefusal> advertise(RunCoordinator run, String session, List<KeyAdvertisement> ads) {
+    Map<String, RunRefusal> refused = new LinkedHashMap<>();
+    for (KeyAdvertisement ad : ads) {
+      try {
+        run.secAggKeys(1, session, ad);
+      } catch (RunRefusal e) {
+        refused.put(ad.clientId(), e);
+      }
+    }
+    return refused;
+  }
+
+  @Test
+  void aClientAdvertisingOneKeyTwiceIsDroppedAndTheHonestClientsFinishTheRound() {
+    RunCoordinator run = run();
+    SecAggPlan plan = run.secAggPlan(1);
+    Map<String, SecAggClient> honest = new LinkedHashMap<>();
+    List<KeyAdvertisement> ads = new ArrayList<>();
+    for (String id : List.of("a", "b", "c")) {
+      honest.put(id, new SecAggClient(id, 1, plan.threshold(), new SecureRandom()));
+      ads.add(honest.get(id).advertise());
+    }
+    byte[] key = new SecAggClient("d", 1, plan.threshold(), new SecureRandom()).advertise().cPublicKey();
+    ads.add(1, new KeyAdvertisement("d", key, key));
+    Map<String, RunRefusal> refused = advertise(run, plan.session(), ads);
+    assertThat(refused).containsOnlyKeys("d");
+    assertThat(refused.get("d").type()).isEqualTo(ProblemTypes.SECAGG_EXCLUDED);
+    assertThat(refused.get("d").getMessage()).contains("advertised already");
+    assertThat(run.secAggStepClosed(1, plan.session(), SecAggStep.KEYS, Duration.ZERO).join())
+        .as("step 1 closes once the three others sent theirs").isTrue();
+    assertThatThrownBy(() -> run.secAggKeys(1, plan.session(), new SecAggClient("d", 1, plan.threshold(),
+        new SecureRandom()).advertise())).isInstanceOf(RunRefusal.class).hasMessageContaining("dropped");
+    finish(run, plan, honest);
+    assertFedAvgOf(run, new java.util.TreeMap<>(Map.of("a", WEIGHTS.get("a"), "b", WEIGHTS.get("b"), "c",
+        WEIGHTS.get("c"))));
+  }
+
+  @Test
+  void aKeyCopiedFromAnotherClientAndAKeyOfSmallOrderAreRefused() {
+    RunCoordinator run = run();
+    SecAggPlan plan = run.secAggPlan(1);
+    KeyAdvertisement a = new SecAggClient("a", 1, plan.threshold(), new SecureRandom()).advertise();
+    KeyAdvertisement b = new SecAggClient("b", 1, plan.threshold(), new SecureRandom()).advertise();
+    byte[] one = new byte[32];
+    one[0] = 1; // u = 1, a point of small order
+    Map<String, RunRefusal> refused = advertise(run, plan.session(), List.of(a,
+        new KeyAdvertisement("b", a.sPublicKey(), b.sPublicKey()), new KeyAdvertisement("c", one, b.cPublicKey())));
+    assertThat(refused).containsOnlyKeys("b", "c");
+    assertThat(refused.get("b").getMessage()).contains("advertised already");
+    assertThat(refused.get("c").getMessage()).contains("small order");
+  }
+
+  @Test
+  void garbageInAMaskedInputClosesTheRoundWithNoUpdateAndTheRunGoesOn() {
+    RunCoordinator run = run(new SecAggSettings(BOUND, STEP), 2);
+    SecAggPlan plan = run.secAggPlan(1);
+    Map<String, SecAggClient> clients = new LinkedHashMap<>();
+    for (String id : List.of("a", "b", "c", "d")) {
+      clients.put(id, new SecAggClient(id, 1, plan.threshold(), new SecureRandom()));
+      run.secAggKeys(1, plan.session(), clients.get(id).advertise());
+    }
+    var u1 = run.secAggKeysOf(1, plan.session());
+    clients.forEach((id, c) -> run.secAggShares(1, plan.session(), new SecAggShares(id, c.shareKeys(u1))));
+    clients.forEach((id, c) -> {
+      int[] masked = c.mask(FixedPoint.encode(WEIGHTS.get(id), SAMPLES.get(id), plan.bound(), plan.scale()),
+          run.secAggSharesFor(1, plan.session(), id));
+      if (id.equals("c")) {
+        for (int j = 0; j < masked.length; j++) {
+          masked[j] += 0x40000000; // far outside the bound once unmasked
+        }
+      }
+      run.secAggMasked(1, plan.session(), MaskedUpdate.of(id, masked));
+    });
+    List<String> survivors = run.secAggSurvivors(1, plan.session());
+    clients.forEach((id, c) -> run.secAggUnmask(1, plan.session(), c.unmask(survivors)));
+    assertThat(run.status().state()).isEqualTo(RunState.TRAINING);
+    assertThat(run.status().round()).isEqualTo(1);
+    assertThat(run.globalModel().params()).containsExactly(INITIAL.params());
+    assertThat(run.secAggPlan(2).picked()).hasSize(4);
+  }
+
+  /** Steps 2 to 4 for {@code clients}, who all sent their keys in step 1. */
+  static void finish(RunCoordinator run, SecAggPlan plan, Map<String, SecAggClient> clients) {
+    var u1 = run.secAggKeysOf(1, plan.session());
+    clients.forEach((id, c) -> run.secAggShares(1, plan.session(), new SecAggShares(id, c.shareKeys(u1))));
+    clients.forEach((id, c) -> run.secAggMasked(1, plan.session(), MaskedUpdate.of(id, c.mask(FixedPoint.encode(
+        WEIGHTS.get(id), SAMPLES.get(id), plan.bound(), plan.scale()), run.secAggSharesFor(1, plan.session(), id)))));
+    List<String> survivors = run.secAggSurvivors(1, plan.session());
+    clients.forEach((id, c) -> run.secAggUnmask(1, plan.session(), c.unmask(survivors)));
   }
 
   @Test
@@ -216,8 +323,7 @@ class SecureAggregationRunTest {
     clients.forEach((id, c) -> run.secAggShares(1, plan.session(), new SecAggShares(id, c.shareKeys(u1))));
     clients.forEach((id, c) -> run.secAggMasked(1, plan.session(), MaskedUpdate.of(id, c.mask(FixedPoint.encode(
         DifferentialPrivacy.noisyClippedChange(WEIGHTS.get(id), INITIAL.params(), plan.dpClip(), plan.dpNoiseStd(),
-            new SecureRandom()), 1, plan.bound(), plan.scale()), run.secAggSharesFor(1, plan.session(), id)), 0.5, 0.8,
-        List.of())));
+            new SecureRandom()), 1, plan.bound(), plan.scale()), run.secAggSharesFor(1, plan.session(), id)))));
     List<String> survivors = run.secAggSurvivors(1, plan.session());
     clients.forEach((id, c) -> run.secAggUnmask(1, plan.session(), c.unmask(survivors)));
 

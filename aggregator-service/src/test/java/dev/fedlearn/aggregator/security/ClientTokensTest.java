@@ -24,7 +24,7 @@ class ClientTokensTest {
   static AggregatorProperties props(String tokens, Path file, String read) {
     return new AggregatorProperties(10, 4, 50, 1, null, 0.9f, null, 42, "default", "784,20,15,10", Path.of("data"),
         Duration.ofSeconds(60), 2, Path.of("state"), 0, Duration.ofMinutes(10), Duration.ofMinutes(60), 1e4,
-        4_000_000, tokens, file, read, "fedavg", null, 1.0, 1, null, 1.0, 1e-5, false, 16f, Duration.ofSeconds(30), null);
+        4_000_000, 60_000, tokens, file, read, "fedavg", null, 1.0, 1, null, 1.0, 1e-5, false, 16f, Duration.ofSeconds(30), null);
   }
 
   @Test
@@ -37,7 +37,7 @@ class ClientTokensTest {
     assertThat(t.client("five")).isEmpty();
     assertThat(t.client(null)).isEmpty();
     assertThat(t.readProtected()).isFalse();
-    assertThat(t.mayRead(null)).isTrue();
+    assertThat(t.isReadToken(null)).isFalse();
   }
 
   @Test
@@ -67,10 +67,10 @@ class ClientTokensTest {
     assertThat(open.open()).isTrue();
     assertThat(open.mode()).isEqualTo("open");
     ClientTokens guarded = new ClientTokens(props("client-1:one", null, "reader"));
-    assertThat(guarded.mayRead(null)).isFalse();
-    assertThat(guarded.mayRead("reader")).isTrue();
-    assertThat(guarded.mayRead("one")).isTrue();
-    assertThat(guarded.mayRead("other")).isFalse();
+    assertThat(guarded.isReadToken(null)).isFalse();
+    assertThat(guarded.isReadToken("reader")).isTrue();
+    assertThat(guarded.isReadToken("one")).isFalse();
+    assertThat(guarded.isReadToken("other")).isFalse();
   }
 
   @Test

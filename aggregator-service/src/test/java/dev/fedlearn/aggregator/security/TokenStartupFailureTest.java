@@ -20,10 +20,10 @@ import org.springframework.context.annotation.Import;
 /** A bad token configuration stops the application with a short report (the failure analyzer), not a stack trace. */
 @ExtendWith(OutputCaptureExtension.class)
 class TokenStartupFailureTest {
-  /** The tokens, the filter that guards the API with them, and a web server on a free port. */
+  /** The tokens and a web server on a free port. */
   @Configuration(proxyBeanMethods = false)
   @EnableConfigurationProperties({AggregatorProperties.class, TlsProperties.class})
-  @Import({ClientTokens.class, RequestGuard.class})
+  @Import(ClientTokens.class)
   static class GuardedServer {
     @Bean
     TomcatServletWebServerFactory webServerFactory() {

@@ -1,0 +1,92 @@
+package dev.fedlearn.aggregator.security;
+
+import dev.fedlearn.aggregator.run.RunCoordinator;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.stereotype.Component;
+
+/**
+ * Refused requests, counted per source (the peer's address) in windows of {@link #WINDOW}: the first
+ * {@link #RECORDED} of a window are recorded in the run's events (live only, never stored, so they cannot fill the
+ * store or push the run's own events out of a replay), and a source refused more than {@link #LIMIT} times in a
+ * window is answered 429 without further work until the window ends ({@link #blocked}).
+ */
+@Component
+public class Refusals {
+  private static final Logger log = LoggerFactory.getLogger(Refusals.class);
+  static final Duration WINDOW = Duration.ofMinutes(1);
+  /** How many refusals of one source a window records as events. */
+  static final int RECORDED = 10;
+  /** How many refusals of one source a window takes before the source is answered 429. */
+  static final int LIMIT = 60;
+  /** How many sources are tracked at once; past that the oldest windows are forgotten. */
+  private static final int MAX_SOURCES = 10_000;
+
+  private final ObjectProvider<RunCoordinator> run;
+  private final LongSupplier nanoTime;
+  private final Map<String, Window> sources = new ConcurrentHashMap<>();
+
+  @Autowired
+  public Refusals(ObjectProvider<RunCoordinator> run) {
+    this(run, System::nanoTime);
+  }
+
+  Refusals(ObjectProvider<RunCoordinator> run, LongSupplier nanoTime) {
+    this.run = run;
+    this.nanoTime = nanoTime;
+  }
+
+  /** One source's refusals in its current window. */
+  private static final class Window {
+    final long start;
+    int count;
+
+    Window(long start) {
+      this.start = start;
+    }
+  }
+
+  /** Whether {@code source} was refused more than {@link #LIMIT} times in its current window. */
+  public boolean blocked(String source) {
+    Window w = sources.get(source);
+    return w != null && nanoTime.getAsLong() - w.start < WINDOW.toNanos() && w.count > LIMIT;
+  }
+
+  /**
+   * Counts a refused request of the API and records it in the run's events (as {@code METHOD path}, in the name of
+   * the client it was authenticated as, if any) while its source is within {@link #RECORDED} in the window.
+   */
+  public void refused(HttpServletRequest request, int status, String reason) {
+    String source = request.getRemoteAddr();
+    long now = nanoTime.getAsLong();
+    if (sources.size() > MAX_SOURCES) {
+      sources.values().removeIf(w -> now - w.start >= WINDOW.toNanos());
+    }
+    Window w = sources.compute(source, (s, old) -> {
+      Window current = old == null || now - old.start >= WINDOW.toNanos() ? new Window(now) : old;
+      current.count++;
+      return current;
+    });
+    int count = w.count;
+    if (count == RECORDED + 1) {
+      log.warn("{} refused requests from {} within {} s: further ones are not recorded in this window", RECORDED,
+          source, WINDOW.toSeconds());
+    }
+    RunCoordinator coordinator = run.getIfAvailable();
+    if (count <= RECORDED && coordinator != null && request.getRequestURI().startsWith("/api/")) {
+      coordinator.events().refused(request.getMethod() + " " + request.getRequestURI(), callerId(), status, reason);
+    }
+  }
+
+  private static String callerId() {
+    return SecurityContextHolder.getContext().getAuthentication() instanceof Caller c ? c.clientId() : null;
+  }
+}
