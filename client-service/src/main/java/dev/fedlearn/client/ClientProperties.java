@@ -38,6 +38,15 @@ import org.springframework.validation.annotation.Validated;
  *     {@link dev.fedlearn.client.aggregator.ClientToken})
  * @param wireFormat how weights travel ({@code FL_WIRE_FORMAT}): {@code binary} (safetensors) or {@code json}
  * @param tls HTTPS to the aggregator ({@code FL_TLS_CA}, {@code FL_TLS_CERT}, {@code FL_TLS_KEY})
+ * @param requireSecureAggregation whether this client refuses a run without secure aggregation
+ *     ({@code FL_REQUIRE_SECURE_AGGREGATION}, default false)
+ * @param minSecaggThreshold the lowest Shamir threshold of a secure aggregation session this client takes part in
+ *     ({@code FL_MIN_SECAGG_THRESHOLD}, default 0: none); it applies to secure aggregation sessions only, so set
+ *     {@code FL_REQUIRE_SECURE_AGGREGATION} too to refuse plain runs
+ * @param minDpNoise the lowest differential privacy noise multiplier this client takes part with
+ *     ({@code FL_MIN_DP_NOISE}, default 0: none); above 0, the client refuses a run without differential privacy and
+ *     a run without secure aggregation (there the aggregator adds the noise, which the client cannot check); see
+ *     {@link dev.fedlearn.client.worker.PlanFloors}
  */
 @Validated
 @ConfigurationProperties(prefix = "fl")
@@ -60,7 +69,14 @@ public record ClientProperties(
     String clientToken,
     Path clientTokenFile,
     @DefaultValue("binary") @NotNull WireFormat wireFormat,
-    @DefaultValue @NotNull Tls tls) {
+    @DefaultValue @NotNull Tls tls,
+    @DefaultValue("false") boolean requireSecureAggregation,
+    @DefaultValue("0") @Min(value = 0, message = "must be 0 (no floor) or more: set FL_MIN_SECAGG_THRESHOLD "
+        + "(fl.min-secagg-threshold) to the lowest secure aggregation threshold this client accepts")
+    int minSecaggThreshold,
+    @DefaultValue("0") @DecimalMin(value = "0", message = "must be 0 (no floor) or more: set FL_MIN_DP_NOISE "
+        + "(fl.min-dp-noise) to the lowest noise multiplier this client accepts")
+    double minDpNoise) {
 
   public ClientProperties {
     if (tls != null && tls.configured() && aggregatorUrl != null

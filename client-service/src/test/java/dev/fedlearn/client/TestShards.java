@@ -26,8 +26,18 @@ public final class TestShards {
 
   /** Settings with the defaults, except a short back-off (500 ms doubling up to 2 s). */
   public static ClientProperties properties(String clientId, Path shard, String aggregatorUrl) {
+    return properties(clientId, shard, aggregatorUrl, false, 0, 0);
+  }
+
+  /**
+   * The same with floors: {@code FL_REQUIRE_SECURE_AGGREGATION}, {@code FL_MIN_SECAGG_THRESHOLD} and
+   * {@code FL_MIN_DP_NOISE}.
+   */
+  public static ClientProperties properties(String clientId, Path shard, String aggregatorUrl,
+      boolean requireSecureAggregation, int minSecaggThreshold, double minDpNoise) {
     return new ClientProperties(clientId, shard.toString(), aggregatorUrl, null, 0.7, 1, 30, Duration.ofSeconds(5),
         new ClientProperties.Retry(Duration.ofMillis(500), Duration.ofSeconds(2)), true, null, null,
-        dev.fedlearn.client.aggregator.WireFormat.BINARY, ClientProperties.Tls.NONE);
+        dev.fedlearn.client.aggregator.WireFormat.BINARY, ClientProperties.Tls.NONE, requireSecureAggregation,
+        minSecaggThreshold, minDpNoise);
   }
 }

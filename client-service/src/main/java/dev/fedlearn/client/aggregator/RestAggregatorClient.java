@@ -257,7 +257,8 @@ public final class RestAggregatorClient implements AggregatorClient {
       return request.get();
     } catch (RestClientResponseException e) {
       int status = e.getStatusCode().value();
-      String detail = detail(e);
+      Problem problem = problem(e);
+      String detail = problem.detail();
       String message = what + " answered HTTP " + status + (detail.isEmpty() ? "" : ": " + detail);
       if (status == 401 && token.fromFile()) {
         // The token file may be rotated after the aggregator's: retried (with the file read again) like an
@@ -266,7 +267,7 @@ public final class RestAggregatorClient implements AggregatorClient {
             + "before the next try)", e);
       }
       if (e.getStatusCode().is4xxClientError()) {
-        throw new AggregatorRejectedException(status, message, detail);
+        throw new AggregatorRejectedException(status, message, detail, problem.type());
       }
       throw new AggregatorUnavailableException(message, e);
     } catch (EmptyAnswer e) {
@@ -279,20 +280,40 @@ public final class RestAggregatorClient implements AggregatorClient {
     }
   }
 
-  /** The problem detail's {@code detail} (or {@code title}), else the start of the body. */
-  private static String detail(RestClientResponseException e) {
+  /**
+   * What a refusal says: its text ({@code detail}) and its problem type ({@code type}, null when none or
+   * {@code about:blank}).
+   */
+  private record Problem(String detail, String type) {}
+
+  /** The generic problem type of RFC 9457: the same as none. */
+  private static final String ABOUT_BLANK = "about:blank";
+
+  /**
+   * The problem detail's {@code detail} (or {@code title}), else the start of the body; and its {@code type} when it
+   * names one other than {@code about:blank}.
+   */
+  private static Problem problem(RestClientResponseException e) {
     try {
       Map<?, ?> problem = e.getResponseBodyAs(Map.class);
       if (problem != null) {
+        String type = problem.get("type") instanceof String t && !t.isBlank() && !t.strip().equals(ABOUT_BLANK)
+            ? t.strip() : null;
         for (String key : new String[] {"detail", "title", "message", "error"}) {
           if (problem.get(key) instanceof String s && !s.isBlank()) {
-            return s;
+            return new Problem(s, type);
           }
         }
+        return new Problem(body(e), type);
       }
     } catch (RuntimeException notJson) {
       // fall back to the raw body
     }
+    return new Problem(body(e), null);
+  }
+
+  /** The start of the answer's body. */
+  private static String body(RestClientResponseException e) {
     String body = e.getResponseBodyAsString().strip();
     return body.length() > MAX_DETAIL ? body.substring(0, MAX_DETAIL) + "..." : body;
   }

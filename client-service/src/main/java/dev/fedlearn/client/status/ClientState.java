@@ -15,5 +15,12 @@ public enum ClientState {
   /** The run completed; the client stays up but does nothing more. */
   DONE,
   /** The aggregator reported the run failed; the client stays up but does nothing more. */
-  ERROR
+  ERROR,
+  /**
+   * The client refused the run's plan: it offers less privacy than one of this client's floors
+   * ({@code FL_REQUIRE_SECURE_AGGREGATION}, {@code FL_MIN_SECAGG_THRESHOLD}, {@code FL_MIN_DP_NOISE}) or would
+   * truncate its noise; the status's {@code lastError} says which. The client sends nothing more for the run; it
+   * stays up but does nothing more.
+   */
+  REFUSED
 }

@@ -16,7 +16,8 @@ package dev.fedlearn.client.status;
  * @param lastTrainAccuracy accuracy of the last local epoch of the last trained round
  * @param lastTestAccuracy accuracy of the last scored global model on the local test split
  * @param lastTestLoss loss of the last scored global model on the local test split
- * @param lastError the last problem met (unreachable aggregator, rejected request, ...), null if none
+ * @param lastError the last problem met (unreachable aggregator, rejected request, ...), or with the state
+ *     {@link ClientState#REFUSED} why the client refused the run's plan; null if none
  * @param kernel the training kernel in use, {@code vector} or {@code scalar}
  */
 public record ClientStatus(String clientId, ClientState state, String aggregatorUrl, int trainSamples,

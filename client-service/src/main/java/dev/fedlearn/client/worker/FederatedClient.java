@@ -23,6 +23,7 @@ import dev.fedlearn.secagg.SecAggException;
 import dev.fedlearn.secagg.UnmaskingShares;
 import dev.fedlearn.wire.ClientUpdate;
 import dev.fedlearn.wire.MaskedUpdate;
+import dev.fedlearn.wire.ProblemTypes;
 import dev.fedlearn.wire.SecAggPlan;
 import dev.fedlearn.wire.SecAggShares;
 import java.security.SecureRandom;
@@ -30,6 +31,7 @@ import dev.fedlearn.wire.EvaluationReport;
 import dev.fedlearn.wire.GlobalModel;
 import dev.fedlearn.wire.RunState;
 import dev.fedlearn.wire.RunStatus;
+import dev.fedlearn.wire.TrainingPlan;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +45,13 @@ import org.slf4j.LoggerFactory;
  * The client's worker: registers with the aggregator, then follows the run by long-polling the global model. It
  * scores every new global model once on the local test split, trains every round once on the local train split
  * and sends the weights, and stops when the run is completed or failed. Unreachable aggregators and server errors
- * are retried with exponential back-off; nothing ends the loop but the end of the run or {@link #stop()}.
+ * are retried with exponential back-off; nothing ends the loop but the end of the run, {@link #stop()}, or a plan
+ * below this client's floors ({@link PlanFloors}): the client then refuses the run, sends nothing more for it and
+ * stops.
+ *
+ * <p>In a private run ({@link TrainingPlan#isPrivate()}: secure aggregation or differential privacy) the client
+ * sends no figures of its own: it scores each global model for its own status and log only, sends no score, and
+ * sends no per-epoch figures with a plain update (a masked update carries none at all).
  *
  * <p>{@link #run()} does the work on the calling thread; {@link #start()} runs it on a thread of its own.
  */
@@ -61,6 +69,7 @@ public final class FederatedClient {
   private final Duration maxBackoff;
   private final Sleeper sleeper;
   private final TrainingListener trainingListener;
+  private final PlanFloors floors;
 
   private volatile boolean stopRequested;
   private Thread thread;
@@ -77,7 +86,17 @@ public final class FederatedClient {
   private record Trained(int round, int samples, int epochs, double seconds, double loss, double accuracy,
       boolean accepted) {}
 
-  private record Scored(int round, Evaluation evaluation) {}
+  /** A global model's score on the local test split; {@code sent} false when it stayed on this site. */
+  private record Scored(int round, Evaluation evaluation, boolean sent) {}
+
+  /** The run's plan is below this client's floors: {@link #run()} ends, and {@code reason} says why. */
+  private static final class PlanRefused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    PlanRefused(String reason) {
+      super(reason, null, false, false);
+    }
+  }
 
   public FederatedClient(AggregatorClient aggregator, LocalData data, StatusTracker tracker,
       ClientProperties properties, Sleeper sleeper) {
@@ -97,6 +116,7 @@ public final class FederatedClient {
     this.initialBackoff = properties.retry().initialBackoff();
     this.maxBackoff = properties.retry().maxBackoff();
     this.sleeper = sleeper;
+    this.floors = PlanFloors.of(properties);
   }
 
   /** Runs the worker on a thread of its own (once). */
@@ -136,6 +156,9 @@ public final class FederatedClient {
   /** The whole job, on the calling thread: returns when the run is over or when stopped. */
   public void run() {
     try {
+      if (floors.any()) {
+        log.info("privacy floors: {}; a plan below them is refused", floors);
+      }
       register();
       tracker.state(ClientState.WAITING);
       Backoff backoff = backoff();
@@ -146,6 +169,9 @@ public final class FederatedClient {
             return;
           }
           backoff.reset();
+        } catch (PlanRefused e) {
+          refuseRun(e.getMessage());
+          return;
         } catch (AggregatorRejectedException e) {
           pause(backoff, e.getMessage());
         } catch (RuntimeException e) {
@@ -174,6 +200,9 @@ public final class FederatedClient {
       lastSeen = -1;
       lastSubmitted = 0;
       lastEvaluated = 0;
+    }
+    if (model.state() != RunState.FAILED && model.plan() != null) {
+      requireFloors(floors.refusal(model.plan())); // before this client scores, trains or sends anything
     }
     switch (model.state()) {
       case FAILED:
@@ -251,12 +280,16 @@ public final class FederatedClient {
     TrainingConfig config = model.plan().toConfig();
     Features test = data.features(config.seed(), config.preset().inputOffset()).test();
     Evaluation evaluation = Evaluator.evaluate(model.toModel(), test, threads);
-    EvaluationReport report = new EvaluationReport(clientId, evaluation.count(), evaluation.loss(),
-        evaluation.accuracy());
-    deliver("send the score of global model round " + round, () -> aggregator.submitEvaluation(round, report));
+    // A private run takes no figures of a client's own: the score stays on this site (status and log).
+    boolean send = !model.plan().isPrivate();
+    if (send) {
+      EvaluationReport report = new EvaluationReport(clientId, evaluation.count(), evaluation.loss(),
+          evaluation.accuracy());
+      deliver("send the score of global model round " + round, () -> aggregator.submitEvaluation(round, report));
+    }
     lastEvaluated = round;
     tracker.update(s -> s.withEvaluated(round, evaluation.loss(), evaluation.accuracy()));
-    return new Scored(round, evaluation);
+    return new Scored(round, evaluation, send);
   }
 
   private Trained trainAndSubmit(GlobalModel model) throws InterruptedException {
@@ -282,8 +315,10 @@ public final class FederatedClient {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     trainingListener.trained(round, train.size(), config.epochs(), seconds);
+    // A private run takes no per-epoch figures (optional on the wire). The last epoch's loss and accuracy are
+    // required fields of a plain update; a masked update carries none of them.
     ClientUpdate update = new ClientUpdate(clientId, train.size(), model.layerSizes(), result.weights(),
-        result.trainLoss(), result.trainAccuracy(), epochs);
+        result.trainLoss(), result.trainAccuracy(), model.plan().isPrivate() ? List.of() : epochs);
     boolean secure = model.plan().secure();
     boolean accepted = secure ? secureSubmit(round, update, model.toModel().params())
         : deliver("send the update of round " + round, () -> aggregator.submitUpdate(round, update));
@@ -297,9 +332,11 @@ public final class FederatedClient {
   /**
    * Sends the update of {@code round}, trained from {@code global}, through secure aggregation (with differential
    * privacy, as its clipped change plus its share of the noise): the four steps of the round's session, each wait a
-   * long poll; a session the aggregator abandons (too few clients in a step, a bad share, a restart) is joined again
-   * from the start, with new keys. Returns whether the update made it into the round's sum: false when the round
-   * closed without it or went on without this client.
+   * long poll. A session the aggregator ends (problem type {@link ProblemTypes#SECAGG_START_AGAIN}: too few clients
+   * in a step, a bad share, a restart) is joined again from the start, with new keys; a client the aggregator
+   * excludes ({@link ProblemTypes#SECAGG_EXCLUDED}) sits the round out. Returns whether the update made it into the
+   * round's sum: false when the round closed without it or went on without this client. Throws {@link PlanRefused}
+   * when a session is below this client's floors, before it sends anything to that session.
    */
   private boolean secureSubmit(int round, ClientUpdate update, float[] global) throws InterruptedException {
     while (true) {
@@ -307,9 +344,14 @@ public final class FederatedClient {
       try {
         plan = retrying("read round " + round + "'s secure aggregation session", () -> aggregator.secAggPlan(round));
       } catch (AggregatorRejectedException e) {
-        refused("take part in round " + round + "'s secure aggregation", e);
+        if (e.is(ProblemTypes.SECAGG_EXCLUDED)) {
+          excluded(round, e);
+        } else {
+          refused("take part in round " + round + "'s secure aggregation", e);
+        }
         return false;
       }
+      requireFloors(floors.refusal(plan));
       if (!plan.picked().contains(clientId)) {
         return false;
       }
@@ -339,8 +381,7 @@ public final class FederatedClient {
         });
         List<EncryptedShare> mine = awaitStep("the shares for this client",
             () -> aggregator.secAggSharesFor(round, session, clientId, pollWaitSeconds));
-        MaskedUpdate masked = MaskedUpdate.of(clientId, protocol.mask(encoded, mine), update.trainLoss(),
-            update.trainAccuracy(), update.epochs());
+        MaskedUpdate masked = MaskedUpdate.of(clientId, protocol.mask(encoded, mine)); // no figures: the sum only
         retrying("send the masked update of round " + round, () -> {
           aggregator.secAggMasked(round, session, masked);
           return null;
@@ -359,9 +400,14 @@ public final class FederatedClient {
             session, survivors.size(), plan.threshold());
         return true;
       } catch (AggregatorRejectedException e) {
-        if (e.isConflict() && e.detail() != null && e.detail().contains("start again")) {
-          log.warn("round {}: {}; joining the new session", round, e.detail());
+        if (e.is(ProblemTypes.SECAGG_START_AGAIN)) {
+          log.warn("round {}: secure aggregation session {} is over ({}); reading the round's session again and "
+              + "starting with new keys", round, session, e.detail());
           continue;
+        }
+        if (e.is(ProblemTypes.SECAGG_EXCLUDED)) {
+          excluded(round, e);
+          return false;
         }
         refused("take part in round " + round + "'s secure aggregation", e);
         return false;
@@ -413,6 +459,27 @@ public final class FederatedClient {
       refused(what, e);
       return false;
     }
+  }
+
+  /** The aggregator put this client out of the round's secure aggregation: one line, and the round is sat out. */
+  private void excluded(int round, AggregatorRejectedException e) {
+    String line = "round " + round + ": the aggregator excluded this client from the round's secure aggregation ("
+        + e.detail() + "); sitting the round out, following the next one";
+    log.warn(line);
+    tracker.error(line);
+  }
+
+  /** Throws {@link PlanRefused} with {@code refusal} unless it is null (the plan meets this client's floors). */
+  private static void requireFloors(String refusal) {
+    if (refusal != null) {
+      throw new PlanRefused(refusal);
+    }
+  }
+
+  /** Ends this client's part in the run: it says why, in its log and status, and sends nothing more. */
+  private void refuseRun(String reason) {
+    log.error("this client refuses the run: {}; it sends nothing more and stops", reason);
+    tracker.update(s -> s.withError(reason).withState(ClientState.REFUSED));
   }
 
   private void refused(String what, AggregatorRejectedException e) {
@@ -515,8 +582,8 @@ public final class FederatedClient {
 
   private static String scoredText(Scored scored) {
     Evaluation e = scored.evaluation();
-    return String.format(Locale.ROOT, "global model round %d scored on %d local test samples: acc %.2f%% loss %.4f",
-        scored.round(), e.count(), 100 * e.accuracy(), e.loss());
+    return String.format(Locale.ROOT, "global model round %d scored on %d local test samples: acc %.2f%% loss %.4f%s",
+        scored.round(), e.count(), 100 * e.accuracy(), e.loss(), scored.sent() ? "" : " (private run: not sent)");
   }
 
   private Backoff backoff() {

@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.fedlearn.client.ClientProperties;
+import dev.fedlearn.secagg.KeyAdvertisement;
 import dev.fedlearn.wire.ClientRegistration;
 import dev.fedlearn.wire.ClientUpdate;
 import dev.fedlearn.wire.EvaluationReport;
 import dev.fedlearn.wire.GlobalModel;
+import dev.fedlearn.wire.ProblemTypes;
 import dev.fedlearn.wire.RunState;
 import dev.fedlearn.wire.RunStatus;
 import dev.fedlearn.wire.SafeTensors;
@@ -154,6 +156,43 @@ class RestAggregatorClientTest {
   }
 
   @Test
+  void theProblemTypeIsReadIntoTheRejectionAndAboutBlankIsNone() {
+    status = 409;
+    contentType = "application/problem+json";
+    KeyAdvertisement keys = new KeyAdvertisement("client-1", new byte[32], new byte[32]);
+    answer = """
+        {"type":"urn:fedlearn:problem:secagg-start-again","title":"Session abandoned","status":409,
+         "detail":"session s1 of round 2 is over"}""";
+    assertThatThrownBy(() -> client().secAggKeys(2, "s1", keys))
+        .isInstanceOfSatisfying(AggregatorRejectedException.class, e -> {
+          assertThat(e.type()).isEqualTo(ProblemTypes.SECAGG_START_AGAIN);
+          assertThat(e.is(ProblemTypes.SECAGG_START_AGAIN)).isTrue();
+          assertThat(e.is(ProblemTypes.SECAGG_EXCLUDED)).isFalse();
+          assertThat(e.detail()).isEqualTo("session s1 of round 2 is over");
+        });
+    assertThat(requests).last().asString().startsWith("POST /api/v1/rounds/2/secagg/s1/keys ");
+
+    answer = """
+        {"type":"urn:fedlearn:problem:secagg-excluded","status":409}""";
+    assertThatThrownBy(() -> client().secAggKeys(2, "s1", keys))
+        .isInstanceOfSatisfying(AggregatorRejectedException.class,
+            e -> assertThat(e.type()).isEqualTo(ProblemTypes.SECAGG_EXCLUDED));
+
+    for (String untyped : new String[] {
+        "{\"type\":\"about:blank\",\"status\":409,\"detail\":\"start again with GET /rounds/2/secagg\"}",
+        "{\"status\":409,\"detail\":\"start again with GET /rounds/2/secagg\"}",
+        "start again with GET /rounds/2/secagg"}) {
+      answer = untyped;
+      contentType = untyped.startsWith("{") ? "application/problem+json" : "text/plain";
+      assertThatThrownBy(() -> client().secAggKeys(2, "s1", keys)).as(untyped)
+          .isInstanceOfSatisfying(AggregatorRejectedException.class, e -> {
+            assertThat(e.type()).isNull();
+            assertThat(e.detail()).isEqualTo("start again with GET /rounds/2/secagg");
+          });
+    }
+  }
+
+  @Test
   void anUnknownClientIsANotFoundRejection() {
     status = 404;
     contentType = "application/problem+json";
@@ -234,7 +273,7 @@ class RestAggregatorClientTest {
     Path file = Files.writeString(dir.resolve("client-1.token"), "from-the-file\n");
     ClientProperties both = new ClientProperties("client-1", "shard.csv", url(), null, 0.7, 1, 30, Duration.ofSeconds(5),
         new ClientProperties.Retry(Duration.ofMillis(500), Duration.ofSeconds(2)), true, "from-the-variable", file,
-        WireFormat.JSON, ClientProperties.Tls.NONE);
+        WireFormat.JSON, ClientProperties.Tls.NONE, false, 0, 0);
     RestAggregatorClient client = new RestAggregatorClient(RestClient.builder(), both);
 
     client.status();

@@ -13,6 +13,7 @@ import dev.fedlearn.data.Dataset;
 import dev.fedlearn.data.Features;
 import dev.fedlearn.data.LocalSplit;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +25,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /** The client refuses to start without a client id or a usable shard, and says why. */
 @ExtendWith(OutputCaptureExtension.class)
@@ -57,7 +59,55 @@ class StartupValidationTest {
       assertThat(properties.retry().maxBackoff()).hasSeconds(10);
       assertThat(properties.readTimeout()).isGreaterThan(java.time.Duration.ofSeconds(30));
       assertThat(properties.autoStart()).isTrue();
+      assertThat(properties.requireSecureAggregation()).as("no floors by default").isFalse();
+      assertThat(properties.minSecaggThreshold()).isZero();
+      assertThat(properties.minDpNoise()).isZero();
     });
+  }
+
+  @Test
+  void theFloorsBindFromTheirEnvironmentVariables() throws Exception {
+    Path shard = TestShards.write(dir.resolve("client-1.csv"), 20, 3);
+    Map<String, Object> environment = Map.of("FL_CLIENT_ID", "client-1", "FL_CLIENT_SHARD", shard.toString(),
+        "FL_REQUIRE_SECURE_AGGREGATION", "true", "FL_MIN_SECAGG_THRESHOLD", "3", "FL_MIN_DP_NOISE", "0.8");
+    runner.withInitializer(context -> context.getEnvironment().getPropertySources().addFirst(
+        new SystemEnvironmentPropertySource("systemEnvironment", environment))).run(context -> {
+          assertThat(context).hasNotFailed();
+          ClientProperties properties = context.getBean(ClientProperties.class);
+          assertThat(properties.requireSecureAggregation()).isTrue();
+          assertThat(properties.minSecaggThreshold()).isEqualTo(3);
+          assertThat(properties.minDpNoise()).isEqualTo(0.8);
+        });
+  }
+
+  @Test
+  void failsOnANegativeOrUndefinedFloor() throws Exception {
+    Path shard = TestShards.write(dir.resolve("client-1.csv"), 20, 3);
+    String[][] bad = {{"fl.min-secagg-threshold=-1", "FL_MIN_SECAGG_THRESHOLD"},
+        {"fl.min-dp-noise=-0.5", "FL_MIN_DP_NOISE"}, {"fl.min-dp-noise=NaN", "FL_MIN_DP_NOISE"}};
+    for (String[] setting : bad) {
+      runner.withPropertyValues("fl.client-id=client-1", "fl.client-shard=" + shard, setting[0]).run(context -> {
+        assertThat(context).as(setting[0]).hasFailed();
+        assertThat(context.getStartupFailure()).hasStackTraceContaining(setting[1])
+            .hasStackTraceContaining("must be 0 (no floor) or more");
+      });
+    }
+    runner.withPropertyValues("fl.client-id=client-1", "fl.client-shard=" + shard, "fl.min-secagg-threshold=0",
+        "fl.min-dp-noise=0").run(context -> assertThat(context).hasNotFailed());
+  }
+
+  @Test
+  void theApplicationReportsANegativeFloorInOneLine(CapturedOutput output) throws Exception {
+    Path shard = TestShards.write(dir.resolve("client-1.csv"), 20, 3);
+    assertThatThrownBy(() -> new SpringApplicationBuilder(ClientApplication.class)
+        .web(WebApplicationType.NONE)
+        .properties("fl.client-id=client-1", "fl.client-shard=" + shard, "fl.auto-start=false",
+            "fl.min-dp-noise=-1")
+        .run()).isNotNull();
+    assertThat(output).contains("APPLICATION FAILED TO START")
+        .contains("must be 0 (no floor) or more: set FL_MIN_DP_NOISE (fl.min-dp-noise) to the lowest noise "
+            + "multiplier this client accepts")
+        .doesNotContain("\tat ");
   }
 
   @Test

@@ -3,22 +3,34 @@ package dev.fedlearn.client.worker;
 import dev.fedlearn.client.aggregator.AggregatorClient;
 import dev.fedlearn.client.aggregator.AggregatorRejectedException;
 import dev.fedlearn.client.aggregator.AggregatorUnavailableException;
+import dev.fedlearn.secagg.EncryptedShare;
+import dev.fedlearn.secagg.KeyAdvertisement;
+import dev.fedlearn.secagg.UnmaskingShares;
 import dev.fedlearn.wire.ClientRegistration;
 import dev.fedlearn.wire.ClientUpdate;
 import dev.fedlearn.wire.EvaluationReport;
 import dev.fedlearn.wire.GlobalModel;
+import dev.fedlearn.wire.MaskedUpdate;
 import dev.fedlearn.wire.RunState;
 import dev.fedlearn.wire.RunStatus;
+import dev.fedlearn.wire.SecAggPlan;
+import dev.fedlearn.wire.SecAggShares;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
  * A scripted aggregator: it serves the queued models in order (each {@link #fetchModel} takes the next one) and
  * records every call. Failures can be queued per call kind; without one, a call succeeds.
+ *
+ * <p>Secure aggregation: each {@link #secAggPlan} takes the next queued session ({@link #serveSecAgg}); every step
+ * closes at once, with the clients that sent to the session so far (one client alone runs the whole protocol with
+ * threshold 1).
  */
 class FakeAggregator implements AggregatorClient {
   /** Thrown when the loop asks for more models than the script has: ends a runaway loop and fails the test. */
@@ -47,6 +59,19 @@ class FakeAggregator implements AggregatorClient {
   /** Rounds whose update (or score) of this client the aggregator holds: reported back as a real one does. */
   private final java.util.Set<Integer> held = new java.util.HashSet<>();
   private final java.util.Set<Integer> scored = new java.util.HashSet<>();
+
+  private final Deque<SecAggPlan> secAggPlans = new ArrayDeque<>();
+  private final Deque<RuntimeException> secAggKeysFailures = new ArrayDeque<>();
+  private final Map<String, List<KeyAdvertisement>> keysBySession = new HashMap<>();
+  private final Map<String, List<String>> maskedBySession = new HashMap<>();
+  /** Every secure aggregation session the worker read, in order. */
+  final List<Call<SecAggPlan>> secAggPlansRead = Collections.synchronizedList(new ArrayList<>());
+  /** The sessions the worker sent its public keys to, in order. */
+  final List<String> keySessions = Collections.synchronizedList(new ArrayList<>());
+  /** Every masked update the worker sent, with its session. */
+  final List<Call<MaskedUpdate>> maskedUpdates = Collections.synchronizedList(new ArrayList<>());
+  final List<String> maskedSessions = Collections.synchronizedList(new ArrayList<>());
+  final List<Call<UnmaskingShares>> unmaskings = Collections.synchronizedList(new ArrayList<>());
 
   FakeAggregator serve(GlobalModel model) {
     models.add(() -> model);
@@ -85,6 +110,18 @@ class FakeAggregator implements AggregatorClient {
     return this;
   }
 
+  /** Queues a secure aggregation session: the next {@link #secAggPlan} answers it. */
+  FakeAggregator serveSecAgg(SecAggPlan plan) {
+    secAggPlans.add(plan);
+    return this;
+  }
+
+  /** Queues a failure of the next step 1 (the client's public keys). */
+  FakeAggregator failSecAggKeys(RuntimeException e) {
+    secAggKeysFailures.add(e);
+    return this;
+  }
+
   static AggregatorUnavailableException unreachable() {
     return new AggregatorUnavailableException("POST /x failed: ConnectException: Connection refused", null);
   }
@@ -98,6 +135,11 @@ class FakeAggregator implements AggregatorClient {
 
   static AggregatorRejectedException rejected(int status) {
     return new AggregatorRejectedException(status, "answered HTTP " + status, "status " + status);
+  }
+
+  /** A 409 whose problem has the type {@code type} (null: none) and the text {@code detail}. */
+  static AggregatorRejectedException problem(String type, String detail) {
+    return new AggregatorRejectedException(409, "answered HTTP 409: " + detail, detail, type);
   }
 
   @Override
@@ -133,6 +175,56 @@ class FakeAggregator implements AggregatorClient {
     throwNext(evaluationFailures, () -> scored.add(round));
     scored.add(round);
     evaluations.add(new Call<>(round, report));
+  }
+
+  @Override
+  public synchronized SecAggPlan secAggPlan(int round) {
+    SecAggPlan plan = secAggPlans.poll();
+    if (plan == null) {
+      throw new ScriptExhausted();
+    }
+    secAggPlansRead.add(new Call<>(round, plan));
+    return plan;
+  }
+
+  @Override
+  public synchronized void secAggKeys(int round, String session, KeyAdvertisement keys) {
+    keySessions.add(session);
+    throwNext(secAggKeysFailures);
+    keysBySession.computeIfAbsent(session, s -> new ArrayList<>()).add(keys);
+  }
+
+  @Override
+  public synchronized List<KeyAdvertisement> secAggKeysOf(int round, String session, int waitSeconds) {
+    return List.copyOf(keysBySession.getOrDefault(session, List.of()));
+  }
+
+  @Override
+  public synchronized void secAggShares(int round, String session, SecAggShares shares) {
+    // one client alone sends no shares to others: nothing to route
+  }
+
+  @Override
+  public synchronized List<EncryptedShare> secAggSharesFor(int round, String session, String clientId,
+      int waitSeconds) {
+    return List.of();
+  }
+
+  @Override
+  public synchronized void secAggMasked(int round, String session, MaskedUpdate update) {
+    maskedUpdates.add(new Call<>(round, update));
+    maskedSessions.add(session);
+    maskedBySession.computeIfAbsent(session, s -> new ArrayList<>()).add(update.clientId());
+  }
+
+  @Override
+  public synchronized List<String> secAggSurvivors(int round, String session, int waitSeconds) {
+    return List.copyOf(maskedBySession.getOrDefault(session, List.of()));
+  }
+
+  @Override
+  public synchronized void secAggUnmask(int round, String session, UnmaskingShares answer) {
+    unmaskings.add(new Call<>(round, answer));
   }
 
   @Override
