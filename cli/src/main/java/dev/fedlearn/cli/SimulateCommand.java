@@ -20,7 +20,7 @@ import dev.fedlearn.nn.Model;
 import dev.fedlearn.nn.Seeds;
 import dev.fedlearn.nn.TrainingConfig;
 import dev.fedlearn.fl.SecureAggregation;
-import dev.fedlearn.privacy.RdpAccountant;
+import dev.fedlearn.privacy.ParticipationAccountant;
 import dev.fedlearn.workbook.RunReport;
 import dev.fedlearn.workbook.WeightColumns;
 import dev.fedlearn.workbook.Workbook;
@@ -33,7 +33,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.IntToDoubleFunction;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -115,7 +114,8 @@ final class SimulateCommand implements Callable<Integer> {
 
   @Option(names = "--dp-clip", paramLabel = "C",
       description = "Differential privacy (DP-FedAvg): clip each client's change of the model to L2 norm C; the "
-          + "server adds Gaussian noise of standard deviation --dp-noise x C to the sum (default: no DP).")
+          + "server adds Gaussian noise of standard deviation --dp-noise x C to the sum (with --secure-aggregation the "
+          + "clients add it in shares) (default: no DP).")
   Double dpClip;
 
   @Option(names = "--dp-noise", paramLabel = "SIGMA", defaultValue = Defaults.DP_NOISE,
@@ -130,11 +130,15 @@ final class SimulateCommand implements Callable<Integer> {
 
   @Option(names = "--secagg-bound", paramLabel = "B", defaultValue = Defaults.SECAGG_BOUND,
       description = "With --secure-aggregation: clients clip every weight to [-B, B] before the fixed-point encoding "
-          + "(default: ${DEFAULT-VALUE}).")
+          + "(default: ${DEFAULT-VALUE}); with DP it must leave room for their noise, at least C + 8 x SIGMA x C / "
+          + "sqrt(clients a round).")
   float secAggBound;
 
   @Option(names = "--dp-delta", paramLabel = "DELTA", defaultValue = Defaults.DP_DELTA,
-      description = "The delta at which epsilon is reported (default: ${DEFAULT-VALUE}); needs --dp-clip.")
+      description = "The delta at which epsilon is reported (default: ${DEFAULT-VALUE}); needs --dp-clip. Epsilon "
+          + "is the most-exposed client's: the rounds it was picked for, each the Gaussian mechanism, with no "
+          + "amplification by sampling (the picks follow from the public seed); with --secure-aggregation at the "
+          + "noise of the threshold of clients alone.")
   double dpDelta;
 
   @Override
@@ -228,6 +232,9 @@ final class SimulateCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--byzantine " + byzantine + ": there are only " + sites.size()
           + " clients");
     }
+    if (secure != null && dp != null) {
+      dp.requireUnclipped(secAggBound, sampler.count(sites.size())); // every round picks that many
+    }
     Features test = data.test().features(offset);
     Model initial = Model.initialise(training.layerSizes(), config.preset(), config.seed());
     var out = spec.commandLine().getOut();
@@ -247,15 +254,18 @@ final class SimulateCommand implements Callable<Integer> {
     List<Simulation.Round> history = new ArrayList<>();
     boolean everyone = sampler.count(sites.size()) == sites.size();
     double[] secondsToTarget = {Double.NaN};
-    // Epsilon after a number of rounds that each pick the same share of the clients (NaN without DP).
-    RdpAccountant accountant = dp == null ? null : dp.accountant((double) sampler.count(sites.size()) / sites.size());
-    IntToDoubleFunction epsilonAfter = n -> accountant == null ? Double.NaN : accountant.spent(n, dp.delta()).epsilon();
+    // Each client's rounds, without amplification (the picks are public): the most-exposed client's epsilon.
+    ParticipationAccountant accountant = dp == null ? null : secure == null ? dp.accountant()
+        : dp.accountantUnderSecureAggregation(sampler.count(sites.size()));
     java.util.TreeMap<Integer, float[]> shownModels = new java.util.TreeMap<>(); // the Weights sheet's, for --out
     shownModels.put(0, initial.params());
     Model last;
     try {
       last = simulation.run(initial, sites, test, rounds, (r, model) -> {
         history.add(r);
+        if (accountant != null) {
+          accountant.record(r.picked());
+        }
         if (secureFinal != null) {
           secureCosts.add(secureFinal.lastCost());
         }
@@ -264,7 +274,8 @@ final class SimulateCommand implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "round %d/%d  global test accuracy %.2f%%  loss %.4f%s%s%s  (%.1f s)%n", r.round(),
             rounds, 100 * r.globalTestAccuracy(), r.globalTestLoss(), clientFigures(r, everyone, scored),
-            dp == null ? "" : String.format(Locale.ROOT, "  epsilon %.3g", epsilonAfter.applyAsDouble(r.round())),
+            accountant == null ? "" : String.format(Locale.ROOT, "  epsilon %.3g (%s, %d of %d rounds)",
+                accountant.epsilon(), accountant.mostExposedClient(), accountant.maxParticipations(), r.round()),
             secureCost(secureFinal), r.seconds());
       }, r -> {
         boolean reached = targetAccuracy != null && r.globalTestAccuracy() >= targetAccuracy;
@@ -311,8 +322,12 @@ final class SimulateCommand implements Callable<Integer> {
     json.put("dpClip", dp == null ? null : dp.clip());
     json.put("dpNoise", dp == null ? null : dp.noise());
     json.put("dpDelta", dp == null ? null : dp.delta());
-    double epsilon = epsilonAfter.applyAsDouble(history.size());
-    json.put("epsilon", Double.isFinite(epsilon) ? Json.round(epsilon, 6) : null); // null: no DP, or no noise
+    json.put("dpAccountedNoise", accountant == null ? null : accountant.noiseMultiplier());
+    // The most-exposed client's; null: no DP, or no noise.
+    double epsilon = accountant == null ? Double.NaN : accountant.epsilon();
+    json.put("epsilon", Double.isFinite(epsilon) ? Json.round(epsilon, 6) : null);
+    json.put("maxParticipations", accountant == null ? null : accountant.maxParticipations());
+    json.put("mostExposedClient", accountant == null ? null : accountant.mostExposedClient());
     json.put("secureAggregation", secureAggregation);
     if (!secureCosts.isEmpty()) { // the protocol's mean cost per round: time, and bytes per client
       Map<String, Object> cost = new LinkedHashMap<>();
@@ -338,7 +353,7 @@ final class SimulateCommand implements Callable<Integer> {
     if (workbook != null) {
       shownModels.put(history.size(), last.params());
       saveWorkbook(json, sites, history, shownModels, test, initial, r -> {
-        double e = epsilonAfter.applyAsDouble(r);
+        double e = accountant == null ? Double.NaN : accountant.spentAfterRound(r).epsilon();
         return Double.isFinite(e) ? e : null;
       });
       json.put("workbook", workbook.toString());

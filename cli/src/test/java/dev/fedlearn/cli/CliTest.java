@@ -207,23 +207,62 @@ class CliTest {
     assertThat(many.json().get("roundsToTarget").isNull()).isTrue();
   }
 
+  /**
+   * The most-exposed client's participations, round by round (after round r at index r - 1), from the JSON line's
+   * clientsPerRound.
+   */
+  static int[] busiestAfterEachRound(JsonNode json) {
+    Map<String, Integer> counts = new java.util.HashMap<>();
+    JsonNode rounds = json.get("clientsPerRound");
+    int[] busiest = new int[rounds.size()];
+    int max = 0;
+    for (int r = 0; r < rounds.size(); r++) {
+      for (JsonNode id : rounds.get(r)) {
+        max = Math.max(max, counts.merge(id.asString(), 1, Integer::sum));
+      }
+      busiest[r] = max;
+    }
+    return busiest;
+  }
+
+  /** Epsilon with no amplification: {@code participations} rounds of the Gaussian mechanism (q = 1). */
+  static double gaussianEpsilon(double sigma, int participations, double delta) {
+    return new dev.fedlearn.privacy.RdpAccountant(1, sigma).spent(participations, delta).epsilon();
+  }
+
   @Test
-  void simulateWithDifferentialPrivacyReportsEpsilonEveryRound() throws Exception {
+  void simulateWithDifferentialPrivacyReportsTheMostExposedClientsEpsilonEveryRound() throws Exception {
     Path book = tmp.resolve("dp.xlsx");
-    Result r = run("simulate", "--mnist", MNIST, "--sizes", "100,150,200,250", "--rounds", "2", "--epochs", "1",
+    Result r = run("simulate", "--mnist", MNIST, "--sizes", "50,50,50,50,50,50", "--rounds", "4", "--epochs", "1",
         "--fraction", "0.5", "--dp-clip", "0.5", "--dp-noise", "1.1", "--dp-delta", "1e-6", "--out", book.toString());
     assertThat(r.code()).as(r.err()).isZero();
-    double expected = new dev.fedlearn.privacy.RdpAccountant(0.5, 1.1).spent(2, 1e-6).epsilon();
+    int[] busiest = busiestAfterEachRound(r.json());
+    assertThat(busiest).hasSize(4);
+    // The picks are public (the seed's), so no amplification: the busiest client's rounds at q = 1.
+    double expected = gaussianEpsilon(1.1, busiest[3], 1e-6);
     assertThat(r.json().get("epsilon").asDouble()).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(r.json().get("maxParticipations").asInt()).isEqualTo(busiest[3]).isGreaterThanOrEqualTo(2);
+    assertThat(r.json().get("dpAccountedNoise").asDouble()).isEqualTo(1.1);
+    String mostExposed = r.json().get("mostExposedClient").asString();
+    assertThat(mostExposed).startsWith("client-");
+    double amplified = new dev.fedlearn.privacy.RdpAccountant(0.5, 1.1).spent(4, 1e-6).epsilon();
+    assertThat(r.json().get("epsilon").asDouble()).as("what the amplified accountant said").isGreaterThan(amplified);
     assertThat(r.json().get("dpClip").asDouble()).isEqualTo(0.5);
-    assertThat(r.out()).containsPattern("round 1/2 .* epsilon \\d").containsPattern("round 2/2 .* epsilon \\d");
+    for (int round = 1; round <= 4; round++) {
+      assertThat(r.out()).contains(String.format(Locale.ROOT, "epsilon %.3g (client-", gaussianEpsilon(1.1,
+          busiest[round - 1], 1e-6)));
+      assertThat(r.out()).containsPattern("round " + round + "/4 .* epsilon [^ ]+ \\(client-\\d+, "
+          + busiest[round - 1] + " of " + round + " rounds\\)");
+    }
     try (var in = java.nio.file.Files.newInputStream(book);
         var wb = new org.apache.poi.xssf.usermodel.XSSFWorkbook(in)) {
       var rounds = wb.getSheet(dev.fedlearn.workbook.Workbook.ROUNDS);
       int column = rounds.getRow(0).getLastCellNum() - 1;
       assertThat(rounds.getRow(0).getCell(column).getStringCellValue()).isEqualTo("Epsilon (DP)");
-      assertThat(rounds.getRow(3).getCell(column).getNumericCellValue()).isCloseTo(expected,
-          org.assertj.core.data.Offset.offset(1e-9));
+      for (int round = 1; round <= 4; round++) {
+        assertThat(rounds.getRow(round + 1).getCell(column).getNumericCellValue()).as("round %d", round)
+            .isCloseTo(gaussianEpsilon(1.1, busiest[round - 1], 1e-6), org.assertj.core.data.Offset.offset(1e-9));
+      }
     }
 
     Result alone = run("simulate", "--mnist", MNIST, "--sizes", "100", "--dp-noise", "1");
@@ -232,6 +271,36 @@ class CliTest {
     Result median = run("simulate", "--mnist", MNIST, "--sizes", "100", "--strategy", "fedmedian", "--dp-clip", "1");
     assertThat(median.code()).isEqualTo(2);
     assertThat(median.err()).contains("fedmedian looks at each update");
+  }
+
+  /**
+   * DP under secure aggregation: epsilon at the noise of the threshold of clients alone (4 a round, t = 3: sigma x
+   * sqrt(3/4)); a bound that could clip the clients' noise is refused before any training.
+   */
+  @Test
+  void simulateWithSecureAggregationAndDpAccountsTheThresholdsNoiseAndRefusesABoundThatClipsIt() {
+    Result r = run("simulate", "--mnist", MNIST, "--sizes", "50,50,50,50,50,50,50,50", "--rounds", "2", "--epochs",
+        "1", "--fraction", "0.5", "--secure-aggregation", "--dp-clip", "0.5", "--dp-noise", "1.1");
+    assertThat(r.code()).as(r.err()).isZero();
+    double sigma = 1.1 * Math.sqrt(3.0 / 4);
+    assertThat(r.json().get("dpAccountedNoise").asDouble()).isCloseTo(sigma, org.assertj.core.data.Offset.offset(1e-15));
+    int[] busiest = busiestAfterEachRound(r.json());
+    assertThat(r.json().get("epsilon").asDouble()).isCloseTo(gaussianEpsilon(sigma, busiest[1], 1e-5),
+        org.assertj.core.data.Offset.offset(1e-6)).isGreaterThan(gaussianEpsilon(1.1, busiest[1], 1e-5));
+    assertThat(r.out()).contains("secagg 4 clients (t=3)");
+
+    // Each of the 4 clients adds noise of 1.1 x 0.5 / 2 = 0.275: the bound must be at least 0.5 + 8 x 0.275 = 2.7.
+    Result tight = run("simulate", "--mnist", MNIST, "--sizes", "50,50,50,50,50,50,50,50", "--rounds", "1",
+        "--epochs", "1", "--fraction", "0.5", "--secure-aggregation", "--secagg-bound", "2.6", "--dp-clip", "0.5",
+        "--dp-noise", "1.1");
+    assertThat(tight.code()).as("a usage error").isEqualTo(2);
+    assertThat(tight.err()).contains("--secagg-bound) 2.6 would clip the DP noise")
+        .contains("at least clip + 8 x that = 2.7").doesNotContain("round 1/1");
+    assertThat(tight.out()).doesNotContain("round 1/1");
+    Result enough = run("simulate", "--mnist", MNIST, "--sizes", "50,50,50,50,50,50,50,50", "--rounds", "1",
+        "--epochs", "1", "--fraction", "0.5", "--secure-aggregation", "--secagg-bound", "2.7", "--dp-clip", "0.5",
+        "--dp-noise", "1.1");
+    assertThat(enough.code()).as(enough.err()).isZero();
   }
 
   @Test

@@ -1,7 +1,11 @@
 package dev.fedlearn.fl;
 
 import dev.fedlearn.nn.Model;
+import dev.fedlearn.privacy.ParticipationAccountant;
 import dev.fedlearn.privacy.RdpAccountant;
+import dev.fedlearn.secagg.SecAggServer;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,9 +28,13 @@ import java.util.random.RandomGenerator;
  * aggregator (the noise must be unknown to anyone); a stream derived from the run's seed in simulations, where the
  * point is to measure accuracy against epsilon reproducibly.
  *
- * <p>With {@code noise} {@code sigma}, clients picked with probability {@code q} each round and {@code T} rounds, the
- * run is {@code (epsilon, delta)}-differentially private for any one client's participation (add or remove a client),
- * epsilon as {@link RdpAccountant} gives it.
+ * <p><b>Privacy.</b> Each round in which a client is picked is the Gaussian mechanism on its clipped change (L2
+ * sensitivity {@code clip}, noise {@code noise * clip}); a round it is not picked for tells nothing about it. With
+ * {@code noise} {@code sigma}, a client picked for {@code T} rounds is {@code (epsilon, delta)}-differentially private
+ * (add or remove the client, all of its data) with epsilon that of {@code T} rounds of the Gaussian mechanism,
+ * {@link RdpAccountant} at {@code q = 1}; the run reports the most-exposed client's, as
+ * {@link ParticipationAccountant} counts them ({@link Settings#accountant()}). There is no amplification by sampling:
+ * the picks are drawn from the public run seed and published, so they are no secret.
  */
 public final class DifferentialPrivacy implements Strategy {
   /** The strategies that need only the mean of the updates. */
@@ -47,13 +55,6 @@ public final class DifferentialPrivacy implements Strategy {
       }
     }
 
-    /**
-     * Epsilon after {@code rounds} rounds that each pick a share {@code q} of the clients (+infinity without noise).
-     */
-    public double epsilon(long rounds, double q) {
-      return accountant(q).spent(rounds, delta).epsilon();
-    }
-
     /** The settings as strategy parameters: {@code dpClip}, {@code dpNoise}, {@code dpDelta}. */
     public void addTo(Map<String, String> parameters) {
       parameters.put("dpClip", Double.toString(clip));
@@ -61,9 +62,102 @@ public final class DifferentialPrivacy implements Strategy {
       parameters.put("dpDelta", Double.toString(delta));
     }
 
-    /** The accountant of runs whose rounds each pick a share {@code q} of the clients, with this noise. */
-    public RdpAccountant accountant(double q) {
-      return new RdpAccountant(q, noise);
+    /**
+     * The accountant of a run whose server adds the noise ({@link DifferentialPrivacy}): every picked client's
+     * participations at this noise multiplier, the most-exposed client's epsilon at this delta. Record each round's
+     * picked clients ({@link ParticipationAccountant#record}), or rebuild it from the stored rounds with
+     * {@link ParticipationAccountant#of}{@code (noise(), delta(), pickedPerRound)}.
+     */
+    public ParticipationAccountant accountant() {
+      return new ParticipationAccountant(noise, delta);
+    }
+
+    /**
+     * The accountant of a run under secure aggregation whose rounds each pick {@code picked} clients, each adding its
+     * share of the noise: as {@link #accountant()} at {@link #noiseUnderSecureAggregation}{@code (picked)}.
+     *
+     * @throws IllegalArgumentException if {@code picked} is below 1
+     */
+    public ParticipationAccountant accountantUnderSecureAggregation(int picked) {
+      return new ParticipationAccountant(noiseUnderSecureAggregation(picked), delta);
+    }
+
+    /**
+     * The noise multiplier a round under secure aggregation is sure to carry, for the accountant. Each of the
+     * {@code m = picked} clients adds noise of standard deviation {@code noise * clip / sqrt(m)}
+     * ({@link DifferentialPrivacy#noisyClippedChange}); the protocol unmasks the sum as soon as the threshold
+     * {@code t = SecAggServer.defaultThreshold(m)} of them have sent their masked input, and a client that dropped
+     * takes its share of the noise with it. So the sum may hold only {@code t} shares, noise of standard deviation
+     * {@code noise * clip * sqrt(t / m)}, while one client's clipped change still moves it by up to {@code clip}
+     * (the mean is divided by {@code m} all the same, {@link SecureAggregation#noisyMean}). The worst case, accounted:
+     * {@code noise * sqrt(t / m)}; for example 0.837 of the multiplier for 10 clients ({@code t = 7}), never less than
+     * {@code sqrt(2/3)} of it.
+     *
+     * @throws IllegalArgumentException if {@code picked} is below 1
+     */
+    public double noiseUnderSecureAggregation(int picked) {
+      int t = SecAggServer.defaultThreshold(picked);
+      return noise * Math.sqrt((double) t / picked);
+    }
+
+    /**
+     * The standard deviation of the noise each client adds under secure aggregation when {@code picked} clients
+     * share it: {@code noise * clip / sqrt(picked)}, so that all their shares sum to {@code noise * clip}.
+     *
+     * @throws IllegalArgumentException if {@code picked} is below 1
+     */
+    public double clientNoiseStd(int picked) {
+      if (picked < 1) {
+        throw new IllegalArgumentException("a round needs at least 1 picked client, got " + picked);
+      }
+      return noise * clip / Math.sqrt(picked);
+    }
+
+    /** How many standard deviations of a client's noise the secure aggregation bound must leave room for. */
+    public static final double NOISE_SDS_WITHIN_BOUND = 8;
+
+    /**
+     * The least secure aggregation bound at which a round of {@code picked} clients does not clip their noise:
+     * {@code clip + 8 * s}, {@code s} = {@link #clientNoiseStd}{@code (picked)}. Each coordinate of a client's share
+     * is at most {@code clip} (its clipped change) plus its noise, N(0, s^2); it is clipped to the bound before it
+     * is encoded (in {@code FixedPoint.encode}), which would cut the noise short of what the accountant assumes.
+     * Eight standard deviations: a coordinate's noise goes past them with probability about 1.2e-15.
+     *
+     * @throws IllegalArgumentException if {@code picked} is below 1
+     */
+    public double minimumSecureAggregationBound(int picked) {
+      return clip + NOISE_SDS_WITHIN_BOUND * clientNoiseStd(picked);
+    }
+
+    /**
+     * Refuses a secure aggregation bound that would clip the clients' noise (with a probability that is not
+     * negligible) in rounds of {@code picked} clients: one below {@link #minimumSecureAggregationBound}. The one
+     * place of that rule, for {@code fl simulate} and the aggregator alike. The fewer clients, the larger each one's
+     * share of the noise: check with the fewest a round may pick.
+     *
+     * @throws IllegalArgumentException with a one-line reason, if the bound is too small (or not a positive number),
+     *     or {@code picked} is below 1
+     */
+    public void requireUnclipped(float bound, int picked) {
+      double needed = minimumSecureAggregationBound(picked);
+      if (!(bound > 0) || !Float.isFinite(bound) || bound < needed) {
+        throw new IllegalArgumentException(String.format(Locale.ROOT, "the secure aggregation bound "
+            + "(FL_SECAGG_BOUND, --secagg-bound) %s would clip the DP noise: with clip norm %s, noise multiplier %s "
+            + "and %d picked a round, each client adds noise of standard deviation %s, so the bound must be at "
+            + "least clip + %.0f x that = %s", bound, clip, noise, picked, digits(clientNoiseStd(picked)),
+            NOISE_SDS_WITHIN_BOUND, leastFloatFrom(needed)));
+      }
+    }
+
+    /** {@code x} to 6 significant digits, without trailing zeros. */
+    private static String digits(double x) {
+      return new BigDecimal(x).round(new MathContext(6)).stripTrailingZeros().toPlainString();
+    }
+
+    /** The least float bound that is at least {@code x}, as the shortest decimal that parses back to it. */
+    private static float leastFloatFrom(double x) {
+      float f = (float) x;
+      return f < x ? Math.nextUp(f) : f;
     }
   }
 

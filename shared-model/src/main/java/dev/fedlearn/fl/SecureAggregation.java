@@ -26,7 +26,11 @@ import java.util.random.RandomGenerator;
  * ({@link DifferentialPrivacy#noisyClippedChange}: its change clipped to the clip norm plus its part of the noise,
  * standard deviation {@code noise * clip / sqrt(m)} for the round's {@code m} picked clients), unweighted, so the
  * server never adds noise and never sees an unnoised change; the unmasked sum divided by {@code m} is the noisy mean
- * the inner strategy takes, as behind {@link DifferentialPrivacy}.
+ * the inner strategy takes, as behind {@link DifferentialPrivacy}. The bound must leave room for that noise
+ * ({@link DifferentialPrivacy.Settings#requireUnclipped}): a round whose clients' noise it could clip is refused, as
+ * the accountant counts on all of it. The accountant of such a run takes the noise that the threshold of clients
+ * alone would add ({@link DifferentialPrivacy.Settings#noiseUnderSecureAggregation}), since the protocol would unmask
+ * the sum without the others.
  */
 public final class SecureAggregation implements Strategy {
   /** The strategies that need only the (weighted) sum of the updates. */
@@ -46,7 +50,12 @@ public final class SecureAggregation implements Strategy {
     this(inner, bound, null, null);
   }
 
-  /** With {@code dp} set, the clients add their shares of DP-FedAvg's noise, drawn from {@code noiseSource}. */
+  /**
+   * With {@code dp} set, the clients add their shares of DP-FedAvg's noise, drawn from {@code noiseSource}. The bound
+   * must then exceed the clip norm; whether it leaves room for the noise depends on the number of clients a round
+   * picks: check it with {@link DifferentialPrivacy.Settings#requireUnclipped} once that is known (each round checks
+   * it again, and fails rather than clip the noise).
+   */
   public SecureAggregation(Strategy inner, float bound, DifferentialPrivacy.Settings dp,
       IntFunction<RandomGenerator> noiseSource) {
     check(inner.name());
@@ -119,6 +128,13 @@ public final class SecureAggregation implements Strategy {
     }
     long start = System.nanoTime();
     int picked = results.size() + failures.size();
+    if (dp != null) {
+      try {
+        dp.requireUnclipped(bound, picked);
+      } catch (IllegalArgumentException e) {
+        throw new AggregationException("round " + round + ": " + e.getMessage());
+      }
+    }
     double scale = FixedPoint.scale(bound, dp == null ? total : results.size());
     Map<String, int[]> inputs = new LinkedHashMap<>();
     RandomGenerator noise = dp == null ? null : noiseSource.apply(round);
@@ -126,7 +142,7 @@ public final class SecureAggregation implements Strategy {
       inputs.put(r.clientId(), dp == null
           ? FixedPoint.encode(r.weights(), Math.toIntExact(r.numSamples()), bound, scale)
           : FixedPoint.encode(DifferentialPrivacy.noisyClippedChange(r.weights(), global.params(), dp.clip(),
-              dp.noise() * dp.clip() / Math.sqrt(picked), noise), 1, bound, scale));
+              dp.clientNoiseStd(picked), noise), 1, bound, scale));
     }
     int threshold = SecAggServer.defaultThreshold(results.size());
     InProcessSecAgg.Result sum = InProcessSecAgg.run(round, threshold, inputs, Set.of(), Set.of(), random);

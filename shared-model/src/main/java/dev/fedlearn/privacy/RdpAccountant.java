@@ -12,9 +12,13 @@ import java.util.Objects;
  * adds Gaussian noise of standard deviation {@code sigma * C} to every coordinate of the sum ({@code sigma} is the
  * noise multiplier). Adjacency is client-level: two federations differ by adding or removing one client (all of its
  * data), so the sum has L2 sensitivity {@code C} and one round is the sampled Gaussian mechanism with sampling rate
- * {@code q} and noise {@code sigma} relative to the sensitivity. A server that picks a fixed number {@code m} of
- * {@code n} clients (sampling without replacement) is accounted for as Poisson sampling with {@code q = m / n}, the
- * usual approximation (it is not the same mechanism).
+ * {@code q} and noise {@code sigma} relative to the sensitivity.
+ *
+ * <p><b>Sampling must be secret to amplify.</b> {@code q < 1} bounds the privacy loss only when nobody can tell
+ * whether a client was in a round. This project's picks are not secret (drawn from the public run seed and published
+ * with every round), so its runs are accounted with {@code q = 1}, client by client, by {@link
+ * ParticipationAccountant}: every round a client was picked for is the plain Gaussian mechanism, RDP {@code alpha /
+ * (2 sigma^2)}. {@code q < 1} stays here for what it is (TensorFlow Privacy's reference values).
  *
  * <p><b>RDP of one round</b> (Mironov 2017, "Rényi Differential Privacy"; Mironov, Talwar, Zhang 2019, "Rényi
  * Differential Privacy of the Sampled Gaussian Mechanism"): at order {@code alpha > 1} it is {@code log(A_alpha) /

@@ -75,4 +75,22 @@ class SecureAggregationTest {
     assertThatThrownBy(() -> new SecureAggregation(new FedAvg(), 1f, quiet, round -> null))
         .hasMessageContaining("must exceed the DP clip norm");
   }
+
+  /**
+   * The clients' noise is never clipped by the bound: a round whose noise shares the bound could clip (clip 1.5, noise
+   * 2, 4 picked: each share has standard deviation 1.5, the bound must be at least 1.5 + 8 x 1.5 = 13.5) fails
+   * instead of adding less noise than the accountant counts on.
+   */
+  @Test
+  void aRoundWhoseNoiseTheBoundCouldClipFails() {
+    DifferentialPrivacy.Settings noisy = new DifferentialPrivacy.Settings(1.5, 2, 1e-5);
+    SecureAggregation tight = new SecureAggregation(new FedAvg(), 13f, noisy,
+        round -> DifferentialPrivacyTest.constant(0.5));
+    assertThatThrownBy(() -> tight.aggregate(1, GLOBAL, RESULTS, List.of("d"), Map.of()))
+        .isInstanceOf(AggregationException.class).hasMessageStartingWith("round 1: the secure aggregation bound")
+        .hasMessageContaining("at least clip + 8 x that = 13.5");
+    SecureAggregation roomy = new SecureAggregation(new FedAvg(), 13.5f, noisy,
+        round -> DifferentialPrivacyTest.constant(0.5));
+    assertThat(roomy.aggregate(1, GLOBAL, RESULTS, List.of("d"), Map.of()).model().params()).hasSize(4);
+  }
 }
