@@ -27,6 +27,15 @@ final class TestApp implements AutoCloseable {
     port = ((WebServerApplicationContext) context).getWebServer().getPort();
   }
 
+  /** The address of {@code path} on this aggregator, as given (no normalization, no encoding). */
+  URI uri(String path) {
+    return URI.create("http://localhost:" + port + path);
+  }
+
+  int port() {
+    return port;
+  }
+
   HttpResponse<String> call(String method, String path, String body) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
         .header("Content-Type", "application/json");

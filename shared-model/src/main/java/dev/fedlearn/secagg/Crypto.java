@@ -100,7 +100,7 @@ final class Crypto {
       return "is not a canonical X25519 u-coordinate (not below 2^255 - 19)";
     }
     if (LOW_ORDER.contains(u)) {
-      return "is a point of small order (its shared secrets are predictable)";
+      return "is a low-order point (its shared secrets would not depend on the other key)";
     }
     return null;
   }

@@ -44,6 +44,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxWeightNorm the largest L2 norm an update's weights may have ({@code FL_MAX_WEIGHT_NORM})
  * @param maxRequestBytes the largest request body accepted ({@code FL_MAX_REQUEST_BYTES})
  * @param maxClientSamples the most training or test samples one client may register ({@code FL_MAX_CLIENT_SAMPLES})
+ * @param maxRefusalsPerMinute how many refused requests one address may cause in a minute before its requests are
+ *     answered 429 until the minute ends ({@code FL_MAX_REFUSALS_PER_MINUTE})
  * @param clientTokens each client's secret, {@code client-1:secret,client-2:secret} ({@code FL_CLIENT_TOKENS});
  *     none: the aggregator runs open; ignored when {@code clientTokensFile} is set
  * @param clientTokensFile a file of such entries, one per line or comma-separated ({@code FL_CLIENT_TOKENS_FILE},
@@ -89,6 +91,7 @@ public record AggregatorProperties(
     @DefaultValue(RunRules.MAX_WEIGHT_NORM) double maxWeightNorm,
     @DefaultValue("4000000") long maxRequestBytes,
     @DefaultValue(RunRules.MAX_CLIENT_SAMPLES) int maxClientSamples,
+    @DefaultValue("60") int maxRefusalsPerMinute,
     String clientTokens,
     Path clientTokensFile,
     String readToken,
@@ -116,6 +119,9 @@ public record AggregatorProperties(
     }
     trainingConfig(localEpochs, batchSize, learningRate, momentum, l2, seed, preset); // fails early on bad values
     LayerSizes.parse(layers);
+    if (maxRefusalsPerMinute < 1) {
+      throw new IllegalArgumentException("FL_MAX_REFUSALS_PER_MINUTE must be at least 1, got " + maxRefusalsPerMinute);
+    }
     if (maxRequestBytes < 1024) {
       throw new IllegalArgumentException("FL_MAX_REQUEST_BYTES must be at least 1024, got " + maxRequestBytes);
     }

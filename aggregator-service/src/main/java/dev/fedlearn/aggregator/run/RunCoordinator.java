@@ -9,7 +9,7 @@ import dev.fedlearn.nn.Evaluation;
 import dev.fedlearn.nn.LayerSizes;
 import dev.fedlearn.nn.Model;
 import dev.fedlearn.nn.TrainingConfig;
-import dev.fedlearn.privacy.RdpAccountant;
+import dev.fedlearn.privacy.ParticipationAccountant;
 import dev.fedlearn.wire.ClientRegistration;
 import dev.fedlearn.wire.ClientUpdate;
 import dev.fedlearn.wire.EvaluationReport;
@@ -68,6 +68,8 @@ public final class RunCoordinator {
   private final ClientSampler sampler;
   private final RunStatus.StrategyInfo strategyInfo;
   private final IntFunction<RunStatus.Privacy> privacy; // the privacy spent after n rounds; null without DP
+  /** Each client's rounds, for the most-exposed client's epsilon (no amplification); null without DP. */
+  private final ParticipationAccountant accountant;
   private final Function<Model, Evaluation> scorer;
   private final Clock clock;
   private final Map<String, String> settings;
@@ -106,8 +108,18 @@ public final class RunCoordinator {
     this.sampler = sampler;
     this.strategyInfo = new RunStatus.StrategyInfo(strategy.name(), strategy.parameters(), sampler.fraction(),
         sampler.minClients());
-    this.privacy = privacy(strategy instanceof DifferentialPrivacy dp ? dp.settings()
-        : secure == null ? null : secure.dp(), (double) sampler.count(rules.clients()) / rules.clients());
+    DifferentialPrivacy.Settings dp = strategy instanceof DifferentialPrivacy d ? d.settings()
+        : secure == null ? null : secure.dp();
+    int picked = sampler.count(rules.clients());
+    if (secure != null && dp != null) {
+      dp.requireUnclipped(secure.bound(), picked);
+    }
+    this.accountant = dp == null ? null : secure != null ? dp.accountantUnderSecureAggregation(picked)
+        : dp.accountant();
+    this.privacy = accountant == null ? null : rounds -> {
+      double epsilon = accountant.spentAfterRound(rounds).epsilon();
+      return new RunStatus.Privacy(dp.clip(), dp.noise(), dp.delta(), 1.0, Double.isFinite(epsilon) ? epsilon : null);
+    };
     this.scorer = scorer;
     this.clock = clock;
     this.settings = new LinkedHashMap<>(settings);
@@ -159,6 +171,11 @@ public final class RunCoordinator {
           initialScore.loss()));
     }
     run.privateRun = privateRun;
+    if (accountant != null) {
+      for (int n = 1; n <= run.completed; n++) {
+        accountant.record(released(run.history.get(n - 1)));
+      }
+    }
     board = new ModelBoard(current());
     synchronized (this) {
       RunLedger.Round open = run.openRound();
@@ -168,21 +185,6 @@ public final class RunCoordinator {
         newSession(open, now(), "the aggregator restarted: the open round's secure aggregation starts again");
       }
     }
-  }
-
-  /**
-   * The privacy spent after a number of rounds, for a strategy behind DP-FedAvg whose rounds each pick a share
-   * {@code q} of the clients; null for any other strategy.
-   */
-  private static IntFunction<RunStatus.Privacy> privacy(DifferentialPrivacy.Settings s, double q) {
-    if (s == null) {
-      return null;
-    }
-    RdpAccountant accountant = s.accountant(q);
-    return rounds -> {
-      double epsilon = accountant.spent(rounds, s.delta()).epsilon();
-      return new RunStatus.Privacy(s.clip(), s.noise(), s.delta(), q, Double.isFinite(epsilon) ? epsilon : null);
-    };
   }
 
   /** Why this aggregator serves no run (it was started with other settings than its stored run's), if it does not. */
@@ -399,8 +401,19 @@ public final class RunCoordinator {
         "round " + open.number + " closed with no update: " + why);
   }
 
+  /**
+   * The clients whose data a closed round's model released, for the accountant: the picked ones (each may have sent
+   * its update), or none when the round closed with no update.
+   */
+  private static List<String> released(RunLedger.Round round) {
+    return round.updates.isEmpty() ? List.of() : round.picked;
+  }
+
   /** Makes {@code next} the global model and closes the round; opens the next one, or completes the run. */
   private void close(RunLedger.Round open, Strategy.Aggregation next, Evaluation score, String what) {
+    if (accountant != null) {
+      accountant.record(released(open));
+    }
     Instant now = now();
     boolean last = open.number == rules.rounds();
     store.roundClosed(new RunStore.StoredRound(open.number, open.startedAt, now, score.accuracy(), score.loss(),

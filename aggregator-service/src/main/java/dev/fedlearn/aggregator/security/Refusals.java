@@ -1,5 +1,6 @@
 package dev.fedlearn.aggregator.security;
 
+import dev.fedlearn.aggregator.config.AggregatorProperties;
 import dev.fedlearn.aggregator.run.RunCoordinator;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
@@ -16,8 +17,8 @@ import org.springframework.stereotype.Component;
 /**
  * Refused requests, counted per source (the peer's address) in windows of {@link #WINDOW}: the first
  * {@link #RECORDED} of a window are recorded in the run's events (live only, never stored, so they cannot fill the
- * store or push the run's own events out of a replay), and a source refused more than {@link #LIMIT} times in a
- * window is answered 429 without further work until the window ends ({@link #blocked}).
+ * store or push the run's own events out of a replay), and a source refused more than {@code FL_MAX_REFUSALS_PER_MINUTE}
+ * times in a window is answered 429 without further work until the window ends ({@link #blocked}).
  */
 @Component
 public class Refusals {
@@ -25,23 +26,28 @@ public class Refusals {
   static final Duration WINDOW = Duration.ofMinutes(1);
   /** How many refusals of one source a window records as events. */
   static final int RECORDED = 10;
-  /** How many refusals of one source a window takes before the source is answered 429. */
-  static final int LIMIT = 60;
   /** How many sources are tracked at once; past that the oldest windows are forgotten. */
   private static final int MAX_SOURCES = 10_000;
 
   private final ObjectProvider<RunCoordinator> run;
   private final LongSupplier nanoTime;
+  private final int limit;
   private final Map<String, Window> sources = new ConcurrentHashMap<>();
 
   @Autowired
-  public Refusals(ObjectProvider<RunCoordinator> run) {
-    this(run, System::nanoTime);
+  public Refusals(ObjectProvider<RunCoordinator> run, AggregatorProperties properties) {
+    this(run, System::nanoTime, properties.maxRefusalsPerMinute());
   }
 
-  Refusals(ObjectProvider<RunCoordinator> run, LongSupplier nanoTime) {
+  Refusals(ObjectProvider<RunCoordinator> run, LongSupplier nanoTime, int limit) {
     this.run = run;
     this.nanoTime = nanoTime;
+    this.limit = limit;
+  }
+
+  /** How many refusals of one source a window takes before the source is answered 429. */
+  int limit() {
+    return limit;
   }
 
   /** One source's refusals in its current window. */
@@ -54,10 +60,10 @@ public class Refusals {
     }
   }
 
-  /** Whether {@code source} was refused more than {@link #LIMIT} times in its current window. */
+  /** Whether {@code source} was refused more than {@link #limit} times in its current window. */
   public boolean blocked(String source) {
     Window w = sources.get(source);
-    return w != null && nanoTime.getAsLong() - w.start < WINDOW.toNanos() && w.count > LIMIT;
+    return w != null && nanoTime.getAsLong() - w.start < WINDOW.toNanos() && w.count > limit;
   }
 
   /**

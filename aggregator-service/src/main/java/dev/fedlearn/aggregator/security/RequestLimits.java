@@ -29,7 +29,7 @@ final class RequestLimits extends OncePerRequestFilter {
     if (refusals.blocked(request.getRemoteAddr())) {
       response.setHeader("Retry-After", Long.toString(Refusals.WINDOW.toSeconds()));
       Problems.write(response, HttpStatus.TOO_MANY_REQUESTS, "Too many refused requests", "this address was refused "
-          + "more than " + Refusals.LIMIT + " times within " + Refusals.WINDOW.toSeconds() + " s; try again later");
+          + "more than " + refusals.limit() + " times within " + Refusals.WINDOW.toSeconds() + " s; try again later");
       return;
     }
     long length = request.getContentLengthLong();

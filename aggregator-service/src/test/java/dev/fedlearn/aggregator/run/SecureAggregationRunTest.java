@@ -225,7 +225,7 @@ class SecureAggregationRunTest {
         new KeyAdvertisement("b", a.sPublicKey(), b.sPublicKey()), new KeyAdvertisement("c", one, b.cPublicKey())));
     assertThat(refused).containsOnlyKeys("b", "c");
     assertThat(refused.get("b").getMessage()).contains("advertised already");
-    assertThat(refused.get("c").getMessage()).contains("small order");
+    assertThat(refused.get("c").getMessage()).contains("low-order point");
   }
 
   @Test
