@@ -339,7 +339,14 @@ public final class FederatedClient {
    * when a session is below this client's floors, before it sends anything to that session.
    */
   private boolean secureSubmit(int round, ClientUpdate update, float[] global) throws InterruptedException {
+    String revealedIn = null; // the session this client sent unmasking shares in: it never masks this update again
     while (true) {
+      if (revealedIn != null) {
+        log.warn("round {}: this client sent its unmasking shares in session {}; it does not take part in another "
+            + "session of the round with the same update (two unmaskings could reveal it), and sits the round out",
+            round, revealedIn);
+        return false;
+      }
       SecAggPlan plan;
       try {
         plan = retrying("read round " + round + "'s secure aggregation session", () -> aggregator.secAggPlan(round));
@@ -392,6 +399,7 @@ public final class FederatedClient {
           return false;
         }
         UnmaskingShares unmask = protocol.unmask(survivors);
+        revealedIn = session;
         retrying("send the unmasking shares of round " + round, () -> {
           aggregator.secAggUnmask(round, session, unmask);
           return null;

@@ -72,6 +72,7 @@ class FakeAggregator implements AggregatorClient {
   final List<Call<MaskedUpdate>> maskedUpdates = Collections.synchronizedList(new ArrayList<>());
   final List<String> maskedSessions = Collections.synchronizedList(new ArrayList<>());
   final List<Call<UnmaskingShares>> unmaskings = Collections.synchronizedList(new ArrayList<>());
+  private final List<RuntimeException> secAggUnmaskFailures = new ArrayList<>();
 
   FakeAggregator serve(GlobalModel model) {
     models.add(() -> model);
@@ -113,6 +114,12 @@ class FakeAggregator implements AggregatorClient {
   /** Queues a secure aggregation session: the next {@link #secAggPlan} answers it. */
   FakeAggregator serveSecAgg(SecAggPlan plan) {
     secAggPlans.add(plan);
+    return this;
+  }
+
+  /** Queues a failure of the next step 4 (the client's unmasking shares). */
+  FakeAggregator failSecAggUnmask(RuntimeException e) {
+    secAggUnmaskFailures.add(e);
     return this;
   }
 
@@ -225,6 +232,9 @@ class FakeAggregator implements AggregatorClient {
   @Override
   public synchronized void secAggUnmask(int round, String session, UnmaskingShares answer) {
     unmaskings.add(new Call<>(round, answer));
+    if (!secAggUnmaskFailures.isEmpty()) {
+      throw secAggUnmaskFailures.remove(0);
+    }
   }
 
   @Override

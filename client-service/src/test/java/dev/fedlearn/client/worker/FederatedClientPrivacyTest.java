@@ -124,6 +124,21 @@ class FederatedClientPrivacyTest {
     assertThat(tracker.state()).isEqualTo(ClientState.DONE);
   }
 
+  /** Two unmaskings of one update in two sessions could reveal it: once its shares went out, a client never rejoins. */
+  @Test
+  void aClientThatSentItsUnmaskingSharesNeverStartsTheRoundAgain() {
+    aggregator.serveSecAgg(session(1, "s1", 1)).serveSecAgg(session(1, "s2", 1))
+        .failSecAggUnmask(problem(ProblemTypes.SECAGG_START_AGAIN, "session s1 of round 1 is over"))
+        .serve(model(0, RunState.TRAINING, SECURE))
+        .serve(model(1, RunState.COMPLETED, SECURE));
+
+    runWorker();
+
+    assertThat(aggregator.maskedSessions).as("masked once, in s1 only").containsExactly("s1");
+    assertThat(aggregator.secAggPlansRead).hasSize(1);
+    assertThat(aggregator.keySessions).containsExactly("s1");
+  }
+
   @Test
   void aConflictThatOnlySaysStartAgainInItsTextIsNoRestart() {
     aggregator.serveSecAgg(session(1, "s1", 1)).serveSecAgg(session(1, "s2", 1))
