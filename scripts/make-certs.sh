@@ -14,6 +14,7 @@
 # Keys are EC P-256, certificates valid 825 days. The files are left readable by all (mode 644) because the
 # containers' user must read them where compose mounts them; keep DIR private on a shared machine.
 set -euo pipefail
+umask 077 # keys and tokens are never readable by others, not even while they are written
 out=certs clients=4 new_ca=false
 hosts=(aggregator localhost 127.0.0.1)
 die() { echo "make-certs: $*" >&2; exit 2; }
@@ -60,5 +61,15 @@ for h in "${hosts[@]}"; do
 done
 sign aggregator "$san" serverAuth
 for ((c = 1; c <= clients; c++)); do sign "client-$c" "" clientAuth; done
-chmod 644 ./*.crt ./*.key
+# Certificates are public. The CA's key stays with whoever runs this script: 600. The other keys are mounted into the
+# containers, whose user is uid 10001 (both images): as root they are given to it, mode 600; otherwise they stay the
+# caller's, mode 600, and the containers cannot read them (the jars run as the caller read them as they are).
+chmod 644 ./*.crt
+chmod 600 ca.key ./*.key
+[[ -f ca.srl ]] && chmod 600 ca.srl
+if [[ $(id -u) == 0 ]]; then
+  chown 10001:10001 aggregator.key client-*.key
+else
+  echo "make-certs: not root, so the keys stay yours (600) and the containers' user (uid 10001) cannot read them; for docker compose run: sudo chown 10001:10001 $out/aggregator.key $out/client-*.key" >&2
+fi
 echo "make-certs: wrote $out/aggregator.crt (for ${hosts[*]}) and $out/client-{1..$clients}.crt, with their keys"

@@ -13,6 +13,7 @@
 #                  reads its file again within a second of the change, each client reads its file before every call
 #                  (a call refused in between is retried).
 set -euo pipefail
+umask 077 # keys and tokens are never readable by others, not even while they are written
 cd "$(dirname "$0")/.."
 token() { head -c 24 /dev/urandom | base64 | tr -d '/+=' ; }
 declare -a t
@@ -24,7 +25,14 @@ if [[ ${1:-} == --secrets ]]; then
   # printf > file truncates and writes the existing file: its inode, which running containers have mounted, stays.
   printf '%s\n' "${all//,/$'\n'}" > secrets/client-tokens.txt
   for c in 1 2 3 4; do printf '%s\n' "${t[$c]}" > "secrets/client-$c.token"; done
-  chmod 644 secrets/client-tokens.txt secrets/client-[1-4].token
+  # Secrets are bind-mounted as they are (compose ignores a secret's mode and owner outside swarm): 600, and as root
+  # given to the containers' user (uid 10001 in both images).
+  chmod 600 secrets/client-tokens.txt secrets/client-[1-4].token
+  if [[ $(id -u) == 0 ]]; then
+    chown 10001:10001 secrets/client-tokens.txt secrets/client-[1-4].token
+  else
+    echo "make-tokens: not root, so the token files stay yours (600) and the containers' user (uid 10001) cannot read them; run: sudo chown 10001:10001 secrets/client-tokens.txt secrets/client-[1-4].token" >&2
+  fi
   echo "make-tokens: wrote secrets/client-tokens.txt and secrets/client-{1..4}.token (in place)"
   if [[ -f .env ]] && grep -Eq "$env_lines" .env; then
     sed -i -E "/$env_lines/d" .env
@@ -32,6 +40,7 @@ if [[ ${1:-} == --secrets ]]; then
   fi
 else
   touch .env
+  chmod 600 .env # it holds the tokens; compose reads it as the caller
   sed -i -E "/$env_lines/d" .env
   { echo "FL_CLIENT_TOKENS=$all"; for c in 1 2 3 4; do echo "FL_CLIENT_${c}_TOKEN=${t[$c]}"; done; } >> .env
   echo "make-tokens: wrote FL_CLIENT_TOKENS and FL_CLIENT_1..4_TOKEN to .env"
