@@ -24,7 +24,7 @@ public record RunReport(Map<String, String> settings, String state, List<Client>
     int completedRounds, List<Event> events) {
 
   /** A client: its train and test samples, when it registered. */
-  public record Client(String clientId, int trainSamples, int testSamples, Instant registeredAt) {}
+  public record Client(String clientId, Integer trainSamples, Integer testSamples, Instant registeredAt) {}
 
   /**
    * A round. {@code globalTestAccuracy} is null while it is open; {@code meanClientTestAccuracy} is the clients'

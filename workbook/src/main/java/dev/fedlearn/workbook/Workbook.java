@@ -143,8 +143,10 @@ public final class Workbook {
     for (RunReport.Client c : s.clients()) {
       Row row = clients.createRow(r++);
       row.createCell(0).setCellValue(c.clientId());
-      row.createCell(1).setCellValue(c.trainSamples());
-      row.createCell(2).setCellValue(c.testSamples());
+      if (c.trainSamples() != null) { // null in a private run: no client's own counts are shown
+        row.createCell(1).setCellValue(c.trainSamples());
+        row.createCell(2).setCellValue(c.testSamples());
+      }
       time(row, 3, c.registeredAt(), time);
     }
     widths(clients, 4, 16);

@@ -31,7 +31,7 @@ public class WorkbookWriter {
 
   static RunReport report(RunCoordinator.Snapshot s, List<RunEvent> events) {
     List<RunReport.Client> clients = s.clients().stream().map(c -> new RunReport.Client(c.clientId(),
-        c.trainSamples(), c.testSamples(), c.registeredAt())).toList();
+        s.privateRun() ? null : c.trainSamples(), s.privateRun() ? null : c.testSamples(), c.registeredAt())).toList();
     List<RunReport.Round> rounds = s.rounds().stream().map(v -> round(v, s.privacy() == null || v.endedAt() == null
         ? null : s.privacy().apply(v.round()).epsilon())).toList();
     return new RunReport(s.settings(), s.status().state() + " after " + s.status().round() + " of "

@@ -56,11 +56,11 @@ public final class RunCoordinator {
 
   /**
    * Everything the workbook shows, copied under the lock; {@code privacy} gives the privacy spent after a number of
-   * rounds (null without differential privacy).
+   * rounds (null without differential privacy); {@code privateRun}: no client's own figures or counts are shown.
    */
   public record Snapshot(RunStatus status, Map<String, String> settings, List<Client> clients,
       List<RoundView> rounds, LayerSizes layerSizes, java.util.SortedMap<Integer, float[]> modelHistory,
-      List<Evaluation> historyScores, IntFunction<RunStatus.Privacy> privacy) {}
+      List<Evaluation> historyScores, IntFunction<RunStatus.Privacy> privacy, boolean privateRun) {}
 
   private final RunRules rules;
   private final TrainingConfig training;
@@ -236,8 +236,9 @@ public final class RunCoordinator {
     run.clients.put(id, new Client(id, r.trainSamples(), r.testSamples(), now));
     log.info("client {} registered ({} train / {} test samples): {}/{}", id, r.trainSamples(), r.testSamples(),
         run.clients.size(), rules.clients());
-    events.record(RunEvent.Type.REGISTERED, null, id, "client " + id + " registered (" + r.trainSamples()
-        + " train / " + r.testSamples() + " test samples): " + run.clients.size() + "/" + rules.clients());
+    events.record(RunEvent.Type.REGISTERED, null, id, "client " + id + " registered" + (privateRun ? ""
+        : " (" + r.trainSamples() + " train / " + r.testSamples() + " test samples)") + ": " + run.clients.size() + "/"
+        + rules.clients());
     if (starts) {
       run.state = RunState.TRAINING;
       openRound(1, now);

@@ -188,7 +188,7 @@ final class RunLedger {
     shown.put("maxWeightNorm", Double.toString(rules.maxWeightNorm()));
     return new RunCoordinator.Snapshot(status(rules, strategy, privacy, now), shown, new ArrayList<>(clients.values()),
         rounds(rules.roundTimeout()),
-        global.sizes(), copies, new ArrayList<>(scores), privacy);
+        global.sizes(), copies, new ArrayList<>(scores), privacy, privateRun);
   }
 
   /** A round as the API shows it; the clients' test accuracy is averaged weighted by their test samples. */
