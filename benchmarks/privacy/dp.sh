@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Accuracy against epsilon (DP-FedAvg, fl simulate --dp-clip/--dp-noise, delta 1e-5), on two setups:
-#   seed:  the seed's four clients (every client every round, q = 1), 10 rounds of 50 epochs;
-#   100:   100 IID clients of 600 images, 10 a round (q = 0.1), 100 rounds of 1 epoch at batch 10, plain SGD.
+#   seed:  the seed's four clients (every client every round), 10 rounds of 50 epochs;
+#   100:   100 IID clients of 600 images, 10 a round, 100 rounds of 1 epoch at batch 10, plain SGD.
+# Epsilon is the most-exposed client's, from the rounds it took part in (no amplification by sampling: the picks are public).
 # Prints one line per run: setup, clip, noise multiplier, epsilon, global test accuracy. Needs cli/target/fl.jar
 # (./mvnw -q package -DskipTests). About 5 minutes on two cores.
 set -euo pipefail

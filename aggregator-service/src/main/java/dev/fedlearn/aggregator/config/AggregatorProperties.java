@@ -44,8 +44,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxWeightNorm the largest L2 norm an update's weights may have ({@code FL_MAX_WEIGHT_NORM})
  * @param maxRequestBytes the largest request body accepted ({@code FL_MAX_REQUEST_BYTES})
  * @param maxClientSamples the most training or test samples one client may register ({@code FL_MAX_CLIENT_SAMPLES})
- * @param maxRefusalsPerMinute how many refused requests one address may cause in a minute before its requests are
- *     answered 429 until the minute ends ({@code FL_MAX_REFUSALS_PER_MINUTE})
+ * @param maxRefusalsPerMinute how many refused requests without credentials one address may cause in a minute before
+ *     its requests without credentials are answered 429 until the minute ends ({@code FL_MAX_REFUSALS_PER_MINUTE})
  * @param clientTokens each client's secret, {@code client-1:secret,client-2:secret} ({@code FL_CLIENT_TOKENS});
  *     none: the aggregator runs open; ignored when {@code clientTokensFile} is set
  * @param clientTokensFile a file of such entries, one per line or comma-separated ({@code FL_CLIENT_TOKENS_FILE},

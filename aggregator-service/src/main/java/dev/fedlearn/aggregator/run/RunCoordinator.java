@@ -574,9 +574,39 @@ public final class RunCoordinator {
     serving();
     registered(keys.clientId());
     SecureRound s = secureSession(round, sessionId);
-    if (s.keys(keys, now())) {
-      stepClosed(s, "public keys from all picked clients");
+    try {
+      if (s.keys(keys, now())) {
+        stepClosed(s, "public keys from all picked clients");
+      }
+    } catch (RunRefusal e) {
+      afterRefusal(s);
+      throw e;
     }
+  }
+
+  /**
+   * After a step refused a message, which may have dropped its client from the session: a session that can no longer
+   * reach its threshold closes the round with no update; else a step that now has every message it still expects
+   * closes.
+   */
+  private void afterRefusal(SecureRound s) {
+    RunLedger.Round open = run.openRound();
+    if (open == null || session != s || s.step() == SecureRound.Step.DONE || s.step() == SecureRound.Step.ABANDONED) {
+      return;
+    }
+    if (s.hopeless()) {
+      s.abandon("fewer clients than the threshold of " + s.threshold() + " are left after dropping " + s.dropped()
+          .keySet());
+      closeWithoutUpdate(open, "secure aggregation session " + s.plan.session() + " " + s.abandonedBecause());
+      changed();
+      return;
+    }
+    SecureRound.Step before = s.step();
+    SecureRound.Result result = s.closeIfComplete(now(), before == SecureRound.Step.UNMASK ? samplesBound(s) : 0);
+    if (s.step() != before && result == null && s.step() != SecureRound.Step.ABANDONED) {
+      stepClosed(s, "every message but those of the dropped clients " + s.dropped().keySet());
+    }
+    settle(open, s, result);
   }
 
   /** Step 2: a client's encrypted shares for the others. */
@@ -584,8 +614,13 @@ public final class RunCoordinator {
     serving();
     registered(shares.clientId());
     SecureRound s = secureSession(round, sessionId);
-    if (s.shares(shares.clientId(), shares.shares(), now())) {
-      stepClosed(s, "encrypted shares from all of U1");
+    try {
+      if (s.shares(shares.clientId(), shares.shares(), now())) {
+        stepClosed(s, "encrypted shares from all of U1");
+      }
+    } catch (RunRefusal e) {
+      afterRefusal(s);
+      throw e;
     }
   }
 
@@ -594,7 +629,13 @@ public final class RunCoordinator {
     serving();
     Client client = registered(update.clientId());
     SecureRound s = secureSession(round, sessionId);
-    boolean closed = s.masked(update, now());
+    boolean closed;
+    try {
+      closed = s.masked(update, now());
+    } catch (RunRefusal e) {
+      afterRefusal(s);
+      throw e;
+    }
     events.record(RunEvent.Type.UPDATE, round, client.clientId(), "masked update from " + client.clientId());
     if (closed) {
       stepClosed(s, "masked updates from all of U2");
@@ -607,7 +648,13 @@ public final class RunCoordinator {
     serving();
     registered(answer.from());
     SecureRound s = secureSession(round, sessionId);
-    SecureRound.Result result = s.unmasking(answer, samplesBound(s));
+    SecureRound.Result result;
+    try {
+      result = s.unmasking(answer, samplesBound(s));
+    } catch (RunRefusal e) {
+      afterRefusal(s);
+      throw e;
+    }
     settle(openRound(round), s, result);
   }
 

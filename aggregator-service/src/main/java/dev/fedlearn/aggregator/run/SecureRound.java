@@ -13,6 +13,7 @@ import dev.fedlearn.wire.SecAggPlan;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -203,6 +204,62 @@ final class SecureRound {
     }
     unmasking.put(answer.from(), answer);
     return unmasking.size() == u3.size() - droppedOf(u3) ? finish(samplesBound) : null;
+  }
+
+  /**
+   * Whether the clients still expected in the open step, those dropped left out, are fewer than the threshold: the
+   * session can then never finish.
+   */
+  boolean hopeless() {
+    Collection<String> expected = expectedIds();
+    return expected != null && expected.size() - droppedOf(expected) < threshold();
+  }
+
+  /**
+   * Closes the open step when every client it still expects (those dropped left out) has sent its message, as after a
+   * drop; returns the result when that closed step 4.
+   */
+  Result closeIfComplete(Instant now, long samplesBound) {
+    Collection<String> expected = expectedIds();
+    if (expected == null || hopeless()) {
+      return null;
+    }
+    int complete = expected.size() - droppedOf(expected);
+    switch (step) {
+      case KEYS -> {
+        if (keys.size() == complete) {
+          closeKeys(now);
+        }
+      }
+      case SHARES -> {
+        if (shares.size() == complete) {
+          closeShares(now);
+        }
+      }
+      case MASKED -> {
+        if (masked.size() == complete) {
+          closeMasked(now);
+        }
+      }
+      case UNMASK -> {
+        if (unmasking.size() == complete) {
+          return finish(samplesBound);
+        }
+      }
+      default -> { }
+    }
+    return null;
+  }
+
+  /** The clients the open step expects a message from, or null once the session is over. */
+  private Collection<String> expectedIds() {
+    return switch (step) {
+      case KEYS -> plan.picked();
+      case SHARES -> u1ids();
+      case MASKED -> u2;
+      case UNMASK -> u3;
+      default -> null;
+    };
   }
 
   /**

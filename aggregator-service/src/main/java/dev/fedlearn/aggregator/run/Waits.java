@@ -18,6 +18,16 @@ final class Waits {
   private final Map<String, AtomicInteger> open = new ConcurrentHashMap<>();
   private final AtomicInteger total = new AtomicInteger();
 
+  Waits() {
+  }
+
+  /** With the gauge {@code fl_requests_waiting}: how many requests wait now. */
+  @org.springframework.beans.factory.annotation.Autowired
+  Waits(io.micrometer.core.instrument.MeterRegistry registry) {
+    io.micrometer.core.instrument.Gauge.builder("fl.requests.waiting", total, AtomicInteger::get)
+        .description("long polls and secure aggregation waits held open").register(registry);
+  }
+
   /** Takes a place for {@code caller}, or refuses with 429 when it, or everybody, has no place left. */
   void acquire(String caller) {
     AtomicInteger mine = caller == null ? new AtomicInteger() : open.computeIfAbsent(caller, c -> new AtomicInteger());

@@ -15,10 +15,13 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
 
 /**
- * Refused requests, counted per source (the peer's address) in windows of {@link #WINDOW}: the first
- * {@link #RECORDED} of a window are recorded in the run's events (live only, never stored, so they cannot fill the
- * store or push the run's own events out of a replay), and a source refused more than {@code FL_MAX_REFUSALS_PER_MINUTE}
- * times in a window is answered 429 without further work until the window ends ({@link #blocked}).
+ * Refused requests, counted per source in windows of {@link #WINDOW}: an authenticated caller is its own source (its
+ * client id, or the reader), anyone else the peer's address. The first {@link #RECORDED} of a window are recorded in
+ * the run's events (live only, never stored, so they cannot fill the store or push the run's own events out of a
+ * replay). An address whose anonymous requests were refused more than {@code FL_MAX_REFUSALS_PER_MINUTE} times in a
+ * window has its anonymous requests answered 429 without further work until the window ends ({@link #blocked});
+ * authenticated callers are never blocked this way, so a stranger flooding from the address an honest client shares
+ * (a NAT, one machine) cannot stop that client.
  */
 @Component
 public class Refusals {
@@ -60,9 +63,9 @@ public class Refusals {
     }
   }
 
-  /** Whether {@code source} was refused more than {@link #limit} times in its current window. */
-  public boolean blocked(String source) {
-    Window w = sources.get(source);
+  /** Whether anonymous requests from {@code address} were refused more than {@link #limit} times in its window. */
+  public boolean blocked(String address) {
+    Window w = sources.get(address);
     return w != null && nanoTime.getAsLong() - w.start < WINDOW.toNanos() && w.count > limit;
   }
 
@@ -71,7 +74,9 @@ public class Refusals {
    * the client it was authenticated as, if any) while its source is within {@link #RECORDED} in the window.
    */
   public void refused(HttpServletRequest request, int status, String reason) {
-    String source = request.getRemoteAddr();
+    String caller = callerId();
+    boolean reader = caller == null && SecurityContextHolder.getContext().getAuthentication() instanceof Caller;
+    String source = caller != null ? "client " + caller : reader ? "the reader" : request.getRemoteAddr();
     long now = nanoTime.getAsLong();
     if (sources.size() > MAX_SOURCES) {
       sources.values().removeIf(w -> now - w.start >= WINDOW.toNanos());
@@ -88,7 +93,7 @@ public class Refusals {
     }
     RunCoordinator coordinator = run.getIfAvailable();
     if (count <= RECORDED && coordinator != null && request.getRequestURI().startsWith("/api/")) {
-      coordinator.events().refused(request.getMethod() + " " + request.getRequestURI(), callerId(), status, reason);
+      coordinator.events().refused(request.getMethod() + " " + request.getRequestURI(), caller, status, reason);
     }
   }
 

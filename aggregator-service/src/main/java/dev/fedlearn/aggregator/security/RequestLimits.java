@@ -10,9 +10,8 @@ import org.springframework.http.HttpStatus;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * The first door of every path, before authentication and before any body is read: a source refused too often is
- * answered 429 ({@link Refusals#blocked}); a body must say its length (411) and stay under
- * {@code FL_MAX_REQUEST_BYTES} (413).
+ * The first door of every path, before authentication and before any body is read: a body must say its length (411)
+ * and stay under {@code FL_MAX_REQUEST_BYTES} (413).
  */
 final class RequestLimits extends OncePerRequestFilter {
   private final Refusals refusals;
@@ -26,12 +25,6 @@ final class RequestLimits extends OncePerRequestFilter {
   @Override
   protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
-    if (refusals.blocked(request.getRemoteAddr())) {
-      response.setHeader("Retry-After", Long.toString(Refusals.WINDOW.toSeconds()));
-      Problems.write(response, HttpStatus.TOO_MANY_REQUESTS, "Too many refused requests", "this address was refused "
-          + "more than " + refusals.limit() + " times within " + Refusals.WINDOW.toSeconds() + " s; try again later");
-      return;
-    }
     long length = request.getContentLengthLong();
     boolean chunked = request.getHeader("Transfer-Encoding") != null;
     if (chunked || (length < 0 && ("POST".equals(request.getMethod()) || "PUT".equals(request.getMethod())))) {

@@ -81,6 +81,7 @@ class SecurityConfiguration {
         .anonymous(a -> { })
         .addFilterBefore(new RequestLimits(refusals, properties), BasicAuthenticationFilter.class)
         .addFilterAfter(authentication, RequestLimits.class)
+        .addFilterAfter(new AnonymousLimit(refusals), AuthenticationFilter.class)
         .exceptionHandling(e -> e
             .authenticationEntryPoint((request, response, ex) -> unauthenticated(request, response, null, refusals))
             .accessDeniedHandler((request, response, ex) -> {

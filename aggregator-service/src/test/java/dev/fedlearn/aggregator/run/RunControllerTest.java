@@ -28,7 +28,7 @@ import org.springframework.test.web.servlet.ResultActions;
 
 /** The controller's statuses and problem details, over MockMvc, with a real coordinator of a tiny run. */
 @WebMvcTest(RunController.class)
-@Import({TinyRunConfig.class, ClientTokens.class, ClientIdentity.class, Waits.class, Refusals.class})
+@Import({TinyRunConfig.class, ClientTokens.class, ClientIdentity.class, TestBeans.class, Refusals.class})
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD) // a fresh run per test
 class RunControllerTest {
   @Autowired

@@ -214,6 +214,40 @@ class SecureAggregationRunTest {
   }
 
   @Test
+  void aBadKeyAfterEveryoneElsesClosesTheStepWithoutWaitingForTheDroppedClient() {
+    RunCoordinator run = run();
+    SecAggPlan plan = run.secAggPlan(1);
+    Map<String, SecAggClient> honest = new LinkedHashMap<>();
+    List<KeyAdvertisement> ads = new ArrayList<>();
+    for (String id : List.of("a", "b", "c")) {
+      honest.put(id, new SecAggClient(id, 1, plan.threshold(), new SecureRandom()));
+      ads.add(honest.get(id).advertise());
+    }
+    ads.add(new KeyAdvertisement("d", new byte[32], new byte[32]));
+    assertThat(advertise(run, plan.session(), ads)).containsOnlyKeys("d");
+    assertThat(run.secAggStepClosed(1, plan.session(), SecAggStep.KEYS, Duration.ZERO).join()).isTrue();
+    finish(run, plan, honest);
+    assertFedAvgOf(run, new java.util.TreeMap<>(Map.of("a", WEIGHTS.get("a"), "b", WEIGHTS.get("b"), "c",
+        WEIGHTS.get("c"))));
+  }
+
+  /** Two of four clients dropped leave two, below the threshold of 3: the round closes with no update at once. */
+  @Test
+  void tooManyMisbehavingClientsCloseTheRoundWithNoUpdateAndTheNextOneOpens() {
+    RunCoordinator run = run(new SecAggSettings(BOUND, STEP), 2);
+    SecAggPlan plan = run.secAggPlan(1);
+    KeyAdvertisement a = new SecAggClient("a", 1, plan.threshold(), new SecureRandom()).advertise();
+    Map<String, RunRefusal> refused = advertise(run, plan.session(), List.of(a,
+        new KeyAdvertisement("b", a.cPublicKey(), a.sPublicKey()), new KeyAdvertisement("c", new byte[32],
+            new byte[32])));
+    assertThat(refused).containsOnlyKeys("b", "c");
+    assertThat(run.status().state()).isEqualTo(RunState.TRAINING);
+    assertThat(run.status().round()).as("round 1 closed").isEqualTo(1);
+    assertThat(run.globalModel().params()).containsExactly(INITIAL.params());
+    assertThat(run.secAggPlan(2).session()).isNotEqualTo(plan.session());
+  }
+
+  @Test
   void aKeyCopiedFromAnotherClientAndAKeyOfSmallOrderAreRefused() {
     RunCoordinator run = run();
     SecAggPlan plan = run.secAggPlan(1);
