@@ -7,7 +7,16 @@ import dev.fedlearn.fl.ClientSampler;
 import dev.fedlearn.fl.DifferentialPrivacy;
 import dev.fedlearn.fl.FedAvg;
 import dev.fedlearn.fl.SecureAggregation;
+import dev.fedlearn.secagg.EncryptedShare;
+import dev.fedlearn.secagg.FixedPoint;
+import dev.fedlearn.secagg.KeyAdvertisement;
+import dev.fedlearn.secagg.SecAggClient;
+import dev.fedlearn.wire.MaskedUpdate;
+import dev.fedlearn.wire.ProblemTypes;
+import dev.fedlearn.wire.SecAggShares;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.List;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -73,6 +82,80 @@ class SecureAggregationIT {
     assertThat(run("dp", false)).as("DP on the server, as fl simulate --dp-clip").isEqualTo(onServer);
     System.out.printf(Locale.ROOT, "dp: clip 2, noise 0: %.4f with secure aggregation, %.4f on the server%n",
         inClients, onServer);
+  }
+
+  /**
+   * A fifth, malicious client among four honest client jars: in round 1 it advertises one key twice (it is dropped and
+   * the honest four finish the round), in round 2 it follows the protocol but adds garbage to its masked input (the
+   * masks cannot be removed into anything within the bound: the round closes with no update). The run completes, and
+   * its model is round 1's.
+   */
+  @Test
+  void aMaliciousClientIsDroppedAndTheRunCompletesWithTheHonestOnes() throws Exception {
+    try (Processes procs = new Processes(Path.of("target", "e2e-logs", "secagg-malicious"))) {
+      int port = Processes.freePort();
+      String base = "http://localhost:" + port;
+      procs.start("aggregator", Processes.jar("aggregator.jar"), Map.of(
+          "SERVER_PORT", Integer.toString(port), "FL_ROUNDS", "2", "FL_CLIENTS", "5",
+          "FL_LOCAL_EPOCHS", "1", "FL_SECURE_AGGREGATION", "true", "FL_DATA_DIR", Reference.DATA.toString(),
+          "FL_STATE_DIR", Processes.freshDir(Path.of("target", "e2e-state", "secagg-malicious")).toString()));
+      Await.until("the aggregator answers", Duration.ofMinutes(2), () -> Http.send(java.net.http.HttpRequest
+          .newBuilder(java.net.URI.create(base + "/api/v1/status"))).statusCode(), s -> s == 200);
+      assertThat(post(base + "/api/v1/clients", Map.of("clientId", "client-5", "trainSamples", 100,
+          "testSamples", 10)).statusCode()).isEqualTo(200);
+      for (int c = 1; c <= 4; c++) {
+        procs.startClient(c, base);
+      }
+
+      JsonNode plan1 = Http.JSON.readTree(Await.until("round 1's session", Duration.ofMinutes(2), () -> Http.send(
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/v1/rounds/1/secagg"))),
+          r -> r.statusCode() == 200).body());
+      var keys = new SecAggClient("client-5", 1, plan1.get("threshold").asInt(), new SecureRandom()).advertise();
+      var twice = post(base + "/api/v1/rounds/1/secagg/" + plan1.get("session").asString() + "/keys",
+          new KeyAdvertisement("client-5", keys.cPublicKey(), keys.cPublicKey()));
+      assertThat(twice.statusCode()).as(twice.body()).isEqualTo(400);
+      assertThat(Http.JSON.readTree(twice.body()).get("type").asString()).isEqualTo(ProblemTypes.SECAGG_EXCLUDED);
+
+      Http.awaitRound(base, 1, RUN);
+      JsonNode plan2 = Http.getJson(base + "/api/v1/rounds/2/secagg");
+      String session = base + "/api/v1/rounds/2/secagg/" + plan2.get("session").asString();
+      SecAggClient protocol = new SecAggClient("client-5", 2, plan2.get("threshold").asInt(), new SecureRandom());
+      assertThat(post(session + "/keys", protocol.advertise()).statusCode()).isEqualTo(202);
+      List<KeyAdvertisement> u1 = List.of(Http.JSON.readValue(awaitStep(session + "/keys?wait=30"),
+          KeyAdvertisement[].class));
+      assertThat(post(session + "/shares", new SecAggShares("client-5", protocol.shareKeys(u1))).statusCode())
+          .isEqualTo(202);
+      List<EncryptedShare> mine = List.of(Http.JSON.readValue(awaitStep(session + "/shares?clientId=client-5&wait=30"),
+          EncryptedShare[].class));
+      int parameters = Http.getJson(base + "/api/v1/model").get("weights").size();
+      int[] masked = protocol.mask(FixedPoint.encode(new float[parameters], 100, (float) plan2.get("bound").asDouble(),
+          plan2.get("scale").asDouble()), mine);
+      for (int j = 0; j < masked.length; j++) {
+        masked[j] += 0x40000000; // garbage: far outside the bound once the masks are gone
+      }
+      assertThat(post(session + "/masked", MaskedUpdate.of("client-5", masked)).statusCode()).isEqualTo(202);
+      List<String> survivors = List.of(Http.JSON.readValue(awaitStep(session + "/survivors?wait=30"), String[].class));
+      assertThat(post(session + "/unmask", protocol.unmask(survivors)).statusCode()).isEqualTo(202);
+
+      JsonNode status = Http.awaitCompleted(base, RUN, "logs in e2e/target/e2e-logs/secagg-malicious");
+      JsonNode rounds = Http.getJson(base + "/api/v1/rounds");
+      assertThat(rounds.get(0).get("participants").toString()).contains("client-1", "client-2", "client-3",
+          "client-4").doesNotContain("client-5");
+      assertThat(rounds.get(1).get("participants")).as("round 2 closed with no update").isEmpty();
+      assertThat(status.get("latest").get("globalTestAccuracy").asDouble()).as("the model stays round 1's")
+          .isEqualTo(rounds.get(0).get("globalTestAccuracy").asDouble()).isGreaterThan(0.5);
+    }
+  }
+
+  private static java.net.http.HttpResponse<String> post(String url, Object body) throws Exception {
+    return Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).header("Content-Type",
+        "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(Http.JSON.writeValueAsString(body))));
+  }
+
+  /** Long-polls a step of the session until it closed: its answer. */
+  private static String awaitStep(String url) {
+    return Await.until(url, RUN, () -> Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))),
+        r -> r.statusCode() == 200).body();
   }
 
   /** A 2-round run with DP (clip 2, noise 0), with or without secure aggregation; its final accuracy. */

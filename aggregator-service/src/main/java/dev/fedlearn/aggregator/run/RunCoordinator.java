@@ -14,6 +14,7 @@ import dev.fedlearn.wire.ClientRegistration;
 import dev.fedlearn.wire.ClientUpdate;
 import dev.fedlearn.wire.EvaluationReport;
 import dev.fedlearn.wire.GlobalModel;
+import dev.fedlearn.wire.ProblemTypes;
 import dev.fedlearn.wire.RunState;
 import dev.fedlearn.wire.RunStatus;
 import dev.fedlearn.wire.TrainingPlan;
@@ -703,12 +704,14 @@ public final class RunCoordinator {
     openRound(round);
     SecureRound s = session;
     if (sessionId != null && !sessionId.equals(s.plan.session())) {
-      throw RunRefusal.conflict("Session abandoned", "session " + sessionId + " of round " + round + " is over; "
-          + "the round's session is now " + s.plan.session() + ": start again with GET /rounds/" + round + "/secagg");
+      throw new RunRefusal(RunRefusal.Kind.CONFLICT, "Session abandoned", "session " + sessionId + " of round " + round
+          + " is over; the round's session is now " + s.plan.session() + ": start again with GET /rounds/" + round
+          + "/secagg", ProblemTypes.SECAGG_START_AGAIN);
     }
     if (sessionId != null && s.step() == SecureRound.Step.ABANDONED) {
-      throw RunRefusal.conflict("Session abandoned", "session " + sessionId + " of round " + round + " was abandoned ("
-          + s.abandonedBecause() + "): start again with GET /rounds/" + round + "/secagg");
+      throw new RunRefusal(RunRefusal.Kind.CONFLICT, "Session abandoned", "session " + sessionId + " of round " + round
+          + " was abandoned (" + s.abandonedBecause() + "): start again with GET /rounds/" + round + "/secagg",
+          ProblemTypes.SECAGG_START_AGAIN);
     }
     return s;
   }
