@@ -130,8 +130,8 @@
     if (s.privacy) {
       const p = s.privacy;
       $('epsilon').textContent = 'ε = ' + (p.epsilon == null ? '∞' : p.epsilon.toPrecision(3));
-      $('privacy').textContent = 'at δ = ' + p.delta + ' after ' + s.round + ' rounds; clip ' + p.clip + ', noise '
-        + p.noise + ', ' + Math.round(100 * p.sampling) + '% of clients a round';
+      $('privacy').textContent = 'the most-exposed client, at δ = ' + p.delta + ' after ' + s.round + ' rounds; clip '
+        + p.clip + ', noise ' + p.noise + ', no amplification by sampling (the picks are public)';
     }
     const open = openRound();
     $('open-round').textContent = open ? 'round ' + open.round + ': ' + open.participants.length + ' / '
