@@ -192,12 +192,9 @@ class SecureAggregationRunTest {
   void aClientAdvertisingOneKeyTwiceIsDroppedAndTheHonestClientsFinishTheRound() {
     RunCoordinator run = run();
     SecAggPlan plan = run.secAggPlan(1);
-    Map<String, SecAggClient> honest = new LinkedHashMap<>();
+    Map<String, SecAggClient> honest = honest(plan, "a", "b", "c");
     List<KeyAdvertisement> ads = new ArrayList<>();
-    for (String id : List.of("a", "b", "c")) {
-      honest.put(id, new SecAggClient(id, 1, plan.threshold(), new SecureRandom()));
-      ads.add(honest.get(id).advertise());
-    }
+    honest.values().forEach(c -> ads.add(c.advertise()));
     byte[] key = new SecAggClient("d", 1, plan.threshold(), new SecureRandom()).advertise().cPublicKey();
     ads.add(1, new KeyAdvertisement("d", key, key));
     Map<String, RunRefusal> refused = advertise(run, plan.session(), ads);
@@ -217,12 +214,9 @@ class SecureAggregationRunTest {
   void aBadKeyAfterEveryoneElsesClosesTheStepWithoutWaitingForTheDroppedClient() {
     RunCoordinator run = run();
     SecAggPlan plan = run.secAggPlan(1);
-    Map<String, SecAggClient> honest = new LinkedHashMap<>();
+    Map<String, SecAggClient> honest = honest(plan, "a", "b", "c");
     List<KeyAdvertisement> ads = new ArrayList<>();
-    for (String id : List.of("a", "b", "c")) {
-      honest.put(id, new SecAggClient(id, 1, plan.threshold(), new SecureRandom()));
-      ads.add(honest.get(id).advertise());
-    }
+    honest.values().forEach(c -> ads.add(c.advertise()));
     ads.add(new KeyAdvertisement("d", new byte[32], new byte[32]));
     assertThat(advertise(run, plan.session(), ads)).containsOnlyKeys("d");
     assertThat(run.secAggStepClosed(1, plan.session(), SecAggStep.KEYS, Duration.ZERO).join()).isTrue();
@@ -289,6 +283,15 @@ class SecureAggregationRunTest {
     assertThat(run.status().round()).isEqualTo(1);
     assertThat(run.globalModel().params()).containsExactly(INITIAL.params());
     assertThat(run.secAggPlan(2).picked()).hasSize(4);
+  }
+
+  /** Honest clients of round 1's session, by id, in the order given. */
+  static Map<String, SecAggClient> honest(SecAggPlan plan, String... ids) {
+    Map<String, SecAggClient> clients = new LinkedHashMap<>();
+    for (String id : ids) {
+      clients.put(id, new SecAggClient(id, 1, plan.threshold(), new SecureRandom()));
+    }
+    return clients;
   }
 
   /** Steps 2 to 4 for {@code clients}, who all sent their keys in step 1. */
