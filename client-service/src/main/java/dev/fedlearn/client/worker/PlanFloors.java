@@ -1,6 +1,7 @@
 package dev.fedlearn.client.worker;
 
 import dev.fedlearn.client.ClientProperties;
+import dev.fedlearn.fl.DifferentialPrivacy;
 import dev.fedlearn.wire.SecAggPlan;
 import dev.fedlearn.wire.TrainingPlan;
 import java.math.BigDecimal;
@@ -25,12 +26,10 @@ public record PlanFloors(boolean requireSecureAggregation, int minSecaggThreshol
 
   /**
    * How many standard deviations of noise the clip bound of the fixed-point encoding must leave room for beyond the
-   * clipped change: 8. A coordinate's Gaussian noise goes past 8 standard deviations with probability
-   * {@code 2 * Phi(-8)}, about 1.24e-15 (below 1.3e-15), so clipping to the bound changes no noise in practice, even
-   * over millions of coordinates and many rounds. With less room, {@link dev.fedlearn.secagg.FixedPoint#encode} would
-   * cut the tails of the noise, and the sum would be less private than the plan's noise says.
+   * clipped change: the aggregator's rule ({@link DifferentialPrivacy.Settings#NOISE_SDS_WITHIN_BOUND}), checked here
+   * again because the client does not take the aggregator's word for it.
    */
-  static final double NOISE_HEADROOM_SIGMAS = 8;
+  static final double NOISE_HEADROOM_SIGMAS = DifferentialPrivacy.Settings.NOISE_SDS_WITHIN_BOUND;
 
   /** The floors the settings give. */
   public static PlanFloors of(ClientProperties properties) {
