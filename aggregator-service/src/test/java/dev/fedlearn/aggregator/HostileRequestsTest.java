@@ -157,6 +157,20 @@ class HostileRequestsTest {
   }
 
   @Test
+  void errorsNameNothingInternal() throws Exception {
+    assertThat(send("GET", "/error", null, null).statusCode()).as("not an open route").isIn(401, 403);
+    assertThat(send("HEAD", "/actuator/health", null, null).statusCode()).isEqualTo(200);
+    for (String body : new String[] {null, "", "null"}) {
+      HttpResponse<String> r = send("POST", "/api/v1/clients", "secret-a", body);
+      refusedWithProblem(r, 400);
+      assertThat(r.body()).doesNotContain("dev.fedlearn").doesNotContain("RunController")
+          .doesNotContain("ClientRegistration");
+    }
+    HttpResponse<String> long_ = send("POST", "/api/v1/clients", "secret-a", registration("x".repeat(3000), 1, 1));
+    assertThat(long_.body().length()).as("a long id is not echoed whole").isLessThan(1000);
+  }
+
+  @Test
   void unknownPathsAndMethodsAreDenied() throws Exception {
     refusedWithProblem(send("GET", "/api/v1/secret", "secret-a", null), 403);
     refusedWithProblem(send("DELETE", "/api/v1/status", "reader", null), 403);
@@ -187,26 +201,33 @@ class HostileRequestsTest {
   }
 
   /**
-   * Anonymous requests from an address refused too often are answered 429 for the rest of the minute; an honest
-   * client with its token on the same address (a NAT, one machine) goes on.
+   * An address refused too often is answered 429 for the rest of the minute, with or without a token, wrong or right
+   * (so tokens cannot be guessed from it), except for a client that had authenticated from it before: an honest site
+   * sharing the address (a NAT, one machine) goes on.
    */
   @Test
-  void anAddressRefusedTooOftenIsAnsweredTooManyRequestsButAClientWithItsTokenIsNot(@TempDir Path other)
-      throws Exception {
+  void anAddressRefusedTooOftenIsBlockedButAClientSeenBeforeIsNot(@TempDir Path other) throws Exception {
     try (TestApp small = new TestApp(other, "--fl.clients=2", "--fl.layers=784,2,10", "--fl.client-tokens=" + TOKENS,
         "--fl.max-refusals-per-minute=5")) {
-      HttpRequest unauthenticated = HttpRequest.newBuilder(small.uri("/api/v1/clients")).header("Content-Type",
-          "application/json").POST(HttpRequest.BodyPublishers.ofString(registration("a", 10, 1))).build();
-      for (int i = 0; i < 6; i++) {
-        assertThat(HTTP.send(unauthenticated, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+      java.util.function.Function<String, HttpRequest> register = token -> {
+        HttpRequest.Builder r = HttpRequest.newBuilder(small.uri("/api/v1/clients")).header("Content-Type",
+            "application/json").POST(HttpRequest.BodyPublishers.ofString(registration(
+                token == null || token.equals("secret-a") || token.startsWith("guess") ? "a" : "b", 10, 1)));
+        return token == null ? r.build() : r.header("Authorization", "Bearer " + token).build();
+      };
+      assertThat(HTTP.send(register.apply("secret-a"), HttpResponse.BodyHandlers.ofString()).statusCode())
+          .as("client a, seen before the flood").isEqualTo(200);
+      for (int i = 0; i < 3; i++) {
+        assertThat(HTTP.send(register.apply(null), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+        assertThat(HTTP.send(register.apply("guess-" + i), HttpResponse.BodyHandlers.ofString()).statusCode())
+            .isEqualTo(401);
       }
-      HttpResponse<String> blocked = HTTP.send(unauthenticated, HttpResponse.BodyHandlers.ofString());
-      assertThat(blocked.statusCode()).isEqualTo(429);
-      assertThat(blocked.headers().firstValue("Retry-After")).isPresent();
-      HttpResponse<String> honest = HTTP.send(HttpRequest.newBuilder(small.uri("/api/v1/clients"))
-          .header("Content-Type", "application/json").header("Authorization", "Bearer secret-a")
-          .POST(HttpRequest.BodyPublishers.ofString(registration("a", 10, 1))).build(),
-          HttpResponse.BodyHandlers.ofString());
+      for (String token : new String[] {null, "guess-9", "secret-b"}) {
+        HttpResponse<String> blocked = HTTP.send(register.apply(token), HttpResponse.BodyHandlers.ofString());
+        assertThat(blocked.statusCode()).as("token %s during the block", token).isEqualTo(429);
+        assertThat(blocked.headers().firstValue("Retry-After")).isPresent();
+      }
+      HttpResponse<String> honest = HTTP.send(register.apply("secret-a"), HttpResponse.BodyHandlers.ofString());
       assertThat(honest.statusCode()).as(honest.body()).isEqualTo(200);
     }
   }

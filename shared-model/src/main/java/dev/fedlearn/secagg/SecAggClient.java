@@ -178,8 +178,13 @@ public final class SecAggClient {
       if (got.containsKey(e.from())) {
         throw new SecAggException("client " + clientId + " was forwarded two shares from client " + e.from());
       }
-      byte[] plain = Crypto.decrypt(key, e.ciphertext(), "the share from client " + e.from() + " to client "
-          + clientId + " does not decrypt (altered, or made for another round or key)");
+      byte[] plain;
+      try {
+        plain = Crypto.decrypt(key, e.ciphertext(), "the share from client " + e.from() + " to client "
+            + clientId + " does not decrypt (altered, or made for another round or key)");
+      } catch (SecAggException bad) {
+        throw new SecAggException(bad.getMessage(), e.from());
+      }
       got.put(e.from(), parse(plain, e.from()));
     }
     if (got.size() + 1 < threshold) {
@@ -307,19 +312,24 @@ public final class SecAggClient {
       t = readId(in);
       in.get(sShare).get(bShare);
     } catch (BufferUnderflowException | IllegalArgumentException e) {
-      throw new SecAggException(what + " is malformed");
+      throw new SecAggException(what + " is malformed", from);
     }
     if (in.hasRemaining()) {
-      throw new SecAggException(what + " has " + in.remaining() + " bytes too many");
+      throw new SecAggException(what + " has " + in.remaining() + " bytes too many", from);
     }
     if (r != round || !f.equals(from) || !t.equals(clientId)) {
-      throw new SecAggException(what + " names round " + r + ", from " + f + " to " + t + " instead");
+      throw new SecAggException(what + " names round " + r + ", from " + f + " to " + t + " instead", from);
     }
     for (byte[] share : List.of(sShare, bShare)) {
-      int x = Shamir.Share.fromBytes(share).x();
+      int x;
+      try {
+        x = Shamir.Share.fromBytes(share).x();
+      } catch (SecAggException bad) {
+        throw new SecAggException(what + " holds a malformed share: " + bad.getMessage(), from);
+      }
       if (x != myIndex) {
         throw new SecAggException(what + " holds a share for index " + x + ", client " + clientId + " has index "
-            + myIndex);
+            + myIndex, from);
       }
     }
     return new byte[][] {sShare, bShare};

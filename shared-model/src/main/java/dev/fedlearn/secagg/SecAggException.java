@@ -8,7 +8,20 @@ package dev.fedlearn.secagg;
 public final class SecAggException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  private final String culprit;
+
   public SecAggException(String message) {
+    this(message, null);
+  }
+
+  /** A message from client {@code culprit} (another party of the session) is wrong. */
+  public SecAggException(String message, String culprit) {
     super(message);
+    this.culprit = culprit;
+  }
+
+  /** The other client whose message is wrong, when it is one client's; null otherwise. */
+  public String culprit() {
+    return culprit;
   }
 }

@@ -44,8 +44,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxWeightNorm the largest L2 norm an update's weights may have ({@code FL_MAX_WEIGHT_NORM})
  * @param maxRequestBytes the largest request body accepted ({@code FL_MAX_REQUEST_BYTES})
  * @param maxClientSamples the most training or test samples one client may register ({@code FL_MAX_CLIENT_SAMPLES})
- * @param maxRefusalsPerMinute how many refused requests without credentials one address may cause in a minute before
- *     its requests without credentials are answered 429 until the minute ends ({@code FL_MAX_REFUSALS_PER_MINUTE})
+ * @param maxRefusalsPerMinute how many refused requests (without credentials or with wrong ones) one address may
+ *     cause in a minute before it is answered 429 until the minute ends, but for callers that had authenticated from
+ *     it before ({@code FL_MAX_REFUSALS_PER_MINUTE})
  * @param clientTokens each client's secret, {@code client-1:secret,client-2:secret} ({@code FL_CLIENT_TOKENS});
  *     none: the aggregator runs open; ignored when {@code clientTokensFile} is set
  * @param clientTokensFile a file of such entries, one per line or comma-separated ({@code FL_CLIENT_TOKENS_FILE},
@@ -63,8 +64,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param dpDelta the delta at which epsilon is reported ({@code FL_DP_DELTA})
  * @param secureAggregation updates go through secure aggregation: the aggregator learns only their weighted sum
  *     ({@code FL_SECURE_AGGREGATION})
- * @param secAggBound with it, clients clip every weight to {@code [-bound, bound]} ({@code FL_SECAGG_BOUND})
- * @param secAggTimeout with it, how long each step after the key exchange waits for all its clients
+ * @param secaggBound with it, clients clip every weight to {@code [-bound, bound]} ({@code FL_SECAGG_BOUND})
+ * @param secaggTimeout with it, how long each step after the key exchange waits for all its clients
  *     ({@code FL_SECAGG_TIMEOUT})
  * @param healthPort when set, a plain-HTTP listener on 127.0.0.1 only, for a health check that cannot speak TLS (the
  *     image's {@code HEALTHCHECK}) ({@code FL_HEALTH_PORT})
@@ -103,8 +104,8 @@ public record AggregatorProperties(
     @DefaultValue(Defaults.DP_NOISE) double dpNoise,
     @DefaultValue(Defaults.DP_DELTA) double dpDelta,
     @DefaultValue("false") boolean secureAggregation,
-    @DefaultValue(Defaults.SECAGG_BOUND) float secAggBound,
-    @DefaultValue(SecAggSettings.STEP_TIMEOUT) Duration secAggTimeout,
+    @DefaultValue(Defaults.SECAGG_BOUND) float secaggBound,
+    @DefaultValue(SecAggSettings.STEP_TIMEOUT) Duration secaggTimeout,
     Integer healthPort) {
 
   public AggregatorProperties {
@@ -128,7 +129,7 @@ public record AggregatorProperties(
     rules(rounds, clients, minClients, roundTimeout, maxRoundWait, maxWeightNorm, maxClientSamples);
     privacy(strategy(strategy, strategyParams), dpClip, dpNoise, dpDelta);
     sampler(fractionFit, minFitClients);
-    secAgg(secureAggregation, secAggBound, secAggTimeout, strategy, dpClip, dpNoise, dpDelta);
+    secAgg(secureAggregation, secaggBound, secaggTimeout, strategy, dpClip, dpNoise, dpDelta);
     if (healthPort != null && (healthPort < 1 || healthPort > 65535)) {
       throw new IllegalArgumentException("FL_HEALTH_PORT must be a port number (1-65535), got " + healthPort);
     }
@@ -160,7 +161,7 @@ public record AggregatorProperties(
 
   /** Secure aggregation's settings, or null when it is off. */
   public SecAggSettings secAgg() {
-    return secAgg(secureAggregation, secAggBound, secAggTimeout, strategy, dpClip, dpNoise, dpDelta);
+    return secAgg(secureAggregation, secaggBound, secaggTimeout, strategy, dpClip, dpNoise, dpDelta);
   }
 
   private static SecAggSettings secAgg(boolean on, float bound, Duration timeout, String strategy, Double dpClip,

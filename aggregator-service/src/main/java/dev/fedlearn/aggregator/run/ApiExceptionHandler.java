@@ -71,6 +71,10 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
       HttpHeaders headers, HttpStatusCode status, WebRequest request) {
     Throwable cause = ex.getMostSpecificCause();
     String why = cause.getMessage() == null ? "unreadable body" : cause.getMessage().lines().findFirst().orElse("");
+    if (why.startsWith("Required request body is missing")) {
+      why = "the request has no body"; // Spring names the handler method here, which is nobody's business
+    }
+    why = why.replaceAll("`[^`]*(?:Feature|Constraints)[^`]*`", "the parser's limits"); // no parser internals
     why = why.replaceAll("\\s*\\((for Object starting at|but (might|could) if|set `).*", "").replaceAll("\\bdev\\.fedlearn\\.wire\\.", "");
     if (why.length() > 300) {
       why = why.substring(0, 300) + "...";

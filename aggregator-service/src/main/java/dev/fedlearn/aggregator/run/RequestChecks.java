@@ -15,13 +15,18 @@ import java.util.Locale;
 final class RequestChecks {
   private RequestChecks() {}
 
+  /** {@code text} cut to 200 characters, for a message that repeats what a caller sent. */
+  static String clip(String text) {
+    return text == null ? "" : text.length() <= 200 ? text : text.substring(0, 200) + "...";
+  }
+
   static void registration(ClientRegistration r) {
     if (r == null || r.clientId() == null || r.clientId().isBlank()) {
       throw RunRefusal.invalid("clientId is required");
     }
     String id = r.clientId();
     if (id.length() > 100 || !id.matches("[A-Za-z0-9._-]+")) {
-      throw RunRefusal.invalid("clientId must be 1-100 letters, digits, '.', '_' or '-', got '" + id + "'");
+      throw RunRefusal.invalid("clientId must be 1-100 letters, digits, '.', '_' or '-', got '" + clip(id) + "'");
     }
     if (r.trainSamples() < 1 || r.testSamples() < 0) {
       throw RunRefusal.invalid("trainSamples must be positive and testSamples not negative, got "

@@ -272,12 +272,14 @@ public final class RunCoordinator {
 
   /** Starts a secure aggregation session for the open round (again, saying why, when {@code why} is set). */
   private void newSession(RunLedger.Round open, Instant now, String why) {
+    List<String> members = new ArrayList<>(open.picked);
+    members.removeAll(open.excluded);
     long samples = 0;
-    for (String id : open.picked) {
+    for (String id : members) {
       samples += run.clients.get(id).trainSamples();
     }
     SecureRound previous = session;
-    session = new SecureRound(open.number, open.picked, samples, secure.bound(), secure.dp(),
+    session = new SecureRound(open.number, members, samples, secure.bound(), secure.dp(),
         run.global.params().length, secure.stepTimeout(), now);
     if (previous != null) {
       previous.abandon(why == null ? "the round closed" : why);
@@ -671,6 +673,38 @@ public final class RunCoordinator {
         java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * A client's report that another client of the session sent it a share it cannot use. The aggregator cannot read
+   * shares, so it cannot tell which of the two lies: both sit the rest of the round out, and the round goes on in a
+   * new session with the others, or, when that would leave fewer than two or the run adds DP noise in the clients'
+   * shares (whose amount and accounting assume the round's picked clients), closes with no update. Taken while the
+   * session waits for masked updates (a client learns its shares only then), once per client and session.
+   */
+  public synchronized void secAggComplaint(int round, String sessionId, dev.fedlearn.wire.SecAggComplaint complaint) {
+    serving();
+    if (complaint == null || complaint.clientId() == null || complaint.against() == null) {
+      throw RunRefusal.invalid("a complaint names the reporting client (clientId) and the one it reports (against)");
+    }
+    registered(complaint.clientId());
+    SecureRound s = secureSession(round, sessionId);
+    s.complaint(complaint.clientId(), complaint.against());
+    RunLedger.Round open = openRound(round);
+    open.excluded.add(complaint.clientId());
+    open.excluded.add(complaint.against());
+    String why = "client " + complaint.clientId() + " reports that client " + complaint.against() + " sent it a share "
+        + "it cannot use (" + RequestChecks.clip(complaint.reason()) + "): both sit the rest of round " + round + " out";
+    List<String> left = new ArrayList<>(open.picked);
+    left.removeAll(open.excluded);
+    if (left.size() < 2 || s.plan.privacy()) {
+      s.abandon(why);
+      closeWithoutUpdate(open, why + (s.plan.privacy() ? " (with DP in the clients' shares a round keeps its picked "
+          + "clients)" : ", which leaves " + left.size()));
+    } else {
+      newSession(open, now(), why);
+    }
+    changed();
+  }
+
   /** U1's public keys, once step 1 closed. */
   public synchronized List<dev.fedlearn.secagg.KeyAdvertisement> secAggKeysOf(int round, String sessionId) {
     return secureSession(round, sessionId).u1();
@@ -721,6 +755,9 @@ public final class RunCoordinator {
    * privacy (one unweighted input each) their number.
    */
   private long samplesBound(SecureRound s) {
+    if (!s.revealed()) {
+      return 0; // before step 4 there is nothing to bound; the step's own check refuses the message
+    }
     if (s.plan.privacy()) {
       return s.survivors().size();
     }
@@ -793,7 +830,7 @@ public final class RunCoordinator {
         + ": masks removed, the mean of " + result.included().size() + " clients " + result.included().keySet());
     aggregate(open, List.of(s.plan.privacy()
         ? new ClientResult("dp-mean", dev.fedlearn.fl.SecureAggregation.noisyMean(run.global.params(), result.mean(),
-            result.included().size(), open.picked.size()), 1)
+            result.included().size(), s.plan.picked().size()), 1)
         : new ClientResult("secure-sum", result.mean(), result.samples())));
   }
 

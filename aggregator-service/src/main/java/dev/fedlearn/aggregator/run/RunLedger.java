@@ -32,6 +32,8 @@ final class RunLedger {
     final Map<String, ClientUpdate> updates = new TreeMap<>();
     final Map<String, Instant> receivedAt = new TreeMap<>();
     final Map<String, RoundView.Evaluation> evaluations = new TreeMap<>();
+    /** Picked clients that sit the rest of the round's secure aggregation out (a complaint named them). */
+    final java.util.Set<String> excluded = new java.util.TreeSet<>();
     final List<String> picked; // the clients that train this round, sorted
     Evaluation score;
     boolean pastDeadline; // its deadline passed below the quorum (said once)

@@ -6,6 +6,7 @@ import dev.fedlearn.secagg.EncryptedShare;
 import dev.fedlearn.secagg.KeyAdvertisement;
 import dev.fedlearn.secagg.UnmaskingShares;
 import dev.fedlearn.wire.MaskedUpdate;
+import dev.fedlearn.wire.SecAggComplaint;
 import dev.fedlearn.wire.SecAggPlan;
 import dev.fedlearn.wire.SecAggShares;
 import io.swagger.v3.oas.annotations.Operation;
@@ -99,6 +100,16 @@ class SecAggController {
   CompletableFuture<ResponseEntity<List<String>>> survivors(@PathVariable int round, @PathVariable String session,
       @RequestParam(defaultValue = "0") int wait) {
     return after(round, session, SecAggStep.MASKED, wait, () -> run.secAggSurvivors(round, session));
+  }
+
+  @Operation(summary = "A client's report that another client sent it a share it cannot use (while step 3 waits)",
+      description = "Both clients sit the rest of the round out; the round goes on in a new session with the others "
+          + "(the others are told by the start-again problem type), or closes with no update when too few are left.")
+  @PostMapping("/{session}/complaints")
+  @ResponseStatus(HttpStatus.ACCEPTED)
+  void complaint(@PathVariable int round, @PathVariable String session, @RequestBody SecAggComplaint complaint) {
+    identity.actAs(complaint == null ? null : complaint.clientId());
+    run.secAggComplaint(round, session, complaint);
   }
 
   @Operation(summary = "Step 4: a survivor's shares of the survivors' self-mask seeds and the dropped clients' keys")

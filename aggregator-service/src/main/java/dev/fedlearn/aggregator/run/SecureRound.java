@@ -429,6 +429,23 @@ final class SecureRound {
     }
   }
 
+  /**
+   * Checks a complaint of {@code from} against {@code against}: taken while step 3 waits for masked updates, from a
+   * client of U2 that has not sent its masked update, against another client of U2.
+   */
+  void complaint(String from, String against) {
+    notDropped(from);
+    expect(Step.MASKED, "a complaint");
+    member(u2, from, "U2 (the clients whose shares were forwarded)");
+    if (from.equals(against) || !u2.contains(against)) {
+      throw RunRefusal.invalid("a complaint names another client of U2 " + u2 + ", got " + against);
+    }
+    if (masked.containsKey(from)) {
+      throw RunRefusal.conflict("Too late", "client " + from + " already sent its masked update in session "
+          + plan.session() + ", so it used every share it received");
+    }
+  }
+
   /** Drops a client that broke the protocol: the refusal to answer it with. */
   private RunRefusal drop(String clientId, String why) {
     dropped.put(clientId, why);

@@ -30,7 +30,8 @@ public class ClientIdentity {
     }
     if (claimed != null && !authenticated.equals(claimed)) {
       throw new RunRefusal(RunRefusal.Kind.FORBIDDEN, "Not this client", "the token or certificate belongs to client "
-          + authenticated + ", the request is made for " + claimed);
+          + authenticated + ", the request is made for " + (claimed.length() <= 100 ? claimed
+              : claimed.substring(0, 100) + "..."));
     }
     return authenticated;
   }

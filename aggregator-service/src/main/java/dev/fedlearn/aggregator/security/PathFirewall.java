@@ -22,6 +22,10 @@ final class PathFirewall extends StrictHttpFirewall {
     try {
       return super.getFirewalledRequest(request);
     } catch (RequestRejectedException e) {
+      if (e.getMessage() != null && e.getMessage().contains("HTTP method")) {
+        throw new RequestRejectedException("the HTTP method " + printable(request.getMethod()) + " is not one this "
+            + "API takes");
+      }
       throw new RequestRejectedException("the path " + printable(uri) + " is not in normal form (no ';', '//', "
           + "'/./', '/../', '\\' or encoded characters): " + e.getMessage());
     }

@@ -5,6 +5,7 @@ import dev.fedlearn.aggregator.run.RunCoordinator;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -18,10 +19,11 @@ import org.springframework.stereotype.Component;
  * Refused requests, counted per source in windows of {@link #WINDOW}: an authenticated caller is its own source (its
  * client id, or the reader), anyone else the peer's address. The first {@link #RECORDED} of a window are recorded in
  * the run's events (live only, never stored, so they cannot fill the store or push the run's own events out of a
- * replay). An address whose anonymous requests were refused more than {@code FL_MAX_REFUSALS_PER_MINUTE} times in a
- * window has its anonymous requests answered 429 without further work until the window ends ({@link #blocked});
- * authenticated callers are never blocked this way, so a stranger flooding from the address an honest client shares
- * (a NAT, one machine) cannot stop that client.
+ * replay). An address refused more than {@code FL_MAX_REFUSALS_PER_MINUTE} times in a window (requests without
+ * credentials or with wrong ones) is blocked until the window ends ({@link #blocked}): its requests are answered 429,
+ * but for those of callers that had authenticated from it before the block ({@link #mayPass}). So a stranger flooding
+ * from the address an honest client shares (a NAT, one machine) cannot stop that client, and cannot go on guessing
+ * tokens either: during the block even a right guess is answered 429.
  */
 @Component
 public class Refusals {
@@ -36,6 +38,9 @@ public class Refusals {
   private final LongSupplier nanoTime;
   private final int limit;
   private final Map<String, Window> sources = new ConcurrentHashMap<>();
+  /** The callers that authenticated from each address while it was not blocked (at most a few per address). */
+  private final Map<String, Set<String>> known = new ConcurrentHashMap<>();
+  private static final int MAX_KNOWN_PER_ADDRESS = 64;
 
   @Autowired
   public Refusals(ObjectProvider<RunCoordinator> run, AggregatorProperties properties) {
@@ -63,7 +68,28 @@ public class Refusals {
     }
   }
 
-  /** Whether anonymous requests from {@code address} were refused more than {@link #limit} times in its window. */
+  /**
+   * Whether a request from {@code address} by {@code caller} (a client id, "reader", or null without credentials) may
+   * go on: always while the address is not blocked (and the caller is then remembered for it), and during a block only
+   * for a caller that had authenticated from it before.
+   */
+  public boolean mayPass(String address, String caller) {
+    if (!blocked(address)) {
+      if (caller != null) {
+        if (known.size() > MAX_SOURCES) {
+          known.clear();
+        }
+        Set<String> callers = known.computeIfAbsent(address, a -> ConcurrentHashMap.newKeySet());
+        if (callers.size() < MAX_KNOWN_PER_ADDRESS) {
+          callers.add(caller);
+        }
+      }
+      return true;
+    }
+    return caller != null && known.getOrDefault(address, Set.of()).contains(caller);
+  }
+
+  /** Whether requests from {@code address} were refused more than {@link #limit} times in its window. */
   public boolean blocked(String address) {
     Window w = sources.get(address);
     return w != null && nanoTime.getAsLong() - w.start < WINDOW.toNanos() && w.count > limit;
@@ -77,6 +103,7 @@ public class Refusals {
     String caller = callerId();
     boolean reader = caller == null && SecurityContextHolder.getContext().getAuthentication() instanceof Caller;
     String source = caller != null ? "client " + caller : reader ? "the reader" : request.getRemoteAddr();
+    // An authenticated caller's refusals are its own: they are recorded, but never block the address it shares.
     long now = nanoTime.getAsLong();
     if (sources.size() > MAX_SOURCES) {
       sources.values().removeIf(w -> now - w.start >= WINDOW.toNanos());

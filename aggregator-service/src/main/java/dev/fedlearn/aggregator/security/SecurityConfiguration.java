@@ -2,6 +2,7 @@ package dev.fedlearn.aggregator.security;
 
 import dev.fedlearn.aggregator.config.AggregatorProperties;
 import dev.fedlearn.aggregator.tls.TlsProperties;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -81,7 +82,7 @@ class SecurityConfiguration {
         .anonymous(a -> { })
         .addFilterBefore(new RequestLimits(refusals, properties), BasicAuthenticationFilter.class)
         .addFilterAfter(authentication, RequestLimits.class)
-        .addFilterAfter(new AnonymousLimit(refusals), AuthenticationFilter.class)
+        .addFilterAfter(new BlockedAddresses(refusals), AuthenticationFilter.class)
         .exceptionHandling(e -> e
             .authenticationEntryPoint((request, response, ex) -> unauthenticated(request, response, null, refusals))
             .accessDeniedHandler((request, response, ex) -> {
@@ -94,11 +95,12 @@ class SecurityConfiguration {
             .requestMatchers(HttpMethod.GET, "/api/v1/status", "/api/v1/rounds", "/api/v1/rounds/*",
                 "/api/v1/events", "/api/v1/metrics.xlsx").access(read)
             .requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**").permitAll()
+            .requestMatchers(HttpMethod.HEAD, "/actuator/health").permitAll()
             .requestMatchers(HttpMethod.GET, "/actuator", "/actuator/**").access(read)
             .requestMatchers(DASHBOARD).access(read)
             .requestMatchers(HttpMethod.GET, "/dashboard.css", "/dashboard.js", "/webjars/**", "/favicon.ico",
                 "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**").permitAll()
-            .requestMatchers("/error").permitAll()
+            .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll() // the container's own error dispatch only
             .anyRequest().denyAll());
     return http.build();
   }
@@ -106,6 +108,12 @@ class SecurityConfiguration {
   /** A 401 problem: the reason authentication failed, or what the call needs. */
   private static void unauthenticated(HttpServletRequest request, HttpServletResponse response,
       AuthenticationException failure, Refusals refusals) throws IOException {
+    if (failure != null && refusals.blocked(request.getRemoteAddr())) {
+      // a blocked address learns nothing from a guessed token: wrong and right guesses alike are answered 429
+      refusals.refused(request, 429, failure.getMessage());
+      BlockedAddresses.tooMany(response, refusals);
+      return;
+    }
     String detail;
     if (failure != null) {
       detail = failure.getMessage();

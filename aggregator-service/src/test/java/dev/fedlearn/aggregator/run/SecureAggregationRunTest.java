@@ -17,6 +17,7 @@ import dev.fedlearn.wire.ClientRegistration;
 import dev.fedlearn.secagg.KeyAdvertisement;
 import dev.fedlearn.wire.MaskedUpdate;
 import dev.fedlearn.wire.ProblemTypes;
+import dev.fedlearn.wire.SecAggComplaint;
 import dev.fedlearn.wire.SecAggStep;
 import dev.fedlearn.wire.RunState;
 import dev.fedlearn.wire.SecAggPlan;
@@ -294,6 +295,56 @@ class SecureAggregationRunTest {
     return clients;
   }
 
+  /** Steps 1 and 2 for {@code clients}; the plan of the session, now waiting for masked updates. */
+  static SecAggPlan keysAndShares(RunCoordinator run, Map<String, SecAggClient> clients) {
+    SecAggPlan plan = run.secAggPlan(1);
+    clients.values().forEach(c -> run.secAggKeys(1, plan.session(), c.advertise()));
+    var u1 = run.secAggKeysOf(1, plan.session());
+    clients.forEach((id, c) -> run.secAggShares(1, plan.session(), new SecAggShares(id, c.shareKeys(u1))));
+    return plan;
+  }
+
+  /**
+   * A report that another client's share does not decrypt: the aggregator cannot tell who lies, so both sit the round
+   * out and a new session goes on with the other two, which finish the round.
+   */
+  @Test
+  void aComplaintStartsANewSessionWithoutEitherClientAndTheOthersFinish() {
+    RunCoordinator run = run();
+    SecAggPlan first = run.secAggPlan(1);
+    keysAndShares(run, honest(first, "a", "b", "c", "d"));
+    assertThatThrownBy(() -> run.secAggComplaint(1, first.session(), new SecAggComplaint("a", "a", "x")))
+        .isInstanceOf(RunRefusal.class).hasMessageContaining("another client");
+    run.secAggComplaint(1, first.session(), new SecAggComplaint("a", "d", "the share does not decrypt"));
+    assertThatThrownBy(() -> run.secAggSurvivors(1, first.session())).isInstanceOf(RunRefusal.class)
+        .extracting(e -> ((RunRefusal) e).type()).isEqualTo(ProblemTypes.SECAGG_START_AGAIN);
+    SecAggPlan next = run.secAggPlan(1);
+    assertThat(next.picked()).containsExactly("b", "c");
+    assertThat(next.threshold()).isEqualTo(2);
+    Map<String, SecAggClient> rest = new LinkedHashMap<>();
+    for (String id : next.picked()) {
+      rest.put(id, new SecAggClient(id, 1, next.threshold(), new SecureRandom()));
+    }
+    rest.values().forEach(c -> run.secAggKeys(1, next.session(), c.advertise()));
+    finish(run, next, rest);
+    assertFedAvgOf(run, new java.util.TreeMap<>(Map.of("b", WEIGHTS.get("b"), "c", WEIGHTS.get("c"))));
+  }
+
+  @Test
+  void aComplaintOutsideTheMaskedStepOrUnderDifferentialPrivacy() {
+    RunCoordinator run = run();
+    SecAggPlan plan = run.secAggPlan(1);
+    assertThatThrownBy(() -> run.secAggComplaint(1, plan.session(), new SecAggComplaint("a", "d", "x")))
+        .isInstanceOf(RunRefusal.class).hasMessageContaining("not taking a complaint");
+
+    RunCoordinator private2 = run(new SecAggSettings(BOUND, STEP, new DifferentialPrivacy.Settings(2, 0, 1e-5)), 2);
+    SecAggPlan dp = keysAndShares(private2, honest(private2.secAggPlan(1), "a", "b", "c", "d"));
+    private2.secAggComplaint(1, dp.session(), new SecAggComplaint("a", "d", "the share does not decrypt"));
+    assertThat(private2.status().round()).as("with DP in the shares the round closes with no update").isEqualTo(1);
+    assertThat(private2.globalModel().params()).containsExactly(INITIAL.params());
+    assertThat(private2.secAggPlan(2).picked()).as("the next round picks everyone again").hasSize(4);
+  }
+
   /** Steps 2 to 4 for {@code clients}, who all sent their keys in step 1. */
   static void finish(RunCoordinator run, SecAggPlan plan, Map<String, SecAggClient> clients) {
     var u1 = run.secAggKeysOf(1, plan.session());
@@ -307,6 +358,10 @@ class SecureAggregationRunTest {
   @Test
   void plainUpdatesAndStepsOutOfOrderAreRefused() {
     RunCoordinator run = run();
+    SecAggPlan early = run.secAggPlan(1);
+    assertThatThrownBy(() -> run.secAggUnmask(1, early.session(), new dev.fedlearn.secagg.UnmaskingShares("a",
+        Map.of(), Map.of()))).as("unmasking shares before step 4: refused, no server error")
+        .isInstanceOf(RunRefusal.class).hasMessageContaining("not taking its unmasking shares");
     assertThatThrownBy(() -> run.submitUpdate(1, TestRuns.update("a", 100, 0.5f)))
         .isInstanceOf(RunRefusal.class).hasMessageContaining("only through secure aggregation");
     SecAggPlan plan = run.secAggPlan(1);

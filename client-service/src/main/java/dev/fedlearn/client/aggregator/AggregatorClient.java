@@ -10,6 +10,7 @@ import dev.fedlearn.wire.GlobalModel;
 import dev.fedlearn.wire.MaskedUpdate;
 import dev.fedlearn.wire.RunStatus;
 import dev.fedlearn.wire.SecAggPlan;
+import dev.fedlearn.wire.SecAggComplaint;
 import dev.fedlearn.wire.SecAggShares;
 import java.util.List;
 
@@ -80,6 +81,11 @@ public interface AggregatorClient {
 
   /** Step 4: this client's unmasking shares. */
   default void secAggUnmask(int round, String session, UnmaskingShares answer) {
+    throw new UnsupportedOperationException("secure aggregation");
+  }
+
+  /** While step 3 waits: this client's report that another client sent it a share it cannot use. */
+  default void secAggComplaint(int round, String session, SecAggComplaint complaint) {
     throw new UnsupportedOperationException("secure aggregation");
   }
 }

@@ -11,6 +11,7 @@ import dev.fedlearn.wire.GlobalModel;
 import dev.fedlearn.wire.MaskedUpdate;
 import dev.fedlearn.wire.RunStatus;
 import dev.fedlearn.wire.SecAggPlan;
+import dev.fedlearn.wire.SecAggComplaint;
 import dev.fedlearn.wire.SecAggShares;
 import java.util.List;
 import dev.fedlearn.wire.SafeTensors;
@@ -218,6 +219,11 @@ public final class RestAggregatorClient implements AggregatorClient {
     post(round, session, "unmask", answer);
   }
 
+  @Override
+  public void secAggComplaint(int round, String session, SecAggComplaint complaint) {
+    post(round, session, "complaints", complaint);
+  }
+
   private static final String SECAGG = "/rounds/{round}/secagg";
 
   private void post(int round, String session, String step, Object body) {
@@ -265,6 +271,9 @@ public final class RestAggregatorClient implements AggregatorClient {
         // outage, rather than dropping an update the aggregator would take with the new token.
         throw new AggregatorUnavailableException(message + " (the token from FL_CLIENT_TOKEN_FILE is read again "
             + "before the next try)", e);
+      }
+      if (status == 429) { // busy (too many waiting requests): a later try is taken
+        throw new AggregatorUnavailableException(message, e);
       }
       if (e.getStatusCode().is4xxClientError()) {
         throw new AggregatorRejectedException(status, message, detail, problem.type());

@@ -25,6 +25,7 @@ import dev.fedlearn.wire.ClientUpdate;
 import dev.fedlearn.wire.MaskedUpdate;
 import dev.fedlearn.wire.ProblemTypes;
 import dev.fedlearn.wire.SecAggPlan;
+import dev.fedlearn.wire.SecAggComplaint;
 import dev.fedlearn.wire.SecAggShares;
 import java.security.SecureRandom;
 import dev.fedlearn.wire.EvaluationReport;
@@ -388,7 +389,24 @@ public final class FederatedClient {
         });
         List<EncryptedShare> mine = awaitStep("the shares for this client",
             () -> aggregator.secAggSharesFor(round, session, clientId, pollWaitSeconds));
-        MaskedUpdate masked = MaskedUpdate.of(clientId, protocol.mask(encoded, mine)); // no figures: the sum only
+        int[] maskedInput;
+        try {
+          maskedInput = protocol.mask(encoded, mine);
+        } catch (SecAggException bad) {
+          if (bad.culprit() == null) {
+            throw bad;
+          }
+          // Another client sent this one a share it cannot use: report it; the aggregator starts a new session
+          // without either of the two, so this client sits the round out and the others go on.
+          log.warn("round {}: {}; reporting client {} to the aggregator", round, bad.getMessage(), bad.culprit());
+          retrying("report client " + bad.culprit() + " in round " + round, () -> {
+            aggregator.secAggComplaint(round, session, new SecAggComplaint(clientId, bad.culprit(),
+                bad.getMessage()));
+            return null;
+          });
+          continue;
+        }
+        MaskedUpdate masked = MaskedUpdate.of(clientId, maskedInput); // no figures: the sum only
         retrying("send the masked update of round " + round, () -> {
           aggregator.secAggMasked(round, session, masked);
           return null;
@@ -420,9 +438,11 @@ public final class FederatedClient {
         refused("take part in round " + round + "'s secure aggregation", e);
         return false;
       } catch (SecAggException e) {
-        log.warn("round {}: secure aggregation session {} refused by this client: {}; joining again", round, session,
-            e.getMessage());
-        sleeper.sleep(initialBackoff);
+        // The session itself is wrong (keys or survivors the aggregator forwarded): this client does not take part
+        // in it and sits the round out; joining the same session again could only fail the same way.
+        log.warn("round {}: secure aggregation session {} refused by this client: {}; it sits the round out", round,
+            session, e.getMessage());
+        return false;
       }
     }
   }

@@ -14,6 +14,7 @@ import dev.fedlearn.wire.MaskedUpdate;
 import dev.fedlearn.wire.RunState;
 import dev.fedlearn.wire.RunStatus;
 import dev.fedlearn.wire.SecAggPlan;
+import dev.fedlearn.wire.SecAggComplaint;
 import dev.fedlearn.wire.SecAggShares;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -72,6 +73,11 @@ class FakeAggregator implements AggregatorClient {
   final List<Call<MaskedUpdate>> maskedUpdates = Collections.synchronizedList(new ArrayList<>());
   final List<String> maskedSessions = Collections.synchronizedList(new ArrayList<>());
   final List<Call<UnmaskingShares>> unmaskings = Collections.synchronizedList(new ArrayList<>());
+  final List<Call<SecAggComplaint>> complaints = Collections.synchronizedList(new ArrayList<>());
+  /** Shares handed to the client in step 2 (none by default: a client alone gets none). */
+  final List<EncryptedShare> sharesForTheClient = Collections.synchronizedList(new ArrayList<>());
+  /** Extra advertisements forwarded with the client's own in step 1. */
+  final List<KeyAdvertisement> otherKeys = Collections.synchronizedList(new ArrayList<>());
   private final List<RuntimeException> secAggUnmaskFailures = new ArrayList<>();
 
   FakeAggregator serve(GlobalModel model) {
@@ -203,7 +209,9 @@ class FakeAggregator implements AggregatorClient {
 
   @Override
   public synchronized List<KeyAdvertisement> secAggKeysOf(int round, String session, int waitSeconds) {
-    return List.copyOf(keysBySession.getOrDefault(session, List.of()));
+    List<KeyAdvertisement> all = new ArrayList<>(keysBySession.getOrDefault(session, List.of()));
+    all.addAll(otherKeys);
+    return all;
   }
 
   @Override
@@ -214,7 +222,7 @@ class FakeAggregator implements AggregatorClient {
   @Override
   public synchronized List<EncryptedShare> secAggSharesFor(int round, String session, String clientId,
       int waitSeconds) {
-    return List.of();
+    return List.copyOf(sharesForTheClient);
   }
 
   @Override
@@ -227,6 +235,11 @@ class FakeAggregator implements AggregatorClient {
   @Override
   public synchronized List<String> secAggSurvivors(int round, String session, int waitSeconds) {
     return List.copyOf(maskedBySession.getOrDefault(session, List.of()));
+  }
+
+  @Override
+  public synchronized void secAggComplaint(int round, String session, SecAggComplaint complaint) {
+    complaints.add(new Call<>(round, complaint));
   }
 
   @Override

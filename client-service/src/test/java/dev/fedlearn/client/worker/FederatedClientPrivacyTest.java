@@ -124,6 +124,33 @@ class FederatedClientPrivacyTest {
     assertThat(tracker.state()).isEqualTo(ClientState.DONE);
   }
 
+  /**
+   * A share from another client that does not decrypt: this client reports that client, sends no masked update, and
+   * (left out of the new session the aggregator starts without the two) sits the round out.
+   */
+  @Test
+  void aShareThatDoesNotDecryptIsReportedAndTheClientSitsTheRoundOut() {
+    SecAggPlan first = new SecAggPlan(1, "s1", 2, FixedPoint.scale(BOUND, 1000), BOUND, List.of(ID, "client-x"), null,
+        null);
+    SecAggPlan without = new SecAggPlan(1, "s2", 2, FixedPoint.scale(BOUND, 1000), BOUND, List.of("client-y",
+        "client-z"), null, null);
+    aggregator.serveSecAgg(first).serveSecAgg(without)
+        .serve(model(0, RunState.TRAINING, SECURE))
+        .serve(model(1, RunState.COMPLETED, SECURE));
+    aggregator.otherKeys.add(new dev.fedlearn.secagg.SecAggClient("client-x", 1, 2, new java.security.SecureRandom())
+        .advertise());
+    aggregator.sharesForTheClient.add(new dev.fedlearn.secagg.EncryptedShare("client-x", ID, new byte[100]));
+
+    runWorker();
+
+    assertThat(aggregator.complaints).hasSize(1);
+    assertThat(aggregator.complaints.get(0).body().against()).isEqualTo("client-x");
+    assertThat(aggregator.complaints.get(0).body().reason()).contains("does not decrypt");
+    assertThat(aggregator.maskedUpdates).isEmpty();
+    assertThat(aggregator.secAggPlansRead).as("the session is read again after the report").hasSize(2);
+    assertThat(tracker.state()).isEqualTo(ClientState.DONE);
+  }
+
   /** Two unmaskings of one update in two sessions could reveal it: once its shares went out, a client never rejoins. */
   @Test
   void aClientThatSentItsUnmaskingSharesNeverStartsTheRoundAgain() {
