@@ -85,10 +85,11 @@ class SecureAggregationIT {
   }
 
   /**
-   * A fifth, malicious client among four honest client jars: in round 1 it advertises one key twice (it is dropped and
-   * the honest four finish the round), in round 2 it follows the protocol but adds garbage to its masked input (the
-   * masks cannot be removed into anything within the bound: the round closes with no update). The run completes, and
-   * its model is round 1's.
+   * A fifth, malicious client among four honest client jars. Round 1: it advertises one key twice (dropped; the honest
+   * four finish the round). Round 2: it sends shares that do not decrypt (the first honest client to find one reports
+   * it, both sit the round out, and the other three finish it in a new session). Round 3: it follows the protocol but
+   * adds garbage to its masked input (the masks cannot be removed into anything within the bound: the round closes
+   * with no update). The run completes, and its model is round 2's.
    */
   @Test
   void aMaliciousClientIsDroppedAndTheRunCompletesWithTheHonestOnes() throws Exception {
@@ -96,7 +97,7 @@ class SecureAggregationIT {
       int port = Processes.freePort();
       String base = "http://localhost:" + port;
       procs.start("aggregator", Processes.jar("aggregator.jar"), Map.of(
-          "SERVER_PORT", Integer.toString(port), "FL_ROUNDS", "2", "FL_CLIENTS", "5",
+          "SERVER_PORT", Integer.toString(port), "FL_ROUNDS", "3", "FL_CLIENTS", "5",
           "FL_LOCAL_EPOCHS", "1", "FL_SECURE_AGGREGATION", "true", "FL_DATA_DIR", Reference.DATA.toString(),
           "FL_STATE_DIR", Processes.freshDir(Path.of("target", "e2e-state", "secagg-malicious")).toString()));
       Await.until("the aggregator answers", Duration.ofMinutes(2), () -> Http.send(java.net.http.HttpRequest
@@ -107,9 +108,7 @@ class SecureAggregationIT {
         procs.startClient(c, base);
       }
 
-      JsonNode plan1 = Http.JSON.readTree(Await.until("round 1's session", Duration.ofMinutes(2), () -> Http.send(
-          java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/v1/rounds/1/secagg"))),
-          r -> r.statusCode() == 200).body());
+      JsonNode plan1 = session(base, 1);
       var keys = new SecAggClient("client-5", 1, plan1.get("threshold").asInt(), new SecureRandom()).advertise();
       var twice = post(base + "/api/v1/rounds/1/secagg/" + plan1.get("session").asString() + "/keys",
           new KeyAdvertisement("client-5", keys.cPublicKey(), keys.cPublicKey()));
@@ -117,34 +116,61 @@ class SecureAggregationIT {
       assertThat(Http.JSON.readTree(twice.body()).get("type").asString()).isEqualTo(ProblemTypes.SECAGG_EXCLUDED);
 
       Http.awaitRound(base, 1, RUN);
-      JsonNode plan2 = Http.getJson(base + "/api/v1/rounds/2/secagg");
-      String session = base + "/api/v1/rounds/2/secagg/" + plan2.get("session").asString();
-      SecAggClient protocol = new SecAggClient("client-5", 2, plan2.get("threshold").asInt(), new SecureRandom());
-      assertThat(post(session + "/keys", protocol.advertise()).statusCode()).isEqualTo(202);
-      List<KeyAdvertisement> u1 = List.of(Http.JSON.readValue(awaitStep(session + "/keys?wait=30"),
+      JsonNode plan2 = session(base, 2);
+      String session2 = base + "/api/v1/rounds/2/secagg/" + plan2.get("session").asString();
+      assertThat(post(session2 + "/keys", new SecAggClient("client-5", 2, plan2.get("threshold").asInt(),
+          new SecureRandom()).advertise()).statusCode()).isEqualTo(202);
+      List<KeyAdvertisement> u1 = List.of(Http.JSON.readValue(awaitStep(session2 + "/keys?wait=30"),
           KeyAdvertisement[].class));
-      assertThat(post(session + "/shares", new SecAggShares("client-5", protocol.shareKeys(u1))).statusCode())
+      List<EncryptedShare> garbage = new java.util.ArrayList<>();
+      for (KeyAdvertisement k : u1) {
+        if (!k.clientId().equals("client-5")) {
+          byte[] bytes = new byte[200];
+          new SecureRandom().nextBytes(bytes);
+          garbage.add(new EncryptedShare("client-5", k.clientId(), bytes));
+        }
+      }
+      assertThat(post(session2 + "/shares", new SecAggShares("client-5", garbage)).statusCode()).isEqualTo(202);
+
+      Http.awaitRound(base, 2, RUN);
+      JsonNode plan3 = session(base, 3);
+      String session3 = base + "/api/v1/rounds/3/secagg/" + plan3.get("session").asString();
+      SecAggClient protocol = new SecAggClient("client-5", 3, plan3.get("threshold").asInt(), new SecureRandom());
+      assertThat(post(session3 + "/keys", protocol.advertise()).statusCode()).isEqualTo(202);
+      List<KeyAdvertisement> u1of3 = List.of(Http.JSON.readValue(awaitStep(session3 + "/keys?wait=30"),
+          KeyAdvertisement[].class));
+      assertThat(post(session3 + "/shares", new SecAggShares("client-5", protocol.shareKeys(u1of3))).statusCode())
           .isEqualTo(202);
-      List<EncryptedShare> mine = List.of(Http.JSON.readValue(awaitStep(session + "/shares?clientId=client-5&wait=30"),
+      List<EncryptedShare> mine = List.of(Http.JSON.readValue(awaitStep(session3 + "/shares?clientId=client-5&wait=30"),
           EncryptedShare[].class));
       int parameters = Http.getJson(base + "/api/v1/model").get("weights").size();
-      int[] masked = protocol.mask(FixedPoint.encode(new float[parameters], 100, (float) plan2.get("bound").asDouble(),
-          plan2.get("scale").asDouble()), mine);
+      int[] masked = protocol.mask(FixedPoint.encode(new float[parameters], 100, (float) plan3.get("bound").asDouble(),
+          plan3.get("scale").asDouble()), mine);
       for (int j = 0; j < masked.length; j++) {
         masked[j] += 0x40000000; // garbage: far outside the bound once the masks are gone
       }
-      assertThat(post(session + "/masked", MaskedUpdate.of("client-5", masked)).statusCode()).isEqualTo(202);
-      List<String> survivors = List.of(Http.JSON.readValue(awaitStep(session + "/survivors?wait=30"), String[].class));
-      assertThat(post(session + "/unmask", protocol.unmask(survivors)).statusCode()).isEqualTo(202);
+      assertThat(post(session3 + "/masked", MaskedUpdate.of("client-5", masked)).statusCode()).isEqualTo(202);
+      List<String> survivors = List.of(Http.JSON.readValue(awaitStep(session3 + "/survivors?wait=30"),
+          String[].class));
+      assertThat(post(session3 + "/unmask", protocol.unmask(survivors)).statusCode()).isEqualTo(202);
 
       JsonNode status = Http.awaitCompleted(base, RUN, "logs in e2e/target/e2e-logs/secagg-malicious");
       JsonNode rounds = Http.getJson(base + "/api/v1/rounds");
       assertThat(rounds.get(0).get("participants").toString()).contains("client-1", "client-2", "client-3",
           "client-4").doesNotContain("client-5");
-      assertThat(rounds.get(1).get("participants")).as("round 2 closed with no update").isEmpty();
-      assertThat(status.get("latest").get("globalTestAccuracy").asDouble()).as("the model stays round 1's")
-          .isEqualTo(rounds.get(0).get("globalTestAccuracy").asDouble()).isGreaterThan(0.5);
+      assertThat(rounds.get(1).get("participants")).as("round 2: the three not named in the report").hasSize(3);
+      assertThat(rounds.get(1).get("participants").toString()).doesNotContain("client-5");
+      assertThat(rounds.get(2).get("participants")).as("round 3 closed with no update").isEmpty();
+      assertThat(status.get("latest").get("globalTestAccuracy").asDouble()).as("the model stays round 2's")
+          .isEqualTo(rounds.get(1).get("globalTestAccuracy").asDouble()).isGreaterThan(0.5);
     }
+  }
+
+  /** The round's secure aggregation session, once the round is open. */
+  private static JsonNode session(String base, int round) throws Exception {
+    return Http.JSON.readTree(Await.until("round " + round + "'s session", RUN, () -> Http.send(java.net.http
+        .HttpRequest.newBuilder(java.net.URI.create(base + "/api/v1/rounds/" + round + "/secagg"))),
+        r -> r.statusCode() == 200).body());
   }
 
   private static java.net.http.HttpResponse<String> post(String url, Object body) throws Exception {
