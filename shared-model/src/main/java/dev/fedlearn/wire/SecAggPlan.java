@@ -9,12 +9,24 @@ import java.util.List;
  * A session that cannot go on (too few clients in a step, a bad share) is abandoned and a new one takes its place.
  * With differential privacy, {@code dpClip} and {@code dpNoiseStd} are set: each client then sends its change of the
  * model clipped to {@code dpClip} plus Gaussian noise of standard deviation {@code dpNoiseStd} on every coordinate,
- * unweighted ({@link dev.fedlearn.fl.DifferentialPrivacy#noisyClippedChange}); null without.
+ * unweighted ({@link dev.fedlearn.fl.DifferentialPrivacy#noisyClippedChange}); null without. {@code step} is where the
+ * session is as it is read.
  */
 public record SecAggPlan(int round, String session, int threshold, double scale, float bound, List<String> picked,
-    Double dpClip, Double dpNoiseStd) {
+    Double dpClip, Double dpNoiseStd, SecAggStep step) {
   public SecAggPlan {
     picked = List.copyOf(picked);
+  }
+
+  /** A session at its first step. */
+  public SecAggPlan(int round, String session, int threshold, double scale, float bound, List<String> picked,
+      Double dpClip, Double dpNoiseStd) {
+    this(round, session, threshold, scale, bound, picked, dpClip, dpNoiseStd, SecAggStep.KEYS);
+  }
+
+  /** The same session at {@code step}. */
+  public SecAggPlan at(SecAggStep step) {
+    return new SecAggPlan(round, session, threshold, scale, bound, picked, dpClip, dpNoiseStd, step);
   }
 
   /** Whether the clients send shares of DP-FedAvg rather than weighted weights. */

@@ -16,6 +16,7 @@ import dev.fedlearn.wire.EvaluationReport;
 import dev.fedlearn.wire.GlobalModel;
 import dev.fedlearn.wire.ProblemTypes;
 import dev.fedlearn.wire.RunState;
+import dev.fedlearn.wire.SecAggStep;
 import dev.fedlearn.wire.RunStatus;
 import dev.fedlearn.wire.TrainingPlan;
 import dev.fedlearn.workbook.WeightColumns;
@@ -569,7 +570,7 @@ public final class RunCoordinator {
   public synchronized dev.fedlearn.wire.SecAggPlan secAggPlan(int round) {
     serving();
     secureSession(round, null);
-    return session.plan;
+    return session.plan.at(session.step());
   }
 
   /** Step 1: a picked client's public keys. */
@@ -594,7 +595,7 @@ public final class RunCoordinator {
    */
   private void afterRefusal(SecureRound s) {
     RunLedger.Round open = run.openRound();
-    if (open == null || session != s || s.step() == SecureRound.Step.DONE || s.step() == SecureRound.Step.ABANDONED) {
+    if (open == null || session != s || s.step() == SecAggStep.DONE || s.step() == SecAggStep.ABANDONED) {
       return;
     }
     if (s.hopeless()) {
@@ -604,9 +605,9 @@ public final class RunCoordinator {
       changed();
       return;
     }
-    SecureRound.Step before = s.step();
-    SecureRound.Result result = s.closeIfComplete(now(), before == SecureRound.Step.UNMASK ? samplesBound(s) : 0);
-    if (s.step() != before && result == null && s.step() != SecureRound.Step.ABANDONED) {
+    SecAggStep before = s.step();
+    SecureRound.Result result = s.closeIfComplete(now(), before == SecAggStep.UNMASK ? samplesBound(s) : 0);
+    if (s.step() != before && result == null && s.step() != SecAggStep.ABANDONED) {
       stepClosed(s, "every message but those of the dropped clients " + s.dropped().keySet());
     }
     settle(open, s, result);
@@ -667,7 +668,7 @@ public final class RunCoordinator {
    * round's current one.
    */
   public synchronized java.util.concurrent.CompletableFuture<Boolean> secAggStepClosed(int round, String sessionId,
-      dev.fedlearn.wire.SecAggStep step, Duration wait) {
+      SecAggStep step, Duration wait) {
     SecureRound s = secureSession(round, sessionId);
     return s.closed(step).thenApply(v -> true).completeOnTimeout(false, wait.toMillis(),
         java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -742,7 +743,7 @@ public final class RunCoordinator {
           + " is over; the round's session is now " + s.plan.session() + ": start again with GET /rounds/" + round
           + "/secagg", ProblemTypes.SECAGG_START_AGAIN);
     }
-    if (sessionId != null && s.step() == SecureRound.Step.ABANDONED) {
+    if (sessionId != null && s.step() == SecAggStep.ABANDONED) {
       throw new RunRefusal(RunRefusal.Kind.CONFLICT, "Session abandoned", "session " + sessionId + " of round " + round
           + " was abandoned (" + s.abandonedBecause() + "): start again with GET /rounds/" + round + "/secagg",
           ProblemTypes.SECAGG_START_AGAIN);
@@ -777,18 +778,18 @@ public final class RunCoordinator {
     Instant now = now();
     Duration elapsed = Duration.between(open.startedAt, now);
     SecureRound s = session;
-    SecureRound.Step before = s.step();
+    SecAggStep before = s.step();
     List<String> late = s.waitingFor();
     SecureRound.Result result = s.tick(now, elapsed.compareTo(rules.roundTimeout()) >= 0,
-        before == SecureRound.Step.UNMASK ? samplesBound(s) : 0);
-    if (s.step() != before && s.step() != SecureRound.Step.ABANDONED && result == null) {
+        before == SecAggStep.UNMASK ? samplesBound(s) : 0);
+    if (s.step() != before && s.step() != SecAggStep.ABANDONED && result == null) {
       stepClosed(s, "time is up for step " + before.name().toLowerCase(Locale.ROOT) + ", going on without " + late);
     } else if (result != null) {
       events.record(RunEvent.Type.SECAGG, open.number, null, "secure aggregation of round " + open.number
           + ": time is up for step unmask, going on without " + late);
     }
     settle(open, s, result);
-    if (run.openRound() == open && session.step() == SecureRound.Step.KEYS
+    if (run.openRound() == open && session.step() == SecAggStep.KEYS
         && elapsed.compareTo(rules.maxRoundWait()) >= 0) {
       fail("round " + open.number + "'s secure aggregation had public keys from fewer than the "
           + session.threshold() + " clients it needs after " + rules.maxRoundWait() + " (FL_MAX_ROUND_WAIT)");
@@ -804,11 +805,11 @@ public final class RunCoordinator {
     if (result != null) {
       closeSecure(open, s, result);
       changed();
-    } else if (s.step() == SecureRound.Step.ABANDONED && run.openRound() == open && s.revealed()) {
+    } else if (s.step() == SecAggStep.ABANDONED && run.openRound() == open && s.revealed()) {
       closeWithoutUpdate(open, "secure aggregation session " + s.plan.session() + " failed after the unmasking "
           + "shares were asked for (" + s.abandonedBecause() + ")");
       changed();
-    } else if (s.step() == SecureRound.Step.ABANDONED && run.openRound() == open) {
+    } else if (s.step() == SecAggStep.ABANDONED && run.openRound() == open) {
       newSession(open, now(), "secure aggregation session " + s.plan.session() + " abandoned: "
           + s.abandonedBecause());
       changed();

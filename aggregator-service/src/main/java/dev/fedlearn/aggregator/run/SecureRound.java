@@ -10,6 +10,7 @@ import dev.fedlearn.secagg.UnmaskingShares;
 import dev.fedlearn.wire.MaskedUpdate;
 import dev.fedlearn.wire.ProblemTypes;
 import dev.fedlearn.wire.SecAggPlan;
+import dev.fedlearn.wire.SecAggStep;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,16 +41,13 @@ import java.util.concurrent.CompletableFuture;
  * <p>Not thread-safe: the coordinator calls it under its lock. The futures let long polls wait outside the lock.
  */
 final class SecureRound {
-  /** The step the session is in. */
-  enum Step { KEYS, SHARES, MASKED, UNMASK, DONE, ABANDONED }
-
   /** The unmasked result: the weighted mean, the total samples, and each included client's masked update's figures. */
   record Result(float[] mean, long samples, Map<String, MaskedUpdate> included) {}
 
   final SecAggPlan plan;
   private final int parameters;
   private final Duration stepTimeout;
-  private Step step = Step.KEYS;
+  private SecAggStep step = SecAggStep.KEYS;
   private Instant stepStarted;
   private String abandoned; // why, once abandoned
   private final Map<String, KeyAdvertisement> keys = new TreeMap<>();
@@ -81,15 +79,15 @@ final class SecureRound {
   }
 
   /** Completed when {@code step} closes, or when the session is abandoned. */
-  CompletableFuture<Void> closed(dev.fedlearn.wire.SecAggStep step) {
+  CompletableFuture<Void> closed(SecAggStep step) {
     return switch (step) {
       case KEYS -> keysClosed;
       case SHARES -> sharesClosed;
-      case MASKED, UNMASK -> maskedClosed;
+      default -> maskedClosed;
     };
   }
 
-  Step step() {
+  SecAggStep step() {
     return step;
   }
 
@@ -104,7 +102,7 @@ final class SecureRound {
   /** Step 1: a picked client's public keys. Returns true when this closed the step. */
   boolean keys(KeyAdvertisement ad, Instant now) {
     notDropped(ad.clientId());
-    expect(Step.KEYS, "its public keys");
+    expect(SecAggStep.KEYS, "its public keys");
     if (!plan.picked().contains(ad.clientId())) {
       throw RunRefusal.conflict("Not picked", "client " + ad.clientId() + " is not picked for round " + plan.round());
     }
@@ -124,7 +122,7 @@ final class SecureRound {
   /** Step 2: a client's encrypted shares, one for every other client of U1. Returns true when this closed the step. */
   boolean shares(String clientId, List<EncryptedShare> sent, Instant now) {
     notDropped(clientId);
-    expect(Step.SHARES, "its encrypted shares");
+    expect(SecAggStep.SHARES, "its encrypted shares");
     member(u1.stream().map(KeyAdvertisement::clientId).toList(), clientId, "U1 (the clients whose keys were "
         + "forwarded)");
     once(shares.containsKey(clientId), clientId, "encrypted shares");
@@ -165,7 +163,7 @@ final class SecureRound {
   /** Step 3: a client's masked update. Returns true when this closed the step. */
   boolean masked(MaskedUpdate update, Instant now) {
     notDropped(update.clientId());
-    expect(Step.MASKED, "its masked update");
+    expect(SecAggStep.MASKED, "its masked update");
     member(u2, update.clientId(), "U2 (the clients whose shares were forwarded)");
     once(masked.containsKey(update.clientId()), update.clientId(), "masked update");
     if (update.masked() == null || update.masked().length != 4 * (parameters + 1)) {
@@ -192,7 +190,7 @@ final class SecureRound {
    */
   Result unmasking(UnmaskingShares answer, long samplesBound) {
     notDropped(answer.from());
-    expect(Step.UNMASK, "its unmasking shares");
+    expect(SecAggStep.UNMASK, "its unmasking shares");
     member(u3, answer.from(), "U3 (the clients whose masked update arrived)");
     once(unmasking.containsKey(answer.from()), answer.from(), "unmasking shares");
     Set<String> lost = new TreeSet<>(u2);
@@ -280,7 +278,7 @@ final class SecureRound {
    * does not (steps 2 to 4; step 1 waits: its clients may still be training). Returns the result when step 4 closed.
    */
   Result tick(Instant now, boolean roundPastDeadline, long samplesBound) {
-    boolean timeUp = step == Step.KEYS ? roundPastDeadline
+    boolean timeUp = step == SecAggStep.KEYS ? roundPastDeadline
         : Duration.between(stepStarted, now).compareTo(stepTimeout) >= 0;
     if (!timeUp) {
       return null;
@@ -304,7 +302,7 @@ final class SecureRound {
           return finish(samplesBound);
         }
       }
-    } else if (step != Step.KEYS) {
+    } else if (step != SecAggStep.KEYS) {
       abandon("step " + step.name().toLowerCase(java.util.Locale.ROOT) + " ended with " + have + " of the "
           + threshold() + " clients it needs");
     }
@@ -347,10 +345,10 @@ final class SecureRound {
   }
 
   void abandon(String why) {
-    if (step == Step.DONE || step == Step.ABANDONED) {
+    if (step == SecAggStep.DONE || step == SecAggStep.ABANDONED) {
       return;
     }
-    step = Step.ABANDONED;
+    step = SecAggStep.ABANDONED;
     abandoned = why;
     keysClosed.complete(null);
     sharesClosed.complete(null);
@@ -377,7 +375,7 @@ final class SecureRound {
               + plan.bound() + ": a client sent a bad input");
         }
       }
-      step = Step.DONE;
+      step = SecAggStep.DONE;
       Map<String, MaskedUpdate> included = new TreeMap<>();
       u3.forEach(id -> included.put(id, masked.get(id)));
       return new Result(decoded.mean(), decoded.samples(), included);
@@ -389,27 +387,27 @@ final class SecureRound {
 
   private void closeKeys(Instant now) {
     u1 = List.copyOf(keys.values());
-    step = Step.SHARES;
+    step = SecAggStep.SHARES;
     stepStarted = now;
     keysClosed.complete(null);
   }
 
   private void closeShares(Instant now) {
     u2 = new TreeSet<>(shares.keySet());
-    step = Step.MASKED;
+    step = SecAggStep.MASKED;
     stepStarted = now;
     sharesClosed.complete(null);
   }
 
   private void closeMasked(Instant now) {
     u3 = new TreeSet<>(masked.keySet());
-    step = Step.UNMASK;
+    step = SecAggStep.UNMASK;
     stepStarted = now;
     maskedClosed.complete(null);
   }
 
-  private void expect(Step wanted, String what) {
-    if (step == Step.ABANDONED) {
+  private void expect(SecAggStep wanted, String what) {
+    if (step == SecAggStep.ABANDONED) {
       throw new RunRefusal(RunRefusal.Kind.CONFLICT, "Session abandoned", "secure aggregation session "
           + plan.session() + " of round " + plan.round() + " was abandoned (" + abandoned + "): start again with GET "
           + "/rounds/" + plan.round() + "/secagg", ProblemTypes.SECAGG_START_AGAIN);
@@ -435,7 +433,7 @@ final class SecureRound {
    */
   void complaint(String from, String against) {
     notDropped(from);
-    expect(Step.MASKED, "a complaint");
+    expect(SecAggStep.MASKED, "a complaint");
     member(u2, from, "U2 (the clients whose shares were forwarded)");
     if (from.equals(against) || !u2.contains(against)) {
       throw RunRefusal.invalid("a complaint names another client of U2 " + u2 + ", got " + against);

@@ -219,8 +219,10 @@ class SecureAggregationRunTest {
     List<KeyAdvertisement> ads = new ArrayList<>();
     honest.values().forEach(c -> ads.add(c.advertise()));
     ads.add(new KeyAdvertisement("d", new byte[32], new byte[32]));
+    assertThat(plan.step()).isEqualTo(SecAggStep.KEYS);
     assertThat(advertise(run, plan.session(), ads)).containsOnlyKeys("d");
     assertThat(run.secAggStepClosed(1, plan.session(), SecAggStep.KEYS, Duration.ZERO).join()).isTrue();
+    assertThat(run.secAggPlan(1).step()).as("the session as read now").isEqualTo(SecAggStep.SHARES);
     finish(run, plan, honest);
     assertFedAvgOf(run, new java.util.TreeMap<>(Map.of("a", WEIGHTS.get("a"), "b", WEIGHTS.get("b"), "c",
         WEIGHTS.get("c"))));
