@@ -401,7 +401,6 @@ public final class RunCoordinator {
    */
   private void closeWithoutUpdate(RunLedger.Round open, String why) {
     open.updates.clear();
-    log.warn("round {} closed with no update: {}", open.number, why);
     close(open, new Strategy.Aggregation(run.global, run.strategyState), run.scores.get(run.scores.size() - 1),
         "round " + open.number + " closed with no update: " + why);
   }
@@ -434,7 +433,7 @@ public final class RunCoordinator {
     for (ClientUpdate u : open.updates.values()) { // the weights are in the global model now
       open.updates.put(u.clientId(), u.withoutWeights());
     }
-    log.info("{}/{}: global test accuracy {}, loss {}", what, rules.rounds(), pct(score.accuracy()),
+    log.info("{} (of {} rounds): global test accuracy {}, loss {}", what, rules.rounds(), pct(score.accuracy()),
         String.format(Locale.ROOT, "%.4f", score.loss()));
     Duration took = Duration.between(open.startedAt, now);
     events.record(RunEvent.Type.AGGREGATED, open.number, null, what + ": global test accuracy "
@@ -578,10 +577,15 @@ public final class RunCoordinator {
     serving();
     registered(keys.clientId());
     SecureRound s = secureSession(round, sessionId);
+    if (inSession(s, () -> s.keys(keys, now()))) {
+      stepClosed(s, "public keys from all picked clients");
+    }
+  }
+
+  /** Runs a step of session {@code s}; when the step refuses the message, settles what that drop changed. */
+  private <T> T inSession(SecureRound s, java.util.function.Supplier<T> step) {
     try {
-      if (s.keys(keys, now())) {
-        stepClosed(s, "public keys from all picked clients");
-      }
+      return step.get();
     } catch (RunRefusal e) {
       afterRefusal(s);
       throw e;
@@ -618,13 +622,8 @@ public final class RunCoordinator {
     serving();
     registered(shares.clientId());
     SecureRound s = secureSession(round, sessionId);
-    try {
-      if (s.shares(shares.clientId(), shares.shares(), now())) {
-        stepClosed(s, "encrypted shares from all of U1");
-      }
-    } catch (RunRefusal e) {
-      afterRefusal(s);
-      throw e;
+    if (inSession(s, () -> s.shares(shares.clientId(), shares.shares(), now()))) {
+      stepClosed(s, "encrypted shares from all of U1");
     }
   }
 
@@ -633,13 +632,7 @@ public final class RunCoordinator {
     serving();
     Client client = registered(update.clientId());
     SecureRound s = secureSession(round, sessionId);
-    boolean closed;
-    try {
-      closed = s.masked(update, now());
-    } catch (RunRefusal e) {
-      afterRefusal(s);
-      throw e;
-    }
+    boolean closed = inSession(s, () -> s.masked(update, now()));
     events.record(RunEvent.Type.UPDATE, round, client.clientId(), "masked update from " + client.clientId());
     if (closed) {
       stepClosed(s, "masked updates from all of U2");
@@ -652,13 +645,7 @@ public final class RunCoordinator {
     serving();
     registered(answer.from());
     SecureRound s = secureSession(round, sessionId);
-    SecureRound.Result result;
-    try {
-      result = s.unmasking(answer, samplesBound(s));
-    } catch (RunRefusal e) {
-      afterRefusal(s);
-      throw e;
-    }
+    SecureRound.Result result = inSession(s, () -> s.unmasking(answer, samplesBound(s)));
     settle(openRound(round), s, result);
   }
 

@@ -112,11 +112,7 @@ final class SecureRound {
       throw drop(ad.clientId(), refusal);
     }
     keys.put(ad.clientId(), ad);
-    if (keys.size() == plan.picked().size() - droppedOf(plan.picked())) {
-      closeKeys(now);
-      return true;
-    }
-    return false;
+    return closeIfComplete(now);
   }
 
   /** Step 2: a client's encrypted shares, one for every other client of U1. Returns true when this closed the step. */
@@ -139,11 +135,7 @@ final class SecureRound {
           + " clients of U1, sent " + to.size());
     }
     shares.put(clientId, List.copyOf(sent));
-    if (shares.size() == u1.size() - droppedOf(u1ids())) {
-      closeShares(now);
-      return true;
-    }
-    return false;
+    return closeIfComplete(now);
   }
 
   /** The encrypted shares addressed to {@code clientId}, from the clients of U2; once step 2 closed. */
@@ -172,11 +164,7 @@ final class SecureRound {
               : update.masked().length + " bytes"));
     }
     masked.put(update.clientId(), update);
-    if (masked.size() == u2.size() - droppedOf(u2)) {
-      closeMasked(now);
-      return true;
-    }
-    return false;
+    return closeIfComplete(now);
   }
 
   /** U3: the clients whose masked update arrived; once step 3 closed. */
@@ -201,7 +189,7 @@ final class SecureRound {
           + " and a secret-key share for each client that dropped after sharing " + lost);
     }
     unmasking.put(answer.from(), answer);
-    return unmasking.size() == u3.size() - droppedOf(u3) ? finish(samplesBound) : null;
+    return complete() ? finish(samplesBound) : null;
   }
 
   /**
@@ -218,35 +206,47 @@ final class SecureRound {
    * drop; returns the result when that closed step 4.
    */
   Result closeIfComplete(Instant now, long samplesBound) {
-    Collection<String> expected = expectedIds();
-    if (expected == null || hopeless()) {
-      return null;
+    return !hopeless() && complete() ? closeStep(now, samplesBound) : null;
+  }
+
+  /** Steps 1 to 3: closes the open step when it is complete; whether it did. */
+  private boolean closeIfComplete(Instant now) {
+    if (!complete()) {
+      return false;
     }
-    int complete = expected.size() - droppedOf(expected);
+    closeStep(now, 0);
+    return true;
+  }
+
+  /** Whether the open step has a message from every client it still expects (those dropped left out). */
+  private boolean complete() {
+    Collection<String> expected = expectedIds();
+    return expected != null && receivedIds().size() == expected.size() - droppedOf(expected);
+  }
+
+  /** Closes the open step with the messages it has; returns the result when it is step 4. */
+  private Result closeStep(Instant now, long samplesBound) {
     switch (step) {
-      case KEYS -> {
-        if (keys.size() == complete) {
-          closeKeys(now);
-        }
-      }
-      case SHARES -> {
-        if (shares.size() == complete) {
-          closeShares(now);
-        }
-      }
-      case MASKED -> {
-        if (masked.size() == complete) {
-          closeMasked(now);
-        }
-      }
+      case KEYS -> closeKeys(now);
+      case SHARES -> closeShares(now);
+      case MASKED -> closeMasked(now);
       case UNMASK -> {
-        if (unmasking.size() == complete) {
-          return finish(samplesBound);
-        }
+        return finish(samplesBound);
       }
       default -> { }
     }
     return null;
+  }
+
+  /** The clients whose message the open step has received (none once the session is over). */
+  private Set<String> receivedIds() {
+    return switch (step) {
+      case KEYS -> keys.keySet();
+      case SHARES -> shares.keySet();
+      case MASKED -> masked.keySet();
+      case UNMASK -> unmasking.keySet();
+      default -> Set.of();
+    };
   }
 
   /** The clients the open step expects a message from, or null once the session is over. */
@@ -283,25 +283,12 @@ final class SecureRound {
     if (!timeUp) {
       return null;
     }
-    int have = switch (step) {
-      case KEYS -> keys.size();
-      case SHARES -> shares.size();
-      case MASKED -> masked.size();
-      case UNMASK -> unmasking.size();
-      default -> -1;
-    };
-    if (have < 0) {
+    if (expectedIds() == null) {
       return null;
     }
+    int have = receivedIds().size();
     if (have >= threshold()) {
-      switch (step) {
-        case KEYS -> closeKeys(now);
-        case SHARES -> closeShares(now);
-        case MASKED -> closeMasked(now);
-        default -> {
-          return finish(samplesBound);
-        }
-      }
+      return closeStep(now, samplesBound);
     } else if (step != SecAggStep.KEYS) {
       abandon("step " + step.name().toLowerCase(java.util.Locale.ROOT) + " ended with " + have + " of the "
           + threshold() + " clients it needs");
@@ -311,32 +298,16 @@ final class SecureRound {
 
   /** How many clients the open step expects messages from. */
   int expected() {
-    return switch (step) {
-      case KEYS -> plan.picked().size();
-      case SHARES -> u1.size();
-      case MASKED -> u2.size();
-      case UNMASK -> u3.size();
-      default -> 0;
-    };
+    Collection<String> expected = expectedIds();
+    return expected == null ? 0 : expected.size();
   }
 
   /** Who the open step still waits for. */
   List<String> waitingFor() {
-    Set<String> expected = switch (step) {
-      case KEYS -> new TreeSet<>(plan.picked());
-      case SHARES -> new TreeSet<>(keys.keySet());
-      case MASKED -> new TreeSet<>(u2);
-      case UNMASK -> new TreeSet<>(u3);
-      default -> new TreeSet<>();
-    };
-    expected.removeAll(switch (step) {
-      case KEYS -> keys.keySet();
-      case SHARES -> shares.keySet();
-      case MASKED -> masked.keySet();
-      case UNMASK -> unmasking.keySet();
-      default -> Set.of();
-    });
-    return List.copyOf(expected);
+    Collection<String> expected = expectedIds();
+    Set<String> waiting = expected == null ? new TreeSet<>() : new TreeSet<>(expected);
+    waiting.removeAll(receivedIds());
+    return List.copyOf(waiting);
   }
 
   /** The advertisements of U1; once step 1 closed. */
