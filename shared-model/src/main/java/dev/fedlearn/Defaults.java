@@ -19,7 +19,7 @@ public final class Defaults {
   public static final String LAYERS = "784,20,15,10";
   /** A client's local train share; the rest is its local test split. */
   public static final String TRAIN_FRACTION = "0.7";
-  /** How the server combines the updates ({@link dev.fedlearn.fl.Strategies}). */
+  /** How the server combines the updates ({@link dev.fedlearn.federation.strategy.Strategies}). */
   public static final String STRATEGY = "fedavg";
   /** Differential privacy's noise multiplier (when a clip norm turns it on). */
   public static final String DP_NOISE = "1.0";
@@ -30,7 +30,7 @@ public final class Defaults {
    * point (a trained 784-20-15-10 network's largest weight is about 2).
    */
   public static final String SECAGG_BOUND = "16";
-  /** The share of the clients picked to train each round ({@link dev.fedlearn.fl.ClientSampler}). */
+  /** The share of the clients picked to train each round ({@link dev.fedlearn.federation.ClientSampler}). */
   public static final String CLIENT_FRACTION = "1.0";
   /** The least number of clients picked to train each round. */
   public static final String MIN_FIT_CLIENTS = "1";

@@ -2,9 +2,9 @@ package dev.fedlearn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fedlearn.data.DataException;
-import dev.fedlearn.data.Idx;
-import dev.fedlearn.wire.ClientUpdate;
+import dev.fedlearn.engine.data.DataException;
+import dev.fedlearn.engine.data.Idx;
+import dev.fedlearn.protocol.ClientUpdate;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,16 +2,16 @@ package dev.fedlearn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fedlearn.data.Features;
-import dev.fedlearn.data.Idx;
-import dev.fedlearn.fl.ClientResult;
-import dev.fedlearn.fl.LocalTraining;
-import dev.fedlearn.nn.Preset;
-import dev.fedlearn.nn.TrainingConfig;
-import dev.fedlearn.wire.ClientUpdate;
-import dev.fedlearn.wire.GlobalModel;
-import dev.fedlearn.wire.RunState;
-import dev.fedlearn.wire.TrainingPlan;
+import dev.fedlearn.engine.data.Features;
+import dev.fedlearn.engine.data.Idx;
+import dev.fedlearn.federation.strategy.ClientResult;
+import dev.fedlearn.federation.LocalTraining;
+import dev.fedlearn.engine.nn.Preset;
+import dev.fedlearn.engine.nn.TrainingConfig;
+import dev.fedlearn.protocol.ClientUpdate;
+import dev.fedlearn.protocol.GlobalModel;
+import dev.fedlearn.protocol.RunState;
+import dev.fedlearn.protocol.TrainingPlan;
 import java.util.List;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;

@@ -1,14 +1,14 @@
 package dev.fedlearn.bench;
 
-import dev.fedlearn.data.Features;
-import dev.fedlearn.nn.Kernel;
-import dev.fedlearn.nn.Kernels;
-import dev.fedlearn.nn.LayerSizes;
-import dev.fedlearn.nn.LayerStep;
-import dev.fedlearn.nn.Model;
-import dev.fedlearn.nn.MomentumSgd;
-import dev.fedlearn.nn.Network;
-import dev.fedlearn.nn.Preset;
+import dev.fedlearn.engine.data.Features;
+import dev.fedlearn.engine.nn.Kernel;
+import dev.fedlearn.engine.nn.Kernels;
+import dev.fedlearn.engine.nn.LayerSizes;
+import dev.fedlearn.engine.nn.LayerStep;
+import dev.fedlearn.engine.nn.Model;
+import dev.fedlearn.engine.nn.MomentumSgd;
+import dev.fedlearn.engine.nn.Network;
+import dev.fedlearn.engine.nn.Preset;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -1,13 +1,13 @@
 package dev.fedlearn.bench;
 
-import dev.fedlearn.data.Features;
-import dev.fedlearn.data.Mnist;
-import dev.fedlearn.nn.Kernels;
-import dev.fedlearn.nn.LayerSizes;
-import dev.fedlearn.nn.Model;
-import dev.fedlearn.nn.Preset;
-import dev.fedlearn.nn.Trainer;
-import dev.fedlearn.nn.TrainingConfig;
+import dev.fedlearn.engine.data.Features;
+import dev.fedlearn.engine.data.Mnist;
+import dev.fedlearn.engine.nn.Kernels;
+import dev.fedlearn.engine.nn.LayerSizes;
+import dev.fedlearn.engine.nn.Model;
+import dev.fedlearn.engine.nn.Preset;
+import dev.fedlearn.engine.nn.Trainer;
+import dev.fedlearn.engine.nn.TrainingConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.SplittableRandom;

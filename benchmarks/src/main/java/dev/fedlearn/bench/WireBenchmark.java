@@ -1,10 +1,10 @@
 package dev.fedlearn.bench;
 
-import dev.fedlearn.nn.LayerSizes;
-import dev.fedlearn.nn.Model;
-import dev.fedlearn.nn.Preset;
-import dev.fedlearn.wire.ClientUpdate;
-import dev.fedlearn.wire.SafeTensors;
+import dev.fedlearn.engine.nn.LayerSizes;
+import dev.fedlearn.engine.nn.Model;
+import dev.fedlearn.engine.nn.Preset;
+import dev.fedlearn.protocol.ClientUpdate;
+import dev.fedlearn.protocol.SafeTensors;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -1,8 +1,8 @@
 package dev.fedlearn.cli;
 
-import dev.fedlearn.data.Dataset;
-import dev.fedlearn.data.IdxCache;
-import dev.fedlearn.data.Mnist;
+import dev.fedlearn.engine.data.Dataset;
+import dev.fedlearn.engine.data.IdxCache;
+import dev.fedlearn.engine.data.Mnist;
 import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;

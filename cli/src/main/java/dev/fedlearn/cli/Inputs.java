@@ -1,9 +1,9 @@
 package dev.fedlearn.cli;
 
-import dev.fedlearn.data.CsvData;
-import dev.fedlearn.data.DataException;
-import dev.fedlearn.data.Dataset;
-import dev.fedlearn.data.Idx;
+import dev.fedlearn.engine.data.CsvData;
+import dev.fedlearn.engine.data.DataException;
+import dev.fedlearn.engine.data.Dataset;
+import dev.fedlearn.engine.data.Idx;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;

@@ -1,6 +1,6 @@
 package dev.fedlearn.cli;
 
-import dev.fedlearn.nn.Kernels;
+import dev.fedlearn.engine.nn.Kernels;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,8 +1,8 @@
 package dev.fedlearn.cli;
 
 import dev.fedlearn.Defaults;
-import dev.fedlearn.data.Dataset;
-import dev.fedlearn.data.Partition;
+import dev.fedlearn.engine.data.Dataset;
+import dev.fedlearn.engine.data.Partition;
 import java.util.Arrays;
 import java.util.List;
 import picocli.CommandLine.Option;

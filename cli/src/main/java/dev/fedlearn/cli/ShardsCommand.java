@@ -1,9 +1,9 @@
 package dev.fedlearn.cli;
 
 import dev.fedlearn.Defaults;
-import dev.fedlearn.data.CsvData;
-import dev.fedlearn.data.Dataset;
-import dev.fedlearn.data.Partition;
+import dev.fedlearn.engine.data.CsvData;
+import dev.fedlearn.engine.data.Dataset;
+import dev.fedlearn.engine.data.Partition;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;

@@ -1,14 +1,14 @@
 package dev.fedlearn.cli;
 
-import dev.fedlearn.data.Dataset;
-import dev.fedlearn.data.Features;
-import dev.fedlearn.nn.Evaluation;
-import dev.fedlearn.nn.Evaluator;
-import dev.fedlearn.nn.Kernels;
-import dev.fedlearn.nn.Model;
-import dev.fedlearn.nn.Seeds;
-import dev.fedlearn.nn.Trainer;
-import dev.fedlearn.nn.TrainingConfig;
+import dev.fedlearn.engine.data.Dataset;
+import dev.fedlearn.engine.data.Features;
+import dev.fedlearn.engine.nn.Evaluation;
+import dev.fedlearn.engine.nn.Evaluator;
+import dev.fedlearn.engine.nn.Kernels;
+import dev.fedlearn.engine.nn.Model;
+import dev.fedlearn.engine.data.Seeds;
+import dev.fedlearn.engine.nn.Trainer;
+import dev.fedlearn.engine.nn.TrainingConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;

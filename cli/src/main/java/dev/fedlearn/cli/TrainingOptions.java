@@ -1,10 +1,10 @@
 package dev.fedlearn.cli;
 
 import dev.fedlearn.Defaults;
-import dev.fedlearn.nn.Kernels;
-import dev.fedlearn.nn.LayerSizes;
-import dev.fedlearn.nn.Preset;
-import dev.fedlearn.nn.TrainingConfig;
+import dev.fedlearn.engine.nn.Kernels;
+import dev.fedlearn.engine.nn.LayerSizes;
+import dev.fedlearn.engine.nn.Preset;
+import dev.fedlearn.engine.nn.TrainingConfig;
 import picocli.CommandLine.Option;
 
 /** How a model trains, shared by {@code train} and {@code simulate} (where it is each client's local training). */

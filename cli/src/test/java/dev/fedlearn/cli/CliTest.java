@@ -3,10 +3,10 @@ package dev.fedlearn.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fedlearn.Defaults;
-import dev.fedlearn.data.CsvData;
-import dev.fedlearn.data.Dataset;
-import dev.fedlearn.data.IdxCache;
-import dev.fedlearn.data.Mnist;
+import dev.fedlearn.engine.data.CsvData;
+import dev.fedlearn.engine.data.Dataset;
+import dev.fedlearn.engine.data.IdxCache;
+import dev.fedlearn.engine.data.Mnist;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -227,7 +227,7 @@ class CliTest {
 
   /** Epsilon with no amplification: {@code participations} rounds of the Gaussian mechanism (q = 1). */
   static double gaussianEpsilon(double sigma, int participations, double delta) {
-    return new dev.fedlearn.privacy.RdpAccountant(1, sigma).spent(participations, delta).epsilon();
+    return new dev.fedlearn.federation.privacy.RdpAccountant(1, sigma).spent(participations, delta).epsilon();
   }
 
   @Test
@@ -245,7 +245,7 @@ class CliTest {
     assertThat(r.json().get("dpAccountedNoise").asDouble()).isEqualTo(1.1);
     String mostExposed = r.json().get("mostExposedClient").asString();
     assertThat(mostExposed).startsWith("client-");
-    double amplified = new dev.fedlearn.privacy.RdpAccountant(0.5, 1.1).spent(4, 1e-6).epsilon();
+    double amplified = new dev.fedlearn.federation.privacy.RdpAccountant(0.5, 1.1).spent(4, 1e-6).epsilon();
     assertThat(r.json().get("epsilon").asDouble()).as("what the amplified accountant said").isGreaterThan(amplified);
     assertThat(r.json().get("dpClip").asDouble()).isEqualTo(0.5);
     for (int round = 1; round <= 4; round++) {

@@ -1,7 +1,7 @@
 package dev.fedlearn.client;
 
-import dev.fedlearn.data.CsvData;
-import dev.fedlearn.data.Dataset;
+import dev.fedlearn.engine.data.CsvData;
+import dev.fedlearn.engine.data.Dataset;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package dev.fedlearn.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fedlearn.nn.LayerSizes;
+import dev.fedlearn.engine.nn.LayerSizes;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;

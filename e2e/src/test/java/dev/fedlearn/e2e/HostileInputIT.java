@@ -2,14 +2,14 @@ package dev.fedlearn.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fedlearn.fl.LocalTraining;
-import dev.fedlearn.fl.Simulation;
-import dev.fedlearn.nn.Evaluation;
-import dev.fedlearn.nn.Evaluator;
-import dev.fedlearn.wire.ClientRegistration;
-import dev.fedlearn.wire.ClientUpdate;
-import dev.fedlearn.wire.EvaluationReport;
-import dev.fedlearn.wire.GlobalModel;
+import dev.fedlearn.federation.LocalTraining;
+import dev.fedlearn.federation.Simulation;
+import dev.fedlearn.engine.nn.Evaluation;
+import dev.fedlearn.engine.nn.Evaluator;
+import dev.fedlearn.protocol.ClientRegistration;
+import dev.fedlearn.protocol.ClientUpdate;
+import dev.fedlearn.protocol.EvaluationReport;
+import dev.fedlearn.protocol.GlobalModel;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

@@ -2,14 +2,14 @@ package dev.fedlearn.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fedlearn.fl.ClientResult;
-import dev.fedlearn.fl.FedAvg;
-import dev.fedlearn.wire.ClientRegistration;
-import dev.fedlearn.wire.ClientUpdate;
-import dev.fedlearn.wire.EvaluationReport;
-import dev.fedlearn.wire.GlobalModel;
-import dev.fedlearn.wire.RunState;
-import dev.fedlearn.wire.SafeTensors;
+import dev.fedlearn.federation.strategy.ClientResult;
+import dev.fedlearn.federation.strategy.FedAvg;
+import dev.fedlearn.protocol.ClientRegistration;
+import dev.fedlearn.protocol.ClientUpdate;
+import dev.fedlearn.protocol.EvaluationReport;
+import dev.fedlearn.protocol.GlobalModel;
+import dev.fedlearn.protocol.RunState;
+import dev.fedlearn.protocol.SafeTensors;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

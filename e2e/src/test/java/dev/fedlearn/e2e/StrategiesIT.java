@@ -2,9 +2,9 @@ package dev.fedlearn.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fedlearn.fl.ClientSampler;
-import dev.fedlearn.fl.Strategies;
-import dev.fedlearn.wire.GlobalModel;
+import dev.fedlearn.federation.ClientSampler;
+import dev.fedlearn.federation.strategy.Strategies;
+import dev.fedlearn.protocol.GlobalModel;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.fedlearn.workbook;
 
-import dev.fedlearn.nn.LayerSizes;
+import dev.fedlearn.engine.nn.LayerSizes;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.fedlearn.workbook;
 
-import dev.fedlearn.nn.LayerSizes;
+import dev.fedlearn.engine.nn.LayerSizes;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;

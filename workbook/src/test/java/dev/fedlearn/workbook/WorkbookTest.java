@@ -3,7 +3,7 @@ package dev.fedlearn.workbook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.fedlearn.nn.LayerSizes;
+import dev.fedlearn.engine.nn.LayerSizes;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package dev.fedlearn.aggregator.config;
 
-import dev.fedlearn.wire.ClientUpdate;
-import dev.fedlearn.wire.GlobalModel;
-import dev.fedlearn.wire.SafeTensors;
+import dev.fedlearn.protocol.ClientUpdate;
+import dev.fedlearn.protocol.GlobalModel;
+import dev.fedlearn.protocol.SafeTensors;
 import java.io.IOException;
 import org.springframework.http.HttpInputMessage;
 import org.springframework.http.HttpOutputMessage;

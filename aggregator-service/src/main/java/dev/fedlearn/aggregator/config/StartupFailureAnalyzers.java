@@ -1,7 +1,7 @@
 package dev.fedlearn.aggregator.config;
 
 import dev.fedlearn.aggregator.security.TokenConfigurationException;
-import dev.fedlearn.data.DataException;
+import dev.fedlearn.engine.data.DataException;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 

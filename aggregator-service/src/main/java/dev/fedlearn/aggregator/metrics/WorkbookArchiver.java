@@ -2,7 +2,7 @@ package dev.fedlearn.aggregator.metrics;
 
 import dev.fedlearn.aggregator.config.AggregatorProperties;
 import dev.fedlearn.aggregator.run.RunCoordinator;
-import dev.fedlearn.wire.RunState;
+import dev.fedlearn.protocol.RunState;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.fedlearn.aggregator.run;
 
-import dev.fedlearn.wire.GlobalModel;
-import dev.fedlearn.wire.RunState;
+import dev.fedlearn.protocol.GlobalModel;
+import dev.fedlearn.protocol.RunState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;

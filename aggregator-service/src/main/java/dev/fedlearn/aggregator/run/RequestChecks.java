@@ -1,9 +1,9 @@
 package dev.fedlearn.aggregator.run;
 
-import dev.fedlearn.nn.LayerSizes;
-import dev.fedlearn.wire.ClientRegistration;
-import dev.fedlearn.wire.ClientUpdate;
-import dev.fedlearn.wire.EvaluationReport;
+import dev.fedlearn.engine.nn.LayerSizes;
+import dev.fedlearn.protocol.ClientRegistration;
+import dev.fedlearn.protocol.ClientUpdate;
+import dev.fedlearn.protocol.EvaluationReport;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;

@@ -1,24 +1,24 @@
 package dev.fedlearn.aggregator.run;
 
-import dev.fedlearn.fl.AggregationException;
-import dev.fedlearn.fl.ClientResult;
-import dev.fedlearn.fl.ClientSampler;
-import dev.fedlearn.fl.DifferentialPrivacy;
-import dev.fedlearn.fl.Strategy;
-import dev.fedlearn.nn.Evaluation;
-import dev.fedlearn.nn.LayerSizes;
-import dev.fedlearn.nn.Model;
-import dev.fedlearn.nn.TrainingConfig;
-import dev.fedlearn.privacy.ParticipationAccountant;
-import dev.fedlearn.wire.ClientRegistration;
-import dev.fedlearn.wire.ClientUpdate;
-import dev.fedlearn.wire.EvaluationReport;
-import dev.fedlearn.wire.GlobalModel;
-import dev.fedlearn.wire.ProblemTypes;
-import dev.fedlearn.wire.RunState;
-import dev.fedlearn.wire.SecAggStep;
-import dev.fedlearn.wire.RunStatus;
-import dev.fedlearn.wire.TrainingPlan;
+import dev.fedlearn.federation.strategy.AggregationException;
+import dev.fedlearn.federation.strategy.ClientResult;
+import dev.fedlearn.federation.ClientSampler;
+import dev.fedlearn.federation.privacy.DifferentialPrivacy;
+import dev.fedlearn.federation.strategy.Strategy;
+import dev.fedlearn.engine.nn.Evaluation;
+import dev.fedlearn.engine.nn.LayerSizes;
+import dev.fedlearn.engine.nn.Model;
+import dev.fedlearn.engine.nn.TrainingConfig;
+import dev.fedlearn.federation.privacy.ParticipationAccountant;
+import dev.fedlearn.protocol.ClientRegistration;
+import dev.fedlearn.protocol.ClientUpdate;
+import dev.fedlearn.protocol.EvaluationReport;
+import dev.fedlearn.protocol.GlobalModel;
+import dev.fedlearn.protocol.ProblemTypes;
+import dev.fedlearn.protocol.RunState;
+import dev.fedlearn.protocol.SecAggStep;
+import dev.fedlearn.protocol.RunStatus;
+import dev.fedlearn.protocol.TrainingPlan;
 import dev.fedlearn.workbook.WeightColumns;
 import java.time.Clock;
 import java.time.Duration;
@@ -100,7 +100,7 @@ public final class RunCoordinator {
       ClientSampler sampler, Function<Model, Evaluation> scorer, Clock clock, Map<String, String> settings,
       RunStore store, SecAggSettings secure) {
     if (secure != null) {
-      dev.fedlearn.fl.SecureAggregation.check(strategy.name());
+      dev.fedlearn.federation.secagg.SecureAggregation.check(strategy.name());
     }
     this.secure = secure;
     this.privateRun = secure != null || strategy instanceof DifferentialPrivacy;
@@ -225,7 +225,7 @@ public final class RunCoordinator {
         total += c.trainSamples();
       }
       try {
-        dev.fedlearn.secagg.FixedPoint.scale(secure.bound(), total);
+        dev.fedlearn.federation.secagg.FixedPoint.scale(secure.bound(), total);
       } catch (IllegalArgumentException e) {
         throw RunRefusal.invalid("secure aggregation cannot encode " + total + " training samples in all with "
             + "weights up to FL_SECAGG_BOUND " + secure.bound() + " in 32 bits: " + e.getMessage());
@@ -566,14 +566,14 @@ public final class RunCoordinator {
   // ---- secure aggregation: the steps of the open round's session (SecureRound) ----
 
   /** The open round's secure aggregation session. */
-  public synchronized dev.fedlearn.wire.SecAggPlan secAggPlan(int round) {
+  public synchronized dev.fedlearn.protocol.SecAggPlan secAggPlan(int round) {
     serving();
     secureSession(round, null);
     return session.plan.at(session.step());
   }
 
   /** Step 1: a picked client's public keys. */
-  public synchronized void secAggKeys(int round, String sessionId, dev.fedlearn.secagg.KeyAdvertisement keys) {
+  public synchronized void secAggKeys(int round, String sessionId, dev.fedlearn.protocol.KeyAdvertisement keys) {
     serving();
     registered(keys.clientId());
     SecureRound s = secureSession(round, sessionId);
@@ -618,7 +618,7 @@ public final class RunCoordinator {
   }
 
   /** Step 2: a client's encrypted shares for the others. */
-  public synchronized void secAggShares(int round, String sessionId, dev.fedlearn.wire.SecAggShares shares) {
+  public synchronized void secAggShares(int round, String sessionId, dev.fedlearn.protocol.SecAggShares shares) {
     serving();
     registered(shares.clientId());
     SecureRound s = secureSession(round, sessionId);
@@ -628,7 +628,7 @@ public final class RunCoordinator {
   }
 
   /** Step 3: a client's masked update. */
-  public synchronized void secAggMasked(int round, String sessionId, dev.fedlearn.wire.MaskedUpdate update) {
+  public synchronized void secAggMasked(int round, String sessionId, dev.fedlearn.protocol.MaskedUpdate update) {
     serving();
     Client client = registered(update.clientId());
     SecureRound s = secureSession(round, sessionId);
@@ -641,7 +641,7 @@ public final class RunCoordinator {
   }
 
   /** Step 4: a survivor's unmasking shares; the last one expected unmasks the sum and closes the round. */
-  public synchronized void secAggUnmask(int round, String sessionId, dev.fedlearn.secagg.UnmaskingShares answer) {
+  public synchronized void secAggUnmask(int round, String sessionId, dev.fedlearn.protocol.UnmaskingShares answer) {
     serving();
     registered(answer.from());
     SecureRound s = secureSession(round, sessionId);
@@ -668,7 +668,7 @@ public final class RunCoordinator {
    * shares (whose amount and accounting assume the round's picked clients), closes with no update. Taken while the
    * session waits for masked updates (a client learns its shares only then), once per client and session.
    */
-  public synchronized void secAggComplaint(int round, String sessionId, dev.fedlearn.wire.SecAggComplaint complaint) {
+  public synchronized void secAggComplaint(int round, String sessionId, dev.fedlearn.protocol.SecAggComplaint complaint) {
     serving();
     if (complaint == null || complaint.clientId() == null || complaint.against() == null) {
       throw RunRefusal.invalid("a complaint names the reporting client (clientId) and the one it reports (against)");
@@ -694,12 +694,12 @@ public final class RunCoordinator {
   }
 
   /** U1's public keys, once step 1 closed. */
-  public synchronized List<dev.fedlearn.secagg.KeyAdvertisement> secAggKeysOf(int round, String sessionId) {
+  public synchronized List<dev.fedlearn.protocol.KeyAdvertisement> secAggKeysOf(int round, String sessionId) {
     return secureSession(round, sessionId).u1();
   }
 
   /** The shares addressed to {@code clientId}, once step 2 closed. */
-  public synchronized List<dev.fedlearn.secagg.EncryptedShare> secAggSharesFor(int round, String sessionId,
+  public synchronized List<dev.fedlearn.protocol.EncryptedShare> secAggSharesFor(int round, String sessionId,
       String clientId) {
     return secureSession(round, sessionId).sharesFor(clientId);
   }
@@ -806,7 +806,7 @@ public final class RunCoordinator {
   /** Records the included clients' figures (their weights the aggregator never had) and aggregates the mean. */
   private void closeSecure(RunLedger.Round open, SecureRound s, SecureRound.Result result) {
     Instant now = now();
-    for (dev.fedlearn.wire.MaskedUpdate m : result.included().values()) {
+    for (dev.fedlearn.protocol.MaskedUpdate m : result.included().values()) {
       Client client = run.clients.get(m.clientId());
       store.updateAccepted(new RunStore.StoredUpdate(open.number, m.clientId(), client.trainSamples(),
           Double.NaN, Double.NaN, now, new float[0], List.of()));
@@ -817,7 +817,7 @@ public final class RunCoordinator {
     events.record(RunEvent.Type.SECAGG, open.number, null, "secure aggregation of round " + open.number
         + ": masks removed, the mean of " + result.included().size() + " clients " + result.included().keySet());
     aggregate(open, List.of(s.plan.privacy()
-        ? new ClientResult("dp-mean", dev.fedlearn.fl.SecureAggregation.noisyMean(run.global.params(), result.mean(),
+        ? new ClientResult("dp-mean", dev.fedlearn.federation.secagg.SecureAggregation.noisyMean(run.global.params(), result.mean(),
             result.included().size(), s.plan.picked().size()), 1)
         : new ClientResult("secure-sum", result.mean(), result.samples())));
   }

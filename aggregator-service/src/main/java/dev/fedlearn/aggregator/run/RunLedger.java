@@ -1,11 +1,11 @@
 package dev.fedlearn.aggregator.run;
 
-import dev.fedlearn.nn.Evaluation;
-import dev.fedlearn.nn.LayerSizes;
-import dev.fedlearn.nn.Model;
-import dev.fedlearn.wire.ClientUpdate;
-import dev.fedlearn.wire.RunState;
-import dev.fedlearn.wire.RunStatus;
+import dev.fedlearn.engine.nn.Evaluation;
+import dev.fedlearn.engine.nn.LayerSizes;
+import dev.fedlearn.engine.nn.Model;
+import dev.fedlearn.protocol.ClientUpdate;
+import dev.fedlearn.protocol.RunState;
+import dev.fedlearn.protocol.RunStatus;
 import dev.fedlearn.workbook.WeightColumns;
 import java.time.Duration;
 import java.time.Instant;

@@ -31,7 +31,7 @@ public class RunRefusal extends RuntimeException {
     this(kind, title, detail, null);
   }
 
-  /** A refusal whose problem {@code type} tells a client what to do next ({@link dev.fedlearn.wire.ProblemTypes}). */
+  /** A refusal whose problem {@code type} tells a client what to do next ({@link dev.fedlearn.protocol.ProblemTypes}). */
   public RunRefusal(Kind kind, String title, String detail, String type) {
     super(detail);
     this.kind = kind;

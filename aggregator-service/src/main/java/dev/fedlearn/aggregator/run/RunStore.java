@@ -1,6 +1,6 @@
 package dev.fedlearn.aggregator.run;
 
-import dev.fedlearn.wire.ClientUpdate;
+import dev.fedlearn.protocol.ClientUpdate;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

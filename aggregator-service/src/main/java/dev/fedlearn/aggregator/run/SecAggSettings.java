@@ -1,6 +1,6 @@
 package dev.fedlearn.aggregator.run;
 
-import dev.fedlearn.fl.DifferentialPrivacy;
+import dev.fedlearn.federation.privacy.DifferentialPrivacy;
 import java.time.Duration;
 
 /**

@@ -1,16 +1,16 @@
 package dev.fedlearn.aggregator.run;
 
-import dev.fedlearn.fl.DifferentialPrivacy;
-import dev.fedlearn.secagg.EncryptedShare;
-import dev.fedlearn.secagg.FixedPoint;
-import dev.fedlearn.secagg.KeyAdvertisement;
-import dev.fedlearn.secagg.SecAggException;
-import dev.fedlearn.secagg.SecAggServer;
-import dev.fedlearn.secagg.UnmaskingShares;
-import dev.fedlearn.wire.MaskedUpdate;
-import dev.fedlearn.wire.ProblemTypes;
-import dev.fedlearn.wire.SecAggPlan;
-import dev.fedlearn.wire.SecAggStep;
+import dev.fedlearn.federation.privacy.DifferentialPrivacy;
+import dev.fedlearn.protocol.EncryptedShare;
+import dev.fedlearn.federation.secagg.FixedPoint;
+import dev.fedlearn.protocol.KeyAdvertisement;
+import dev.fedlearn.federation.secagg.SecAggException;
+import dev.fedlearn.federation.secagg.SecAggServer;
+import dev.fedlearn.protocol.UnmaskingShares;
+import dev.fedlearn.protocol.MaskedUpdate;
+import dev.fedlearn.protocol.ProblemTypes;
+import dev.fedlearn.protocol.SecAggPlan;
+import dev.fedlearn.protocol.SecAggStep;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package dev.fedlearn.aggregator.store;
 
 import dev.fedlearn.aggregator.run.RunEvent;
 import dev.fedlearn.aggregator.run.RunStore;
-import dev.fedlearn.wire.ClientUpdate;
+import dev.fedlearn.protocol.ClientUpdate;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.sql.ResultSet;

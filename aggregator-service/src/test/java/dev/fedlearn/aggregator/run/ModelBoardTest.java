@@ -3,9 +3,9 @@ package dev.fedlearn.aggregator.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.fedlearn.nn.Model;
-import dev.fedlearn.wire.GlobalModel;
-import dev.fedlearn.wire.RunState;
+import dev.fedlearn.engine.nn.Model;
+import dev.fedlearn.protocol.GlobalModel;
+import dev.fedlearn.protocol.RunState;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;

@@ -5,9 +5,9 @@ import static dev.fedlearn.aggregator.run.TestRuns.update;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.fedlearn.wire.ClientUpdate;
-import dev.fedlearn.wire.GlobalModel;
-import dev.fedlearn.wire.RunState;
+import dev.fedlearn.protocol.ClientUpdate;
+import dev.fedlearn.protocol.GlobalModel;
+import dev.fedlearn.protocol.RunState;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

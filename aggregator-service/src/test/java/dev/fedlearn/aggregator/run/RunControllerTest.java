@@ -10,9 +10,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import dev.fedlearn.aggregator.security.ClientIdentity;
 import dev.fedlearn.aggregator.security.ClientTokens;
 import dev.fedlearn.aggregator.security.Refusals;
-import dev.fedlearn.wire.ClientUpdate;
-import dev.fedlearn.wire.GlobalModel;
-import dev.fedlearn.wire.SafeTensors;
+import dev.fedlearn.protocol.ClientUpdate;
+import dev.fedlearn.protocol.GlobalModel;
+import dev.fedlearn.protocol.SafeTensors;
 import org.hamcrest.Matchers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

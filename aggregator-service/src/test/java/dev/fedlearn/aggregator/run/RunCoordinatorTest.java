@@ -8,12 +8,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;
 
-import dev.fedlearn.wire.ClientRegistration;
-import dev.fedlearn.wire.ClientUpdate;
-import dev.fedlearn.wire.EvaluationReport;
-import dev.fedlearn.wire.GlobalModel;
-import dev.fedlearn.wire.RunState;
-import dev.fedlearn.wire.RunStatus;
+import dev.fedlearn.protocol.ClientRegistration;
+import dev.fedlearn.protocol.ClientUpdate;
+import dev.fedlearn.protocol.EvaluationReport;
+import dev.fedlearn.protocol.GlobalModel;
+import dev.fedlearn.protocol.RunState;
+import dev.fedlearn.protocol.RunStatus;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -177,8 +177,8 @@ class RunCoordinatorTest {
   @Test
   void aSampledRoundWaitsOnlyForThePickedClients() throws Exception {
     RunCoordinator run = TestRuns.run(RunRules.of(2, 4), java.time.Clock.systemUTC(), RunStore.NONE,
-        dev.fedlearn.fl.Strategies.create("fedavgm", "serverMomentum=0.5"), new dev.fedlearn.fl.ClientSampler(0.5, 1));
-    assertThat(run.status().strategy()).isEqualTo(new dev.fedlearn.wire.RunStatus.StrategyInfo("fedavgm",
+        dev.fedlearn.federation.strategy.Strategies.create("fedavgm", "serverMomentum=0.5"), new dev.fedlearn.federation.ClientSampler(0.5, 1));
+    assertThat(run.status().strategy()).isEqualTo(new dev.fedlearn.protocol.RunStatus.StrategyInfo("fedavgm",
         java.util.Map.of("serverLearningRate", "1.0", "serverMomentum", "0.5"), 0.5, 1));
     assertThat(run.status().picked()).as("no round open yet").isEmpty();
     for (String id : java.util.List.of("a", "b", "c", "d")) {
@@ -198,7 +198,7 @@ class RunCoordinatorTest {
     assertThat(run.status().round()).as("closed with the picked two, no deadline needed").isEqualTo(1);
     assertThat(run.round(1).participants()).containsExactlyElementsOf(picked);
     assertThat(TestRuns.run(RunRules.of(2, 4), java.time.Clock.systemUTC(), RunStore.NONE,
-        new dev.fedlearn.fl.FedAvg(), new dev.fedlearn.fl.ClientSampler(0.5, 1))).satisfies(same -> {
+        new dev.fedlearn.federation.strategy.FedAvg(), new dev.fedlearn.federation.ClientSampler(0.5, 1))).satisfies(same -> {
           for (String id : java.util.List.of("d", "c", "b", "a")) {
             same.register(registration(id));
           }
@@ -208,10 +208,10 @@ class RunCoordinatorTest {
 
   /** Every strategy the services offer closes a round through the coordinator; FedProx's mu reaches the plan. */
   @org.junit.jupiter.params.ParameterizedTest
-  @org.junit.jupiter.params.provider.MethodSource("dev.fedlearn.fl.Strategies#ids")
+  @org.junit.jupiter.params.provider.MethodSource("dev.fedlearn.federation.strategy.Strategies#ids")
   void everyStrategyClosesARound(String id) throws Exception {
     RunCoordinator run = TestRuns.run(RunRules.of(2, 3), java.time.Clock.systemUTC(), RunStore.NONE,
-        dev.fedlearn.fl.Strategies.create(id, ""), dev.fedlearn.fl.ClientSampler.ALL);
+        dev.fedlearn.federation.strategy.Strategies.create(id, ""), dev.fedlearn.federation.ClientSampler.ALL);
     for (String c : java.util.List.of("a", "b", "c")) {
       run.register(registration(c));
     }
@@ -230,13 +230,13 @@ class RunCoordinatorTest {
   /** Behind DP-FedAvg: clipped changes, and the privacy spent after each round in the status and the workbook. */
   @Test
   void differentialPrivacyClipsAndReportsEpsilonAfterEveryRound() {
-    dev.fedlearn.fl.DifferentialPrivacy dp = new dev.fedlearn.fl.DifferentialPrivacy(new dev.fedlearn.fl.FedAvg(),
-        new dev.fedlearn.fl.DifferentialPrivacy.Settings(0.5, 1.0, 1e-5), round -> new java.util.SplittableRandom(7));
+    dev.fedlearn.federation.privacy.DifferentialPrivacy dp = new dev.fedlearn.federation.privacy.DifferentialPrivacy(new dev.fedlearn.federation.strategy.FedAvg(),
+        new dev.fedlearn.federation.privacy.DifferentialPrivacy.Settings(0.5, 1.0, 1e-5), round -> new java.util.SplittableRandom(7));
     RunCoordinator run = TestRuns.run(RunRules.of(3, 2), java.time.Clock.systemUTC(), RunStore.NONE, dp,
-        new dev.fedlearn.fl.ClientSampler(0.5, 1));
+        new dev.fedlearn.federation.ClientSampler(0.5, 1));
     run.register(registration("a"));
     run.register(registration("b"));
-    dev.fedlearn.wire.RunStatus.Privacy before = run.status().privacy();
+    dev.fedlearn.protocol.RunStatus.Privacy before = run.status().privacy();
     assertThat(before.sampling()).as("no amplification: the picks are public").isEqualTo(1.0);
     assertThat(before.epsilon()).as("no round yet").isZero();
     assertThat(run.status().strategy().parameters()).containsEntry("dpClip", "0.5");
@@ -249,7 +249,7 @@ class RunCoordinatorTest {
       spent[r] = run.status().privacy().epsilon();
       int busiest = java.util.Collections.max(rounds.values());
       assertThat(spent[r]).as("the most-exposed client's %d rounds, each a Gaussian mechanism (q = 1)", busiest)
-          .isEqualTo(new dev.fedlearn.privacy.RdpAccountant(1.0, 1.0).spent(busiest, 1e-5).epsilon())
+          .isEqualTo(new dev.fedlearn.federation.privacy.RdpAccountant(1.0, 1.0).spent(busiest, 1e-5).epsilon())
           .isGreaterThanOrEqualTo(spent[r - 1]);
     }
     assertThat(run.snapshot().privacy().apply(2).epsilon()).isEqualTo(spent[2]);

@@ -3,25 +3,25 @@ package dev.fedlearn.aggregator.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.fedlearn.fl.ClientResult;
-import dev.fedlearn.fl.ClientSampler;
-import dev.fedlearn.fl.DifferentialPrivacy;
-import dev.fedlearn.fl.FedAvg;
-import dev.fedlearn.nn.Evaluation;
-import dev.fedlearn.nn.Model;
-import dev.fedlearn.nn.TrainingConfig;
-import dev.fedlearn.secagg.EncryptedShare;
-import dev.fedlearn.secagg.FixedPoint;
-import dev.fedlearn.secagg.SecAggClient;
-import dev.fedlearn.wire.ClientRegistration;
-import dev.fedlearn.secagg.KeyAdvertisement;
-import dev.fedlearn.wire.MaskedUpdate;
-import dev.fedlearn.wire.ProblemTypes;
-import dev.fedlearn.wire.SecAggComplaint;
-import dev.fedlearn.wire.SecAggStep;
-import dev.fedlearn.wire.RunState;
-import dev.fedlearn.wire.SecAggPlan;
-import dev.fedlearn.wire.SecAggShares;
+import dev.fedlearn.federation.strategy.ClientResult;
+import dev.fedlearn.federation.ClientSampler;
+import dev.fedlearn.federation.privacy.DifferentialPrivacy;
+import dev.fedlearn.federation.strategy.FedAvg;
+import dev.fedlearn.engine.nn.Evaluation;
+import dev.fedlearn.engine.nn.Model;
+import dev.fedlearn.engine.nn.TrainingConfig;
+import dev.fedlearn.protocol.EncryptedShare;
+import dev.fedlearn.federation.secagg.FixedPoint;
+import dev.fedlearn.federation.secagg.SecAggClient;
+import dev.fedlearn.protocol.ClientRegistration;
+import dev.fedlearn.protocol.KeyAdvertisement;
+import dev.fedlearn.protocol.MaskedUpdate;
+import dev.fedlearn.protocol.ProblemTypes;
+import dev.fedlearn.protocol.SecAggComplaint;
+import dev.fedlearn.protocol.SecAggStep;
+import dev.fedlearn.protocol.RunState;
+import dev.fedlearn.protocol.SecAggPlan;
+import dev.fedlearn.protocol.SecAggShares;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -361,7 +361,7 @@ class SecureAggregationRunTest {
   void plainUpdatesAndStepsOutOfOrderAreRefused() {
     RunCoordinator run = run();
     SecAggPlan early = run.secAggPlan(1);
-    assertThatThrownBy(() -> run.secAggUnmask(1, early.session(), new dev.fedlearn.secagg.UnmaskingShares("a",
+    assertThatThrownBy(() -> run.secAggUnmask(1, early.session(), new dev.fedlearn.protocol.UnmaskingShares("a",
         Map.of(), Map.of()))).as("unmasking shares before step 4: refused, no server error")
         .isInstanceOf(RunRefusal.class).hasMessageContaining("not taking its unmasking shares");
     assertThatThrownBy(() -> run.submitUpdate(1, TestRuns.update("a", 100, 0.5f)))

@@ -1,15 +1,15 @@
 package dev.fedlearn.aggregator.run;
 
-import dev.fedlearn.fl.ClientSampler;
-import dev.fedlearn.fl.FedAvg;
-import dev.fedlearn.fl.Strategy;
-import dev.fedlearn.nn.Evaluation;
-import dev.fedlearn.nn.LayerSizes;
-import dev.fedlearn.nn.Model;
-import dev.fedlearn.nn.TrainingConfig;
-import dev.fedlearn.wire.ClientRegistration;
-import dev.fedlearn.wire.ClientUpdate;
-import dev.fedlearn.wire.EvaluationReport;
+import dev.fedlearn.federation.ClientSampler;
+import dev.fedlearn.federation.strategy.FedAvg;
+import dev.fedlearn.federation.strategy.Strategy;
+import dev.fedlearn.engine.nn.Evaluation;
+import dev.fedlearn.engine.nn.LayerSizes;
+import dev.fedlearn.engine.nn.Model;
+import dev.fedlearn.engine.nn.TrainingConfig;
+import dev.fedlearn.protocol.ClientRegistration;
+import dev.fedlearn.protocol.ClientUpdate;
+import dev.fedlearn.protocol.EvaluationReport;
 import java.time.Clock;
 import java.util.Map;
 

@@ -13,8 +13,8 @@ import dev.fedlearn.aggregator.run.RunEvent;
 import dev.fedlearn.aggregator.run.RunRules;
 import dev.fedlearn.aggregator.run.RunStore;
 import dev.fedlearn.aggregator.run.TestRuns;
-import dev.fedlearn.wire.ClientUpdate;
-import dev.fedlearn.wire.RunState;
+import dev.fedlearn.protocol.ClientUpdate;
+import dev.fedlearn.protocol.RunState;
 import java.time.Instant;
 import java.util.UUID;
 import org.flywaydb.core.Flyway;
@@ -91,7 +91,7 @@ class JdbcRunStoreTest {
   void aLongRunRestartsWithABoundedSampleOfItsModels() {
     int rounds = 45; // kept in memory: every 3rd round (stride (45 + 18) / 19), the initial and the last one
     RunCoordinator first = TestRuns.run(RunRules.of(rounds, 1), clock, store,
-        dev.fedlearn.fl.Strategies.create("fedavgm", "serverMomentum=0.5"), dev.fedlearn.fl.ClientSampler.ALL);
+        dev.fedlearn.federation.strategy.Strategies.create("fedavgm", "serverMomentum=0.5"), dev.fedlearn.federation.ClientSampler.ALL);
     first.register(registration("a"));
     for (int r = 1; r <= 40; r++) {
       first.submitUpdate(r, update("a", 10, r % 7));
@@ -107,12 +107,12 @@ class JdbcRunStoreTest {
     });
 
     RunCoordinator resumed = TestRuns.run(RunRules.of(rounds, 1), clock, store,
-        dev.fedlearn.fl.Strategies.create("fedavgm", "serverMomentum=0.5"), dev.fedlearn.fl.ClientSampler.ALL);
+        dev.fedlearn.federation.strategy.Strategies.create("fedavgm", "serverMomentum=0.5"), dev.fedlearn.federation.ClientSampler.ALL);
     assertThat(resumed.snapshot().modelHistory().keySet()).as("the same sample after a restart")
         .isEqualTo(java.util.Set.copyOf(kept));
     assertThat(resumed.globalModel()).isEqualTo(first.globalModel());
     RunCoordinator clean = TestRuns.run(RunRules.of(rounds, 1), clock, RunStore.NONE,
-        dev.fedlearn.fl.Strategies.create("fedavgm", "serverMomentum=0.5"), dev.fedlearn.fl.ClientSampler.ALL);
+        dev.fedlearn.federation.strategy.Strategies.create("fedavgm", "serverMomentum=0.5"), dev.fedlearn.federation.ClientSampler.ALL);
     clean.register(registration("a"));
     for (int r = 1; r <= rounds; r++) {
       clean.submitUpdate(r, update("a", 10, r % 7));
@@ -233,7 +233,7 @@ class JdbcRunStoreTest {
     assertThatThrownBy(() -> other.register(registration("b"))).hasMessageContaining("rounds: stored 3, now 5");
     assertThatThrownBy(() -> other.submitUpdate(1, update("a", 10, 1f))).hasMessageContaining("other settings");
     RunCoordinator otherStrategy = TestRuns.run(RunRules.of(3, 2), clock, store,
-        dev.fedlearn.fl.Strategies.create("fedadam", "eta=0.05"), new dev.fedlearn.fl.ClientSampler(0.5, 1));
+        dev.fedlearn.federation.strategy.Strategies.create("fedadam", "eta=0.05"), new dev.fedlearn.federation.ClientSampler(0.5, 1));
     assertThat(otherStrategy.status().message()).contains("strategy: stored fedavg, now fedadam")
         .contains("fractionFit: stored 1.0, now 0.5");
 
@@ -280,7 +280,7 @@ class JdbcRunStoreTest {
   @Test
   void aServerOptimizersStateSurvivesARestart() {
     java.util.function.Function<RunStore, RunCoordinator> fedadam = st -> TestRuns.run(RunRules.of(3, 2), clock, st,
-        dev.fedlearn.fl.Strategies.create("fedadam", "eta=0.5"), dev.fedlearn.fl.ClientSampler.ALL);
+        dev.fedlearn.federation.strategy.Strategies.create("fedadam", "eta=0.5"), dev.fedlearn.federation.ClientSampler.ALL);
     RunCoordinator first = fedadam.apply(store);
     first.register(registration("a"));
     first.register(registration("b"));

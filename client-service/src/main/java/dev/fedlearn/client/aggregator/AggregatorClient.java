@@ -1,17 +1,17 @@
 package dev.fedlearn.client.aggregator;
 
-import dev.fedlearn.secagg.EncryptedShare;
-import dev.fedlearn.secagg.KeyAdvertisement;
-import dev.fedlearn.secagg.UnmaskingShares;
-import dev.fedlearn.wire.ClientRegistration;
-import dev.fedlearn.wire.ClientUpdate;
-import dev.fedlearn.wire.EvaluationReport;
-import dev.fedlearn.wire.GlobalModel;
-import dev.fedlearn.wire.MaskedUpdate;
-import dev.fedlearn.wire.RunStatus;
-import dev.fedlearn.wire.SecAggPlan;
-import dev.fedlearn.wire.SecAggComplaint;
-import dev.fedlearn.wire.SecAggShares;
+import dev.fedlearn.protocol.EncryptedShare;
+import dev.fedlearn.protocol.KeyAdvertisement;
+import dev.fedlearn.protocol.UnmaskingShares;
+import dev.fedlearn.protocol.ClientRegistration;
+import dev.fedlearn.protocol.ClientUpdate;
+import dev.fedlearn.protocol.EvaluationReport;
+import dev.fedlearn.protocol.GlobalModel;
+import dev.fedlearn.protocol.MaskedUpdate;
+import dev.fedlearn.protocol.RunStatus;
+import dev.fedlearn.protocol.SecAggPlan;
+import dev.fedlearn.protocol.SecAggComplaint;
+import dev.fedlearn.protocol.SecAggShares;
 import java.util.List;
 
 /**

@@ -2,7 +2,7 @@ package dev.fedlearn.client.aggregator;
 
 /**
  * The aggregator refused a request (4xx); {@link #detail()} is its problem detail, when it sent one, and
- * {@link #type()} its problem type: what the client acts on (see {@link dev.fedlearn.wire.ProblemTypes}), never the
+ * {@link #type()} its problem type: what the client acts on (see {@link dev.fedlearn.protocol.ProblemTypes}), never the
  * text.
  */
 public class AggregatorRejectedException extends RuntimeException {
@@ -34,7 +34,7 @@ public class AggregatorRejectedException extends RuntimeException {
   }
 
   /**
-   * The problem's {@code type} (RFC 9457), e.g. {@link dev.fedlearn.wire.ProblemTypes#SECAGG_START_AGAIN}; null when
+   * The problem's {@code type} (RFC 9457), e.g. {@link dev.fedlearn.protocol.ProblemTypes#SECAGG_START_AGAIN}; null when
    * the answer had none or the generic {@code about:blank}.
    */
   public String type() {

@@ -1,10 +1,10 @@
 package dev.fedlearn.client.data;
 
 import dev.fedlearn.client.ClientProperties;
-import dev.fedlearn.data.CsvData;
-import dev.fedlearn.data.Dataset;
-import dev.fedlearn.data.Features;
-import dev.fedlearn.data.LocalSplit;
+import dev.fedlearn.engine.data.CsvData;
+import dev.fedlearn.engine.data.Dataset;
+import dev.fedlearn.engine.data.Features;
+import dev.fedlearn.engine.data.LocalSplit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

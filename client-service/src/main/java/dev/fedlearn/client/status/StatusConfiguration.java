@@ -2,7 +2,7 @@ package dev.fedlearn.client.status;
 
 import dev.fedlearn.client.ClientProperties;
 import dev.fedlearn.client.data.LocalData;
-import dev.fedlearn.nn.Kernels;
+import dev.fedlearn.engine.nn.Kernels;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;

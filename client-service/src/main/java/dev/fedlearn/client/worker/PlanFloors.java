@@ -1,9 +1,9 @@
 package dev.fedlearn.client.worker;
 
 import dev.fedlearn.client.ClientProperties;
-import dev.fedlearn.fl.DifferentialPrivacy;
-import dev.fedlearn.wire.SecAggPlan;
-import dev.fedlearn.wire.TrainingPlan;
+import dev.fedlearn.federation.privacy.DifferentialPrivacy;
+import dev.fedlearn.protocol.SecAggPlan;
+import dev.fedlearn.protocol.TrainingPlan;
 import java.math.BigDecimal;
 import java.util.Locale;
 

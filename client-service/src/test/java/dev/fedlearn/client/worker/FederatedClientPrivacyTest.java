@@ -9,15 +9,15 @@ import dev.fedlearn.client.data.LocalData;
 import dev.fedlearn.client.status.ClientState;
 import dev.fedlearn.client.status.ClientStatus;
 import dev.fedlearn.client.status.StatusTracker;
-import dev.fedlearn.nn.LayerSizes;
-import dev.fedlearn.nn.Model;
-import dev.fedlearn.nn.Preset;
-import dev.fedlearn.secagg.FixedPoint;
-import dev.fedlearn.wire.GlobalModel;
-import dev.fedlearn.wire.ProblemTypes;
-import dev.fedlearn.wire.RunState;
-import dev.fedlearn.wire.SecAggPlan;
-import dev.fedlearn.wire.TrainingPlan;
+import dev.fedlearn.engine.nn.LayerSizes;
+import dev.fedlearn.engine.nn.Model;
+import dev.fedlearn.engine.nn.Preset;
+import dev.fedlearn.federation.secagg.FixedPoint;
+import dev.fedlearn.protocol.GlobalModel;
+import dev.fedlearn.protocol.ProblemTypes;
+import dev.fedlearn.protocol.RunState;
+import dev.fedlearn.protocol.SecAggPlan;
+import dev.fedlearn.protocol.TrainingPlan;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -137,9 +137,9 @@ class FederatedClientPrivacyTest {
     aggregator.serveSecAgg(first).serveSecAgg(without)
         .serve(model(0, RunState.TRAINING, SECURE))
         .serve(model(1, RunState.COMPLETED, SECURE));
-    aggregator.otherKeys.add(new dev.fedlearn.secagg.SecAggClient("client-x", 1, 2, new java.security.SecureRandom())
+    aggregator.otherKeys.add(new dev.fedlearn.federation.secagg.SecAggClient("client-x", 1, 2, new java.security.SecureRandom())
         .advertise());
-    aggregator.sharesForTheClient.add(new dev.fedlearn.secagg.EncryptedShare("client-x", ID, new byte[100]));
+    aggregator.sharesForTheClient.add(new dev.fedlearn.protocol.EncryptedShare("client-x", ID, new byte[100]));
 
     runWorker();
 

@@ -12,13 +12,13 @@ import dev.fedlearn.client.data.LocalData;
 import dev.fedlearn.client.status.ClientState;
 import dev.fedlearn.client.status.ClientStatus;
 import dev.fedlearn.client.status.StatusTracker;
-import dev.fedlearn.nn.LayerSizes;
-import dev.fedlearn.nn.Model;
-import dev.fedlearn.nn.Preset;
-import dev.fedlearn.wire.ClientUpdate;
-import dev.fedlearn.wire.GlobalModel;
-import dev.fedlearn.wire.RunState;
-import dev.fedlearn.wire.TrainingPlan;
+import dev.fedlearn.engine.nn.LayerSizes;
+import dev.fedlearn.engine.nn.Model;
+import dev.fedlearn.engine.nn.Preset;
+import dev.fedlearn.protocol.ClientUpdate;
+import dev.fedlearn.protocol.GlobalModel;
+import dev.fedlearn.protocol.RunState;
+import dev.fedlearn.protocol.TrainingPlan;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -89,7 +89,7 @@ class FederatedClientTest {
     runWorker();
 
     assertThat(rounds(aggregator.updates)).as("round 1 sat out").containsExactly(2);
-    float[] plain = dev.fedlearn.fl.LocalTraining.run(MODEL, data.features(7, 0f).train(),
+    float[] plain = dev.fedlearn.federation.LocalTraining.run(MODEL, data.features(7, 0f).train(),
         PLAN_FOR_PROX.toConfig(), "client-t", 2, null).weights();
     assertThat(aggregator.updates.get(0).body().weights()).as("trained with mu 0.5, not without")
         .isNotEqualTo(plain);
@@ -115,7 +115,7 @@ class FederatedClientTest {
     assertThat(aggregator.polledAfter).containsExactly(-1, -1, 0, 0, 1, 1, 2);
     assertThat(rounds(aggregator.updates)).containsExactly(1, 2, 3);
     assertThat(rounds(aggregator.evaluations)).containsExactly(1, 2, 3);
-    FakeAggregator.Call<dev.fedlearn.wire.ClientUpdate> first = aggregator.updates.get(0);
+    FakeAggregator.Call<dev.fedlearn.protocol.ClientUpdate> first = aggregator.updates.get(0);
     assertThat(first.body().clientId()).isEqualTo("client-t");
     assertThat(first.body().numSamples()).isEqualTo(28);
     assertThat(first.body().layerSizes()).containsExactly(784, 8, 10);

@@ -3,8 +3,8 @@ package dev.fedlearn.client.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.fedlearn.wire.SecAggPlan;
-import dev.fedlearn.wire.TrainingPlan;
+import dev.fedlearn.protocol.SecAggPlan;
+import dev.fedlearn.protocol.TrainingPlan;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

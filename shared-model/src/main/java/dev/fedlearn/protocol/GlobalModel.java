@@ -1,0 +1,77 @@
+package dev.fedlearn.protocol;
+
+import dev.fedlearn.engine.nn.Model;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * The current global model as the aggregator serves it: how many rounds it has been through ({@code round}, 0 = the
+ * initial model) of how many ({@code rounds}), where the run stands, its shape, its flat parameters in the engine's
+ * order, and the plan for the next round. A client trains round {@code round + 1} when {@code state} is
+ * {@code TRAINING}; it scores the model on its local test split when {@code round > 0}. When the caller says who it
+ * is, {@code submitted} tells whether it already sent its update for round {@code round + 1} and {@code evaluated}
+ * whether it already scored this model, so that a restarted client repeats neither, and {@code picked} whether it
+ * takes part in round {@code round + 1} (the strategy may pick a fraction of the clients; null when the caller is
+ * not named, or from an aggregator that picks every client). Equal when every component is,
+ * the arrays compared element by element; {@link #toString} gives the shape and the number of weights, not the
+ * weights.
+ */
+public record GlobalModel(int round, int rounds, RunState state, int[] layerSizes, float[] weights,
+    TrainingPlan plan, Boolean submitted, Boolean evaluated, Boolean picked) {
+
+  /** A model without the caller's part in the next round. */
+  public GlobalModel(int round, int rounds, RunState state, int[] layerSizes, float[] weights, TrainingPlan plan,
+      Boolean submitted, Boolean evaluated) {
+    this(round, rounds, state, layerSizes, weights, plan, submitted, evaluated, null);
+  }
+
+  public GlobalModel {
+    submitted = Boolean.TRUE.equals(submitted); // absent (an older aggregator, no caller named) = false
+    evaluated = Boolean.TRUE.equals(evaluated);
+  }
+
+  public static GlobalModel of(int round, int rounds, RunState state, Model model, TrainingPlan plan) {
+    return new GlobalModel(round, rounds, state, model.sizes().toArray(), model.params().clone(), plan, false,
+        false);
+  }
+
+  /** The same model with the caller's progress. */
+  public GlobalModel withProgress(boolean submitted, boolean evaluated) {
+    return new GlobalModel(round, rounds, state, layerSizes, weights, plan, submitted, evaluated, picked);
+  }
+
+  /** The same model with the caller's progress and whether it takes part in the next round. */
+  public GlobalModel withProgress(boolean submitted, boolean evaluated, boolean picked) {
+    return new GlobalModel(round, rounds, state, layerSizes, weights, plan, submitted, evaluated, picked);
+  }
+
+  /** Whether the caller takes part in the next round: yes unless the aggregator says it is not picked. */
+  public boolean takesPart() {
+    return !Boolean.FALSE.equals(picked);
+  }
+
+  /** The engine's model; throws {@link IllegalArgumentException} when shape and weights disagree. */
+  public Model toModel() {
+    return Wire.model(layerSizes, weights);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof GlobalModel g && round == g.round && rounds == g.rounds && state == g.state
+        && Arrays.equals(layerSizes, g.layerSizes) && Arrays.equals(weights, g.weights) && Objects.equals(plan, g.plan)
+        && submitted.equals(g.submitted) && evaluated.equals(g.evaluated) && Objects.equals(picked, g.picked);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(round, rounds, state, Arrays.hashCode(layerSizes), Arrays.hashCode(weights), plan, submitted,
+        evaluated, picked);
+  }
+
+  @Override
+  public String toString() {
+    return "GlobalModel[round=" + round + ", rounds=" + rounds + ", state=" + state + ", layerSizes="
+        + Arrays.toString(layerSizes) + ", weights=" + Wire.length(weights) + ", plan=" + plan + ", submitted="
+        + submitted + ", evaluated=" + evaluated + ", picked=" + picked + "]";
+  }
+}

@@ -1,0 +1,21 @@
+package dev.fedlearn.protocol;
+
+/**
+ * The {@code type} of the aggregator's problem details (RFC 9457) that a client acts on: it reads the type, never the
+ * text, to decide what to do next. Every other problem has the type {@code about:blank}.
+ */
+public final class ProblemTypes {
+  private ProblemTypes() {}
+
+  /**
+   * A secure aggregation session is over (abandoned before any masked input arrived, or replaced by a new one): read
+   * the round's session again ({@code GET /rounds/{round}/secagg}) and start again with new keys.
+   */
+  public static final String SECAGG_START_AGAIN = "urn:fedlearn:problem:secagg-start-again";
+
+  /**
+   * This client is out of the round's secure aggregation: it misbehaved in a step (an invalid or repeated key, a
+   * malformed message), or the round closed without it. It sits the round out and follows the next one.
+   */
+  public static final String SECAGG_EXCLUDED = "urn:fedlearn:problem:secagg-excluded";
+}

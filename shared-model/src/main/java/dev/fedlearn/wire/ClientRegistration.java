@@ -1,7 +1,0 @@
-package dev.fedlearn.wire;
-
-import com.fasterxml.jackson.annotation.JsonProperty;
-
-/** A client announces itself: its id and the sizes of its local train and test splits (never the data). */
-public record ClientRegistration(@JsonProperty(required = true) String clientId,
-    @JsonProperty(required = true) int trainSamples, @JsonProperty(required = true) int testSamples) {}

@@ -1,0 +1,101 @@
+package dev.fedlearn.federation.secagg;
+
+import dev.fedlearn.federation.privacy.DifferentialPrivacy;
+import dev.fedlearn.federation.privacy.DifferentialPrivacyTest;
+import dev.fedlearn.federation.strategy.AggregationException;
+import dev.fedlearn.federation.strategy.ClientResult;
+import dev.fedlearn.federation.strategy.FedAvg;
+import dev.fedlearn.federation.strategy.Strategies;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.fedlearn.engine.nn.LayerSizes;
+import dev.fedlearn.engine.nn.Model;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Secure aggregation in one process, on tiny literal vectors: FedAvg's mean within the fixed-point error. */
+class SecureAggregationTest {
+  static final LayerSizes FOUR = LayerSizes.of(1, 2);
+  static final Model GLOBAL = new Model(FOUR, new float[] {0, 0, 0, 0});
+  static final List<ClientResult> RESULTS = List.of(
+      new ClientResult("a", new float[] {1f, -2f, 0.5f, 3f}, 10),
+      new ClientResult("b", new float[] {3f, 2f, -0.5f, -1f}, 30),
+      new ClientResult("c", new float[] {-1f, 0.25f, 8f, 0f}, 60));
+
+  @Test
+  void theMeanIsFedAvgsWithinTheFixedPointError() {
+    SecureAggregation secure = new SecureAggregation(new FedAvg(), 16f);
+    float[] got = secure.aggregate(1, GLOBAL, RESULTS, List.of(), Map.of()).model().params();
+    float[] expected = FedAvg.average(4, RESULTS);
+    double bound = FixedPoint.errorBound(3, FixedPoint.scale(16, 100), 100);
+    for (int j = 0; j < 4; j++) {
+      assertThat((double) got[j]).as("weight %d", j).isCloseTo(expected[j], within(bound));
+    }
+    assertThat(bound).as("the stated bound").isLessThan(1e-5);
+    SecureAggregation.Cost cost = secure.lastCost();
+    assertThat(cost.parties()).isEqualTo(3);
+    assertThat(cost.threshold()).isEqualTo(3);
+    assertThat(cost.bytesUp()).as("at least the masked inputs").isGreaterThan(3 * 4 * 5);
+  }
+
+  @Test
+  void weightsBeyondTheBoundAreClipped() {
+    SecureAggregation secure = new SecureAggregation(new FedAvg(), 2f);
+    float[] got = secure.aggregate(1, GLOBAL, RESULTS, List.of(), Map.of()).model().params();
+    // Third weight: a 0.5, b -0.5, c 8 clipped to 2: (5 - 15 + 120) / 100.
+    assertThat((double) got[2]).isCloseTo(1.1, within(1e-5));
+  }
+
+  @Test
+  void strategiesThatLookAtEachUpdateAreRefused() {
+    assertThatThrownBy(() -> new SecureAggregation(Strategies.create("krum", ""), 16f))
+        .hasMessageContaining("krum looks at each update");
+    assertThatThrownBy(() -> new SecureAggregation(new FedAvg(), 0f)).hasMessageContaining("positive");
+  }
+
+  /** With DP, the clients clip and add the noise: without noise, DP-FedAvg's server-side mean; with, sigma*C in all. */
+  @Test
+  void withDifferentialPrivacyTheClientsSharesGiveDpFedAvg() {
+    DifferentialPrivacy.Settings quiet = new DifferentialPrivacy.Settings(1.5, 0, 1e-5);
+    List<String> missing = List.of("d");
+    float[] server = new DifferentialPrivacy(new FedAvg(), quiet, round -> DifferentialPrivacyTest.constant(0))
+        .aggregate(1, GLOBAL, RESULTS, missing, Map.of()).model().params();
+    float[] clients = new SecureAggregation(new FedAvg(), 16f, quiet, round -> DifferentialPrivacyTest.constant(0))
+        .aggregate(1, GLOBAL, RESULTS, missing, Map.of()).model().params();
+    double bound = FixedPoint.errorBound(3, FixedPoint.scale(16, 3), 3);
+    for (int j = 0; j < 4; j++) {
+      assertThat((double) clients[j]).as("weight %d", j).isCloseTo(server[j], within(bound));
+    }
+    // Every Gaussian draw 0.5: each of the 3 clients adds 0.5 * 2 * 1.5 / sqrt(4), the mean over 4 picked clients
+    // moves by 3 * 0.75 / 4 more than without noise.
+    DifferentialPrivacy.Settings noisy = new DifferentialPrivacy.Settings(1.5, 2, 1e-5);
+    float[] withNoise = new SecureAggregation(new FedAvg(), 16f, noisy, round -> DifferentialPrivacyTest.constant(0.5))
+        .aggregate(1, GLOBAL, RESULTS, missing, Map.of()).model().params();
+    for (int j = 0; j < 4; j++) {
+      assertThat((double) withNoise[j]).as("weight %d", j).isCloseTo(server[j] + 3 * 0.75 / 4, within(1e-5));
+    }
+    assertThatThrownBy(() -> new SecureAggregation(new FedAvg(), 1f, quiet, round -> null))
+        .hasMessageContaining("must exceed the DP clip norm");
+  }
+
+  /**
+   * The clients' noise is never clipped by the bound: a round whose noise shares the bound could clip (clip 1.5, noise
+   * 2, 4 picked: each share has standard deviation 1.5, the bound must be at least 1.5 + 8 x 1.5 = 13.5) fails
+   * instead of adding less noise than the accountant counts on.
+   */
+  @Test
+  void aRoundWhoseNoiseTheBoundCouldClipFails() {
+    DifferentialPrivacy.Settings noisy = new DifferentialPrivacy.Settings(1.5, 2, 1e-5);
+    SecureAggregation tight = new SecureAggregation(new FedAvg(), 13f, noisy,
+        round -> DifferentialPrivacyTest.constant(0.5));
+    assertThatThrownBy(() -> tight.aggregate(1, GLOBAL, RESULTS, List.of("d"), Map.of()))
+        .isInstanceOf(AggregationException.class).hasMessageStartingWith("round 1: the secure aggregation bound")
+        .hasMessageContaining("at least clip + 8 x that = 13.5");
+    SecureAggregation roomy = new SecureAggregation(new FedAvg(), 13.5f, noisy,
+        round -> DifferentialPrivacyTest.constant(0.5));
+    assertThat(roomy.aggregate(1, GLOBAL, RESULTS, List.of("d"), Map.of()).model().params()).hasSize(4);
+  }
+}
