@@ -1,6 +1,7 @@
 package dev.fedlearn.aggregator.run;
 
 import dev.fedlearn.aggregator.security.Refusals;
+import dev.fedlearn.protocol.Refusal;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -11,12 +12,12 @@ import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.ServletWebRequest;
-import org.springframework.web.context.request.async.AsyncRequestTimeoutException;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.context.request.async.AsyncRequestTimeoutException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
- * Every error as an RFC 9457 problem detail: the run's refusals ({@link RunRefusal}, each kind its status) and, through
+ * Every error as an RFC 9457 problem detail: the run's refusals ({@link Refusal}, each kind its status) and, through
  * the base class, Spring MVC's (malformed JSON, wrong types, unknown paths, wrong methods). Each refused API call is
  * recorded in the run's events ({@link EventJournal#refused}).
  */
@@ -28,8 +29,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     this.refusals = refusals;
   }
 
-  @ExceptionHandler(RunRefusal.class)
-  ResponseEntity<ProblemDetail> refused(RunRefusal e, HttpServletRequest request) {
+  @ExceptionHandler(Refusal.class)
+  ResponseEntity<ProblemDetail> refused(Refusal e, HttpServletRequest request) {
     HttpStatus status = switch (e.kind()) {
       case INVALID -> HttpStatus.BAD_REQUEST;
       case UNKNOWN -> HttpStatus.NOT_FOUND;

@@ -1,10 +1,11 @@
 package dev.fedlearn.aggregator.run;
 
+import dev.fedlearn.protocol.Refusal;
 import io.swagger.v3.oas.annotations.Operation;
-import jakarta.servlet.http.HttpServletRequest;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
@@ -74,11 +75,11 @@ class EventStreamController {
     SseEmitter stream = new SseEmitter(STREAM_TIMEOUT.toMillis());
     synchronized (streams) {
       if (streams.size() >= MAX_STREAMS) {
-        throw new RunRefusal(RunRefusal.Kind.BUSY, "Too many event streams", "the aggregator serves at most "
+        throw new Refusal(Refusal.Kind.BUSY, "Too many event streams", "the aggregator serves at most "
             + MAX_STREAMS + " event streams at once; close one or try again later");
       }
       if (streams.values().stream().filter(source::equals).count() >= MAX_STREAMS_PER_SOURCE) {
-        throw new RunRefusal(RunRefusal.Kind.BUSY, "Too many event streams", source + " already holds "
+        throw new Refusal(Refusal.Kind.BUSY, "Too many event streams", source + " already holds "
             + MAX_STREAMS_PER_SOURCE + " event streams; close one or try again later");
       }
       streams.put(stream, source);

@@ -4,12 +4,13 @@ import dev.fedlearn.engine.nn.LayerSizes;
 import dev.fedlearn.protocol.ClientRegistration;
 import dev.fedlearn.protocol.ClientUpdate;
 import dev.fedlearn.protocol.EvaluationReport;
+import dev.fedlearn.protocol.Refusal;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * What a request must be on its own, before the run's state is looked at: each check throws a {@link RunRefusal} of
+ * What a request must be on its own, before the run's state is looked at: each check throws a {@link Refusal} of
  * kind {@code INVALID} that says what is wrong, and changes nothing.
  */
 final class RequestChecks {
@@ -22,27 +23,27 @@ final class RequestChecks {
 
   static void registration(ClientRegistration r) {
     if (r == null || r.clientId() == null || r.clientId().isBlank()) {
-      throw RunRefusal.invalid("clientId is required");
+      throw Refusal.invalid("clientId is required");
     }
     String id = r.clientId();
     if (id.length() > 100 || !id.matches("[A-Za-z0-9._-]+")) {
-      throw RunRefusal.invalid("clientId must be 1-100 letters, digits, '.', '_' or '-', got '" + clip(id) + "'");
+      throw Refusal.invalid("clientId must be 1-100 letters, digits, '.', '_' or '-', got '" + clip(id) + "'");
     }
     if (r.trainSamples() < 1 || r.testSamples() < 0) {
-      throw RunRefusal.invalid("trainSamples must be positive and testSamples not negative, got "
+      throw Refusal.invalid("trainSamples must be positive and testSamples not negative, got "
           + r.trainSamples() + " and " + r.testSamples());
     }
   }
 
   static void named(ClientUpdate u) {
     if (u == null || u.clientId() == null) {
-      throw RunRefusal.invalid("clientId is required");
+      throw Refusal.invalid("clientId is required");
     }
   }
 
   static void named(EvaluationReport e) {
     if (e == null || e.clientId() == null) {
-      throw RunRefusal.invalid("clientId is required");
+      throw Refusal.invalid("clientId is required");
     }
   }
 
@@ -53,29 +54,29 @@ final class RequestChecks {
   static void update(ClientUpdate u, RunCoordinator.Client client, LayerSizes sizes, double maxWeightNorm,
       int epochs) {
     if (u.numSamples() < 1 || u.numSamples() > client.trainSamples()) {
-      throw RunRefusal.invalid("numSamples must be between 1 and the " + client.trainSamples()
+      throw Refusal.invalid("numSamples must be between 1 and the " + client.trainSamples()
           + " training samples client " + client.clientId() + " registered, got " + u.numSamples());
     }
     if (u.layerSizes() == null || !Arrays.equals(u.layerSizes(), sizes.toArray())) {
-      throw RunRefusal.invalid("layerSizes must be " + sizes + ", got "
+      throw Refusal.invalid("layerSizes must be " + sizes + ", got "
           + (u.layerSizes() == null ? "none" : Arrays.toString(u.layerSizes())));
     }
     float[] w = u.weights();
     if (w == null || w.length != sizes.parameterCount()) {
-      throw RunRefusal.invalid("weights must hold " + sizes.parameterCount() + " numbers, got "
+      throw Refusal.invalid("weights must hold " + sizes.parameterCount() + " numbers, got "
           + (w == null ? "none" : w.length));
     }
     double squares = 0;
     for (int j = 0; j < w.length; j++) {
       if (!Float.isFinite(w[j])) {
-        throw RunRefusal.invalid("weight " + j + " (" + sizes.describe(j) + ") is " + w[j]
+        throw Refusal.invalid("weight " + j + " (" + sizes.describe(j) + ") is " + w[j]
             + "; weights must be finite");
       }
       squares += (double) w[j] * w[j];
     }
     double norm = Math.sqrt(squares);
     if (norm > maxWeightNorm) {
-      throw RunRefusal.invalid(String.format(Locale.ROOT, "the weights' L2 norm %.4g is above the bound %.4g "
+      throw Refusal.invalid(String.format(Locale.ROOT, "the weights' L2 norm %.4g is above the bound %.4g "
           + "(FL_MAX_WEIGHT_NORM)", norm, maxWeightNorm));
     }
     figures(u.trainLoss(), u.trainAccuracy(), u.epochs(), epochs);
@@ -84,17 +85,17 @@ final class RequestChecks {
   /** An update's training figures: finite, accuracies in [0, 1], at most {@code epochs} epochs numbered from 1. */
   static void figures(double trainLoss, double trainAccuracy, List<ClientUpdate.Epoch> figures, int epochs) {
     if (!Double.isFinite(trainLoss) || !(trainAccuracy >= 0 && trainAccuracy <= 1)) {
-      throw RunRefusal.invalid("trainLoss must be finite and trainAccuracy in [0, 1], got " + trainLoss
+      throw Refusal.invalid("trainLoss must be finite and trainAccuracy in [0, 1], got " + trainLoss
           + " and " + trainAccuracy);
     }
     if (figures.size() > epochs) {
-      throw RunRefusal.invalid("epochs holds " + figures.size() + " epochs' figures; the plan has " + epochs);
+      throw Refusal.invalid("epochs holds " + figures.size() + " epochs' figures; the plan has " + epochs);
     }
     for (int i = 0; i < figures.size(); i++) {
       ClientUpdate.Epoch e = figures.get(i);
       if (e.epoch() != i + 1 || !Double.isFinite(e.loss()) || e.loss() < 0
           || !(e.accuracy() >= 0 && e.accuracy() <= 1)) {
-        throw RunRefusal.invalid("epochs[" + i + "] must be epoch " + (i + 1) + " with a finite loss >= 0 and "
+        throw Refusal.invalid("epochs[" + i + "] must be epoch " + (i + 1) + " with a finite loss >= 0 and "
             + "accuracy in [0, 1], got " + e);
       }
     }
@@ -103,10 +104,10 @@ final class RequestChecks {
   /** A score of a global model on at most the {@code testSamples} test samples its client registered. */
   static void evaluation(EvaluationReport e, int testSamples) {
     if (e.numSamples() < 1 || !Double.isFinite(e.loss()) || e.loss() < 0 || !(e.accuracy() >= 0 && e.accuracy() <= 1)) {
-      throw RunRefusal.invalid("an evaluation needs numSamples >= 1, a finite loss >= 0 and accuracy in [0, 1]");
+      throw Refusal.invalid("an evaluation needs numSamples >= 1, a finite loss >= 0 and accuracy in [0, 1]");
     }
     if (e.numSamples() > testSamples) {
-      throw RunRefusal.invalid("numSamples must be at most the " + testSamples + " test samples client "
+      throw Refusal.invalid("numSamples must be at most the " + testSamples + " test samples client "
           + e.clientId() + " registered, got " + e.numSamples());
     }
   }

@@ -8,6 +8,7 @@ import dev.fedlearn.protocol.ClientRegistration;
 import dev.fedlearn.protocol.ClientUpdate;
 import dev.fedlearn.protocol.EvaluationReport;
 import dev.fedlearn.protocol.GlobalModel;
+import dev.fedlearn.protocol.Refusal;
 import dev.fedlearn.protocol.RunStatus;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -95,7 +96,7 @@ class RunController {
   /** How long to hold a long poll that asks for {@code wait} seconds: at most {@code max}. */
   static Duration hold(int wait, Duration max) {
     if (wait < 0) {
-      throw RunRefusal.invalid("wait must be 0 or more seconds, got " + wait);
+      throw Refusal.invalid("wait must be 0 or more seconds, got " + wait);
     }
     Duration hold = Duration.ofSeconds(wait);
     return hold.compareTo(max) > 0 ? max : hold;

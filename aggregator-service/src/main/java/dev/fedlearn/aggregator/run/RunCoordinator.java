@@ -1,23 +1,26 @@
 package dev.fedlearn.aggregator.run;
 
-import dev.fedlearn.federation.strategy.AggregationException;
-import dev.fedlearn.federation.strategy.ClientResult;
-import dev.fedlearn.federation.ClientSampler;
-import dev.fedlearn.federation.privacy.DifferentialPrivacy;
-import dev.fedlearn.federation.strategy.Strategy;
 import dev.fedlearn.engine.nn.Evaluation;
 import dev.fedlearn.engine.nn.LayerSizes;
 import dev.fedlearn.engine.nn.Model;
 import dev.fedlearn.engine.nn.TrainingConfig;
+import dev.fedlearn.federation.ClientSampler;
+import dev.fedlearn.federation.privacy.DifferentialPrivacy;
 import dev.fedlearn.federation.privacy.ParticipationAccountant;
+import dev.fedlearn.federation.secagg.SecAggSession;
+import dev.fedlearn.federation.secagg.SecureAggregation;
+import dev.fedlearn.federation.strategy.AggregationException;
+import dev.fedlearn.federation.strategy.ClientResult;
+import dev.fedlearn.federation.strategy.Strategy;
 import dev.fedlearn.protocol.ClientRegistration;
 import dev.fedlearn.protocol.ClientUpdate;
 import dev.fedlearn.protocol.EvaluationReport;
 import dev.fedlearn.protocol.GlobalModel;
 import dev.fedlearn.protocol.ProblemTypes;
+import dev.fedlearn.protocol.Refusal;
 import dev.fedlearn.protocol.RunState;
-import dev.fedlearn.protocol.SecAggStep;
 import dev.fedlearn.protocol.RunStatus;
+import dev.fedlearn.protocol.SecAggStep;
 import dev.fedlearn.protocol.TrainingPlan;
 import dev.fedlearn.workbook.WeightColumns;
 import java.time.Clock;
@@ -82,7 +85,7 @@ public final class RunCoordinator {
   private final ModelBoard board;
   private final String refusal; // why this aggregator serves no run; null when it serves one
   private final SecAggSettings secure; // null: plain updates
-  private volatile SecureRound session; // the open round's secure aggregation session; null without one
+  private volatile SecAggSession session; // the open round's secure aggregation session; null without one
   /** Secure aggregation or differential privacy: no client's own figures are taken or shown. */
   private final boolean privateRun;
 
@@ -100,7 +103,7 @@ public final class RunCoordinator {
       ClientSampler sampler, Function<Model, Evaluation> scorer, Clock clock, Map<String, String> settings,
       RunStore store, SecAggSettings secure) {
     if (secure != null) {
-      dev.fedlearn.federation.secagg.SecureAggregation.check(strategy.name());
+      SecureAggregation.check(strategy.name());
     }
     this.secure = secure;
     this.privateRun = secure != null || strategy instanceof DifferentialPrivacy;
@@ -196,7 +199,7 @@ public final class RunCoordinator {
 
   private void serving() {
     if (refusal != null) {
-      throw new RunRefusal(RunRefusal.Kind.NOT_SERVING, "Run not started", refusal);
+      throw new Refusal(Refusal.Kind.NOT_SERVING, "Run not started", refusal);
     }
   }
 
@@ -209,14 +212,14 @@ public final class RunCoordinator {
       return status();
     }
     if (run.state == RunState.COMPLETED || run.state == RunState.FAILED) {
-      throw RunRefusal.conflict("Run is over", "the run is " + run.state + "; no new clients are taken");
+      throw Refusal.conflict("Run is over", "the run is " + run.state + "; no new clients are taken");
     }
     if (run.clients.size() >= rules.clients()) {
-      throw RunRefusal.conflict("Run is full", "the run already has its " + rules.clients() + " clients "
+      throw Refusal.conflict("Run is full", "the run already has its " + rules.clients() + " clients "
           + run.clients.keySet());
     }
     if (r.trainSamples() > rules.maxClientSamples() || r.testSamples() > rules.maxClientSamples()) {
-      throw RunRefusal.invalid("a client may register at most " + rules.maxClientSamples() + " training and test "
+      throw Refusal.invalid("a client may register at most " + rules.maxClientSamples() + " training and test "
           + "samples each (FL_MAX_CLIENT_SAMPLES), got " + r.trainSamples() + " and " + r.testSamples());
     }
     if (secure != null && secure.dp() == null) {
@@ -227,7 +230,7 @@ public final class RunCoordinator {
       try {
         dev.fedlearn.federation.secagg.FixedPoint.scale(secure.bound(), total);
       } catch (IllegalArgumentException e) {
-        throw RunRefusal.invalid("secure aggregation cannot encode " + total + " training samples in all with "
+        throw Refusal.invalid("secure aggregation cannot encode " + total + " training samples in all with "
             + "weights up to FL_SECAGG_BOUND " + secure.bound() + " in 32 bits: " + e.getMessage());
       }
     }
@@ -279,15 +282,15 @@ public final class RunCoordinator {
     for (String id : members) {
       samples += run.clients.get(id).trainSamples();
     }
-    SecureRound previous = session;
-    session = new SecureRound(open.number, members, samples, secure.bound(), secure.dp(),
+    SecAggSession previous = session;
+    session = new SecAggSession(open.number, members, samples, secure.bound(), secure.dp(),
         run.global.params().length, secure.stepTimeout(), now);
     if (previous != null) {
       previous.abandon(why == null ? "the round closed" : why);
     }
     if (why != null) {
-      log.warn("round {}: {}; new secure aggregation session {}", open.number, why, session.plan.session());
-      events.record(RunEvent.Type.SECAGG, open.number, null, why + "; new session " + session.plan.session());
+      log.warn("round {}: {}; new secure aggregation session {}", open.number, why, session.plan().session());
+      events.record(RunEvent.Type.SECAGG, open.number, null, why + "; new session " + session.plan().session());
     }
   }
 
@@ -327,19 +330,19 @@ public final class RunCoordinator {
     RequestChecks.named(u);
     Client client = run.clients.get(u.clientId());
     if (client == null) {
-      throw RunRefusal.unknown("Unknown client", "client " + u.clientId() + " is not registered");
+      throw Refusal.unknown("Unknown client", "client " + u.clientId() + " is not registered");
     }
     if (secure != null) {
-      throw RunRefusal.conflict("Secure aggregation", "this run takes updates only through secure aggregation "
+      throw Refusal.conflict("Secure aggregation", "this run takes updates only through secure aggregation "
           + "(GET /rounds/" + round + "/secagg): a plain update would show the client's weights");
     }
     RunLedger.Round open = openRound(round);
     if (!open.picked.contains(u.clientId())) {
-      throw RunRefusal.conflict("Not picked", "client " + u.clientId() + " is not picked for round " + round
+      throw Refusal.conflict("Not picked", "client " + u.clientId() + " is not picked for round " + round
           + " (the strategy picked " + open.picked + "); it sits this round out");
     }
     if (open.updates.containsKey(u.clientId())) {
-      throw RunRefusal.conflict("Duplicate update", "client " + u.clientId() + " already sent its update for round "
+      throw Refusal.conflict("Duplicate update", "client " + u.clientId() + " already sent its update for round "
           + round);
     }
     RequestChecks.update(u, client, run.global.sizes(), rules.maxWeightNorm(), training.epochs());
@@ -368,7 +371,7 @@ public final class RunCoordinator {
   private RunLedger.Round openRound(int round) {
     RunLedger.Round open = run.openRound();
     if (open == null || round != open.number) {
-      throw RunRefusal.conflict("Round not open", "round " + round + " is not open"
+      throw Refusal.conflict("Round not open", "round " + round + " is not open"
           + (open == null ? "; the run is " + run.state : "; the open round is " + open.number));
     }
     return open;
@@ -521,19 +524,19 @@ public final class RunCoordinator {
     RequestChecks.named(e);
     Client client = run.clients.get(e.clientId());
     if (client == null) {
-      throw RunRefusal.unknown("Unknown client", "client " + e.clientId() + " is not registered");
+      throw Refusal.unknown("Unknown client", "client " + e.clientId() + " is not registered");
     }
     if (privateRun) {
-      throw RunRefusal.conflict("Private run", "this run has secure aggregation or differential privacy: it takes "
+      throw Refusal.conflict("Private run", "this run has secure aggregation or differential privacy: it takes "
           + "no client's own score, which would be outside the privacy guarantee");
     }
     if (round < 1 || round > run.completed) {
-      throw RunRefusal.unknown("No such round", "round " + round + " has no global model"
+      throw Refusal.unknown("No such round", "round " + round + " has no global model"
           + (run.completed == 0 ? " yet" : "; rounds 1.." + run.completed + " have"));
     }
     RunLedger.Round r = run.history.get(round - 1);
     if (r.evaluations.containsKey(e.clientId())) {
-      throw RunRefusal.conflict("Duplicate evaluation", "client " + e.clientId()
+      throw Refusal.conflict("Duplicate evaluation", "client " + e.clientId()
           + " already scored the global model of round " + round);
     }
     RequestChecks.evaluation(e, client.testSamples());
@@ -563,30 +566,30 @@ public final class RunCoordinator {
     return run.round(number, rules.roundTimeout());
   }
 
-  // ---- secure aggregation: the steps of the open round's session (SecureRound) ----
+  // ---- secure aggregation: the steps of the open round's session (SecAggSession) ----
 
   /** The open round's secure aggregation session. */
   public synchronized dev.fedlearn.protocol.SecAggPlan secAggPlan(int round) {
     serving();
     secureSession(round, null);
-    return session.plan.at(session.step());
+    return session.plan().at(session.step());
   }
 
   /** Step 1: a picked client's public keys. */
   public synchronized void secAggKeys(int round, String sessionId, dev.fedlearn.protocol.KeyAdvertisement keys) {
     serving();
     registered(keys.clientId());
-    SecureRound s = secureSession(round, sessionId);
+    SecAggSession s = secureSession(round, sessionId);
     if (inSession(s, () -> s.keys(keys, now()))) {
       stepClosed(s, "public keys from all picked clients");
     }
   }
 
   /** Runs a step of session {@code s}; when the step refuses the message, settles what that drop changed. */
-  private <T> T inSession(SecureRound s, java.util.function.Supplier<T> step) {
+  private <T> T inSession(SecAggSession s, java.util.function.Supplier<T> step) {
     try {
       return step.get();
-    } catch (RunRefusal e) {
+    } catch (Refusal e) {
       afterRefusal(s);
       throw e;
     }
@@ -597,7 +600,7 @@ public final class RunCoordinator {
    * reach its threshold closes the round with no update; else a step that now has every message it still expects
    * closes.
    */
-  private void afterRefusal(SecureRound s) {
+  private void afterRefusal(SecAggSession s) {
     RunLedger.Round open = run.openRound();
     if (open == null || session != s || s.step() == SecAggStep.DONE || s.step() == SecAggStep.ABANDONED) {
       return;
@@ -605,12 +608,12 @@ public final class RunCoordinator {
     if (s.hopeless()) {
       s.abandon("fewer clients than the threshold of " + s.threshold() + " are left after dropping " + s.dropped()
           .keySet());
-      closeWithoutUpdate(open, "secure aggregation session " + s.plan.session() + " " + s.abandonedBecause());
+      closeWithoutUpdate(open, "secure aggregation session " + s.plan().session() + " " + s.abandonedBecause());
       changed();
       return;
     }
     SecAggStep before = s.step();
-    SecureRound.Result result = s.closeIfComplete(now(), before == SecAggStep.UNMASK ? samplesBound(s) : 0);
+    SecAggSession.Result result = s.closeIfComplete(now(), before == SecAggStep.UNMASK ? samplesBound(s) : 0);
     if (s.step() != before && result == null && s.step() != SecAggStep.ABANDONED) {
       stepClosed(s, "every message but those of the dropped clients " + s.dropped().keySet());
     }
@@ -621,7 +624,7 @@ public final class RunCoordinator {
   public synchronized void secAggShares(int round, String sessionId, dev.fedlearn.protocol.SecAggShares shares) {
     serving();
     registered(shares.clientId());
-    SecureRound s = secureSession(round, sessionId);
+    SecAggSession s = secureSession(round, sessionId);
     if (inSession(s, () -> s.shares(shares.clientId(), shares.shares(), now()))) {
       stepClosed(s, "encrypted shares from all of U1");
     }
@@ -631,7 +634,7 @@ public final class RunCoordinator {
   public synchronized void secAggMasked(int round, String sessionId, dev.fedlearn.protocol.MaskedUpdate update) {
     serving();
     Client client = registered(update.clientId());
-    SecureRound s = secureSession(round, sessionId);
+    SecAggSession s = secureSession(round, sessionId);
     boolean closed = inSession(s, () -> s.masked(update, now()));
     events.record(RunEvent.Type.UPDATE, round, client.clientId(), "masked update from " + client.clientId());
     if (closed) {
@@ -644,8 +647,8 @@ public final class RunCoordinator {
   public synchronized void secAggUnmask(int round, String sessionId, dev.fedlearn.protocol.UnmaskingShares answer) {
     serving();
     registered(answer.from());
-    SecureRound s = secureSession(round, sessionId);
-    SecureRound.Result result = inSession(s, () -> s.unmasking(answer, samplesBound(s)));
+    SecAggSession s = secureSession(round, sessionId);
+    SecAggSession.Result result = inSession(s, () -> s.unmasking(answer, samplesBound(s)));
     settle(openRound(round), s, result);
   }
 
@@ -656,7 +659,7 @@ public final class RunCoordinator {
    */
   public synchronized java.util.concurrent.CompletableFuture<Boolean> secAggStepClosed(int round, String sessionId,
       SecAggStep step, Duration wait) {
-    SecureRound s = secureSession(round, sessionId);
+    SecAggSession s = secureSession(round, sessionId);
     return s.closed(step).thenApply(v -> true).completeOnTimeout(false, wait.toMillis(),
         java.util.concurrent.TimeUnit.MILLISECONDS);
   }
@@ -671,10 +674,10 @@ public final class RunCoordinator {
   public synchronized void secAggComplaint(int round, String sessionId, dev.fedlearn.protocol.SecAggComplaint complaint) {
     serving();
     if (complaint == null || complaint.clientId() == null || complaint.against() == null) {
-      throw RunRefusal.invalid("a complaint names the reporting client (clientId) and the one it reports (against)");
+      throw Refusal.invalid("a complaint names the reporting client (clientId) and the one it reports (against)");
     }
     registered(complaint.clientId());
-    SecureRound s = secureSession(round, sessionId);
+    SecAggSession s = secureSession(round, sessionId);
     s.complaint(complaint.clientId(), complaint.against());
     RunLedger.Round open = openRound(round);
     open.excluded.add(complaint.clientId());
@@ -683,9 +686,9 @@ public final class RunCoordinator {
         + "it cannot use (" + RequestChecks.clip(complaint.reason()) + "): both sit the rest of round " + round + " out";
     List<String> left = new ArrayList<>(open.picked);
     left.removeAll(open.excluded);
-    if (left.size() < 2 || s.plan.privacy()) {
+    if (left.size() < 2 || s.plan().privacy()) {
       s.abandon(why);
-      closeWithoutUpdate(open, why + (s.plan.privacy() ? " (with DP in the clients' shares a round keeps its picked "
+      closeWithoutUpdate(open, why + (s.plan().privacy() ? " (with DP in the clients' shares a round keeps its picked "
           + "clients)" : ", which leaves " + left.size()));
     } else {
       newSession(open, now(), why);
@@ -712,26 +715,26 @@ public final class RunCoordinator {
   private Client registered(String clientId) {
     Client client = clientId == null ? null : run.clients.get(clientId);
     if (client == null) {
-      throw RunRefusal.unknown("Unknown client", "client " + clientId + " is not registered");
+      throw Refusal.unknown("Unknown client", "client " + clientId + " is not registered");
     }
     return client;
   }
 
   /** The open round's session, refusing a run without secure aggregation, another round, or a stale session id. */
-  private SecureRound secureSession(int round, String sessionId) {
+  private SecAggSession secureSession(int round, String sessionId) {
     if (secure == null) {
-      throw RunRefusal.conflict("No secure aggregation", "this run takes plain updates (FL_SECURE_AGGREGATION is "
+      throw Refusal.conflict("No secure aggregation", "this run takes plain updates (FL_SECURE_AGGREGATION is "
           + "off): POST /rounds/" + round + "/updates");
     }
     openRound(round);
-    SecureRound s = session;
-    if (sessionId != null && !sessionId.equals(s.plan.session())) {
-      throw new RunRefusal(RunRefusal.Kind.CONFLICT, "Session abandoned", "session " + sessionId + " of round " + round
-          + " is over; the round's session is now " + s.plan.session() + ": start again with GET /rounds/" + round
+    SecAggSession s = session;
+    if (sessionId != null && !sessionId.equals(s.plan().session())) {
+      throw new Refusal(Refusal.Kind.CONFLICT, "Session abandoned", "session " + sessionId + " of round " + round
+          + " is over; the round's session is now " + s.plan().session() + ": start again with GET /rounds/" + round
           + "/secagg", ProblemTypes.SECAGG_START_AGAIN);
     }
     if (sessionId != null && s.step() == SecAggStep.ABANDONED) {
-      throw new RunRefusal(RunRefusal.Kind.CONFLICT, "Session abandoned", "session " + sessionId + " of round " + round
+      throw new Refusal(Refusal.Kind.CONFLICT, "Session abandoned", "session " + sessionId + " of round " + round
           + " was abandoned (" + s.abandonedBecause() + "): start again with GET /rounds/" + round + "/secagg",
           ProblemTypes.SECAGG_START_AGAIN);
     }
@@ -742,11 +745,11 @@ public final class RunCoordinator {
    * The most samples an unmasked sum may count: the survivors' registered training samples, or with differential
    * privacy (one unweighted input each) their number.
    */
-  private long samplesBound(SecureRound s) {
+  private long samplesBound(SecAggSession s) {
     if (!s.revealed()) {
       return 0; // before step 4 there is nothing to bound; the step's own check refuses the message
     }
-    if (s.plan.privacy()) {
+    if (s.plan().privacy()) {
       return s.survivors().size();
     }
     long n = 0;
@@ -756,18 +759,18 @@ public final class RunCoordinator {
     return n;
   }
 
-  private void stepClosed(SecureRound s, String what) {
-    events.record(RunEvent.Type.SECAGG, s.plan.round(), null, "secure aggregation of round " + s.plan.round()
+  private void stepClosed(SecAggSession s, String what) {
+    events.record(RunEvent.Type.SECAGG, s.plan().round(), null, "secure aggregation of round " + s.plan().round()
         + ": " + what + "; step " + s.step().name().toLowerCase(Locale.ROOT) + " with " + s.expected() + " clients");
   }
 
   private void secureTick(RunLedger.Round open) {
     Instant now = now();
     Duration elapsed = Duration.between(open.startedAt, now);
-    SecureRound s = session;
+    SecAggSession s = session;
     SecAggStep before = s.step();
     List<String> late = s.waitingFor();
-    SecureRound.Result result = s.tick(now, elapsed.compareTo(rules.roundTimeout()) >= 0,
+    SecAggSession.Result result = s.tick(now, elapsed.compareTo(rules.roundTimeout()) >= 0,
         before == SecAggStep.UNMASK ? samplesBound(s) : 0);
     if (s.step() != before && s.step() != SecAggStep.ABANDONED && result == null) {
       stepClosed(s, "time is up for step " + before.name().toLowerCase(Locale.ROOT) + ", going on without " + late);
@@ -788,23 +791,23 @@ public final class RunCoordinator {
    * for unmasking shares, closes the round with no update (a session whose shares were revealed never starts again
    * with the same inputs).
    */
-  private void settle(RunLedger.Round open, SecureRound s, SecureRound.Result result) {
+  private void settle(RunLedger.Round open, SecAggSession s, SecAggSession.Result result) {
     if (result != null) {
       closeSecure(open, s, result);
       changed();
     } else if (s.step() == SecAggStep.ABANDONED && run.openRound() == open && s.revealed()) {
-      closeWithoutUpdate(open, "secure aggregation session " + s.plan.session() + " failed after the unmasking "
+      closeWithoutUpdate(open, "secure aggregation session " + s.plan().session() + " failed after the unmasking "
           + "shares were asked for (" + s.abandonedBecause() + ")");
       changed();
     } else if (s.step() == SecAggStep.ABANDONED && run.openRound() == open) {
-      newSession(open, now(), "secure aggregation session " + s.plan.session() + " abandoned: "
+      newSession(open, now(), "secure aggregation session " + s.plan().session() + " abandoned: "
           + s.abandonedBecause());
       changed();
     }
   }
 
   /** Records the included clients' figures (their weights the aggregator never had) and aggregates the mean. */
-  private void closeSecure(RunLedger.Round open, SecureRound s, SecureRound.Result result) {
+  private void closeSecure(RunLedger.Round open, SecAggSession s, SecAggSession.Result result) {
     Instant now = now();
     for (dev.fedlearn.protocol.MaskedUpdate m : result.included().values()) {
       Client client = run.clients.get(m.clientId());
@@ -816,10 +819,7 @@ public final class RunCoordinator {
     }
     events.record(RunEvent.Type.SECAGG, open.number, null, "secure aggregation of round " + open.number
         + ": masks removed, the mean of " + result.included().size() + " clients " + result.included().keySet());
-    aggregate(open, List.of(s.plan.privacy()
-        ? new ClientResult("dp-mean", dev.fedlearn.federation.secagg.SecureAggregation.noisyMean(run.global.params(), result.mean(),
-            result.included().size(), s.plan.picked().size()), 1)
-        : new ClientResult("secure-sum", result.mean(), result.samples())));
+    aggregate(open, List.of(SecureAggregation.result(s.plan(), run.global.params(), result)));
   }
 
   /** The run's events: recorded, stored and handed to subscribers. */

@@ -4,6 +4,7 @@ import dev.fedlearn.engine.nn.Evaluation;
 import dev.fedlearn.engine.nn.LayerSizes;
 import dev.fedlearn.engine.nn.Model;
 import dev.fedlearn.protocol.ClientUpdate;
+import dev.fedlearn.protocol.Refusal;
 import dev.fedlearn.protocol.RunState;
 import dev.fedlearn.protocol.RunStatus;
 import dev.fedlearn.workbook.WeightColumns;
@@ -173,7 +174,7 @@ final class RunLedger {
 
   RoundView round(int number, Duration roundTimeout) {
     if (number < 1 || number > history.size()) {
-      throw RunRefusal.unknown("No such round", "round " + number + " has not started; rounds 1.."
+      throw Refusal.unknown("No such round", "round " + number + " has not started; rounds 1.."
           + history.size() + " have");
     }
     return view(history.get(number - 1), roundTimeout);

@@ -1,5 +1,6 @@
 package dev.fedlearn.aggregator.run;
 
+import dev.fedlearn.protocol.Refusal;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,13 +34,13 @@ final class Waits {
     AtomicInteger mine = caller == null ? new AtomicInteger() : open.computeIfAbsent(caller, c -> new AtomicInteger());
     if (mine.incrementAndGet() > PER_CALLER) {
       mine.decrementAndGet();
-      throw new RunRefusal(RunRefusal.Kind.BUSY, "Too many waiting requests", caller + " already has "
+      throw new Refusal(Refusal.Kind.BUSY, "Too many waiting requests", caller + " already has "
           + PER_CALLER + " waiting requests open; wait for one to end");
     }
     if (total.incrementAndGet() > TOTAL) {
       total.decrementAndGet();
       mine.decrementAndGet();
-      throw new RunRefusal(RunRefusal.Kind.BUSY, "Too many waiting requests", "the aggregator holds " + TOTAL
+      throw new Refusal(Refusal.Kind.BUSY, "Too many waiting requests", "the aggregator holds " + TOTAL
           + " waiting requests; try again later");
     }
   }

@@ -1,7 +1,7 @@
 package dev.fedlearn.aggregator.security;
 
-import dev.fedlearn.aggregator.run.RunRefusal;
 import dev.fedlearn.aggregator.tls.TlsProperties;
+import dev.fedlearn.protocol.Refusal;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
 
@@ -23,13 +23,13 @@ public class ClientIdentity {
     String authenticated = authenticatedClient();
     if (authenticated == null) {
       if (!open) {
-        throw new RunRefusal(RunRefusal.Kind.FORBIDDEN, "Not a client", "only a client's token or certificate may "
+        throw new Refusal(Refusal.Kind.FORBIDDEN, "Not a client", "only a client's token or certificate may "
             + "act as a client");
       }
       return claimed;
     }
     if (claimed != null && !authenticated.equals(claimed)) {
-      throw new RunRefusal(RunRefusal.Kind.FORBIDDEN, "Not this client", "the token or certificate belongs to client "
+      throw new Refusal(Refusal.Kind.FORBIDDEN, "Not this client", "the token or certificate belongs to client "
           + authenticated + ", the request is made for " + (claimed.length() <= 100 ? claimed
               : claimed.substring(0, 100) + "..."));
     }

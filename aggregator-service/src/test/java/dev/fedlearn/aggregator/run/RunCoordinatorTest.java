@@ -1,17 +1,17 @@
 package dev.fedlearn.aggregator.run;
 
-import static org.awaitility.Awaitility.await;
 import static dev.fedlearn.aggregator.run.TestRuns.evaluation;
 import static dev.fedlearn.aggregator.run.TestRuns.registration;
 import static dev.fedlearn.aggregator.run.TestRuns.update;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;
-
 import dev.fedlearn.protocol.ClientRegistration;
 import dev.fedlearn.protocol.ClientUpdate;
 import dev.fedlearn.protocol.EvaluationReport;
 import dev.fedlearn.protocol.GlobalModel;
+import dev.fedlearn.protocol.Refusal.Kind;
+import dev.fedlearn.protocol.Refusal;
 import dev.fedlearn.protocol.RunState;
 import dev.fedlearn.protocol.RunStatus;
 import java.time.Duration;
@@ -19,12 +19,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
-import dev.fedlearn.aggregator.run.RunRefusal.Kind;
 
 class RunCoordinatorTest {
   private static void refused(Kind kind, String text, ThrowingCallable call) {
-    assertThatThrownBy(call).isInstanceOf(RunRefusal.class).hasMessageContaining(text)
-        .satisfies(e -> assertThat(((RunRefusal) e).kind()).isEqualTo(kind));
+    assertThatThrownBy(call).isInstanceOf(Refusal.class).hasMessageContaining(text)
+        .satisfies(e -> assertThat(((Refusal) e).kind()).isEqualTo(kind));
   }
 
   @Test

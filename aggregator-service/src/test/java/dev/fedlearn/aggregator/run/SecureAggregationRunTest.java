@@ -2,26 +2,26 @@ package dev.fedlearn.aggregator.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import dev.fedlearn.federation.strategy.ClientResult;
-import dev.fedlearn.federation.ClientSampler;
-import dev.fedlearn.federation.privacy.DifferentialPrivacy;
-import dev.fedlearn.federation.strategy.FedAvg;
 import dev.fedlearn.engine.nn.Evaluation;
 import dev.fedlearn.engine.nn.Model;
 import dev.fedlearn.engine.nn.TrainingConfig;
-import dev.fedlearn.protocol.EncryptedShare;
+import dev.fedlearn.federation.ClientSampler;
+import dev.fedlearn.federation.privacy.DifferentialPrivacy;
 import dev.fedlearn.federation.secagg.FixedPoint;
 import dev.fedlearn.federation.secagg.SecAggClient;
+import dev.fedlearn.federation.strategy.ClientResult;
+import dev.fedlearn.federation.strategy.FedAvg;
 import dev.fedlearn.protocol.ClientRegistration;
+import dev.fedlearn.protocol.EncryptedShare;
 import dev.fedlearn.protocol.KeyAdvertisement;
 import dev.fedlearn.protocol.MaskedUpdate;
 import dev.fedlearn.protocol.ProblemTypes;
-import dev.fedlearn.protocol.SecAggComplaint;
-import dev.fedlearn.protocol.SecAggStep;
+import dev.fedlearn.protocol.Refusal;
 import dev.fedlearn.protocol.RunState;
+import dev.fedlearn.protocol.SecAggComplaint;
 import dev.fedlearn.protocol.SecAggPlan;
 import dev.fedlearn.protocol.SecAggShares;
+import dev.fedlearn.protocol.SecAggStep;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -173,16 +173,16 @@ class SecureAggregationRunTest {
     assertThat(run.round(1).participants()).isEmpty();
     assertThat(events).anyMatch(e -> e.contains("round 1 closed with no update"));
     assertThat(run.secAggPlan(2).session()).isNotEqualTo(first);
-    assertThatThrownBy(() -> run.secAggSurvivors(1, first)).isInstanceOf(RunRefusal.class);
+    assertThatThrownBy(() -> run.secAggSurvivors(1, first)).isInstanceOf(Refusal.class);
   }
 
   /** Runs step 1 with {@code ads} in order; returns the clients whose advertisement was refused, and why. */
-  static Map<String, RunRefusal> advertise(RunCoordinator run, String session, List<KeyAdvertisement> ads) {
-    Map<String, RunRefusal> refused = new LinkedHashMap<>();
+  static Map<String, Refusal> advertise(RunCoordinator run, String session, List<KeyAdvertisement> ads) {
+    Map<String, Refusal> refused = new LinkedHashMap<>();
     for (KeyAdvertisement ad : ads) {
       try {
         run.secAggKeys(1, session, ad);
-      } catch (RunRefusal e) {
+      } catch (Refusal e) {
         refused.put(ad.clientId(), e);
       }
     }
@@ -198,14 +198,14 @@ class SecureAggregationRunTest {
     honest.values().forEach(c -> ads.add(c.advertise()));
     byte[] key = new SecAggClient("d", 1, plan.threshold(), new SecureRandom()).advertise().cPublicKey();
     ads.add(1, new KeyAdvertisement("d", key, key));
-    Map<String, RunRefusal> refused = advertise(run, plan.session(), ads);
+    Map<String, Refusal> refused = advertise(run, plan.session(), ads);
     assertThat(refused).containsOnlyKeys("d");
     assertThat(refused.get("d").type()).isEqualTo(ProblemTypes.SECAGG_EXCLUDED);
     assertThat(refused.get("d").getMessage()).contains("advertised already");
     assertThat(run.secAggStepClosed(1, plan.session(), SecAggStep.KEYS, Duration.ZERO).join())
         .as("step 1 closes once the three others sent theirs").isTrue();
     assertThatThrownBy(() -> run.secAggKeys(1, plan.session(), new SecAggClient("d", 1, plan.threshold(),
-        new SecureRandom()).advertise())).isInstanceOf(RunRefusal.class).hasMessageContaining("dropped");
+        new SecureRandom()).advertise())).isInstanceOf(Refusal.class).hasMessageContaining("dropped");
     finish(run, plan, honest);
     assertFedAvgOf(run, new java.util.TreeMap<>(Map.of("a", WEIGHTS.get("a"), "b", WEIGHTS.get("b"), "c",
         WEIGHTS.get("c"))));
@@ -234,7 +234,7 @@ class SecureAggregationRunTest {
     RunCoordinator run = run(new SecAggSettings(BOUND, STEP), 2);
     SecAggPlan plan = run.secAggPlan(1);
     KeyAdvertisement a = new SecAggClient("a", 1, plan.threshold(), new SecureRandom()).advertise();
-    Map<String, RunRefusal> refused = advertise(run, plan.session(), List.of(a,
+    Map<String, Refusal> refused = advertise(run, plan.session(), List.of(a,
         new KeyAdvertisement("b", a.cPublicKey(), a.sPublicKey()), new KeyAdvertisement("c", new byte[32],
             new byte[32])));
     assertThat(refused).containsOnlyKeys("b", "c");
@@ -252,7 +252,7 @@ class SecureAggregationRunTest {
     KeyAdvertisement b = new SecAggClient("b", 1, plan.threshold(), new SecureRandom()).advertise();
     byte[] one = new byte[32];
     one[0] = 1; // u = 1, a point of small order
-    Map<String, RunRefusal> refused = advertise(run, plan.session(), List.of(a,
+    Map<String, Refusal> refused = advertise(run, plan.session(), List.of(a,
         new KeyAdvertisement("b", a.sPublicKey(), b.sPublicKey()), new KeyAdvertisement("c", one, b.cPublicKey())));
     assertThat(refused).containsOnlyKeys("b", "c");
     assertThat(refused.get("b").getMessage()).contains("advertised already");
@@ -316,10 +316,10 @@ class SecureAggregationRunTest {
     SecAggPlan first = run.secAggPlan(1);
     keysAndShares(run, honest(first, "a", "b", "c", "d"));
     assertThatThrownBy(() -> run.secAggComplaint(1, first.session(), new SecAggComplaint("a", "a", "x")))
-        .isInstanceOf(RunRefusal.class).hasMessageContaining("another client");
+        .isInstanceOf(Refusal.class).hasMessageContaining("another client");
     run.secAggComplaint(1, first.session(), new SecAggComplaint("a", "d", "the share does not decrypt"));
-    assertThatThrownBy(() -> run.secAggSurvivors(1, first.session())).isInstanceOf(RunRefusal.class)
-        .extracting(e -> ((RunRefusal) e).type()).isEqualTo(ProblemTypes.SECAGG_START_AGAIN);
+    assertThatThrownBy(() -> run.secAggSurvivors(1, first.session())).isInstanceOf(Refusal.class)
+        .extracting(e -> ((Refusal) e).type()).isEqualTo(ProblemTypes.SECAGG_START_AGAIN);
     SecAggPlan next = run.secAggPlan(1);
     assertThat(next.picked()).containsExactly("b", "c");
     assertThat(next.threshold()).isEqualTo(2);
@@ -337,7 +337,7 @@ class SecureAggregationRunTest {
     RunCoordinator run = run();
     SecAggPlan plan = run.secAggPlan(1);
     assertThatThrownBy(() -> run.secAggComplaint(1, plan.session(), new SecAggComplaint("a", "d", "x")))
-        .isInstanceOf(RunRefusal.class).hasMessageContaining("not taking a complaint");
+        .isInstanceOf(Refusal.class).hasMessageContaining("not taking a complaint");
 
     RunCoordinator private2 = run(new SecAggSettings(BOUND, STEP, new DifferentialPrivacy.Settings(2, 0, 1e-5)), 2);
     SecAggPlan dp = keysAndShares(private2, honest(private2.secAggPlan(1), "a", "b", "c", "d"));
@@ -363,18 +363,18 @@ class SecureAggregationRunTest {
     SecAggPlan early = run.secAggPlan(1);
     assertThatThrownBy(() -> run.secAggUnmask(1, early.session(), new dev.fedlearn.protocol.UnmaskingShares("a",
         Map.of(), Map.of()))).as("unmasking shares before step 4: refused, no server error")
-        .isInstanceOf(RunRefusal.class).hasMessageContaining("not taking its unmasking shares");
+        .isInstanceOf(Refusal.class).hasMessageContaining("not taking its unmasking shares");
     assertThatThrownBy(() -> run.submitUpdate(1, TestRuns.update("a", 100, 0.5f)))
-        .isInstanceOf(RunRefusal.class).hasMessageContaining("only through secure aggregation");
+        .isInstanceOf(Refusal.class).hasMessageContaining("only through secure aggregation");
     SecAggPlan plan = run.secAggPlan(1);
     var a = new SecAggClient("a", 1, plan.threshold(), new SecureRandom()).advertise();
     assertThatThrownBy(() -> run.secAggShares(1, plan.session(), new SecAggShares("a", List.of())))
-        .isInstanceOf(RunRefusal.class).hasMessageContaining("not taking its encrypted shares");
-    assertThatThrownBy(() -> run.secAggKeys(1, "another-session", a)).isInstanceOf(RunRefusal.class)
-        .extracting(e -> ((RunRefusal) e).type()).isEqualTo(ProblemTypes.SECAGG_START_AGAIN);
+        .isInstanceOf(Refusal.class).hasMessageContaining("not taking its encrypted shares");
+    assertThatThrownBy(() -> run.secAggKeys(1, "another-session", a)).isInstanceOf(Refusal.class)
+        .extracting(e -> ((Refusal) e).type()).isEqualTo(ProblemTypes.SECAGG_START_AGAIN);
     run.secAggKeys(1, plan.session(), a);
     assertThatThrownBy(() -> run.secAggKeys(1, plan.session(), a))
-        .isInstanceOf(RunRefusal.class).hasMessageContaining("already sent");
+        .isInstanceOf(Refusal.class).hasMessageContaining("already sent");
   }
 
   @Test
@@ -390,8 +390,8 @@ class SecureAggregationRunTest {
     run.tick();
     SecAggPlan next = run.secAggPlan(1);
     assertThat(next.session()).isNotEqualTo(plan.session());
-    assertThatThrownBy(() -> run.secAggKeysOf(1, plan.session())).isInstanceOf(RunRefusal.class)
-        .extracting(e -> ((RunRefusal) e).type()).as("the client reads the type, not the text")
+    assertThatThrownBy(() -> run.secAggKeysOf(1, plan.session())).isInstanceOf(Refusal.class)
+        .extracting(e -> ((Refusal) e).type()).as("the client reads the type, not the text")
         .isEqualTo(ProblemTypes.SECAGG_START_AGAIN);
     assertThat(events).anySatisfy(e -> assertThat(e).contains("abandoned").contains("step shares ended with 0 of "
         + "the 3"));

@@ -20,7 +20,7 @@ import java.util.TreeSet;
 /**
  * The server's side of secure aggregation: removes the masks from the sum of the masked inputs, from the shares the
  * survivors reveal in round 3. A pure function; the server's other work (forwarding messages, tracking who sent
- * what) is the caller's, as {@link InProcessSecAgg} shows.
+ * what) is the caller's, as {@link SecAggSession} does.
  */
 public final class SecAggServer {
   private SecAggServer() {}

@@ -1,12 +1,15 @@
 package dev.fedlearn.federation.secagg;
 
+import dev.fedlearn.engine.nn.Model;
 import dev.fedlearn.federation.privacy.DifferentialPrivacy;
 import dev.fedlearn.federation.strategy.AggregationException;
 import dev.fedlearn.federation.strategy.ClientResult;
 import dev.fedlearn.federation.strategy.FedAvg;
 import dev.fedlearn.federation.strategy.Strategy;
-import dev.fedlearn.engine.nn.Model;
+import dev.fedlearn.protocol.SecAggPlan;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +20,8 @@ import java.util.random.RandomGenerator;
 
 /**
  * Secure aggregation in one process (for {@code fl simulate}): every round's updates go through the whole protocol of
- * Bonawitz et al. 2017 ({@link InProcessSecAgg}: key agreement, Shamir-shared secrets, masked inputs, unmasking), each
+ * Bonawitz et al. 2017 (the same {@link SecAggSession} and {@link SecAggParticipant} as the services, over
+ * {@link InMemorySecAgg}: key agreement, Shamir-shared secrets, masked inputs, unmasking), each
  * encoded in fixed point and weighted by its sample count ({@link FixedPoint}); the inner strategy then takes the
  * unmasked weighted mean as the round's only result, as it would on the aggregator, which never sees one client's
  * weights. The masks cancel exactly in the ring, so the result does not depend on the protocol's randomness and a
@@ -128,8 +132,12 @@ public final class SecureAggregation implements Strategy {
       }
       total += r.numSamples();
     }
+    if (!failures.isEmpty()) {
+      throw new AggregationException("round " + round + ": secure aggregation in one process takes every picked "
+          + "client's update; " + failures + " sent none");
+    }
     long start = System.nanoTime();
-    int picked = results.size() + failures.size();
+    int picked = results.size();
     if (dp != null) {
       try {
         dp.requireUnclipped(bound, picked);
@@ -137,25 +145,39 @@ public final class SecureAggregation implements Strategy {
         throw new AggregationException("round " + round + ": " + e.getMessage());
       }
     }
-    double scale = FixedPoint.scale(bound, dp == null ? total : results.size());
+    SecAggSession session = new SecAggSession(round, results.stream().map(ClientResult::clientId).toList(), total,
+        bound, dp, global.params().length, Duration.ofDays(1), Instant.EPOCH);
+    SecAggPlan plan = session.plan();
     Map<String, int[]> inputs = new LinkedHashMap<>();
     RandomGenerator noise = dp == null ? null : noiseSource.apply(round);
-    for (ClientResult r : results) {
-      inputs.put(r.clientId(), dp == null
-          ? FixedPoint.encode(r.weights(), Math.toIntExact(r.numSamples()), bound, scale)
-          : FixedPoint.encode(DifferentialPrivacy.noisyClippedChange(r.weights(), global.params(), dp.clip(),
-              dp.clientNoiseStd(picked), noise), 1, bound, scale));
+    for (ClientResult r : results) { // in order: each client's noise comes from the round's one generator
+      inputs.put(r.clientId(), SecAggParticipant.input(plan, r.weights(), r.numSamples(), global.params(), noise));
     }
-    int threshold = SecAggServer.defaultThreshold(results.size());
-    InProcessSecAgg.Result sum = InProcessSecAgg.run(round, threshold, inputs, Set.of(), Set.of(), random);
-    FixedPoint.Decoded mean = FixedPoint.decode(sum.sum(), scale);
-    lastCost = new Cost(results.size(), threshold, sum.bytesUp(), sum.bytesDown(), (System.nanoTime() - start) / 1e9);
-    if (dp != null) {
-      return inner.aggregate(round, global, List.of(new ClientResult("dp-mean", noisyMean(global.params(),
-          mean.mean(), results.size(), picked), 1)), List.of(), state);
+    InMemorySecAgg.Outcome outcome;
+    try {
+      outcome = InMemorySecAgg.run(session, inputs, dp == null ? total : results.size(), random);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AggregationException("round " + round + ": interrupted during secure aggregation");
+    } catch (SecAggException e) {
+      throw new AggregationException("round " + round + ": " + e.getMessage());
     }
-    return inner.aggregate(round, global, List.of(new ClientResult("secure-sum", mean.mean(), mean.samples())),
-        failures, state);
+    lastCost = new Cost(results.size(), plan.threshold(), outcome.bytesUp(), outcome.bytesDown(),
+        (System.nanoTime() - start) / 1e9);
+    return inner.aggregate(round, global, List.of(result(plan, global.params(), outcome.result())),
+        List.of(), state);
+  }
+
+  /**
+   * The one result a strategy receives from a secure aggregation session: with differential privacy, DP-FedAvg's
+   * noisy mean ({@link #noisyMean}, the picked clients that sent nothing counting as no change); else the unmasked
+   * sample-weighted mean and its total samples.
+   */
+  public static ClientResult result(SecAggPlan plan, float[] global, SecAggSession.Result unmasked) {
+    return plan.privacy()
+        ? new ClientResult("dp-mean", noisyMean(global, unmasked.mean(), unmasked.included().size(),
+            plan.picked().size()), 1)
+        : new ClientResult("secure-sum", unmasked.mean(), unmasked.samples());
   }
 
   /**

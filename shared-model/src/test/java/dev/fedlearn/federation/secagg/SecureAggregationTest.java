@@ -1,17 +1,16 @@
 package dev.fedlearn.federation.secagg;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+import dev.fedlearn.engine.nn.LayerSizes;
+import dev.fedlearn.engine.nn.Model;
 import dev.fedlearn.federation.privacy.DifferentialPrivacy;
 import dev.fedlearn.federation.privacy.DifferentialPrivacyTest;
 import dev.fedlearn.federation.strategy.AggregationException;
 import dev.fedlearn.federation.strategy.ClientResult;
 import dev.fedlearn.federation.strategy.FedAvg;
 import dev.fedlearn.federation.strategy.Strategies;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
-
-import dev.fedlearn.engine.nn.LayerSizes;
-import dev.fedlearn.engine.nn.Model;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -60,42 +59,45 @@ class SecureAggregationTest {
   @Test
   void withDifferentialPrivacyTheClientsSharesGiveDpFedAvg() {
     DifferentialPrivacy.Settings quiet = new DifferentialPrivacy.Settings(1.5, 0, 1e-5);
-    List<String> missing = List.of("d");
     float[] server = new DifferentialPrivacy(new FedAvg(), quiet, round -> DifferentialPrivacyTest.constant(0))
-        .aggregate(1, GLOBAL, RESULTS, missing, Map.of()).model().params();
+        .aggregate(1, GLOBAL, RESULTS, List.of(), Map.of()).model().params();
     float[] clients = new SecureAggregation(new FedAvg(), 16f, quiet, round -> DifferentialPrivacyTest.constant(0))
-        .aggregate(1, GLOBAL, RESULTS, missing, Map.of()).model().params();
+        .aggregate(1, GLOBAL, RESULTS, List.of(), Map.of()).model().params();
     double bound = FixedPoint.errorBound(3, FixedPoint.scale(16, 3), 3);
     for (int j = 0; j < 4; j++) {
       assertThat((double) clients[j]).as("weight %d", j).isCloseTo(server[j], within(bound));
     }
-    // Every Gaussian draw 0.5: each of the 3 clients adds 0.5 * 2 * 1.5 / sqrt(4), the mean over 4 picked clients
-    // moves by 3 * 0.75 / 4 more than without noise.
+    // Every Gaussian draw 0.5: each of the 3 clients adds 0.5 * 2 * 1.5 / sqrt(3), the mean over the 3 picked
+    // clients moves by 3 * 1.5 / sqrt(3) / 3 more than without noise.
     DifferentialPrivacy.Settings noisy = new DifferentialPrivacy.Settings(1.5, 2, 1e-5);
     float[] withNoise = new SecureAggregation(new FedAvg(), 16f, noisy, round -> DifferentialPrivacyTest.constant(0.5))
-        .aggregate(1, GLOBAL, RESULTS, missing, Map.of()).model().params();
+        .aggregate(1, GLOBAL, RESULTS, List.of(), Map.of()).model().params();
     for (int j = 0; j < 4; j++) {
-      assertThat((double) withNoise[j]).as("weight %d", j).isCloseTo(server[j] + 3 * 0.75 / 4, within(1e-5));
+      assertThat((double) withNoise[j]).as("weight %d", j).isCloseTo(server[j] + 1.5 / Math.sqrt(3), within(1e-5));
     }
+    assertThatThrownBy(() -> new SecureAggregation(new FedAvg(), 16f, quiet, round -> null)
+        .aggregate(1, GLOBAL, RESULTS, List.of("d"), Map.of()))
+        .hasMessageContaining("every picked client");
     assertThatThrownBy(() -> new SecureAggregation(new FedAvg(), 1f, quiet, round -> null))
         .hasMessageContaining("must exceed the DP clip norm");
   }
 
   /**
    * The clients' noise is never clipped by the bound: a round whose noise shares the bound could clip (clip 1.5, noise
-   * 2, 4 picked: each share has standard deviation 1.5, the bound must be at least 1.5 + 8 x 1.5 = 13.5) fails
+   * 2, 3 picked: each share has standard deviation 3 / sqrt(3) = 1.73, the bound must be at least 1.5 + 8 x 1.73 =
+   * 15.4) fails
    * instead of adding less noise than the accountant counts on.
    */
   @Test
   void aRoundWhoseNoiseTheBoundCouldClipFails() {
     DifferentialPrivacy.Settings noisy = new DifferentialPrivacy.Settings(1.5, 2, 1e-5);
-    SecureAggregation tight = new SecureAggregation(new FedAvg(), 13f, noisy,
+    SecureAggregation tight = new SecureAggregation(new FedAvg(), 15.3f, noisy,
         round -> DifferentialPrivacyTest.constant(0.5));
-    assertThatThrownBy(() -> tight.aggregate(1, GLOBAL, RESULTS, List.of("d"), Map.of()))
+    assertThatThrownBy(() -> tight.aggregate(1, GLOBAL, RESULTS, List.of(), Map.of()))
         .isInstanceOf(AggregationException.class).hasMessageStartingWith("round 1: the secure aggregation bound")
-        .hasMessageContaining("at least clip + 8 x that = 13.5");
-    SecureAggregation roomy = new SecureAggregation(new FedAvg(), 13.5f, noisy,
+        .hasMessageContaining("at least clip + 8 x that = 15.356407");
+    SecureAggregation roomy = new SecureAggregation(new FedAvg(), 15.4f, noisy,
         round -> DifferentialPrivacyTest.constant(0.5));
-    assertThat(roomy.aggregate(1, GLOBAL, RESULTS, List.of("d"), Map.of()).model().params()).hasSize(4);
+    assertThat(roomy.aggregate(1, GLOBAL, RESULTS, List.of(), Map.of()).model().params()).hasSize(4);
   }
 }

@@ -1,10 +1,10 @@
-package dev.fedlearn.aggregator.run;
+package dev.fedlearn.protocol;
 
 /**
- * A request the run refuses, and why, in the run's own terms; the web layer maps each {@link Kind} to an HTTP status
+ * A message the federation refuses, and why, in its own terms (no HTTP here): the web layer maps each {@link Kind} to an HTTP status
  * and the refusal to an RFC 9457 problem detail with this title and message.
  */
-public class RunRefusal extends RuntimeException {
+public class Refusal extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   /** Why a request is refused. */
@@ -27,12 +27,12 @@ public class RunRefusal extends RuntimeException {
   private final String title;
   private final String type; // the problem's type URI; null for about:blank
 
-  public RunRefusal(Kind kind, String title, String detail) {
+  public Refusal(Kind kind, String title, String detail) {
     this(kind, title, detail, null);
   }
 
-  /** A refusal whose problem {@code type} tells a client what to do next ({@link dev.fedlearn.protocol.ProblemTypes}). */
-  public RunRefusal(Kind kind, String title, String detail, String type) {
+  /** A refusal whose problem {@code type} tells a client what to do next ({@link ProblemTypes}). */
+  public Refusal(Kind kind, String title, String detail, String type) {
     super(detail);
     this.kind = kind;
     this.title = title;
@@ -52,15 +52,15 @@ public class RunRefusal extends RuntimeException {
     return title;
   }
 
-  static RunRefusal invalid(String detail) {
-    return new RunRefusal(Kind.INVALID, "Invalid request", detail);
+  public static Refusal invalid(String detail) {
+    return new Refusal(Kind.INVALID, "Invalid request", detail);
   }
 
-  static RunRefusal unknown(String title, String detail) {
-    return new RunRefusal(Kind.UNKNOWN, title, detail);
+  public static Refusal unknown(String title, String detail) {
+    return new Refusal(Kind.UNKNOWN, title, detail);
   }
 
-  static RunRefusal conflict(String title, String detail) {
-    return new RunRefusal(Kind.CONFLICT, title, detail);
+  public static Refusal conflict(String title, String detail) {
+    return new Refusal(Kind.CONFLICT, title, detail);
   }
 }

@@ -1,16 +1,14 @@
-package dev.fedlearn.aggregator.run;
+package dev.fedlearn.federation.secagg;
 
 import dev.fedlearn.federation.privacy.DifferentialPrivacy;
 import dev.fedlearn.protocol.EncryptedShare;
-import dev.fedlearn.federation.secagg.FixedPoint;
 import dev.fedlearn.protocol.KeyAdvertisement;
-import dev.fedlearn.federation.secagg.SecAggException;
-import dev.fedlearn.federation.secagg.SecAggServer;
-import dev.fedlearn.protocol.UnmaskingShares;
 import dev.fedlearn.protocol.MaskedUpdate;
 import dev.fedlearn.protocol.ProblemTypes;
+import dev.fedlearn.protocol.Refusal;
 import dev.fedlearn.protocol.SecAggPlan;
 import dev.fedlearn.protocol.SecAggStep;
+import dev.fedlearn.protocol.UnmaskingShares;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,13 +36,15 @@ import java.util.concurrent.CompletableFuture;
  * one; from step 4 on ({@link #revealed}), or when the masks cannot be removed, the round closes with no update, so a
  * session whose shares were revealed never restarts with the same inputs.
  *
- * <p>Not thread-safe: the coordinator calls it under its lock. The futures let long polls wait outside the lock.
+ * <p>The same state machine serves the aggregator (its HTTP controller is the transport) and {@code fl simulate}
+ * ({@link InMemorySecAgg}). Not thread-safe: its caller holds a lock around every call; the futures let waiting
+ * clients wait outside it.
  */
-final class SecureRound {
+public final class SecAggSession {
   /** The unmasked result: the weighted mean, the total samples, and each included client's masked update's figures. */
-  record Result(float[] mean, long samples, Map<String, MaskedUpdate> included) {}
+  public record Result(float[] mean, long samples, Map<String, MaskedUpdate> included) {}
 
-  final SecAggPlan plan;
+  private final SecAggPlan plan;
   private final int parameters;
   private final Duration stepTimeout;
   private SecAggStep step = SecAggStep.KEYS;
@@ -60,26 +60,26 @@ final class SecureRound {
   /** The clients dropped from the session for a message that broke the protocol, with the reason. */
   private final Map<String, String> dropped = new TreeMap<>();
   /** Completed when step 1, 2, 3 closes, or all at once when the session is abandoned. */
-  final CompletableFuture<Void> keysClosed = new CompletableFuture<>();
-  final CompletableFuture<Void> sharesClosed = new CompletableFuture<>();
-  final CompletableFuture<Void> maskedClosed = new CompletableFuture<>();
+  private final CompletableFuture<Void> keysClosed = new CompletableFuture<>();
+  private final CompletableFuture<Void> sharesClosed = new CompletableFuture<>();
+  private final CompletableFuture<Void> maskedClosed = new CompletableFuture<>();
 
   /**
    * A session among {@code picked}, who trained on {@code pickedSamples} samples in all; with {@code dp}, for shares
    * of DP-FedAvg (one unweighted input per client, {@code noise * clip / sqrt(picked)} of noise each).
    */
-  SecureRound(int round, List<String> picked, long pickedSamples, float bound, DifferentialPrivacy.Settings dp,
+  public SecAggSession(int round, List<String> picked, long pickedSamples, float bound, DifferentialPrivacy.Settings dp,
       int parameters, Duration stepTimeout, Instant now) {
     this.plan = new SecAggPlan(round, UUID.randomUUID().toString(), SecAggServer.defaultThreshold(picked.size()),
         FixedPoint.scale(bound, dp == null ? pickedSamples : picked.size()), bound, picked,
-        dp == null ? null : dp.clip(), dp == null ? null : dp.noise() * dp.clip() / Math.sqrt(picked.size()));
+        dp == null ? null : dp.clip(), dp == null ? null : dp.clientNoiseStd(picked.size()));
     this.parameters = parameters;
     this.stepTimeout = stepTimeout;
     this.stepStarted = now;
   }
 
   /** Completed when {@code step} closes, or when the session is abandoned. */
-  CompletableFuture<Void> closed(SecAggStep step) {
+  public CompletableFuture<Void> closed(SecAggStep step) {
     return switch (step) {
       case KEYS -> keysClosed;
       case SHARES -> sharesClosed;
@@ -87,24 +87,29 @@ final class SecureRound {
     };
   }
 
-  SecAggStep step() {
+  /** The session's plan, at its first step. */
+  public SecAggPlan plan() {
+    return plan;
+  }
+
+  public SecAggStep step() {
     return step;
   }
 
-  String abandonedBecause() {
+  public String abandonedBecause() {
     return abandoned;
   }
 
-  int threshold() {
+  public int threshold() {
     return plan.threshold();
   }
 
   /** Step 1: a picked client's public keys. Returns true when this closed the step. */
-  boolean keys(KeyAdvertisement ad, Instant now) {
+  public boolean keys(KeyAdvertisement ad, Instant now) {
     notDropped(ad.clientId());
     expect(SecAggStep.KEYS, "its public keys");
     if (!plan.picked().contains(ad.clientId())) {
-      throw RunRefusal.conflict("Not picked", "client " + ad.clientId() + " is not picked for round " + plan.round());
+      throw Refusal.conflict("Not picked", "client " + ad.clientId() + " is not picked for round " + plan.round());
     }
     once(keys.containsKey(ad.clientId()), ad.clientId(), "public keys");
     String refusal = SecAggServer.refusal(ad, keys.values());
@@ -116,7 +121,7 @@ final class SecureRound {
   }
 
   /** Step 2: a client's encrypted shares, one for every other client of U1. Returns true when this closed the step. */
-  boolean shares(String clientId, List<EncryptedShare> sent, Instant now) {
+  public boolean shares(String clientId, List<EncryptedShare> sent, Instant now) {
     notDropped(clientId);
     expect(SecAggStep.SHARES, "its encrypted shares");
     member(u1.stream().map(KeyAdvertisement::clientId).toList(), clientId, "U1 (the clients whose keys were "
@@ -139,7 +144,7 @@ final class SecureRound {
   }
 
   /** The encrypted shares addressed to {@code clientId}, from the clients of U2; once step 2 closed. */
-  List<EncryptedShare> sharesFor(String clientId) {
+  public List<EncryptedShare> sharesFor(String clientId) {
     member(u2, clientId, "U2 (the clients whose shares were forwarded)");
     List<EncryptedShare> mine = new ArrayList<>();
     for (String from : u2) {
@@ -153,7 +158,7 @@ final class SecureRound {
   }
 
   /** Step 3: a client's masked update. Returns true when this closed the step. */
-  boolean masked(MaskedUpdate update, Instant now) {
+  public boolean masked(MaskedUpdate update, Instant now) {
     notDropped(update.clientId());
     expect(SecAggStep.MASKED, "its masked update");
     member(u2, update.clientId(), "U2 (the clients whose shares were forwarded)");
@@ -168,7 +173,7 @@ final class SecureRound {
   }
 
   /** U3: the clients whose masked update arrived; once step 3 closed. */
-  List<String> survivors() {
+  public List<String> survivors() {
     return List.copyOf(u3);
   }
 
@@ -176,7 +181,7 @@ final class SecureRound {
    * Step 4: a survivor's unmasking shares. Returns the result when this was the last one expected, else null; a
    * result that cannot be computed abandons the session.
    */
-  Result unmasking(UnmaskingShares answer, long samplesBound) {
+  public Result unmasking(UnmaskingShares answer, long samplesBound) {
     notDropped(answer.from());
     expect(SecAggStep.UNMASK, "its unmasking shares");
     member(u3, answer.from(), "U3 (the clients whose masked update arrived)");
@@ -196,7 +201,7 @@ final class SecureRound {
    * Whether the clients still expected in the open step, those dropped left out, are fewer than the threshold: the
    * session can then never finish.
    */
-  boolean hopeless() {
+  public boolean hopeless() {
     Collection<String> expected = expectedIds();
     return expected != null && expected.size() - droppedOf(expected) < threshold();
   }
@@ -205,7 +210,7 @@ final class SecureRound {
    * Closes the open step when every client it still expects (those dropped left out) has sent its message, as after a
    * drop; returns the result when that closed step 4.
    */
-  Result closeIfComplete(Instant now, long samplesBound) {
+  public Result closeIfComplete(Instant now, long samplesBound) {
     return !hopeless() && complete() ? closeStep(now, samplesBound) : null;
   }
 
@@ -264,12 +269,12 @@ final class SecureRound {
    * Whether the session asked for unmasking shares (step 4 or later): from then on it must never be started again
    * with the same inputs, so a failure closes the round instead.
    */
-  boolean revealed() {
+  public boolean revealed() {
     return u3 != null;
   }
 
   /** The clients dropped from the session, with the reason. */
-  Map<String, String> dropped() {
+  public Map<String, String> dropped() {
     return Map.copyOf(dropped);
   }
 
@@ -277,7 +282,7 @@ final class SecureRound {
    * Closes a step whose time is up with what it has, when that reaches the threshold; abandons the session when it
    * does not (steps 2 to 4; step 1 waits: its clients may still be training). Returns the result when step 4 closed.
    */
-  Result tick(Instant now, boolean roundPastDeadline, long samplesBound) {
+  public Result tick(Instant now, boolean roundPastDeadline, long samplesBound) {
     boolean timeUp = step == SecAggStep.KEYS ? roundPastDeadline
         : Duration.between(stepStarted, now).compareTo(stepTimeout) >= 0;
     if (!timeUp) {
@@ -297,13 +302,13 @@ final class SecureRound {
   }
 
   /** How many clients the open step expects messages from. */
-  int expected() {
+  public int expected() {
     Collection<String> expected = expectedIds();
     return expected == null ? 0 : expected.size();
   }
 
   /** Who the open step still waits for. */
-  List<String> waitingFor() {
+  public List<String> waitingFor() {
     Collection<String> expected = expectedIds();
     Set<String> waiting = expected == null ? new TreeSet<>() : new TreeSet<>(expected);
     waiting.removeAll(receivedIds());
@@ -311,11 +316,11 @@ final class SecureRound {
   }
 
   /** The advertisements of U1; once step 1 closed. */
-  List<KeyAdvertisement> u1() {
+  public List<KeyAdvertisement> u1() {
     return u1;
   }
 
-  void abandon(String why) {
+  public void abandon(String why) {
     if (step == SecAggStep.DONE || step == SecAggStep.ABANDONED) {
       return;
     }
@@ -379,12 +384,12 @@ final class SecureRound {
 
   private void expect(SecAggStep wanted, String what) {
     if (step == SecAggStep.ABANDONED) {
-      throw new RunRefusal(RunRefusal.Kind.CONFLICT, "Session abandoned", "secure aggregation session "
-          + plan.session() + " of round " + plan.round() + " was abandoned (" + abandoned + "): start again with GET "
-          + "/rounds/" + plan.round() + "/secagg", ProblemTypes.SECAGG_START_AGAIN);
+      throw new Refusal(Refusal.Kind.CONFLICT, "Session abandoned", "secure aggregation session "
+          + plan.session() + " of round " + plan.round() + " was abandoned (" + abandoned + "): start again with the round's new session",
+          ProblemTypes.SECAGG_START_AGAIN);
     }
     if (step != wanted) {
-      throw new RunRefusal(RunRefusal.Kind.CONFLICT, "Wrong step", "session " + plan.session() + " of round "
+      throw new Refusal(Refusal.Kind.CONFLICT, "Wrong step", "session " + plan.session() + " of round "
           + plan.round() + " is at step " + step.name().toLowerCase(java.util.Locale.ROOT) + ", not taking " + what
           + ": the step closed without this client, which sits this round out", ProblemTypes.SECAGG_EXCLUDED);
     }
@@ -392,7 +397,7 @@ final class SecureRound {
 
   private void member(java.util.Collection<String> set, String clientId, String name) {
     if (!set.contains(clientId)) {
-      throw new RunRefusal(RunRefusal.Kind.CONFLICT, "Not in the session", "client " + clientId + " is not in "
+      throw new Refusal(Refusal.Kind.CONFLICT, "Not in the session", "client " + clientId + " is not in "
           + name + " of session " + plan.session() + " of round " + plan.round() + "; it sits this round out",
           ProblemTypes.SECAGG_EXCLUDED);
     }
@@ -402,23 +407,23 @@ final class SecureRound {
    * Checks a complaint of {@code from} against {@code against}: taken while step 3 waits for masked updates, from a
    * client of U2 that has not sent its masked update, against another client of U2.
    */
-  void complaint(String from, String against) {
+  public void complaint(String from, String against) {
     notDropped(from);
     expect(SecAggStep.MASKED, "a complaint");
     member(u2, from, "U2 (the clients whose shares were forwarded)");
     if (from.equals(against) || !u2.contains(against)) {
-      throw RunRefusal.invalid("a complaint names another client of U2 " + u2 + ", got " + against);
+      throw Refusal.invalid("a complaint names another client of U2 " + u2 + ", got " + against);
     }
     if (masked.containsKey(from)) {
-      throw RunRefusal.conflict("Too late", "client " + from + " already sent its masked update in session "
+      throw Refusal.conflict("Too late", "client " + from + " already sent its masked update in session "
           + plan.session() + ", so it used every share it received");
     }
   }
 
   /** Drops a client that broke the protocol: the refusal to answer it with. */
-  private RunRefusal drop(String clientId, String why) {
+  private Refusal drop(String clientId, String why) {
     dropped.put(clientId, why);
-    return new RunRefusal(RunRefusal.Kind.INVALID, "Dropped from the session", "client " + clientId + " is dropped "
+    return new Refusal(Refusal.Kind.INVALID, "Dropped from the session", "client " + clientId + " is dropped "
         + "from secure aggregation session " + plan.session() + " of round " + plan.round() + ": " + why,
         ProblemTypes.SECAGG_EXCLUDED);
   }
@@ -426,7 +431,7 @@ final class SecureRound {
   private void notDropped(String clientId) {
     String why = dropped.get(clientId);
     if (why != null) {
-      throw new RunRefusal(RunRefusal.Kind.CONFLICT, "Dropped from the session", "client " + clientId + " was "
+      throw new Refusal(Refusal.Kind.CONFLICT, "Dropped from the session", "client " + clientId + " was "
           + "dropped from session " + plan.session() + " of round " + plan.round() + " (" + why + "); it sits this "
           + "round out", ProblemTypes.SECAGG_EXCLUDED);
     }
@@ -448,7 +453,7 @@ final class SecureRound {
 
   private void once(boolean already, String clientId, String what) {
     if (already) {
-      throw RunRefusal.conflict("Duplicate", "client " + clientId + " already sent its " + what + " in session "
+      throw Refusal.conflict("Duplicate", "client " + clientId + " already sent its " + what + " in session "
           + plan.session());
     }
   }

@@ -17,7 +17,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Runs the whole protocol among parties in one process, for simulations and tests, with dropouts. Clients in
+ * The protocol's cryptography among parties in one process, for its tests, with dropouts ({@link SecAggClient} and
+ * {@link SecAggServer} without the session; {@code fl simulate} runs the session itself, {@link InMemorySecAgg}). Clients in
  * {@code dropBeforeMasking} advertise their keys and share them, then leave without sending a masked input (nor
  * receiving anything more): the survivors' masks against them are removed with their reconstructed secret keys.
  * Clients in {@code dropAfterMasking} send their masked input, then never answer round 3: their input is in the sum,
