@@ -1,6 +1,7 @@
 package dev.fedlearn.workbook;
 
 import dev.fedlearn.engine.nn.LayerSizes;
+import dev.fedlearn.federation.ModelRetention;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.poi.ss.usermodel.Row;
@@ -8,7 +9,7 @@ import org.apache.poi.xssf.streaming.SXSSFSheet;
 
 /**
  * The Weights sheet (streamed): one row per parameter (its layer, W or b, row and column), one column per global
- * model the run kept ({@link RunReport#models}), the initial model as round 0.
+ * model the run kept ({@link ModelRetention}), the initial model as round 0.
  */
 final class WeightsSheet {
   private WeightsSheet() {}
