@@ -22,7 +22,7 @@ import dev.fedlearn.engine.nn.TrainingConfig;
 import dev.fedlearn.federation.secagg.SecureAggregation;
 import dev.fedlearn.federation.privacy.ParticipationAccountant;
 import dev.fedlearn.workbook.RunReport;
-import dev.fedlearn.workbook.WeightColumns;
+import dev.fedlearn.federation.ModelRetention;
 import dev.fedlearn.workbook.Workbook;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -269,7 +269,7 @@ final class SimulateCommand implements Callable<Integer> {
         if (secureFinal != null) {
           secureCosts.add(secureFinal.lastCost());
         }
-        if (workbook != null && WeightColumns.shows(r.round(), rounds)) {
+        if (workbook != null && ModelRetention.keeps(r.round(), rounds)) {
           shownModels.put(r.round(), model.params());
         }
         out.printf(Locale.ROOT, "round %d/%d  global test accuracy %.2f%%  loss %.4f%s%s%s  (%.1f s)%n", r.round(),

@@ -9,8 +9,8 @@ import java.util.SortedMap;
 /**
  * A federated run as its workbook shows it, whoever ran it (the aggregator, or {@code fl simulate} in one process):
  * its settings and where it stands, its clients, its rounds with every client's training and score, the initial
- * model's score, and the global models kept for the Weights sheet ({@link WeightColumns}). Times are null where there
- * are none (a simulation has no arrival times).
+ * model's score, and the global models the run kept ({@link dev.fedlearn.federation.ModelRetention}), which the
+ * Weights sheet shows. Times are null where there are none (a simulation has no arrival times).
  *
  * @param state where the run stands, as one line, e.g. {@code COMPLETED after 10 of 10 rounds}
  * @param initialAccuracy the initial model's accuracy on the held-out test set

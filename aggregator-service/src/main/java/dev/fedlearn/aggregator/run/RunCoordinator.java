@@ -22,7 +22,7 @@ import dev.fedlearn.protocol.RunState;
 import dev.fedlearn.protocol.RunStatus;
 import dev.fedlearn.protocol.SecAggStep;
 import dev.fedlearn.protocol.TrainingPlan;
-import dev.fedlearn.workbook.WeightColumns;
+import dev.fedlearn.federation.ModelRetention;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -140,7 +140,7 @@ public final class RunCoordinator {
     }
     this.store = store;
     this.events = new EventJournal(store, clock);
-    Optional<RunStore.Stored> stored = store.load(round -> WeightColumns.shows(round, rules.rounds()));
+    Optional<RunStore.Stored> stored = store.load(round -> ModelRetention.keeps(round, rules.rounds()));
     if (stored.isPresent() && !stored.get().settings().equals(this.settings.toString())) {
       refusal = "the state folder holds a run with other settings ("
           + StoredSettings.differences(stored.get().settings(), this.settings) + "): start with the stored settings "

@@ -7,7 +7,7 @@ import dev.fedlearn.protocol.ClientUpdate;
 import dev.fedlearn.protocol.Refusal;
 import dev.fedlearn.protocol.RunState;
 import dev.fedlearn.protocol.RunStatus;
-import dev.fedlearn.workbook.WeightColumns;
+import dev.fedlearn.federation.ModelRetention;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,8 +19,8 @@ import java.util.function.BiFunction;
 
 /**
  * The run's record in memory: its state, its clients, every round with its updates, scores and evaluations, the
- * current global model and a bounded sample of the earlier ones ({@link WeightColumns#shows}: the initial model, every k-th
- * round and the last, those the workbook's Weights sheet shows ({@link WeightColumns}); the store has them all); rebuilt
+ * current global model and a bounded sample of the earlier ones ({@link ModelRetention#keeps}: the initial model, every k-th
+ * round and the last, those the workbook's Weights sheet shows; the store has them all); rebuilt
  * from the store on a restart ({@link #restore}), and rendered as the read models the API and the workbook show. It holds no lock and writes nothing: the coordinator owns it, changes it
  * under its lock after the store has the change, and asks it for views.
  */
@@ -68,7 +68,7 @@ final class RunLedger {
 
   /** Keeps round {@code round}'s model if it is one of those kept. */
   void keep(int round, float[] model, int rounds) {
-    if (WeightColumns.shows(round, rounds)) {
+    if (ModelRetention.keeps(round, rounds)) {
       models.put(round, model);
     }
   }

@@ -262,12 +262,12 @@ class RunCoordinatorTest {
     for (int r = 1; r <= 1000; r++) {
       run.submitUpdate(r, update("a", 10, r % 5));
       if (r == 500) {
-        assertThat(run.snapshot().modelHistory()).hasSizeLessThanOrEqualTo(dev.fedlearn.workbook.WeightColumns.MAX)
+        assertThat(run.snapshot().modelHistory()).hasSizeLessThanOrEqualTo(dev.fedlearn.federation.ModelRetention.MAX)
             .containsKey(500);
       }
     }
     var kept = run.snapshot().modelHistory();
-    assertThat(kept).hasSizeLessThanOrEqualTo(dev.fedlearn.workbook.WeightColumns.MAX).containsKeys(0, 53, 954, 1000);
+    assertThat(kept).hasSizeLessThanOrEqualTo(dev.fedlearn.federation.ModelRetention.MAX).containsKeys(0, 53, 954, 1000);
     assertThat(kept.get(1000)).isEqualTo(run.globalModel().params());
   }
 }
