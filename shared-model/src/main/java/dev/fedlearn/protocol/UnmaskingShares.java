@@ -1,6 +1,5 @@
 package dev.fedlearn.protocol;
 
-import dev.fedlearn.federation.secagg.Shamir;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
@@ -9,8 +8,9 @@ import java.util.TreeSet;
 /**
  * Round 3 message from one surviving client: for each survivor (in U3) its share of that survivor's self-mask seed
  * {@code b}, and for each client that dropped after sharing its keys (in U2 but not U3) its share of that client's
- * mask secret key {@code s_SK}. Each share is a serialised {@link Shamir.Share}. The maps are copied (unmodifiable);
- * equal when the sender and every share are, byte by byte; {@link #toString} gives the ids, not the shares.
+ * mask secret key {@code s_SK}. Each share is a serialised {@link dev.fedlearn.federation.secagg.Shamir.Share}. The
+ * maps are copied (unmodifiable); equal when the sender and every share are, byte by byte; {@link #toString} gives the
+ * ids, not the shares.
  */
 public record UnmaskingShares(String from, Map<String, byte[]> selfMaskShares, Map<String, byte[]> secretKeyShares) {
   public UnmaskingShares {

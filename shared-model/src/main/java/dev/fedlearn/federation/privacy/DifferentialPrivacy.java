@@ -1,6 +1,6 @@
 package dev.fedlearn.federation.privacy;
 
-import dev.fedlearn.federation.secagg.SecureAggregation;
+import dev.fedlearn.engine.nn.Model;
 import dev.fedlearn.federation.strategy.AggregationException;
 import dev.fedlearn.federation.strategy.ClientResult;
 import dev.fedlearn.federation.strategy.FedAvg;
@@ -8,8 +8,7 @@ import dev.fedlearn.federation.strategy.FedAvgM;
 import dev.fedlearn.federation.strategy.Krum;
 import dev.fedlearn.federation.strategy.Strategies;
 import dev.fedlearn.federation.strategy.Strategy;
-import dev.fedlearn.engine.nn.Model;
-import dev.fedlearn.federation.secagg.SecAggServer;
+import dev.fedlearn.protocol.SecAggPlan;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.LinkedHashMap;
@@ -92,17 +91,18 @@ public final class DifferentialPrivacy implements Strategy {
      * The noise multiplier a round under secure aggregation is sure to carry, for the accountant. Each of the
      * {@code m = picked} clients adds noise of standard deviation {@code noise * clip / sqrt(m)}
      * ({@link DifferentialPrivacy#noisyClippedChange}); the protocol unmasks the sum as soon as the threshold
-     * {@code t = SecAggServer.defaultThreshold(m)} of them have sent their masked input, and a client that dropped
+     * {@code t = SecAggPlan.defaultThreshold(m)} of them have sent their masked input, and a client that dropped
      * takes its share of the noise with it. So the sum may hold only {@code t} shares, noise of standard deviation
      * {@code noise * clip * sqrt(t / m)}, while one client's clipped change still moves it by up to {@code clip}
-     * (the mean is divided by {@code m} all the same, {@link SecureAggregation#noisyMean}). The worst case, accounted:
+     * (the mean is divided by {@code m} all the same,
+     * {@link dev.fedlearn.federation.secagg.SecureAggregation#noisyMean}). The worst case, accounted:
      * {@code noise * sqrt(t / m)}; for example 0.837 of the multiplier for 10 clients ({@code t = 7}), never less than
      * {@code sqrt(2/3)} of it.
      *
      * @throws IllegalArgumentException if {@code picked} is below 1
      */
     public double noiseUnderSecureAggregation(int picked) {
-      int t = SecAggServer.defaultThreshold(picked);
+      int t = SecAggPlan.defaultThreshold(picked);
       return noise * Math.sqrt((double) t / picked);
     }
 

@@ -1,6 +1,7 @@
 package dev.fedlearn.federation.secagg;
 
 import dev.fedlearn.protocol.KeyAdvertisement;
+import dev.fedlearn.protocol.SecAggPlan;
 import dev.fedlearn.protocol.UnmaskingShares;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -141,17 +142,12 @@ public final class SecAggServer {
   }
 
   /**
-   * The threshold for {@code n} parties by default: {@code floor(2n/3) + 1}, which is at least 2 for {@code n >= 2}
-   * (and 1 for a single party, which secure aggregation cannot hide anyway). More than two thirds of the parties must
-   * take part to the end; fewer than that many colluding with the server learn nothing.
+   * The threshold for {@code n} parties by default: {@code floor(2n/3) + 1}, as {@link SecAggPlan#defaultThreshold}.
    *
    * @throws IllegalArgumentException if {@code n} is below 1
    */
   public static int defaultThreshold(int n) {
-    if (n < 1) {
-      throw new IllegalArgumentException("secure aggregation needs at least 1 party, got " + n);
-    }
-    return 2 * n / 3 + 1;
+    return SecAggPlan.defaultThreshold(n);
   }
 
   /**
