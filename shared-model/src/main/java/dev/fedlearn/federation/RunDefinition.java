@@ -1,0 +1,203 @@
+package dev.fedlearn.federation;
+
+import dev.fedlearn.engine.nn.LayerSizes;
+import dev.fedlearn.engine.nn.Preset;
+import dev.fedlearn.engine.nn.TrainingConfig;
+import dev.fedlearn.federation.privacy.DifferentialPrivacy;
+import dev.fedlearn.federation.secagg.SecureAggregation;
+import dev.fedlearn.federation.strategy.Strategies;
+import dev.fedlearn.federation.strategy.Strategy;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.IntFunction;
+import java.util.random.RandomGenerator;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What defines a federated run, in one record: the data, the network, the local training, the strategy and its
+ * parameters, the client sampling, differential privacy and secure aggregation (each null when off), the rounds and
+ * the clients. The aggregator builds it from its environment and {@code fl simulate} from its command line, each
+ * with {@link #of}; the aggregator stores it as JSON ({@link #toJson}) with the run and resumes a stored run only
+ * when the definition it starts with {@linkplain #equals equals} the stored one. The operational rules (deadlines,
+ * quorum, bounds on requests) are not part of it: they may change between restarts.
+ *
+ * @param rounds rounds of the run, at least 1
+ * @param clients clients that take part, at least 1
+ * @param data the data the run learns from and is scored on
+ * @param network the layer sizes and the preset (initialisation, input scaling, default rates)
+ * @param training how each client trains each round
+ * @param strategy the strategy's id and every parameter's value (defaults filled in)
+ * @param sampling which clients train each round
+ * @param privacy differential privacy (DP-FedAvg), or null
+ * @param secureAggregation secure aggregation, or null
+ */
+public record RunDefinition(int rounds, int clients, Data data, Network network, Training training,
+    StrategyChoice strategy, ClientSampler sampling, DifferentialPrivacy.Settings privacy,
+    SecureAggregationChoice secureAggregation) {
+
+  /** The data: the dataset's name and the size of the test set the global model is scored on. */
+  public record Data(String dataset, int testSamples) {}
+
+  /** The network: its layer sizes, input first, and its preset's id. */
+  public record Network(List<Integer> layers, String preset) {
+    public Network {
+      layers = List.copyOf(layers);
+    }
+  }
+
+  /** A client's local training each round; null learning rate and l2 take the preset's. */
+  public record Training(int localEpochs, int batchSize, Float learningRate, float momentum, Float l2, long seed) {}
+
+  /** The strategy's id and its parameters, every one, in the order the strategy lists them. */
+  public record StrategyChoice(String name, Map<String, String> parameters) {
+    public StrategyChoice {
+      parameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+    }
+  }
+
+  /** Secure aggregation: the clients clip every weight to {@code [-bound, bound]} before the fixed-point encoding. */
+  public record SecureAggregationChoice(float bound) {}
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  public RunDefinition {
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(network, "network");
+    Objects.requireNonNull(training, "training");
+    Objects.requireNonNull(strategy, "strategy");
+    Objects.requireNonNull(sampling, "sampling");
+    if (rounds < 1) {
+      throw new IllegalArgumentException("rounds must be at least 1, got " + rounds);
+    }
+    if (clients < 1) {
+      throw new IllegalArgumentException("clients must be at least 1, got " + clients);
+    }
+    trainingConfig(training, network); // refuses bad training values and an unknown preset
+    Strategy plain = Strategies.create(strategy.name(), strategy.parameters());
+    if (secureAggregation != null) {
+      new SecureAggregation(plain, secureAggregation.bound(), privacy, round -> null); // refuses what cannot combine
+    }
+  }
+
+  /**
+   * The definition of a run of {@code strategy} (as created from its id and parameters; plain, without privacy or
+   * secure aggregation).
+   */
+  public static RunDefinition of(int rounds, int clients, Data data, LayerSizes layers, TrainingConfig training,
+      Strategy strategy, ClientSampler sampling, DifferentialPrivacy.Settings privacy, Float secureAggregationBound) {
+    return new RunDefinition(rounds, clients, data,
+        new Network(Arrays.stream(layers.toArray()).boxed().toList(), training.preset().id()),
+        new Training(training.epochs(), training.batchSize(), training.learningRate(), training.momentum(),
+            training.l2(), training.seed()),
+        new StrategyChoice(strategy.name(), strategy.parameters()), sampling, privacy,
+        secureAggregationBound == null ? null : new SecureAggregationChoice(secureAggregationBound));
+  }
+
+  /** What a client is told to do each round. */
+  public TrainingConfig trainingConfig() {
+    return trainingConfig(training, network);
+  }
+
+  private static TrainingConfig trainingConfig(Training t, Network n) {
+    return new TrainingConfig(t.localEpochs(), t.batchSize(), t.learningRate(), t.momentum(), t.l2(), t.seed(),
+        Preset.parse(n.preset()));
+  }
+
+  public LayerSizes layerSizes() {
+    return LayerSizes.of(network.layers().stream().mapToInt(Integer::intValue).toArray());
+  }
+
+  /** The strategy itself, without privacy or secure aggregation. */
+  public Strategy plainStrategy() {
+    return Strategies.create(strategy.name(), strategy.parameters());
+  }
+
+  /**
+   * The strategy the aggregator runs: with differential privacy and no secure aggregation, DP-FedAvg around the
+   * strategy, its noise from {@code noise}; else the strategy (with secure aggregation the clients add the noise).
+   */
+  public Strategy serverStrategy(IntFunction<RandomGenerator> noise) {
+    Strategy plain = plainStrategy();
+    return privacy != null && secureAggregation == null ? new DifferentialPrivacy(plain, privacy, noise) : plain;
+  }
+
+  /**
+   * The strategy of a run in one process: as {@link #serverStrategy}, and with secure aggregation the whole protocol
+   * among the clients in memory ({@link SecureAggregation}), their noise from {@code noise}.
+   */
+  public Strategy inProcessStrategy(IntFunction<RandomGenerator> noise) {
+    return secureAggregation == null ? serverStrategy(noise)
+        : new SecureAggregation(plainStrategy(), secureAggregation.bound(), privacy, noise);
+  }
+
+  /** Whether the run's updates are private: secure aggregation or differential privacy. */
+  public boolean isPrivate() {
+    return privacy != null || secureAggregation != null;
+  }
+
+  /** The definition as JSON, as it is stored with the run. */
+  public String toJson() {
+    return JSON.writeValueAsString(this);
+  }
+
+  /**
+   * A definition stored as JSON.
+   *
+   * @throws IllegalArgumentException when {@code json} is not a definition this release can read
+   */
+  public static RunDefinition fromJson(String json) {
+    try {
+      return JSON.readValue(json, RunDefinition.class);
+    } catch (JacksonException e) {
+      throw new IllegalArgumentException("not a run definition: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /**
+   * What differs from {@code other}, one {@code path: this X, other Y} per value ({@code none} for a value only one
+   * side has), joined by {@code ; }; empty when the two are equal.
+   */
+  public String differences(RunDefinition other, String thisName, String otherName) {
+    Map<String, String> mine = flatten(JSON.valueToTree(this));
+    Map<String, String> theirs = flatten(JSON.valueToTree(other));
+    List<String> changed = new ArrayList<>();
+    for (Map.Entry<String, String> e : mine.entrySet()) {
+      String that = theirs.get(e.getKey());
+      if (!e.getValue().equals(that)) {
+        changed.add(e.getKey() + ": " + thisName + " " + e.getValue() + ", " + otherName + " "
+            + (that == null ? "none" : that));
+      }
+    }
+    for (Map.Entry<String, String> e : theirs.entrySet()) {
+      if (!mine.containsKey(e.getKey())) {
+        changed.add(e.getKey() + ": " + thisName + " none, " + otherName + " " + e.getValue());
+      }
+    }
+    return String.join("; ", changed);
+  }
+
+  /** Every leaf of a JSON tree by its dotted path (arrays as one value). */
+  private static Map<String, String> flatten(JsonNode node) {
+    Map<String, String> out = new LinkedHashMap<>();
+    flatten("", node, out);
+    return out;
+  }
+
+  private static void flatten(String path, JsonNode node, Map<String, String> out) {
+    if (node.isObject()) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        flatten(path.isEmpty() ? e.getKey() : path + "." + e.getKey(), e.getValue(), out);
+      }
+    } else if (!node.isNull()) {
+      out.put(path, node.isValueNode() ? node.asString() : node.toString());
+    }
+  }
+}

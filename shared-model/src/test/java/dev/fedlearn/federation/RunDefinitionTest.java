@@ -1,0 +1,49 @@
+package dev.fedlearn.federation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.fedlearn.engine.nn.LayerSizes;
+import dev.fedlearn.engine.nn.TrainingConfig;
+import dev.fedlearn.federation.privacy.DifferentialPrivacy;
+import dev.fedlearn.federation.secagg.SecureAggregation;
+import dev.fedlearn.federation.strategy.Strategies;
+import org.junit.jupiter.api.Test;
+
+class RunDefinitionTest {
+  private static RunDefinition seed(String strategy, String params, DifferentialPrivacy.Settings dp, Float bound) {
+    return RunDefinition.of(10, 4, new RunDefinition.Data("mnist", 10000), LayerSizes.DEFAULT,
+        TrainingConfig.defaults(), Strategies.create(strategy, params), new ClientSampler(0.5, 2), dp, bound);
+  }
+
+  @Test
+  void aStoredDefinitionReadsBackEqual() {
+    RunDefinition d = seed("fedadam", "eta=0.05", new DifferentialPrivacy.Settings(1.0, 1.1, 1e-5), 16f);
+    String json = d.toJson();
+    assertThat(json).contains("\"rounds\":10", "\"name\":\"fedadam\"", "\"eta\":\"0.05\"", "\"bound\":16.0");
+    RunDefinition back = RunDefinition.fromJson(json);
+    assertThat(back).isEqualTo(d);
+    assertThat(back.differences(d, "stored", "now")).isEmpty();
+    assertThat(back.trainingConfig()).isEqualTo(TrainingConfig.defaults());
+    assertThat(back.layerSizes()).isEqualTo(LayerSizes.DEFAULT);
+    assertThat(back.inProcessStrategy(round -> null)).isInstanceOf(SecureAggregation.class);
+    assertThat(back.serverStrategy(round -> null).name()).isEqualTo("fedadam");
+  }
+
+  @Test
+  void theDifferencesNameEachChangedValue() {
+    RunDefinition stored = seed("fedprox", "mu=0.1", null, null);
+    RunDefinition now = seed("fedprox", "mu=0.2", new DifferentialPrivacy.Settings(1.0, 1.0, 1e-5), null);
+    assertThat(now).isNotEqualTo(stored);
+    assertThat(stored.differences(now, "stored", "now")).contains("strategy.parameters.mu: stored 0.1, now 0.2")
+        .contains("privacy.clip: stored none, now 1.0");
+  }
+
+  @Test
+  void whatCannotRunIsRefused() {
+    assertThatThrownBy(() -> seed("krum", "", null, 16f)).hasMessageContaining("looks at each update");
+    assertThatThrownBy(() -> seed("nosuch", "", null, null)).hasMessageContaining("unknown strategy");
+    assertThatThrownBy(() -> RunDefinition.fromJson("{rounds=10, clients=4}")).isInstanceOf(
+        IllegalArgumentException.class).hasMessageStartingWith("not a run definition");
+  }
+}
