@@ -183,6 +183,11 @@ public record RunDefinition(int rounds, int clients, Data data, Network network,
     return String.join("; ", changed);
   }
 
+  /** Every value of the definition by its dotted path ({@code strategy.parameters.mu}), in order; none for null. */
+  public Map<String, String> flattened() {
+    return flatten(JSON.valueToTree(this));
+  }
+
   /** Every leaf of a JSON tree by its dotted path (arrays as one value). */
   private static Map<String, String> flatten(JsonNode node) {
     Map<String, String> out = new LinkedHashMap<>();

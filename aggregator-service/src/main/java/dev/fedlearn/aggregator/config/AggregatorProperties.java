@@ -3,16 +3,16 @@ package dev.fedlearn.aggregator.config;
 import dev.fedlearn.Defaults;
 import dev.fedlearn.aggregator.run.RunRules;
 import dev.fedlearn.aggregator.run.SecAggSettings;
+import dev.fedlearn.engine.nn.LayerSizes;
+import dev.fedlearn.engine.nn.Preset;
+import dev.fedlearn.engine.nn.TrainingConfig;
 import dev.fedlearn.federation.ClientSampler;
+import dev.fedlearn.federation.RunDefinition;
 import dev.fedlearn.federation.privacy.DifferentialPrivacy;
 import dev.fedlearn.federation.secagg.SecureAggregation;
 import dev.fedlearn.federation.strategy.Strategies;
 import dev.fedlearn.federation.strategy.Strategy;
-import dev.fedlearn.engine.nn.LayerSizes;
-import dev.fedlearn.engine.nn.Preset;
-import dev.fedlearn.engine.nn.TrainingConfig;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -136,52 +136,40 @@ public record AggregatorProperties(
   }
 
   /**
-   * The strategy, its parameters parsed and checked; with a DP clip norm, behind DP-FedAvg, its noise drawn from a
-   * {@link SecureRandom} (unknown to anyone, so a run with noise is not reproducible bit for bit).
+   * The run these settings define, on {@code data}: the one composition of strategy, sampling, privacy and secure
+   * aggregation ({@link RunDefinition}).
    */
-  public Strategy createStrategy() {
-    Strategy plain = strategy(strategy, strategyParams);
-    // With secure aggregation the clients clip and add the noise ({@link #secAgg}): the strategy stays plain.
-    return secureAggregation ? plain : privacy(plain, dpClip, dpNoise, dpDelta);
+  public RunDefinition definition(RunDefinition.Data data) {
+    return RunDefinition.of(rounds, clients, data, layerSizes(), training(), strategy(strategy, strategyParams),
+        sampler(fractionFit, minFitClients), dpClip == null ? null : new DifferentialPrivacy.Settings(dpClip, dpNoise,
+            dpDelta), secureAggregation ? secaggBound : null);
   }
 
-  private static Strategy privacy(Strategy strategy, Double clip, double noise, double delta) {
+  private static void privacy(Strategy strategy, Double clip, double noise, double delta) {
     if (clip == null) {
-      return strategy;
+      return;
     }
     try {
-      SecureRandom random = new SecureRandom();
-      return new DifferentialPrivacy(strategy, new DifferentialPrivacy.Settings(clip, noise, delta),
-          round -> random);
+      new DifferentialPrivacy(strategy, new DifferentialPrivacy.Settings(clip, noise, delta), round -> null);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("bad differential privacy (FL_DP_CLIP, FL_DP_NOISE, FL_DP_DELTA, "
           + "FL_STRATEGY): " + e.getMessage(), e);
     }
   }
 
-  /** Secure aggregation's settings, or null when it is off. */
-  public SecAggSettings secAgg() {
-    return secAgg(secureAggregation, secaggBound, secaggTimeout, strategy, dpClip, dpNoise, dpDelta);
-  }
-
-  private static SecAggSettings secAgg(boolean on, float bound, Duration timeout, String strategy, Double dpClip,
+  private static void secAgg(boolean on, float bound, Duration timeout, String strategy, Double dpClip,
       double dpNoise, double dpDelta) {
     if (!on) {
-      return null;
+      return;
     }
     try {
       SecureAggregation.check(strategy);
-      return new SecAggSettings(bound, timeout, dpClip == null ? null
+      new SecAggSettings(bound, timeout, dpClip == null ? null
           : new DifferentialPrivacy.Settings(dpClip, dpNoise, dpDelta));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("bad secure aggregation (FL_SECURE_AGGREGATION, FL_SECAGG_BOUND, "
           + "FL_SECAGG_TIMEOUT, FL_STRATEGY): " + e.getMessage(), e);
     }
-  }
-
-  /** Which clients train each round. */
-  public ClientSampler clientSampler() {
-    return sampler(fractionFit, minFitClients);
   }
 
   private static Strategy strategy(String id, String params) {

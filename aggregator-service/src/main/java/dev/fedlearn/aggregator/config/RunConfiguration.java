@@ -1,27 +1,24 @@
 package dev.fedlearn.aggregator.config;
 
 import dev.fedlearn.aggregator.run.RunCoordinator;
-import dev.fedlearn.aggregator.run.RunRules;
 import dev.fedlearn.aggregator.run.RunStore;
 import dev.fedlearn.engine.data.Features;
 import dev.fedlearn.engine.data.Mnist;
-import dev.fedlearn.federation.ClientSampler;
-import dev.fedlearn.federation.strategy.Strategy;
 import dev.fedlearn.engine.nn.Evaluator;
 import dev.fedlearn.engine.nn.Kernels;
 import dev.fedlearn.engine.nn.Model;
 import dev.fedlearn.engine.nn.TrainingConfig;
+import dev.fedlearn.federation.RunDefinition;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import javax.sql.DataSource;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.jdbc.DataSourceBuilder;
+import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.jdbc.DataSourceBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -54,25 +51,12 @@ class RunConfiguration {
     String kernel = Kernels.create().name();
     log.info("held-out test set: {} images from {}; kernel {}{}", test.size(), mnist.toAbsolutePath().normalize(),
         kernel, kernel.equals("vector") ? "" : " (start the JVM with --add-modules jdk.incubator.vector for speed)");
-    Model initial = Model.initialise(p.layerSizes(), training.preset(), training.seed());
-    Map<String, String> settings = new LinkedHashMap<>();
-    settings.put("rounds", Integer.toString(p.rounds()));
-    settings.put("clients", Integer.toString(p.clients()));
-    settings.put("localEpochs", Integer.toString(training.epochs()));
-    settings.put("batchSize", Integer.toString(training.batchSize()));
-    settings.put("learningRates", java.util.Arrays.toString(training.learningRates(p.layerSizes().depth())));
-    settings.put("momentum", Float.toString(training.momentum()));
-    settings.put("l2", training.effectiveL2() + (training.preset().decoupledDecay()
-        ? " (decoupled: p -= decay*p each step, weights and biases)" : " (added to the weights' gradient)"));
-    settings.put("seed", Long.toString(training.seed()));
-    settings.put("preset", training.preset().id());
-    settings.put("layers", p.layerSizes().toString());
-    settings.put("testSet", test.size() + " MNIST test images");
-    Strategy strategy = p.createStrategy();
-    ClientSampler sampler = p.clientSampler();
-    RunRules rules = p.rules();
+    RunDefinition definition = p.definition(new RunDefinition.Data("mnist", test.size()));
+    Model initial = Model.initialise(definition.layerSizes(), training.preset(), training.seed());
+    // Noise from a SecureRandom no one knows: a run with DP noise is not reproducible bit for bit, by design.
+    SecureRandom noise = new SecureRandom();
     int threads = p.threads();
-    return new RunCoordinator(rules, initial, training, strategy, sampler,
-        m -> Evaluator.evaluate(m, test, threads), Clock.systemUTC(), settings, store, p.secAgg());
+    return new RunCoordinator(p.rules(), definition, initial, definition.serverStrategy(round -> noise),
+        m -> Evaluator.evaluate(m, test, threads), Clock.systemUTC(), store, p.secaggTimeout());
   }
 }

@@ -5,6 +5,8 @@ import dev.fedlearn.engine.nn.LayerSizes;
 import dev.fedlearn.engine.nn.Model;
 import dev.fedlearn.engine.nn.TrainingConfig;
 import dev.fedlearn.federation.ClientSampler;
+import dev.fedlearn.federation.ModelRetention;
+import dev.fedlearn.federation.RunDefinition;
 import dev.fedlearn.federation.privacy.DifferentialPrivacy;
 import dev.fedlearn.federation.privacy.ParticipationAccountant;
 import dev.fedlearn.federation.secagg.SecAggSession;
@@ -22,13 +24,11 @@ import dev.fedlearn.protocol.RunState;
 import dev.fedlearn.protocol.RunStatus;
 import dev.fedlearn.protocol.SecAggStep;
 import dev.fedlearn.protocol.TrainingPlan;
-import dev.fedlearn.federation.ModelRetention;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,10 +48,9 @@ import org.slf4j.LoggerFactory;
  * ({@link RequestChecks}, then against the run's state), written to the store, and only then applied to the record
  * ({@link RunLedger}); long polls wait on a {@link ModelBoard} of their own, outside the lock.
  *
- * <p>{@code settings} are what defines the run (rounds, clients, training plan, network, test set), to which the
- * coordinator adds the strategy, its parameters and the client sampling: a stored run is resumed only with the same
- * ones; with others this aggregator serves no run and says why ({@link #refusal()}). The
- * operational rules (quorum, deadlines, bounds) may change between restarts.
+ * <p>The {@link RunDefinition} is what defines the run: a stored run is resumed only with an equal one; with another
+ * this aggregator serves no run and says why ({@link #refusal()}). The operational rules (quorum, deadlines, bounds)
+ * may change between restarts.
  */
 public final class RunCoordinator {
   private static final Logger log = LoggerFactory.getLogger(RunCoordinator.class);
@@ -77,7 +76,8 @@ public final class RunCoordinator {
   private final ParticipationAccountant accountant;
   private final Function<Model, Evaluation> scorer;
   private final Clock clock;
-  private final Map<String, String> settings;
+  private final RunDefinition definition;
+  private final Map<String, String> settings; // the definition as the workbook shows it
   private final RunStore store;
   private final List<Consumer<RunState>> listeners = new CopyOnWriteArrayList<>();
   private final RunLedger run;
@@ -89,32 +89,27 @@ public final class RunCoordinator {
   /** Secure aggregation or differential privacy: no client's own figures are taken or shown. */
   private final boolean privateRun;
 
-  public RunCoordinator(RunRules rules, Model initial, TrainingConfig training, Strategy strategy,
-      ClientSampler sampler, Function<Model, Evaluation> scorer, Clock clock, Map<String, String> settings,
-      RunStore store) {
-    this(rules, initial, training, strategy, sampler, scorer, clock, settings, store, null);
-  }
-
   /**
-   * A run whose updates go through secure aggregation when {@code secure} is set: the strategy then receives one
-   * result per round, the unmasked weighted mean, and must need only that.
+   * The run {@code definition} defines, aggregated by {@code strategy} (built from the definition, with its noise
+   * source); its updates go through secure aggregation when the definition says so, each step after the key exchange
+   * waiting up to {@code secAggStepTimeout}: the strategy then receives one result per round, the unmasked mean.
    */
-  public RunCoordinator(RunRules rules, Model initial, TrainingConfig training, Strategy strategy,
-      ClientSampler sampler, Function<Model, Evaluation> scorer, Clock clock, Map<String, String> settings,
-      RunStore store, SecAggSettings secure) {
+  public RunCoordinator(RunRules rules, RunDefinition definition, Model initial, Strategy strategy,
+      Function<Model, Evaluation> scorer, Clock clock, RunStore store, Duration secAggStepTimeout) {
+    this.definition = definition;
+    this.secure = definition.secureAggregation() == null ? null
+        : new SecAggSettings(definition.secureAggregation().bound(), secAggStepTimeout, definition.privacy());
     if (secure != null) {
       SecureAggregation.check(strategy.name());
     }
-    this.secure = secure;
-    this.privateRun = secure != null || strategy instanceof DifferentialPrivacy;
+    this.privateRun = definition.isPrivate();
     this.rules = rules;
-    this.training = training;
+    this.training = definition.trainingConfig();
     this.strategy = strategy;
-    this.sampler = sampler;
+    this.sampler = definition.sampling();
     this.strategyInfo = new RunStatus.StrategyInfo(strategy.name(), strategy.parameters(), sampler.fraction(),
         sampler.minClients());
-    DifferentialPrivacy.Settings dp = strategy instanceof DifferentialPrivacy d ? d.settings()
-        : secure == null ? null : secure.dp();
+    DifferentialPrivacy.Settings dp = definition.privacy();
     int picked = sampler.count(rules.clients());
     if (secure != null && dp != null) {
       dp.requireUnclipped(secure.bound(), picked);
@@ -127,25 +122,14 @@ public final class RunCoordinator {
     };
     this.scorer = scorer;
     this.clock = clock;
-    this.settings = new LinkedHashMap<>(settings);
-    this.settings.put("strategy", strategy.name());
-    this.settings.put("strategyParams", strategy.parameters().toString());
-    this.settings.put("fractionFit", Double.toString(sampler.fraction()));
-    this.settings.put("minFitClients", Integer.toString(sampler.minClients()));
-    if (secure != null) {
-      // No ", " in the value: the stored settings are compared entry by entry on it.
-      this.settings.put("secureAggregation", "bound " + secure.bound() + (secure.dp() == null ? ""
-          : "; DP in the clients' shares: clip " + secure.dp().clip() + " noise " + secure.dp().noise() + " delta "
-              + secure.dp().delta()));
-    }
+    this.settings = definition.flattened();
     this.store = store;
     this.events = new EventJournal(store, clock);
     Optional<RunStore.Stored> stored = store.load(round -> ModelRetention.keeps(round, rules.rounds()));
-    if (stored.isPresent() && !stored.get().settings().equals(this.settings.toString())) {
-      refusal = "the state folder holds a run with other settings ("
-          + StoredSettings.differences(stored.get().settings(), this.settings) + "): start with the stored settings "
-          + "to resume it, or move the state folder (FL_STATE_DIR; in compose: docker compose down -v) away to "
-          + "start a new run";
+    String otherRun = stored.map(st -> otherRun(st.settings())).orElse(null);
+    if (otherRun != null) {
+      refusal = "the state folder holds " + otherRun + ": start with the stored settings to resume it, or move the "
+          + "state folder (FL_STATE_DIR; in compose: docker compose down -v) away to start a new run";
       run = new RunLedger(initial, scorer.apply(initial));
       run.state = RunState.FAILED;
       run.message = "not started: " + refusal;
@@ -164,7 +148,7 @@ public final class RunCoordinator {
       refusal = null;
       Evaluation initialScore = scorer.apply(initial);
       Instant now = now();
-      store.begin(this.settings.toString(), RunState.WAITING_FOR_CLIENTS.name(), new RunStore.StoredRound(0, now,
+      store.begin(definition.toJson(), RunState.WAITING_FOR_CLIENTS.name(), new RunStore.StoredRound(0, now,
           now, initialScore.accuracy(), initialScore.loss(), initial.params()), now);
       run = new RunLedger(initial, initialScore);
       log.info("run of {} rounds for {} clients, {} epochs per round; initial model scores {} on the test set",
@@ -190,6 +174,23 @@ public final class RunCoordinator {
         newSession(open, now(), "the aggregator restarted: the open round's secure aggregation starts again");
       }
     }
+  }
+
+  /** What the stored run is when it is not this one ({@code settings} as stored), or null when it is. */
+  private String otherRun(String settings) {
+    RunDefinition was;
+    try {
+      was = RunDefinition.fromJson(settings);
+    } catch (IllegalArgumentException e) {
+      return "a run stored by an earlier release, whose settings this one cannot compare";
+    }
+    return was.equals(definition) ? null : "a run with other settings (" + was.differences(definition, "stored", "now")
+        + ")";
+  }
+
+  /** The run's definition. */
+  public RunDefinition definition() {
+    return definition;
   }
 
   /** Why this aggregator serves no run (it was started with other settings than its stored run's), if it does not. */

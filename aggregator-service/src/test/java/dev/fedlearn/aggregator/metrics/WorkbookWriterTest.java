@@ -47,8 +47,8 @@ class WorkbookWriterTest {
       for (int i = 1; i <= settings.getLastRowNum(); i++) {
         shown.put(settings.getRow(i).getCell(0).getStringCellValue(), settings.getRow(i).getCell(1).getStringCellValue());
       }
-      assertThat(shown).containsEntry("strategy", "fedavg").containsEntry("strategyParams", "{}")
-          .containsEntry("fractionFit", "1.0").containsEntry("minFitClients", "1");
+      assertThat(shown).containsEntry("strategy.name", "fedavg").containsEntry("sampling.fraction", "1.0")
+          .containsEntry("sampling.minClients", "1").containsEntry("training.localEpochs", "1");
       assertThat(rounds.getRow(0).getCell(8).getStringCellValue()).isEqualTo("Selected");
       assertThat(rounds.getRow(2).getCell(8).getStringCellValue()).isEqualTo("a, b");
 

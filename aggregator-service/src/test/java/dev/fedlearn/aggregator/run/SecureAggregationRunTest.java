@@ -6,6 +6,7 @@ import dev.fedlearn.engine.nn.Evaluation;
 import dev.fedlearn.engine.nn.Model;
 import dev.fedlearn.engine.nn.TrainingConfig;
 import dev.fedlearn.federation.ClientSampler;
+import dev.fedlearn.federation.RunDefinition;
 import dev.fedlearn.federation.privacy.DifferentialPrivacy;
 import dev.fedlearn.federation.secagg.FixedPoint;
 import dev.fedlearn.federation.secagg.SecAggClient;
@@ -62,10 +63,11 @@ class SecureAggregationRunTest {
 
   RunCoordinator run(SecAggSettings settings, int rounds) {
     Model initial = INITIAL;
-    RunCoordinator run = new RunCoordinator(new RunRules(rounds, 4, 3, Duration.ofMinutes(2), Duration.ofMinutes(10),
-        1e4), initial, TrainingConfig.defaults().withEpochs(1), new FedAvg(), ClientSampler.ALL,
-        m -> new Evaluation(10, 1 - m.params()[0], m.params()[0]), clock, Map.of("rounds", "1"), RunStore.NONE,
-        settings);
+    RunRules rules = new RunRules(rounds, 4, 3, Duration.ofMinutes(2), Duration.ofMinutes(10), 1e4);
+    RunDefinition definition = RunDefinition.of(rounds, 4, new RunDefinition.Data("test", 10), INITIAL.sizes(),
+        TrainingConfig.defaults().withEpochs(1), new FedAvg(), ClientSampler.ALL, settings.dp(), settings.bound());
+    RunCoordinator run = new RunCoordinator(rules, definition, initial, new FedAvg(),
+        m -> new Evaluation(10, 1 - m.params()[0], m.params()[0]), clock, RunStore.NONE, settings.stepTimeout());
     for (String id : List.of("a", "b", "c", "d")) {
       run.register(new ClientRegistration(id, SAMPLES.get(id), 10));
     }

@@ -1,17 +1,20 @@
 package dev.fedlearn.aggregator.run;
 
-import dev.fedlearn.federation.ClientSampler;
-import dev.fedlearn.federation.strategy.FedAvg;
-import dev.fedlearn.federation.strategy.Strategy;
 import dev.fedlearn.engine.nn.Evaluation;
 import dev.fedlearn.engine.nn.LayerSizes;
 import dev.fedlearn.engine.nn.Model;
 import dev.fedlearn.engine.nn.TrainingConfig;
+import dev.fedlearn.federation.ClientSampler;
+import dev.fedlearn.federation.RunDefinition;
+import dev.fedlearn.federation.privacy.DifferentialPrivacy;
+import dev.fedlearn.federation.strategy.FedAvg;
+import dev.fedlearn.federation.strategy.Strategies;
+import dev.fedlearn.federation.strategy.Strategy;
 import dev.fedlearn.protocol.ClientRegistration;
 import dev.fedlearn.protocol.ClientUpdate;
 import dev.fedlearn.protocol.EvaluationReport;
 import java.time.Clock;
-import java.util.Map;
+import java.time.Duration;
 
 /** A tiny run for tests: a 2-2 network (6 parameters), a scorer whose "accuracy" is the first parameter. */
 public final class TestRuns {
@@ -34,9 +37,14 @@ public final class TestRuns {
   public static RunCoordinator run(RunRules rules, Clock clock, RunStore store, Strategy strategy,
       ClientSampler sampler) {
     Model initial = new Model(SIZES, new float[] {0.1f, 0, 0, 0, 0, 0});
-    return new RunCoordinator(rules, initial, TrainingConfig.defaults().withEpochs(1), strategy, sampler,
-        m -> new Evaluation(10, 1 - m.params()[0], m.params()[0]), clock,
-        Map.of("rounds", Integer.toString(rules.rounds())), store);
+    // Behind DP-FedAvg (of a strategy without parameters): the definition names the plain strategy and the privacy.
+    RunDefinition definition = strategy instanceof DifferentialPrivacy dp
+        ? RunDefinition.of(rules.rounds(), rules.clients(), new RunDefinition.Data("test", 10), SIZES,
+            TrainingConfig.defaults().withEpochs(1), Strategies.create(dp.name(), ""), sampler, dp.settings(), null)
+        : RunDefinition.of(rules.rounds(), rules.clients(), new RunDefinition.Data("test", 10), SIZES,
+            TrainingConfig.defaults().withEpochs(1), strategy, sampler, null, null);
+    return new RunCoordinator(rules, definition, initial, strategy,
+        m -> new Evaluation(10, 1 - m.params()[0], m.params()[0]), clock, store, Duration.ofSeconds(30));
   }
 
   /** A clock the test moves by hand. */

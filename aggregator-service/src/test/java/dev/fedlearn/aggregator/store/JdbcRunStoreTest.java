@@ -234,8 +234,8 @@ class JdbcRunStoreTest {
     assertThatThrownBy(() -> other.submitUpdate(1, update("a", 10, 1f))).hasMessageContaining("other settings");
     RunCoordinator otherStrategy = TestRuns.run(RunRules.of(3, 2), clock, store,
         dev.fedlearn.federation.strategy.Strategies.create("fedadam", "eta=0.05"), new dev.fedlearn.federation.ClientSampler(0.5, 1));
-    assertThat(otherStrategy.status().message()).contains("strategy: stored fedavg, now fedadam")
-        .contains("fractionFit: stored 1.0, now 0.5");
+    assertThat(otherStrategy.status().message()).contains("strategy.name: stored fedavg, now fedadam")
+        .contains("strategy.parameters.eta: stored none, now 0.05").contains("sampling.fraction: stored 1.0, now 0.5");
 
     RunCoordinator same = coordinator(store); // started again with the stored settings: the run resumes
     assertThat(same.refusal()).isEmpty();
@@ -244,22 +244,13 @@ class JdbcRunStoreTest {
   }
 
   @Test
-  void theDifferencesNameEachChangedSetting() {
-    assertThat(dev.fedlearn.aggregator.run.StoredSettings.differences("{rounds=10, learningRates=[0.01, 0.01], seed=42}",
-        java.util.Map.of("rounds", "3", "learningRates", "[0.01, 0.01]", "seed", "42")))
-        .isEqualTo("rounds: stored 10, now 3");
-    java.util.Map<String, String> now = new java.util.LinkedHashMap<>();
-    now.put("rounds", "3");
-    now.put("l2", "1.0E-4 (added to the weights' gradient)");
-    now.put("strategyParams", "{eta=0.1, tau=0.001}");
-    now.put("fractionFit", "1.0");
-    assertThat(dev.fedlearn.aggregator.run.StoredSettings.differences("{rounds=3, l2=1.0E-4 (added to the weights' "
-        + "gradient), strategyParams={eta=0.2, tau=0.001}, fractionFit=1.0}", now))
-        .as("values with commas, equals signs and braces").isEqualTo("strategyParams: stored {eta=0.2, tau=0.001}, "
-            + "now {eta=0.1, tau=0.001}");
-    assertThat(dev.fedlearn.aggregator.run.StoredSettings.differences("{rounds=3, minFitClients=1, "
-        + "secureAggregation=bound 16.0}", java.util.Map.of("rounds", "3", "minFitClients", "1")))
-        .as("a setting stored, absent now").isEqualTo("secureAggregation: stored bound 16.0, now none");
+  void aRunStoredByAnEarlierReleaseIsRefusedWithTheReason() {
+    store.begin("{rounds=3, clients=2, strategy=fedavg}", RunState.WAITING_FOR_CLIENTS.name(),
+        new RunStore.StoredRound(0, java.time.Instant.EPOCH, java.time.Instant.EPOCH, 0.1, 0.9, new float[6]),
+        java.time.Instant.EPOCH);
+    RunCoordinator later = coordinator(store);
+    assertThat(later.refusal()).hasValueSatisfying(r -> assertThat(r).contains("stored by an earlier release")
+        .contains("FL_STATE_DIR"));
   }
 
   @Test
