@@ -9,7 +9,6 @@ import dev.fedlearn.federation.ModelRetention;
 import dev.fedlearn.federation.RunDefinition;
 import dev.fedlearn.federation.privacy.DifferentialPrivacy;
 import dev.fedlearn.federation.privacy.ParticipationAccountant;
-import dev.fedlearn.federation.secagg.SecAggSession;
 import dev.fedlearn.federation.secagg.SecureAggregation;
 import dev.fedlearn.federation.strategy.AggregationException;
 import dev.fedlearn.federation.strategy.ClientResult;
@@ -18,11 +17,9 @@ import dev.fedlearn.protocol.ClientRegistration;
 import dev.fedlearn.protocol.ClientUpdate;
 import dev.fedlearn.protocol.EvaluationReport;
 import dev.fedlearn.protocol.GlobalModel;
-import dev.fedlearn.protocol.ProblemTypes;
 import dev.fedlearn.protocol.Refusal;
 import dev.fedlearn.protocol.RunState;
 import dev.fedlearn.protocol.RunStatus;
-import dev.fedlearn.protocol.SecAggStep;
 import dev.fedlearn.protocol.TrainingPlan;
 import java.time.Clock;
 import java.time.Duration;
@@ -66,8 +63,8 @@ public final class RunCoordinator {
       List<RoundView> rounds, LayerSizes layerSizes, java.util.SortedMap<Integer, float[]> modelHistory,
       List<Evaluation> historyScores, IntFunction<RunStatus.Privacy> privacy, boolean privateRun) {}
 
-  private final RunRules rules;
-  private final TrainingConfig training;
+  final RunRules rules;
+  final TrainingConfig training;
   private final Strategy strategy;
   private final ClientSampler sampler;
   private final RunStatus.StrategyInfo strategyInfo;
@@ -78,16 +75,16 @@ public final class RunCoordinator {
   private final Clock clock;
   private final RunDefinition definition;
   private final Map<String, String> settings; // the definition as the workbook shows it
-  private final RunStore store;
+  final RunStore store;
   private final List<Consumer<RunState>> listeners = new CopyOnWriteArrayList<>();
-  private final RunLedger run;
-  private final EventJournal events;
+  final RunLedger run;
+  final EventJournal events;
   private final ModelBoard board;
   private final String refusal; // why this aggregator serves no run; null when it serves one
   private final SecAggSettings secure; // null: plain updates
-  private volatile SecAggSession session; // the open round's secure aggregation session; null without one
+  private final RoundWorkflow workflow; // how the rounds collect their updates
   /** Secure aggregation or differential privacy: no client's own figures are taken or shown. */
-  private final boolean privateRun;
+  final boolean privateRun;
 
   /**
    * The run {@code definition} defines, aggregated by {@code strategy} (built from the definition, with its noise
@@ -123,6 +120,7 @@ public final class RunCoordinator {
     this.scorer = scorer;
     this.clock = clock;
     this.settings = definition.flattened();
+    this.workflow = secure == null ? new PlainRounds(this) : new SecureRounds(this, secure);
     this.store = store;
     this.events = new EventJournal(store, clock);
     Optional<RunStore.Stored> stored = store.load(round -> ModelRetention.keeps(round, rules.rounds()));
@@ -170,8 +168,8 @@ public final class RunCoordinator {
       RunLedger.Round open = run.openRound();
       if (open != null && open.updates.size() == open.picked.size()) {
         aggregate(open); // the process stopped between the last update and the aggregation
-      } else if (open != null && secure != null) {
-        newSession(open, now(), "the aggregator restarted: the open round's secure aggregation starts again");
+      } else if (open != null) {
+        workflow.restarted(open, now());
       }
     }
   }
@@ -198,7 +196,7 @@ public final class RunCoordinator {
     return Optional.ofNullable(refusal);
   }
 
-  private void serving() {
+  void serving() {
     if (refusal != null) {
       throw new Refusal(Refusal.Kind.NOT_SERVING, "Run not started", refusal);
     }
@@ -254,7 +252,7 @@ public final class RunCoordinator {
   }
 
   /** The clock, to the microsecond: the precision the store keeps, so a resumed run reads back what it had. */
-  private Instant now() {
+  Instant now() {
     return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
 
@@ -269,30 +267,8 @@ public final class RunCoordinator {
         picked.size() == run.clients.size() ? "" : " from " + picked);
     events.record(RunEvent.Type.OPENED, number, null, "round " + number + "/" + rules.rounds() + " open: "
         + picked.size() + " clients picked " + picked + ", deadline in " + rules.roundTimeout().toSeconds() + " s");
-    if (secure != null) {
-      newSession(run.openRound(), now, null);
-    }
+    workflow.opened(run.openRound(), now);
     board.post(current());
-  }
-
-  /** Starts a secure aggregation session for the open round (again, saying why, when {@code why} is set). */
-  private void newSession(RunLedger.Round open, Instant now, String why) {
-    List<String> members = new ArrayList<>(open.picked);
-    members.removeAll(open.excluded);
-    long samples = 0;
-    for (String id : members) {
-      samples += run.clients.get(id).trainSamples();
-    }
-    SecAggSession previous = session;
-    session = new SecAggSession(open.number, members, samples, secure.bound(), secure.dp(),
-        run.global.params().length, secure.stepTimeout(), now);
-    if (previous != null) {
-      previous.abandon(why == null ? "the round closed" : why);
-    }
-    if (why != null) {
-      log.warn("round {}: {}; new secure aggregation session {}", open.number, why, session.plan().session());
-      events.record(RunEvent.Type.SECAGG, open.number, null, why + "; new session " + session.plan().session());
-    }
   }
 
   /** The clients that train round {@code number}: the sampler's pick, reproducible from the run's seed. */
@@ -326,50 +302,7 @@ public final class RunCoordinator {
     return awaitModel(after, wait, null);
   }
 
-  public synchronized RunStatus submitUpdate(int round, ClientUpdate u) {
-    serving();
-    RequestChecks.named(u);
-    Client client = run.clients.get(u.clientId());
-    if (client == null) {
-      throw Refusal.unknown("Unknown client", "client " + u.clientId() + " is not registered");
-    }
-    if (secure != null) {
-      throw Refusal.conflict("Secure aggregation", "this run takes updates only through secure aggregation "
-          + "(GET /rounds/" + round + "/secagg): a plain update would show the client's weights");
-    }
-    RunLedger.Round open = openRound(round);
-    if (!open.picked.contains(u.clientId())) {
-      throw Refusal.conflict("Not picked", "client " + u.clientId() + " is not picked for round " + round
-          + " (the strategy picked " + open.picked + "); it sits this round out");
-    }
-    if (open.updates.containsKey(u.clientId())) {
-      throw Refusal.conflict("Duplicate update", "client " + u.clientId() + " already sent its update for round "
-          + round);
-    }
-    RequestChecks.update(u, client, run.global.sizes(), rules.maxWeightNorm(), training.epochs());
-    Instant now = now();
-    store.updateAccepted(new RunStore.StoredUpdate(round, u.clientId(), u.numSamples(), u.trainLoss(),
-        u.trainAccuracy(), now, u.weights(), u.epochs()));
-    open.updates.put(u.clientId(), u);
-    open.receivedAt.put(u.clientId(), now);
-    log.info("round {}: update from {}: {}/{}", round, u.clientId(), open.updates.size(), open.picked.size());
-    if (privateRun) {
-      events.record(RunEvent.Type.UPDATE, round, u.clientId(), "update from " + u.clientId() + ": "
-          + open.updates.size() + "/" + open.picked.size());
-    } else {
-      events.record(RunEvent.Type.UPDATE, round, u.clientId(), "update from " + u.clientId() + " (" + u.numSamples()
-          + " samples, train loss " + String.format(Locale.ROOT, "%.4f", u.trainLoss()) + ", train accuracy "
-          + pct(u.trainAccuracy()) + "): " + open.updates.size() + "/" + open.picked.size(),
-          Map.of("trainLoss", u.trainLoss(), "trainAccuracy", u.trainAccuracy()));
-    }
-    if (open.updates.size() == open.picked.size()) {
-      aggregate(open);
-    }
-    changed();
-    return status();
-  }
-
-  private RunLedger.Round openRound(int round) {
+  RunLedger.Round openRound(int round) {
     RunLedger.Round open = run.openRound();
     if (open == null || round != open.number) {
       throw Refusal.conflict("Round not open", "round " + round + " is not open"
@@ -378,7 +311,7 @@ public final class RunCoordinator {
     return open;
   }
 
-  private void aggregate(RunLedger.Round open) {
+  void aggregate(RunLedger.Round open) {
     List<ClientResult> results = new ArrayList<>();
     for (ClientUpdate u : open.updates.values()) {
       results.add(new ClientResult(u.clientId(), u.weights(), u.numSamples()));
@@ -386,7 +319,7 @@ public final class RunCoordinator {
     aggregate(open, results);
   }
 
-  private void aggregate(RunLedger.Round open, List<ClientResult> results) {
+  void aggregate(RunLedger.Round open, List<ClientResult> results) {
     Strategy.Aggregation next;
     try {
       next = strategy.aggregate(open.number, run.global, results, run.missing(open), run.strategyState);
@@ -403,7 +336,7 @@ public final class RunCoordinator {
    * Closes a round that cannot be aggregated without breaking a promise (its secure aggregation failed once shares
    * were revealed): the global model stays as it is, and the next round opens.
    */
-  private void closeWithoutUpdate(RunLedger.Round open, String why) {
+  void closeWithoutUpdate(RunLedger.Round open, String why) {
     open.updates.clear();
     close(open, new Strategy.Aggregation(run.global, run.strategyState), run.scores.get(run.scores.size() - 1),
         "round " + open.number + " closed with no update: " + why);
@@ -455,48 +388,6 @@ public final class RunCoordinator {
   }
 
   /**
-   * Enforces the round's deadline (called twice a second by {@code RoundDeadlines}): at {@code roundTimeout} a round
-   * with the quorum is aggregated with whoever reported; below the quorum it waits for late clients until
-   * {@code maxRoundWait}, then the run fails with the reason.
-   */
-  public synchronized void tick() {
-    RunLedger.Round open = run.openRound();
-    if (open == null) {
-      return;
-    }
-    if (secure != null) {
-      secureTick(open);
-      return;
-    }
-    Duration elapsed = Duration.between(open.startedAt, now());
-    if (elapsed.compareTo(rules.roundTimeout()) < 0) {
-      return;
-    }
-    List<String> missing = run.missing(open);
-    int quorum = Math.min(rules.minClients(), open.picked.size());
-    if (open.updates.size() >= quorum) {
-      log.warn("round {} deadline ({}): aggregating the {} updates received, without {}", open.number,
-          rules.roundTimeout(), open.updates.size(), missing);
-      events.record(RunEvent.Type.DEADLINE, open.number, null, "round " + open.number + " deadline ("
-          + rules.roundTimeout().toSeconds() + " s): aggregating the " + open.updates.size()
-          + " updates received, without " + missing);
-      aggregate(open);
-      changed();
-    } else if (!open.pastDeadline) {
-      open.pastDeadline = true;
-      log.warn("round {} deadline ({}): {} of the {} updates it needs; waiting for {} up to {}", open.number,
-          rules.roundTimeout(), open.updates.size(), quorum, missing, rules.maxRoundWait());
-      events.record(RunEvent.Type.DEADLINE, open.number, null, "round " + open.number + " deadline ("
-          + rules.roundTimeout().toSeconds() + " s) passed with " + open.updates.size() + " of the " + quorum
-          + " updates it needs: waiting for " + missing + " up to " + rules.maxRoundWait().toSeconds() + " s");
-    }
-    if (open.updates.size() < quorum && elapsed.compareTo(rules.maxRoundWait()) >= 0) {
-      fail("round " + open.number + " had " + open.updates.size() + " of the " + quorum
-          + " updates it needs after " + rules.maxRoundWait() + " (FL_MAX_ROUND_WAIT); missing " + missing);
-    }
-  }
-
-  /**
    * What the aggregator holds from one client: its update for the open round, its score of a round's model; and
    * whether it is picked for the open round (true when no round is open).
    */
@@ -510,7 +401,7 @@ public final class RunCoordinator {
     return new Progress(submitted, evaluated, open == null || open.picked.contains(clientId));
   }
 
-  private void fail(String reason) {
+  void fail(String reason) {
     store.failed(RunState.FAILED.name(), reason);
     run.state = RunState.FAILED;
     run.message = reason;
@@ -567,153 +458,7 @@ public final class RunCoordinator {
     return run.round(number, rules.roundTimeout());
   }
 
-  // ---- secure aggregation: the steps of the open round's session (SecAggSession) ----
-
-  /** The open round's secure aggregation session. */
-  public synchronized dev.fedlearn.protocol.SecAggPlan secAggPlan(int round) {
-    serving();
-    secureSession(round, null);
-    return session.plan().at(session.step());
-  }
-
-  /** Step 1: a picked client's public keys. */
-  public synchronized void secAggKeys(int round, String sessionId, dev.fedlearn.protocol.KeyAdvertisement keys) {
-    serving();
-    registered(keys.clientId());
-    SecAggSession s = secureSession(round, sessionId);
-    if (inSession(s, () -> s.keys(keys, now()))) {
-      stepClosed(s, "public keys from all picked clients");
-    }
-  }
-
-  /** Runs a step of session {@code s}; when the step refuses the message, settles what that drop changed. */
-  private <T> T inSession(SecAggSession s, java.util.function.Supplier<T> step) {
-    try {
-      return step.get();
-    } catch (Refusal e) {
-      afterRefusal(s);
-      throw e;
-    }
-  }
-
-  /**
-   * After a step refused a message, which may have dropped its client from the session: a session that can no longer
-   * reach its threshold closes the round with no update; else a step that now has every message it still expects
-   * closes.
-   */
-  private void afterRefusal(SecAggSession s) {
-    RunLedger.Round open = run.openRound();
-    if (open == null || session != s || s.step() == SecAggStep.DONE || s.step() == SecAggStep.ABANDONED) {
-      return;
-    }
-    if (s.hopeless()) {
-      s.abandon("fewer clients than the threshold of " + s.threshold() + " are left after dropping " + s.dropped()
-          .keySet());
-      closeWithoutUpdate(open, "secure aggregation session " + s.plan().session() + " " + s.abandonedBecause());
-      changed();
-      return;
-    }
-    SecAggStep before = s.step();
-    SecAggSession.Result result = s.closeIfComplete(now(), before == SecAggStep.UNMASK ? samplesBound(s) : 0);
-    if (s.step() != before && result == null && s.step() != SecAggStep.ABANDONED) {
-      stepClosed(s, "every message but those of the dropped clients " + s.dropped().keySet());
-    }
-    settle(open, s, result);
-  }
-
-  /** Step 2: a client's encrypted shares for the others. */
-  public synchronized void secAggShares(int round, String sessionId, dev.fedlearn.protocol.SecAggShares shares) {
-    serving();
-    registered(shares.clientId());
-    SecAggSession s = secureSession(round, sessionId);
-    if (inSession(s, () -> s.shares(shares.clientId(), shares.shares(), now()))) {
-      stepClosed(s, "encrypted shares from all of U1");
-    }
-  }
-
-  /** Step 3: a client's masked update. */
-  public synchronized void secAggMasked(int round, String sessionId, dev.fedlearn.protocol.MaskedUpdate update) {
-    serving();
-    Client client = registered(update.clientId());
-    SecAggSession s = secureSession(round, sessionId);
-    boolean closed = inSession(s, () -> s.masked(update, now()));
-    events.record(RunEvent.Type.UPDATE, round, client.clientId(), "masked update from " + client.clientId());
-    if (closed) {
-      stepClosed(s, "masked updates from all of U2");
-    }
-    changed();
-  }
-
-  /** Step 4: a survivor's unmasking shares; the last one expected unmasks the sum and closes the round. */
-  public synchronized void secAggUnmask(int round, String sessionId, dev.fedlearn.protocol.UnmaskingShares answer) {
-    serving();
-    registered(answer.from());
-    SecAggSession s = secureSession(round, sessionId);
-    SecAggSession.Result result = inSession(s, () -> s.unmasking(answer, samplesBound(s)));
-    settle(openRound(round), s, result);
-  }
-
-  /**
-   * A future that completes with true once {@code step} of the session closed (or the session was abandoned: the
-   * answer then says so), or with false when it has not within {@code wait}; refuses a session that is not the open
-   * round's current one.
-   */
-  public synchronized java.util.concurrent.CompletableFuture<Boolean> secAggStepClosed(int round, String sessionId,
-      SecAggStep step, Duration wait) {
-    SecAggSession s = secureSession(round, sessionId);
-    return s.closed(step).thenApply(v -> true).completeOnTimeout(false, wait.toMillis(),
-        java.util.concurrent.TimeUnit.MILLISECONDS);
-  }
-
-  /**
-   * A client's report that another client of the session sent it a share it cannot use. The aggregator cannot read
-   * shares, so it cannot tell which of the two lies: both sit the rest of the round out, and the round goes on in a
-   * new session with the others, or, when that would leave fewer than two or the run adds DP noise in the clients'
-   * shares (whose amount and accounting assume the round's picked clients), closes with no update. Taken while the
-   * session waits for masked updates (a client learns its shares only then), once per client and session.
-   */
-  public synchronized void secAggComplaint(int round, String sessionId, dev.fedlearn.protocol.SecAggComplaint complaint) {
-    serving();
-    if (complaint == null || complaint.clientId() == null || complaint.against() == null) {
-      throw Refusal.invalid("a complaint names the reporting client (clientId) and the one it reports (against)");
-    }
-    registered(complaint.clientId());
-    SecAggSession s = secureSession(round, sessionId);
-    s.complaint(complaint.clientId(), complaint.against());
-    RunLedger.Round open = openRound(round);
-    open.excluded.add(complaint.clientId());
-    open.excluded.add(complaint.against());
-    String why = "client " + complaint.clientId() + " reports that client " + complaint.against() + " sent it a share "
-        + "it cannot use (" + RequestChecks.clip(complaint.reason()) + "): both sit the rest of round " + round + " out";
-    List<String> left = new ArrayList<>(open.picked);
-    left.removeAll(open.excluded);
-    if (left.size() < 2 || s.plan().privacy()) {
-      s.abandon(why);
-      closeWithoutUpdate(open, why + (s.plan().privacy() ? " (with DP in the clients' shares a round keeps its picked "
-          + "clients)" : ", which leaves " + left.size()));
-    } else {
-      newSession(open, now(), why);
-    }
-    changed();
-  }
-
-  /** U1's public keys, once step 1 closed. */
-  public synchronized List<dev.fedlearn.protocol.KeyAdvertisement> secAggKeysOf(int round, String sessionId) {
-    return secureSession(round, sessionId).u1();
-  }
-
-  /** The shares addressed to {@code clientId}, once step 2 closed. */
-  public synchronized List<dev.fedlearn.protocol.EncryptedShare> secAggSharesFor(int round, String sessionId,
-      String clientId) {
-    return secureSession(round, sessionId).sharesFor(clientId);
-  }
-
-  /** U3, the clients whose masked update arrived, once step 3 closed. */
-  public synchronized List<String> secAggSurvivors(int round, String sessionId) {
-    return secureSession(round, sessionId).survivors();
-  }
-
-  private Client registered(String clientId) {
+  Client registered(String clientId) {
     Client client = clientId == null ? null : run.clients.get(clientId);
     if (client == null) {
       throw Refusal.unknown("Unknown client", "client " + clientId + " is not registered");
@@ -721,106 +466,33 @@ public final class RunCoordinator {
     return client;
   }
 
-  /** The open round's session, refusing a run without secure aggregation, another round, or a stale session id. */
-  private SecAggSession secureSession(int round, String sessionId) {
-    if (secure == null) {
-      throw Refusal.conflict("No secure aggregation", "this run takes plain updates (FL_SECURE_AGGREGATION is "
-          + "off): POST /rounds/" + round + "/updates");
-    }
-    openRound(round);
-    SecAggSession s = session;
-    if (sessionId != null && !sessionId.equals(s.plan().session())) {
-      throw new Refusal(Refusal.Kind.CONFLICT, "Session abandoned", "session " + sessionId + " of round " + round
-          + " is over; the round's session is now " + s.plan().session() + ": start again with GET /rounds/" + round
-          + "/secagg", ProblemTypes.SECAGG_START_AGAIN);
-    }
-    if (sessionId != null && s.step() == SecAggStep.ABANDONED) {
-      throw new Refusal(Refusal.Kind.CONFLICT, "Session abandoned", "session " + sessionId + " of round " + round
-          + " was abandoned (" + s.abandonedBecause() + "): start again with GET /rounds/" + round + "/secagg",
-          ProblemTypes.SECAGG_START_AGAIN);
-    }
-    return s;
+  /** A registered client's update for the open round, as the run's workflow takes it. */
+  public synchronized RunStatus submitUpdate(int round, ClientUpdate u) {
+    serving();
+    RequestChecks.named(u);
+    Client client = registered(u.clientId());
+    return workflow.submit(round, u, client);
   }
 
   /**
-   * The most samples an unmasked sum may count: the survivors' registered training samples, or with differential
-   * privacy (one unweighted input each) their number.
+   * Enforces the open round's deadlines (called twice a second by {@code RoundDeadlines}): at {@code roundTimeout}
+   * a round with the quorum goes on with whoever reported; below the quorum it waits for late clients until
+   * {@code maxRoundWait}, then the run fails with the reason.
    */
-  private long samplesBound(SecAggSession s) {
-    if (!s.revealed()) {
-      return 0; // before step 4 there is nothing to bound; the step's own check refuses the message
-    }
-    if (s.plan().privacy()) {
-      return s.survivors().size();
-    }
-    long n = 0;
-    for (String id : s.survivors()) {
-      n += run.clients.get(id).trainSamples();
-    }
-    return n;
-  }
-
-  private void stepClosed(SecAggSession s, String what) {
-    events.record(RunEvent.Type.SECAGG, s.plan().round(), null, "secure aggregation of round " + s.plan().round()
-        + ": " + what + "; step " + s.step().name().toLowerCase(Locale.ROOT) + " with " + s.expected() + " clients");
-  }
-
-  private void secureTick(RunLedger.Round open) {
-    Instant now = now();
-    Duration elapsed = Duration.between(open.startedAt, now);
-    SecAggSession s = session;
-    SecAggStep before = s.step();
-    List<String> late = s.waitingFor();
-    SecAggSession.Result result = s.tick(now, elapsed.compareTo(rules.roundTimeout()) >= 0,
-        before == SecAggStep.UNMASK ? samplesBound(s) : 0);
-    if (s.step() != before && s.step() != SecAggStep.ABANDONED && result == null) {
-      stepClosed(s, "time is up for step " + before.name().toLowerCase(Locale.ROOT) + ", going on without " + late);
-    } else if (result != null) {
-      events.record(RunEvent.Type.SECAGG, open.number, null, "secure aggregation of round " + open.number
-          + ": time is up for step unmask, going on without " + late);
-    }
-    settle(open, s, result);
-    if (run.openRound() == open && session.step() == SecAggStep.KEYS
-        && elapsed.compareTo(rules.maxRoundWait()) >= 0) {
-      fail("round " + open.number + "'s secure aggregation had public keys from fewer than the "
-          + session.threshold() + " clients it needs after " + rules.maxRoundWait() + " (FL_MAX_ROUND_WAIT)");
+  public synchronized void tick() {
+    RunLedger.Round open = run.openRound();
+    if (open != null) {
+      workflow.tick(open);
     }
   }
 
-  /**
-   * Closes the round with a session's result; when the session was abandoned, starts a new one, or, once it had asked
-   * for unmasking shares, closes the round with no update (a session whose shares were revealed never starts again
-   * with the same inputs).
-   */
-  private void settle(RunLedger.Round open, SecAggSession s, SecAggSession.Result result) {
-    if (result != null) {
-      closeSecure(open, s, result);
-      changed();
-    } else if (s.step() == SecAggStep.ABANDONED && run.openRound() == open && s.revealed()) {
-      closeWithoutUpdate(open, "secure aggregation session " + s.plan().session() + " failed after the unmasking "
-          + "shares were asked for (" + s.abandonedBecause() + ")");
-      changed();
-    } else if (s.step() == SecAggStep.ABANDONED && run.openRound() == open) {
-      newSession(open, now(), "secure aggregation session " + s.plan().session() + " abandoned: "
-          + s.abandonedBecause());
-      changed();
-    }
-  }
-
-  /** Records the included clients' figures (their weights the aggregator never had) and aggregates the mean. */
-  private void closeSecure(RunLedger.Round open, SecAggSession s, SecAggSession.Result result) {
-    Instant now = now();
-    for (dev.fedlearn.protocol.MaskedUpdate m : result.included().values()) {
-      Client client = run.clients.get(m.clientId());
-      store.updateAccepted(new RunStore.StoredUpdate(open.number, m.clientId(), client.trainSamples(),
-          Double.NaN, Double.NaN, now, new float[0], List.of()));
-      open.updates.put(m.clientId(), new ClientUpdate(m.clientId(), client.trainSamples(), run.global.sizes()
-          .toArray(), null, Double.NaN, Double.NaN, List.of()));
-      open.receivedAt.put(m.clientId(), now);
-    }
-    events.record(RunEvent.Type.SECAGG, open.number, null, "secure aggregation of round " + open.number
-        + ": masks removed, the mean of " + result.included().size() + " clients " + result.included().keySet());
-    aggregate(open, List.of(SecureAggregation.result(s.plan(), run.global.params(), result)));
+  /** The secure aggregation steps of the run's rounds; refuses a run that takes plain updates. */
+  public SecureRounds secure() {
+    return switch (workflow) {
+      case SecureRounds rounds -> rounds;
+      case PlainRounds plain -> throw Refusal.conflict("No secure aggregation", "this run takes plain updates "
+          + "(FL_SECURE_AGGREGATION is off): POST /rounds/{round}/updates");
+    };
   }
 
   /** The run's events: recorded, stored and handed to subscribers. */
@@ -850,7 +522,7 @@ public final class RunCoordinator {
     listeners.add(listener);
   }
 
-  private void changed() {
+  void changed() {
     for (Consumer<RunState> listener : listeners) {
       listener.accept(run.state);
     }
@@ -861,7 +533,7 @@ public final class RunCoordinator {
     return run.global.copy();
   }
 
-  private static String pct(double a) {
+  static String pct(double a) {
     return String.format(Locale.ROOT, "%.2f%%", 100 * a);
   }
 }

@@ -4,18 +4,18 @@ import dev.fedlearn.aggregator.config.AggregatorProperties;
 import dev.fedlearn.aggregator.security.ClientIdentity;
 import dev.fedlearn.protocol.EncryptedShare;
 import dev.fedlearn.protocol.KeyAdvertisement;
-import dev.fedlearn.protocol.UnmaskingShares;
 import dev.fedlearn.protocol.MaskedUpdate;
 import dev.fedlearn.protocol.SecAggComplaint;
 import dev.fedlearn.protocol.SecAggPlan;
 import dev.fedlearn.protocol.SecAggShares;
+import dev.fedlearn.protocol.SecAggStep;
+import dev.fedlearn.protocol.UnmaskingShares;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
-import dev.fedlearn.protocol.SecAggStep;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -53,7 +53,7 @@ class SecAggController {
   @Operation(summary = "The open round's secure aggregation session: its id, threshold, fixed-point scale, bound")
   @GetMapping
   SecAggPlan plan(@PathVariable int round) {
-    return run.secAggPlan(round);
+    return run.secure().plan(round);
   }
 
   @Operation(summary = "Step 1: a picked client's two X25519 public keys (base64 of the raw 32 bytes)")
@@ -61,14 +61,14 @@ class SecAggController {
   @ResponseStatus(HttpStatus.ACCEPTED)
   void keys(@PathVariable int round, @PathVariable String session, @RequestBody KeyAdvertisement keys) {
     identity.actAs(keys.clientId());
-    run.secAggKeys(round, session, keys);
+    run.secure().keys(round, session, keys);
   }
 
   @Operation(summary = "Everybody's public keys (U1), once step 1 closed; 204 while it has not")
   @GetMapping("/{session}/keys")
   CompletableFuture<ResponseEntity<List<KeyAdvertisement>>> allKeys(@PathVariable int round,
       @PathVariable String session, @RequestParam(defaultValue = "0") int wait) {
-    return after(round, session, SecAggStep.KEYS, wait, () -> run.secAggKeysOf(round, session));
+    return after(round, session, SecAggStep.KEYS, wait, () -> run.secure().keysOf(round, session));
   }
 
   @Operation(summary = "Step 2: a client's encrypted shares, one for each other client of U1")
@@ -76,7 +76,7 @@ class SecAggController {
   @ResponseStatus(HttpStatus.ACCEPTED)
   void shares(@PathVariable int round, @PathVariable String session, @RequestBody SecAggShares shares) {
     identity.actAs(shares.clientId());
-    run.secAggShares(round, session, shares);
+    run.secure().shares(round, session, shares);
   }
 
   @Operation(summary = "The encrypted shares addressed to a client, once step 2 closed; 204 while it has not")
@@ -84,7 +84,7 @@ class SecAggController {
   CompletableFuture<ResponseEntity<List<EncryptedShare>>> sharesFor(@PathVariable int round,
       @PathVariable String session, @RequestParam String clientId, @RequestParam(defaultValue = "0") int wait) {
     String caller = identity.actAs(clientId);
-    return after(round, session, SecAggStep.SHARES, wait, () -> run.secAggSharesFor(round, session, caller));
+    return after(round, session, SecAggStep.SHARES, wait, () -> run.secure().sharesFor(round, session, caller));
   }
 
   @Operation(summary = "Step 3: a client's masked update (fixed point, the model's parameters and the sample count)")
@@ -92,14 +92,14 @@ class SecAggController {
   @ResponseStatus(HttpStatus.ACCEPTED)
   void masked(@PathVariable int round, @PathVariable String session, @RequestBody MaskedUpdate update) {
     identity.actAs(update.clientId());
-    run.secAggMasked(round, session, update);
+    run.secure().masked(round, session, update);
   }
 
   @Operation(summary = "The clients whose masked update arrived (U3), once step 3 closed; 204 while it has not")
   @GetMapping("/{session}/survivors")
   CompletableFuture<ResponseEntity<List<String>>> survivors(@PathVariable int round, @PathVariable String session,
       @RequestParam(defaultValue = "0") int wait) {
-    return after(round, session, SecAggStep.MASKED, wait, () -> run.secAggSurvivors(round, session));
+    return after(round, session, SecAggStep.MASKED, wait, () -> run.secure().survivors(round, session));
   }
 
   @Operation(summary = "A client's report that another client sent it a share it cannot use (while step 3 waits)",
@@ -109,7 +109,7 @@ class SecAggController {
   @ResponseStatus(HttpStatus.ACCEPTED)
   void complaint(@PathVariable int round, @PathVariable String session, @RequestBody SecAggComplaint complaint) {
     identity.actAs(complaint == null ? null : complaint.clientId());
-    run.secAggComplaint(round, session, complaint);
+    run.secure().complaint(round, session, complaint);
   }
 
   @Operation(summary = "Step 4: a survivor's shares of the survivors' self-mask seeds and the dropped clients' keys")
@@ -117,7 +117,7 @@ class SecAggController {
   @ResponseStatus(HttpStatus.ACCEPTED)
   void unmask(@PathVariable int round, @PathVariable String session, @RequestBody UnmaskingShares answer) {
     identity.actAs(answer.from());
-    run.secAggUnmask(round, session, answer);
+    run.secure().unmask(round, session, answer);
   }
 
   /**
@@ -128,7 +128,7 @@ class SecAggController {
       Supplier<T> answer) {
     Duration hold = RunController.hold(wait, maxWait);
     String key = identity.actAs(null);
-    CompletableFuture<Boolean> closed = run.secAggStepClosed(round, session, step, hold);
+    CompletableFuture<Boolean> closed = run.secure().stepClosed(round, session, step, hold);
     if (!closed.isDone()) {
       waits.acquire(key);
       closed = closed.whenComplete((c, e) -> waits.release(key));

@@ -76,34 +76,34 @@ class SecureAggregationRunTest {
 
   /** Runs the session with every client, {@code dropBefore} leaving after step 2, {@code dropAfter} after step 3. */
   Map<String, float[]> session(RunCoordinator run, Set<String> dropBefore, Set<String> dropAfter) {
-    SecAggPlan plan = run.secAggPlan(1);
+    SecAggPlan plan = run.secure().plan(1);
     assertThat(plan.threshold()).isEqualTo(3);
     Map<String, SecAggClient> clients = new LinkedHashMap<>();
     for (String id : List.of("a", "b", "c", "d")) {
       clients.put(id, new SecAggClient(id, 1, plan.threshold(), new SecureRandom()));
-      run.secAggKeys(1, plan.session(), clients.get(id).advertise());
+      run.secure().keys(1, plan.session(), clients.get(id).advertise());
     }
-    var u1 = run.secAggKeysOf(1, plan.session());
+    var u1 = run.secure().keysOf(1, plan.session());
     for (var e : clients.entrySet()) {
-      run.secAggShares(1, plan.session(), new SecAggShares(e.getKey(), e.getValue().shareKeys(u1)));
+      run.secure().shares(1, plan.session(), new SecAggShares(e.getKey(), e.getValue().shareKeys(u1)));
     }
     for (var e : clients.entrySet()) {
       if (dropBefore.contains(e.getKey())) {
         continue;
       }
-      List<EncryptedShare> mine = run.secAggSharesFor(1, plan.session(), e.getKey());
+      List<EncryptedShare> mine = run.secure().sharesFor(1, plan.session(), e.getKey());
       int[] encoded = FixedPoint.encode(WEIGHTS.get(e.getKey()), SAMPLES.get(e.getKey()), plan.bound(),
           plan.scale());
-      run.secAggMasked(1, plan.session(), MaskedUpdate.of(e.getKey(), e.getValue().mask(encoded, mine)));
+      run.secure().masked(1, plan.session(), MaskedUpdate.of(e.getKey(), e.getValue().mask(encoded, mine)));
     }
     if (!dropBefore.isEmpty()) {
       clock.advance(STEP);
       run.tick(); // step 3's time is up: it goes on with the masked updates it has
     }
-    List<String> survivors = run.secAggSurvivors(1, plan.session());
+    List<String> survivors = run.secure().survivors(1, plan.session());
     for (var e : clients.entrySet()) {
       if (survivors.contains(e.getKey()) && !dropAfter.contains(e.getKey())) {
-        run.secAggUnmask(1, plan.session(), e.getValue().unmask(survivors));
+        run.secure().unmask(1, plan.session(), e.getValue().unmask(survivors));
       }
     }
     if (!dropAfter.isEmpty()) {
@@ -165,7 +165,7 @@ class SecureAggregationRunTest {
   @Test
   void oneDropTooManyAfterTheSharesWereAskedForClosesTheRoundWithNoUpdate() {
     RunCoordinator run = run(new SecAggSettings(BOUND, STEP), 2);
-    String first = run.secAggPlan(1).session();
+    String first = run.secure().plan(1).session();
     List<String> events = new ArrayList<>();
     run.events().subscribe(e -> events.add(e.detail()));
     session(run, Set.of("d"), Set.of("a"));
@@ -174,8 +174,8 @@ class SecureAggregationRunTest {
     assertThat(run.globalModel().params()).containsExactly(INITIAL.params());
     assertThat(run.round(1).participants()).isEmpty();
     assertThat(events).anyMatch(e -> e.contains("round 1 closed with no update"));
-    assertThat(run.secAggPlan(2).session()).isNotEqualTo(first);
-    assertThatThrownBy(() -> run.secAggSurvivors(1, first)).isInstanceOf(Refusal.class);
+    assertThat(run.secure().plan(2).session()).isNotEqualTo(first);
+    assertThatThrownBy(() -> run.secure().survivors(1, first)).isInstanceOf(Refusal.class);
   }
 
   /** Runs step 1 with {@code ads} in order; returns the clients whose advertisement was refused, and why. */
@@ -183,7 +183,7 @@ class SecureAggregationRunTest {
     Map<String, Refusal> refused = new LinkedHashMap<>();
     for (KeyAdvertisement ad : ads) {
       try {
-        run.secAggKeys(1, session, ad);
+        run.secure().keys(1, session, ad);
       } catch (Refusal e) {
         refused.put(ad.clientId(), e);
       }
@@ -194,7 +194,7 @@ class SecureAggregationRunTest {
   @Test
   void aClientAdvertisingOneKeyTwiceIsDroppedAndTheHonestClientsFinishTheRound() {
     RunCoordinator run = run();
-    SecAggPlan plan = run.secAggPlan(1);
+    SecAggPlan plan = run.secure().plan(1);
     Map<String, SecAggClient> honest = honest(plan, "a", "b", "c");
     List<KeyAdvertisement> ads = new ArrayList<>();
     honest.values().forEach(c -> ads.add(c.advertise()));
@@ -204,9 +204,9 @@ class SecureAggregationRunTest {
     assertThat(refused).containsOnlyKeys("d");
     assertThat(refused.get("d").type()).isEqualTo(ProblemTypes.SECAGG_EXCLUDED);
     assertThat(refused.get("d").getMessage()).contains("advertised already");
-    assertThat(run.secAggStepClosed(1, plan.session(), SecAggStep.KEYS, Duration.ZERO).join())
+    assertThat(run.secure().stepClosed(1, plan.session(), SecAggStep.KEYS, Duration.ZERO).join())
         .as("step 1 closes once the three others sent theirs").isTrue();
-    assertThatThrownBy(() -> run.secAggKeys(1, plan.session(), new SecAggClient("d", 1, plan.threshold(),
+    assertThatThrownBy(() -> run.secure().keys(1, plan.session(), new SecAggClient("d", 1, plan.threshold(),
         new SecureRandom()).advertise())).isInstanceOf(Refusal.class).hasMessageContaining("dropped");
     finish(run, plan, honest);
     assertFedAvgOf(run, new java.util.TreeMap<>(Map.of("a", WEIGHTS.get("a"), "b", WEIGHTS.get("b"), "c",
@@ -216,15 +216,15 @@ class SecureAggregationRunTest {
   @Test
   void aBadKeyAfterEveryoneElsesClosesTheStepWithoutWaitingForTheDroppedClient() {
     RunCoordinator run = run();
-    SecAggPlan plan = run.secAggPlan(1);
+    SecAggPlan plan = run.secure().plan(1);
     Map<String, SecAggClient> honest = honest(plan, "a", "b", "c");
     List<KeyAdvertisement> ads = new ArrayList<>();
     honest.values().forEach(c -> ads.add(c.advertise()));
     ads.add(new KeyAdvertisement("d", new byte[32], new byte[32]));
     assertThat(plan.step()).isEqualTo(SecAggStep.KEYS);
     assertThat(advertise(run, plan.session(), ads)).containsOnlyKeys("d");
-    assertThat(run.secAggStepClosed(1, plan.session(), SecAggStep.KEYS, Duration.ZERO).join()).isTrue();
-    assertThat(run.secAggPlan(1).step()).as("the session as read now").isEqualTo(SecAggStep.SHARES);
+    assertThat(run.secure().stepClosed(1, plan.session(), SecAggStep.KEYS, Duration.ZERO).join()).isTrue();
+    assertThat(run.secure().plan(1).step()).as("the session as read now").isEqualTo(SecAggStep.SHARES);
     finish(run, plan, honest);
     assertFedAvgOf(run, new java.util.TreeMap<>(Map.of("a", WEIGHTS.get("a"), "b", WEIGHTS.get("b"), "c",
         WEIGHTS.get("c"))));
@@ -234,7 +234,7 @@ class SecureAggregationRunTest {
   @Test
   void tooManyMisbehavingClientsCloseTheRoundWithNoUpdateAndTheNextOneOpens() {
     RunCoordinator run = run(new SecAggSettings(BOUND, STEP), 2);
-    SecAggPlan plan = run.secAggPlan(1);
+    SecAggPlan plan = run.secure().plan(1);
     KeyAdvertisement a = new SecAggClient("a", 1, plan.threshold(), new SecureRandom()).advertise();
     Map<String, Refusal> refused = advertise(run, plan.session(), List.of(a,
         new KeyAdvertisement("b", a.cPublicKey(), a.sPublicKey()), new KeyAdvertisement("c", new byte[32],
@@ -243,13 +243,13 @@ class SecureAggregationRunTest {
     assertThat(run.status().state()).isEqualTo(RunState.TRAINING);
     assertThat(run.status().round()).as("round 1 closed").isEqualTo(1);
     assertThat(run.globalModel().params()).containsExactly(INITIAL.params());
-    assertThat(run.secAggPlan(2).session()).isNotEqualTo(plan.session());
+    assertThat(run.secure().plan(2).session()).isNotEqualTo(plan.session());
   }
 
   @Test
   void aKeyCopiedFromAnotherClientAndAKeyOfSmallOrderAreRefused() {
     RunCoordinator run = run();
-    SecAggPlan plan = run.secAggPlan(1);
+    SecAggPlan plan = run.secure().plan(1);
     KeyAdvertisement a = new SecAggClient("a", 1, plan.threshold(), new SecureRandom()).advertise();
     KeyAdvertisement b = new SecAggClient("b", 1, plan.threshold(), new SecureRandom()).advertise();
     byte[] one = new byte[32];
@@ -264,30 +264,30 @@ class SecureAggregationRunTest {
   @Test
   void garbageInAMaskedInputClosesTheRoundWithNoUpdateAndTheRunGoesOn() {
     RunCoordinator run = run(new SecAggSettings(BOUND, STEP), 2);
-    SecAggPlan plan = run.secAggPlan(1);
+    SecAggPlan plan = run.secure().plan(1);
     Map<String, SecAggClient> clients = new LinkedHashMap<>();
     for (String id : List.of("a", "b", "c", "d")) {
       clients.put(id, new SecAggClient(id, 1, plan.threshold(), new SecureRandom()));
-      run.secAggKeys(1, plan.session(), clients.get(id).advertise());
+      run.secure().keys(1, plan.session(), clients.get(id).advertise());
     }
-    var u1 = run.secAggKeysOf(1, plan.session());
-    clients.forEach((id, c) -> run.secAggShares(1, plan.session(), new SecAggShares(id, c.shareKeys(u1))));
+    var u1 = run.secure().keysOf(1, plan.session());
+    clients.forEach((id, c) -> run.secure().shares(1, plan.session(), new SecAggShares(id, c.shareKeys(u1))));
     clients.forEach((id, c) -> {
       int[] masked = c.mask(FixedPoint.encode(WEIGHTS.get(id), SAMPLES.get(id), plan.bound(), plan.scale()),
-          run.secAggSharesFor(1, plan.session(), id));
+          run.secure().sharesFor(1, plan.session(), id));
       if (id.equals("c")) {
         for (int j = 0; j < masked.length; j++) {
           masked[j] += 0x40000000; // far outside the bound once unmasked
         }
       }
-      run.secAggMasked(1, plan.session(), MaskedUpdate.of(id, masked));
+      run.secure().masked(1, plan.session(), MaskedUpdate.of(id, masked));
     });
-    List<String> survivors = run.secAggSurvivors(1, plan.session());
-    clients.forEach((id, c) -> run.secAggUnmask(1, plan.session(), c.unmask(survivors)));
+    List<String> survivors = run.secure().survivors(1, plan.session());
+    clients.forEach((id, c) -> run.secure().unmask(1, plan.session(), c.unmask(survivors)));
     assertThat(run.status().state()).isEqualTo(RunState.TRAINING);
     assertThat(run.status().round()).isEqualTo(1);
     assertThat(run.globalModel().params()).containsExactly(INITIAL.params());
-    assertThat(run.secAggPlan(2).picked()).hasSize(4);
+    assertThat(run.secure().plan(2).picked()).hasSize(4);
   }
 
   /** Honest clients of round 1's session, by id, in the order given. */
@@ -301,10 +301,10 @@ class SecureAggregationRunTest {
 
   /** Steps 1 and 2 for {@code clients}; the plan of the session, now waiting for masked updates. */
   static SecAggPlan keysAndShares(RunCoordinator run, Map<String, SecAggClient> clients) {
-    SecAggPlan plan = run.secAggPlan(1);
-    clients.values().forEach(c -> run.secAggKeys(1, plan.session(), c.advertise()));
-    var u1 = run.secAggKeysOf(1, plan.session());
-    clients.forEach((id, c) -> run.secAggShares(1, plan.session(), new SecAggShares(id, c.shareKeys(u1))));
+    SecAggPlan plan = run.secure().plan(1);
+    clients.values().forEach(c -> run.secure().keys(1, plan.session(), c.advertise()));
+    var u1 = run.secure().keysOf(1, plan.session());
+    clients.forEach((id, c) -> run.secure().shares(1, plan.session(), new SecAggShares(id, c.shareKeys(u1))));
     return plan;
   }
 
@@ -315,21 +315,21 @@ class SecureAggregationRunTest {
   @Test
   void aComplaintStartsANewSessionWithoutEitherClientAndTheOthersFinish() {
     RunCoordinator run = run();
-    SecAggPlan first = run.secAggPlan(1);
+    SecAggPlan first = run.secure().plan(1);
     keysAndShares(run, honest(first, "a", "b", "c", "d"));
-    assertThatThrownBy(() -> run.secAggComplaint(1, first.session(), new SecAggComplaint("a", "a", "x")))
+    assertThatThrownBy(() -> run.secure().complaint(1, first.session(), new SecAggComplaint("a", "a", "x")))
         .isInstanceOf(Refusal.class).hasMessageContaining("another client");
-    run.secAggComplaint(1, first.session(), new SecAggComplaint("a", "d", "the share does not decrypt"));
-    assertThatThrownBy(() -> run.secAggSurvivors(1, first.session())).isInstanceOf(Refusal.class)
+    run.secure().complaint(1, first.session(), new SecAggComplaint("a", "d", "the share does not decrypt"));
+    assertThatThrownBy(() -> run.secure().survivors(1, first.session())).isInstanceOf(Refusal.class)
         .extracting(e -> ((Refusal) e).type()).isEqualTo(ProblemTypes.SECAGG_START_AGAIN);
-    SecAggPlan next = run.secAggPlan(1);
+    SecAggPlan next = run.secure().plan(1);
     assertThat(next.picked()).containsExactly("b", "c");
     assertThat(next.threshold()).isEqualTo(2);
     Map<String, SecAggClient> rest = new LinkedHashMap<>();
     for (String id : next.picked()) {
       rest.put(id, new SecAggClient(id, 1, next.threshold(), new SecureRandom()));
     }
-    rest.values().forEach(c -> run.secAggKeys(1, next.session(), c.advertise()));
+    rest.values().forEach(c -> run.secure().keys(1, next.session(), c.advertise()));
     finish(run, next, rest);
     assertFedAvgOf(run, new java.util.TreeMap<>(Map.of("b", WEIGHTS.get("b"), "c", WEIGHTS.get("c"))));
   }
@@ -337,45 +337,45 @@ class SecureAggregationRunTest {
   @Test
   void aComplaintOutsideTheMaskedStepOrUnderDifferentialPrivacy() {
     RunCoordinator run = run();
-    SecAggPlan plan = run.secAggPlan(1);
-    assertThatThrownBy(() -> run.secAggComplaint(1, plan.session(), new SecAggComplaint("a", "d", "x")))
+    SecAggPlan plan = run.secure().plan(1);
+    assertThatThrownBy(() -> run.secure().complaint(1, plan.session(), new SecAggComplaint("a", "d", "x")))
         .isInstanceOf(Refusal.class).hasMessageContaining("not taking a complaint");
 
     RunCoordinator private2 = run(new SecAggSettings(BOUND, STEP, new DifferentialPrivacy.Settings(2, 0, 1e-5)), 2);
-    SecAggPlan dp = keysAndShares(private2, honest(private2.secAggPlan(1), "a", "b", "c", "d"));
-    private2.secAggComplaint(1, dp.session(), new SecAggComplaint("a", "d", "the share does not decrypt"));
+    SecAggPlan dp = keysAndShares(private2, honest(private2.secure().plan(1), "a", "b", "c", "d"));
+    private2.secure().complaint(1, dp.session(), new SecAggComplaint("a", "d", "the share does not decrypt"));
     assertThat(private2.status().round()).as("with DP in the shares the round closes with no update").isEqualTo(1);
     assertThat(private2.globalModel().params()).containsExactly(INITIAL.params());
-    assertThat(private2.secAggPlan(2).picked()).as("the next round picks everyone again").hasSize(4);
+    assertThat(private2.secure().plan(2).picked()).as("the next round picks everyone again").hasSize(4);
   }
 
   /** Steps 2 to 4 for {@code clients}, who all sent their keys in step 1. */
   static void finish(RunCoordinator run, SecAggPlan plan, Map<String, SecAggClient> clients) {
-    var u1 = run.secAggKeysOf(1, plan.session());
-    clients.forEach((id, c) -> run.secAggShares(1, plan.session(), new SecAggShares(id, c.shareKeys(u1))));
-    clients.forEach((id, c) -> run.secAggMasked(1, plan.session(), MaskedUpdate.of(id, c.mask(FixedPoint.encode(
-        WEIGHTS.get(id), SAMPLES.get(id), plan.bound(), plan.scale()), run.secAggSharesFor(1, plan.session(), id)))));
-    List<String> survivors = run.secAggSurvivors(1, plan.session());
-    clients.forEach((id, c) -> run.secAggUnmask(1, plan.session(), c.unmask(survivors)));
+    var u1 = run.secure().keysOf(1, plan.session());
+    clients.forEach((id, c) -> run.secure().shares(1, plan.session(), new SecAggShares(id, c.shareKeys(u1))));
+    clients.forEach((id, c) -> run.secure().masked(1, plan.session(), MaskedUpdate.of(id, c.mask(FixedPoint.encode(
+        WEIGHTS.get(id), SAMPLES.get(id), plan.bound(), plan.scale()), run.secure().sharesFor(1, plan.session(), id)))));
+    List<String> survivors = run.secure().survivors(1, plan.session());
+    clients.forEach((id, c) -> run.secure().unmask(1, plan.session(), c.unmask(survivors)));
   }
 
   @Test
   void plainUpdatesAndStepsOutOfOrderAreRefused() {
     RunCoordinator run = run();
-    SecAggPlan early = run.secAggPlan(1);
-    assertThatThrownBy(() -> run.secAggUnmask(1, early.session(), new dev.fedlearn.protocol.UnmaskingShares("a",
+    SecAggPlan early = run.secure().plan(1);
+    assertThatThrownBy(() -> run.secure().unmask(1, early.session(), new dev.fedlearn.protocol.UnmaskingShares("a",
         Map.of(), Map.of()))).as("unmasking shares before step 4: refused, no server error")
         .isInstanceOf(Refusal.class).hasMessageContaining("not taking its unmasking shares");
     assertThatThrownBy(() -> run.submitUpdate(1, TestRuns.update("a", 100, 0.5f)))
         .isInstanceOf(Refusal.class).hasMessageContaining("only through secure aggregation");
-    SecAggPlan plan = run.secAggPlan(1);
+    SecAggPlan plan = run.secure().plan(1);
     var a = new SecAggClient("a", 1, plan.threshold(), new SecureRandom()).advertise();
-    assertThatThrownBy(() -> run.secAggShares(1, plan.session(), new SecAggShares("a", List.of())))
+    assertThatThrownBy(() -> run.secure().shares(1, plan.session(), new SecAggShares("a", List.of())))
         .isInstanceOf(Refusal.class).hasMessageContaining("not taking its encrypted shares");
-    assertThatThrownBy(() -> run.secAggKeys(1, "another-session", a)).isInstanceOf(Refusal.class)
+    assertThatThrownBy(() -> run.secure().keys(1, "another-session", a)).isInstanceOf(Refusal.class)
         .extracting(e -> ((Refusal) e).type()).isEqualTo(ProblemTypes.SECAGG_START_AGAIN);
-    run.secAggKeys(1, plan.session(), a);
-    assertThatThrownBy(() -> run.secAggKeys(1, plan.session(), a))
+    run.secure().keys(1, plan.session(), a);
+    assertThatThrownBy(() -> run.secure().keys(1, plan.session(), a))
         .isInstanceOf(Refusal.class).hasMessageContaining("already sent");
   }
 
@@ -384,15 +384,15 @@ class SecureAggregationRunTest {
     RunCoordinator run = run();
     List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
     run.events().subscribe(e -> events.add(e.detail()));
-    SecAggPlan plan = run.secAggPlan(1);
+    SecAggPlan plan = run.secure().plan(1);
     for (String id : List.of("a", "b", "c", "d")) {
-      run.secAggKeys(1, plan.session(), new SecAggClient(id, 1, 3, new SecureRandom()).advertise());
+      run.secure().keys(1, plan.session(), new SecAggClient(id, 1, 3, new SecureRandom()).advertise());
     }
     clock.advance(STEP); // nobody sends shares
     run.tick();
-    SecAggPlan next = run.secAggPlan(1);
+    SecAggPlan next = run.secure().plan(1);
     assertThat(next.session()).isNotEqualTo(plan.session());
-    assertThatThrownBy(() -> run.secAggKeysOf(1, plan.session())).isInstanceOf(Refusal.class)
+    assertThatThrownBy(() -> run.secure().keysOf(1, plan.session())).isInstanceOf(Refusal.class)
         .extracting(e -> ((Refusal) e).type()).as("the client reads the type, not the text")
         .isEqualTo(ProblemTypes.SECAGG_START_AGAIN);
     assertThat(events).anySatisfy(e -> assertThat(e).contains("abandoned").contains("step shares ended with 0 of "
@@ -408,21 +408,21 @@ class SecureAggregationRunTest {
   void withDifferentialPrivacyTheClientsClipAndAddTheirShareOfTheNoise() {
     DifferentialPrivacy.Settings quiet = new DifferentialPrivacy.Settings(2, 0, 1e-5);
     RunCoordinator run = run(new SecAggSettings(BOUND, STEP, quiet));
-    SecAggPlan plan = run.secAggPlan(1);
+    SecAggPlan plan = run.secure().plan(1);
     assertThat(plan.dpClip()).isEqualTo(2.0);
     assertThat(plan.dpNoiseStd()).isZero();
     Map<String, SecAggClient> clients = new LinkedHashMap<>();
     for (String id : List.of("a", "b", "c", "d")) {
       clients.put(id, new SecAggClient(id, 1, plan.threshold(), new SecureRandom()));
-      run.secAggKeys(1, plan.session(), clients.get(id).advertise());
+      run.secure().keys(1, plan.session(), clients.get(id).advertise());
     }
-    var u1 = run.secAggKeysOf(1, plan.session());
-    clients.forEach((id, c) -> run.secAggShares(1, plan.session(), new SecAggShares(id, c.shareKeys(u1))));
-    clients.forEach((id, c) -> run.secAggMasked(1, plan.session(), MaskedUpdate.of(id, c.mask(FixedPoint.encode(
+    var u1 = run.secure().keysOf(1, plan.session());
+    clients.forEach((id, c) -> run.secure().shares(1, plan.session(), new SecAggShares(id, c.shareKeys(u1))));
+    clients.forEach((id, c) -> run.secure().masked(1, plan.session(), MaskedUpdate.of(id, c.mask(FixedPoint.encode(
         DifferentialPrivacy.noisyClippedChange(WEIGHTS.get(id), INITIAL.params(), plan.dpClip(), plan.dpNoiseStd(),
-            new SecureRandom()), 1, plan.bound(), plan.scale()), run.secAggSharesFor(1, plan.session(), id)))));
-    List<String> survivors = run.secAggSurvivors(1, plan.session());
-    clients.forEach((id, c) -> run.secAggUnmask(1, plan.session(), c.unmask(survivors)));
+            new SecureRandom()), 1, plan.bound(), plan.scale()), run.secure().sharesFor(1, plan.session(), id)))));
+    List<String> survivors = run.secure().survivors(1, plan.session());
+    clients.forEach((id, c) -> run.secure().unmask(1, plan.session(), c.unmask(survivors)));
 
     List<ClientResult> results = new ArrayList<>();
     WEIGHTS.forEach((id, w) -> results.add(new ClientResult(id, w, SAMPLES.get(id))));
@@ -437,7 +437,7 @@ class SecureAggregationRunTest {
     assertThat(run.status().privacy()).isNotNull();
 
     RunCoordinator noisy = run(new SecAggSettings(BOUND, STEP, new DifferentialPrivacy.Settings(2, 1.5, 1e-5)));
-    assertThat(noisy.secAggPlan(1).dpNoiseStd()).isCloseTo(1.5 * 2 / 2, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(noisy.secure().plan(1).dpNoiseStd()).isCloseTo(1.5 * 2 / 2, org.assertj.core.data.Offset.offset(1e-12));
     assertThat(noisy.status().privacy().epsilon()).as("nothing spent before a round").isZero();
   }
 }

@@ -1,0 +1,25 @@
+package dev.fedlearn.aggregator.run;
+
+import dev.fedlearn.protocol.ClientUpdate;
+import dev.fedlearn.protocol.RunStatus;
+import java.time.Instant;
+
+/**
+ * How a run's rounds collect their updates for the strategy: {@link PlainRounds} (each client's weights) or
+ * {@link SecureRounds} (secure aggregation: only their sum). The {@link RunCoordinator} opens and closes rounds,
+ * scores and stores them; the workflow drives the clients through the round's steps. Every call holds the
+ * coordinator's lock.
+ */
+sealed interface RoundWorkflow permits PlainRounds, SecureRounds {
+  /** Round {@code open} opened. */
+  void opened(RunLedger.Round open, Instant now);
+
+  /** Round {@code open} is open again after the aggregator restarted. */
+  void restarted(RunLedger.Round open, Instant now);
+
+  /** Enforces the open round's deadlines (twice a second). */
+  void tick(RunLedger.Round open);
+
+  /** A registered client's plain update for {@code round}. */
+  RunStatus submit(int round, ClientUpdate update, RunCoordinator.Client client);
+}
