@@ -1,10 +1,12 @@
 package dev.fedlearn.aggregator.run;
 
+import dev.fedlearn.protocol.ClientRegistration;
 import dev.fedlearn.protocol.ClientUpdate;
 import dev.fedlearn.protocol.Refusal;
 import dev.fedlearn.protocol.RunStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,6 +24,11 @@ final class PlainRounds implements RoundWorkflow {
 
   PlainRounds(RunCoordinator coordinator) {
     this.c = coordinator;
+  }
+
+  @Override
+  public void admit(ClientRegistration registration, Collection<RunCoordinator.Client> registered) {
+    // plain updates carry any number of samples
   }
 
   @Override

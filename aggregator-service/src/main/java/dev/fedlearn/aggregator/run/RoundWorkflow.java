@@ -1,8 +1,10 @@
 package dev.fedlearn.aggregator.run;
 
+import dev.fedlearn.protocol.ClientRegistration;
 import dev.fedlearn.protocol.ClientUpdate;
 import dev.fedlearn.protocol.RunStatus;
 import java.time.Instant;
+import java.util.Collection;
 
 /**
  * How a run's rounds collect their updates for the strategy: {@link PlainRounds} (each client's weights) or
@@ -11,6 +13,9 @@ import java.time.Instant;
  * coordinator's lock.
  */
 sealed interface RoundWorkflow permits PlainRounds, SecureRounds {
+  /** Refuses a registration this workflow cannot take beside the clients registered already. */
+  void admit(ClientRegistration registration, Collection<RunCoordinator.Client> registered);
+
   /** Round {@code open} opened. */
   void opened(RunLedger.Round open, Instant now);
 

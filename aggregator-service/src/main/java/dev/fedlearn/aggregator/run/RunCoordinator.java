@@ -5,11 +5,7 @@ import dev.fedlearn.engine.nn.LayerSizes;
 import dev.fedlearn.engine.nn.Model;
 import dev.fedlearn.engine.nn.TrainingConfig;
 import dev.fedlearn.federation.ClientSampler;
-import dev.fedlearn.federation.ModelRetention;
 import dev.fedlearn.federation.RunDefinition;
-import dev.fedlearn.federation.privacy.DifferentialPrivacy;
-import dev.fedlearn.federation.privacy.ParticipationAccountant;
-import dev.fedlearn.federation.secagg.SecureAggregation;
 import dev.fedlearn.federation.strategy.AggregationException;
 import dev.fedlearn.federation.strategy.ClientResult;
 import dev.fedlearn.federation.strategy.Strategy;
@@ -30,6 +26,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -60,7 +58,7 @@ public final class RunCoordinator {
    * rounds (null without differential privacy); {@code privateRun}: no client's own figures or counts are shown.
    */
   public record Snapshot(RunStatus status, Map<String, String> settings, List<Client> clients,
-      List<RoundView> rounds, LayerSizes layerSizes, java.util.SortedMap<Integer, float[]> modelHistory,
+      List<RoundView> rounds, LayerSizes layerSizes, SortedMap<Integer, float[]> modelHistory,
       List<Evaluation> historyScores, IntFunction<RunStatus.Privacy> privacy, boolean privateRun) {}
 
   final RunRules rules;
@@ -69,8 +67,7 @@ public final class RunCoordinator {
   private final ClientSampler sampler;
   private final RunStatus.StrategyInfo strategyInfo;
   private final IntFunction<RunStatus.Privacy> privacy; // the privacy spent after n rounds; null without DP
-  /** Each client's rounds, for the most-exposed client's epsilon (no amplification); null without DP. */
-  private final ParticipationAccountant accountant;
+  private final RunPrivacy accountant; // null without DP
   private final Function<Model, Evaluation> scorer;
   private final Clock clock;
   private final RunDefinition definition;
@@ -81,8 +78,7 @@ public final class RunCoordinator {
   final EventJournal events;
   private final ModelBoard board;
   private final String refusal; // why this aggregator serves no run; null when it serves one
-  private final SecAggSettings secure; // null: plain updates
-  private final RoundWorkflow workflow; // how the rounds collect their updates
+  final RoundWorkflow workflow; // how the rounds collect their updates
   /** Secure aggregation or differential privacy: no client's own figures are taken or shown. */
   final boolean privateRun;
 
@@ -94,11 +90,6 @@ public final class RunCoordinator {
   public RunCoordinator(RunRules rules, RunDefinition definition, Model initial, Strategy strategy,
       Function<Model, Evaluation> scorer, Clock clock, RunStore store, Duration secAggStepTimeout) {
     this.definition = definition;
-    this.secure = definition.secureAggregation() == null ? null
-        : new SecAggSettings(definition.secureAggregation().bound(), secAggStepTimeout, definition.privacy());
-    if (secure != null) {
-      SecureAggregation.check(strategy.name());
-    }
     this.privateRun = definition.isPrivate();
     this.rules = rules;
     this.training = definition.trainingConfig();
@@ -106,62 +97,21 @@ public final class RunCoordinator {
     this.sampler = definition.sampling();
     this.strategyInfo = new RunStatus.StrategyInfo(strategy.name(), strategy.parameters(), sampler.fraction(),
         sampler.minClients());
-    DifferentialPrivacy.Settings dp = definition.privacy();
-    int picked = sampler.count(rules.clients());
-    if (secure != null && dp != null) {
-      dp.requireUnclipped(secure.bound(), picked);
-    }
-    this.accountant = dp == null ? null : secure != null ? dp.accountantUnderSecureAggregation(picked)
-        : dp.accountant();
-    this.privacy = accountant == null ? null : rounds -> {
-      double epsilon = accountant.spentAfterRound(rounds).epsilon();
-      return new RunStatus.Privacy(dp.clip(), dp.noise(), dp.delta(), 1.0, Double.isFinite(epsilon) ? epsilon : null);
-    };
+    this.accountant = RunPrivacy.of(definition, sampler.count(rules.clients()));
+    this.privacy = accountant == null ? null : accountant.spent();
     this.scorer = scorer;
     this.clock = clock;
     this.settings = definition.flattened();
-    this.workflow = secure == null ? new PlainRounds(this) : new SecureRounds(this, secure);
+    this.workflow = definition.secureAggregation() == null ? new PlainRounds(this) : new SecureRounds(this,
+        new SecAggSettings(definition.secureAggregation().bound(), secAggStepTimeout, definition.privacy()));
     this.store = store;
     this.events = new EventJournal(store, clock);
-    Optional<RunStore.Stored> stored = store.load(round -> ModelRetention.keeps(round, rules.rounds()));
-    String otherRun = stored.map(st -> otherRun(st.settings())).orElse(null);
-    if (otherRun != null) {
-      refusal = "the state folder holds " + otherRun + ": start with the stored settings to resume it, or move the "
-          + "state folder (FL_STATE_DIR; in compose: docker compose down -v) away to start a new run";
-      run = new RunLedger(initial, scorer.apply(initial));
-      run.state = RunState.FAILED;
-      run.message = "not started: " + refusal;
-      log.error("not started: {}", refusal);
-    } else if (stored.isPresent()) {
-      refusal = null;
-      run = RunLedger.restore(stored.get(), initial.sizes(), rules.rounds(), this::pick);
-      RunLedger.Round open = run.openRound();
-      String resumed = run.state + ", " + run.completed + " of " + rules.rounds() + " rounds done, "
-          + run.clients.size() + " clients" + (open == null ? "" : "; round " + open.number + " open with "
-              + open.updates.size() + " of " + open.picked.size() + " updates");
-      log.info("resumed the stored run: {}", resumed);
-      events.record(RunEvent.Type.RESTARTED, open == null ? null : open.number, null,
-          "the aggregator restarted and resumed the stored run: " + resumed);
-    } else {
-      refusal = null;
-      Evaluation initialScore = scorer.apply(initial);
-      Instant now = now();
-      store.begin(definition.toJson(), RunState.WAITING_FOR_CLIENTS.name(), new RunStore.StoredRound(0, now,
-          now, initialScore.accuracy(), initialScore.loss(), initial.params()), now);
-      run = new RunLedger(initial, initialScore);
-      log.info("run of {} rounds for {} clients, {} epochs per round; initial model scores {} on the test set",
-          rules.rounds(), rules.clients(), training.epochs(), pct(initialScore.accuracy()));
-      log.info("waiting for {} clients to register", rules.clients());
-      events.record(RunEvent.Type.STATE, 0, null, "run of " + rules.rounds() + " rounds for " + rules.clients()
-          + " clients (" + strategy.name() + "), waiting for them to register; the initial model scores "
-          + pct(initialScore.accuracy()) + " on the test set", Map.of("accuracy", initialScore.accuracy(), "loss",
-          initialScore.loss()));
-    }
+    RunOpening opening = RunOpening.open(this, definition, initial, scorer, strategy.name());
+    refusal = opening.refusal();
+    run = opening.ledger();
     run.privateRun = privateRun;
-    if (accountant != null) {
-      for (int n = 1; n <= run.completed; n++) {
-        accountant.record(released(run.history.get(n - 1)));
-      }
+    for (int n = 1; accountant != null && n <= run.completed; n++) {
+      accountant.closed(run.history.get(n - 1));
     }
     board = new ModelBoard(current());
     synchronized (this) {
@@ -172,18 +122,6 @@ public final class RunCoordinator {
         workflow.restarted(open, now());
       }
     }
-  }
-
-  /** What the stored run is when it is not this one ({@code settings} as stored), or null when it is. */
-  private String otherRun(String settings) {
-    RunDefinition was;
-    try {
-      was = RunDefinition.fromJson(settings);
-    } catch (IllegalArgumentException e) {
-      return "a run stored by an earlier release, whose settings this one cannot compare";
-    }
-    return was.equals(definition) ? null : "a run with other settings (" + was.differences(definition, "stored", "now")
-        + ")";
   }
 
   /** The run's definition. */
@@ -202,52 +140,12 @@ public final class RunCoordinator {
     }
   }
 
+  /** Registers a client (again: no change); the last one the run expects opens round 1. */
   public synchronized RunStatus register(ClientRegistration r) {
     serving();
-    RequestChecks.registration(r);
-    String id = r.clientId();
-    if (run.clients.containsKey(id)) {
-      log.info("client {} registered again", id);
-      return status();
+    if (Registrations.take(this, r)) {
+      changed();
     }
-    if (run.state == RunState.COMPLETED || run.state == RunState.FAILED) {
-      throw Refusal.conflict("Run is over", "the run is " + run.state + "; no new clients are taken");
-    }
-    if (run.clients.size() >= rules.clients()) {
-      throw Refusal.conflict("Run is full", "the run already has its " + rules.clients() + " clients "
-          + run.clients.keySet());
-    }
-    if (r.trainSamples() > rules.maxClientSamples() || r.testSamples() > rules.maxClientSamples()) {
-      throw Refusal.invalid("a client may register at most " + rules.maxClientSamples() + " training and test "
-          + "samples each (FL_MAX_CLIENT_SAMPLES), got " + r.trainSamples() + " and " + r.testSamples());
-    }
-    if (secure != null && secure.dp() == null) {
-      long total = r.trainSamples();
-      for (Client c : run.clients.values()) {
-        total += c.trainSamples();
-      }
-      try {
-        dev.fedlearn.federation.secagg.FixedPoint.scale(secure.bound(), total);
-      } catch (IllegalArgumentException e) {
-        throw Refusal.invalid("secure aggregation cannot encode " + total + " training samples in all with "
-            + "weights up to FL_SECAGG_BOUND " + secure.bound() + " in 32 bits: " + e.getMessage());
-      }
-    }
-    Instant now = now();
-    boolean starts = run.clients.size() + 1 == rules.clients() && run.state == RunState.WAITING_FOR_CLIENTS;
-    store.clientRegistered(new RunStore.StoredClient(id, r.trainSamples(), r.testSamples(), now),
-        (starts ? RunState.TRAINING : run.state).name(), starts ? opening(1, now) : null);
-    run.clients.put(id, new Client(id, r.trainSamples(), r.testSamples(), now));
-    log.info("client {} registered ({} train / {} test samples): {}/{}", id, r.trainSamples(), r.testSamples(),
-        run.clients.size(), rules.clients());
-    events.record(RunEvent.Type.REGISTERED, null, id, "client " + id + " registered" + (privateRun ? ""
-        : " (" + r.trainSamples() + " train / " + r.testSamples() + " test samples)") + ": " + run.clients.size() + "/"
-        + rules.clients());
-    if (starts) {
-      run.state = RunState.TRAINING;
-      openRound(1, now);
-    }
-    changed();
     return status();
   }
 
@@ -256,11 +154,11 @@ public final class RunCoordinator {
     return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
 
-  private static RunStore.StoredRound opening(int number, Instant now) {
+  static RunStore.StoredRound opening(int number, Instant now) {
     return new RunStore.StoredRound(number, now, null, null, null, null);
   }
 
-  private void openRound(int number, Instant now) {
+  void openRound(int number, Instant now) {
     List<String> picked = pick(new ArrayList<>(run.clients.keySet()), number);
     run.history.add(new RunLedger.Round(number, now, picked));
     log.info("round {}/{} open: waiting for {} updates{}", number, rules.rounds(), picked.size(),
@@ -272,14 +170,14 @@ public final class RunCoordinator {
   }
 
   /** The clients that train round {@code number}: the sampler's pick, reproducible from the run's seed. */
-  private List<String> pick(List<String> clients, int number) {
+  List<String> pick(List<String> clients, int number) {
     return sampler.pick(clients, number, training.seed());
   }
 
   /** The model as the board shows it: the current global model, the run's state and the plan for the next round. */
   private GlobalModel current() {
     return GlobalModel.of(run.completed, rules.rounds(), run.state, run.global,
-        TrainingPlan.of(training, strategy.proximalMu(), secure != null, privateRun));
+        TrainingPlan.of(training, strategy.proximalMu(), workflow instanceof SecureRounds, privateRun));
   }
 
   /**
@@ -287,18 +185,19 @@ public final class RunCoordinator {
    * while the run waits for clients or has no newer model, then returned as it is. With a {@code clientId}, it says
    * what the aggregator already holds from that client.
    */
-  public java.util.concurrent.CompletableFuture<GlobalModel> awaitModel(int after, Duration wait, String clientId) {
-    java.util.concurrent.CompletableFuture<GlobalModel> model = board.await(after, wait);
+  public CompletableFuture<GlobalModel> awaitModel(int after, Duration wait, String clientId) {
+    CompletableFuture<GlobalModel> model = board.await(after, wait);
     if (clientId == null) {
       return model;
     }
     return model.thenApply(m -> {
-      Progress progress = progressOf(clientId, m.round());
-      return m.withProgress(progress.submitted(), progress.evaluated(), progress.picked());
+      synchronized (this) {
+        return run.progress(clientId, m);
+      }
     });
   }
 
-  public java.util.concurrent.CompletableFuture<GlobalModel> awaitModel(int after, Duration wait) {
+  public CompletableFuture<GlobalModel> awaitModel(int after, Duration wait) {
     return awaitModel(after, wait, null);
   }
 
@@ -342,18 +241,10 @@ public final class RunCoordinator {
         "round " + open.number + " closed with no update: " + why);
   }
 
-  /**
-   * The clients whose data a closed round's model released, for the accountant: the picked ones (each may have sent
-   * its update), or none when the round closed with no update.
-   */
-  private static List<String> released(RunLedger.Round round) {
-    return round.updates.isEmpty() ? List.of() : round.picked;
-  }
-
   /** Makes {@code next} the global model and closes the round; opens the next one, or completes the run. */
   private void close(RunLedger.Round open, Strategy.Aggregation next, Evaluation score, String what) {
     if (accountant != null) {
-      accountant.record(released(open));
+      accountant.closed(open);
     }
     Instant now = now();
     boolean last = open.number == rules.rounds();
@@ -387,20 +278,6 @@ public final class RunCoordinator {
     }
   }
 
-  /**
-   * What the aggregator holds from one client: its update for the open round, its score of a round's model; and
-   * whether it is picked for the open round (true when no round is open).
-   */
-  record Progress(boolean submitted, boolean evaluated, boolean picked) {}
-
-  synchronized Progress progressOf(String clientId, int round) {
-    RunLedger.Round open = run.openRound();
-    boolean submitted = open != null && open.updates.containsKey(clientId);
-    boolean evaluated = round >= 1 && round <= run.history.size()
-        && run.history.get(round - 1).evaluations.containsKey(clientId);
-    return new Progress(submitted, evaluated, open == null || open.picked.contains(clientId));
-  }
-
   void fail(String reason) {
     store.failed(RunState.FAILED.name(), reason);
     run.state = RunState.FAILED;
@@ -411,37 +288,11 @@ public final class RunCoordinator {
     changed();
   }
 
+  /** A client's score of a round's global model on its local test split (refused in a private run). */
   public synchronized RunStatus submitEvaluation(int round, EvaluationReport e) {
     serving();
     RequestChecks.named(e);
-    Client client = run.clients.get(e.clientId());
-    if (client == null) {
-      throw Refusal.unknown("Unknown client", "client " + e.clientId() + " is not registered");
-    }
-    if (privateRun) {
-      throw Refusal.conflict("Private run", "this run has secure aggregation or differential privacy: it takes "
-          + "no client's own score, which would be outside the privacy guarantee");
-    }
-    if (round < 1 || round > run.completed) {
-      throw Refusal.unknown("No such round", "round " + round + " has no global model"
-          + (run.completed == 0 ? " yet" : "; rounds 1.." + run.completed + " have"));
-    }
-    RunLedger.Round r = run.history.get(round - 1);
-    if (r.evaluations.containsKey(e.clientId())) {
-      throw Refusal.conflict("Duplicate evaluation", "client " + e.clientId()
-          + " already scored the global model of round " + round);
-    }
-    RequestChecks.evaluation(e, client.testSamples());
-    Instant now = now();
-    store.evaluationReceived(new RunStore.StoredEvaluation(round, e.clientId(), e.numSamples(), e.loss(),
-        e.accuracy(), now));
-    r.evaluations.put(e.clientId(), new RoundView.Evaluation(e.clientId(), e.numSamples(), e.loss(), e.accuracy(),
-        now));
-    log.info("round {}: {} scores the global model {} on its {} local test samples", round, e.clientId(),
-        pct(e.accuracy()), e.numSamples());
-    events.record(RunEvent.Type.EVALUATION, round, e.clientId(), e.clientId() + " scores the global model of round "
-        + round + " " + pct(e.accuracy()) + " on its " + e.numSamples() + " local test samples",
-        Map.of("accuracy", e.accuracy(), "loss", e.loss()));
+    ClientScores.take(this, round, e, registered(e.clientId()));
     changed();
     return status();
   }

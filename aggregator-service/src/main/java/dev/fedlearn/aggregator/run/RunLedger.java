@@ -5,6 +5,7 @@ import dev.fedlearn.engine.nn.LayerSizes;
 import dev.fedlearn.engine.nn.Model;
 import dev.fedlearn.federation.ModelRetention;
 import dev.fedlearn.protocol.ClientUpdate;
+import dev.fedlearn.protocol.GlobalModel;
 import dev.fedlearn.protocol.Refusal;
 import dev.fedlearn.protocol.RunState;
 import dev.fedlearn.protocol.RunStatus;
@@ -214,5 +215,18 @@ final class RunLedger {
         r.score == null ? null : r.score.loss(), mean, training, evals, r.startedAt, r.endedAt,
         r.endedAt == null ? null : Duration.between(r.startedAt, r.endedAt).toMillis() / 1000.0, r.picked,
         r == openRound() ? r.startedAt.plus(roundTimeout) : null);
+  }
+
+  /**
+   * {@code model} with what the aggregator holds from {@code clientId}: its update for the open round, its score of
+   * the model's round; and whether it is picked for the open round (true when no round is open).
+   */
+  GlobalModel progress(String clientId, GlobalModel model) {
+    Round open = openRound();
+    int round = model.round();
+    boolean evaluated = round >= 1 && round <= history.size()
+        && history.get(round - 1).evaluations.containsKey(clientId);
+    return model.withProgress(open != null && open.updates.containsKey(clientId), evaluated,
+        open == null || open.picked.contains(clientId));
   }
 }

@@ -1,7 +1,9 @@
 package dev.fedlearn.aggregator.run;
 
+import dev.fedlearn.federation.secagg.FixedPoint;
 import dev.fedlearn.federation.secagg.SecAggSession;
 import dev.fedlearn.federation.secagg.SecureAggregation;
+import dev.fedlearn.protocol.ClientRegistration;
 import dev.fedlearn.protocol.ClientUpdate;
 import dev.fedlearn.protocol.EncryptedShare;
 import dev.fedlearn.protocol.KeyAdvertisement;
@@ -17,6 +19,7 @@ import dev.fedlearn.protocol.UnmaskingShares;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -42,6 +45,26 @@ public final class SecureRounds implements RoundWorkflow {
   SecureRounds(RunCoordinator coordinator, SecAggSettings settings) {
     this.c = coordinator;
     this.settings = settings;
+  }
+
+  /**
+   * Without differential privacy, refuses a registration whose training samples, with the others', the fixed-point
+   * encoding cannot hold.
+   */
+  @Override
+  public void admit(ClientRegistration r, Collection<RunCoordinator.Client> registered) {
+    if (settings.dp() == null) {
+      long total = r.trainSamples();
+      for (RunCoordinator.Client c : registered) {
+        total += c.trainSamples();
+      }
+      try {
+        FixedPoint.scale(settings.bound(), total);
+      } catch (IllegalArgumentException e) {
+        throw Refusal.invalid("secure aggregation cannot encode " + total + " training samples in all with "
+            + "weights up to FL_SECAGG_BOUND " + settings.bound() + " in 32 bits: " + e.getMessage());
+      }
+    }
   }
 
   @Override
@@ -193,14 +216,15 @@ public final class SecureRounds implements RoundWorkflow {
       RunLedger.Round open = c.openRound(round);
       open.excluded.add(complaint.clientId());
       open.excluded.add(complaint.against());
-      String why = "client " + complaint.clientId() + " reports that client " + complaint.against() + " sent it a share "
-          + "it cannot use (" + RequestChecks.clip(complaint.reason()) + "): both sit the rest of round " + round + " out";
+      String why = "client " + complaint.clientId() + " reports that client " + complaint.against()
+          + " sent it a share it cannot use (" + RequestChecks.clip(complaint.reason()) + "): both sit the rest of "
+          + "round " + round + " out";
       List<String> left = new ArrayList<>(open.picked);
       left.removeAll(open.excluded);
       if (left.size() < 2 || s.plan().privacy()) {
         s.abandon(why);
-        c.closeWithoutUpdate(open, why + (s.plan().privacy() ? " (with DP in the clients' shares a round keeps its picked "
-            + "clients)" : ", which leaves " + left.size()));
+        c.closeWithoutUpdate(open, why + (s.plan().privacy()
+            ? " (with DP in the clients' shares a round keeps its picked clients)" : ", which leaves " + left.size()));
       } else {
         newSession(open, c.now(), why);
       }

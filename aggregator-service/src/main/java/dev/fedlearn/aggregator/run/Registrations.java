@@ -1,0 +1,56 @@
+package dev.fedlearn.aggregator.run;
+
+import dev.fedlearn.protocol.ClientRegistration;
+import dev.fedlearn.protocol.Refusal;
+import dev.fedlearn.protocol.RunState;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The clients' registrations: taken while the run waits for its clients, each within the bounds on samples and what
+ * the run's workflow can take; the last one the run expects opens round 1.
+ */
+final class Registrations {
+  private static final Logger log = LoggerFactory.getLogger(RunCoordinator.class);
+
+  private Registrations() {}
+
+  /** Takes {@code r} into run {@code c}; whether that changed the run (false: the client was registered already). */
+  static boolean take(RunCoordinator c, ClientRegistration r) {
+    RunLedger run = c.run;
+    RequestChecks.registration(r);
+    String id = r.clientId();
+    if (run.clients.containsKey(id)) {
+      log.info("client {} registered again", id);
+      return false;
+    }
+    if (run.state == RunState.COMPLETED || run.state == RunState.FAILED) {
+      throw Refusal.conflict("Run is over", "the run is " + run.state + "; no new clients are taken");
+    }
+    if (run.clients.size() >= c.rules.clients()) {
+      throw Refusal.conflict("Run is full", "the run already has its " + c.rules.clients() + " clients "
+          + run.clients.keySet());
+    }
+    if (r.trainSamples() > c.rules.maxClientSamples() || r.testSamples() > c.rules.maxClientSamples()) {
+      throw Refusal.invalid("a client may register at most " + c.rules.maxClientSamples() + " training and test "
+          + "samples each (FL_MAX_CLIENT_SAMPLES), got " + r.trainSamples() + " and " + r.testSamples());
+    }
+    c.workflow.admit(r, run.clients.values());
+    Instant now = c.now();
+    boolean starts = run.clients.size() + 1 == c.rules.clients() && run.state == RunState.WAITING_FOR_CLIENTS;
+    c.store.clientRegistered(new RunStore.StoredClient(id, r.trainSamples(), r.testSamples(), now),
+        (starts ? RunState.TRAINING : run.state).name(), starts ? RunCoordinator.opening(1, now) : null);
+    run.clients.put(id, new RunCoordinator.Client(id, r.trainSamples(), r.testSamples(), now));
+    log.info("client {} registered ({} train / {} test samples): {}/{}", id, r.trainSamples(), r.testSamples(),
+        run.clients.size(), c.rules.clients());
+    c.events.record(RunEvent.Type.REGISTERED, null, id, "client " + id + " registered" + (c.privateRun ? ""
+        : " (" + r.trainSamples() + " train / " + r.testSamples() + " test samples)") + ": " + run.clients.size() + "/"
+        + c.rules.clients());
+    if (starts) {
+      run.state = RunState.TRAINING;
+      c.openRound(1, now);
+    }
+    return true;
+  }
+}
