@@ -83,8 +83,9 @@ final class SimulateCommand implements Callable<Integer> {
   double trainFraction;
 
   @Option(names = "--strategy", paramLabel = "ID", defaultValue = Defaults.STRATEGY,
-      description = "How the server combines the updates: fedavg, fedavgm, fedprox, fedadagrad, fedadam, fedyogi, "
-          + "fedmedian, fedtrimmedavg, krum, multikrum (default: ${DEFAULT-VALUE}).")
+      completionCandidates = StrategiesCommand.Ids.class,
+      description = "How the server combines the updates: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); "
+          + "fl strategies lists what each does and its parameters.")
   String strategyId;
 
   @Option(names = "--strategy-param", paramLabel = "NAME=VALUE[,NAME=VALUE...]",
