@@ -12,11 +12,13 @@ import java.nio.file.NotDirectoryException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code java -jar cli/target/fl.jar}: make shards, train centrally, simulate a federated run. */
+/** {@code java -jar cli/target/fl.jar}: make shards, train centrally, simulate a federated run, list the strategies. */
 @Command(name = "fl", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-    description = "Federated learning on MNIST with an in-house MLP: shards, central training, simulation.",
+    description = "Federated learning on MNIST with an in-house MLP: shards, central training, simulation, the "
+        + "strategies.",
     exitCodeListHeading = "Exit codes:%n", exitCodeList = {Main.EXIT_OK, Main.EXIT_FAILED, Main.EXIT_USAGE},
-    subcommands = {ShardsCommand.class, TrainCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ShardsCommand.class, TrainCommand.class, SimulateCommand.class, StrategiesCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main {
   static final int OK = 0;
   static final int FAILED = 1;

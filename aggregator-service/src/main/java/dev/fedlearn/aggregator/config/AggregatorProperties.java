@@ -53,8 +53,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     e.g. a Docker secret); it wins over {@code clientTokens} and is read again when it changes (see
  *     {@link dev.fedlearn.aggregator.security.ClientTokens})
  * @param readToken when set, status and metrics reads need it (or a client's token) ({@code FL_READ_TOKEN})
- * @param strategy how updates are combined ({@code FL_STRATEGY}): fedavg, fedavgm, fedprox, fedadagrad, fedadam,
- *     fedyogi, fedmedian, fedtrimmedavg, krum, multikrum
+ * @param strategy the id of a {@link dev.fedlearn.federation.strategy.StrategyType} ({@code FL_STRATEGY})
  * @param strategyParams the strategy's parameters, {@code name=value,name=value} ({@code FL_STRATEGY_PARAMS})
  * @param fractionFit share of the clients picked to train each round ({@code FL_FRACTION_FIT})
  * @param minFitClients least number of clients picked each round ({@code FL_MIN_FIT_CLIENTS}), at least 1

@@ -8,6 +8,7 @@ import dev.fedlearn.federation.strategy.FedAvgM;
 import dev.fedlearn.federation.strategy.Krum;
 import dev.fedlearn.federation.strategy.Strategies;
 import dev.fedlearn.federation.strategy.Strategy;
+import dev.fedlearn.federation.strategy.StrategyType;
 import dev.fedlearn.protocol.SecAggPlan;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -15,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.IntFunction;
 import java.util.random.RandomGenerator;
 
@@ -27,7 +27,7 @@ import java.util.random.RandomGenerator;
  * clients the round picked (every client counts the same: a client's sample count would change the sensitivity). The
  * inner strategy then takes {@code w_global} plus that noisy mean as the round's only result: FedAvg adopts it, FedAvgM
  * and the server optimizers treat it as their pseudo-gradient. Strategies that look at each update (median, trimmed
- * mean, Krum) cannot run behind it.
+ * mean, Krum: those {@link StrategyType} does not mark as needing only the mean) cannot run behind it.
  *
  * <p>The noise comes from {@code noiseSource}, one generator per round: a {@link java.security.SecureRandom} on the
  * aggregator (the noise must be unknown to anyone); a stream derived from the run's seed in simulations, where the
@@ -42,10 +42,6 @@ import java.util.random.RandomGenerator;
  * the picks are drawn from the public run seed and published, so they are no secret.
  */
 public final class DifferentialPrivacy implements Strategy {
-  /** The strategies that need only the mean of the updates. */
-  public static final Set<String> MEAN_STRATEGIES = Set.of("fedavg", "fedavgm", "fedprox", "fedadagrad", "fedadam",
-      "fedyogi");
-
   /** The privacy settings: L2 clip norm, noise multiplier, delta. */
   public record Settings(double clip, double noise, double delta) {
     public Settings {
@@ -172,14 +168,23 @@ public final class DifferentialPrivacy implements Strategy {
   private final IntFunction<RandomGenerator> noiseSource;
 
   public DifferentialPrivacy(Strategy inner, Settings settings, IntFunction<RandomGenerator> noiseSource) {
-    if (!MEAN_STRATEGIES.contains(inner.name())) {
-      throw new IllegalArgumentException("differential privacy needs a strategy that uses only the mean of the "
-          + "updates (" + String.join(", ", MEAN_STRATEGIES.stream().sorted().toList()) + "); " + inner.name()
-          + " looks at each update, which the clipping and the noise are meant to hide");
-    }
+    check(inner.name());
     this.inner = inner;
     this.settings = settings;
     this.noiseSource = noiseSource;
+  }
+
+  /**
+   * Refuses a strategy that looks at each update, which the clipping and the noise are meant to hide: one that
+   * {@link StrategyType} does not list as {@linkplain StrategyType#needsOnlyTheMean needing only the mean}.
+   */
+  public static void check(String strategy) {
+    if (!StrategyType.find(strategy).map(StrategyType::needsOnlyTheMean).orElse(false)) {
+      throw new IllegalArgumentException("differential privacy needs a strategy that uses only the mean of the "
+          + "updates (" + String.join(", ", StrategyType.needingOnlyTheMean().stream().map(StrategyType::id).sorted()
+              .toList()) + "); " + strategy + " looks at each update, which the clipping and the noise are meant to "
+          + "hide");
+    }
   }
 
   public Settings settings() {

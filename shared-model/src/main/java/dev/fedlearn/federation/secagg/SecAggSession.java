@@ -4,7 +4,6 @@ import dev.fedlearn.federation.privacy.DifferentialPrivacy;
 import dev.fedlearn.protocol.EncryptedShare;
 import dev.fedlearn.protocol.KeyAdvertisement;
 import dev.fedlearn.protocol.MaskedUpdate;
-import dev.fedlearn.protocol.ProblemTypes;
 import dev.fedlearn.protocol.Refusal;
 import dev.fedlearn.protocol.SecAggPlan;
 import dev.fedlearn.protocol.SecAggStep;
@@ -38,7 +37,8 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>The same state machine serves the aggregator (its HTTP controller is the transport) and {@code fl simulate}
  * ({@link InMemorySecAgg}). Not thread-safe: its caller holds a lock around every call; the futures let waiting
- * clients wait outside it.
+ * clients wait outside it. Its refusals, and the clients it dropped, are kept by {@code SessionRefusals}; step 4's
+ * unmasking is {@code SessionUnmasking}'s.
  */
 public final class SecAggSession {
   /** The unmasked result: the weighted mean, the total samples, and each included client's masked update's figures. */
@@ -47,6 +47,7 @@ public final class SecAggSession {
   private final SecAggPlan plan;
   private final int parameters;
   private final Duration stepTimeout;
+  private final SessionRefusals refusals;
   private SecAggStep step = SecAggStep.KEYS;
   private Instant stepStarted;
   private String abandoned; // why, once abandoned
@@ -57,8 +58,6 @@ public final class SecAggSession {
   private final Map<String, MaskedUpdate> masked = new TreeMap<>();
   private Set<String> u3;
   private final Map<String, UnmaskingShares> unmasking = new TreeMap<>();
-  /** The clients dropped from the session for a message that broke the protocol, with the reason. */
-  private final Map<String, String> dropped = new TreeMap<>();
   /** Completed when step 1, 2, 3 closes, or all at once when the session is abandoned. */
   private final CompletableFuture<Void> keysClosed = new CompletableFuture<>();
   private final CompletableFuture<Void> sharesClosed = new CompletableFuture<>();
@@ -73,6 +72,7 @@ public final class SecAggSession {
     this.plan = new SecAggPlan(round, UUID.randomUUID().toString(), SecAggServer.defaultThreshold(picked.size()),
         FixedPoint.scale(bound, dp == null ? pickedSamples : picked.size()), bound, picked,
         dp == null ? null : dp.clip(), dp == null ? null : dp.clientNoiseStd(picked.size()));
+    this.refusals = new SessionRefusals(plan);
     this.parameters = parameters;
     this.stepTimeout = stepTimeout;
     this.stepStarted = now;
@@ -106,15 +106,15 @@ public final class SecAggSession {
 
   /** Step 1: a picked client's public keys. Returns true when this closed the step. */
   public boolean keys(KeyAdvertisement ad, Instant now) {
-    notDropped(ad.clientId());
-    expect(SecAggStep.KEYS, "its public keys");
+    refusals.notDropped(ad.clientId());
+    refusals.expect(step, abandoned, SecAggStep.KEYS, "its public keys");
     if (!plan.picked().contains(ad.clientId())) {
       throw Refusal.conflict("Not picked", "client " + ad.clientId() + " is not picked for round " + plan.round());
     }
-    once(keys.containsKey(ad.clientId()), ad.clientId(), "public keys");
+    refusals.once(keys.containsKey(ad.clientId()), ad.clientId(), "public keys");
     String refusal = SecAggServer.refusal(ad, keys.values());
     if (refusal != null) {
-      throw drop(ad.clientId(), refusal);
+      throw refusals.drop(ad.clientId(), refusal);
     }
     keys.put(ad.clientId(), ad);
     return closeIfComplete(now);
@@ -122,22 +122,21 @@ public final class SecAggSession {
 
   /** Step 2: a client's encrypted shares, one for every other client of U1. Returns true when this closed the step. */
   public boolean shares(String clientId, List<EncryptedShare> sent, Instant now) {
-    notDropped(clientId);
-    expect(SecAggStep.SHARES, "its encrypted shares");
-    member(u1.stream().map(KeyAdvertisement::clientId).toList(), clientId, "U1 (the clients whose keys were "
-        + "forwarded)");
-    once(shares.containsKey(clientId), clientId, "encrypted shares");
+    refusals.notDropped(clientId);
+    refusals.expect(step, abandoned, SecAggStep.SHARES, "its encrypted shares");
+    refusals.member(u1ids(), clientId, "U1 (the clients whose keys were forwarded)");
+    refusals.once(shares.containsKey(clientId), clientId, "encrypted shares");
     Set<String> to = new HashSet<>();
     for (EncryptedShare s : sent == null ? List.<EncryptedShare>of() : sent) {
       if (s == null || !clientId.equals(s.from()) || clientId.equals(s.to()) || !keys.containsKey(s.to())
           || s.ciphertext() == null || s.ciphertext().length > 1024 || !to.add(s.to())) {
-        throw drop(clientId, "every share must be from " + clientId + " to another client of U1, one each, at most "
-            + "1024 bytes; got " + s);
+        throw refusals.drop(clientId, "every share must be from " + clientId + " to another client of U1, one "
+            + "each, at most 1024 bytes; got " + s);
       }
     }
     if (to.size() != u1.size() - 1) {
-      throw drop(clientId, "client " + clientId + " must send one share to each of the other " + (u1.size() - 1)
-          + " clients of U1, sent " + to.size());
+      throw refusals.drop(clientId, "client " + clientId + " must send one share to each of the other "
+          + (u1.size() - 1) + " clients of U1, sent " + to.size());
     }
     shares.put(clientId, List.copyOf(sent));
     return closeIfComplete(now);
@@ -145,7 +144,7 @@ public final class SecAggSession {
 
   /** The encrypted shares addressed to {@code clientId}, from the clients of U2; once step 2 closed. */
   public List<EncryptedShare> sharesFor(String clientId) {
-    member(u2, clientId, "U2 (the clients whose shares were forwarded)");
+    refusals.member(u2, clientId, "U2 (the clients whose shares were forwarded)");
     List<EncryptedShare> mine = new ArrayList<>();
     for (String from : u2) {
       for (EncryptedShare s : shares.get(from)) {
@@ -159,12 +158,12 @@ public final class SecAggSession {
 
   /** Step 3: a client's masked update. Returns true when this closed the step. */
   public boolean masked(MaskedUpdate update, Instant now) {
-    notDropped(update.clientId());
-    expect(SecAggStep.MASKED, "its masked update");
-    member(u2, update.clientId(), "U2 (the clients whose shares were forwarded)");
-    once(masked.containsKey(update.clientId()), update.clientId(), "masked update");
+    refusals.notDropped(update.clientId());
+    refusals.expect(step, abandoned, SecAggStep.MASKED, "its masked update");
+    refusals.member(u2, update.clientId(), "U2 (the clients whose shares were forwarded)");
+    refusals.once(masked.containsKey(update.clientId()), update.clientId(), "masked update");
     if (update.masked() == null || update.masked().length != 4 * (parameters + 1)) {
-      throw drop(update.clientId(), "masked must hold " + (parameters + 1) + " 4-byte integers (the model's "
+      throw refusals.drop(update.clientId(), "masked must hold " + (parameters + 1) + " 4-byte integers (the model's "
           + "parameters and the sample count), got " + (update.masked() == null ? "none"
               : update.masked().length + " bytes"));
     }
@@ -182,15 +181,15 @@ public final class SecAggSession {
    * result that cannot be computed abandons the session.
    */
   public Result unmasking(UnmaskingShares answer, long samplesBound) {
-    notDropped(answer.from());
-    expect(SecAggStep.UNMASK, "its unmasking shares");
-    member(u3, answer.from(), "U3 (the clients whose masked update arrived)");
-    once(unmasking.containsKey(answer.from()), answer.from(), "unmasking shares");
+    refusals.notDropped(answer.from());
+    refusals.expect(step, abandoned, SecAggStep.UNMASK, "its unmasking shares");
+    refusals.member(u3, answer.from(), "U3 (the clients whose masked update arrived)");
+    refusals.once(unmasking.containsKey(answer.from()), answer.from(), "unmasking shares");
     Set<String> lost = new TreeSet<>(u2);
     lost.removeAll(u3);
     if (answer.selfMaskShares() == null || answer.secretKeyShares() == null
         || !answer.selfMaskShares().keySet().equals(u3) || !answer.secretKeyShares().keySet().equals(lost)) {
-      throw drop(answer.from(), "the unmasking shares must give a self-mask share for each survivor " + u3
+      throw refusals.drop(answer.from(), "the unmasking shares must give a self-mask share for each survivor " + u3
           + " and a secret-key share for each client that dropped after sharing " + lost);
     }
     unmasking.put(answer.from(), answer);
@@ -203,7 +202,7 @@ public final class SecAggSession {
    */
   public boolean hopeless() {
     Collection<String> expected = expectedIds();
-    return expected != null && expected.size() - droppedOf(expected) < threshold();
+    return expected != null && expected.size() - refusals.droppedOf(expected) < threshold();
   }
 
   /**
@@ -226,7 +225,7 @@ public final class SecAggSession {
   /** Whether the open step has a message from every client it still expects (those dropped left out). */
   private boolean complete() {
     Collection<String> expected = expectedIds();
-    return expected != null && receivedIds().size() == expected.size() - droppedOf(expected);
+    return expected != null && receivedIds().size() == expected.size() - refusals.droppedOf(expected);
   }
 
   /** Closes the open step with the messages it has; returns the result when it is step 4. */
@@ -275,7 +274,7 @@ public final class SecAggSession {
 
   /** The clients dropped from the session, with the reason. */
   public Map<String, String> dropped() {
-    return Map.copyOf(dropped);
+    return refusals.dropped();
   }
 
   /**
@@ -331,30 +330,12 @@ public final class SecAggSession {
     maskedClosed.complete(null);
   }
 
+  /** Step 4's result, the session done; or null, the session abandoned, when the masks cannot be removed. */
   private Result finish(long samplesBound) {
-    Map<String, int[]> inputs = new TreeMap<>();
-    masked.forEach((id, m) -> {
-      if (u3.contains(id)) {
-        inputs.put(id, m.ints());
-      }
-    });
     try {
-      int[] sum = SecAggServer.unmask(plan.round(), threshold(), u1, u2, inputs, List.copyOf(unmasking.values()));
-      FixedPoint.Decoded decoded = FixedPoint.decode(sum, plan.scale());
-      if (decoded.samples() < 1 || decoded.samples() > samplesBound) {
-        throw new SecAggException("the unmasked sample count " + decoded.samples() + " is not between 1 and the "
-            + samplesBound + " training samples the included clients registered: a client sent a bad input");
-      }
-      for (float w : decoded.mean()) {
-        if (!(Math.abs(w) <= plan.bound())) {
-          throw new SecAggException("the unmasked mean has a weight of " + w + ", outside the clip bound "
-              + plan.bound() + ": a client sent a bad input");
-        }
-      }
+      Result result = SessionUnmasking.result(plan, u1, u2, u3, masked, unmasking.values(), samplesBound);
       step = SecAggStep.DONE;
-      Map<String, MaskedUpdate> included = new TreeMap<>();
-      u3.forEach(id -> included.put(id, masked.get(id)));
-      return new Result(decoded.mean(), decoded.samples(), included);
+      return result;
     } catch (SecAggException e) {
       abandon("the masks could not be removed: " + e.getMessage());
       return null;
@@ -382,35 +363,14 @@ public final class SecAggSession {
     maskedClosed.complete(null);
   }
 
-  private void expect(SecAggStep wanted, String what) {
-    if (step == SecAggStep.ABANDONED) {
-      throw new Refusal(Refusal.Kind.CONFLICT, "Session abandoned", "secure aggregation session "
-          + plan.session() + " of round " + plan.round() + " was abandoned (" + abandoned + "): start again with the round's new session",
-          ProblemTypes.SECAGG_START_AGAIN);
-    }
-    if (step != wanted) {
-      throw new Refusal(Refusal.Kind.CONFLICT, "Wrong step", "session " + plan.session() + " of round "
-          + plan.round() + " is at step " + step.name().toLowerCase(java.util.Locale.ROOT) + ", not taking " + what
-          + ": the step closed without this client, which sits this round out", ProblemTypes.SECAGG_EXCLUDED);
-    }
-  }
-
-  private void member(java.util.Collection<String> set, String clientId, String name) {
-    if (!set.contains(clientId)) {
-      throw new Refusal(Refusal.Kind.CONFLICT, "Not in the session", "client " + clientId + " is not in "
-          + name + " of session " + plan.session() + " of round " + plan.round() + "; it sits this round out",
-          ProblemTypes.SECAGG_EXCLUDED);
-    }
-  }
-
   /**
    * Checks a complaint of {@code from} against {@code against}: taken while step 3 waits for masked updates, from a
    * client of U2 that has not sent its masked update, against another client of U2.
    */
   public void complaint(String from, String against) {
-    notDropped(from);
-    expect(SecAggStep.MASKED, "a complaint");
-    member(u2, from, "U2 (the clients whose shares were forwarded)");
+    refusals.notDropped(from);
+    refusals.expect(step, abandoned, SecAggStep.MASKED, "a complaint");
+    refusals.member(u2, from, "U2 (the clients whose shares were forwarded)");
     if (from.equals(against) || !u2.contains(against)) {
       throw Refusal.invalid("a complaint names another client of U2 " + u2 + ", got " + against);
     }
@@ -420,41 +380,7 @@ public final class SecAggSession {
     }
   }
 
-  /** Drops a client that broke the protocol: the refusal to answer it with. */
-  private Refusal drop(String clientId, String why) {
-    dropped.put(clientId, why);
-    return new Refusal(Refusal.Kind.INVALID, "Dropped from the session", "client " + clientId + " is dropped "
-        + "from secure aggregation session " + plan.session() + " of round " + plan.round() + ": " + why,
-        ProblemTypes.SECAGG_EXCLUDED);
-  }
-
-  private void notDropped(String clientId) {
-    String why = dropped.get(clientId);
-    if (why != null) {
-      throw new Refusal(Refusal.Kind.CONFLICT, "Dropped from the session", "client " + clientId + " was "
-          + "dropped from session " + plan.session() + " of round " + plan.round() + " (" + why + "); it sits this "
-          + "round out", ProblemTypes.SECAGG_EXCLUDED);
-    }
-  }
-
-  private int droppedOf(java.util.Collection<String> clients) {
-    int n = 0;
-    for (String id : dropped.keySet()) {
-      if (clients.contains(id)) {
-        n++;
-      }
-    }
-    return n;
-  }
-
   private List<String> u1ids() {
     return u1.stream().map(KeyAdvertisement::clientId).toList();
-  }
-
-  private void once(boolean already, String clientId, String what) {
-    if (already) {
-      throw Refusal.conflict("Duplicate", "client " + clientId + " already sent its " + what + " in session "
-          + plan.session());
-    }
   }
 }

@@ -6,6 +6,7 @@ import dev.fedlearn.federation.strategy.AggregationException;
 import dev.fedlearn.federation.strategy.ClientResult;
 import dev.fedlearn.federation.strategy.FedAvg;
 import dev.fedlearn.federation.strategy.Strategy;
+import dev.fedlearn.federation.strategy.StrategyType;
 import dev.fedlearn.protocol.SecAggPlan;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -14,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.IntFunction;
 import java.util.random.RandomGenerator;
 
@@ -39,9 +39,6 @@ import java.util.random.RandomGenerator;
  * the sum without the others.
  */
 public final class SecureAggregation implements Strategy {
-  /** The strategies that need only the (weighted) sum of the updates. */
-  public static final Set<String> SUM_STRATEGIES = DifferentialPrivacy.MEAN_STRATEGIES;
-
   /** What the protocol cost in the last round: the clients' bytes sent and received, and the time it took. */
   public record Cost(int parties, int threshold, long bytesUp, long bytesDown, double seconds) {}
 
@@ -83,12 +80,15 @@ public final class SecureAggregation implements Strategy {
     return dp;
   }
 
-  /** Refuses a strategy that looks at each update, which secure aggregation hides. */
+  /**
+   * Refuses a strategy that looks at each update, which secure aggregation hides: one that {@link StrategyType} does
+   * not list as {@linkplain StrategyType#needsOnlyTheMean needing only the (weighted) mean}.
+   */
   public static void check(String strategy) {
-    if (!SUM_STRATEGIES.contains(strategy)) {
+    if (!StrategyType.find(strategy).map(StrategyType::needsOnlyTheMean).orElse(false)) {
       throw new IllegalArgumentException("secure aggregation gives the server only the sum of the updates, which "
-          + String.join(", ", SUM_STRATEGIES.stream().sorted().toList()) + " need; " + strategy
-          + " looks at each update");
+          + String.join(", ", StrategyType.needingOnlyTheMean().stream().map(StrategyType::id).sorted().toList())
+          + " need; " + strategy + " looks at each update");
     }
   }
 

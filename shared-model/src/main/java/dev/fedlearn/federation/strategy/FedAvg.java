@@ -19,7 +19,7 @@ import java.util.Map;
 public final class FedAvg implements Strategy {
   @Override
   public String name() {
-    return "fedavg";
+    return StrategyType.FEDAVG.id();
   }
 
   @Override

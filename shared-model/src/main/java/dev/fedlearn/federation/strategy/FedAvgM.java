@@ -38,7 +38,7 @@ public final class FedAvgM implements Strategy {
 
   @Override
   public String name() {
-    return "fedavgm";
+    return StrategyType.FEDAVGM.id();
   }
 
   @Override

@@ -13,7 +13,7 @@ import java.util.Map;
 public final class FedMedian implements Strategy {
   @Override
   public String name() {
-    return "fedmedian";
+    return StrategyType.FEDMEDIAN.id();
   }
 
   @Override

@@ -3,7 +3,6 @@ package dev.fedlearn.federation.strategy;
 import dev.fedlearn.engine.nn.Model;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -39,11 +38,17 @@ public final class FedOpt implements Strategy {
 
   /** Which second-moment rule. */
   public enum Rule {
-    ADAGRAD, ADAM, YOGI;
+    ADAGRAD(StrategyType.FEDADAGRAD), ADAM(StrategyType.FEDADAM), YOGI(StrategyType.FEDYOGI);
+
+    private final StrategyType type;
+
+    Rule(StrategyType type) {
+      this.type = type;
+    }
 
     /** The strategy id, e.g. {@code fedadam}. */
     public String id() {
-      return "fed" + name().toLowerCase(Locale.ROOT);
+      return type.id();
     }
   }
 

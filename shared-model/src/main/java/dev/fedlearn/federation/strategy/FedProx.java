@@ -24,7 +24,7 @@ public final class FedProx implements Strategy {
 
   @Override
   public String name() {
-    return "fedprox";
+    return StrategyType.FEDPROX.id();
   }
 
   @Override

@@ -25,7 +25,7 @@ public final class FedTrimmedAvg implements Strategy {
 
   @Override
   public String name() {
-    return "fedtrimmedavg";
+    return StrategyType.FEDTRIMMEDAVG.id();
   }
 
   @Override

@@ -46,7 +46,7 @@ public final class Krum implements Strategy {
 
   @Override
   public String name() {
-    return multi ? "multikrum" : "krum";
+    return (multi ? StrategyType.MULTIKRUM : StrategyType.KRUM).id();
   }
 
   @Override

@@ -11,6 +11,8 @@ import dev.fedlearn.federation.strategy.AggregationException;
 import dev.fedlearn.federation.strategy.ClientResult;
 import dev.fedlearn.federation.strategy.FedAvg;
 import dev.fedlearn.federation.strategy.Strategies;
+import dev.fedlearn.federation.strategy.Strategy;
+import dev.fedlearn.federation.strategy.StrategyType;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -46,6 +48,27 @@ class SecureAggregationTest {
     float[] got = secure.aggregate(1, GLOBAL, RESULTS, List.of(), Map.of()).model().params();
     // Third weight: a 0.5, b -0.5, c 8 clipped to 2: (5 - 15 + 120) / 100.
     assertThat((double) got[2]).isCloseTo(1.1, within(1e-5));
+  }
+
+  /** Differential privacy and secure aggregation take exactly the strategies the registry says need only the mean. */
+  @Test
+  void privacyAndSecureAggregationTakeTheStrategiesTheRegistryMarks() {
+    DifferentialPrivacy.Settings dp = new DifferentialPrivacy.Settings(1, 1, 1e-5);
+    for (StrategyType type : StrategyType.values()) {
+      Strategy plain = Strategies.create(type.id(), "");
+      if (type.needsOnlyTheMean()) {
+        assertThat(new SecureAggregation(plain, 16f).name()).isEqualTo(type.id());
+        assertThat(new DifferentialPrivacy(plain, dp, r -> null).name()).isEqualTo(type.id());
+      } else {
+        assertThatThrownBy(() -> SecureAggregation.check(type.id())).hasMessage("secure aggregation gives the "
+            + "server only the sum of the updates, which fedadagrad, fedadam, fedavg, fedavgm, fedprox, fedyogi need; "
+            + type.id() + " looks at each update");
+        assertThatThrownBy(() -> DifferentialPrivacy.check(type.id())).hasMessage("differential privacy needs a "
+            + "strategy that uses only the mean of the updates (fedadagrad, fedadam, fedavg, fedavgm, fedprox, "
+            + "fedyogi); " + type.id() + " looks at each update, which the clipping and the noise are meant to hide");
+      }
+    }
+    assertThatThrownBy(() -> SecureAggregation.check("fedsgd")).hasMessageEndingWith("fedsgd looks at each update");
   }
 
   @Test

@@ -1,0 +1,138 @@
+package dev.fedlearn.cli;
+
+import dev.fedlearn.engine.data.Features;
+import dev.fedlearn.engine.nn.Model;
+import dev.fedlearn.federation.ModelRetention;
+import dev.fedlearn.federation.Simulation;
+import dev.fedlearn.federation.privacy.DifferentialPrivacy;
+import dev.fedlearn.federation.privacy.ParticipationAccountant;
+import dev.fedlearn.federation.secagg.SecureAggregation;
+import dev.fedlearn.federation.strategy.AggregationException;
+import dev.fedlearn.federation.strategy.Strategy;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * One run of {@code simulate}'s simulation, recorded round by round: it prints each round's line, keeps the rounds,
+ * counts each client's rounds for the privacy accountant (with differential privacy), keeps secure aggregation's cost
+ * of each round (with it) and the global models the workbook's Weights sheet shows (when asked to), and stops at the
+ * target accuracy (when one is set).
+ */
+final class SimulationRun {
+  private final int rounds;
+  private final Double targetAccuracy;
+  private final boolean everyone;
+  private final boolean scored;
+  private final boolean keepModels;
+  private final SecureAggregation secure;
+  private final ParticipationAccountant accountant;
+  private final PrintWriter out;
+  private final List<Simulation.Round> history = new ArrayList<>();
+  private final List<SecureAggregation.Cost> secureCosts = new ArrayList<>();
+  private final TreeMap<Integer, float[]> shownModels = new TreeMap<>();
+  private double seconds = Double.NaN;
+  private double secondsToTarget = Double.NaN;
+
+  /**
+   * @param strategy the strategy that runs (a {@link SecureAggregation} reports its cost each round)
+   * @param privacy differential privacy, or null
+   * @param picked how many clients each round picks, of {@code clients}
+   * @param scored whether the clients have local test data to score the models on
+   * @param keepModels whether to keep the models the workbook shows
+   */
+  SimulationRun(int rounds, Double targetAccuracy, Strategy strategy, DifferentialPrivacy.Settings privacy, int picked,
+      int clients, boolean scored, boolean keepModels, PrintWriter out) {
+    this.rounds = rounds;
+    this.targetAccuracy = targetAccuracy;
+    this.secure = strategy instanceof SecureAggregation s ? s : null;
+    // Each client's rounds, without amplification (the picks are public): the most-exposed client's epsilon.
+    this.accountant = privacy == null ? null : secure == null ? privacy.accountant()
+        : privacy.accountantUnderSecureAggregation(picked);
+    this.everyone = picked == clients;
+    this.scored = scored;
+    this.keepModels = keepModels;
+    this.out = out;
+  }
+
+  /**
+   * Runs {@code simulation} from {@code initial} on {@code sites}, scored on {@code test}; returns the last global
+   * model. Refuses, with an {@link IllegalStateException}, a round that could not be aggregated and a run that
+   * diverged.
+   */
+  Model run(Simulation simulation, Model initial, List<Simulation.Site> sites, Features test) {
+    if (keepModels) {
+      shownModels.put(0, initial.params());
+    }
+    long start = System.nanoTime();
+    Model last;
+    try {
+      last = simulation.run(initial, sites, test, rounds, (r, model) -> {
+        history.add(r);
+        if (accountant != null) {
+          accountant.record(r.picked());
+        }
+        if (secure != null) {
+          secureCosts.add(secure.lastCost());
+        }
+        if (keepModels && ModelRetention.keeps(r.round(), rounds)) {
+          shownModels.put(r.round(), model.params());
+        }
+        out.println(ProgressLines.round(r, rounds, everyone, scored, accountant, secure));
+      }, r -> {
+        boolean reached = targetAccuracy != null && r.globalTestAccuracy() >= targetAccuracy;
+        if (reached) {
+          secondsToTarget = (System.nanoTime() - start) / 1e9;
+        }
+        return reached;
+      });
+    } catch (AggregationException e) {
+      throw new IllegalStateException("a round could not be aggregated: " + e.getMessage(), e);
+    }
+    seconds = (System.nanoTime() - start) / 1e9;
+    if (!last.isFinite()) {
+      throw new IllegalStateException("training diverged (non-finite weights): lower --learning-rate");
+    }
+    if (keepModels) {
+      shownModels.put(history.size(), last.params());
+    }
+    return last;
+  }
+
+  /** The rounds run, in order. */
+  List<Simulation.Round> history() {
+    return history;
+  }
+
+  /** The last round run. */
+  Simulation.Round last() {
+    return history.get(history.size() - 1);
+  }
+
+  /** The whole run's time, in seconds. */
+  double seconds() {
+    return seconds;
+  }
+
+  /** The time until the round that reached the target accuracy, in seconds; NaN when none did. */
+  double secondsToTarget() {
+    return secondsToTarget;
+  }
+
+  /** The privacy accountant; null without differential privacy. */
+  ParticipationAccountant accountant() {
+    return accountant;
+  }
+
+  /** Secure aggregation's cost in each round; empty without it. */
+  List<SecureAggregation.Cost> secureCosts() {
+    return secureCosts;
+  }
+
+  /** The global models the workbook shows, by round (0: the initial model); empty unless asked to keep them. */
+  SortedMap<Integer, float[]> shownModels() {
+    return shownModels;
+  }
+}
