@@ -1,7 +1,6 @@
 package dev.fedlearn.client;
 
 import dev.fedlearn.Defaults;
-import dev.fedlearn.client.aggregator.WireFormat;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;

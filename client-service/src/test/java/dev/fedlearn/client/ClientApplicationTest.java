@@ -8,8 +8,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import dev.fedlearn.client.status.ClientState;
-import dev.fedlearn.client.status.StatusTracker;
+import dev.fedlearn.client.worker.ClientState;
+import dev.fedlearn.client.worker.StatusTracker;
 import dev.fedlearn.client.worker.FederatedClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -37,7 +37,7 @@ public final class TestShards {
       boolean requireSecureAggregation, int minSecaggThreshold, double minDpNoise) {
     return new ClientProperties(clientId, shard.toString(), aggregatorUrl, null, 0.7, 1, 30, Duration.ofSeconds(5),
         new ClientProperties.Retry(Duration.ofMillis(500), Duration.ofSeconds(2)), true, null, null,
-        dev.fedlearn.client.aggregator.WireFormat.BINARY, ClientProperties.Tls.NONE, requireSecureAggregation,
+        WireFormat.BINARY, ClientProperties.Tls.NONE, requireSecureAggregation,
         minSecaggThreshold, minDpNoise);
   }
 }

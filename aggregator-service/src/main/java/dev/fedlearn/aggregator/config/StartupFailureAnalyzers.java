@@ -1,11 +1,13 @@
 package dev.fedlearn.aggregator.config;
 
-import dev.fedlearn.aggregator.security.TokenConfigurationException;
 import dev.fedlearn.engine.data.DataException;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
-/** Short "what is wrong / what to do" reports instead of stack traces for the aggregator's startup failures. */
+/**
+ * Short "what is wrong / what to do" reports instead of stack traces for the aggregator's startup failures (the client
+ * tokens' own is {@code security.TokenFailureAnalyzer}).
+ */
 public final class StartupFailureAnalyzers {
   private StartupFailureAnalyzers() {}
 
@@ -16,17 +18,6 @@ public final class StartupFailureAnalyzers {
       return new FailureAnalysis("The held-out MNIST test set cannot be used: " + cause.getMessage(),
           "Set FL_DATA_DIR (fl.data-dir) to the folder that holds mnist/t10k-images-idx3-ubyte.gz and "
               + "mnist/t10k-labels-idx1-ubyte.gz, e.g. the repository's data folder.", cause);
-    }
-  }
-
-  /** The client tokens are malformed or their file cannot be used. */
-  public static class Tokens extends AbstractFailureAnalyzer<TokenConfigurationException> {
-    @Override
-    protected FailureAnalysis analyze(Throwable rootFailure, TokenConfigurationException cause) {
-      return new FailureAnalysis("The client tokens cannot be used: " + cause.getMessage(),
-          "Give each client one entry client-id:secret, in FL_CLIENT_TOKENS (comma-separated) or in the file "
-              + "FL_CLIENT_TOKENS_FILE (one per line; when set it wins and FL_CLIENT_TOKENS is ignored). "
-              + "scripts/make-tokens.sh writes both forms.", cause);
     }
   }
 }

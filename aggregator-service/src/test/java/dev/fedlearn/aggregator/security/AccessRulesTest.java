@@ -30,7 +30,7 @@ import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilde
 @WebMvcTest(properties = {"fl.client-tokens=a:secret-a, b:secret-b", "fl.read-token=reader",
     "fl.max-request-bytes=2000"})
 @Import({TinyRunConfig.class, ClientTokens.class, WorkbookWriter.class, SecurityConfiguration.class,
-    ClientIdentity.class, Refusals.class, dev.fedlearn.aggregator.run.TestBeans.class})
+    ClientIdentity.class, Refusals.class, dev.fedlearn.aggregator.api.TestBeans.class})
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD)
 class AccessRulesTest {
   @Autowired

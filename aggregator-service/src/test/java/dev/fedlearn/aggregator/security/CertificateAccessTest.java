@@ -25,7 +25,7 @@ import org.springframework.test.web.servlet.MockMvc;
     "fl.tls.key=src/test/resources/tls/client-a.crt", "fl.tls.ca=src/test/resources/tls/client-a.crt",
     "fl.tls.client-auth=want"})
 @Import({TinyRunConfig.class, ClientTokens.class, WorkbookWriter.class, SecurityConfiguration.class,
-    ClientIdentity.class, Refusals.class, dev.fedlearn.aggregator.run.TestBeans.class})
+    ClientIdentity.class, Refusals.class, dev.fedlearn.aggregator.api.TestBeans.class})
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD)
 class CertificateAccessTest {
   @Autowired

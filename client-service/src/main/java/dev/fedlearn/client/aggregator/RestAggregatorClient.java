@@ -1,6 +1,11 @@
 package dev.fedlearn.client.aggregator;
 
 import dev.fedlearn.client.ClientProperties;
+import dev.fedlearn.client.WireFormat;
+import dev.fedlearn.client.worker.AggregatorClient;
+import dev.fedlearn.client.worker.AggregatorRejectedException;
+import dev.fedlearn.client.worker.AggregatorUnavailableException;
+import dev.fedlearn.client.worker.Reasons;
 import dev.fedlearn.protocol.EncryptedShare;
 import dev.fedlearn.protocol.KeyAdvertisement;
 import dev.fedlearn.protocol.UnmaskingShares;
@@ -285,8 +290,26 @@ public final class RestAggregatorClient implements AggregatorClient {
       throw new AggregatorUnavailableException(what + " answered a model this client cannot read (" + e.getMessage()
           + ")", e);
     } catch (RestClientException e) {
-      throw new AggregatorUnavailableException(what + " at " + baseUrl + " failed: " + Reasons.describe(e), e);
+      throw new AggregatorUnavailableException(what + " at " + baseUrl + " failed: " + Reasons.describe(e), e,
+          connectionRefused(e));
     }
+  }
+
+  /**
+   * Whether a failed call's connection was refused: nothing listens on the aggregator's port yet (it is starting) or
+   * any more ({@link AggregatorUnavailableException#refused()}). A connect timeout wraps a {@code ConnectException}
+   * too, but there the host may be down or overloaded: it is not a refusal.
+   */
+  static boolean connectionRefused(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof java.net.http.HttpTimeoutException) {
+        return false;
+      }
+      if (t instanceof java.net.ConnectException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -1,7 +1,7 @@
 package dev.fedlearn.client.metrics;
 
-import dev.fedlearn.client.status.ClientStatus;
-import dev.fedlearn.client.status.StatusTracker;
+import dev.fedlearn.client.worker.ClientStatus;
+import dev.fedlearn.client.worker.StatusTracker;
 import dev.fedlearn.client.worker.TrainingListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

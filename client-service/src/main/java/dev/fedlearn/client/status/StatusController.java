@@ -1,5 +1,7 @@
 package dev.fedlearn.client.status;
 
+import dev.fedlearn.client.worker.ClientStatus;
+import dev.fedlearn.client.worker.StatusTracker;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;

@@ -1,10 +1,5 @@
 package dev.fedlearn.client.worker;
 
-import dev.fedlearn.client.aggregator.AggregatorClient;
-import dev.fedlearn.client.aggregator.AggregatorRejectedException;
-import dev.fedlearn.client.aggregator.AggregatorUnavailableException;
-import dev.fedlearn.client.status.ClientState;
-import dev.fedlearn.client.status.StatusTracker;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.function.BooleanSupplier;

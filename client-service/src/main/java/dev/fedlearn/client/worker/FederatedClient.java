@@ -1,12 +1,7 @@
 package dev.fedlearn.client.worker;
 
 import dev.fedlearn.client.ClientProperties;
-import dev.fedlearn.client.aggregator.AggregatorClient;
-import dev.fedlearn.client.aggregator.AggregatorRejectedException;
-import dev.fedlearn.client.aggregator.Reasons;
 import dev.fedlearn.client.data.LocalData;
-import dev.fedlearn.client.status.ClientState;
-import dev.fedlearn.client.status.StatusTracker;
 import dev.fedlearn.engine.data.Features;
 import dev.fedlearn.engine.nn.Evaluation;
 import dev.fedlearn.engine.nn.Evaluator;

@@ -1,8 +1,5 @@
 package dev.fedlearn.client.worker;
 
-import dev.fedlearn.client.aggregator.AggregatorClient;
-import dev.fedlearn.client.aggregator.AggregatorRejectedException;
-import dev.fedlearn.client.status.StatusTracker;
 import dev.fedlearn.federation.secagg.SecAggChannel;
 import dev.fedlearn.federation.secagg.SecAggException;
 import dev.fedlearn.federation.secagg.SecAggParticipant;

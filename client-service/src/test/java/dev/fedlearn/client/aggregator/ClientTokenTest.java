@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fedlearn.client.ClientProperties;
+import dev.fedlearn.client.WireFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

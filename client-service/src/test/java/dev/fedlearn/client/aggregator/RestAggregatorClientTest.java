@@ -3,14 +3,17 @@ package dev.fedlearn.client.aggregator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fedlearn.client.WireFormat;
+import dev.fedlearn.client.worker.AggregatorRejectedException;
+import dev.fedlearn.client.worker.AggregatorUnavailableException;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.fedlearn.client.ClientProperties;
-import dev.fedlearn.protocol.KeyAdvertisement;
 import dev.fedlearn.protocol.ClientRegistration;
 import dev.fedlearn.protocol.ClientUpdate;
 import dev.fedlearn.protocol.EvaluationReport;
 import dev.fedlearn.protocol.GlobalModel;
+import dev.fedlearn.protocol.KeyAdvertisement;
 import dev.fedlearn.protocol.ProblemTypes;
 import dev.fedlearn.protocol.RunState;
 import dev.fedlearn.protocol.RunStatus;

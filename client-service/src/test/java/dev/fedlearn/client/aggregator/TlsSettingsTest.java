@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fedlearn.client.ClientProperties;
 import dev.fedlearn.client.TestShards;
+import dev.fedlearn.client.WireFormat;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import org.junit.jupiter.api.Test;

@@ -2,8 +2,8 @@ package dev.fedlearn.client.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fedlearn.client.status.ClientStatus;
-import dev.fedlearn.client.status.StatusTracker;
+import dev.fedlearn.client.worker.ClientStatus;
+import dev.fedlearn.client.worker.StatusTracker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,5 @@
 package dev.fedlearn.client.worker;
 
-import dev.fedlearn.client.aggregator.AggregatorClient;
-import dev.fedlearn.client.aggregator.AggregatorRejectedException;
-import dev.fedlearn.client.aggregator.AggregatorUnavailableException;
 import dev.fedlearn.protocol.EncryptedShare;
 import dev.fedlearn.protocol.KeyAdvertisement;
 import dev.fedlearn.protocol.UnmaskingShares;
@@ -143,7 +140,7 @@ class FakeAggregator implements AggregatorClient {
   static AggregatorUnavailableException refused() {
     return new AggregatorUnavailableException("POST /x failed: ConnectException",
         new org.springframework.web.client.ResourceAccessException("I/O error",
-            new java.net.ConnectException("Connection refused")));
+            new java.net.ConnectException("Connection refused")), true);
   }
 
   static AggregatorRejectedException rejected(int status) {

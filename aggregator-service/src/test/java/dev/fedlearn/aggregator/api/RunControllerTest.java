@@ -1,4 +1,4 @@
-package dev.fedlearn.aggregator.run;
+package dev.fedlearn.aggregator.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
@@ -7,6 +7,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import dev.fedlearn.aggregator.run.RunCoordinator;
+import dev.fedlearn.aggregator.run.TinyRunConfig;
 import dev.fedlearn.aggregator.security.ClientIdentity;
 import dev.fedlearn.aggregator.security.ClientTokens;
 import dev.fedlearn.aggregator.security.Refusals;

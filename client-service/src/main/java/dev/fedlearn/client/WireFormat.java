@@ -1,4 +1,4 @@
-package dev.fedlearn.client.aggregator;
+package dev.fedlearn.client;
 
 /**
  * How weights travel between this client and the aggregator ({@code FL_WIRE_FORMAT}): {@code binary}, the

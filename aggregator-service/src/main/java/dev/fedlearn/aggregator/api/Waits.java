@@ -1,4 +1,4 @@
-package dev.fedlearn.aggregator.run;
+package dev.fedlearn.aggregator.api;
 
 import dev.fedlearn.protocol.Refusal;
 import java.util.Map;

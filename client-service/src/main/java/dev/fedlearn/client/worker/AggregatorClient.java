@@ -1,4 +1,4 @@
-package dev.fedlearn.client.aggregator;
+package dev.fedlearn.client.worker;
 
 import dev.fedlearn.protocol.EncryptedShare;
 import dev.fedlearn.protocol.KeyAdvertisement;
@@ -15,7 +15,8 @@ import dev.fedlearn.protocol.SecAggShares;
 import java.util.List;
 
 /**
- * The aggregator's REST API ({@code /api/v1}) as the client uses it. Every call throws
+ * The aggregator's REST API ({@code /api/v1}) as the worker uses it; the transport
+ * ({@code aggregator.RestAggregatorClient}) implements it over HTTP, tests with a fake. Every call throws
  * {@link AggregatorUnavailableException} when the aggregator cannot be reached or answers 5xx (worth retrying), and
  * {@link AggregatorRejectedException} when it answers 4xx (retrying the same call will not help).
  */

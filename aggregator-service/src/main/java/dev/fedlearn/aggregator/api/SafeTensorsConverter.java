@@ -1,4 +1,4 @@
-package dev.fedlearn.aggregator.config;
+package dev.fedlearn.aggregator.api;
 
 import dev.fedlearn.protocol.ClientUpdate;
 import dev.fedlearn.protocol.GlobalModel;

@@ -1,7 +1,9 @@
-package dev.fedlearn.client.status;
+package dev.fedlearn.client.config;
 
 import dev.fedlearn.client.ClientProperties;
 import dev.fedlearn.client.data.LocalData;
+import dev.fedlearn.client.worker.ClientStatus;
+import dev.fedlearn.client.worker.StatusTracker;
 import dev.fedlearn.engine.nn.Kernels;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

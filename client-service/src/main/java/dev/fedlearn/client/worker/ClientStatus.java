@@ -1,4 +1,4 @@
-package dev.fedlearn.client.status;
+package dev.fedlearn.client.worker;
 
 /**
  * The client as {@code GET /api/v1/status} shows it. Rounds are 0 until the first one; figures are null until

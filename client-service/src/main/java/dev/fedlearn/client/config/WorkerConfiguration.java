@@ -1,9 +1,12 @@
-package dev.fedlearn.client.worker;
+package dev.fedlearn.client.config;
 
 import dev.fedlearn.client.ClientProperties;
-import dev.fedlearn.client.aggregator.AggregatorClient;
 import dev.fedlearn.client.data.LocalData;
-import dev.fedlearn.client.status.StatusTracker;
+import dev.fedlearn.client.worker.AggregatorClient;
+import dev.fedlearn.client.worker.FederatedClient;
+import dev.fedlearn.client.worker.Sleeper;
+import dev.fedlearn.client.worker.StatusTracker;
+import dev.fedlearn.client.worker.TrainingListener;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

@@ -1,4 +1,4 @@
-package dev.fedlearn.aggregator.config;
+package dev.fedlearn.aggregator.api;
 
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;

@@ -1,6 +1,7 @@
-package dev.fedlearn.client.worker;
+package dev.fedlearn.client.config;
 
 import dev.fedlearn.client.ClientProperties;
+import dev.fedlearn.client.worker.FederatedClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;

@@ -1,4 +1,4 @@
-package dev.fedlearn.client.aggregator;
+package dev.fedlearn.client.worker;
 
 /** One-line descriptions of failures for logs and status, without stack traces. */
 public final class Reasons {

@@ -1,4 +1,4 @@
-package dev.fedlearn.client.aggregator;
+package dev.fedlearn.client.worker;
 
 /**
  * The aggregator refused a request (4xx); {@link #detail()} is its problem detail, when it sent one, and

@@ -1,5 +1,6 @@
-package dev.fedlearn.aggregator.metrics;
+package dev.fedlearn.aggregator.api;
 
+import dev.fedlearn.aggregator.metrics.WorkbookWriter;
 import dev.fedlearn.aggregator.run.RunCoordinator;
 import io.swagger.v3.oas.annotations.Operation;
 import java.io.ByteArrayOutputStream;

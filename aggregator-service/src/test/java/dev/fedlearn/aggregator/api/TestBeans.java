@@ -1,9 +1,9 @@
-package dev.fedlearn.aggregator.run;
+package dev.fedlearn.aggregator.api;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.boot.test.context.TestConfiguration;
 
-/** The run package's web beans a slice test outside the package needs. */
+/** The API's beans (long-poll admission) that a slice test outside the package needs. */
 @TestConfiguration(proxyBeanMethods = false)
 public class TestBeans {
   @Bean

@@ -1,4 +1,4 @@
-package dev.fedlearn.aggregator.config;
+package dev.fedlearn.aggregator.api;
 
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.converter.HttpMessageConverters;

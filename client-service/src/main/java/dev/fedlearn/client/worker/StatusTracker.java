@@ -1,4 +1,4 @@
-package dev.fedlearn.client.status;
+package dev.fedlearn.client.worker;
 
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;

@@ -1,4 +1,4 @@
-package dev.fedlearn.client.status;
+package dev.fedlearn.client.worker;
 
 /** What the client's worker is doing. */
 public enum ClientState {
