@@ -9,7 +9,7 @@ import java.util.Objects;
  * encoding. {@code cPublicKey} encrypts the shares sent to this client; {@code sPublicKey} agrees its pairwise masks.
  * Equal when the id and both keys are, byte by byte; {@link #toString} gives the first bytes of each key.
  */
-public record KeyAdvertisement(String clientId, byte[] cPublicKey, byte[] sPublicKey) {
+public record KeyAdvertisement(String clientId, byte[] cPublicKey, byte[] sPublicKey) implements SecAggMessage {
   public KeyAdvertisement {
     Objects.requireNonNull(clientId, "clientId");
     Objects.requireNonNull(cPublicKey, "cPublicKey");
@@ -35,5 +35,10 @@ public record KeyAdvertisement(String clientId, byte[] cPublicKey, byte[] sPubli
 
   static String prefix(byte[] key) {
     return key.length <= 4 ? HexFormat.of().formatHex(key) : HexFormat.of().formatHex(key, 0, 4) + "..";
+  }
+
+  @Override
+  public SecAggStep step() {
+    return SecAggStep.KEYS;
   }
 }

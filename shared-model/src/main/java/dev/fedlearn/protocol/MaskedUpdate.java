@@ -14,7 +14,7 @@ import java.util.Objects;
  * the data.
  */
 public record MaskedUpdate(@JsonProperty(required = true) String clientId,
-    @JsonProperty(required = true) byte[] masked) {
+    @JsonProperty(required = true) byte[] masked) implements SecAggMessage {
 
   /** An update whose masked ring elements are {@code masked}. */
   public static MaskedUpdate of(String clientId, int[] masked) {
@@ -47,5 +47,10 @@ public record MaskedUpdate(@JsonProperty(required = true) String clientId,
   @Override
   public String toString() {
     return "MaskedUpdate[clientId=" + clientId + ", masked=byte[" + (masked == null ? 0 : masked.length) + " bytes]]";
+  }
+
+  @Override
+  public SecAggStep step() {
+    return SecAggStep.MASKED;
   }
 }

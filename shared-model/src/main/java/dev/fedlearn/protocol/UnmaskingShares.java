@@ -1,5 +1,6 @@
 package dev.fedlearn.protocol;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
@@ -12,7 +13,8 @@ import java.util.TreeSet;
  * maps are copied (unmodifiable); equal when the sender and every share are, byte by byte; {@link #toString} gives the
  * ids, not the shares.
  */
-public record UnmaskingShares(String from, Map<String, byte[]> selfMaskShares, Map<String, byte[]> secretKeyShares) {
+public record UnmaskingShares(String from, Map<String, byte[]> selfMaskShares, Map<String, byte[]> secretKeyShares)
+    implements SecAggMessage {
   public UnmaskingShares {
     Objects.requireNonNull(from, "from");
     selfMaskShares = Map.copyOf(selfMaskShares);
@@ -54,5 +56,17 @@ public record UnmaskingShares(String from, Map<String, byte[]> selfMaskShares, M
       h += e.getKey().hashCode() ^ Arrays.hashCode(e.getValue());
     }
     return h;
+  }
+
+  /** The client that sends it: {@link #from}. */
+  @JsonIgnore
+  @Override
+  public String clientId() {
+    return from;
+  }
+
+  @Override
+  public SecAggStep step() {
+    return SecAggStep.UNMASK;
   }
 }

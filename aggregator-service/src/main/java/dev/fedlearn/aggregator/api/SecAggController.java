@@ -7,6 +7,7 @@ import dev.fedlearn.protocol.EncryptedShare;
 import dev.fedlearn.protocol.KeyAdvertisement;
 import dev.fedlearn.protocol.MaskedUpdate;
 import dev.fedlearn.protocol.SecAggComplaint;
+import dev.fedlearn.protocol.SecAggMessage;
 import dev.fedlearn.protocol.SecAggPlan;
 import dev.fedlearn.protocol.SecAggShares;
 import dev.fedlearn.protocol.SecAggStep;
@@ -61,8 +62,7 @@ class SecAggController {
   @PostMapping("/{session}/keys")
   @ResponseStatus(HttpStatus.ACCEPTED)
   void keys(@PathVariable int round, @PathVariable String session, @RequestBody KeyAdvertisement keys) {
-    identity.actAs(keys.clientId());
-    run.secure().keys(round, session, keys);
+    receive(round, session, keys);
   }
 
   @Operation(summary = "Everybody's public keys (U1), once step 1 closed; 204 while it has not")
@@ -76,8 +76,7 @@ class SecAggController {
   @PostMapping("/{session}/shares")
   @ResponseStatus(HttpStatus.ACCEPTED)
   void shares(@PathVariable int round, @PathVariable String session, @RequestBody SecAggShares shares) {
-    identity.actAs(shares.clientId());
-    run.secure().shares(round, session, shares);
+    receive(round, session, shares);
   }
 
   @Operation(summary = "The encrypted shares addressed to a client, once step 2 closed; 204 while it has not")
@@ -92,8 +91,7 @@ class SecAggController {
   @PostMapping("/{session}/masked")
   @ResponseStatus(HttpStatus.ACCEPTED)
   void masked(@PathVariable int round, @PathVariable String session, @RequestBody MaskedUpdate update) {
-    identity.actAs(update.clientId());
-    run.secure().masked(round, session, update);
+    receive(round, session, update);
   }
 
   @Operation(summary = "The clients whose masked update arrived (U3), once step 3 closed; 204 while it has not")
@@ -109,16 +107,20 @@ class SecAggController {
   @PostMapping("/{session}/complaints")
   @ResponseStatus(HttpStatus.ACCEPTED)
   void complaint(@PathVariable int round, @PathVariable String session, @RequestBody SecAggComplaint complaint) {
-    identity.actAs(complaint == null ? null : complaint.clientId());
-    run.secure().complaint(round, session, complaint);
+    receive(round, session, complaint);
   }
 
   @Operation(summary = "Step 4: a survivor's shares of the survivors' self-mask seeds and the dropped clients' keys")
   @PostMapping("/{session}/unmask")
   @ResponseStatus(HttpStatus.ACCEPTED)
   void unmask(@PathVariable int round, @PathVariable String session, @RequestBody UnmaskingShares answer) {
-    identity.actAs(answer.from());
-    run.secure().unmask(round, session, answer);
+    receive(round, session, answer);
+  }
+
+  /** A client's message for the session, from the caller acting as that client only. */
+  private void receive(int round, String session, SecAggMessage message) {
+    identity.actAs(message == null ? null : message.clientId());
+    run.secure().receive(round, session, message);
   }
 
   /**

@@ -12,6 +12,7 @@ import dev.fedlearn.protocol.ProblemTypes;
 import dev.fedlearn.protocol.Refusal;
 import dev.fedlearn.protocol.RunStatus;
 import dev.fedlearn.protocol.SecAggComplaint;
+import dev.fedlearn.protocol.SecAggMessage;
 import dev.fedlearn.protocol.SecAggPlan;
 import dev.fedlearn.protocol.SecAggShares;
 import dev.fedlearn.protocol.SecAggStep;
@@ -98,16 +99,74 @@ public final class SecureRounds implements RoundWorkflow {
     }
   }
 
-  /** Step 1: a picked client's public keys. */
-  public void keys(int round, String sessionId, KeyAdvertisement keys) {
+  /**
+   * A client's message to the open round's session {@code sessionId}, taken in its step: public keys (step 1),
+   * encrypted shares (step 2), a masked update (step 3; a complaint about another client's share instead), unmasking
+   * shares (step 4: the last one expected unmasks the sum and closes the round). A message that breaks the protocol
+   * drops its client from the session and is refused.
+   */
+  public void receive(int round, String sessionId, SecAggMessage message) {
+    if (message == null || message.clientId() == null) {
+      throw Refusal.invalid("a secure aggregation message names the client that sends it");
+    }
     synchronized (c) {
       c.serving();
-      c.registered(keys.clientId());
+      c.registered(message.clientId());
       SecAggSession s = secureSession(round, sessionId);
-      if (inSession(s, () -> s.keys(keys, c.now()))) {
-        logStep(s, "public keys from all picked clients");
+      switch (message) {
+        case KeyAdvertisement keys -> {
+          if (inSession(s, () -> s.keys(keys, c.now()))) {
+            logStep(s, "public keys from all picked clients");
+          }
+        }
+        case SecAggShares shares -> {
+          if (inSession(s, () -> s.shares(shares.clientId(), shares.shares(), c.now()))) {
+            logStep(s, "encrypted shares from all of U1");
+          }
+        }
+        case MaskedUpdate update -> {
+          boolean closed = inSession(s, () -> s.masked(update, c.now()));
+          c.events.record(RunEvent.Type.UPDATE, round, update.clientId(), "masked update from " + update.clientId());
+          if (closed) {
+            logStep(s, "masked updates from all of U2");
+          }
+          c.changed();
+        }
+        case UnmaskingShares answer -> settle(c.openRound(round), s, inSession(s,
+            () -> s.unmasking(answer, samplesBound(s))));
+        case SecAggComplaint complaint -> complaint(round, s, complaint);
       }
     }
+  }
+
+  /**
+   * A client's report that another client of the session sent it a share it cannot use. The aggregator cannot read
+   * shares, so it cannot tell which of the two lies: both sit the rest of the round out, and the round goes on in a
+   * new session with the others, or, when that would leave fewer than two or the run adds DP noise in the clients'
+   * shares (whose amount and accounting assume the round's picked clients), closes with no update. Taken while the
+   * session waits for masked updates (a client learns its shares only then), once per client and session.
+   */
+  private void complaint(int round, SecAggSession s, SecAggComplaint complaint) {
+    if (complaint.against() == null) {
+      throw Refusal.invalid("a complaint names the reporting client (clientId) and the one it reports (against)");
+    }
+    s.complaint(complaint.clientId(), complaint.against());
+    RunLedger.Round open = c.openRound(round);
+    open.excluded.add(complaint.clientId());
+    open.excluded.add(complaint.against());
+    String why = "client " + complaint.clientId() + " reports that client " + complaint.against()
+        + " sent it a share it cannot use (" + RequestChecks.clip(complaint.reason()) + "): both sit the rest of "
+        + "round " + round + " out";
+    List<String> left = new ArrayList<>(open.picked);
+    left.removeAll(open.excluded);
+    if (left.size() < 2 || s.plan().privacy()) {
+      s.abandon(why);
+      c.closeWithoutUpdate(open, why + (s.plan().privacy()
+          ? " (with DP in the clients' shares a round keeps its picked clients)" : ", which leaves " + left.size()));
+    } else {
+      newSession(open, c.now(), why);
+    }
+    c.changed();
   }
 
   /** Runs a step of session {@code s}; when the step refuses the message, settles what that drop changed. */
@@ -145,44 +204,6 @@ public final class SecureRounds implements RoundWorkflow {
     settle(open, s, result);
   }
 
-  /** Step 2: a client's encrypted shares for the others. */
-  public void shares(int round, String sessionId, SecAggShares shares) {
-    synchronized (c) {
-      c.serving();
-      c.registered(shares.clientId());
-      SecAggSession s = secureSession(round, sessionId);
-      if (inSession(s, () -> s.shares(shares.clientId(), shares.shares(), c.now()))) {
-        logStep(s, "encrypted shares from all of U1");
-      }
-    }
-  }
-
-  /** Step 3: a client's masked update. */
-  public void masked(int round, String sessionId, MaskedUpdate update) {
-    synchronized (c) {
-      c.serving();
-      RunCoordinator.Client client = c.registered(update.clientId());
-      SecAggSession s = secureSession(round, sessionId);
-      boolean closed = inSession(s, () -> s.masked(update, c.now()));
-      c.events.record(RunEvent.Type.UPDATE, round, client.clientId(), "masked update from " + client.clientId());
-      if (closed) {
-        logStep(s, "masked updates from all of U2");
-      }
-      c.changed();
-    }
-  }
-
-  /** Step 4: a survivor's unmasking shares; the last one expected unmasks the sum and closes the round. */
-  public void unmask(int round, String sessionId, UnmaskingShares answer) {
-    synchronized (c) {
-      c.serving();
-      c.registered(answer.from());
-      SecAggSession s = secureSession(round, sessionId);
-      SecAggSession.Result result = inSession(s, () -> s.unmasking(answer, samplesBound(s)));
-      settle(c.openRound(round), s, result);
-    }
-  }
-
   /**
    * A future that completes with true once {@code step} of the session closed (or the session was abandoned: the
    * answer then says so), or with false when it has not within {@code wait}; refuses a session that is not the open
@@ -194,41 +215,6 @@ public final class SecureRounds implements RoundWorkflow {
       SecAggSession s = secureSession(round, sessionId);
       return s.closed(step).thenApply(v -> true).completeOnTimeout(false, wait.toMillis(),
           TimeUnit.MILLISECONDS);
-    }
-  }
-
-  /**
-   * A client's report that another client of the session sent it a share it cannot use. The aggregator cannot read
-   * shares, so it cannot tell which of the two lies: both sit the rest of the round out, and the round goes on in a
-   * new session with the others, or, when that would leave fewer than two or the run adds DP noise in the clients'
-   * shares (whose amount and accounting assume the round's picked clients), closes with no update. Taken while the
-   * session waits for masked updates (a client learns its shares only then), once per client and session.
-   */
-  public void complaint(int round, String sessionId, SecAggComplaint complaint) {
-    synchronized (c) {
-      c.serving();
-      if (complaint == null || complaint.clientId() == null || complaint.against() == null) {
-        throw Refusal.invalid("a complaint names the reporting client (clientId) and the one it reports (against)");
-      }
-      c.registered(complaint.clientId());
-      SecAggSession s = secureSession(round, sessionId);
-      s.complaint(complaint.clientId(), complaint.against());
-      RunLedger.Round open = c.openRound(round);
-      open.excluded.add(complaint.clientId());
-      open.excluded.add(complaint.against());
-      String why = "client " + complaint.clientId() + " reports that client " + complaint.against()
-          + " sent it a share it cannot use (" + RequestChecks.clip(complaint.reason()) + "): both sit the rest of "
-          + "round " + round + " out";
-      List<String> left = new ArrayList<>(open.picked);
-      left.removeAll(open.excluded);
-      if (left.size() < 2 || s.plan().privacy()) {
-        s.abandon(why);
-        c.closeWithoutUpdate(open, why + (s.plan().privacy()
-            ? " (with DP in the clients' shares a round keeps its picked clients)" : ", which leaves " + left.size()));
-      } else {
-        newSession(open, c.now(), why);
-      }
-      c.changed();
     }
   }
 

@@ -81,11 +81,11 @@ class SecureAggregationRunTest {
     Map<String, SecAggClient> clients = new LinkedHashMap<>();
     for (String id : List.of("a", "b", "c", "d")) {
       clients.put(id, new SecAggClient(id, 1, plan.threshold(), new SecureRandom()));
-      run.secure().keys(1, plan.session(), clients.get(id).advertise());
+      run.secure().receive(1, plan.session(), clients.get(id).advertise());
     }
     var u1 = run.secure().keysOf(1, plan.session());
     for (var e : clients.entrySet()) {
-      run.secure().shares(1, plan.session(), new SecAggShares(e.getKey(), e.getValue().shareKeys(u1)));
+      run.secure().receive(1, plan.session(), new SecAggShares(e.getKey(), e.getValue().shareKeys(u1)));
     }
     for (var e : clients.entrySet()) {
       if (dropBefore.contains(e.getKey())) {
@@ -94,7 +94,7 @@ class SecureAggregationRunTest {
       List<EncryptedShare> mine = run.secure().sharesFor(1, plan.session(), e.getKey());
       int[] encoded = FixedPoint.encode(WEIGHTS.get(e.getKey()), SAMPLES.get(e.getKey()), plan.bound(),
           plan.scale());
-      run.secure().masked(1, plan.session(), MaskedUpdate.of(e.getKey(), e.getValue().mask(encoded, mine)));
+      run.secure().receive(1, plan.session(), MaskedUpdate.of(e.getKey(), e.getValue().mask(encoded, mine)));
     }
     if (!dropBefore.isEmpty()) {
       clock.advance(STEP);
@@ -103,7 +103,7 @@ class SecureAggregationRunTest {
     List<String> survivors = run.secure().survivors(1, plan.session());
     for (var e : clients.entrySet()) {
       if (survivors.contains(e.getKey()) && !dropAfter.contains(e.getKey())) {
-        run.secure().unmask(1, plan.session(), e.getValue().unmask(survivors));
+        run.secure().receive(1, plan.session(), e.getValue().unmask(survivors));
       }
     }
     if (!dropAfter.isEmpty()) {
@@ -183,7 +183,7 @@ class SecureAggregationRunTest {
     Map<String, Refusal> refused = new LinkedHashMap<>();
     for (KeyAdvertisement ad : ads) {
       try {
-        run.secure().keys(1, session, ad);
+        run.secure().receive(1, session, ad);
       } catch (Refusal e) {
         refused.put(ad.clientId(), e);
       }
@@ -206,7 +206,7 @@ class SecureAggregationRunTest {
     assertThat(refused.get("d").getMessage()).contains("advertised already");
     assertThat(run.secure().stepClosed(1, plan.session(), SecAggStep.KEYS, Duration.ZERO).join())
         .as("step 1 closes once the three others sent theirs").isTrue();
-    assertThatThrownBy(() -> run.secure().keys(1, plan.session(), new SecAggClient("d", 1, plan.threshold(),
+    assertThatThrownBy(() -> run.secure().receive(1, plan.session(), new SecAggClient("d", 1, plan.threshold(),
         new SecureRandom()).advertise())).isInstanceOf(Refusal.class).hasMessageContaining("dropped");
     finish(run, plan, honest);
     assertFedAvgOf(run, new java.util.TreeMap<>(Map.of("a", WEIGHTS.get("a"), "b", WEIGHTS.get("b"), "c",
@@ -268,10 +268,10 @@ class SecureAggregationRunTest {
     Map<String, SecAggClient> clients = new LinkedHashMap<>();
     for (String id : List.of("a", "b", "c", "d")) {
       clients.put(id, new SecAggClient(id, 1, plan.threshold(), new SecureRandom()));
-      run.secure().keys(1, plan.session(), clients.get(id).advertise());
+      run.secure().receive(1, plan.session(), clients.get(id).advertise());
     }
     var u1 = run.secure().keysOf(1, plan.session());
-    clients.forEach((id, c) -> run.secure().shares(1, plan.session(), new SecAggShares(id, c.shareKeys(u1))));
+    clients.forEach((id, c) -> run.secure().receive(1, plan.session(), new SecAggShares(id, c.shareKeys(u1))));
     clients.forEach((id, c) -> {
       int[] masked = c.mask(FixedPoint.encode(WEIGHTS.get(id), SAMPLES.get(id), plan.bound(), plan.scale()),
           run.secure().sharesFor(1, plan.session(), id));
@@ -280,10 +280,10 @@ class SecureAggregationRunTest {
           masked[j] += 0x40000000; // far outside the bound once unmasked
         }
       }
-      run.secure().masked(1, plan.session(), MaskedUpdate.of(id, masked));
+      run.secure().receive(1, plan.session(), MaskedUpdate.of(id, masked));
     });
     List<String> survivors = run.secure().survivors(1, plan.session());
-    clients.forEach((id, c) -> run.secure().unmask(1, plan.session(), c.unmask(survivors)));
+    clients.forEach((id, c) -> run.secure().receive(1, plan.session(), c.unmask(survivors)));
     assertThat(run.status().state()).isEqualTo(RunState.TRAINING);
     assertThat(run.status().round()).isEqualTo(1);
     assertThat(run.globalModel().params()).containsExactly(INITIAL.params());
@@ -302,9 +302,9 @@ class SecureAggregationRunTest {
   /** Steps 1 and 2 for {@code clients}; the plan of the session, now waiting for masked updates. */
   static SecAggPlan keysAndShares(RunCoordinator run, Map<String, SecAggClient> clients) {
     SecAggPlan plan = run.secure().plan(1);
-    clients.values().forEach(c -> run.secure().keys(1, plan.session(), c.advertise()));
+    clients.values().forEach(c -> run.secure().receive(1, plan.session(), c.advertise()));
     var u1 = run.secure().keysOf(1, plan.session());
-    clients.forEach((id, c) -> run.secure().shares(1, plan.session(), new SecAggShares(id, c.shareKeys(u1))));
+    clients.forEach((id, c) -> run.secure().receive(1, plan.session(), new SecAggShares(id, c.shareKeys(u1))));
     return plan;
   }
 
@@ -317,9 +317,9 @@ class SecureAggregationRunTest {
     RunCoordinator run = run();
     SecAggPlan first = run.secure().plan(1);
     keysAndShares(run, honest(first, "a", "b", "c", "d"));
-    assertThatThrownBy(() -> run.secure().complaint(1, first.session(), new SecAggComplaint("a", "a", "x")))
+    assertThatThrownBy(() -> run.secure().receive(1, first.session(), new SecAggComplaint("a", "a", "x")))
         .isInstanceOf(Refusal.class).hasMessageContaining("another client");
-    run.secure().complaint(1, first.session(), new SecAggComplaint("a", "d", "the share does not decrypt"));
+    run.secure().receive(1, first.session(), new SecAggComplaint("a", "d", "the share does not decrypt"));
     assertThatThrownBy(() -> run.secure().survivors(1, first.session())).isInstanceOf(Refusal.class)
         .extracting(e -> ((Refusal) e).type()).isEqualTo(ProblemTypes.SECAGG_START_AGAIN);
     SecAggPlan next = run.secure().plan(1);
@@ -329,7 +329,7 @@ class SecureAggregationRunTest {
     for (String id : next.picked()) {
       rest.put(id, new SecAggClient(id, 1, next.threshold(), new SecureRandom()));
     }
-    rest.values().forEach(c -> run.secure().keys(1, next.session(), c.advertise()));
+    rest.values().forEach(c -> run.secure().receive(1, next.session(), c.advertise()));
     finish(run, next, rest);
     assertFedAvgOf(run, new java.util.TreeMap<>(Map.of("b", WEIGHTS.get("b"), "c", WEIGHTS.get("c"))));
   }
@@ -338,12 +338,12 @@ class SecureAggregationRunTest {
   void aComplaintOutsideTheMaskedStepOrUnderDifferentialPrivacy() {
     RunCoordinator run = run();
     SecAggPlan plan = run.secure().plan(1);
-    assertThatThrownBy(() -> run.secure().complaint(1, plan.session(), new SecAggComplaint("a", "d", "x")))
+    assertThatThrownBy(() -> run.secure().receive(1, plan.session(), new SecAggComplaint("a", "d", "x")))
         .isInstanceOf(Refusal.class).hasMessageContaining("not taking a complaint");
 
     RunCoordinator private2 = run(new SecAggSettings(BOUND, STEP, new DifferentialPrivacy.Settings(2, 0, 1e-5)), 2);
     SecAggPlan dp = keysAndShares(private2, honest(private2.secure().plan(1), "a", "b", "c", "d"));
-    private2.secure().complaint(1, dp.session(), new SecAggComplaint("a", "d", "the share does not decrypt"));
+    private2.secure().receive(1, dp.session(), new SecAggComplaint("a", "d", "the share does not decrypt"));
     assertThat(private2.status().round()).as("with DP in the shares the round closes with no update").isEqualTo(1);
     assertThat(private2.globalModel().params()).containsExactly(INITIAL.params());
     assertThat(private2.secure().plan(2).picked()).as("the next round picks everyone again").hasSize(4);
@@ -352,30 +352,30 @@ class SecureAggregationRunTest {
   /** Steps 2 to 4 for {@code clients}, who all sent their keys in step 1. */
   static void finish(RunCoordinator run, SecAggPlan plan, Map<String, SecAggClient> clients) {
     var u1 = run.secure().keysOf(1, plan.session());
-    clients.forEach((id, c) -> run.secure().shares(1, plan.session(), new SecAggShares(id, c.shareKeys(u1))));
-    clients.forEach((id, c) -> run.secure().masked(1, plan.session(), MaskedUpdate.of(id, c.mask(FixedPoint.encode(
+    clients.forEach((id, c) -> run.secure().receive(1, plan.session(), new SecAggShares(id, c.shareKeys(u1))));
+    clients.forEach((id, c) -> run.secure().receive(1, plan.session(), MaskedUpdate.of(id, c.mask(FixedPoint.encode(
         WEIGHTS.get(id), SAMPLES.get(id), plan.bound(), plan.scale()), run.secure().sharesFor(1, plan.session(), id)))));
     List<String> survivors = run.secure().survivors(1, plan.session());
-    clients.forEach((id, c) -> run.secure().unmask(1, plan.session(), c.unmask(survivors)));
+    clients.forEach((id, c) -> run.secure().receive(1, plan.session(), c.unmask(survivors)));
   }
 
   @Test
   void plainUpdatesAndStepsOutOfOrderAreRefused() {
     RunCoordinator run = run();
     SecAggPlan early = run.secure().plan(1);
-    assertThatThrownBy(() -> run.secure().unmask(1, early.session(), new dev.fedlearn.protocol.UnmaskingShares("a",
+    assertThatThrownBy(() -> run.secure().receive(1, early.session(), new dev.fedlearn.protocol.UnmaskingShares("a",
         Map.of(), Map.of()))).as("unmasking shares before step 4: refused, no server error")
         .isInstanceOf(Refusal.class).hasMessageContaining("not taking its unmasking shares");
     assertThatThrownBy(() -> run.submitUpdate(1, TestRuns.update("a", 100, 0.5f)))
         .isInstanceOf(Refusal.class).hasMessageContaining("only through secure aggregation");
     SecAggPlan plan = run.secure().plan(1);
     var a = new SecAggClient("a", 1, plan.threshold(), new SecureRandom()).advertise();
-    assertThatThrownBy(() -> run.secure().shares(1, plan.session(), new SecAggShares("a", List.of())))
+    assertThatThrownBy(() -> run.secure().receive(1, plan.session(), new SecAggShares("a", List.of())))
         .isInstanceOf(Refusal.class).hasMessageContaining("not taking its encrypted shares");
-    assertThatThrownBy(() -> run.secure().keys(1, "another-session", a)).isInstanceOf(Refusal.class)
+    assertThatThrownBy(() -> run.secure().receive(1, "another-session", a)).isInstanceOf(Refusal.class)
         .extracting(e -> ((Refusal) e).type()).isEqualTo(ProblemTypes.SECAGG_START_AGAIN);
-    run.secure().keys(1, plan.session(), a);
-    assertThatThrownBy(() -> run.secure().keys(1, plan.session(), a))
+    run.secure().receive(1, plan.session(), a);
+    assertThatThrownBy(() -> run.secure().receive(1, plan.session(), a))
         .isInstanceOf(Refusal.class).hasMessageContaining("already sent");
   }
 
@@ -386,7 +386,7 @@ class SecureAggregationRunTest {
     run.events().subscribe(e -> events.add(e.detail()));
     SecAggPlan plan = run.secure().plan(1);
     for (String id : List.of("a", "b", "c", "d")) {
-      run.secure().keys(1, plan.session(), new SecAggClient(id, 1, 3, new SecureRandom()).advertise());
+      run.secure().receive(1, plan.session(), new SecAggClient(id, 1, 3, new SecureRandom()).advertise());
     }
     clock.advance(STEP); // nobody sends shares
     run.tick();
@@ -414,15 +414,15 @@ class SecureAggregationRunTest {
     Map<String, SecAggClient> clients = new LinkedHashMap<>();
     for (String id : List.of("a", "b", "c", "d")) {
       clients.put(id, new SecAggClient(id, 1, plan.threshold(), new SecureRandom()));
-      run.secure().keys(1, plan.session(), clients.get(id).advertise());
+      run.secure().receive(1, plan.session(), clients.get(id).advertise());
     }
     var u1 = run.secure().keysOf(1, plan.session());
-    clients.forEach((id, c) -> run.secure().shares(1, plan.session(), new SecAggShares(id, c.shareKeys(u1))));
-    clients.forEach((id, c) -> run.secure().masked(1, plan.session(), MaskedUpdate.of(id, c.mask(FixedPoint.encode(
+    clients.forEach((id, c) -> run.secure().receive(1, plan.session(), new SecAggShares(id, c.shareKeys(u1))));
+    clients.forEach((id, c) -> run.secure().receive(1, plan.session(), MaskedUpdate.of(id, c.mask(FixedPoint.encode(
         DifferentialPrivacy.noisyClippedChange(WEIGHTS.get(id), INITIAL.params(), plan.dpClip(), plan.dpNoiseStd(),
             new SecureRandom()), 1, plan.bound(), plan.scale()), run.secure().sharesFor(1, plan.session(), id)))));
     List<String> survivors = run.secure().survivors(1, plan.session());
-    clients.forEach((id, c) -> run.secure().unmask(1, plan.session(), c.unmask(survivors)));
+    clients.forEach((id, c) -> run.secure().receive(1, plan.session(), c.unmask(survivors)));
 
     List<ClientResult> results = new ArrayList<>();
     WEIGHTS.forEach((id, w) -> results.add(new ClientResult(id, w, SAMPLES.get(id))));
