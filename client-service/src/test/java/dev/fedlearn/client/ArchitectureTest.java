@@ -1,26 +1,7 @@
 package dev.fedlearn.client;
 
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
-import static org.assertj.core.api.Assertions.assertThat;
-
-import com.tngtech.archunit.core.domain.JavaClass;
-import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
-import com.tngtech.archunit.library.dependencies.SliceAssignment;
-import com.tngtech.archunit.library.dependencies.SliceIdentifier;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
+import dev.fedlearn.architecture.ServiceArchitecture;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestFactory;
 
 /**
  * The client's packages, checked on its compiled main classes (docs/design.md, "Layers"): the worker (the domain)
@@ -29,7 +10,7 @@ import org.junit.jupiter.api.TestFactory;
  * shard; no cycles between the packages. A rule that fails names the rule, why it holds, and each class, member and
  * line that breaks it.
  */
-class ArchitectureTest {
+class ArchitectureTest extends ServiceArchitecture {
   /** The application and its settings ({@code ClientProperties}, {@code WireFormat}), which every package reads. */
   private static final String SERVICE = "dev.fedlearn.client";
   /** The domain: the federated loop, its retries, secure submission, the plan's floors, the client's status. */
@@ -46,16 +27,10 @@ class ArchitectureTest {
 
   private static final List<String> PACKAGES = List.of(SERVICE, WORKER, TRANSPORT, STATUS, DATA, CONFIG, METRICS);
 
-  /**
-   * A package of the service ({@code pkg}, without its subpackages) and what its classes must not use: packages, or
-   * with a trailing {@code ..} packages and every package under them.
-   */
-  private record Rule(String name, String pkg, List<String> mustNotUse, String because) {}
 
   private static final List<Rule> RULES = List.of(
       new Rule("the domain (worker) speaks no HTTP and knows no Spring", WORKER,
-          List.of("org.springframework..", "jakarta.servlet..", "javax.servlet..", "jakarta.ws.rs..", "javax.ws.rs..",
-              "java.net.http.."),
+          HTTP_AND_SPRING,
           "the worker is plain Java on shared-model: HTTP (the transport's RestClient and the JDK's HttpClient),"
               + " servlets and Spring belong to the packages around it, so the worker is tested with a fake"
               + " aggregator and reasoned about without them"),
@@ -67,90 +42,18 @@ class ArchitectureTest {
       new Rule("the API (status) uses the domain, never the transport or the shard", STATUS, List.of(TRANSPORT, DATA),
           "the status endpoint shows what the worker recorded; it calls no aggregator and reads no data"));
 
-  private static final JavaClasses MAIN = new ClassFileImporter()
-      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
-      .importPackages(SERVICE);
-
-  @Test
-  void theMainClassesAreThere() {
-    assertThat(MAIN.stream().map(JavaClass::getPackageName).distinct())
-        .as("the compiled main classes: every package the rules name has classes, and no other package exists")
-        .containsExactlyInAnyOrderElementsOf(PACKAGES);
+  @Override
+  protected String service() {
+    return SERVICE;
   }
 
-  /** One test per rule, named by it: a failure says which class reached for what, and where. */
-  @TestFactory
-  Stream<DynamicTest> eachPackageUsesNothingItMustNot() {
-    return RULES.stream().map(r -> DynamicTest.dynamicTest(r.name() + " (" + r.pkg() + ")",
-        () -> noClasses().that().resideInAPackage(r.pkg())
-            .should().dependOnClassesThat().resideInAnyPackage(r.mustNotUse().toArray(String[]::new))
-            .as(r.name()).because(r.because() + " (docs/design.md, Layers)").check(MAIN)));
+  @Override
+  protected List<String> packages() {
+    return PACKAGES;
   }
 
-  /**
-   * The same rules on the sources' {@code import} lines, which the compiled classes do not keep when an import serves
-   * only the Javadoc (or a constant the compiler inlined).
-   */
-  @Test
-  void eachSourceImportsNothingItMustNot() throws IOException {
-    Path main = Path.of("src/main/java");
-    assertThat(main).as("run from the client-service module").isDirectory();
-    Pattern imported = Pattern.compile("^import\\s+(?:static\\s+)?([\\w.]+)\\s*;", Pattern.MULTILINE);
-    List<String> offenders = new ArrayList<>();
-    for (Rule r : RULES) {
-      try (Stream<Path> files = Files.list(main.resolve(r.pkg().replace('.', '/')))) {
-        for (Path f : files.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
-          Matcher m = imported.matcher(Files.readString(f));
-          while (m.find()) {
-            String pkg = packageOf(m.group(1));
-            r.mustNotUse().stream().filter(p -> p.endsWith("..")
-                    ? pkg.equals(p.substring(0, p.length() - 2)) || pkg.startsWith(p.substring(0, p.length() - 1))
-                    : pkg.equals(p))
-                .findFirst().ifPresent(p -> offenders.add(main.relativize(f) + " imports " + m.group(1) + ": "
-                    + r.name() + " (" + p + ")"));
-          }
-        }
-      }
-    }
-    assertThat(offenders).as("imports against the rules (docs/design.md, Layers)").isEmpty();
-  }
-
-  /** The package of an imported name: its segments up to the first that starts with a capital (a class). */
-  private static String packageOf(String name) {
-    List<String> parts = new ArrayList<>();
-    for (String s : name.split("\\.")) {
-      if (Character.isUpperCase(s.charAt(0))) {
-        break;
-      }
-      parts.add(s);
-    }
-    return String.join(".", parts);
-  }
-
-  /** Each package of the service one slice, its root package (the application and its settings) one too. */
-  private static final SliceAssignment PACKAGE_BY_PACKAGE = new SliceAssignment() {
-    @Override
-    public SliceIdentifier getIdentifierOf(JavaClass c) {
-      String p = c.getPackageName();
-      if (p.equals(SERVICE)) {
-        return SliceIdentifier.of(SERVICE);
-      }
-      return p.startsWith(SERVICE + ".")
-          ? SliceIdentifier.of(SERVICE + "." + p.substring(SERVICE.length() + 1).split("\\.")[0])
-          : SliceIdentifier.ignore();
-    }
-
-    @Override
-    public String getDescription() {
-      return "the packages of " + SERVICE;
-    }
-  };
-
-  @Test
-  void thePackagesAreFreeOfCycles() {
-    slices().assignedFrom(PACKAGE_BY_PACKAGE).should().beFreeOfCycles()
-        .because("each package (worker, aggregator, status, data, ...) must be understood, tested and changed"
-            + " without the packages that use it (docs/design.md, Layers)").check(MAIN);
+  @Override
+  protected List<Rule> rules() {
+    return RULES;
   }
 }
