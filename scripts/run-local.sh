@@ -10,7 +10,8 @@
 #        SERVER_PORT=18080 scripts/run-local.sh    (aggregator on 18080, clients on 18081-18084)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-JAVA=(java --add-modules jdk.incubator.vector -Xmx1g)
+source scripts/java.sh # JAVA: a Java 25 java (JAVA_HOME, else PATH), or one line saying how to get one
+JVM=("$JAVA" --add-modules jdk.incubator.vector -Xmx1g)
 AGG=aggregator-service/target/aggregator-service.jar
 CLIENT=client-service/target/client-service.jar
 PORT=${SERVER_PORT:-8080}
@@ -33,12 +34,12 @@ pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 
-SERVER_PORT=$PORT "${JAVA[@]}" -jar "$AGG" >out/logs/aggregator.log 2>&1 &
+SERVER_PORT=$PORT "${JVM[@]}" -jar "$AGG" >out/logs/aggregator.log 2>&1 &
 agg_pid=$!
 pids+=($agg_pid)
 for c in 1 2 3 4; do
   SERVER_PORT=$((PORT + c)) FL_CLIENT_ID=client-$c FL_CLIENT_SHARD=data/shards/client-$c.csv.gz \
-    FL_AGGREGATOR_URL=http://localhost:$PORT "${JAVA[@]}" -jar "$CLIENT" >out/logs/client-$c.log 2>&1 &
+    FL_AGGREGATOR_URL=http://localhost:$PORT "${JVM[@]}" -jar "$CLIENT" >out/logs/client-$c.log 2>&1 &
   pids+=($!)
 done
 echo "run-local: aggregator on http://localhost:$PORT, logs in out/logs/ (tail -f out/logs/aggregator.log)"

@@ -5,10 +5,11 @@
 #   scripts/sites.sh N [--samples-per-client S] [--partition iid|dirichlet:ALPHA|shards:K] [--seed SEED]
 #   docker compose -f docker-compose.yml -f docker-compose.sites.yml up --build
 # Shards go to data/sites/ (S defaults to 1000). Strategy, fraction and the rest come from the environment or
-# .env as usual, e.g. FL_STRATEGY=fedadam FL_FRACTION_FIT=0.5. Needs Java 17 and cli/target/fl.jar (./mvnw package).
+# .env as usual, e.g. FL_STRATEGY=fedadam FL_FRACTION_FIT=0.5. Needs Java 25 (JAVA_HOME, or the java on PATH) and cli/target/fl.jar (./mvnw package).
 # The generated sites run open (no tokens) unless FL_CLIENT_TOKENS and FL_CLIENT_N_TOKEN are set for each of them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/java.sh # JAVA: a Java 25 java (JAVA_HOME, else PATH), or one line saying how to get one
 usage() { echo "usage: scripts/sites.sh N [--samples-per-client S] [--partition KIND] [--seed SEED]" >&2; exit 2; }
 [[ $# -ge 1 && $1 =~ ^[0-9]+$ && $1 -ge 1 ]] || usage
 n=$1; shift
@@ -25,7 +26,7 @@ done
 jar=cli/target/fl.jar
 [[ -f $jar ]] || { echo "sites: $jar is missing: build it first (./mvnw -q package -DskipTests)" >&2; exit 1; }
 rm -rf data/sites
-java -jar "$jar" shards --mnist data/mnist --clients "$n" --samples-per-client "$samples" --partition "$partition" \
+"$JAVA" -jar "$jar" shards --mnist data/mnist --clients "$n" --samples-per-client "$samples" --partition "$partition" \
   --seed "$seed" --out data/sites | tail -1
 quorum=$(( (3 * n + 3) / 4 ))
 {

@@ -7,12 +7,13 @@
 # (./mvnw -q package -DskipTests) and data/mnist. Prints one line per run and the JSON lines under target/paper/.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source scripts/java.sh # JAVA: a Java 25 java (JAVA_HOME, else PATH), or one line saying how to get one
 jar=cli/target/fl.jar
 [[ -f $jar ]] || { echo "mcmahan: $jar is missing: ./mvnw -q package -DskipTests" >&2; exit 1; }
 mkdir -p target/paper
 run() { # partition learning-rate max-rounds paper-rounds
   local out="target/paper/${1/:/-}-lr$2.json"
-  java -jar "$jar" simulate --clients 100 --partition "$1" --layers 784,200,200,10 --batch-size 10 --epochs 1 \
+  "$JAVA" -jar "$jar" simulate --clients 100 --partition "$1" --layers 784,200,200,10 --batch-size 10 --epochs 1 \
     --fraction 0.1 --train-fraction 1.0 --momentum 0 --learning-rate "$2" --rounds "$3" --target-accuracy 0.97 \
     | tail -1 > "$out"
   python3 - "$out" "$1" "$2" "$4" <<'PY'

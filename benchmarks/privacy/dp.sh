@@ -7,13 +7,14 @@
 # (./mvnw -q package -DskipTests). About 5 minutes on two cores.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source scripts/java.sh # JAVA: a Java 25 java (JAVA_HOME, else PATH), or one line saying how to get one
 jar=cli/target/fl.jar
 [[ -f $jar ]] || { echo "no $jar: run ./mvnw -q package -DskipTests first" >&2; exit 1; }
 
 run() { # setup clip noise args...
   local setup=$1 clip=$2 noise=$3
   shift 3
-  { java -jar "$jar" simulate "$@" --dp-clip "$clip" --dp-noise "$noise" 2>/dev/null || true; } | tail -1 | python3 -c '
+  { "$JAVA" -jar "$jar" simulate "$@" --dp-clip "$clip" --dp-noise "$noise" 2>/dev/null || true; } | tail -1 | python3 -c '
 import json, sys
 line = sys.stdin.read()
 if not line.startswith("{"):

@@ -9,14 +9,15 @@
 # About 3 minutes on two cores.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source scripts/java.sh # JAVA: a Java 25 java (JAVA_HOME, else PATH), or one line saying how to get one
 jar=cli/target/fl.jar
 [[ -f $jar ]] || { echo "no $jar: run ./mvnw -q package -DskipTests first" >&2; exit 1; }
 
 compare() { # setup args...
   local setup=$1
   shift
-  plain=$(java -jar "$jar" simulate "$@" | tail -1)
-  secure=$(java -jar "$jar" simulate "$@" --secure-aggregation | tail -1)
+  plain=$("$JAVA" -jar "$jar" simulate "$@" | tail -1)
+  secure=$("$JAVA" -jar "$jar" simulate "$@" --secure-aggregation | tail -1)
   python3 - "$setup" "$plain" "$secure" <<'PY'
 import json, sys
 setup, plain, secure = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3])

@@ -34,7 +34,18 @@ final class Relaunch {
     if (System.getenv(GUARD) != null) {
       return null;
     }
-    return withVectorModule(ProcessHandle.current().info().command(), main, args, System.err);
+    return withVectorModule(runningJava(), main, args, System.err);
+  }
+
+  /**
+   * The java command of this JVM, so the new one runs on the same Java (25 or newer, as this one must be to load
+   * these classes): the running process's command, else {@code java.home}'s {@code bin/java}.
+   */
+  static Optional<String> runningJava() {
+    return ProcessHandle.current().info().command().or(() -> {
+      Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+      return java.toFile().canExecute() ? Optional.of(java.toString()) : Optional.empty();
+    });
   }
 
   /** Starts {@code main} again with {@code java}; null, after one line on {@code err} saying why, if it cannot. */

@@ -50,11 +50,9 @@ class EventStreamController {
   private final Map<SseEmitter, String> streams = new ConcurrentHashMap<>(); // stream -> its source
   private final AtomicLong ids = new AtomicLong();
   private final EventJournal journal;
-  private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "event-stream");
-    t.setDaemon(true);
-    return t;
-  });
+  // One thread keeps the events in order; a virtual one, as its writes wait on the readers' connections.
+  private final ExecutorService sender =
+      Executors.newSingleThreadExecutor(Thread.ofVirtual().name("event-stream").factory());
 
   EventStreamController(RunCoordinator run) {
     this.journal = run.events();
