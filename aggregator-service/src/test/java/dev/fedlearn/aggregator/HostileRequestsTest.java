@@ -160,7 +160,8 @@ class HostileRequestsTest {
   void errorsNameNothingInternal() throws Exception {
     assertThat(send("GET", "/error", null, null).statusCode()).as("not an open route").isIn(401, 403);
     assertThat(send("HEAD", "/actuator/health", null, null).statusCode()).isEqualTo(200);
-    for (String body : new String[] {null, "", "null"}) {
+    for (String body : new String[] {null, "", "null", "{\"clientId\":\"a\",\"trainSamples\":\"many\"}",
+        "{\"clientId\":\"a\",\"trainSamples\":[1],\"testSamples\":{}}"}) {
       HttpResponse<String> r = send("POST", "/api/v1/clients", "secret-a", body);
       refusedWithProblem(r, 400);
       assertThat(r.body()).doesNotContain("dev.fedlearn").doesNotContain("RunController")

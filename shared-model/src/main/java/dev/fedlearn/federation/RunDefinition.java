@@ -16,7 +16,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.IntFunction;
 import java.util.random.RandomGenerator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -52,8 +54,17 @@ public record RunDefinition(int rounds, int clients, Data data, Network network,
     }
   }
 
-  /** A client's local training each round; null learning rate and l2 take the preset's. */
-  public record Training(int localEpochs, int batchSize, Float learningRate, float momentum, Float l2, long seed) {}
+  /**
+   * A client's local training each round, with the values in effect: each weight layer's learning rate and the weight
+   * decay, whether given or the preset's (so a run started with the preset's rates equals one given them, and a
+   * release whose preset changed does not resume a run stored with the old ones).
+   */
+  public record Training(int localEpochs, int batchSize, List<Float> learningRates, float momentum, float l2,
+      long seed) {
+    public Training {
+      learningRates = List.copyOf(learningRates);
+    }
+  }
 
   /** The strategy's id and its parameters, every one, in the order the strategy lists them. */
   public record StrategyChoice(String name, Map<String, String> parameters) {
@@ -65,7 +76,9 @@ public record RunDefinition(int rounds, int clients, Data data, Network network,
   /** Secure aggregation: the clients clip every weight to {@code [-bound, bound]} before the fixed-point encoding. */
   public record SecureAggregationChoice(float bound) {}
 
-  private static final JsonMapper JSON = JsonMapper.builder().build();
+  /** Refuses a property it does not know: a definition this release cannot see whole is not this run's. */
+  private static final JsonMapper JSON = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .build();
 
   public RunDefinition {
     Objects.requireNonNull(data, "data");
@@ -94,8 +107,8 @@ public record RunDefinition(int rounds, int clients, Data data, Network network,
       Strategy strategy, ClientSampler sampling, DifferentialPrivacy.Settings privacy, Float secureAggregationBound) {
     return new RunDefinition(rounds, clients, data,
         new Network(Arrays.stream(layers.toArray()).boxed().toList(), training.preset().id()),
-        new Training(training.epochs(), training.batchSize(), training.learningRate(), training.momentum(),
-            training.l2(), training.seed()),
+        new Training(training.epochs(), training.batchSize(), rates(training.learningRates(layers.depth())),
+            training.momentum(), training.effectiveL2(), training.seed()),
         new StrategyChoice(strategy.name(), strategy.parameters()), sampling, privacy,
         secureAggregationBound == null ? null : new SecureAggregationChoice(secureAggregationBound));
   }
@@ -105,9 +118,32 @@ public record RunDefinition(int rounds, int clients, Data data, Network network,
     return trainingConfig(training, network);
   }
 
+  /**
+   * The training as a client runs it: one learning rate for every layer when they are all equal, else the preset's
+   * (which must be the stored ones); the weight decay as stored.
+   */
   private static TrainingConfig trainingConfig(Training t, Network n) {
-    return new TrainingConfig(t.localEpochs(), t.batchSize(), t.learningRate(), t.momentum(), t.l2(), t.seed(),
-        Preset.parse(n.preset()));
+    Preset preset = Preset.parse(n.preset());
+    List<Float> rates = t.learningRates();
+    if (rates.size() != n.layers().size() - 1) {
+      throw new IllegalArgumentException("training.learningRates must give one rate for each of the "
+          + (n.layers().size() - 1) + " weight layers, got " + rates);
+    }
+    boolean uniform = rates.stream().distinct().count() == 1;
+    if (!uniform && !rates.equals(rates(preset.learningRates(rates.size())))) {
+      throw new IllegalArgumentException("training.learningRates " + rates + " differ by layer and are not the "
+          + preset.id() + " preset's " + rates(preset.learningRates(rates.size())));
+    }
+    return new TrainingConfig(t.localEpochs(), t.batchSize(), uniform ? rates.get(0) : null, t.momentum(), t.l2(),
+        t.seed(), preset);
+  }
+
+  private static List<Float> rates(float[] rates) {
+    List<Float> out = new ArrayList<>();
+    for (float r : rates) {
+      out.add(r);
+    }
+    return out;
   }
 
   public LayerSizes layerSizes() {
@@ -138,6 +174,7 @@ public record RunDefinition(int rounds, int clients, Data data, Network network,
   }
 
   /** Whether the run's updates are private: secure aggregation or differential privacy. */
+  @JsonIgnore
   public boolean isPrivate() {
     return privacy != null || secureAggregation != null;
   }

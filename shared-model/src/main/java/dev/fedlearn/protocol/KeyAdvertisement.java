@@ -36,9 +36,4 @@ public record KeyAdvertisement(String clientId, byte[] cPublicKey, byte[] sPubli
   static String prefix(byte[] key) {
     return key.length <= 4 ? HexFormat.of().formatHex(key) : HexFormat.of().formatHex(key, 0, 4) + "..";
   }
-
-  @Override
-  public SecAggStep step() {
-    return SecAggStep.KEYS;
-  }
 }

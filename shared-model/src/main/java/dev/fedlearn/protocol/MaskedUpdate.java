@@ -48,9 +48,4 @@ public record MaskedUpdate(@JsonProperty(required = true) String clientId,
   public String toString() {
     return "MaskedUpdate[clientId=" + clientId + ", masked=byte[" + (masked == null ? 0 : masked.length) + " bytes]]";
   }
-
-  @Override
-  public SecAggStep step() {
-    return SecAggStep.MASKED;
-  }
 }

@@ -9,9 +9,4 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * the round out, and the round goes on in a new session with the others.
  */
 public record SecAggComplaint(@JsonProperty(required = true) String clientId,
-    @JsonProperty(required = true) String against, String reason) implements SecAggMessage {
-  @Override
-  public SecAggStep step() {
-    return SecAggStep.MASKED;
-  }
-}
+    @JsonProperty(required = true) String against, String reason) implements SecAggMessage {}

@@ -5,9 +5,4 @@ import java.util.List;
 
 /** A client's encrypted shares for the other clients of the session (step 2 of secure aggregation). */
 public record SecAggShares(@JsonProperty(required = true) String clientId,
-    @JsonProperty(required = true) List<EncryptedShare> shares) implements SecAggMessage {
-  @Override
-  public SecAggStep step() {
-    return SecAggStep.SHARES;
-  }
-}
+    @JsonProperty(required = true) List<EncryptedShare> shares) implements SecAggMessage {}

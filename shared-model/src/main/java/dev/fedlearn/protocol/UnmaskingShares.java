@@ -64,9 +64,4 @@ public record UnmaskingShares(String from, Map<String, byte[]> selfMaskShares, M
   public String clientId() {
     return from;
   }
-
-  @Override
-  public SecAggStep step() {
-    return SecAggStep.UNMASK;
-  }
 }

@@ -24,7 +24,9 @@ class RunDefinitionTest {
     RunDefinition back = RunDefinition.fromJson(json);
     assertThat(back).isEqualTo(d);
     assertThat(back.differences(d, "stored", "now")).isEmpty();
-    assertThat(back.trainingConfig()).isEqualTo(TrainingConfig.defaults());
+    assertThat(back.trainingConfig().learningRates(3)).isEqualTo(TrainingConfig.defaults().learningRates(3));
+    assertThat(back.trainingConfig().effectiveL2()).isEqualTo(TrainingConfig.defaults().effectiveL2());
+    assertThat(json).doesNotContain("private");
     assertThat(back.layerSizes()).isEqualTo(LayerSizes.DEFAULT);
     assertThat(back.inProcessStrategy(round -> null)).isInstanceOf(SecureAggregation.class);
     assertThat(back.serverStrategy(round -> null).name()).isEqualTo("fedadam");
@@ -37,6 +39,22 @@ class RunDefinitionTest {
     assertThat(now).isNotEqualTo(stored);
     assertThat(stored.differences(now, "stored", "now")).contains("strategy.parameters.mu: stored 0.1, now 0.2")
         .contains("privacy.clip: stored none, now 1.0");
+  }
+
+  @Test
+  void thePresetsRatesGivenOrNotAreTheSameRun() {
+    TrainingConfig given = new TrainingConfig(50, 1, TrainingConfig.defaults().learningRates(3)[0], 0.9f,
+        TrainingConfig.defaults().effectiveL2(), 42, TrainingConfig.defaults().preset());
+    RunDefinition explicit = RunDefinition.of(10, 4, new RunDefinition.Data("mnist", 10000), LayerSizes.DEFAULT, given,
+        Strategies.create("fedavg", ""), new ClientSampler(0.5, 2), null, null);
+    assertThat(explicit).isEqualTo(seed("fedavg", "", null, null));
+  }
+
+  @Test
+  void aStoredDefinitionWithAPropertyThisReleaseDoesNotKnowIsRefused() {
+    String json = seed("fedavg", "", null, null).toJson();
+    assertThatThrownBy(() -> RunDefinition.fromJson(json.replaceFirst("\\{", "{\"shuffle\":true,")))
+        .hasMessageContaining("shuffle");
   }
 
   @Test

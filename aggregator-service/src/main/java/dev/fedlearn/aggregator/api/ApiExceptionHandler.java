@@ -77,7 +77,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
       why = "the request has no body"; // Spring names the handler method here, which is nobody's business
     }
     why = why.replaceAll("`[^`]*(?:Feature|Constraints)[^`]*`", "the parser's limits"); // no parser internals
-    why = why.replaceAll("\\s*\\((for Object starting at|but (might|could) if|set `).*", "").replaceAll("\\bdev\\.fedlearn\\.wire\\.", "");
+    why = why.replaceAll("\\s*\\((for Object starting at|but (might|could) if|set `).*", "").replaceAll("\\bdev\\.fedlearn\\.(?:\\w+\\.)+", "");
     if (why.length() > 300) {
       why = why.substring(0, 300) + "...";
     }

@@ -76,9 +76,8 @@ final class PlainRounds implements RoundWorkflow {
     return c.status();
   }
 
-
   /**
-   * Enforces the round's deadline : at {@code roundTimeout} a round
+   * Enforces the round's deadline: at {@code roundTimeout} a round
    * with the quorum is aggregated with whoever reported; below the quorum it waits for late clients until
    * {@code maxRoundWait}, then the run fails with the reason.
    */

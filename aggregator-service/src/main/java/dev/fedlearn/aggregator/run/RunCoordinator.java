@@ -339,6 +339,7 @@ public final class RunCoordinator {
 
   /** The secure aggregation steps of the run's rounds; refuses a run that takes plain updates. */
   public SecureRounds secure() {
+    serving();
     return switch (workflow) {
       case SecureRounds rounds -> rounds;
       case PlainRounds plain -> throw Refusal.conflict("No secure aggregation", "this run takes plain updates "

@@ -67,7 +67,7 @@ record RunOpening(RunLedger ledger, String refusal) {
     try {
       was = RunDefinition.fromJson(settings);
     } catch (IllegalArgumentException e) {
-      return "a run stored by an earlier release, whose settings this one cannot compare";
+      return "a run this release cannot read (stored by another release? " + e.getMessage() + ")";
     }
     return was.equals(definition) ? null
         : "a run with other settings (" + was.differences(definition, "stored", "now") + ")";

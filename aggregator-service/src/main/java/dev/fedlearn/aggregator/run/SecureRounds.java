@@ -109,6 +109,9 @@ public final class SecureRounds implements RoundWorkflow {
     if (message == null || message.clientId() == null) {
       throw Refusal.invalid("a secure aggregation message names the client that sends it");
     }
+    if (message instanceof SecAggComplaint complaint && complaint.against() == null) {
+      throw Refusal.invalid("a complaint names the reporting client (clientId) and the one it reports (against)");
+    }
     synchronized (c) {
       c.serving();
       c.registered(message.clientId());
@@ -147,9 +150,6 @@ public final class SecureRounds implements RoundWorkflow {
    * session waits for masked updates (a client learns its shares only then), once per client and session.
    */
   private void complaint(int round, SecAggSession s, SecAggComplaint complaint) {
-    if (complaint.against() == null) {
-      throw Refusal.invalid("a complaint names the reporting client (clientId) and the one it reports (against)");
-    }
     s.complaint(complaint.clientId(), complaint.against());
     RunLedger.Round open = c.openRound(round);
     open.excluded.add(complaint.clientId());

@@ -5,16 +5,23 @@ import static dev.fedlearn.aggregator.run.TestRuns.registration;
 import static dev.fedlearn.aggregator.run.TestRuns.update;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import dev.fedlearn.aggregator.run.EventJournal;
 import dev.fedlearn.aggregator.run.RoundView;
 import dev.fedlearn.aggregator.run.RunCoordinator;
 import dev.fedlearn.aggregator.run.RunEvent;
 import dev.fedlearn.aggregator.run.RunRules;
 import dev.fedlearn.aggregator.run.RunStore;
 import dev.fedlearn.aggregator.run.TestRuns;
+import dev.fedlearn.engine.nn.Evaluation;
+import dev.fedlearn.engine.nn.Model;
+import dev.fedlearn.engine.nn.TrainingConfig;
+import dev.fedlearn.federation.ClientSampler;
+import dev.fedlearn.federation.RunDefinition;
+import dev.fedlearn.federation.strategy.FedAvg;
 import dev.fedlearn.protocol.ClientUpdate;
 import dev.fedlearn.protocol.RunState;
+import dev.fedlearn.protocol.SecAggPlan;
+import dev.fedlearn.protocol.SecAggStep;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import org.flywaydb.core.Flyway;
@@ -243,13 +250,39 @@ class JdbcRunStoreTest {
     assertThat(same.status().state()).isEqualTo(RunState.WAITING_FOR_CLIENTS);
   }
 
+  /** A secure run's coordinator over {@code s}: four clients, fedavg, the clients' weights within 16. */
+  private RunCoordinator secure(RunStore s) {
+    RunRules rules = RunRules.of(2, 4);
+    RunDefinition definition = RunDefinition.of(2, 4, new RunDefinition.Data("test", 10), TestRuns.SIZES,
+        TrainingConfig.defaults().withEpochs(1), new FedAvg(), ClientSampler.ALL, null, 16f);
+    return new RunCoordinator(rules, definition, new Model(TestRuns.SIZES, new float[6]), new FedAvg(),
+        m -> new Evaluation(10, 0.5, 0.5), clock, s, Duration.ofSeconds(30));
+  }
+
+  @Test
+  void aSecureRoundOpenAtARestartGoesOnInANewSession() {
+    RunCoordinator first = secure(store);
+    for (String id : java.util.List.of("a", "b", "c", "d")) {
+      first.register(registration(id));
+    }
+    SecAggPlan before = first.secure().plan(1);
+    RunCoordinator resumed = secure(store);
+    assertThat(resumed.refusal()).isEmpty();
+    SecAggPlan after = resumed.secure().plan(1);
+    assertThat(after.session()).isNotEqualTo(before.session());
+    assertThat(after.step()).isEqualTo(SecAggStep.KEYS);
+    assertThat(after.picked()).containsExactly("a", "b", "c", "d");
+    assertThat(resumed.events().all()).anySatisfy(e -> assertThat(e.detail())
+        .contains("the aggregator restarted: the open round's secure aggregation starts again"));
+  }
+
   @Test
   void aRunStoredByAnEarlierReleaseIsRefusedWithTheReason() {
     store.begin("{rounds=3, clients=2, strategy=fedavg}", RunState.WAITING_FOR_CLIENTS.name(),
         new RunStore.StoredRound(0, java.time.Instant.EPOCH, java.time.Instant.EPOCH, 0.1, 0.9, new float[6]),
         java.time.Instant.EPOCH);
     RunCoordinator later = coordinator(store);
-    assertThat(later.refusal()).hasValueSatisfying(r -> assertThat(r).contains("stored by an earlier release")
+    assertThat(later.refusal()).hasValueSatisfying(r -> assertThat(r).contains("a run this release cannot read").contains("not a run definition")
         .contains("FL_STATE_DIR"));
   }
 

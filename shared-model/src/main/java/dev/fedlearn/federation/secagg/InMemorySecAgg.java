@@ -50,7 +50,7 @@ public final class InMemorySecAgg {
       clients.add(Thread.ofVirtual().name("secagg-" + id).start(() -> {
         try {
           SecAggParticipant.takePart(session.plan(), id, inputs.get(id), random, channel);
-        } catch (InterruptedException | RuntimeException e) {
+        } catch (Throwable e) { // an Error too: the others would otherwise wait for this client forever
           synchronized (session) {
             failures.add(e);
             session.abandon("client " + id + " failed: " + e.getMessage());

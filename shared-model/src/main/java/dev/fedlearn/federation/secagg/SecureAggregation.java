@@ -37,6 +37,8 @@ import java.util.random.RandomGenerator;
  * the accountant counts on all of it. The accountant of such a run takes the noise that the threshold of clients
  * alone would add ({@link DifferentialPrivacy.Settings#noiseUnderSecureAggregation}), since the protocol would unmask
  * the sum without the others.
+ *
+ * <p>In one process every picked client answers: a round with failures (picked clients that sent nothing) is refused.
  */
 public final class SecureAggregation implements Strategy {
   /** What the protocol cost in the last round: the clients' bytes sent and received, and the time it took. */

@@ -13,6 +13,8 @@ import dev.fedlearn.federation.strategy.FedAvg;
 import dev.fedlearn.federation.strategy.Strategies;
 import dev.fedlearn.federation.strategy.Strategy;
 import dev.fedlearn.federation.strategy.StrategyType;
+import dev.fedlearn.protocol.MaskedUpdate;
+import dev.fedlearn.protocol.SecAggPlan;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -122,5 +124,26 @@ class SecureAggregationTest {
     SecureAggregation roomy = new SecureAggregation(new FedAvg(), 15.4f, noisy,
         round -> DifferentialPrivacyTest.constant(0.5));
     assertThat(roomy.aggregate(1, GLOBAL, RESULTS, List.of(), Map.of()).model().params()).hasSize(4);
+  }
+
+  /**
+   * The strategy's one input from a session: with DP, the global model plus the included clients' mean change
+   * weighted by the share of the picked clients they are (a picked client that sent nothing counts as no change);
+   * without, the unmasked mean and its samples.
+   */
+  @Test
+  void aSessionsResultCountsThePickedClientsThatSentNothingAsNoChange() {
+    float[] global = {1, 2};
+    float[] mean = {4, -8};
+    Map<String, MaskedUpdate> three = Map.of("a", MaskedUpdate.of("a", new int[3]), "b", MaskedUpdate.of("b",
+        new int[3]), "c", MaskedUpdate.of("c", new int[3]));
+    SecAggPlan dp = new SecAggPlan(1, "s", 3, 1, 16, List.of("a", "b", "c", "d"), 1.0, 0.5);
+    ClientResult noisy = SecureAggregation.result(dp, global, new SecAggSession.Result(mean, 3, three));
+    assertThat(noisy.weights()).containsExactly(1 + 4 * 3f / 4, 2 - 8 * 3f / 4);
+    assertThat(noisy.numSamples()).isEqualTo(1);
+    SecAggPlan plain = new SecAggPlan(1, "s", 3, 1, 16, List.of("a", "b", "c", "d"), null, null);
+    ClientResult sum = SecureAggregation.result(plain, global, new SecAggSession.Result(mean, 70, three));
+    assertThat(sum.weights()).containsExactly(mean);
+    assertThat(sum.numSamples()).isEqualTo(70);
   }
 }
