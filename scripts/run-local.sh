@@ -11,7 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/java.sh # JAVA: a Java 25 java (JAVA_HOME, else PATH), or one line saying how to get one
-JVM=("$JAVA" --add-modules jdk.incubator.vector -Xmx1g)
+# -Dspring.aot.enabled=true: the application contexts generated at build time (process-aot), as in the images.
+JVM=("$JAVA" --add-modules jdk.incubator.vector -Xmx1g -Dspring.aot.enabled=true)
 AGG=aggregator-service/target/aggregator-service.jar
 CLIENT=client-service/target/client-service.jar
 PORT=${SERVER_PORT:-8080}

@@ -17,8 +17,8 @@ import java.time.Clock;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.jdbc.DataSourceBuilder;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -32,15 +32,19 @@ class RunConfiguration {
 
   /**
    * The default database: an H2 file in {@code FL_STATE_DIR}. Setting {@code spring.datasource.url}
-   * ({@code SPRING_DATASOURCE_URL}, e.g. a PostgreSQL URL) replaces it.
+   * ({@code SPRING_DATASOURCE_URL}, e.g. a PostgreSQL URL) replaces it. Decided here when the application starts, not
+   * by a condition on the bean: the images run Spring's AOT-processed context, whose conditions are fixed at build
+   * time.
    */
   @Bean
-  @ConditionalOnProperty(name = "spring.datasource.url", havingValue = "unset", matchIfMissing = true)
-  DataSource stateDataSource(AggregatorProperties p) throws IOException {
+  DataSource stateDataSource(AggregatorProperties p, DataSourceProperties configured) throws IOException {
+    if (configured.getUrl() != null && !configured.getUrl().equals("unset")) {
+      return configured.initializeDataSourceBuilder().build();
+    }
     Path dir = Files.createDirectories(p.stateDir()).toAbsolutePath().normalize();
     log.info("run state kept in {}", dir.resolve("fedlearn.mv.db"));
-    return DataSourceBuilder.create().url("jdbc:h2:file:" + dir.resolve("fedlearn") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0")
-        .username("sa").password("").build();
+    return DataSourceBuilder.create().url("jdbc:h2:file:" + dir.resolve("fedlearn")
+        + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0").username("sa").password("").build();
   }
 
   @Bean
