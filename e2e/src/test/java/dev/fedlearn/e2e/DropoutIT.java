@@ -30,7 +30,7 @@ class DropoutIT {
    * Safety nets only, never waited out in a passing run: start-up and a round (a round below the quorum waits for
    * client-3's restart up to FL_MAX_ROUND_WAIT).
    */
-  static final Duration STEP = Duration.ofMinutes(4);
+  static final Duration STEP = Duration.ofMinutes(10);
   static final String MAX_ROUND_WAIT = "10m";
   static final Path LOGS = Path.of("target", "e2e-logs", "dropout");
 

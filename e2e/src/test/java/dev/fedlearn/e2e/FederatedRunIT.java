@@ -42,7 +42,7 @@ class FederatedRunIT {
   static final int CLIENTS = 4;
   static final String TOKEN = "watcher";
   /** Start-up of the JVMs, registration and the three short rounds: a safety net, nothing waits for it to pass. */
-  static final Duration RUN = Duration.ofMinutes(6);
+  static final Duration RUN = Duration.ofMinutes(10);
   /** From an event on the aggregator to the page showing it (the page gathers its reads for 200 ms). */
   static final Duration PAGE = Duration.ofMinutes(1);
   static final Path LOGS = Path.of("target", "e2e-logs", "federated");

@@ -33,11 +33,11 @@ final class ResumeScenario {
    * Start-up of five JVMs, registration and training until the round to interrupt has the other clients' updates: a
    * safety net (on a loaded two-core machine the start-up alone has taken over two minutes).
    */
-  static final Duration TO_MID_ROUND = Duration.ofMinutes(6);
+  static final Duration TO_MID_ROUND = Duration.ofMinutes(10);
   /** From the kill until the restarted aggregator answers. */
-  static final Duration RESTART = Duration.ofMinutes(3);
+  static final Duration RESTART = Duration.ofMinutes(5);
   /** From the restart until the run has completed. */
-  static final Duration REST_OF_RUN = Duration.ofMinutes(5);
+  static final Duration REST_OF_RUN = Duration.ofMinutes(10);
 
   /** The restarted aggregator's first words about the stored run (RunCoordinator's log line). */
   private static final Pattern RESUMED = Pattern.compile("resumed the stored run: TRAINING, (\\d+) of (\\d+) rounds "

@@ -35,7 +35,7 @@ class SecureAggregationIT {
   /** The DP runs. */
   static final int ROUNDS = 2;
   static final int EPOCHS = 3;
-  static final Duration RUN = Duration.ofMinutes(4);
+  static final Duration RUN = Duration.ofMinutes(10);
   /** The bar: within 0.1 points of the plain run. */
   static final double ACCURACY_POINTS = 0.001;
 
@@ -71,7 +71,7 @@ class SecureAggregationIT {
           "SERVER_PORT", Integer.toString(port), "FL_ROUNDS", "3", "FL_CLIENTS", "5",
           "FL_LOCAL_EPOCHS", "1", "FL_SECURE_AGGREGATION", "true", "FL_DATA_DIR", Reference.DATA.toString(),
           "FL_STATE_DIR", Processes.freshDir(Path.of("target", "e2e-state", "secagg-malicious")).toString()));
-      Await.until("the aggregator answers", Duration.ofMinutes(2), () -> Http.send(java.net.http.HttpRequest
+      Await.until("the aggregator answers", Await.SERVICE_START, () -> Http.send(java.net.http.HttpRequest
           .newBuilder(java.net.URI.create(base + "/api/v1/status"))).statusCode(), s -> s == 200);
       assertThat(post(base + "/api/v1/clients", Map.of("clientId", "client-5", "trainSamples", 100,
           "testSamples", 10)).statusCode()).isEqualTo(200);
