@@ -21,10 +21,10 @@ final class Await {
    * passing test waits for the answer, never for this.
    */
   static final Duration SERVICE_START = Duration.ofMinutes(5);
-  /** The clients' last evaluations, which arrive just after the run has completed. */
-  static final Duration LATE_REPORTS = Duration.ofSeconds(30);
-  /** A file the aggregator writes when the run completes. */
-  static final Duration FILE_WRITTEN = Duration.ofSeconds(10);
+  /** The clients' last evaluations, which arrive just after the run has completed (a safety net). */
+  static final Duration LATE_REPORTS = Duration.ofMinutes(2);
+  /** A file the aggregator writes when the run completes (a safety net). */
+  static final Duration FILE_WRITTEN = Duration.ofMinutes(1);
   /** How often a probe is asked, unless a wait needs finer steps. */
   static final Duration POLL = Duration.ofMillis(200);
 

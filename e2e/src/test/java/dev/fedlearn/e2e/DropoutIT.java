@@ -57,11 +57,11 @@ class DropoutIT {
       gate.awaitUpdate(2, STEP); // round 1 is closed (it could not close without client-3) and round 2 is open
       client3.destroyForcibly().waitFor(); // with its update of round 2 still in the gate
 
-      JsonNode waiting = Await.until("round 2 passes its deadline below the quorum; " + where, STEP,
-          () -> Http.getJson(base + "/api/v1/status"),
-          s -> s.get("message").asString("").contains("below the quorum"));
+      // Round 2 cannot close: it has at most client-1's and client-2's updates, below the quorum.
+      JsonNode waiting = Await.until("round 2, past its deadline, has client-1's and client-2's updates; " + where,
+          STEP, () -> Http.getJson(base + "/api/v1/status"),
+          s -> s.get("message").asString("").contains("below the quorum") && s.get("updatesReceived").asInt() == 2);
       assertThat(waiting.get("round").asInt()).as("rounds done").isEqualTo(1);
-      assertThat(waiting.get("updatesReceived").asInt()).as("round 2's updates: client-1 and client-2").isEqualTo(2);
       procs.startClient("client-3-restarted", 3, base, Map.of());
 
       JsonNode status = Http.awaitCompleted(base, STEP, where);
@@ -87,8 +87,8 @@ class DropoutIT {
             .contains("round " + r + " deadline (PT" + DEADLINE.toUpperCase(Locale.ROOT) + "): aggregating the "
                 + QUORUM + " updates received, without [client-4]");
       }
-      assertThat(log).as("round 2 waited below the quorum").contains("round 2 deadline (PT"
-          + DEADLINE.toUpperCase(Locale.ROOT) + "): 2 of the " + QUORUM + " updates it needs; waiting for");
+      assertThat(log).as("round 2 waited below the quorum").containsPattern("round 2 deadline \\(PT"
+          + DEADLINE.toUpperCase(Locale.ROOT) + "\\): [0-2] of the " + QUORUM + " updates it needs; waiting for");
       assertThat(log).as("the restarted client-3 registered again").contains("client client-3 registered again");
       assertThat(Files.readString(procs.log("client-3-restarted"))).as("the restarted client-3 trained round 2")
           .contains("round 2/" + ROUNDS + ": trained");
