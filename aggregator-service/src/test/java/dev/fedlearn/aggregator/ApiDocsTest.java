@@ -23,6 +23,7 @@ class ApiDocsTest {
       assertThat(doc.at("/components/securitySchemes/bearer/type").asString()).isEqualTo("http");
       assertThat(doc.at("/components/securitySchemes/bearer/scheme").asString()).isEqualTo("bearer");
       assertThat(doc.at("/security/0/bearer").isArray()).isTrue();
+      assertThat(doc.at("/info/title").asString()).isEqualTo("fedlearn aggregator");
       assertThat(doc.at("/info/description").asString()).contains("Authorization: Bearer").doesNotContain("<");
       // Weights in JSON or in the safetensors layout, both documented.
       assertThat(doc.at("/paths/~1api~1v1~1model/get/responses/200/content").propertyNames())

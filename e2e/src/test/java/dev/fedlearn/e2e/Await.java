@@ -17,13 +17,14 @@ import org.awaitility.core.ConditionTimeoutException;
 final class Await {
   /**
    * A service process, from its start until it answers HTTP (JVM start, Flyway, the MNIST test set); a few seconds
-   * on an idle machine, minutes on a loaded one.
+   * on an idle machine, minutes on a loaded one (over two at a load average of 25 on two cores). A safety net: a
+   * passing test waits for the answer, never for this.
    */
-  static final Duration SERVICE_START = Duration.ofMinutes(3);
-  /** The clients' last evaluations, which arrive just after the run has completed. */
-  static final Duration LATE_REPORTS = Duration.ofSeconds(30);
-  /** A file the aggregator writes when the run completes. */
-  static final Duration FILE_WRITTEN = Duration.ofSeconds(10);
+  static final Duration SERVICE_START = Duration.ofMinutes(5);
+  /** The clients' last evaluations, which arrive just after the run has completed (a safety net). */
+  static final Duration LATE_REPORTS = Duration.ofMinutes(2);
+  /** A file the aggregator writes when the run completes (a safety net). */
+  static final Duration FILE_WRITTEN = Duration.ofMinutes(1);
   /** How often a probe is asked, unless a wait needs finer steps. */
   static final Duration POLL = Duration.ofMillis(200);
 

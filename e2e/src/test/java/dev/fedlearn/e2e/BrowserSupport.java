@@ -22,19 +22,30 @@ final class BrowserSupport {
 
   private BrowserSupport() {}
 
-  /** A headless Chromium of the given window size, or the test skipped (or failed) with the reason. */
-  static ChromeDriver chromium(int width, int height) {
+  /** Why there is no browser to drive here, or null when there is one. */
+  static String missing() {
     Path browser = BROWSERS.stream().filter(Files::isExecutable).findFirst().orElse(null);
     Path driver = DRIVERS.stream().filter(Files::isExecutable).findFirst().orElse(null);
-    String why = browser == null ? "no Chromium at " + BROWSERS : driver == null ? "no chromedriver at " + DRIVERS
-        : null;
-    if (why != null) {
-      if ("true".equalsIgnoreCase(System.getenv("FL_REQUIRE_BROWSER"))) {
-        fail("FL_REQUIRE_BROWSER=true but " + why + " (apt-get install chromium chromium-driver)");
-      }
-      Assumptions.abort("browser test skipped: " + why + " (apt-get install chromium chromium-driver; set "
-          + "FL_REQUIRE_BROWSER=true to fail instead)");
+    return browser == null ? "no Chromium at " + BROWSERS : driver == null ? "no chromedriver at " + DRIVERS : null;
+  }
+
+  /** With {@code why} there is no browser: the test is skipped with the reason (or fails, with FL_REQUIRE_BROWSER). */
+  static void skipOrFail(String why) {
+    if ("true".equalsIgnoreCase(System.getenv("FL_REQUIRE_BROWSER"))) {
+      fail("FL_REQUIRE_BROWSER=true but " + why + " (apt-get install chromium chromium-driver)");
     }
+    Assumptions.abort("browser test skipped: " + why + " (apt-get install chromium chromium-driver; set "
+        + "FL_REQUIRE_BROWSER=true to fail instead)");
+  }
+
+  /** A headless Chromium of the given window size, or the test skipped (or failed) with the reason. */
+  static ChromeDriver chromium(int width, int height) {
+    String why = missing();
+    if (why != null) {
+      skipOrFail(why);
+    }
+    Path browser = BROWSERS.stream().filter(Files::isExecutable).findFirst().orElseThrow();
+    Path driver = DRIVERS.stream().filter(Files::isExecutable).findFirst().orElseThrow();
     ChromeOptions options = new ChromeOptions();
     options.setBinary(browser.toFile());
     options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",

@@ -9,117 +9,279 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import org.apache.poi.ss.usermodel.CellType;
+import org.apache.poi.ss.usermodel.Sheet;
 import org.apache.poi.xssf.usermodel.XSSFWorkbook;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.chrome.ChromeDriver;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The whole product over real HTTP: the aggregator jar and four client jars, each client with only its own shard,
- * on free local ports, for a short run (3 rounds of 2 epochs). The result must be exactly what the in-process
- * simulation of the same setup gives: the network changes nothing.
+ * The whole product over real HTTP, watched in a real browser; one run, checked by each test here. The aggregator jar
+ * (with a read token) and four client jars, each with only its own shard, on free local ports, run 3 rounds of 2
+ * epochs. The dashboard is opened before any client starts. client-4 reaches the aggregator through an
+ * {@link UpdateGate}, which holds its update of round r until the page shows round r-1's accuracy with round r open:
+ * round r cannot close before that update, so the page is seen following the run however fast or slow the rounds
+ * are. The result must be exactly what the in-process simulation of the same setup gives: the network changes
+ * nothing.
  */
 class FederatedRunIT {
   static final int ROUNDS = 3;
   static final int EPOCHS = 2;
-  /** Start-up, registration and the three short rounds. */
-  static final Duration RUN = Duration.ofMinutes(4);
-  static final Path DATA = Path.of(System.getProperty("fl.data.dir", "../data"));
+  static final int CLIENTS = 4;
+  static final String TOKEN = "watcher";
+  /** Start-up of the JVMs, registration and the three short rounds: a safety net, nothing waits for it to pass. */
+  static final Duration RUN = Duration.ofMinutes(10);
+  /** From an event on the aggregator to the page showing it (the page gathers its reads for 200 ms). */
+  static final Duration PAGE = Duration.ofMinutes(1);
+  static final Path LOGS = Path.of("target", "e2e-logs", "federated");
+
+  static Processes procs;
+  static UpdateGate gate;
+  static String base;
+  static Path state;
+  static ChromeDriver browser;
+  /** Why there is no browser here (the dashboard test then skips or fails), or null. */
+  static String noBrowser;
+  /** The first thing the page failed to show while the run went on; the dashboard test reports it. */
+  static Throwable pageFailure;
+  /** What the page showed as each round's global test accuracy, while the next round was open. */
+  static final List<String> shown = new ArrayList<>();
+
+  @BeforeAll
+  static void run() throws Exception {
+    procs = new Processes(LOGS);
+    int port = Processes.freePort();
+    base = "http://localhost:" + port;
+    state = Processes.freshDir(Path.of("target", "e2e-state", "federated"));
+    procs.start("aggregator", Processes.jar("aggregator.jar"), Map.of(
+        "SERVER_PORT", Integer.toString(port),
+        "FL_ROUNDS", Integer.toString(ROUNDS),
+        "FL_CLIENTS", Integer.toString(CLIENTS),
+        "FL_LOCAL_EPOCHS", Integer.toString(EPOCHS),
+        "FL_SEED", "42",
+        "FL_READ_TOKEN", TOKEN,
+        "FL_DATA_DIR", Reference.DATA.toString(),
+        "FL_STATE_DIR", state.toString()));
+    Await.answer("the aggregator answers", Await.SERVICE_START, () -> Http.getJson(api("/status")));
+
+    noBrowser = BrowserSupport.missing();
+    if (noBrowser == null) {
+      browser = BrowserSupport.chromium(1400, 1700);
+      watch(() -> {
+        assertThat(Http.send(HttpRequest.newBuilder(URI.create(base + "/"))).statusCode())
+            .as("the page needs the read token").isEqualTo(401);
+        browser.get(base + "/?access_token=" + TOKEN);
+        browser.executeScript("window.sameLoad = true;");
+        Await.until("the page follows the event stream", PAGE, () -> text("#connection"), "live"::equals);
+        assertThat(text("#state")).isEqualTo("WAITING_FOR_CLIENTS");
+        assertThat(browser.findElements(By.cssSelector("#rounds tbody tr"))).isEmpty();
+      });
+    }
+
+    // client-4 talks to the aggregator through a gate that holds its update of every round from round 2 on.
+    gate = new UpdateGate(base).holdFrom(2);
+    for (int c = 1; c < CLIENTS; c++) {
+      procs.startClient(c, base);
+    }
+    procs.startClient("client-" + CLIENTS, CLIENTS, gate.url(), Map.of("FL_POLL_WAIT_SECONDS", "60"));
+    for (int r = 2; r <= ROUNDS; r++) {
+      int previous = r - 1;
+      // Round r is open, and cannot close before client-4's update, which waits at the gate for this sight.
+      gate.awaitUpdate(r, RUN);
+      watch(() -> shown.add(Await.until("the page shows round " + previous + "'s accuracy with round " + (previous
+          + 1) + " open", PAGE, Duration.ofMillis(50), () -> {
+            String accuracy = cell(previous, "accuracy");
+            return accuracy.endsWith("%") && "open".equals(cell(previous + 1, "state")) ? accuracy : null;
+          }, a -> a != null)));
+      gate.release(r);
+    }
+    awaitCompleted();
+    watch(() -> shown.add(Await.until("the page shows round " + ROUNDS + "'s accuracy", PAGE, Duration.ofMillis(50),
+        () -> cell(ROUNDS, "accuracy"), a -> a.endsWith("%"))));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (browser != null) {
+      browser.quit();
+    }
+    if (procs != null) {
+      procs.close();
+    }
+    if (gate != null) {
+      gate.close();
+    }
+  }
 
   @Test
   void fourClientsTrainTogetherAndMatchTheSimulation() throws Exception {
-    try (Processes procs = new Processes(Path.of("target", "e2e-logs"))) {
-      int port = Processes.freePort();
-      Path state = Processes.freshDir(Path.of("target", "e2e-state", "federated"));
-      String base = "http://localhost:" + port;
-      procs.start("aggregator", Processes.jar("aggregator.jar"), Map.of(
-          "SERVER_PORT", Integer.toString(port),
-          "FL_ROUNDS", Integer.toString(ROUNDS),
-          "FL_CLIENTS", "4",
-          "FL_LOCAL_EPOCHS", Integer.toString(EPOCHS),
-          "FL_SEED", "42",
-          "FL_DATA_DIR", DATA.toString(),
-          "FL_STATE_DIR", state.toString()));
-      for (int c = 1; c <= 4; c++) {
-        procs.start("client-" + c, Processes.jar("client.jar"), Map.of(
-            "SERVER_PORT", Integer.toString(Processes.freePort()),
-            "FL_CLIENT_ID", "client-" + c,
-            "FL_CLIENT_SHARD", DATA.resolve("shards/client-" + c + ".csv.gz").toString(),
-            "FL_AGGREGATOR_URL", base));
-      }
-      JsonNode status = Http.awaitCompleted(base, RUN,
-          "logs in " + procs.log("aggregator").getParent().toAbsolutePath());
-      assertThat(status.get("round").asInt()).isEqualTo(ROUNDS);
-      assertThat(status.get("registeredClients").asInt()).isEqualTo(4);
+    JsonNode status = awaitCompleted();
+    assertThat(status.get("round").asInt()).isEqualTo(ROUNDS);
+    assertThat(status.get("registeredClients").asInt()).isEqualTo(CLIENTS);
 
-      JsonNode rounds = Http.getJson(base + "/api/v1/rounds");
-      assertThat(rounds.size()).isEqualTo(ROUNDS);
-      List<Double> accuracy = new ArrayList<>();
-      for (JsonNode r : rounds) {
-        assertThat(r.get("state").asString()).isEqualTo("COMPLETED");
-        assertThat(r.get("participants").size()).as("round %d", r.get("round").asInt()).isEqualTo(4);
-        assertThat(r.get("training").size()).isEqualTo(4);
-        accuracy.add(r.get("globalTestAccuracy").asDouble());
-      }
-      assertThat(accuracy.get(0)).isGreaterThan(0.80);
-      assertThat(accuracy.get(ROUNDS - 1)).isGreaterThan(0.88).isGreaterThanOrEqualTo(accuracy.get(0));
-
-      // Every client scores every round's global model on its own test split; the last may still be arriving.
-      for (JsonNode r : Http.awaitEvaluations(base, 4, Await.LATE_REPORTS)) {
-        assertThat(r.get("evaluations").size()).isEqualTo(4);
-        for (JsonNode e : r.get("evaluations")) {
-          assertThat(e.get("accuracy").asDouble()).isBetween(0.5, 1.0);
-        }
-      }
-      assertThat(Http.getJson(base + "/api/v1/rounds/1").get("evaluations")).extracting(e -> e.get("numSamples").asInt())
-          .containsExactlyInAnyOrder(300, 900, 600, 1200);
-
-      // The exact same numbers as the engine's in-process simulation of this setup.
-      double simulated = Reference.simulate(ROUNDS, EPOCHS).rounds().get(ROUNDS - 1).globalTestAccuracy();
-      assertThat(accuracy.get(ROUNDS - 1)).as("services vs in-process simulation").isEqualTo(simulated);
-
-      HttpResponse<byte[]> book = Http.CLIENT.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/metrics.xlsx"))
-          .build(), HttpResponse.BodyHandlers.ofByteArray());
-      assertThat(book.statusCode()).isEqualTo(200);
-      assertThat(book.headers().firstValue("Content-Disposition").orElse("")).contains("attachment");
-      try (XSSFWorkbook wb = new XSSFWorkbook(new ByteArrayInputStream(book.body()))) {
-        assertThat(wb.getSheet("Rounds").getLastRowNum()).isEqualTo(ROUNDS + 1); // header row 0, initial model
-        assertThat(wb.getSheet("Training").getLastRowNum()).isEqualTo(4 * ROUNDS);
-        assertThat(wb.getSheet("Evaluations").getLastRowNum()).isEqualTo(4 * ROUNDS);
-        assertThat(wb.getSheet("Weights").getLastRowNum()).isEqualTo(LayerSizes.DEFAULT.parameterCount());
-        assertThat(wb.getSheet("Weights").getRow(0).getLastCellNum()).as("5 labels, the rounds 0..3 and a note")
-            .isEqualTo((short) (5 + ROUNDS + 2));
-        assertThat(wb.getSheet("Weights").getRow(0).getCell(5 + ROUNDS + 1).getStringCellValue())
-            .startsWith("Every round's global model");
-        // Every local epoch of every client in every round, as the clients sent them with their updates.
-        assertThat(wb.getSheet("Training curves").getLastRowNum()).isEqualTo(4 * ROUNDS * EPOCHS);
-        Map<String, Integer> events = new java.util.TreeMap<>();
-        org.apache.poi.ss.usermodel.Sheet sheet = wb.getSheet("Events");
-        for (int i = 1; i <= sheet.getLastRowNum(); i++) {
-          events.merge(sheet.getRow(i).getCell(1).getStringCellValue(), 1, Integer::sum);
-        }
-        assertThat(events).containsEntry("registered", 4).containsEntry("opened", ROUNDS)
-            .containsEntry("update", 4 * ROUNDS).containsEntry("aggregated", ROUNDS);
-        assertThat(sheet.getRow(1).getCell(0).getCellType()).as("a date-time cell")
-            .isEqualTo(org.apache.poi.ss.usermodel.CellType.NUMERIC);
-      }
-
-      Path saved = state.resolve("metrics.xlsx");
-      // Saved by the aggregator just after completion, written aside and moved into place whole.
-      Await.until("the aggregator saves " + saved, Await.FILE_WRITTEN, () -> Files.exists(saved), exists -> exists);
-      try (XSSFWorkbook wb = new XSSFWorkbook(Files.newInputStream(saved))) {
-        assertThat(wb.getSheet("Rounds").getLastRowNum()).as("the workbook saved at completion").isEqualTo(ROUNDS + 1);
-      }
-
-      JsonNode docs = Http.getJson(base + "/v3/api-docs");
-      assertThat(docs.get("info").get("title").asString()).isEqualTo("fedlearn aggregator");
-      assertThat(docs.get("paths").has("/api/v1/rounds/{round}/updates")).isTrue();
-
-      String clientLog = Files.readString(procs.log("client-2"));
-      assertThat(clientLog).contains("round 1/" + ROUNDS).contains("round " + ROUNDS + "/" + ROUNDS);
+    JsonNode rounds = Http.getJson(api("/rounds"));
+    assertThat(rounds.size()).isEqualTo(ROUNDS);
+    List<Double> accuracy = new ArrayList<>();
+    for (JsonNode r : rounds) {
+      assertThat(r.get("state").asString()).isEqualTo("COMPLETED");
+      assertThat(r.get("participants").size()).as("round %d", r.get("round").asInt()).isEqualTo(CLIENTS);
+      assertThat(r.get("training").size()).isEqualTo(CLIENTS);
+      accuracy.add(r.get("globalTestAccuracy").asDouble());
     }
+    assertThat(accuracy.get(0)).isGreaterThan(0.80);
+    assertThat(accuracy.get(ROUNDS - 1)).isGreaterThan(0.88).isGreaterThanOrEqualTo(accuracy.get(0));
+
+    // Every client scores every round's global model on its own test split.
+    JsonNode scored = awaitEvaluations();
+    for (JsonNode r : scored) {
+      for (JsonNode e : r.get("evaluations")) {
+        assertThat(e.get("accuracy").asDouble()).isBetween(0.5, 1.0);
+      }
+    }
+    assertThat(Http.getJson(api("/rounds/1")).get("evaluations")).extracting(e -> e.get("numSamples").asInt())
+        .containsExactlyInAnyOrder(300, 900, 600, 1200);
+
+    // The exact same numbers as the engine's in-process simulation of this setup.
+    double simulated = Reference.simulate(ROUNDS, EPOCHS).rounds().get(ROUNDS - 1).globalTestAccuracy();
+    assertThat(accuracy.get(ROUNDS - 1)).as("services vs in-process simulation").isEqualTo(simulated);
+
+    String clientLog = Files.readString(procs.log("client-2"));
+    assertThat(clientLog).contains("round 1/" + ROUNDS).contains("round " + ROUNDS + "/" + ROUNDS);
+  }
+
+  @Test
+  void theWorkbookHoldsTheWholeRun() throws Exception {
+    awaitEvaluations();
+    HttpResponse<byte[]> book = Http.CLIENT.send(HttpRequest.newBuilder(URI.create(api("/metrics.xlsx"))).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(book.statusCode()).isEqualTo(200);
+    assertThat(book.headers().firstValue("Content-Disposition").orElse("")).contains("attachment");
+    try (XSSFWorkbook wb = new XSSFWorkbook(new ByteArrayInputStream(book.body()))) {
+      assertThat(wb.getSheet("Rounds").getLastRowNum()).isEqualTo(ROUNDS + 1); // header row 0, initial model
+      assertThat(wb.getSheet("Training").getLastRowNum()).isEqualTo(CLIENTS * ROUNDS);
+      assertThat(wb.getSheet("Evaluations").getLastRowNum()).isEqualTo(CLIENTS * ROUNDS);
+      assertThat(wb.getSheet("Weights").getLastRowNum()).isEqualTo(LayerSizes.DEFAULT.parameterCount());
+      assertThat(wb.getSheet("Weights").getRow(0).getLastCellNum()).as("5 labels, the rounds 0..3 and a note")
+          .isEqualTo((short) (5 + ROUNDS + 2));
+      assertThat(wb.getSheet("Weights").getRow(0).getCell(5 + ROUNDS + 1).getStringCellValue())
+          .startsWith("Every round's global model");
+      // Every local epoch of every client in every round, as the clients sent them with their updates.
+      assertThat(wb.getSheet("Training curves").getLastRowNum()).isEqualTo(CLIENTS * ROUNDS * EPOCHS);
+      Map<String, Integer> events = new TreeMap<>();
+      Sheet sheet = wb.getSheet("Events");
+      for (int i = 1; i <= sheet.getLastRowNum(); i++) {
+        events.merge(sheet.getRow(i).getCell(1).getStringCellValue(), 1, Integer::sum);
+      }
+      assertThat(events).containsEntry("registered", CLIENTS).containsEntry("opened", ROUNDS)
+          .containsEntry("update", CLIENTS * ROUNDS).containsEntry("aggregated", ROUNDS);
+      assertThat(sheet.getRow(1).getCell(0).getCellType()).as("a date-time cell").isEqualTo(CellType.NUMERIC);
+    }
+
+    Path saved = state.resolve("metrics.xlsx");
+    // Saved by the aggregator just after completion, written aside and moved into place whole.
+    Await.until("the aggregator saves " + saved, Await.FILE_WRITTEN, () -> Files.exists(saved), exists -> exists);
+    try (XSSFWorkbook wb = new XSSFWorkbook(Files.newInputStream(saved))) {
+      assertThat(wb.getSheet("Rounds").getLastRowNum()).as("the workbook saved at completion").isEqualTo(ROUNDS + 1);
+    }
+  }
+
+  /**
+   * The dashboard in a real browser (Debian's chromium through its chromedriver), opened with the read token before
+   * any client started: without reloading, it showed each round's global test accuracy while the next round was open,
+   * the same figures as the API, and the run completed. A screenshot is saved as {@code target/dashboard.png}.
+   */
+  @Test
+  void theDashboardFollowsTheRunWithoutReloading() throws Exception {
+    if (noBrowser != null) {
+      BrowserSupport.skipOrFail(noBrowser);
+    }
+    if (pageFailure != null) {
+      throw new AssertionError("while the run went on: " + pageFailure.getMessage(), pageFailure);
+    }
+    Await.until("the page shows the run completed", PAGE, () -> text("#state"), "COMPLETED"::equals);
+    List<String> expected = new ArrayList<>();
+    for (JsonNode r : Http.getJson(api("/rounds"))) {
+      expected.add(String.format(Locale.ROOT, "%.2f%%", 100 * r.get("globalTestAccuracy").asDouble()));
+    }
+    assertThat(shown).as("each round's accuracy as the API has it").isEqualTo(expected);
+    assertThat(browser.executeScript("return window.sameLoad === true;")).as("never reloaded").isEqualTo(true);
+    Await.until("the page lists every client with its local test accuracy", PAGE,
+        () -> browser.findElements(By.cssSelector("#clients tbody tr")).size(), n -> n == CLIENTS);
+    assertThat(browser.findElements(By.cssSelector("#events li.aggregated"))).hasSize(ROUNDS);
+    assertThat(browser.findElements(By.cssSelector("#accuracy-chart canvas"))).as("the accuracy chart").hasSize(1);
+    assertThat(browser.findElement(By.id("workbook-link")).getAttribute("href"))
+        .endsWith("/api/v1/metrics.xlsx?access_token=" + TOKEN);
+    Await.until("the clients' scores of the last model", PAGE, () -> cell(ROUNDS, "mean"), a -> a.endsWith("%"));
+    Path shot = browser.getScreenshotAs(OutputType.FILE).toPath();
+    Files.copy(shot, Path.of("target", "dashboard.png"), StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** The rounds once each has every client's score of its model (the jars' last ones arrive after completion). */
+  static JsonNode awaitEvaluations() {
+    return Await.until("every round has " + CLIENTS + " evaluations", Await.LATE_REPORTS,
+        () -> Http.getJson(api("/rounds")), rounds -> {
+          for (JsonNode r : rounds) {
+            if (r.get("evaluations").size() != CLIENTS) {
+              return false;
+            }
+          }
+          return true;
+        });
+  }
+
+  /** An API path with the read token. */
+  static String api(String path) {
+    return base + "/api/v1" + path + (path.contains("?") ? "&" : "?") + "access_token=" + TOKEN;
+  }
+
+  /** The run's status once it has completed (fails at once if it failed). */
+  static JsonNode awaitCompleted() {
+    return Await.until("the run completes (logs in " + LOGS.toAbsolutePath() + ")", RUN, () -> {
+      JsonNode status = Http.getJson(api("/status"));
+      assertThat(status.get("state").asString()).as("run state: %s", status).isNotEqualTo("FAILED");
+      return status;
+    }, status -> status.get("state").asString().equals("COMPLETED"));
+  }
+
+  /** A check of the page while the run goes on; the first failure is kept for the dashboard test, the run goes on. */
+  private static void watch(ThrowingRunnable check) {
+    if (browser == null || pageFailure != null) {
+      return;
+    }
+    try {
+      check.run();
+    } catch (Exception | AssertionError e) {
+      pageFailure = e;
+    }
+  }
+
+  private interface ThrowingRunnable {
+    void run() throws Exception;
+  }
+
+  /** The text of a cell of a round's row in the Rounds table, "" while the row is not there. */
+  private static String cell(int round, String column) {
+    return text("#round-" + round + " td." + column);
+  }
+
+  /**
+   * The text of the element {@code selector} finds, "" if none, read in one step in the page: the page replaces its
+   * rows as events arrive, so an element found first and read after may be gone.
+   */
+  private static String text(String selector) {
+    return (String) browser.executeScript(
+        "const e = document.querySelector(arguments[0]); return e ? e.textContent : '';", selector);
   }
 }

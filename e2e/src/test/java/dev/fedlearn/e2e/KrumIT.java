@@ -50,7 +50,7 @@ class KrumIT {
   /** How far below the honest run's accuracy the attacked run may end: Krum then follows another honest client. */
   static final double CLEAN_ACCURACY_TOLERANCE = 0.02;
   /** Start-up of four JVMs, registration and the three short rounds. */
-  static final Duration RUN = Duration.ofMinutes(6);
+  static final Duration RUN = Duration.ofMinutes(10);
   /** How long one model poll is held by the aggregator. */
   static final int POLL_SECONDS = 20;
 

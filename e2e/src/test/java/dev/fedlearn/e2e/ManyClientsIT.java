@@ -41,7 +41,7 @@ class ManyClientsIT {
   static final int ROUNDS = 2;
   static final String LAYERS = "784,200,200,10";
   /** Start-up, registration and the rounds; a hundred threads on two cores. */
-  static final Duration RUN = Duration.ofMinutes(5);
+  static final Duration RUN = Duration.ofMinutes(10);
   static final int POLL_SECONDS = 20;
   static final float NOISE = 0.01f;
 

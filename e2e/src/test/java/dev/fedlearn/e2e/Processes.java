@@ -48,11 +48,21 @@ final class Processes implements AutoCloseable {
 
   /** Starts the client jar as {@code client-c} with its committed shard, on a free port, for the aggregator at base. */
   Process startClient(int c, String base) throws IOException {
-    return start("client-" + c, jar("client.jar"), Map.of(
+    return startClient("client-" + c, c, base, Map.of());
+  }
+
+  /**
+   * Starts the client jar as {@code client-c} with its committed shard, on a free port, for the aggregator at base,
+   * with {@code env} added to its environment; its log is {@code name}.log.
+   */
+  Process startClient(String name, int c, String base, Map<String, String> env) throws IOException {
+    Map<String, String> all = new java.util.HashMap<>(Map.of(
         "SERVER_PORT", Integer.toString(freePort()),
         "FL_CLIENT_ID", "client-" + c,
         "FL_CLIENT_SHARD", Reference.DATA.resolve("shards/client-" + c + ".csv.gz").toString(),
         "FL_AGGREGATOR_URL", base));
+    all.putAll(env);
+    return start(name, jar("client.jar"), all);
   }
 
   /** An empty folder (deleted and made again): a run's state must not leak from one test run to the next. */

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  */
 class ResumeIT {
   static final int ROUNDS = 5;
-  static final int EPOCHS = 20;
+  static final int EPOCHS = 3;
   static final int KILL_IN_ROUND = 2;
   static final String STRATEGY = "fedadam";
   static final String PARAMS = "eta=0.03";

@@ -30,16 +30,14 @@ import tools.jackson.databind.JsonNode;
 final class ResumeScenario {
   static final int CLIENTS = 4;
   /**
-   * Start-up of five JVMs, registration and training until the round to interrupt is half done. On a loaded
-   * two-core machine the start-up alone has taken over two minutes.
+   * Start-up of five JVMs, registration and training until the round to interrupt has the other clients' updates: a
+   * safety net (on a loaded two-core machine the start-up alone has taken over two minutes).
    */
-  static final Duration TO_MID_ROUND = Duration.ofMinutes(6);
-  /** The status is asked this often while waiting for a half-done round: the window is a fraction of a second. */
-  static final Duration MID_ROUND_POLL = Duration.ofMillis(10);
+  static final Duration TO_MID_ROUND = Duration.ofMinutes(10);
   /** From the kill until the restarted aggregator answers. */
-  static final Duration RESTART = Duration.ofMinutes(3);
+  static final Duration RESTART = Duration.ofMinutes(5);
   /** From the restart until the run has completed. */
-  static final Duration REST_OF_RUN = Duration.ofMinutes(5);
+  static final Duration REST_OF_RUN = Duration.ofMinutes(10);
 
   /** The restarted aggregator's first words about the stored run (RunCoordinator's log line). */
   private static final Pattern RESUMED = Pattern.compile("resumed the stored run: TRAINING, (\\d+) of (\\d+) rounds "
@@ -55,8 +53,8 @@ final class ResumeScenario {
 
   /**
    * Runs the scenario named {@code name} (its logs in e2e/target/e2e-logs/NAME, its state folder in
-   * e2e/target/e2e-state/NAME) for {@code rounds} rounds of {@code epochs} epochs, the aggregator killed once round
-   * {@code killRound} (or a later one) is half done; {@code storeEnv} is added to the aggregator's environment (empty:
+   * e2e/target/e2e-state/NAME) for {@code rounds} rounds of {@code epochs} epochs, the aggregator killed in round
+   * {@code killRound} once it has every client's update but the last one's; {@code storeEnv} is added to the aggregator's environment (empty:
    * the default H2 file in the state folder); the run combines the updates with {@code strategy} and its
    * {@code params} ({@code FL_STRATEGY}, {@code FL_STRATEGY_PARAMS}).
    */
@@ -64,9 +62,11 @@ final class ResumeScenario {
       String strategy, String params) throws Exception {
     Path logs = Path.of("target", "e2e-logs", name);
     Path state = Processes.freshDir(Path.of("target", "e2e-state", name));
-    try (Processes procs = new Processes(logs)) {
-      int port = Processes.freePort();
-      String base = "http://localhost:" + port;
+    int port = Processes.freePort();
+    String base = "http://localhost:" + port;
+    // The last client reaches the aggregator through a gate that holds its update of the round to interrupt: that
+    // round is then half done (every other client's update in, this one's not) for as long as the test needs.
+    try (Processes procs = new Processes(logs); UpdateGate gate = new UpdateGate(base).hold(killRound)) {
       Map<String, String> env = new HashMap<>(Map.of(
           "SERVER_PORT", Integer.toString(port), "FL_ROUNDS", Integer.toString(rounds),
           "FL_CLIENTS", Integer.toString(CLIENTS), "FL_LOCAL_EPOCHS", Integer.toString(epochs), "FL_SEED", "42",
@@ -76,19 +76,14 @@ final class ResumeScenario {
       env.putAll(storeEnv);
       Process aggregator = procs.start("aggregator", Processes.jar("aggregator.jar"), env);
       for (int c = 1; c <= CLIENTS; c++) {
-        procs.start("client-" + c, Processes.jar("client.jar"), Map.of(
-            "SERVER_PORT", Integer.toString(Processes.freePort()),
-            "FL_CLIENT_ID", "client-" + c,
-            "FL_CLIENT_SHARD", Reference.DATA.resolve("shards/client-" + c + ".csv.gz").toString(),
-            "FL_AGGREGATOR_URL", base,
-            "FL_RETRY_MAXBACKOFF", "1s"));
+        procs.startClient("client-" + c, c, c == CLIENTS ? gate.url() : base, Map.of("FL_RETRY_MAXBACKOFF", "1s",
+            "FL_POLL_WAIT_SECONDS", "60"));
       }
       String where = "logs in " + logs.toAbsolutePath();
-      JsonNode before = Await.until("round " + killRound + " (or a later one) half done; " + where, TO_MID_ROUND,
-          MID_ROUND_POLL, () -> Http.getJson(base + "/api/v1/status"), s -> {
-            int received = s.get("updatesReceived").asInt();
-            return s.get("round").asInt() + 1 >= killRound && received > 0 && received < CLIENTS;
-          });
+      gate.awaitUpdate(killRound, TO_MID_ROUND);
+      JsonNode before = Await.until("round " + killRound + " has the other clients' updates; " + where, TO_MID_ROUND,
+          () -> Http.getJson(base + "/api/v1/status"), s -> s.get("updatesReceived").asInt() == CLIENTS - 1);
+      assertThat(before.get("round").asInt()).as("rounds done before the kill").isEqualTo(killRound - 1);
       aggregator.destroyForcibly().waitFor();
       long killed = System.nanoTime();
 
@@ -100,6 +95,7 @@ final class ResumeScenario {
       int receivedBefore = before.get("updatesReceived").asInt();
       assertThat(after.get("round").asInt()).as("completed rounds survive").isGreaterThanOrEqualTo(doneBefore);
       assertResumedFromStore(procs.log("aggregator-restarted"), rounds, doneBefore, receivedBefore);
+      gate.release(killRound); // the held update goes to the restarted aggregator
 
       JsonNode done = Http.awaitCompleted(base, REST_OF_RUN, where);
       assertThat(done.get("round").asInt()).isEqualTo(rounds);

@@ -26,7 +26,7 @@ class StrategiesIT {
   static final int EPOCHS = 2;
   static final String PARAMS = "eta=0.03";
   /** Start-up, registration and the three short rounds. */
-  static final Duration RUN = Duration.ofMinutes(4);
+  static final Duration RUN = Duration.ofMinutes(10);
 
   @Test
   void fedAdamWithHalfTheClientsMatchesTheSimulation() throws Exception {

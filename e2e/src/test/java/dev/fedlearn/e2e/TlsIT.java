@@ -39,7 +39,7 @@ import tools.jackson.databind.JsonNode;
 class TlsIT {
   static final int ROUNDS = 2;
   static final int EPOCHS = 3;
-  static final Duration RUN = Duration.ofMinutes(4);
+  static final Duration RUN = Duration.ofMinutes(10);
   static final Duration REFUSAL_LOGGED = Duration.ofMinutes(2);
 
   @Test
