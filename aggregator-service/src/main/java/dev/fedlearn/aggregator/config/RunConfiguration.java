@@ -60,7 +60,7 @@ class RunConfiguration {
     // Noise from a SecureRandom no one knows: a run with DP noise is not reproducible bit for bit, by design.
     SecureRandom noise = new SecureRandom();
     int threads = p.threads();
-    return new RunCoordinator(p.rules(), definition, initial, definition.serverStrategy(round -> noise),
+    return new RunCoordinator(p.rules(), definition, initial, round -> noise,
         m -> Evaluator.evaluate(m, test, threads), Clock.systemUTC(), store, p.secaggTimeout());
   }
 }

@@ -32,6 +32,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.IntFunction;
+import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,17 +84,18 @@ public final class RunCoordinator {
   final boolean privateRun;
 
   /**
-   * The run {@code definition} defines, aggregated by {@code strategy} (built from the definition, with its noise
-   * source); its updates go through secure aggregation when the definition says so, each step after the key exchange
-   * waiting up to {@code secAggStepTimeout}: the strategy then receives one result per round, the unmasked mean.
+   * The run {@code definition} defines, aggregated by its strategy ({@link RunDefinition#serverStrategy}, differential
+   * privacy's noise drawn from {@code noise}); its updates go through secure aggregation when the definition says so,
+   * each step after the key exchange waiting up to {@code secAggStepTimeout}: the strategy then receives one result per
+   * round, the unmasked mean.
    */
-  public RunCoordinator(RunRules rules, RunDefinition definition, Model initial, Strategy strategy,
+  public RunCoordinator(RunRules rules, RunDefinition definition, Model initial, IntFunction<RandomGenerator> noise,
       Function<Model, Evaluation> scorer, Clock clock, RunStore store, Duration secAggStepTimeout) {
     this.definition = definition;
     this.privateRun = definition.isPrivate();
     this.rules = rules;
     this.training = definition.trainingConfig();
-    this.strategy = strategy;
+    this.strategy = definition.serverStrategy(noise);
     this.sampler = definition.sampling();
     this.strategyInfo = new RunStatus.StrategyInfo(strategy.name(), strategy.parameters(), sampler.fraction(),
         sampler.minClients());

@@ -229,10 +229,10 @@ class RunCoordinatorTest {
   /** Behind DP-FedAvg: clipped changes, and the privacy spent after each round in the status and the workbook. */
   @Test
   void differentialPrivacyClipsAndReportsEpsilonAfterEveryRound() {
-    dev.fedlearn.federation.privacy.DifferentialPrivacy dp = new dev.fedlearn.federation.privacy.DifferentialPrivacy(new dev.fedlearn.federation.strategy.FedAvg(),
-        new dev.fedlearn.federation.privacy.DifferentialPrivacy.Settings(0.5, 1.0, 1e-5), round -> new java.util.SplittableRandom(7));
-    RunCoordinator run = TestRuns.run(RunRules.of(3, 2), java.time.Clock.systemUTC(), RunStore.NONE, dp,
-        new dev.fedlearn.federation.ClientSampler(0.5, 1));
+    RunCoordinator run = TestRuns.run(RunRules.of(3, 2), java.time.Clock.systemUTC(), RunStore.NONE,
+        new dev.fedlearn.federation.strategy.FedAvg(), new dev.fedlearn.federation.ClientSampler(0.5, 1),
+        new dev.fedlearn.federation.privacy.DifferentialPrivacy.Settings(0.5, 1.0, 1e-5),
+        round -> new java.util.SplittableRandom(7));
     run.register(registration("a"));
     run.register(registration("b"));
     dev.fedlearn.protocol.RunStatus.Privacy before = run.status().privacy();

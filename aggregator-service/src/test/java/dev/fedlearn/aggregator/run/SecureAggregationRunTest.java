@@ -66,7 +66,7 @@ class SecureAggregationRunTest {
     RunRules rules = new RunRules(rounds, 4, 3, Duration.ofMinutes(2), Duration.ofMinutes(10), 1e4);
     RunDefinition definition = RunDefinition.of(rounds, 4, new RunDefinition.Data("test", 10), INITIAL.sizes(),
         TrainingConfig.defaults().withEpochs(1), new FedAvg(), ClientSampler.ALL, settings.dp(), settings.bound());
-    RunCoordinator run = new RunCoordinator(rules, definition, initial, new FedAvg(),
+    RunCoordinator run = new RunCoordinator(rules, definition, initial, round -> null,
         m -> new Evaluation(10, 1 - m.params()[0], m.params()[0]), clock, RunStore.NONE, settings.stepTimeout());
     for (String id : List.of("a", "b", "c", "d")) {
       run.register(new ClientRegistration(id, SAMPLES.get(id), 10));

@@ -8,13 +8,14 @@ import dev.fedlearn.federation.ClientSampler;
 import dev.fedlearn.federation.RunDefinition;
 import dev.fedlearn.federation.privacy.DifferentialPrivacy;
 import dev.fedlearn.federation.strategy.FedAvg;
-import dev.fedlearn.federation.strategy.Strategies;
 import dev.fedlearn.federation.strategy.Strategy;
 import dev.fedlearn.protocol.ClientRegistration;
 import dev.fedlearn.protocol.ClientUpdate;
 import dev.fedlearn.protocol.EvaluationReport;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.IntFunction;
+import java.util.random.RandomGenerator;
 
 /** A tiny run for tests: a 2-2 network (6 parameters), a scorer whose "accuracy" is the first parameter. */
 public final class TestRuns {
@@ -36,14 +37,16 @@ public final class TestRuns {
 
   public static RunCoordinator run(RunRules rules, Clock clock, RunStore store, Strategy strategy,
       ClientSampler sampler) {
+    return run(rules, clock, store, strategy, sampler, null, round -> null);
+  }
+
+  /** A run of {@code strategy}, behind DP-FedAvg with {@code dp} (or not: null), its noise from {@code noise}. */
+  public static RunCoordinator run(RunRules rules, Clock clock, RunStore store, Strategy strategy,
+      ClientSampler sampler, DifferentialPrivacy.Settings dp, IntFunction<RandomGenerator> noise) {
     Model initial = new Model(SIZES, new float[] {0.1f, 0, 0, 0, 0, 0});
-    // Behind DP-FedAvg (of a strategy without parameters): the definition names the plain strategy and the privacy.
-    RunDefinition definition = strategy instanceof DifferentialPrivacy dp
-        ? RunDefinition.of(rules.rounds(), rules.clients(), new RunDefinition.Data("test", 10), SIZES,
-            TrainingConfig.defaults().withEpochs(1), Strategies.create(dp.name(), ""), sampler, dp.settings(), null)
-        : RunDefinition.of(rules.rounds(), rules.clients(), new RunDefinition.Data("test", 10), SIZES,
-            TrainingConfig.defaults().withEpochs(1), strategy, sampler, null, null);
-    return new RunCoordinator(rules, definition, initial, strategy,
+    RunDefinition definition = RunDefinition.of(rules.rounds(), rules.clients(), new RunDefinition.Data("test", 10),
+        SIZES, TrainingConfig.defaults().withEpochs(1), strategy, sampler, dp, null);
+    return new RunCoordinator(rules, definition, initial, noise,
         m -> new Evaluation(10, 1 - m.params()[0], m.params()[0]), clock, store, Duration.ofSeconds(30));
   }
 

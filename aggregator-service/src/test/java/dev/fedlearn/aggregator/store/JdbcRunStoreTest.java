@@ -255,7 +255,7 @@ class JdbcRunStoreTest {
     RunRules rules = RunRules.of(2, 4);
     RunDefinition definition = RunDefinition.of(2, 4, new RunDefinition.Data("test", 10), TestRuns.SIZES,
         TrainingConfig.defaults().withEpochs(1), new FedAvg(), ClientSampler.ALL, null, 16f);
-    return new RunCoordinator(rules, definition, new Model(TestRuns.SIZES, new float[6]), new FedAvg(),
+    return new RunCoordinator(rules, definition, new Model(TestRuns.SIZES, new float[6]), round -> null,
         m -> new Evaluation(10, 0.5, 0.5), clock, s, Duration.ofSeconds(30));
   }
 
