@@ -126,11 +126,6 @@ public final class RunCoordinator {
     }
   }
 
-  /** The run's definition. */
-  public RunDefinition definition() {
-    return definition;
-  }
-
   /** Why this aggregator serves no run (it was started with other settings than its stored run's), if it does not. */
   public Optional<String> refusal() {
     return Optional.ofNullable(refusal);
