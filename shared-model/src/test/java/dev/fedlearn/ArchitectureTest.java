@@ -49,6 +49,8 @@ class ArchitectureTest {
   private static final String PRIVACY = "Federation privacy";
   private static final String SECAGG = "Federation secagg";
   private static final String WORKFLOW = "Federation workflow";
+  private static final String RUN = "Federation run";
+  private static final String SIMULATION = "Federation simulation";
 
   private static final List<Layer> LAYERS = List.of(
       new Layer(DEFAULTS, "dev.fedlearn", false, List.of()),
@@ -60,7 +62,11 @@ class ArchitectureTest {
       new Layer(SECAGG, "dev.fedlearn.federation.secagg", true,
           List.of(DEFAULTS, DATA, NN, PROTOCOL, STRATEGY, PRIVACY)),
       new Layer(WORKFLOW, "dev.fedlearn.federation", false,
-          List.of(DEFAULTS, DATA, NN, PROTOCOL, STRATEGY, PRIVACY, SECAGG)));
+          List.of(DEFAULTS, DATA, NN, PROTOCOL, STRATEGY, PRIVACY, SECAGG)),
+      new Layer(RUN, "dev.fedlearn.federation.run", true,
+          List.of(DEFAULTS, DATA, NN, PROTOCOL, STRATEGY, PRIVACY, SECAGG, WORKFLOW)),
+      new Layer(SIMULATION, "dev.fedlearn.federation.simulation", true,
+          List.of(DEFAULTS, DATA, NN, PROTOCOL, STRATEGY, PRIVACY, SECAGG, WORKFLOW, RUN)));
 
   /** What the domain must not speak: the services' web framework, servlets, JAX-RS and every HTTP client. */
   private static final String[] HTTP_PACKAGES = {
@@ -90,7 +96,8 @@ class ArchitectureTest {
       return DynamicTest.dynamicTest(name, () -> noClasses().that().resideInAPackage(l.identifier())
           .should().dependOnClassesThat().resideInAnyPackage(others).as(name)
           .because("the engine knows nothing of the wire or the federation, the protocol only the engine, and in the"
-              + " federation the strategies stand alone, privacy builds on them, secure aggregation on both"
+              + " federation the strategies stand alone, privacy builds on them, secure aggregation on both,"
+              + " the run's coordinator on all of them, and the simulation drives the coordinator"
               + " (docs/design.md, Layers)")
           .check(MAIN));
     });

@@ -116,7 +116,7 @@ final class AggregationOptions {
     }
     if (secureAggregation) {
       try {
-        new SecureAggregation(strategy, secAggBound, dp, round -> null); // refuses what cannot combine
+        SecureAggregation.check(strategy.name(), secAggBound, dp);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("--secure-aggregation: " + e.getMessage(), e);
       }

@@ -9,8 +9,8 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** {@code java -jar cli/target/fl.jar}: make shards, train centrally, simulate a federated run, list the strategies. */
 @Command(name = "fl", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,

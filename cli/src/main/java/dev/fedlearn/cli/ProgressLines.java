@@ -4,10 +4,9 @@ import dev.fedlearn.engine.nn.Kernels;
 import dev.fedlearn.engine.nn.LayerSizes;
 import dev.fedlearn.engine.nn.TrainingConfig;
 import dev.fedlearn.federation.Attack;
-import dev.fedlearn.federation.Simulation;
+import dev.fedlearn.federation.RunDefinition;
 import dev.fedlearn.federation.privacy.ParticipationAccountant;
-import dev.fedlearn.federation.secagg.SecureAggregation;
-import dev.fedlearn.federation.strategy.Strategy;
+import dev.fedlearn.federation.simulation.Simulation;
 import java.util.Collection;
 import java.util.IntSummaryStatistics;
 import java.util.List;
@@ -30,10 +29,14 @@ final class ProgressLines {
         config.batchSize(), layers, config.preset(), Kernels.create().name(), threads);
   }
 
-  /** The second line: the strategy with its parameters, the clients a round, the attackers. */
-  static String strategy(Strategy strategy, int perRound, int clients, Attack attack, Collection<String> attackers) {
-    return String.format(Locale.ROOT, "strategy %s%s, %d of %d clients a round%s", strategy.name(),
-        strategy.parameters().isEmpty() ? "" : " " + describe(strategy.parameters()), perRound, clients,
+  /**
+   * The second line: the strategy with its parameters (and secure aggregation's and privacy's), the clients a round,
+   * the attackers.
+   */
+  static String strategy(RunDefinition run, int perRound, int clients, Attack attack, Collection<String> attackers) {
+    Map<String, String> parameters = run.shownParameters();
+    return String.format(Locale.ROOT, "strategy %s%s, %d of %d clients a round%s", run.strategy().name(),
+        parameters.isEmpty() ? "" : " " + describe(parameters), perRound, clients,
         attack.kind() == Attack.Kind.NONE ? ""
             : ", " + String.join("/", attackers.stream().sorted().toList()) + " attacking (" + attack + ")");
   }
@@ -44,12 +47,12 @@ final class ProgressLines {
    * aggregation (with it), and the round's time.
    */
   static String round(Simulation.Round r, int rounds, boolean everyone, boolean scored,
-      ParticipationAccountant accountant, SecureAggregation secure) {
+      ParticipationAccountant accountant) {
     return String.format(Locale.ROOT, "round %d/%d  global test accuracy %.2f%%  loss %.4f%s%s%s  (%.1f s)", r.round(),
         rounds, 100 * r.globalTestAccuracy(), r.globalTestLoss(), clientFigures(r, everyone, scored),
         accountant == null ? "" : String.format(Locale.ROOT, "  epsilon %.3g (%s, %d of %d rounds)",
             accountant.epsilon(), accountant.mostExposedClient(), accountant.maxParticipations(), r.round()),
-        secureCost(secure), r.seconds());
+        secureCost(r.secure()), r.seconds());
   }
 
   /**
@@ -94,11 +97,10 @@ final class ProgressLines {
   }
 
   /** The secure aggregation protocol's cost in the round just aggregated, or nothing without it. */
-  private static String secureCost(SecureAggregation secure) {
-    if (secure == null || secure.lastCost() == null) {
+  private static String secureCost(Simulation.SecAggCost c) {
+    if (c == null) {
       return "";
     }
-    SecureAggregation.Cost c = secure.lastCost();
     return String.format(Locale.ROOT, "  secagg %d clients (t=%d) %.0f ms, %.1f kB up / %.1f kB down", c.parties(),
         c.threshold(), 1e3 * c.seconds(), c.bytesUp() / 1e3, c.bytesDown() / 1e3);
   }

@@ -3,11 +3,9 @@ package dev.fedlearn.cli;
 import dev.fedlearn.engine.nn.TrainingConfig;
 import dev.fedlearn.federation.Attack;
 import dev.fedlearn.federation.RunDefinition;
-import dev.fedlearn.federation.Simulation;
 import dev.fedlearn.federation.privacy.DifferentialPrivacy;
 import dev.fedlearn.federation.privacy.ParticipationAccountant;
-import dev.fedlearn.federation.secagg.SecureAggregation;
-import dev.fedlearn.federation.strategy.Strategy;
+import dev.fedlearn.federation.simulation.Simulation;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,12 +18,11 @@ final class RunSummary {
    * The JSON line's fields, in order.
    *
    * @param run the run's definition
-   * @param strategy the strategy that ran (with privacy and secure aggregation around it, as they were)
    * @param partition how the shards were made: {@code files:DIR} or the partition drawn
    * @param trainFraction each client's local train share
    * @param targetAccuracy the accuracy the run was to stop at, or null
    */
-  static Map<String, Object> json(RunDefinition run, Strategy strategy, List<Simulation.Site> sites, String partition,
+  static Map<String, Object> json(RunDefinition run, List<Simulation.Site> sites, String partition,
       double trainFraction, Double targetAccuracy, int byzantine, Attack attack, SimulationRun result) {
     TrainingConfig config = run.trainingConfig();
     List<Simulation.Round> history = result.history();
@@ -48,8 +45,8 @@ final class RunSummary {
     json.put("l2", config.effectiveL2());
     json.put("preset", config.preset().id());
     json.put("seed", config.seed());
-    json.put("strategy", strategy.name());
-    json.put("strategyParameters", strategy.parameters());
+    json.put("strategy", run.strategy().name());
+    json.put("strategyParameters", run.shownParameters());
     json.put("fraction", run.sampling().fraction());
     json.put("minClients", run.sampling().minClients());
     json.put("clientsPerRound", history.stream().map(Simulation.Round::picked).toList());
@@ -78,10 +75,10 @@ final class RunSummary {
   }
 
   /** The secure aggregation protocol's mean cost per round: time, and bytes per client. */
-  private static Map<String, Object> secureCost(float bound, List<SecureAggregation.Cost> costs) {
+  private static Map<String, Object> secureCost(float bound, List<Simulation.SecAggCost> costs) {
     Map<String, Object> cost = new LinkedHashMap<>();
     cost.put("bound", bound);
-    cost.put("millisPerRound", Json.round(1e3 * costs.stream().mapToDouble(SecureAggregation.Cost::seconds)
+    cost.put("millisPerRound", Json.round(1e3 * costs.stream().mapToDouble(Simulation.SecAggCost::seconds)
         .average().orElseThrow(), 1));
     cost.put("bytesUpPerClient", Math.round(costs.stream().mapToDouble(c -> (double) c.bytesUp() / c.parties())
         .average().orElseThrow()));

@@ -3,13 +3,11 @@ package dev.fedlearn.cli;
 import dev.fedlearn.Defaults;
 import dev.fedlearn.engine.data.Features;
 import dev.fedlearn.engine.data.Partition;
-import dev.fedlearn.engine.data.Seeds;
 import dev.fedlearn.engine.nn.Model;
 import dev.fedlearn.engine.nn.TrainingConfig;
 import dev.fedlearn.federation.Attack;
 import dev.fedlearn.federation.RunDefinition;
-import dev.fedlearn.federation.Simulation;
-import dev.fedlearn.federation.strategy.Strategy;
+import dev.fedlearn.federation.simulation.Simulation;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -105,23 +103,19 @@ final class SimulateCommand implements Callable<Integer> {
     Features test = data.test().features(config.preset().inputOffset());
     RunDefinition run = chosen.definition(rounds, sites.size(), new RunDefinition.Data("mnist", test.size()),
         training.layerSizes(), config);
-    // DP noise (the server's, or the clients' shares under secure aggregation) comes from the run's seed: the runs are
-    // reproducible, which a private deployment must not be.
-    Strategy strategy = run.inProcessStrategy(round -> Seeds.derive(config.seed(), Seeds.DP_NOISE, round));
     // The run, a line each round.
     Model initial = Model.initialise(run.layerSizes(), config.preset(), config.seed());
     PrintWriter out = spec.commandLine().getOut();
     out.println(ProgressLines.run(sites, shards != null ? "from " + shards : partition.toString(), rounds, config,
         run.layerSizes(), training.threads));
-    Simulation simulation = new Simulation(run.trainingConfig(), strategy, training.threads, run.sampling(),
-        byzantine, attack);
+    Simulation simulation = new Simulation(run, training.threads, byzantine, attack);
     int picked = run.sampling().count(sites.size());
-    out.println(ProgressLines.strategy(strategy, picked, sites.size(), attack, simulation.attackers(sites)));
-    SimulationRun result = new SimulationRun(rounds, targetAccuracy, strategy, run.privacy(), picked, sites.size(),
-        trainFraction < 1.0, workbook != null, out);
+    out.println(ProgressLines.strategy(run, picked, sites.size(), attack, simulation.attackers(sites)));
+    SimulationRun result = new SimulationRun(rounds, targetAccuracy, run.secureAggregation() != null, run.privacy(),
+        picked, sites.size(), trainFraction < 1.0, workbook != null, out);
     result.run(simulation, initial, sites, test);
     // The workbook, then the JSON line.
-    Map<String, Object> json = RunSummary.json(run, strategy, sites, shards != null ? "files:" + shards
+    Map<String, Object> json = RunSummary.json(run, sites, shards != null ? "files:" + shards
         : partition.toString(), trainFraction, targetAccuracy, byzantine, attack, result);
     if (workbook != null) {
       WorkbookExport.write(workbook, json, sites, result, test, initial, rounds, trainFraction < 1.0,

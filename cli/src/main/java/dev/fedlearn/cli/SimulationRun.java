@@ -3,12 +3,10 @@ package dev.fedlearn.cli;
 import dev.fedlearn.engine.data.Features;
 import dev.fedlearn.engine.nn.Model;
 import dev.fedlearn.federation.ModelRetention;
-import dev.fedlearn.federation.Simulation;
 import dev.fedlearn.federation.privacy.DifferentialPrivacy;
 import dev.fedlearn.federation.privacy.ParticipationAccountant;
-import dev.fedlearn.federation.secagg.SecureAggregation;
+import dev.fedlearn.federation.simulation.Simulation;
 import dev.fedlearn.federation.strategy.AggregationException;
-import dev.fedlearn.federation.strategy.Strategy;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,29 +25,27 @@ final class SimulationRun {
   private final boolean everyone;
   private final boolean scored;
   private final boolean keepModels;
-  private final SecureAggregation secure;
   private final ParticipationAccountant accountant;
   private final PrintWriter out;
   private final List<Simulation.Round> history = new ArrayList<>();
-  private final List<SecureAggregation.Cost> secureCosts = new ArrayList<>();
+  private final List<Simulation.SecAggCost> secureCosts = new ArrayList<>();
   private final TreeMap<Integer, float[]> shownModels = new TreeMap<>();
   private double seconds = Double.NaN;
   private double secondsToTarget = Double.NaN;
 
   /**
-   * @param strategy the strategy that runs (a {@link SecureAggregation} reports its cost each round)
+   * @param secure whether the updates go through secure aggregation (each round then reports its cost)
    * @param privacy differential privacy, or null
    * @param picked how many clients each round picks, of {@code clients}
    * @param scored whether the clients have local test data to score the models on
    * @param keepModels whether to keep the models the workbook shows
    */
-  SimulationRun(int rounds, Double targetAccuracy, Strategy strategy, DifferentialPrivacy.Settings privacy, int picked,
+  SimulationRun(int rounds, Double targetAccuracy, boolean secure, DifferentialPrivacy.Settings privacy, int picked,
       int clients, boolean scored, boolean keepModels, PrintWriter out) {
     this.rounds = rounds;
     this.targetAccuracy = targetAccuracy;
-    this.secure = strategy instanceof SecureAggregation s ? s : null;
     // Each client's rounds, without amplification (the picks are public): the most-exposed client's epsilon.
-    this.accountant = privacy == null ? null : secure == null ? privacy.accountant()
+    this.accountant = privacy == null ? null : !secure ? privacy.accountant()
         : privacy.accountantUnderSecureAggregation(picked);
     this.everyone = picked == clients;
     this.scored = scored;
@@ -69,18 +65,18 @@ final class SimulationRun {
     long start = System.nanoTime();
     Model last;
     try {
-      last = simulation.run(initial, sites, test, rounds, (r, model) -> {
+      last = simulation.run(initial, sites, test, (r, model) -> {
         history.add(r);
         if (accountant != null) {
           accountant.record(r.picked());
         }
-        if (secure != null) {
-          secureCosts.add(secure.lastCost());
+        if (r.secure() != null) {
+          secureCosts.add(r.secure());
         }
         if (keepModels && ModelRetention.keeps(r.round(), rounds)) {
           shownModels.put(r.round(), model.params());
         }
-        out.println(ProgressLines.round(r, rounds, everyone, scored, accountant, secure));
+        out.println(ProgressLines.round(r, rounds, everyone, scored, accountant));
       }, r -> {
         boolean reached = targetAccuracy != null && r.globalTestAccuracy() >= targetAccuracy;
         if (reached) {
@@ -89,7 +85,7 @@ final class SimulationRun {
         return reached;
       });
     } catch (AggregationException e) {
-      throw new IllegalStateException("a round could not be aggregated: " + e.getMessage(), e);
+      throw new IllegalStateException("the run failed: " + e.getMessage(), e);
     }
     seconds = (System.nanoTime() - start) / 1e9;
     if (!last.isFinite()) {
@@ -127,7 +123,7 @@ final class SimulationRun {
   }
 
   /** Secure aggregation's cost in each round; empty without it. */
-  List<SecureAggregation.Cost> secureCosts() {
+  List<Simulation.SecAggCost> secureCosts() {
     return secureCosts;
   }
 

@@ -5,7 +5,7 @@ import dev.fedlearn.engine.data.Dataset;
 import dev.fedlearn.engine.data.LocalSplit;
 import dev.fedlearn.engine.data.Partition;
 import dev.fedlearn.engine.nn.TrainingConfig;
-import dev.fedlearn.federation.Simulation;
+import dev.fedlearn.federation.simulation.Simulation;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -2,11 +2,11 @@ package dev.fedlearn.cli;
 
 import dev.fedlearn.engine.data.Dataset;
 import dev.fedlearn.engine.data.Features;
+import dev.fedlearn.engine.data.Seeds;
 import dev.fedlearn.engine.nn.Evaluation;
 import dev.fedlearn.engine.nn.Evaluator;
 import dev.fedlearn.engine.nn.Kernels;
 import dev.fedlearn.engine.nn.Model;
-import dev.fedlearn.engine.data.Seeds;
 import dev.fedlearn.engine.nn.Trainer;
 import dev.fedlearn.engine.nn.TrainingConfig;
 import java.nio.file.Path;
@@ -16,9 +16,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
     exitCodeListHeading = "Exit codes:%n", exitCodeList = {Main.EXIT_OK, Main.EXIT_FAILED, Main.EXIT_USAGE},

@@ -3,7 +3,7 @@ package dev.fedlearn.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fedlearn.federation.LocalTraining;
-import dev.fedlearn.federation.Simulation;
+import dev.fedlearn.federation.simulation.Simulation;
 import dev.fedlearn.engine.nn.Evaluation;
 import dev.fedlearn.engine.nn.Evaluator;
 import dev.fedlearn.protocol.ClientRegistration;

@@ -7,7 +7,7 @@ import dev.fedlearn.federation.strategy.ClientResult;
 import dev.fedlearn.federation.ClientSampler;
 import dev.fedlearn.federation.strategy.FedAvg;
 import dev.fedlearn.federation.LocalTraining;
-import dev.fedlearn.federation.Simulation;
+import dev.fedlearn.federation.simulation.Simulation;
 import dev.fedlearn.federation.strategy.Strategies;
 import dev.fedlearn.federation.strategy.Strategy;
 import dev.fedlearn.engine.nn.Evaluator;

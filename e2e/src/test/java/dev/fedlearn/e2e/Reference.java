@@ -6,15 +6,16 @@ import dev.fedlearn.engine.data.Dataset;
 import dev.fedlearn.engine.data.Features;
 import dev.fedlearn.engine.data.LocalSplit;
 import dev.fedlearn.engine.data.Mnist;
-import dev.fedlearn.federation.Attack;
-import dev.fedlearn.federation.ClientSampler;
-import dev.fedlearn.federation.strategy.FedAvg;
-import dev.fedlearn.federation.strategy.Strategy;
-import dev.fedlearn.federation.Simulation;
 import dev.fedlearn.engine.nn.LayerSizes;
 import dev.fedlearn.engine.nn.Model;
 import dev.fedlearn.engine.nn.Preset;
 import dev.fedlearn.engine.nn.TrainingConfig;
+import dev.fedlearn.federation.ClientSampler;
+import dev.fedlearn.federation.RunDefinition;
+import dev.fedlearn.federation.privacy.DifferentialPrivacy;
+import dev.fedlearn.federation.simulation.Simulation;
+import dev.fedlearn.federation.strategy.FedAvg;
+import dev.fedlearn.federation.strategy.Strategy;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,13 +51,22 @@ final class Reference {
 
   /** The same with a strategy and a client sampler. */
   static Run simulate(int rounds, int epochs, Strategy strategy, ClientSampler sampler) throws IOException {
+    return simulate(rounds, epochs, strategy, sampler, null, null);
+  }
+
+  /** The same with differential privacy ({@code dp}, or null) and secure aggregation ({@code bound}, or null). */
+  static Run simulate(int rounds, int epochs, Strategy strategy, ClientSampler sampler, DifferentialPrivacy.Settings dp,
+      Float bound) throws IOException {
     List<Simulation.Site> sites = new ArrayList<>();
     for (int c = 1; c <= 4; c++) {
       sites.add(site(c));
     }
+    Features test = testSet();
+    RunDefinition definition = RunDefinition.of(rounds, sites.size(), new RunDefinition.Data("mnist", test.size()),
+        LayerSizes.DEFAULT, config(epochs), strategy, sampler, dp, bound);
     List<Simulation.Round> out = new ArrayList<>();
-    Model model = new Simulation(config(epochs), strategy, 2, sampler, 0, Attack.NONE).run(
-        Model.initialise(LayerSizes.DEFAULT, Preset.DEFAULT, Defaults.SEED_VALUE), sites, testSet(), rounds, out::add);
+    Model model = new Simulation(definition, 2).run(
+        Model.initialise(LayerSizes.DEFAULT, Preset.DEFAULT, Defaults.SEED_VALUE), sites, test, out::add);
     return new Run(model, out);
   }
 }

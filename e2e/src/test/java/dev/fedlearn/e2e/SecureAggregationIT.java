@@ -2,22 +2,20 @@ package dev.fedlearn.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-
 import dev.fedlearn.federation.ClientSampler;
 import dev.fedlearn.federation.privacy.DifferentialPrivacy;
-import dev.fedlearn.federation.strategy.FedAvg;
-import dev.fedlearn.federation.secagg.SecureAggregation;
-import dev.fedlearn.protocol.EncryptedShare;
 import dev.fedlearn.federation.secagg.FixedPoint;
-import dev.fedlearn.protocol.KeyAdvertisement;
 import dev.fedlearn.federation.secagg.SecAggClient;
+import dev.fedlearn.federation.strategy.FedAvg;
+import dev.fedlearn.protocol.EncryptedShare;
+import dev.fedlearn.protocol.KeyAdvertisement;
 import dev.fedlearn.protocol.MaskedUpdate;
 import dev.fedlearn.protocol.ProblemTypes;
 import dev.fedlearn.protocol.SecAggShares;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.List;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -42,10 +40,10 @@ class SecureAggregationIT {
   @Test
   void differentialPrivacyOverTheServicesMatchesTheSimulation() throws Exception {
     DifferentialPrivacy.Settings quiet = new DifferentialPrivacy.Settings(2, 0, 1e-5);
-    double inClients = Reference.simulate(ROUNDS, EPOCHS, new SecureAggregation(new FedAvg(), 16f, quiet, r -> null),
-        ClientSampler.ALL).rounds().get(ROUNDS - 1).globalTestAccuracy();
-    double onServer = Reference.simulate(ROUNDS, EPOCHS, new DifferentialPrivacy(new FedAvg(), quiet, r -> null),
-        ClientSampler.ALL).rounds().get(ROUNDS - 1).globalTestAccuracy();
+    double inClients = Reference.simulate(ROUNDS, EPOCHS, new FedAvg(), ClientSampler.ALL, quiet, 16f).rounds()
+        .get(ROUNDS - 1).globalTestAccuracy();
+    double onServer = Reference.simulate(ROUNDS, EPOCHS, new FedAvg(), ClientSampler.ALL, quiet, null).rounds()
+        .get(ROUNDS - 1).globalTestAccuracy();
     assertThat(run("secagg-dp", true)).as("DP in the clients' shares, as fl simulate --secure-aggregation --dp-clip")
         .isEqualTo(inClients);
     assertThat(run("dp", false)).as("DP on the server, as fl simulate --dp-clip").isEqualTo(onServer);

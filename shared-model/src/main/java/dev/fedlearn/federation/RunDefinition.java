@@ -1,5 +1,6 @@
 package dev.fedlearn.federation;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.fedlearn.engine.nn.LayerSizes;
 import dev.fedlearn.engine.nn.Preset;
 import dev.fedlearn.engine.nn.TrainingConfig;
@@ -16,7 +17,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.IntFunction;
 import java.util.random.RandomGenerator;
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
@@ -95,7 +95,7 @@ public record RunDefinition(int rounds, int clients, Data data, Network network,
     trainingConfig(training, network); // refuses bad training values and an unknown preset
     Strategy plain = Strategies.create(strategy.name(), strategy.parameters());
     if (secureAggregation != null) {
-      new SecureAggregation(plain, secureAggregation.bound(), privacy, round -> null); // refuses what cannot combine
+      SecureAggregation.check(plain.name(), secureAggregation.bound(), privacy);
     }
   }
 
@@ -165,12 +165,18 @@ public record RunDefinition(int rounds, int clients, Data data, Network network,
   }
 
   /**
-   * The strategy of a run in one process: as {@link #serverStrategy}, and with secure aggregation the whole protocol
-   * among the clients in memory ({@link SecureAggregation}), their noise from {@code noise}.
+   * The strategy's parameters as the run shows them: its own, then secure aggregation's bound ({@code secAggBound})
+   * and differential privacy's settings, when the run has them.
    */
-  public Strategy inProcessStrategy(IntFunction<RandomGenerator> noise) {
-    return secureAggregation == null ? serverStrategy(noise)
-        : new SecureAggregation(plainStrategy(), secureAggregation.bound(), privacy, noise);
+  public Map<String, String> shownParameters() {
+    Map<String, String> shown = new LinkedHashMap<>(plainStrategy().parameters());
+    if (secureAggregation != null) {
+      shown.put("secAggBound", Float.toString(secureAggregation.bound()));
+    }
+    if (privacy != null) {
+      privacy.addTo(shown);
+    }
+    return shown;
   }
 
   /** Whether the run's updates are private: secure aggregation or differential privacy. */

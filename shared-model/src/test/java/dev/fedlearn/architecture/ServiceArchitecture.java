@@ -52,10 +52,15 @@ public abstract class ServiceArchitecture {
   /** The services' compiled main classes, imported once per service (JUnit makes an instance per test). */
   private static final Map<String, JavaClasses> IMPORTED = new ConcurrentHashMap<>();
 
+  /**
+   * The service's own main classes, without the bean registrations Spring's AOT processing generates into the same
+   * folder when the module is packaged ({@code Foo__BeanDefinitions}: they wire every package to every other).
+   */
   private JavaClasses main() {
     return IMPORTED.computeIfAbsent(service(), pkg -> new ClassFileImporter()
         .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
         .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
+        .withImportOption(location -> !location.contains("__"))
         .importPackages(pkg));
   }
 

@@ -2,11 +2,9 @@ package dev.fedlearn.federation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.fedlearn.engine.nn.LayerSizes;
 import dev.fedlearn.engine.nn.TrainingConfig;
 import dev.fedlearn.federation.privacy.DifferentialPrivacy;
-import dev.fedlearn.federation.secagg.SecureAggregation;
 import dev.fedlearn.federation.strategy.Strategies;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +26,8 @@ class RunDefinitionTest {
     assertThat(back.trainingConfig().effectiveL2()).isEqualTo(TrainingConfig.defaults().effectiveL2());
     assertThat(json).doesNotContain("private");
     assertThat(back.layerSizes()).isEqualTo(LayerSizes.DEFAULT);
-    assertThat(back.inProcessStrategy(round -> null)).isInstanceOf(SecureAggregation.class);
+    assertThat(back.serverStrategy(round -> null)).as("secure aggregation: the clients add the noise")
+        .isInstanceOf(dev.fedlearn.federation.strategy.FedOpt.class);
     assertThat(back.serverStrategy(round -> null).name()).isEqualTo("fedadam");
   }
 

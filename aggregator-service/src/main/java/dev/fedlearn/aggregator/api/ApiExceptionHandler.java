@@ -1,6 +1,6 @@
 package dev.fedlearn.aggregator.api;
 
-import dev.fedlearn.aggregator.run.EventJournal;
+import dev.fedlearn.federation.run.EventJournal;
 import dev.fedlearn.aggregator.security.Refusals;
 import dev.fedlearn.protocol.Refusal;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,8 +1,8 @@
 package dev.fedlearn.aggregator.api;
 
-import dev.fedlearn.aggregator.run.EventJournal;
-import dev.fedlearn.aggregator.run.RunCoordinator;
-import dev.fedlearn.aggregator.run.RunEvent;
+import dev.fedlearn.federation.run.EventJournal;
+import dev.fedlearn.federation.run.RunCoordinator;
+import dev.fedlearn.federation.run.RunEvent;
 import dev.fedlearn.protocol.Refusal;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;

@@ -1,7 +1,7 @@
 package dev.fedlearn.aggregator.api;
 
 import dev.fedlearn.aggregator.metrics.WorkbookWriter;
-import dev.fedlearn.aggregator.run.RunCoordinator;
+import dev.fedlearn.federation.run.RunCoordinator;
 import io.swagger.v3.oas.annotations.Operation;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

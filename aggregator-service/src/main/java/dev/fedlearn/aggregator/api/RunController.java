@@ -1,8 +1,8 @@
 package dev.fedlearn.aggregator.api;
 
 import dev.fedlearn.aggregator.config.AggregatorProperties;
-import dev.fedlearn.aggregator.run.RoundView;
-import dev.fedlearn.aggregator.run.RunCoordinator;
+import dev.fedlearn.federation.run.RoundView;
+import dev.fedlearn.federation.run.RunCoordinator;
 import dev.fedlearn.aggregator.security.ClientIdentity;
 import dev.fedlearn.aggregator.security.ClientTokens;
 import dev.fedlearn.aggregator.tls.TlsProperties;

@@ -1,6 +1,6 @@
 package dev.fedlearn.aggregator.api;
 
-import dev.fedlearn.aggregator.run.RunCoordinator;
+import dev.fedlearn.federation.run.RunCoordinator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;

@@ -1,7 +1,7 @@
 package dev.fedlearn.aggregator.api;
 
 import dev.fedlearn.aggregator.config.AggregatorProperties;
-import dev.fedlearn.aggregator.run.RunCoordinator;
+import dev.fedlearn.federation.run.RunCoordinator;
 import dev.fedlearn.aggregator.security.ClientIdentity;
 import dev.fedlearn.protocol.EncryptedShare;
 import dev.fedlearn.protocol.KeyAdvertisement;

@@ -1,8 +1,8 @@
 package dev.fedlearn.aggregator.config;
 
 import dev.fedlearn.Defaults;
-import dev.fedlearn.aggregator.run.RunRules;
-import dev.fedlearn.aggregator.run.SecAggSettings;
+import dev.fedlearn.federation.run.RunRules;
+import dev.fedlearn.federation.run.SecAggSettings;
 import dev.fedlearn.engine.nn.LayerSizes;
 import dev.fedlearn.engine.nn.Preset;
 import dev.fedlearn.engine.nn.TrainingConfig;

@@ -1,7 +1,7 @@
 package dev.fedlearn.aggregator.config;
 
-import dev.fedlearn.aggregator.run.RunCoordinator;
-import dev.fedlearn.aggregator.run.RunStore;
+import dev.fedlearn.federation.run.RunCoordinator;
+import dev.fedlearn.federation.run.RunStore;
 import dev.fedlearn.engine.data.Features;
 import dev.fedlearn.engine.data.Mnist;
 import dev.fedlearn.engine.nn.Evaluator;

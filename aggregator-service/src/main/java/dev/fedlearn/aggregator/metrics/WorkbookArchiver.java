@@ -1,7 +1,7 @@
 package dev.fedlearn.aggregator.metrics;
 
 import dev.fedlearn.aggregator.config.AggregatorProperties;
-import dev.fedlearn.aggregator.run.RunCoordinator;
+import dev.fedlearn.federation.run.RunCoordinator;
 import dev.fedlearn.protocol.RunState;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,8 +1,8 @@
 package dev.fedlearn.aggregator.metrics;
 
-import dev.fedlearn.aggregator.run.RoundView;
-import dev.fedlearn.aggregator.run.RunCoordinator;
-import dev.fedlearn.aggregator.run.RunEvent;
+import dev.fedlearn.federation.run.RoundView;
+import dev.fedlearn.federation.run.RunCoordinator;
+import dev.fedlearn.federation.run.RunEvent;
 import dev.fedlearn.workbook.RunReport;
 import dev.fedlearn.workbook.Workbook;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.fedlearn.aggregator.security;
 
 import dev.fedlearn.aggregator.config.AggregatorProperties;
-import dev.fedlearn.aggregator.run.RunCoordinator;
+import dev.fedlearn.federation.run.RunCoordinator;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
 import java.util.Map;

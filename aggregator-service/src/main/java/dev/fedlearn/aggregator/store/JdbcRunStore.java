@@ -1,7 +1,7 @@
 package dev.fedlearn.aggregator.store;
 
-import dev.fedlearn.aggregator.run.RunEvent;
-import dev.fedlearn.aggregator.run.RunStore;
+import dev.fedlearn.federation.run.RunEvent;
+import dev.fedlearn.federation.run.RunStore;
 import dev.fedlearn.protocol.ClientUpdate;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

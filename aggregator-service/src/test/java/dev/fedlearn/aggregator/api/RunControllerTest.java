@@ -7,8 +7,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import dev.fedlearn.aggregator.run.RunCoordinator;
-import dev.fedlearn.aggregator.run.TinyRunConfig;
+import dev.fedlearn.federation.run.RunCoordinator;
+import dev.fedlearn.aggregator.config.TinyRunConfig;
 import dev.fedlearn.aggregator.security.ClientIdentity;
 import dev.fedlearn.aggregator.security.ClientTokens;
 import dev.fedlearn.aggregator.security.Refusals;

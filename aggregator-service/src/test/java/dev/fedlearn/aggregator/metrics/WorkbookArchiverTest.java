@@ -1,13 +1,13 @@
 package dev.fedlearn.aggregator.metrics;
 
-import static dev.fedlearn.aggregator.run.TestRuns.evaluation;
-import static dev.fedlearn.aggregator.run.TestRuns.registration;
-import static dev.fedlearn.aggregator.run.TestRuns.update;
+import static dev.fedlearn.federation.run.TestRuns.evaluation;
+import static dev.fedlearn.federation.run.TestRuns.registration;
+import static dev.fedlearn.federation.run.TestRuns.update;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.fedlearn.aggregator.run.RunCoordinator;
-import dev.fedlearn.aggregator.run.TestRuns;
+import dev.fedlearn.federation.run.RunCoordinator;
+import dev.fedlearn.federation.run.TestRuns;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -11,7 +11,7 @@ import dev.fedlearn.aggregator.metrics.WorkbookWriter;
 import java.io.InputStream;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import dev.fedlearn.aggregator.run.TinyRunConfig;
+import dev.fedlearn.aggregator.config.TinyRunConfig;
 import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;

@@ -6,7 +6,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import dev.fedlearn.aggregator.metrics.WorkbookWriter;
-import dev.fedlearn.aggregator.run.TinyRunConfig;
+import dev.fedlearn.aggregator.config.TinyRunConfig;
 import java.security.cert.X509Certificate;
 import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;

@@ -1,16 +1,16 @@
 package dev.fedlearn.aggregator.store;
 
-import static dev.fedlearn.aggregator.run.TestRuns.evaluation;
-import static dev.fedlearn.aggregator.run.TestRuns.registration;
-import static dev.fedlearn.aggregator.run.TestRuns.update;
+import static dev.fedlearn.federation.run.TestRuns.evaluation;
+import static dev.fedlearn.federation.run.TestRuns.registration;
+import static dev.fedlearn.federation.run.TestRuns.update;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import dev.fedlearn.aggregator.run.RoundView;
-import dev.fedlearn.aggregator.run.RunCoordinator;
-import dev.fedlearn.aggregator.run.RunEvent;
-import dev.fedlearn.aggregator.run.RunRules;
-import dev.fedlearn.aggregator.run.RunStore;
-import dev.fedlearn.aggregator.run.TestRuns;
+import dev.fedlearn.federation.run.RoundView;
+import dev.fedlearn.federation.run.RunCoordinator;
+import dev.fedlearn.federation.run.RunEvent;
+import dev.fedlearn.federation.run.RunRules;
+import dev.fedlearn.federation.run.RunStore;
+import dev.fedlearn.federation.run.TestRuns;
 import dev.fedlearn.engine.nn.Evaluation;
 import dev.fedlearn.engine.nn.Model;
 import dev.fedlearn.engine.nn.TrainingConfig;

@@ -12,7 +12,7 @@ import java.util.List;
  * One client's transport to a secure aggregation session ({@link SecAggSession}): the messages it sends and the
  * answers it waits for, in the order {@link SecAggParticipant} uses them. The services' transport is HTTP (the
  * client's REST calls and long polls against the aggregator's controller); {@code fl simulate}'s is in memory
- * ({@link InMemorySecAgg}). A session that refuses a message throws the transport's own exception, which the
+ * ({@code federation.simulation.InMemorySecureClients}, method calls into the same coordinator). A session that refuses a message throws the transport's own exception, which the
  * participant lets through to its caller.
  */
 public interface SecAggChannel {

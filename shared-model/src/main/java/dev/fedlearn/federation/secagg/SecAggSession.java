@@ -36,7 +36,7 @@ import java.util.concurrent.CompletableFuture;
  * session whose shares were revealed never restarts with the same inputs.
  *
  * <p>The same state machine serves the aggregator (its HTTP controller is the transport) and {@code fl simulate}
- * ({@link InMemorySecAgg}). Not thread-safe: its caller holds a lock around every call; the futures let waiting
+ * (calls in memory), both through the run's {@code SecureRounds}. Not thread-safe: its caller holds a lock around every call; the futures let waiting
  * clients wait outside it. Its refusals, and the clients it dropped, are kept by {@code SessionRefusals}; step 4's
  * unmasking is {@code SessionUnmasking}'s.
  */

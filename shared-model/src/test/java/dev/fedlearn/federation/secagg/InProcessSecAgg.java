@@ -18,7 +18,7 @@ import java.util.TreeSet;
 
 /**
  * The protocol's cryptography among parties in one process, for its tests, with dropouts ({@link SecAggClient} and
- * {@link SecAggServer} without the session; {@code fl simulate} runs the session itself, {@link InMemorySecAgg}). Clients in
+ * {@link SecAggServer} without the session, which the run's {@code SecureRounds} drives). Clients in
  * {@code dropBeforeMasking} advertise their keys and share them, then leave without sending a masked input (nor
  * receiving anything more): the survivors' masks against them are removed with their reconstructed secret keys.
  * Clients in {@code dropAfterMasking} send their masked input, then never answer round 3: their input is in the sum,

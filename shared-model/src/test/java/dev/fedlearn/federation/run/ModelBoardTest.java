@@ -1,4 +1,4 @@
-package dev.fedlearn.aggregator.run;
+package dev.fedlearn.federation.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,4 +1,4 @@
-package dev.fedlearn.aggregator.run;
+package dev.fedlearn.federation.run;
 
 import dev.fedlearn.engine.nn.LayerSizes;
 import dev.fedlearn.protocol.ClientRegistration;

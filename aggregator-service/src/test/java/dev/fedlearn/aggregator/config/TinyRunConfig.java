@@ -1,7 +1,8 @@
-package dev.fedlearn.aggregator.run;
+package dev.fedlearn.aggregator.config;
 
-import dev.fedlearn.aggregator.config.AggregatorProperties;
 import dev.fedlearn.aggregator.tls.TlsProperties;
+import dev.fedlearn.federation.run.RunCoordinator;
+import dev.fedlearn.federation.run.TestRuns;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;

@@ -1,11 +1,6 @@
-package dev.fedlearn.federation;
+package dev.fedlearn.federation.simulation;
 
-import dev.fedlearn.federation.strategy.ClientResult;
-import dev.fedlearn.federation.strategy.FedAvg;
-import dev.fedlearn.federation.strategy.FedProx;
-import dev.fedlearn.federation.strategy.Strategy;
 import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.fedlearn.TestData;
 import dev.fedlearn.engine.data.Dataset;
 import dev.fedlearn.engine.data.Features;
@@ -16,6 +11,14 @@ import dev.fedlearn.engine.nn.LayerSizes;
 import dev.fedlearn.engine.nn.Model;
 import dev.fedlearn.engine.nn.Preset;
 import dev.fedlearn.engine.nn.TrainingConfig;
+import dev.fedlearn.federation.Attack;
+import dev.fedlearn.federation.ClientSampler;
+import dev.fedlearn.federation.LocalTraining;
+import dev.fedlearn.federation.RunDefinition;
+import dev.fedlearn.federation.strategy.ClientResult;
+import dev.fedlearn.federation.strategy.FedAvg;
+import dev.fedlearn.federation.strategy.FedProx;
+import dev.fedlearn.federation.strategy.Strategy;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,10 +41,20 @@ class SimulationTest {
     test = Mnist.load(TestData.mnist(), Mnist.Part.TEST).head(2000).features(0);
   }
 
+  /** A run of {@code rounds} rounds over the three sites. */
+  static RunDefinition definition(int rounds, TrainingConfig c, Strategy strategy, ClientSampler sampler) {
+    return RunDefinition.of(rounds, sites.size(), new RunDefinition.Data("mnist", test.size()), LayerSizes.DEFAULT, c,
+        strategy, sampler, null, null);
+  }
+
+  static RunDefinition definition(int rounds, TrainingConfig c) {
+    return definition(rounds, c, new FedAvg(), ClientSampler.ALL);
+  }
+
   private static Model run(int threads, List<Simulation.Round> rounds) {
     TrainingConfig c = TrainingConfig.defaults().withEpochs(2);
     Model initial = Model.initialise(LayerSizes.DEFAULT, Preset.DEFAULT, 42);
-    return new Simulation(c, new FedAvg(), threads).run(initial, sites, test, 3, rounds::add);
+    return new Simulation(definition(3, c), threads).run(initial, sites, test, rounds::add);
   }
 
   @Test
@@ -74,7 +87,7 @@ class SimulationTest {
   void theRoundsGlobalModelIsTheWeightedAverageOfTheClients() {
     TrainingConfig c = TrainingConfig.defaults().withEpochs(1);
     Model initial = Model.initialise(LayerSizes.DEFAULT, Preset.DEFAULT, 42);
-    Model viaSimulation = new Simulation(c, new FedAvg(), 1).run(initial, sites, test, 1, null);
+    Model viaSimulation = new Simulation(definition(1, c), 1).run(initial, sites, test, null);
     List<ClientResult> results = new ArrayList<>();
     for (Simulation.Site s : sites) {
       LocalTraining.Result r = LocalTraining.run(initial, s.train(), c, s.id(), 1, null);
@@ -89,7 +102,8 @@ class SimulationTest {
     Model initial = Model.initialise(LayerSizes.DEFAULT, Preset.DEFAULT, 42);
     ClientSampler sampler = new ClientSampler(0.5, 1); // floor(0.5 * 3) = 1 site a round
     List<Simulation.Round> rounds = new ArrayList<>();
-    Model end = new Simulation(c, new FedAvg(), 2, sampler, 0, Attack.NONE).run(initial, sites, test, 3, rounds::add);
+    Model end = new Simulation(definition(3, c, new FedAvg(), sampler), 2).run(initial, sites, test,
+        rounds::add);
     List<String> ids = List.of("client-1", "client-2", "client-3");
     for (Simulation.Round r : rounds) {
       assertThat(r.picked()).hasSize(1).isEqualTo(sampler.pick(ids, r.round(), c.seed()));
@@ -111,7 +125,7 @@ class SimulationTest {
     // round 1 by hand: the one picked site trains, FedAvg of one result is its weights
     String first = rounds.get(0).picked().get(0);
     Simulation.Site site = sites.stream().filter(s -> s.id().equals(first)).findFirst().orElseThrow();
-    Model one = new Simulation(c, new FedAvg(), 1, sampler, 0, Attack.NONE).run(initial, sites, test, 1, null);
+    Model one = new Simulation(definition(1, c, new FedAvg(), sampler), 1).run(initial, sites, test, null);
     assertThat(one.params()).containsExactly(LocalTraining.run(initial, site.train(), c, first, 1, null).weights());
     assertThat(end.isFinite()).isTrue();
   }
@@ -122,9 +136,9 @@ class SimulationTest {
     Model initial = Model.initialise(LayerSizes.DEFAULT, Preset.DEFAULT, 42);
     Attack scale = Attack.parse("scale:3");
     Strategy prox = new FedProx(0.05);
-    Simulation sim = new Simulation(c, prox, 2, ClientSampler.ALL, 2, scale);
+    Simulation sim = new Simulation(definition(1, c, prox, ClientSampler.ALL), 2, 2, scale);
     List<Simulation.Round> rounds = new ArrayList<>();
-    Model viaSimulation = sim.run(initial, sites, test, 1, rounds::add);
+    Model viaSimulation = sim.run(initial, sites, test, rounds::add);
     assertThat(sim.attackers(sites)).containsExactlyInAnyOrder("client-1", "client-2");
     assertThat(rounds.get(0).sites()).extracting(Simulation.SiteRound::attacked).containsExactly(true, true, false);
     List<ClientResult> results = new ArrayList<>();
@@ -136,6 +150,6 @@ class SimulationTest {
     assertThat(viaSimulation.params()).containsExactly(FedAvg.average(initial.params().length, results));
     float[] plain = LocalTraining.run(initial, sites.get(2).train(), c, "client-3", 1, null).weights();
     assertThat(results.get(2).weights()).as("mu changes the training").isNotEqualTo(plain);
-    assertThat(new Simulation(c, prox, 1, ClientSampler.ALL, 0, scale).attackers(sites)).isEmpty();
+    assertThat(new Simulation(definition(1, c, prox, ClientSampler.ALL), 1, 0, scale).attackers(sites)).isEmpty();
   }
 }

@@ -1,4 +1,4 @@
-package dev.fedlearn.aggregator.run;
+package dev.fedlearn.federation.run;
 
 import java.time.Duration;
 

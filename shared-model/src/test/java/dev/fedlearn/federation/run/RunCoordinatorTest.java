@@ -1,8 +1,8 @@
-package dev.fedlearn.aggregator.run;
+package dev.fedlearn.federation.run;
 
-import static dev.fedlearn.aggregator.run.TestRuns.evaluation;
-import static dev.fedlearn.aggregator.run.TestRuns.registration;
-import static dev.fedlearn.aggregator.run.TestRuns.update;
+import static dev.fedlearn.federation.run.TestRuns.evaluation;
+import static dev.fedlearn.federation.run.TestRuns.registration;
+import static dev.fedlearn.federation.run.TestRuns.update;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;

@@ -1,0 +1,298 @@
+package dev.fedlearn.federation.simulation;
+
+import dev.fedlearn.engine.data.Features;
+import dev.fedlearn.engine.data.Seeds;
+import dev.fedlearn.engine.nn.Evaluation;
+import dev.fedlearn.engine.nn.Evaluator;
+import dev.fedlearn.engine.nn.Model;
+import dev.fedlearn.engine.nn.Parallel;
+import dev.fedlearn.engine.nn.Trainer;
+import dev.fedlearn.engine.nn.TrainingConfig;
+import dev.fedlearn.federation.Attack;
+import dev.fedlearn.federation.Evaluations;
+import dev.fedlearn.federation.LocalTraining;
+import dev.fedlearn.federation.RunDefinition;
+import dev.fedlearn.federation.run.RoundView;
+import dev.fedlearn.federation.run.RunCoordinator;
+import dev.fedlearn.federation.run.RunRules;
+import dev.fedlearn.federation.run.RunStore;
+import dev.fedlearn.federation.strategy.AggregationException;
+import dev.fedlearn.protocol.ClientRegistration;
+import dev.fedlearn.protocol.ClientUpdate;
+import dev.fedlearn.protocol.EvaluationReport;
+import dev.fedlearn.protocol.GlobalModel;
+import dev.fedlearn.protocol.Refusal;
+import dev.fedlearn.protocol.RunState;
+import dev.fedlearn.protocol.RunStatus;
+import dev.fedlearn.protocol.TrainingPlan;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
+import java.util.function.Predicate;
+import java.util.random.RandomGenerator;
+import java.util.stream.IntStream;
+
+/**
+ * A whole federated run in one process, without a network: the run's {@link RunCoordinator} (the aggregator's own
+ * state machine, round workflows, sampling, strategy, privacy and secure aggregation) with every site as a client of
+ * it in memory. Only the transport differs from the services: a client's requests are method calls, and its secure
+ * aggregation messages go through {@link InMemorySecureClients}.
+ *
+ * <p>Each round every site reads the coordinator's global model and plan, as a service's client does; the picked sites
+ * train it on their own data (in parallel, largest first; with the plan's proximal mu); the first {@code byzantine}
+ * sites by id, when picked, send their update poisoned by the {@link Attack}; the last update expected makes the
+ * coordinator aggregate and score the new global model on the held-out test set; then every site, picked or not,
+ * scores it on its local test split and reports the score (unless the run is private), as the services' clients do.
+ * Every picked site answers, so no deadline is ever reached, and no weight bound applies (an attack is sent whole).
+ *
+ * <p>Differential privacy's noise comes from the run's seed ({@link #noise}), so a simulation is reproducible bit for
+ * bit, which a private deployment must not be.
+ */
+public final class Simulation {
+  /** One site: its id and its local train and test data. */
+  public record Site(String id, Features train, Features test) {}
+
+  /**
+   * A site's figures in one round: its local training (zeros when not picked), its score of the new global model.
+   *
+   * @param picked whether the site trained this round
+   * @param attacked whether its update was poisoned
+   * @param epochs every local epoch's figures, oldest first (empty when not picked)
+   */
+  public record SiteRound(String clientId, int trainSamples, double trainLoss, double trainAccuracy,
+      int testSamples, double testLoss, double testAccuracy, boolean picked, boolean attacked,
+      List<Trainer.EpochStats> epochs) {
+
+    public SiteRound {
+      epochs = epochs == null ? List.of() : List.copyOf(epochs);
+    }
+  }
+
+  /**
+   * What secure aggregation cost in a round: its parties and threshold, the clients' protocol bytes sent and received
+   * (32 per public key, each ciphertext's length, 4 per masked int, each revealed share's serialised length; ids and
+   * framing not counted), and the time from the session's plan to the round's close.
+   */
+  public record SecAggCost(int parties, int threshold, long bytesUp, long bytesDown, double seconds) {}
+
+  /**
+   * One round: the new global model's scores, every site's figures, the sites picked (sorted by id), the
+   * sample-weighted mean of the sites' scores of the new model ({@link Evaluations#weighted}), and secure
+   * aggregation's cost (null without it). It holds no model, so a kept history of rounds stays small;
+   * {@link #run(Model, List, Features, BiConsumer, Predicate)} hands the model alongside.
+   */
+  public record Round(int round, double globalTestLoss, double globalTestAccuracy, List<SiteRound> sites,
+      double seconds, List<String> picked, double clientTestLoss, double clientTestAccuracy, SecAggCost secure) {}
+
+  private final RunDefinition definition;
+  private final int threads;
+  private final int byzantine;
+  private final Attack attack;
+
+  /** Every site honest. */
+  public Simulation(RunDefinition definition, int threads) {
+    this(definition, threads, 0, Attack.NONE);
+  }
+
+  /**
+   * @param definition the run: its rounds, clients (one per site), training, strategy, sampling, privacy and secure
+   *     aggregation
+   * @param threads how many sites train, and score, at once
+   * @param byzantine how many sites attack: the first ones by id
+   * @param attack what they send
+   */
+  public Simulation(RunDefinition definition, int threads, int byzantine, Attack attack) {
+    if (byzantine < 0) {
+      throw new IllegalArgumentException("the number of attacking clients must be 0 or more, got " + byzantine);
+    }
+    this.definition = definition;
+    this.threads = Math.max(1, threads);
+    this.byzantine = byzantine;
+    this.attack = attack;
+  }
+
+  /** Differential privacy's noise in round {@code round}, drawn from the run's {@code seed}: reproducible. */
+  public static IntFunction<RandomGenerator> noise(long seed) {
+    return round -> Seeds.derive(seed, Seeds.DP_NOISE, round);
+  }
+
+  /** The ids of the attacking sites: the first {@code byzantine} of {@code sites} by id (none without an attack). */
+  public Set<String> attackers(List<Site> sites) {
+    Set<String> out = new HashSet<>();
+    if (attack.kind() == Attack.Kind.NONE) {
+      return out;
+    }
+    sites.stream().map(Site::id).sorted().limit(byzantine).forEach(out::add);
+    return out;
+  }
+
+  /** Runs the definition's rounds from {@code initial} (not modified) and returns the final global model. */
+  public Model run(Model initial, List<Site> sites, Features globalTest, Consumer<Round> listener) {
+    return run(initial, sites, globalTest, (r, model) -> {
+      if (listener != null) {
+        listener.accept(r);
+      }
+    }, r -> false);
+  }
+
+  /**
+   * Runs up to the definition's rounds from {@code initial} (not modified), telling {@code listener} of each round
+   * with its new global model (not to be modified), stopping after the first round for which {@code stop} is true,
+   * and returns the last global model. A site with an empty local test split is not scored (its test figures are
+   * zero and it weighs nothing in the clients' mean).
+   *
+   * @throws AggregationException when the coordinator fails the run (a round it could not aggregate)
+   * @throws IllegalStateException when a site's training diverges (non-finite weights)
+   * @throws IllegalArgumentException when the coordinator refuses the sites
+   */
+  public Model run(Model initial, List<Site> sites, Features globalTest, BiConsumer<Round, Model> listener,
+      Predicate<Round> stop) {
+    if (sites.isEmpty()) {
+      throw new IllegalArgumentException("a simulation needs at least one site");
+    }
+    if (sites.size() != definition.clients()) {
+      throw new IllegalArgumentException("the run is defined for " + definition.clients() + " clients, but there are "
+          + sites.size() + " sites");
+    }
+    if (byzantine > sites.size()) {
+      throw new IllegalArgumentException(byzantine + " attacking clients, but only " + sites.size() + " clients");
+    }
+    long seed = definition.training().seed();
+    RunCoordinator coordinator = new RunCoordinator(new RunRules(definition.rounds(), sites.size(), sites.size(),
+        RunRules.DEFAULT_ROUND_TIMEOUT, RunRules.DEFAULT_MAX_ROUND_WAIT, Double.POSITIVE_INFINITY, Integer.MAX_VALUE),
+        definition, initial, noise(seed), m -> Evaluator.evaluate(m, globalTest, threads), Clock.systemUTC(),
+        RunStore.NONE, Duration.ofDays(1));
+    for (Site s : sites) {
+      request(() -> coordinator.register(new ClientRegistration(s.id(), s.train().size(), s.test().size())));
+    }
+    Set<String> attackers = attackers(sites);
+    Model global = initial;
+    for (int round = 1; round <= definition.rounds(); round++) {
+      long start = System.nanoTime();
+      Closed done = round(coordinator, round, sites, attackers, start);
+      global = done.model();
+      listener.accept(done.round(), global);
+      if (stop.test(done.round())) {
+        break;
+      }
+    }
+    return global;
+  }
+
+  /** A closed round and its new global model. */
+  private record Closed(Round round, Model model) {}
+
+  /** Round {@code round}: the picked sites train and send, every site scores the new global model. */
+  private Closed round(RunCoordinator coordinator, int round, List<Site> sites, Set<String> attackers, long start) {
+    // Each site reads the global model and the plan, as a client of the services does.
+    List<GlobalModel> views = new ArrayList<>();
+    for (Site s : sites) {
+      views.add(coordinator.awaitModel(round - 1, Duration.ZERO, s.id()).join());
+    }
+    GlobalModel model = views.get(0);
+    if (model.state() != RunState.TRAINING || model.round() != round - 1) {
+      throw new IllegalStateException("round " + round + " is not open: the run is " + model.state() + " after round "
+          + model.round());
+    }
+    TrainingPlan plan = model.plan();
+    TrainingConfig config = plan.toConfig();
+    Model current = model.toModel();
+    int[] picked = IntStream.range(0, sites.size()).filter(i -> !Boolean.FALSE.equals(views.get(i).picked()))
+        .toArray();
+    int[] largestFirst = IntStream.range(0, picked.length).boxed()
+        .sorted(Comparator.comparingInt((Integer k) -> -sites.get(picked[k]).train().size()))
+        .mapToInt(Integer::intValue).toArray();
+    List<List<Trainer.EpochStats>> curves = new ArrayList<>();
+    for (int k = 0; k < picked.length; k++) {
+      curves.add(new ArrayList<>(config.epochs()));
+    }
+    List<LocalTraining.Result> trained = Parallel.map(picked.length, threads, largestFirst, k -> LocalTraining.run(
+        current, sites.get(picked[k]).train(), config, sites.get(picked[k]).id(), round, plan.mu(),
+        curves.get(k)::add));
+    List<ClientUpdate> updates = new ArrayList<>();
+    for (int k = 0; k < picked.length; k++) {
+      String id = sites.get(picked[k]).id();
+      LocalTraining.Result t = trained.get(k);
+      if (!finite(t.weights())) {
+        throw new IllegalStateException("training diverged in round " + round + " at " + id
+            + " (non-finite weights): lower --learning-rate");
+      }
+      float[] sent = attackers.contains(id) ? attack.apply(current.params(), t.weights(), config.seed(), id, round)
+          : t.weights();
+      List<ClientUpdate.Epoch> epochs = plan.isPrivate() ? List.of() : curves.get(k).stream()
+          .map(e -> new ClientUpdate.Epoch(e.epoch(), e.loss(), e.accuracy())).toList();
+      updates.add(new ClientUpdate(id, t.numSamples(), model.layerSizes(), sent, t.trainLoss(), t.trainAccuracy(),
+          epochs));
+    }
+    SecAggCost cost = null;
+    if (plan.secure()) {
+      cost = InMemorySecureClients.send(coordinator, round, updates, current.params(), noise(config.seed()));
+    } else {
+      for (ClientUpdate u : updates) {
+        request(() -> coordinator.submitUpdate(round, u));
+      }
+    }
+    RunStatus status = coordinator.status();
+    if (status.state() == RunState.FAILED) {
+      throw new AggregationException(status.message());
+    }
+    RoundView closed = coordinator.round(round);
+    if (closed.state() != RoundView.Status.COMPLETED) {
+      throw new IllegalStateException("round " + round + " did not close: " + closed.participants().size() + " of "
+          + closed.selected().size() + " updates in");
+    }
+    Model next = coordinator.globalModel();
+    // Every site scores the new global model on its local test split, and reports it unless the run is private.
+    List<Evaluation> local = Parallel.map(sites.size(), threads, i -> sites.get(i).test().size() == 0
+        ? new Evaluation(0, 0, 0) : Evaluator.evaluate(next, sites.get(i).test()));
+    List<SiteRound> siteRounds = new ArrayList<>();
+    List<Evaluations.Score> scores = new ArrayList<>();
+    LocalTraining.Result[] bySite = new LocalTraining.Result[sites.size()];
+    List<List<Trainer.EpochStats>> curveBySite = new ArrayList<>(java.util.Collections.nCopies(sites.size(), null));
+    for (int k = 0; k < picked.length; k++) {
+      bySite[picked[k]] = trained.get(k);
+      curveBySite.set(picked[k], curves.get(k));
+    }
+    for (int i = 0; i < sites.size(); i++) {
+      String id = sites.get(i).id();
+      Evaluation e = local.get(i);
+      if (!plan.isPrivate() && e.count() > 0) {
+        request(() -> coordinator.submitEvaluation(round, new EvaluationReport(id, e.count(), e.loss(),
+            e.accuracy())));
+      }
+      LocalTraining.Result t = bySite[i];
+      siteRounds.add(t == null ? new SiteRound(id, 0, 0, 0, e.count(), e.loss(), e.accuracy(), false, false,
+          List.of()) : new SiteRound(id, t.numSamples(), t.trainLoss(), t.trainAccuracy(), e.count(), e.loss(),
+              e.accuracy(), true, attackers.contains(id), curveBySite.get(i)));
+      scores.add(new Evaluations.Score(e.count(), e.loss(), e.accuracy()));
+    }
+    Evaluations.Mean mean = Evaluations.weighted(scores);
+    return new Closed(new Round(round, closed.globalTestLoss(), closed.globalTestAccuracy(), siteRounds,
+        (System.nanoTime() - start) / 1e9, closed.selected(), mean.loss(), mean.accuracy(), cost), next);
+  }
+
+  private static boolean finite(float[] weights) {
+    for (float w : weights) {
+      if (!Float.isFinite(w)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A client's request to the coordinator; a refusal is the caller's mistake (the sites or the definition). */
+  private static void request(Runnable call) {
+    try {
+      call.run();
+    } catch (Refusal e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+}
