@@ -36,7 +36,14 @@ class ApiDocsTest {
       assertThat(doc.at("/components/schemas/RunEvent/properties").propertyNames())
           .contains("at", "type", "round", "clientId", "detail", "figures");
       assertThat(doc.at("/components/schemas/RoundView/properties").propertyNames()).contains("deadline");
-      assertThat(doc.at("/components/schemas/Training/properties").propertyNames()).contains("epochs");
+      assertThat(doc.at("/components/schemas/ClientTraining/properties").propertyNames()).contains("epochs");
+      // Every kept run, each described by its definition.
+      assertThat(doc.at("/paths/~1api~1v1~1runs~1{id}~1model/get/responses/200/content").propertyNames())
+          .contains("application/json", "application/octet-stream");
+      assertThat(doc.at("/components/schemas/RunSummary/properties").propertyNames())
+          .contains("id", "state", "current", "definition", "roundsDone", "latestAccuracy", "bestAccuracy");
+      assertThat(doc.at("/components/schemas/Training/properties").propertyNames()).as("a run's training settings")
+          .contains("localEpochs", "learningRates");
     }
   }
 }

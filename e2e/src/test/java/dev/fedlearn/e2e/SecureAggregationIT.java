@@ -68,6 +68,9 @@ class SecureAggregationIT {
       procs.start("aggregator", Processes.jar("aggregator.jar"), Map.of(
           "SERVER_PORT", Integer.toString(port), "FL_ROUNDS", "3", "FL_CLIENTS", "5",
           "FL_LOCAL_EPOCHS", "1", "FL_SECURE_AGGREGATION", "true", "FL_DATA_DIR", Reference.DATA.toString(),
+          // Every step waits for the test's own client-5 however slowly this machine runs it: no step may close
+          // without it because of the time it took.
+          "FL_SECAGG_TIMEOUT", "PT10M",
           "FL_STATE_DIR", Processes.freshDir(Path.of("target", "e2e-state", "secagg-malicious")).toString()));
       Await.until("the aggregator answers", Await.SERVICE_START, () -> Http.send(java.net.http.HttpRequest
           .newBuilder(java.net.URI.create(base + "/api/v1/status"))).statusCode(), s -> s == 200);

@@ -5,5 +5,7 @@ public enum RunState {
   WAITING_FOR_CLIENTS,
   TRAINING,
   COMPLETED,
-  FAILED
+  FAILED,
+  /** Ended before its last round: the aggregator was started with other settings, which made a new run. */
+  STOPPED
 }

@@ -1,7 +1,8 @@
 package dev.fedlearn.aggregator.config;
 
 import dev.fedlearn.federation.run.RunCoordinator;
-import dev.fedlearn.federation.run.RunStore;
+import dev.fedlearn.federation.run.RunHistory;
+import dev.fedlearn.federation.run.Runs;
 import dev.fedlearn.engine.data.Features;
 import dev.fedlearn.engine.data.Mnist;
 import dev.fedlearn.engine.nn.Evaluator;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,8 +49,12 @@ class RunConfiguration {
         + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0").username("sa").password("").build();
   }
 
+  /**
+   * The kept runs and the one to serve: the latest kept run when the environment defines it again (resumed), else a
+   * new run with the environment's settings, the earlier runs kept as they are ({@link Runs#choose}).
+   */
   @Bean
-  RunCoordinator runCoordinator(AggregatorProperties p, RunStore store) throws IOException {
+  Runs runs(AggregatorProperties p, RunHistory history) throws IOException {
     TrainingConfig training = p.training();
     Path mnist = p.dataDir().resolve("mnist");
     Features test = Mnist.load(mnist, Mnist.Part.TEST).features(training.preset().inputOffset());
@@ -60,7 +66,15 @@ class RunConfiguration {
     // Noise from a SecureRandom no one knows: a run with DP noise is not reproducible bit for bit, by design.
     SecureRandom noise = new SecureRandom();
     int threads = p.threads();
-    return new RunCoordinator(p.rules(), definition, initial, round -> noise,
-        m -> Evaluator.evaluate(m, test, threads), Clock.systemUTC(), store, p.secaggTimeout());
+    int id = Runs.choose(history, definition, Instant.now());
+    log.info("serving run {}", id);
+    return new Runs(history, id, new RunCoordinator(p.rules(), definition, initial, round -> noise,
+        m -> Evaluator.evaluate(m, test, threads), Clock.systemUTC(), history.store(id), p.secaggTimeout()));
+  }
+
+  /** The run served now: the one the clients register with and train. */
+  @Bean
+  RunCoordinator runCoordinator(Runs runs) {
+    return runs.current();
   }
 }

@@ -1,5 +1,6 @@
 package dev.fedlearn.aggregator.store;
 
+import dev.fedlearn.federation.RunDefinition;
 import dev.fedlearn.federation.run.RunEvent;
 import dev.fedlearn.federation.run.RunStore;
 import dev.fedlearn.protocol.ClientUpdate;
@@ -13,56 +14,65 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The run in a relational database (an H2 file under {@code FL_STATE_DIR} by default, PostgreSQL by configuration),
- * its schema kept by Flyway ({@code db/migration}). Every method is one transaction. Models are stored as
- * little-endian float32 bytes, per-epoch figures as little-endian float64 pairs.
+ * One run in a relational database (an H2 file under {@code FL_STATE_DIR} by default, PostgreSQL by configuration),
+ * its schema kept by Flyway ({@code db/migration}); the database holds every run, each row under its run's id
+ * ({@link JdbcRuns} lists them). Every method is one transaction. Models are stored as little-endian float32 bytes,
+ * per-epoch figures as little-endian float64 pairs.
  */
-@Component
 public class JdbcRunStore implements RunStore {
   private final JdbcTemplate jdbc;
   private final TransactionTemplate tx;
+  private final int runId;
 
-  public JdbcRunStore(JdbcTemplate jdbc, PlatformTransactionManager transactions) {
+  /** The store of run {@code runId} (which {@link #begin} creates when it is not there yet). */
+  public JdbcRunStore(JdbcTemplate jdbc, PlatformTransactionManager transactions, int runId) {
     this.jdbc = jdbc;
     this.tx = new TransactionTemplate(transactions);
+    this.runId = runId;
+  }
+
+  /** The run this store keeps. */
+  public int runId() {
+    return runId;
   }
 
   @Override
   public Optional<Stored> load(java.util.function.IntPredicate models) {
     return tx.execute(status -> {
-      List<String[]> run = jdbc.query("select settings, state, message from run where id = 1",
-          (rs, i) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+      List<String[]> run = jdbc.query("select settings, state, message from run where id = ?",
+          (rs, i) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}, runId);
       if (run.isEmpty()) {
         return Optional.<Stored>empty();
       }
       List<StoredClient> clients = jdbc.query("select client_id, train_samples, test_samples, registered_at "
-          + "from client order by registered_at, client_id", (rs, i) -> new StoredClient(rs.getString(1),
-              rs.getInt(2), rs.getInt(3), instant(rs, 4)));
-      Integer last = jdbc.queryForObject("select max(round) from round where model is not null", Integer.class);
+          + "from run_client where run_id = ? order by registered_at, client_id", (rs, i) -> new StoredClient(
+              rs.getString(1), rs.getInt(2), rs.getInt(3), instant(rs, 4)), runId);
+      Integer last = jdbc.queryForObject("select max(round) from run_round where run_id = ? and model is not null",
+          Integer.class, runId);
       int lastClosed = last == null ? -1 : last;
       // The models and states not asked for are not fetched: memory stays bounded however many rounds there are.
       List<StoredRound> rounds = jdbc.query("select round, started_at, ended_at, global_accuracy, global_loss, "
           + "case when round = ? or " + inList(models, lastClosed) + " then model end, "
-          + "case when round = ? then strategy_state end from round order by round",
+          + "case when round = ? then strategy_state end from run_round where run_id = ? order by round",
           (rs, i) -> new StoredRound(rs.getInt(1), instant(rs, 2), instant(rs, 3), (Double) rs.getObject(4),
               (Double) rs.getObject(5), floats(rs.getBytes(6)), StrategyStates.decode(rs.getBytes(7))),
-          lastClosed, lastClosed);
+          lastClosed, lastClosed, runId);
       // Only the open round's weights: a closed round's are in its global model (any left by a crash are ignored).
       List<StoredUpdate> updates = jdbc.query("select u.round, u.client_id, u.num_samples, u.train_loss, "
           + "u.train_accuracy, u.received_at, case when r.ended_at is null then w.weights end, u.epochs "
-          + "from round_update u join round r on r.round = u.round left join update_weights w on w.round = u.round "
-          + "and w.client_id = u.client_id order by u.round, u.received_at, u.client_id",
+          + "from run_update u join run_round r on r.run_id = u.run_id and r.round = u.round "
+          + "left join run_update_weights w on w.run_id = u.run_id and w.round = u.round and w.client_id = u.client_id "
+          + "where u.run_id = ? order by u.round, u.received_at, u.client_id",
           (rs, i) -> new StoredUpdate(rs.getInt(1), rs.getString(2), rs.getLong(3), rs.getDouble(4), rs.getDouble(5),
-              instant(rs, 6), floats(rs.getBytes(7)), epochs(rs.getBytes(8))));
+              instant(rs, 6), floats(rs.getBytes(7)), epochs(rs.getBytes(8))), runId);
       List<StoredEvaluation> evaluations = jdbc.query("select round, client_id, num_samples, loss, accuracy, "
-          + "received_at from evaluation order by round, received_at, client_id",
+          + "received_at from run_evaluation where run_id = ? order by round, received_at, client_id",
           (rs, i) -> new StoredEvaluation(rs.getInt(1), rs.getString(2), rs.getLong(3), rs.getDouble(4),
-              rs.getDouble(5), instant(rs, 6)));
+              rs.getDouble(5), instant(rs, 6)), runId);
       String[] r = run.get(0);
       return Optional.of(new Stored(r[0], r[1], r[2], clients, rounds, updates, evaluations));
     });
@@ -80,9 +90,11 @@ public class JdbcRunStore implements RunStore {
   }
 
   @Override
-  public void begin(String settings, String state, StoredRound initial, Instant now) {
+  public void begin(RunDefinition definition, String state, StoredRound initial, Instant now) {
+    String settings = definition.toJson();
     tx.executeWithoutResult(status -> {
-      jdbc.update("insert into run (id, settings, state, created_at) values (1, ?, ?, ?)", settings, state, time(now));
+      jdbc.update("insert into run (id, settings, state, created_at) values (?, ?, ?, ?)", runId, settings, state,
+          time(now));
       insertRound(initial);
     });
   }
@@ -90,11 +102,11 @@ public class JdbcRunStore implements RunStore {
   @Override
   public void clientRegistered(StoredClient c, String state, StoredRound opened) {
     tx.executeWithoutResult(status -> {
-      jdbc.update("insert into client (client_id, train_samples, test_samples, registered_at) values (?, ?, ?, ?)",
-          c.clientId(), c.trainSamples(), c.testSamples(), time(c.registeredAt()));
+      jdbc.update("insert into run_client (run_id, client_id, train_samples, test_samples, registered_at) "
+          + "values (?, ?, ?, ?, ?)", runId, c.clientId(), c.trainSamples(), c.testSamples(), time(c.registeredAt()));
       if (opened != null) {
         insertRound(opened);
-        jdbc.update("update run set state = ? where id = 1", state);
+        jdbc.update("update run set state = ? where id = ?", state, runId);
       }
     });
   }
@@ -102,27 +114,29 @@ public class JdbcRunStore implements RunStore {
   @Override
   public void updateAccepted(StoredUpdate u) {
     tx.executeWithoutResult(status -> {
-      jdbc.update("insert into round_update (round, client_id, num_samples, train_loss, train_accuracy, received_at, "
-          + "epochs) values (?, ?, ?, ?, ?, ?, ?)", u.round(), u.clientId(), u.numSamples(), u.trainLoss(),
-          u.trainAccuracy(), time(u.receivedAt()), bytes(u.epochs()));
-      jdbc.update("insert into update_weights (round, client_id, weights) values (?, ?, ?)", u.round(), u.clientId(),
-          bytes(u.weights()));
+      jdbc.update("insert into run_update (run_id, round, client_id, num_samples, train_loss, train_accuracy, "
+          + "received_at, epochs) values (?, ?, ?, ?, ?, ?, ?, ?)", runId, u.round(), u.clientId(), u.numSamples(),
+          u.trainLoss(), u.trainAccuracy(), time(u.receivedAt()), bytes(u.epochs()));
+      jdbc.update("insert into run_update_weights (run_id, round, client_id, weights) values (?, ?, ?, ?)", runId,
+          u.round(), u.clientId(), bytes(u.weights()));
     });
   }
 
   @Override
   public void roundClosed(StoredRound closed, String state, StoredRound opened) {
     tx.executeWithoutResult(status -> {
-      int changed = jdbc.update("update round set ended_at = ?, global_accuracy = ?, global_loss = ?, model = ?, "
-          + "strategy_state = ? where round = ? and ended_at is null", time(closed.endedAt()), closed.accuracy(),
-          closed.loss(), bytes(closed.model()), StrategyStates.encode(closed.strategyState()), closed.round());
+      int changed = jdbc.update("update run_round set ended_at = ?, global_accuracy = ?, global_loss = ?, model = ?, "
+          + "strategy_state = ? where run_id = ? and round = ? and ended_at is null", time(closed.endedAt()),
+          closed.accuracy(), closed.loss(), bytes(closed.model()), StrategyStates.encode(closed.strategyState()),
+          runId, closed.round());
       if (changed != 1) {
         throw new IllegalStateException("round " + closed.round() + " is not open in the store");
       }
       if (opened != null) {
         insertRound(opened);
       }
-      jdbc.update("update run set state = ? where id = 1", state);
+      jdbc.update("update run set state = ?, finished_at = ? where id = ?", state,
+          opened == null ? time(closed.endedAt()) : null, runId);
     });
     dropWeights(closed.round());
   }
@@ -133,52 +147,54 @@ public class JdbcRunStore implements RunStore {
    * Weights left behind by a crash in between are ignored on load and deleted when the next round closes.
    */
   private void dropWeights(int round) {
-    List<Object[]> keys = jdbc.query("select round, client_id from update_weights where round <= ?",
-        (rs, i) -> new Object[] {rs.getInt(1), rs.getString(2)}, round);
+    List<Object[]> keys = jdbc.query("select round, client_id from run_update_weights where run_id = ? and round <= ?",
+        (rs, i) -> new Object[] {rs.getInt(1), rs.getString(2)}, runId, round);
     for (Object[] k : keys) {
-      tx.executeWithoutResult(status -> jdbc.update("delete from update_weights where round = ? and client_id = ?",
-          k[0], k[1]));
+      tx.executeWithoutResult(status -> jdbc.update("delete from run_update_weights where run_id = ? and round = ? "
+          + "and client_id = ?", runId, k[0], k[1]));
     }
   }
 
   @Override
   public void evaluationReceived(StoredEvaluation e) {
-    jdbc.update("insert into evaluation (round, client_id, num_samples, loss, accuracy, received_at) "
-        + "values (?, ?, ?, ?, ?, ?)", e.round(), e.clientId(), e.numSamples(), e.loss(), e.accuracy(),
+    jdbc.update("insert into run_evaluation (run_id, round, client_id, num_samples, loss, accuracy, received_at) "
+        + "values (?, ?, ?, ?, ?, ?, ?)", runId, e.round(), e.clientId(), e.numSamples(), e.loss(), e.accuracy(),
         time(e.receivedAt()));
   }
 
   @Override
   public void failed(String state, String message) {
-    jdbc.update("update run set state = ?, message = ? where id = 1", state, message);
+    jdbc.update("update run set state = ?, message = ?, finished_at = ? where id = ?", state, message,
+        time(Instant.now()), runId);
   }
 
   @Override
   public void eventRecorded(RunEvent e) {
-    jdbc.update("insert into run_event (at, type, round, client_id, detail) values (?, ?, ?, ?, ?)", time(e.at()),
-        e.type(), e.round(), e.clientId(), e.detail());
+    jdbc.update("insert into run_event (run_id, at, type, round, client_id, detail) values (?, ?, ?, ?, ?, ?)", runId,
+        time(e.at()), e.type(), e.round(), e.clientId(), e.detail());
   }
 
   @Override
   public List<RunEvent> events() {
-    return jdbc.query("select at, type, round, client_id, detail from run_event order by id",
+    return jdbc.query("select at, type, round, client_id, detail from run_event where run_id = ? order by id",
         (rs, i) -> new RunEvent(instant(rs, 1), rs.getString(2), (Integer) rs.getObject(3), rs.getString(4),
-            rs.getString(5), null));
+            rs.getString(5), null), runId);
   }
 
   @Override
   public List<RunEvent> recentEvents(int limit) {
-    List<RunEvent> newest = jdbc.query("select at, type, round, client_id, detail from run_event order by id desc "
-        + "fetch first ? rows only", (rs, i) -> new RunEvent(instant(rs, 1), rs.getString(2), (Integer) rs.getObject(3),
-            rs.getString(4), rs.getString(5), null), limit);
+    List<RunEvent> newest = jdbc.query("select at, type, round, client_id, detail from run_event where run_id = ? "
+        + "order by id desc fetch first ? rows only", (rs, i) -> new RunEvent(instant(rs, 1), rs.getString(2),
+            (Integer) rs.getObject(3), rs.getString(4), rs.getString(5), null), runId, limit);
     java.util.Collections.reverse(newest);
     return newest;
   }
 
   private void insertRound(StoredRound r) {
-    jdbc.update("insert into round (round, started_at, ended_at, global_accuracy, global_loss, model) "
-        + "values (?, ?, ?, ?, ?, ?)", r.round(), time(r.startedAt()), r.endedAt() == null ? null : time(r.endedAt()),
-        r.accuracy(), r.loss(), r.model() == null ? null : bytes(r.model()));
+    jdbc.update("insert into run_round (run_id, round, started_at, ended_at, global_accuracy, global_loss, model) "
+        + "values (?, ?, ?, ?, ?, ?, ?)", runId, r.round(), time(r.startedAt()),
+        r.endedAt() == null ? null : time(r.endedAt()), r.accuracy(), r.loss(), r.model() == null ? null
+            : bytes(r.model()));
   }
 
   private static OffsetDateTime time(Instant i) {

@@ -2,6 +2,11 @@ package dev.fedlearn.aggregator.config;
 
 import dev.fedlearn.aggregator.tls.TlsProperties;
 import dev.fedlearn.federation.run.RunCoordinator;
+import dev.fedlearn.federation.run.RunHistory;
+import dev.fedlearn.federation.run.RunStore;
+import dev.fedlearn.federation.run.Runs;
+import java.time.Instant;
+import java.util.List;
 import dev.fedlearn.federation.run.TestRuns;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -14,5 +19,24 @@ public class TinyRunConfig {
   @Bean
   RunCoordinator runCoordinator() {
     return TestRuns.run(2, 2);
+  }
+
+  /** The tiny run as the only one served, no earlier run kept. */
+  @Bean
+  Runs runs(RunCoordinator current) {
+    return new Runs(new RunHistory() {
+      @Override
+      public List<Entry> runs() {
+        return List.of();
+      }
+
+      @Override
+      public RunStore store(int id) {
+        return RunStore.NONE;
+      }
+
+      @Override
+      public void stop(int id, String reason, Instant now) {}
+    }, 1, current);
   }
 }

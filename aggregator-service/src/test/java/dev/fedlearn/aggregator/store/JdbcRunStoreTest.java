@@ -23,6 +23,7 @@ import dev.fedlearn.protocol.SecAggPlan;
 import dev.fedlearn.protocol.SecAggStep;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
@@ -42,7 +43,7 @@ class JdbcRunStoreTest {
     ds.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
     Flyway.configure().dataSource(ds).load().migrate();
     jdbc = new JdbcTemplate(ds);
-    store = new JdbcRunStore(jdbc, new DataSourceTransactionManager(ds));
+    store = new JdbcRunStore(jdbc, new DataSourceTransactionManager(ds), 1);
   }
 
   /** One clock for every coordinator of a test, moved by hand: statuses that say "deadline in N s" compare equal. */
@@ -90,7 +91,7 @@ class JdbcRunStoreTest {
     RunCoordinator afterTheEnd = coordinator(store);
     assertThat(afterTheEnd.status().state()).isEqualTo(RunState.COMPLETED);
     assertThat(afterTheEnd.snapshot().modelHistory()).hasSize(4);
-    assertThat(jdbc.queryForObject("select count(*) from update_weights", Integer.class))
+    assertThat(jdbc.queryForObject("select count(*) from run_update_weights", Integer.class))
         .as("weights are dropped once aggregated").isZero();
   }
 
@@ -138,38 +139,49 @@ class JdbcRunStoreTest {
     first.submitUpdate(1, update("a", 10, 1f));
     first.submitUpdate(1, update("b", 30, 5f));
     // As if the process died after round 1 closed but before its weights were deleted.
-    jdbc.update("insert into update_weights (round, client_id, weights) values (1, 'a', ?)",
+    jdbc.update("insert into run_update_weights (run_id, round, client_id, weights) values (1, 1, 'a', ?)",
         (Object) JdbcRunStore.bytes(new float[] {9f, 9, 9, 9, 9, 9}));
     assertThat(store.load().orElseThrow().updates()).filteredOn(u -> u.round() == 1)
         .allSatisfy(u -> assertThat(u.weights()).as("a closed round's weights are not loaded").isNull());
     RunCoordinator resumed = coordinator(store);
     resumed.submitUpdate(2, update("a", 10, 1f));
     resumed.submitUpdate(2, update("b", 30, 1f));
-    assertThat(jdbc.queryForObject("select count(*) from update_weights", Integer.class))
+    assertThat(jdbc.queryForObject("select count(*) from run_update_weights", Integer.class))
         .as("the leftovers go when the next round closes").isZero();
   }
 
+  /**
+   * A store written before V3 (weights in round_update) and V5 (one run, no run ids), with round 1 open and one
+   * update in: after the migrations it is run 1, and the open round goes on with the migrated weights.
+   */
   @Test
-  void anOpenRoundsWeightsSurviveTheMigrationThatMovesThem() {
+  void anOpenRoundsWeightsSurviveTheMigrationsAsRunOne() {
     JdbcDataSource ds = new JdbcDataSource();
     ds.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
     Flyway.configure().dataSource(ds).target("2").load().migrate(); // a store written before V3
     JdbcTemplate old = new JdbcTemplate(ds);
-    JdbcRunStore before = new JdbcRunStore(old, new DataSourceTransactionManager(ds));
-    RunCoordinator first = coordinator(before);
-    first.register(registration("a"));
-    first.register(registration("b"));
+    java.sql.Timestamp now = java.sql.Timestamp.from(Instant.now());
+    old.update("insert into run (id, settings, state, created_at) values (1, ?, 'TRAINING', ?)",
+        TestRuns.definition(RunRules.of(3, 2), new dev.fedlearn.federation.strategy.FedAvg(),
+            dev.fedlearn.federation.ClientSampler.ALL, null).toJson(), now);
+    old.update("insert into round (round, started_at, ended_at, global_accuracy, global_loss, model) "
+        + "values (0, ?, ?, 0.1, 2.3, ?)", now, now, JdbcRunStore.bytes(new float[] {0.1f, 0, 0, 0, 0, 0}));
+    old.update("insert into round (round, started_at) values (1, ?)", now);
+    for (String c : List.of("a", "b")) {
+      old.update("insert into client (client_id, train_samples, test_samples, registered_at) values (?, 100, 30, ?)",
+          c, now);
+    }
     old.update("insert into round_update (round, client_id, num_samples, train_loss, train_accuracy, received_at, "
-        + "weights) values (1, 'a', 10, 0.5, 0.8, ?, ?)", java.sql.Timestamp.from(Instant.now()),
-        JdbcRunStore.bytes(new float[] {1f, 1, 2, 3, 4, 5}));
+        + "weights) values (1, 'a', 10, 0.5, 0.8, ?, ?)", now, JdbcRunStore.bytes(new float[] {1f, 1, 2, 3, 4, 5}));
 
     Flyway.configure().dataSource(ds).load().migrate();
-    RunCoordinator resumed = coordinator(new JdbcRunStore(old, new DataSourceTransactionManager(ds)));
+    RunCoordinator resumed = coordinator(new JdbcRunStore(old, new DataSourceTransactionManager(ds), 1));
     assertThat(resumed.status().updatesReceived()).isEqualTo(1);
     resumed.submitUpdate(1, update("b", 30, 5f));
     assertThat(resumed.globalModel().params()[0]).as("(10 * 1 + 30 * 5) / 40 from the migrated weights")
         .isEqualTo(4f);
-    assertThat(old.queryForObject("select count(*) from update_weights", Integer.class)).isZero();
+    assertThat(old.queryForObject("select count(*) from run_update_weights", Integer.class)).isZero();
+    assertThat(old.queryForObject("select count(*) from run_event where run_id <> 1", Integer.class)).isZero();
   }
 
   @Test
@@ -226,7 +238,7 @@ class JdbcRunStoreTest {
     run.register(registration("a"));
     run.register(registration("b"));
     assertThatThrownBy(() -> run.submitUpdate(1, update("a", 1000, 1f))).hasMessageContaining("numSamples");
-    assertThat(jdbc.queryForObject("select count(*) from round_update", Integer.class)).isZero();
+    assertThat(jdbc.queryForObject("select count(*) from run_update", Integer.class)).isZero();
     assertThat(coordinator(store).status().updatesReceived()).isZero();
   }
 
@@ -278,9 +290,13 @@ class JdbcRunStoreTest {
 
   @Test
   void aRunStoredByAnEarlierReleaseIsRefusedWithTheReason() {
-    store.begin("{rounds=3, clients=2, strategy=fedavg}", RunState.WAITING_FOR_CLIENTS.name(),
-        new RunStore.StoredRound(0, java.time.Instant.EPOCH, java.time.Instant.EPOCH, 0.1, 0.9, new float[6]),
-        java.time.Instant.EPOCH);
+    // Settings as the first release's Map.toString() wrote them.
+    jdbc.update("insert into run (id, settings, state, created_at) values (1, ?, ?, ?)",
+        "{rounds=3, clients=2, strategy=fedavg}", RunState.WAITING_FOR_CLIENTS.name(),
+        java.sql.Timestamp.from(java.time.Instant.EPOCH));
+    jdbc.update("insert into run_round (run_id, round, started_at, ended_at, global_accuracy, global_loss, model) "
+        + "values (1, 0, ?, ?, 0.1, 0.9, ?)", java.sql.Timestamp.from(java.time.Instant.EPOCH),
+        java.sql.Timestamp.from(java.time.Instant.EPOCH), JdbcRunStore.bytes(new float[6]));
     RunCoordinator later = coordinator(store);
     assertThat(later.refusal()).hasValueSatisfying(r -> assertThat(r).contains("a run this release cannot read").contains("not a run definition")
         .contains("FL_STATE_DIR"));
@@ -311,7 +327,7 @@ class JdbcRunStoreTest {
     first.submitUpdate(1, update("a", 10, 1f));
     first.submitUpdate(1, update("b", 30, 5f));
     first.submitUpdate(2, update("b", 30, 2f)); // then the "crash"
-    assertThat(jdbc.queryForObject("select count(*) from round where strategy_state is not null", Integer.class))
+    assertThat(jdbc.queryForObject("select count(*) from run_round where strategy_state is not null", Integer.class))
         .as("round 1's moments are stored").isEqualTo(1);
 
     RunCoordinator resumed = fedadam.apply(store);

@@ -17,7 +17,6 @@ import dev.fedlearn.protocol.TrainingPlan;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,11 +33,16 @@ import org.slf4j.LoggerFactory;
  * sends no figures of its own: it scores each global model for its own status and log only, sends no score, and
  * sends no per-epoch figures with a plain update (a masked update carries none at all).
  *
- * <p>{@link #run()} does the work on the calling thread; {@link #start()} runs it on a thread of its own.
+ * <p>{@link #run()} takes part in the run the aggregator serves, on the calling thread. {@link #start()} runs
+ * {@link #serve()} on a thread of its own: each run, and once a run is over (completed or failed), the next one the
+ * aggregator serves (started again with other settings, it starts a new run): the client registers with it and
+ * takes part as in the first.
  */
 public final class FederatedClient {
   private static final Logger log = LoggerFactory.getLogger(FederatedClient.class);
   private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+  /** How often a client whose run is over asks whether the aggregator serves a new one. */
+  static final Duration NEXT_RUN_POLL = Duration.ofSeconds(5);
 
   private final AggregatorClient aggregator;
   private final LocalData data;
@@ -50,6 +54,7 @@ public final class FederatedClient {
   private final PlanFloors floors;
   private final AggregatorCalls calls;
   private final SecureSubmission secure;
+  private final Sleeper sleeper;
 
   private volatile boolean stopRequested;
   private Thread thread;
@@ -62,12 +67,6 @@ public final class FederatedClient {
   private int lastEvaluated;
   private int satOut; // the last round this client was not picked for
   private boolean waitingLogged;
-
-  private record Trained(int round, int samples, int epochs, double seconds, double loss, double accuracy,
-      boolean accepted) {}
-
-  /** A global model's score on the local test split; {@code sent} false when it stayed on this site. */
-  private record Scored(int round, Evaluation evaluation, boolean sent) {}
 
   public FederatedClient(AggregatorClient aggregator, LocalData data, StatusTracker tracker,
       ClientProperties properties, Sleeper sleeper) {
@@ -88,6 +87,7 @@ public final class FederatedClient {
     this.calls = new AggregatorCalls(aggregator, tracker, sleeper, properties.retry().initialBackoff(),
         properties.retry().maxBackoff(), () -> stopRequested);
     this.secure = new SecureSubmission(aggregator, calls, tracker, clientId, pollWaitSeconds, floors);
+    this.sleeper = sleeper;
   }
 
   /** Runs the worker on a thread of its own (once). */
@@ -96,7 +96,7 @@ public final class FederatedClient {
       return;
     }
     stopRequested = false;
-    thread = new Thread(this::run, "fl-client-" + clientId);
+    thread = new Thread(this::serve, "fl-client-" + clientId);
     thread.setDaemon(true);
     thread.start();
   }
@@ -124,8 +124,57 @@ public final class FederatedClient {
     return thread != null && thread.isAlive();
   }
 
-  /** The whole job, on the calling thread: returns when the run is over or when stopped. */
-  public void run() {
+  /**
+   * Every run, on the calling thread: the one the aggregator serves and, each time one is over, the next; returns
+   * when stopped, or when this client cannot go on (it refused a run's plan, or met an error no retry can fix).
+   */
+  public void serve() {
+    try {
+      while (run()) {
+        if (!awaitNextRun()) {
+          return;
+        }
+      }
+    } catch (InterruptedException e) {
+      log.info("client worker stopped");
+    }
+  }
+
+  /**
+   * After a run is over: asks every {@link #NEXT_RUN_POLL} whether the aggregator serves a new run (its model's state
+   * waiting for clients or training: an ended run stays ended) and forgets the ended run's rounds; false when stopped.
+   */
+  private boolean awaitNextRun() throws InterruptedException {
+    log.info("waiting for the aggregator's next run");
+    while (!stopRequested) {
+      sleeper.sleep(NEXT_RUN_POLL);
+      GlobalModel model;
+      try {
+        model = aggregator.fetchModel(-1, 0);
+      } catch (RuntimeException e) { // unreachable or refusing: the next poll asks again
+        continue;
+      }
+      if (model.state() == RunState.WAITING_FOR_CLIENTS || model.state() == RunState.TRAINING) {
+        log.info("the aggregator serves a new run ({} rounds): registering and taking part", model.rounds());
+        lastSeen = -1;
+        lastSubmitted = 0;
+        lastEvaluated = 0;
+        lastUpdate = null;
+        resentRound = 0;
+        satOut = 0;
+        waitingLogged = false;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Takes part in the run the aggregator serves, on the calling thread; returns whether it ended as a run ends
+   * (completed, or failed on the aggregator), after which the client may take part in the next one; false when
+   * stopped, when the client refused the run's plan, or after an error no retry can fix.
+   */
+  public boolean run() {
     try {
       if (floors.any()) {
         log.info("privacy floors: {}; a plan below them is refused", floors);
@@ -137,12 +186,12 @@ public final class FederatedClient {
         calls.checkStop();
         try {
           if (step()) {
-            return;
+            return true;
           }
           backoff.reset();
         } catch (PlanRefused e) {
           refuseRun(e.getMessage());
-          return;
+          return false;
         } catch (AggregatorRejectedException e) {
           calls.pause(backoff, e.getMessage());
         } catch (RuntimeException e) {
@@ -151,11 +200,13 @@ public final class FederatedClient {
       }
     } catch (InterruptedException e) {
       log.info("client worker stopped");
+      return false;
     } catch (RuntimeException e) { // a bug or a setting no retry can fix: say so and stop, do not die silently
       String why = Reasons.describe(e);
       log.error("the client stops: {}", why);
       tracker.update(s -> s.withError(why));
       tracker.state(ClientState.ERROR);
+      return false;
     }
   }
 
@@ -190,7 +241,8 @@ public final class FederatedClient {
       default:
         break;
     }
-    Scored scored = model.round() > 0 && model.round() > lastEvaluated && !model.evaluated() ? evaluate(model) : null;
+    RoundLog.Scored scored = model.round() > 0 && model.round() > lastEvaluated && !model.evaluated()
+        ? evaluate(model) : null;
     if (model.evaluated()) {
       lastEvaluated = Math.max(lastEvaluated, model.round());
     }
@@ -218,7 +270,7 @@ public final class FederatedClient {
       satOut = model.round() + 1;
       log.info("round {}/{}: not picked by the aggregator's strategy; sitting it out", satOut, model.rounds());
     }
-    Trained trained = due && model.takesPart() ? trainAndSubmit(model) : null;
+    RoundLog.Trained trained = due && model.takesPart() ? trainAndSubmit(model) : null;
     logRound(model, trained, scored);
     lastSeen = model.round();
     tracker.state(ClientState.WAITING);
@@ -244,7 +296,7 @@ public final class FederatedClient {
     }
   }
 
-  private Scored evaluate(GlobalModel model) throws InterruptedException {
+  private RoundLog.Scored evaluate(GlobalModel model) throws InterruptedException {
     int round = model.round();
     if (model.plan() == null) {
       throw new IllegalStateException("the global model of round " + round + " comes without a training plan");
@@ -263,10 +315,10 @@ public final class FederatedClient {
     }
     lastEvaluated = round;
     tracker.update(s -> s.withEvaluated(round, evaluation.loss(), evaluation.accuracy()));
-    return new Scored(round, evaluation, send);
+    return new RoundLog.Scored(round, evaluation, send);
   }
 
-  private Trained trainAndSubmit(GlobalModel model) throws InterruptedException {
+  private RoundLog.Trained trainAndSubmit(GlobalModel model) throws InterruptedException {
     int round = model.round() + 1;
     if (model.plan() == null) {
       throw new IllegalStateException("the global model of round " + model.round() + " comes without a training plan");
@@ -300,8 +352,8 @@ public final class FederatedClient {
     lastSubmitted = round;
     lastUpdate = masked ? null : update; // a masked update belongs to its session: it is never sent again
     tracker.update(s -> s.withTrained(round, result.trainLoss(), result.trainAccuracy()));
-    return new Trained(round, train.size(), config.epochs(), seconds, result.trainLoss(), result.trainAccuracy(),
-        accepted);
+    return new RoundLog.Trained(round, train.size(), config.epochs(), seconds, result.trainLoss(),
+        result.trainAccuracy(), accepted);
   }
 
   /** Ends this client's part in the run: it says why, in its log and status, and sends nothing more. */
@@ -321,43 +373,20 @@ public final class FederatedClient {
       // the reason is a nicety; the state says enough
     }
     String error = message;
-    log.error("{}; the client stops", error);
+    log.error("{}", error);
     tracker.update(s -> s.withError(error).withState(ClientState.ERROR));
   }
 
-  private void completed(GlobalModel model, Scored scored) {
-    String line = "run completed after " + model.round() + (model.round() == 1 ? " round" : " rounds");
-    if (scored != null) {
-      line += "; " + scoredText(scored);
-    }
-    log.info(line + "; the client is done");
+  private void completed(GlobalModel model, RoundLog.Scored scored) {
+    log.info(RoundLog.completed(model, scored));
     tracker.state(ClientState.DONE);
   }
 
-  private void logRound(GlobalModel model, Trained trained, Scored scored) {
+  private void logRound(GlobalModel model, RoundLog.Trained trained, RoundLog.Scored scored) {
     if (trained == null && scored == null) {
       log.debug("no new global model yet (round {})", model.round());
       return;
     }
-    StringBuilder line = new StringBuilder();
-    if (trained != null) {
-      line.append(String.format(Locale.ROOT,
-          "round %d/%d: trained %d samples x %d epochs in %.1f s, train loss %.4f acc %.2f%%", trained.round(),
-          model.rounds(), trained.samples(), trained.epochs(), trained.seconds(), trained.loss(),
-          100 * trained.accuracy()));
-      if (!trained.accepted()) {
-        line.append(" (update not accepted)");
-      }
-    }
-    if (scored != null) {
-      line.append(trained != null ? "; " : "").append(scoredText(scored));
-    }
-    log.info(line.toString());
-  }
-
-  private static String scoredText(Scored scored) {
-    Evaluation e = scored.evaluation();
-    return String.format(Locale.ROOT, "global model round %d scored on %d local test samples: acc %.2f%% loss %.4f%s",
-        scored.round(), e.count(), 100 * e.accuracy(), e.loss(), scored.sent() ? "" : " (private run: not sent)");
+    log.info(RoundLog.round(model, trained, scored));
   }
 }

@@ -338,4 +338,32 @@ class FederatedClientTest {
     assertThat(client.isRunning()).isFalse();
     assertThat(waiting.registrations).hasSize(1);
   }
+
+  /** Serving: once a run is over (completed, or failed), the client waits for the next one and takes part in it. */
+  @Test
+  void servingTakesPartInTheNextRunOnceOneIsOver() {
+    aggregator
+        .serve(GlobalModel.of(0, 1, RunState.TRAINING, MODEL, PLAN)) // run 1: train its round 1
+        .serve(GlobalModel.of(1, 1, RunState.COMPLETED, MODEL, PLAN)) // score it: run 1 is over
+        .serve(GlobalModel.of(1, 1, RunState.COMPLETED, MODEL, PLAN)) // no new run yet
+        .serve(GlobalModel.of(0, 3, RunState.WAITING_FOR_CLIENTS, MODEL, PLAN)) // run 2
+        // (the scripted aggregator remembers rounds, not runs: run 2 is shown from its round 2 on)
+        .serve(GlobalModel.of(1, 3, RunState.TRAINING, MODEL, PLAN)) // train its round 2
+        .serve(GlobalModel.of(2, 3, RunState.FAILED, MODEL, PLAN)); // run 2 fails: over too
+    List<Duration> polls = new ArrayList<>();
+    client(d -> {
+      if (d.equals(FederatedClient.NEXT_RUN_POLL)) {
+        polls.add(d);
+        if (polls.size() == 3) {
+          throw new InterruptedException("the test stops the worker");
+        }
+      }
+    }).serve();
+
+    assertThat(aggregator.registrations).as("once for each run").hasSize(2);
+    assertThat(rounds(aggregator.updates)).as("run 1's round 1, run 2's round 2").containsExactly(1, 2);
+    assertThat(aggregator.polledAfter).as("run 2 from the start: nothing seen yet").containsSubsequence(-1, 0, -1,
+        -1, -1, 1);
+    assertThat(polls).as("two polls until run 2, one after it").hasSize(3);
+  }
 }

@@ -12,7 +12,7 @@ import java.util.List;
  * make the quorum), null once it is closed.
  */
 public record RoundView(int round, Status state, List<String> participants, Double globalTestAccuracy,
-    Double globalTestLoss, Double meanClientTestAccuracy, List<Training> training, List<Evaluation> evaluations,
+    Double globalTestLoss, Double meanClientTestAccuracy, List<ClientTraining> training, List<Evaluation> evaluations,
     Instant startedAt, Instant endedAt, Double durationSeconds, List<String> selected, Instant deadline) {
 
   public enum Status { OPEN, COMPLETED }
@@ -21,7 +21,7 @@ public record RoundView(int round, Status state, List<String> participants, Doub
    * A client's local training in this round: the figures of its last epoch and of every epoch ({@code epochs},
    * empty when the client did not send them).
    */
-  public record Training(String clientId, long numSamples, double trainLoss, double trainAccuracy,
+  public record ClientTraining(String clientId, long numSamples, double trainLoss, double trainAccuracy,
       Instant receivedAt, List<ClientUpdate.Epoch> epochs) {}
 
   /** A client's score of this round's global model on its local test split. */

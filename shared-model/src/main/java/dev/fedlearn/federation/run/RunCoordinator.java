@@ -166,6 +166,11 @@ public final class RunCoordinator {
     board.post(current());
   }
 
+  /** The most clients a round picks: the sampler's count of the run's clients. */
+  int picksPerRound() {
+    return sampler.count(rules.clients());
+  }
+
   /** The clients that train round {@code number}: the sampler's pick, reproducible from the run's seed. */
   List<String> pick(List<String> clients, int number) {
     return sampler.pick(clients, number, training.seed());

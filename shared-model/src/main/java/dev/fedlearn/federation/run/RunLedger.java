@@ -197,9 +197,9 @@ final class RunLedger {
 
   /** A round as the API shows it; the clients' test accuracy is averaged weighted by their test samples. */
   private RoundView view(Round r, Duration roundTimeout) {
-    List<RoundView.Training> training = new ArrayList<>();
+    List<RoundView.ClientTraining> training = new ArrayList<>();
     for (ClientUpdate u : privateRun ? List.<ClientUpdate>of() : r.updates.values()) {
-      training.add(new RoundView.Training(u.clientId(), u.numSamples(), u.trainLoss(), u.trainAccuracy(),
+      training.add(new RoundView.ClientTraining(u.clientId(), u.numSamples(), u.trainLoss(), u.trainAccuracy(),
           r.receivedAt.get(u.clientId()), u.epochs()));
     }
     List<RoundView.Evaluation> evals = new ArrayList<>(r.evaluations.values());

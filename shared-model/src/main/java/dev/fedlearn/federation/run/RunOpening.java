@@ -49,7 +49,7 @@ record RunOpening(RunLedger ledger, String refusal) {
     }
     Evaluation initialScore = scorer.apply(initial);
     Instant now = c.now();
-    c.store.begin(definition.toJson(), RunState.WAITING_FOR_CLIENTS.name(), new RunStore.StoredRound(0, now, now,
+    c.store.begin(definition, RunState.WAITING_FOR_CLIENTS.name(), new RunStore.StoredRound(0, now, now,
         initialScore.accuracy(), initialScore.loss(), initial.params()), now);
     String score = RunCoordinator.pct(initialScore.accuracy());
     log.info("run of {} rounds for {} clients, {} epochs per round; initial model scores {} on the test set",

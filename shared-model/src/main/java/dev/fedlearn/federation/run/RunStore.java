@@ -1,5 +1,6 @@
 package dev.fedlearn.federation.run;
 
+import dev.fedlearn.federation.RunDefinition;
 import dev.fedlearn.protocol.ClientUpdate;
 import java.time.Instant;
 import java.util.List;
@@ -56,8 +57,8 @@ public interface RunStore {
    */
   Optional<Stored> load(java.util.function.IntPredicate models);
 
-  /** A new run: its settings and its initial model as round 0. */
-  void begin(String settings, String state, StoredRound initial, Instant now);
+  /** A new run: its definition (kept as JSON, {@link RunDefinition#toJson}) and its initial model as round 0. */
+  void begin(RunDefinition definition, String state, StoredRound initial, Instant now);
 
   /** A client registered; when {@code opened} is not null the run starts training with that round. */
   void clientRegistered(StoredClient client, String state, StoredRound opened);
@@ -91,7 +92,7 @@ public interface RunStore {
     }
 
     @Override
-    public void begin(String settings, String state, StoredRound initial, Instant now) {}
+    public void begin(RunDefinition definition, String state, StoredRound initial, Instant now) {}
 
     @Override
     public void clientRegistered(StoredClient client, String state, StoredRound opened) {}

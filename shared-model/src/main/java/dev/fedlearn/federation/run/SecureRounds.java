@@ -31,10 +31,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The secure aggregation workflow of a run's rounds: every round's updates arrive through a
- * {@link SecAggSession} (the same state machine {@code fl simulate} runs in memory), step by step, from the picked
- * clients; the strategy receives one result, the unmasked mean ({@link SecureAggregation#result}). A session that
- * cannot go on is abandoned and the round goes on in a new one, or, once unmasking shares were asked for, closes with
- * no update. Its methods are the HTTP controller's; each holds the coordinator's lock.
+ * {@link SecAggSession}, step by step, from the picked clients; the strategy receives one result, the unmasked mean
+ * ({@link SecureAggregation#result}). A session that cannot go on is abandoned and the round goes on in a new one,
+ * or, once unmasking shares were asked for, closes with no update. Its methods are the clients' transport's: the
+ * aggregator's HTTP controller, or {@code fl simulate}'s sites in memory; each holds the coordinator's lock.
  */
 public final class SecureRounds implements RoundWorkflow {
   private static final Logger log = LoggerFactory.getLogger(RunCoordinator.class);
@@ -50,20 +50,22 @@ public final class SecureRounds implements RoundWorkflow {
 
   /**
    * Without differential privacy, refuses a registration whose training samples, with the others', the fixed-point
-   * encoding cannot hold.
+   * encoding of a round could not hold: the samples of the most clients a round picks, the largest ones.
    */
   @Override
   public void admit(ClientRegistration r, Collection<RunCoordinator.Client> registered) {
     if (settings.dp() == null) {
-      long total = r.trainSamples();
-      for (RunCoordinator.Client c : registered) {
-        total += c.trainSamples();
-      }
+      List<Integer> samples = new java.util.ArrayList<>();
+      samples.add(r.trainSamples());
+      registered.forEach(client -> samples.add(client.trainSamples()));
+      long total = samples.stream().sorted(java.util.Comparator.reverseOrder()).limit(c.picksPerRound())
+          .mapToLong(Integer::longValue).sum();
       try {
         FixedPoint.scale(settings.bound(), total);
       } catch (IllegalArgumentException e) {
-        throw Refusal.invalid("secure aggregation cannot encode " + total + " training samples in all with "
-            + "weights up to FL_SECAGG_BOUND " + settings.bound() + " in 32 bits: " + e.getMessage());
+        throw Refusal.invalid("secure aggregation cannot encode the " + total + " training samples a round may sum "
+            + "with weights up to the bound " + settings.bound() + " (FL_SECAGG_BOUND, --secagg-bound) in 32 bits: "
+            + e.getMessage());
       }
     }
   }

@@ -78,6 +78,7 @@ final class InMemorySecureClients {
         site.join();
       }
     } catch (InterruptedException e) {
+      failure.compareAndSet(null, e); // the sites still waiting stop at their next poll
       Thread.currentThread().interrupt();
       throw new AggregationException("round " + round + ": interrupted during secure aggregation");
     }

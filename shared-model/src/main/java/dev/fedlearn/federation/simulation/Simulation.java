@@ -149,8 +149,9 @@ public final class Simulation {
    * zero and it weighs nothing in the clients' mean).
    *
    * @throws AggregationException when the coordinator fails the run (a round it could not aggregate)
-   * @throws IllegalStateException when a site's training diverges (non-finite weights)
-   * @throws IllegalArgumentException when the coordinator refuses the sites
+   * @throws IllegalStateException when a site's training diverges (non-finite weights), or the coordinator refuses a
+   *     site's update or score (its checks apply as in the services, but for the weight bound)
+   * @throws IllegalArgumentException when the coordinator refuses the sites' registrations
    */
   public Model run(Model initial, List<Site> sites, Features globalTest, BiConsumer<Round, Model> listener,
       Predicate<Round> stop) {
@@ -170,7 +171,11 @@ public final class Simulation {
         definition, initial, noise(seed), m -> Evaluator.evaluate(m, globalTest, threads), Clock.systemUTC(),
         RunStore.NONE, Duration.ofDays(1));
     for (Site s : sites) {
-      request(() -> coordinator.register(new ClientRegistration(s.id(), s.train().size(), s.test().size())));
+      try {
+        coordinator.register(new ClientRegistration(s.id(), s.train().size(), s.test().size()));
+      } catch (Refusal e) { // the sites, or the run they make, are not what the run can take
+        throw new IllegalArgumentException(e.getMessage(), e);
+      }
     }
     Set<String> attackers = attackers(sites);
     Model global = initial;
@@ -222,7 +227,7 @@ public final class Simulation {
       LocalTraining.Result t = trained.get(k);
       if (!finite(t.weights())) {
         throw new IllegalStateException("training diverged in round " + round + " at " + id
-            + " (non-finite weights): lower --learning-rate");
+            + " (non-finite weights): lower --learning-rate" + (attackers.isEmpty() ? "" : ", or weaken --attack"));
       }
       float[] sent = attackers.contains(id) ? attack.apply(current.params(), t.weights(), config.seed(), id, round)
           : t.weights();
@@ -263,7 +268,7 @@ public final class Simulation {
     for (int i = 0; i < sites.size(); i++) {
       String id = sites.get(i).id();
       Evaluation e = local.get(i);
-      if (!plan.isPrivate() && e.count() > 0) {
+      if (!plan.isPrivate() && e.count() > 0 && Double.isFinite(e.loss())) { // as a client: no score it cannot send
         request(() -> coordinator.submitEvaluation(round, new EvaluationReport(id, e.count(), e.loss(),
             e.accuracy())));
       }
@@ -287,12 +292,12 @@ public final class Simulation {
     return true;
   }
 
-  /** A client's request to the coordinator; a refusal is the caller's mistake (the sites or the definition). */
+  /** A site's request during the run; a refusal ends the run (as the coordinator's checks of an update, say). */
   private static void request(Runnable call) {
     try {
       call.run();
     } catch (Refusal e) {
-      throw new IllegalArgumentException(e.getMessage(), e);
+      throw new IllegalStateException(e.getMessage(), e);
     }
   }
 }

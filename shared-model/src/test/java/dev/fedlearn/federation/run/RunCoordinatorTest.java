@@ -58,7 +58,7 @@ class RunCoordinatorTest {
     RoundView r1 = run.round(1);
     assertThat(r1.state()).isEqualTo(RoundView.Status.COMPLETED);
     assertThat(r1.participants()).containsExactly("a", "b");
-    assertThat(r1.training()).extracting(RoundView.Training::numSamples).containsExactly(30L, 10L);
+    assertThat(r1.training()).extracting(RoundView.ClientTraining::numSamples).containsExactly(30L, 10L);
     assertThat(run.round(2).state()).isEqualTo(RoundView.Status.OPEN);
   }
 

@@ -44,10 +44,15 @@ public final class TestRuns {
   public static RunCoordinator run(RunRules rules, Clock clock, RunStore store, Strategy strategy,
       ClientSampler sampler, DifferentialPrivacy.Settings dp, IntFunction<RandomGenerator> noise) {
     Model initial = new Model(SIZES, new float[] {0.1f, 0, 0, 0, 0, 0});
-    RunDefinition definition = RunDefinition.of(rules.rounds(), rules.clients(), new RunDefinition.Data("test", 10),
-        SIZES, TrainingConfig.defaults().withEpochs(1), strategy, sampler, dp, null);
-    return new RunCoordinator(rules, definition, initial, noise,
+    return new RunCoordinator(rules, definition(rules, strategy, sampler, dp), initial, noise,
         m -> new Evaluation(10, 1 - m.params()[0], m.params()[0]), clock, store, Duration.ofSeconds(30));
+  }
+
+  /** The definition of the tiny runs above. */
+  public static RunDefinition definition(RunRules rules, Strategy strategy, ClientSampler sampler,
+      DifferentialPrivacy.Settings dp) {
+    return RunDefinition.of(rules.rounds(), rules.clients(), new RunDefinition.Data("test", 10), SIZES,
+        TrainingConfig.defaults().withEpochs(1), strategy, sampler, dp, null);
   }
 
   /** A clock the test moves by hand. */

@@ -181,4 +181,24 @@ class SecureSimulationTest {
     assertThat(sum.weights()).containsExactly(mean);
     assertThat(sum.numSamples()).isEqualTo(70);
   }
+
+  /** A round sums only the clients it picks: registrations are bounded by the largest ones a round may pick. */
+  @Test
+  void registrationsAreBoundedByTheClientsARoundPicks() {
+    for (ClientSampler sampler : List.of(new ClientSampler(0.34, 1), ClientSampler.ALL)) {
+      RunDefinition definition = RunDefinition.of(1, 3, new RunDefinition.Data("test", 0), FOUR,
+          TrainingConfig.defaults().withEpochs(1), new FedAvg(), sampler, null, 100000f);
+      RunCoordinator c = new RunCoordinator(RunRules.of(1, 3), definition, GLOBAL, round -> null,
+          m -> new Evaluation(0, 0, 0), Clock.systemUTC(), RunStore.NONE, Duration.ofDays(1));
+      c.register(new ClientRegistration("a", 20000, 0));
+      if (sampler == ClientSampler.ALL) {
+        assertThatThrownBy(() -> c.register(new ClientRegistration("b", 20000, 0)))
+            .hasMessageContaining("cannot encode the 40000 training samples a round may sum");
+      } else {
+        c.register(new ClientRegistration("b", 20000, 0));
+        c.register(new ClientRegistration("c", 20000, 0));
+        assertThat(c.status().registeredClients()).as("one client a round: 20000 samples").isEqualTo(3);
+      }
+    }
+  }
 }

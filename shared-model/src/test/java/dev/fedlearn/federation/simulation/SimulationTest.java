@@ -152,4 +152,21 @@ class SimulationTest {
     assertThat(results.get(2).weights()).as("mu changes the training").isNotEqualTo(plain);
     assertThat(new Simulation(definition(1, c, prox, ClientSampler.ALL), 1, 0, scale).attackers(sites)).isEmpty();
   }
+
+  /** The coordinator's checks end a simulation as they end a run: an update it refuses, a diverged site. */
+  @Test
+  void anUpdateTheCoordinatorRefusesOrADivergedSiteEndsTheRunWithTheReason() {
+    TrainingConfig c = TrainingConfig.defaults().withEpochs(1);
+    Model initial = Model.initialise(LayerSizes.DEFAULT, Preset.DEFAULT, 42);
+    Simulation infinite = new Simulation(definition(1, c), 2, 1, Attack.parse("noise:1e39"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> infinite.run(initial, sites, test, null))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("weights must be finite");
+    Simulation poisoned = new Simulation(definition(2, c), 2, 1, Attack.parse("scale:1e20"));
+    List<Simulation.Round> rounds = new ArrayList<>();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> poisoned.run(initial, sites, test, rounds::add))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("round 2")
+        .hasMessageContaining("non-finite weights").hasMessageEndingWith("or weaken --attack");
+    assertThat(rounds).as("round 1 ran, its global model poisoned").hasSize(1);
+    assertThat(rounds.get(0).globalTestLoss()).isNaN();
+  }
 }

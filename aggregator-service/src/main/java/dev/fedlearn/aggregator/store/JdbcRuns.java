@@ -1,0 +1,66 @@
+package dev.fedlearn.aggregator.store;
+
+import dev.fedlearn.federation.run.RunEvent;
+import dev.fedlearn.federation.run.RunHistory;
+import dev.fedlearn.federation.run.RunStore;
+import dev.fedlearn.protocol.RunState;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Every run the database keeps ({@code run} and the tables keyed by its id), each run's store a {@link JdbcRunStore}. */
+@Component
+public class JdbcRuns implements RunHistory {
+  private final JdbcTemplate jdbc;
+  private final PlatformTransactionManager transactions;
+
+  public JdbcRuns(JdbcTemplate jdbc, PlatformTransactionManager transactions) {
+    this.jdbc = jdbc;
+    this.transactions = transactions;
+  }
+
+  @Override
+  public List<Entry> runs() {
+    return jdbc.query("select r.id, r.settings, r.state, r.message, r.created_at, r.finished_at, "
+        + "(select started_at from run_round s where s.run_id = r.id and s.round = 1), "
+        + "(select max(round) from run_round d where d.run_id = r.id and d.model is not null), "
+        + "(select global_accuracy from run_round l where l.run_id = r.id and l.round > 0 and l.round = "
+        + "(select max(round) from run_round m where m.run_id = r.id and m.model is not null)), "
+        + "(select max(global_accuracy) from run_round b where b.run_id = r.id and b.round > 0) "
+        + "from run r order by r.id", (rs, i) -> new Entry(rs.getInt(1), rs.getString(2), rs.getString(3),
+            rs.getString(4), instant(rs, 5), instant(rs, 7), instant(rs, 6), rs.getInt(8),
+            (Double) rs.getObject(9), (Double) rs.getObject(10)));
+  }
+
+  @Override
+  public RunStore store(int id) {
+    return new JdbcRunStore(jdbc, transactions, id);
+  }
+
+  /** Marks the run STOPPED and records why among its events, in one transaction; a finished run stays as it is. */
+  @Override
+  public void stop(int id, String reason, Instant now) {
+    OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
+    new TransactionTemplate(transactions).executeWithoutResult(status -> {
+      int stopped = jdbc.update("update run set state = ?, message = ?, finished_at = ? where id = ? "
+          + "and state in (?, ?)", RunState.STOPPED.name(), reason, at, id, RunState.WAITING_FOR_CLIENTS.name(),
+          RunState.TRAINING.name());
+      if (stopped == 1) {
+        jdbc.update("insert into run_event (run_id, at, type, round, client_id, detail) values (?, ?, ?, null, null, ?)",
+            id, at, RunEvent.Type.STATE.id(), reason);
+      }
+    });
+  }
+
+  private static Instant instant(ResultSet rs, int col) throws SQLException {
+    OffsetDateTime t = rs.getObject(col, OffsetDateTime.class);
+    return t == null ? null : t.toInstant();
+  }
+}

@@ -1,0 +1,121 @@
+package dev.fedlearn.aggregator.store;
+
+import static dev.fedlearn.federation.run.TestRuns.registration;
+import static dev.fedlearn.federation.run.TestRuns.update;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.fedlearn.federation.ClientSampler;
+import dev.fedlearn.federation.RunDefinition;
+import dev.fedlearn.federation.run.PastRun;
+import dev.fedlearn.federation.run.RunCoordinator;
+import dev.fedlearn.federation.run.RunHistory;
+import dev.fedlearn.federation.run.RunRules;
+import dev.fedlearn.federation.run.RunSummary;
+import dev.fedlearn.federation.run.Runs;
+import dev.fedlearn.federation.run.TestRuns;
+import dev.fedlearn.federation.strategy.FedAvg;
+import dev.fedlearn.protocol.Refusal;
+import dev.fedlearn.protocol.RunState;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+
+/** Many runs in one database: each its own rows, the latest resumed with its own settings, a new one with others. */
+class JdbcRunsTest {
+  JdbcRuns runs;
+  final TestRuns.ManualClock clock = new TestRuns.ManualClock();
+
+  @BeforeEach
+  void database() {
+    JdbcDataSource ds = new JdbcDataSource();
+    ds.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    Flyway.configure().dataSource(ds).load().migrate();
+    runs = new JdbcRuns(new JdbcTemplate(ds), new DataSourceTransactionManager(ds));
+  }
+
+  private static RunDefinition definition(RunRules rules) {
+    return TestRuns.definition(rules, new FedAvg(), ClientSampler.ALL, null);
+  }
+
+  /** The coordinator the aggregator would serve with {@code rules}, over the run {@link Runs#choose} picks. */
+  private RunCoordinator serve(RunRules rules) {
+    int id = Runs.choose(runs, definition(rules), clock.instant());
+    return TestRuns.run(rules, clock, runs.store(id));
+  }
+
+  @Test
+  void aNewDefinitionMakesANewRunAndTheEarlierOnesStayAsTheyWere() {
+    RunCoordinator first = serve(RunRules.of(1, 2));
+    first.register(registration("a"));
+    first.register(registration("b"));
+    first.submitUpdate(1, update("a", 10, 0.5f));
+    first.submitUpdate(1, update("b", 30, 0.7f));
+    assertThat(first.status().state()).isEqualTo(RunState.COMPLETED);
+
+    RunCoordinator second = serve(RunRules.of(2, 2));
+    assertThat(second.status().state()).as("a new run, no client of the first").isEqualTo(
+        RunState.WAITING_FOR_CLIENTS);
+    assertThat(second.status().registeredClients()).isZero();
+    second.register(registration("c"));
+
+    List<RunHistory.Entry> kept = runs.runs();
+    assertThat(kept).extracting(RunHistory.Entry::id).containsExactly(1, 2);
+    RunHistory.Entry one = kept.get(0);
+    assertThat(one.state()).as("a completed run is not stopped").isEqualTo("COMPLETED");
+    assertThat(one.roundsDone()).isEqualTo(1);
+    assertThat(one.latestAccuracy()).as("the first weight, (10 * 0.5 + 30 * 0.7) / 40").isEqualTo(0.65f,
+        org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(one.bestAccuracy()).isEqualTo(one.latestAccuracy());
+    assertThat(one.startedAt()).isNotNull();
+    assertThat(one.finishedAt()).isNotNull();
+    assertThat(kept.get(1).state()).isEqualTo("WAITING_FOR_CLIENTS");
+    assertThat(kept.get(1).roundsDone()).isZero();
+    assertThat(kept.get(1).latestAccuracy()).isNull();
+
+    // Run 1 read back as it ended, from its own rows only.
+    Runs all = new Runs(runs, 2, second);
+    PastRun past = all.past(1).orElseThrow();
+    assertThat(past.rounds()).isEqualTo(first.rounds());
+    assertThat(past.model().weights()).containsExactly(first.globalModel().params());
+    assertThat(past.status().state()).isEqualTo(RunState.COMPLETED);
+    assertThat(past.snapshot().clients()).extracting(RunCoordinator.Client::clientId).containsExactly("a", "b");
+    assertThat(past.events()).isNotEmpty().allSatisfy(e -> assertThat(e.detail()).doesNotContain("client c"));
+    assertThat(all.past(2)).as("the current run is the coordinator's").isEmpty();
+    assertThat(all.list()).extracting(RunSummary::id, RunSummary::current).containsExactly(
+        org.assertj.core.groups.Tuple.tuple(1, false), org.assertj.core.groups.Tuple.tuple(2, true));
+    assertThat(all.list().get(0).definition()).isEqualTo(definition(RunRules.of(1, 2)));
+    assertThatThrownBy(() -> all.get(3)).isInstanceOf(Refusal.class).hasMessageContaining("run 3 is not kept");
+
+    // The same settings again: run 2 resumed, with its client.
+    RunCoordinator again = serve(RunRules.of(2, 2));
+    assertThat(again.status().registeredClients()).isEqualTo(1);
+    assertThat(runs.runs()).hasSize(2);
+  }
+
+  @Test
+  void anUnfinishedRunReplacedByAnotherIsStoppedWithTheReason() {
+    RunCoordinator first = serve(RunRules.of(2, 2));
+    first.register(registration("a"));
+    first.register(registration("b"));
+    serve(RunRules.of(3, 2));
+    RunHistory.Entry stopped = runs.runs().get(0);
+    assertThat(stopped.state()).isEqualTo("STOPPED");
+    assertThat(stopped.message()).isEqualTo("stopped: the aggregator started run 2 with other settings (rounds: run 1 "
+        + "2, now 3)");
+    assertThat(stopped.finishedAt()).isEqualTo(clock.instant());
+    assertThat(new Runs(runs, 2, null).past(1).orElseThrow().status().state()).isEqualTo(RunState.STOPPED);
+  }
+
+  @Test
+  void aFreshStateFolderStartsAtRunOne() {
+    assertThat(Runs.choose(runs, definition(RunRules.of(2, 2)), Instant.now())).isEqualTo(1);
+    assertThat(runs.runs()).as("choosing writes nothing").isEmpty();
+  }
+}

@@ -1,0 +1,88 @@
+package dev.fedlearn.federation.run;
+
+import dev.fedlearn.federation.RunDefinition;
+import dev.fedlearn.protocol.Refusal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every run a state folder keeps, and the one the aggregator serves (the current run, whose {@link RunCoordinator}
+ * the clients talk to). The others are read back as {@link PastRun}s. Which run to serve is decided at start
+ * ({@link #choose}): the latest kept run when it has the same definition, else a new one.
+ */
+public final class Runs {
+  private static final Logger log = LoggerFactory.getLogger(Runs.class);
+
+  private final RunHistory history;
+  private final int currentId;
+  private final RunCoordinator current;
+
+  public Runs(RunHistory history, int currentId, RunCoordinator current) {
+    this.history = history;
+    this.currentId = currentId;
+    this.current = current;
+  }
+
+  /**
+   * The run to serve with {@code definition}: the latest kept run when its definition is equal (it is resumed),
+   * else a new run after it (the first is run 1). A latest run replaced before its end is stopped, saying why; the
+   * earlier runs stay as they are.
+   */
+  public static int choose(RunHistory history, RunDefinition definition, Instant now) {
+    List<RunHistory.Entry> runs = history.runs();
+    if (runs.isEmpty()) {
+      return 1;
+    }
+    RunHistory.Entry latest = runs.get(runs.size() - 1);
+    RunSummary summary = RunSummary.of(latest, false);
+    if (definition.equals(summary.definition())) {
+      return latest.id();
+    }
+    String why = summary.definition() == null ? summary.message()
+        : "other settings (" + summary.definition().differences(definition, "run " + latest.id(), "now") + ")";
+    int next = latest.id() + 1;
+    history.stop(latest.id(), "stopped: the aggregator started run " + next + " with " + why, now);
+    log.info("run {} is kept as it is ({}); starting run {} with {}", latest.id(), latest.state(), next, why);
+    return next;
+  }
+
+  /** The id of the run served now. */
+  public int currentId() {
+    return currentId;
+  }
+
+  /** The run served now. */
+  public RunCoordinator current() {
+    return current;
+  }
+
+  /** Every kept run, oldest first. */
+  public List<RunSummary> list() {
+    return history.runs().stream().map(e -> RunSummary.of(e, e.id() == currentId)).toList();
+  }
+
+  /** Run {@code id}, refused as unknown when no such run is kept. */
+  public RunSummary get(int id) {
+    return history.runs().stream().filter(e -> e.id() == id).findFirst().map(e -> RunSummary.of(e, id == currentId))
+        .orElseThrow(() -> Refusal.unknown("No such run", "run " + id + " is not kept here; GET /api/v1/runs lists "
+            + "the runs"));
+  }
+
+  /**
+   * Run {@code id} read back from its store when it is not the current run; empty for the current run. Refused as
+   * unknown when no such run is kept, and as a conflict when this release cannot read its definition.
+   */
+  public Optional<PastRun> past(int id) {
+    RunSummary run = get(id);
+    if (id == currentId) {
+      return Optional.empty();
+    }
+    if (run.definition() == null) {
+      throw Refusal.conflict("Run unreadable", "run " + id + " cannot be shown: " + run.message());
+    }
+    return PastRun.open(history.store(id), run.definition(), run.finishedAt());
+  }
+}
