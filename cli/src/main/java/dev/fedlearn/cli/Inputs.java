@@ -24,6 +24,22 @@ final class Inputs {
 
   /** A CSV of MNIST samples, plain or gzip-compressed. */
   static Dataset csv(Path file) throws IOException {
+    boolean gzip = textFile(file);
+    try {
+      return CsvData.readMnist(file);
+    } catch (DataException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      throw new DataException(file + ": " + (gzip ? "corrupt gzip data" : "unreadable") + " (" + Main.describe(e)
+          + ")", e);
+    }
+  }
+
+  /**
+   * Checks that {@code file} is a text file, plain or gzip-compressed (when its name ends in .gz it must be), whose
+   * start decompresses; returns whether it is compressed.
+   */
+  static boolean textFile(Path file) throws IOException {
     if (!Files.exists(file)) {
       throw new DataException(file + ": no such file");
     }
@@ -47,14 +63,7 @@ final class Inputs {
     if (!isText(head)) {
       throw new DataException(file + ": not a CSV text file");
     }
-    try {
-      return CsvData.readMnist(file);
-    } catch (DataException e) {
-      throw e;
-    } catch (IOException | RuntimeException e) {
-      throw new DataException(file + ": " + (gzip ? "corrupt gzip data" : "unreadable") + " (" + Main.describe(e)
-          + ")", e);
-    }
+    return gzip;
   }
 
   /** The files {@code client-N.csv} or {@code client-N.csv.gz} of a folder, by N. */

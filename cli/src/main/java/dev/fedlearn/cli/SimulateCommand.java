@@ -8,6 +8,9 @@ import dev.fedlearn.engine.nn.TrainingConfig;
 import dev.fedlearn.federation.Attack;
 import dev.fedlearn.federation.RunDefinition;
 import dev.fedlearn.federation.simulation.Simulation;
+import dev.fedlearn.protocol.GlobalModel;
+import dev.fedlearn.protocol.RunState;
+import dev.fedlearn.protocol.TrainingPlan;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,7 +26,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code fl simulate}: checks its options, loads the clients' shards, builds the run's {@link RunDefinition}, runs it
  * in process printing a line per round ({@link ProgressLines}, {@link SimulationRun}), and ends with the JSON line
- * ({@link RunSummary}); with {@code --out}, also writes the workbook ({@link WorkbookExport}).
+ * ({@link RunSummary}); with {@code --out}, also writes the workbook ({@link WorkbookExport}), and with
+ * {@code --save-model} the final global model ({@link ModelFile}).
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
     exitCodeListHeading = "Exit codes:%n", exitCodeList = {Main.EXIT_OK, Main.EXIT_FAILED, Main.EXIT_USAGE},
@@ -50,6 +54,11 @@ final class SimulateCommand implements Callable<Integer> {
       description = "Also write the run as the workbook the aggregator serves (rounds, training, evaluations, "
           + "clients, settings, weights).")
   Path workbook;
+
+  @Option(names = "--save-model", paramLabel = "FILE",
+      description = "Also write the final global model as the aggregator serves it at GET /api/v1/model: "
+          + "FILE.safetensors (its binary form) or FILE.json (its JSON), for fl evaluate and fl predict.")
+  Path saveModel;
 
   @Option(names = "--target-accuracy", paramLabel = "A",
       description = "Stop once the global test accuracy reaches A (e.g. 0.97); the JSON line gives the rounds and "
@@ -89,6 +98,9 @@ final class SimulateCommand implements Callable<Integer> {
     if (rounds < 1) {
       throw new IllegalArgumentException("--rounds must be at least 1, got " + rounds);
     }
+    if (saveModel != null) {
+      ModelFile.checkTarget(saveModel, "--save-model"); // refused before the run, not after
+    }
     AggregationOptions.Checked chosen = aggregation.check(given);
     Attack attack = attack();
     Partition partition = partition(given);
@@ -113,14 +125,21 @@ final class SimulateCommand implements Callable<Integer> {
     out.println(ProgressLines.strategy(run, picked, sites.size(), attack, simulation.attackers(sites)));
     SimulationRun result = new SimulationRun(rounds, targetAccuracy, run.secureAggregation() != null, run.privacy(),
         picked, sites.size(), trainFraction < 1.0, workbook != null, out);
-    result.run(simulation, initial, sites, test);
-    // The workbook, then the JSON line.
+    Model last = result.run(simulation, initial, sites, test);
+    // The workbook and the model, then the JSON line.
     Map<String, Object> json = RunSummary.json(run, sites, shards != null ? "files:" + shards
         : partition.toString(), trainFraction, targetAccuracy, byzantine, attack, result);
     if (workbook != null) {
       WorkbookExport.write(workbook, json, sites, result, test, initial, rounds, trainFraction < 1.0,
           training.threads);
       json.put("workbook", workbook.toString());
+    }
+    if (saveModel != null) {
+      // The model as the aggregator serves it once the run is over, with the plan its clients were given.
+      ModelFile.write(saveModel, GlobalModel.of(result.history().size(), rounds, RunState.COMPLETED, last,
+          TrainingPlan.of(run.trainingConfig(), run.plainStrategy().proximalMu(), run.secureAggregation() != null,
+              run.isPrivate())), "--save-model");
+      json.put("model", saveModel.toString());
     }
     out.println(Json.line(json));
     return Main.OK;

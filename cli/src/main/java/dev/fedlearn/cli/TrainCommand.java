@@ -9,6 +9,9 @@ import dev.fedlearn.engine.nn.Kernels;
 import dev.fedlearn.engine.nn.Model;
 import dev.fedlearn.engine.nn.Trainer;
 import dev.fedlearn.engine.nn.TrainingConfig;
+import dev.fedlearn.protocol.GlobalModel;
+import dev.fedlearn.protocol.RunState;
+import dev.fedlearn.protocol.TrainingPlan;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -20,6 +23,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+/**
+ * {@code fl train}: trains one model centrally on a CSV or MNIST's training set, printing each epoch to stderr, scores
+ * it on MNIST's test set and ends with the JSON line; with {@code --save-model}, also writes the model
+ * ({@link ModelFile}).
+ */
 @Command(name = "train", mixinStandardHelpOptions = true,
     exitCodeListHeading = "Exit codes:%n", exitCodeList = {Main.EXIT_OK, Main.EXIT_FAILED, Main.EXIT_USAGE},
     description = "Train one model centrally on a CSV or on the MNIST training set and score it on the MNIST test "
@@ -42,9 +50,17 @@ final class TrainCommand implements Callable<Integer> {
       description = "Take the first N samples of the training data (default: all).")
   Integer samples;
 
+  @Option(names = "--save-model", paramLabel = "FILE",
+      description = "Also write the trained model as the aggregator serves a global model (round 1 of 1): "
+          + "FILE.safetensors or FILE.json, for fl evaluate and fl predict.")
+  Path saveModel;
+
   @Override
   public Integer call() throws Exception {
     training.apply();
+    if (saveModel != null) {
+      ModelFile.checkTarget(saveModel, "--save-model"); // refused before the training, not after
+    }
     TrainingConfig config = training.config();
     Dataset trainSet = csv != null ? Inputs.csv(csv) : data.train();
     if (samples != null) {
@@ -91,6 +107,11 @@ final class TrainCommand implements Callable<Integer> {
     json.put("trainAccuracy", Json.round(last.accuracy(), 6));
     json.put("testLoss", Json.round(eval.loss(), 6));
     json.put("testAccuracy", Json.round(eval.accuracy(), 6));
+    if (saveModel != null) {
+      ModelFile.write(saveModel, GlobalModel.of(1, 1, RunState.COMPLETED, model, TrainingPlan.of(config)),
+          "--save-model");
+      json.put("model", saveModel.toString());
+    }
     spec.commandLine().getOut().println(Json.line(json));
     return Main.OK;
   }
