@@ -72,7 +72,7 @@ public final class RunCoordinator {
   private final Function<Model, Evaluation> scorer;
   private final Clock clock;
   private final RunDefinition definition;
-  private final Map<String, String> settings; // the definition as the workbook shows it
+  private Map<String, String> settings; // the definition as the workbook shows it, made when first asked for
   final RunStore store;
   private final List<Consumer<RunState>> listeners = new CopyOnWriteArrayList<>();
   final RunLedger run;
@@ -91,7 +91,6 @@ public final class RunCoordinator {
    */
   public RunCoordinator(RunRules rules, RunDefinition definition, Model initial, IntFunction<RandomGenerator> noise,
       Function<Model, Evaluation> scorer, Clock clock, RunStore store, Duration secAggStepTimeout) {
-    this.definition = definition;
     this.privateRun = definition.isPrivate();
     this.rules = rules;
     this.training = definition.trainingConfig();
@@ -103,7 +102,7 @@ public final class RunCoordinator {
     this.privacy = accountant == null ? null : accountant.spent();
     this.scorer = scorer;
     this.clock = clock;
-    this.settings = definition.flattened();
+    this.definition = definition;
     this.workflow = definition.secureAggregation() == null ? new PlainRounds(this) : new SecureRounds(this,
         new SecAggSettings(definition.secureAggregation().bound(), secAggStepTimeout, definition.privacy()));
     this.store = store;
@@ -239,7 +238,7 @@ public final class RunCoordinator {
    */
   void closeWithoutUpdate(RunLedger.Round open, String why) {
     open.updates.clear();
-    close(open, new Strategy.Aggregation(run.global, run.strategyState), run.scores.get(run.scores.size() - 1),
+    close(open, new Strategy.Aggregation(run.global, run.strategyState), run.lastScore(),
         "round " + open.number + " closed with no update: " + why);
   }
 
@@ -355,6 +354,9 @@ public final class RunCoordinator {
   }
 
   public synchronized Snapshot snapshot() {
+    if (settings == null) {
+      settings = definition.flattened();
+    }
     return run.snapshot(rules, strategyInfo, privacy, settings, now());
   }
 

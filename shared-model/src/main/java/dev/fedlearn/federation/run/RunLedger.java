@@ -56,13 +56,29 @@ final class RunLedger {
   boolean privateRun;
   final List<Round> history = new ArrayList<>();
   final TreeMap<Integer, float[]> models = new TreeMap<>(); // global models of the rounds kept, 0 = initial
-  final List<Evaluation> scores = new ArrayList<>(); // their test-set scores
+  final List<Evaluation> scores = new ArrayList<>(); // their test-set scores; the initial one null until asked for
   Map<String, float[]> strategyState = Map.of(); // the strategy's state after the last closed round
+  private java.util.function.Supplier<Evaluation> initialScore; // scores the initial model when first asked
 
-  RunLedger(Model initial, Evaluation initialScore) {
+  /** A new run from {@code initial}, scored by {@code initialScore} when its score is first asked for. */
+  RunLedger(Model initial, java.util.function.Supplier<Evaluation> initialScore) {
     global = initial.copy();
     models.put(0, initial.params().clone());
-    scores.add(initialScore);
+    scores.add(null);
+    this.initialScore = initialScore;
+  }
+
+  /** The test-set score of round {@code round}'s global model (0: the initial model, scored now if not yet). */
+  Evaluation score(int round) {
+    if (round == 0 && scores.get(0) == null) {
+      scores.set(0, initialScore.get());
+    }
+    return scores.get(round);
+  }
+
+  /** The test-set score of the current global model. */
+  Evaluation lastScore() {
+    return score(scores.size() - 1);
   }
 
   private RunLedger() {}
@@ -147,7 +163,7 @@ final class RunLedger {
   RunStatus status(RunRules rules, RunStatus.StrategyInfo strategy, java.util.function.IntFunction<RunStatus.Privacy>
       privacy, Instant now) {
     Round open = openRound();
-    Evaluation latest = scores.get(scores.size() - 1);
+    Evaluation latest = lastScore();
     String msg = message;
     if (msg == null && state == RunState.WAITING_FOR_CLIENTS) {
       msg = "waiting for " + (rules.clients() - clients.size()) + " more client(s) to register";
@@ -192,7 +208,7 @@ final class RunLedger {
     shown.put("maxWeightNorm", Double.toString(rules.maxWeightNorm()));
     return new RunCoordinator.Snapshot(status(rules, strategy, privacy, now), shown, new ArrayList<>(clients.values()),
         rounds(rules.roundTimeout()),
-        global.sizes(), copies, new ArrayList<>(scores), privacy, privateRun);
+        global.sizes(), copies, scoresFromZero(), privacy, privateRun);
   }
 
   /** A round as the API shows it; the clients' test accuracy is averaged weighted by their test samples. */
@@ -228,5 +244,10 @@ final class RunLedger {
         && history.get(round - 1).evaluations.containsKey(clientId);
     return model.withProgress(open != null && open.updates.containsKey(clientId), evaluated,
         open == null || open.picked.contains(clientId));
+  }
+
+  private List<Evaluation> scoresFromZero() {
+    score(0);
+    return new ArrayList<>(scores);
   }
 }

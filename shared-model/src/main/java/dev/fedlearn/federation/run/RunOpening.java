@@ -30,7 +30,7 @@ record RunOpening(RunLedger ledger, String refusal) {
     if (otherRun != null) {
       String refusal = "the state folder holds " + otherRun + ": start with the stored settings to resume it, or "
           + "move the state folder (FL_STATE_DIR; in compose: docker compose down -v) away to start a new run";
-      RunLedger run = new RunLedger(initial, scorer.apply(initial));
+      RunLedger run = new RunLedger(initial, () -> scorer.apply(initial));
       run.state = RunState.FAILED;
       run.message = "not started: " + refusal;
       log.error("not started: {}", refusal);
@@ -47,6 +47,13 @@ record RunOpening(RunLedger ledger, String refusal) {
           "the aggregator restarted and resumed the stored run: " + resumed);
       return new RunOpening(run, null);
     }
+    if (c.store == RunStore.NONE) { // a run kept nowhere (fl simulate's): the initial model is scored if asked for
+      log.info("run of {} rounds for {} clients, {} epochs per round", c.rules.rounds(), c.rules.clients(),
+          c.training.epochs());
+      c.events.record(RunEvent.Type.STATE, 0, null, "run of " + c.rules.rounds() + " rounds for " + c.rules.clients()
+          + " clients (" + strategy + "), waiting for them to register");
+      return new RunOpening(new RunLedger(initial, () -> scorer.apply(initial)), null);
+    }
     Evaluation initialScore = scorer.apply(initial);
     Instant now = c.now();
     c.store.begin(definition, RunState.WAITING_FOR_CLIENTS.name(), new RunStore.StoredRound(0, now, now,
@@ -58,7 +65,7 @@ record RunOpening(RunLedger ledger, String refusal) {
     c.events.record(RunEvent.Type.STATE, 0, null, "run of " + c.rules.rounds() + " rounds for " + c.rules.clients()
         + " clients (" + strategy + "), waiting for them to register; the initial model scores " + score
         + " on the test set", Map.of("accuracy", initialScore.accuracy(), "loss", initialScore.loss()));
-    return new RunOpening(new RunLedger(initial, initialScore), null);
+    return new RunOpening(new RunLedger(initial, () -> initialScore), null);
   }
 
   /** What the stored run is when it is not this one ({@code settings} as stored), or null when it is. */

@@ -270,4 +270,21 @@ class RunCoordinatorTest {
     assertThat(kept).hasSizeLessThanOrEqualTo(dev.fedlearn.federation.ModelRetention.MAX).containsKeys(0, 53, 954, 1000);
     assertThat(kept.get(1000)).isEqualTo(run.globalModel().params());
   }
+
+  /** A run kept nowhere (fl simulate's) scores its initial model only when its score is asked for, and once. */
+  @Test
+  void aRunKeptNowhereScoresItsInitialModelOnlyWhenAsked() {
+    java.util.concurrent.atomic.AtomicInteger scored = new java.util.concurrent.atomic.AtomicInteger();
+    RunRules rules = RunRules.of(1, 1);
+    RunCoordinator run = new RunCoordinator(rules, TestRuns.definition(rules,
+        new dev.fedlearn.federation.strategy.FedAvg(), dev.fedlearn.federation.ClientSampler.ALL, null),
+        new dev.fedlearn.engine.nn.Model(TestRuns.SIZES, new float[] {0.25f, 0, 0, 0, 0, 0}), round -> null, m -> {
+          scored.incrementAndGet();
+          return new dev.fedlearn.engine.nn.Evaluation(10, 1 - m.params()[0], m.params()[0]);
+        }, java.time.Clock.systemUTC(), RunStore.NONE, Duration.ofSeconds(30));
+    assertThat(scored).as("not at the start").hasValue(0);
+    assertThat(run.status().latest().globalTestAccuracy()).isEqualTo(0.25);
+    assertThat(run.status().latest().globalTestAccuracy()).isEqualTo(0.25);
+    assertThat(scored).as("once, when asked").hasValue(1);
+  }
 }
