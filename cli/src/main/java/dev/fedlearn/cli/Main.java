@@ -14,14 +14,14 @@ import picocli.CommandLine;
 
 /**
  * {@code java -jar cli/target/fl.jar}: make shards, train centrally, simulate a federated run, list the strategies,
- * score a trained model and predict with it.
+ * score a trained model and predict with it, read a running aggregator's runs.
  */
 @Command(name = "fl", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Federated learning on MNIST with an in-house MLP: shards, central training, simulation, the "
-        + "strategies, and the trained model put to use (evaluate, predict).",
+        + "strategies, the trained model put to use (evaluate, predict), and a running aggregator's runs (runs).",
     exitCodeListHeading = "Exit codes:%n", exitCodeList = {Main.EXIT_OK, Main.EXIT_FAILED, Main.EXIT_USAGE},
     subcommands = {ShardsCommand.class, TrainCommand.class, SimulateCommand.class, StrategiesCommand.class,
-        EvaluateCommand.class, PredictCommand.class, CommandLine.HelpCommand.class})
+        EvaluateCommand.class, PredictCommand.class, RunsCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
   static final int OK = 0;
   static final int FAILED = 1;

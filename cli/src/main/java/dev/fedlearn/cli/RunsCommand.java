@@ -1,0 +1,188 @@
+package dev.fedlearn.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code fl runs}: the runs a running aggregator keeps, read over its API ({@code GET /api/v1/runs...}): list them,
+ * get one (its status, its workbook, its model), or watch one to its end.
+ */
+@Command(name = "runs", mixinStandardHelpOptions = true,
+    description = "The runs a running aggregator keeps: list them, get one (with its workbook and model), or watch "
+        + "one round by round to its end.",
+    subcommands = {RunsCommand.ListRuns.class, RunsCommand.GetRun.class, RunsCommand.WatchRun.class})
+final class RunsCommand {
+  /** Where the aggregator is, and the token that reads it. */
+  static final class Connection {
+    @Option(names = "--aggregator", paramLabel = "URL", defaultValue = "http://localhost:8080",
+        description = "The aggregator (default: ${DEFAULT-VALUE}).")
+    String url;
+
+    @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:FL_READ_TOKEN}",
+        description = "Its read token, when it has one (default: the environment's FL_READ_TOKEN).")
+    String token;
+
+    AggregatorApi api() {
+      return new AggregatorApi(url, token);
+    }
+  }
+
+  /** One run's line: id, state, strategy, rounds done, latest and best global test accuracy. */
+  static String line(JsonNode run) {
+    JsonNode definition = run.get("definition");
+    String strategy = definition == null || definition.isNull() ? "?" : definition.get("strategy").get("name")
+        .asString();
+    return String.format(Locale.ROOT, "run %d%s  %-19s %-10s %3d/%s rounds  latest %s  best %s",
+        run.get("id").asInt(), run.get("current").asBoolean() ? "*" : " ", run.get("state").asString(), strategy,
+        run.get("roundsDone").asInt(), text(run.get("rounds")), pct(run.get("latestAccuracy")),
+        pct(run.get("bestAccuracy")));
+  }
+
+  private static String text(JsonNode n) {
+    return n == null || n.isNull() ? "?" : n.asString();
+  }
+
+  private static String pct(JsonNode n) {
+    return n == null || n.isNull() ? "-" : String.format(Locale.ROOT, "%.2f%%", 100 * n.asDouble());
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true,
+      description = "Every run the aggregator keeps, oldest first (* marks the run it serves). The last line is JSON.")
+  static final class ListRuns implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    Connection connection;
+
+    @Override
+    public Integer call() throws Exception {
+      JsonNode runs = connection.api().json("runs");
+      PrintWriter out = spec.commandLine().getOut();
+      for (JsonNode run : runs) {
+        out.println(line(run));
+      }
+      out.println(Json.line(Map.of("runs", runs)));
+      return Main.OK;
+    }
+  }
+
+  @Command(name = "get", mixinStandardHelpOptions = true,
+      description = "One run: its line and status; with --workbook and --model, its workbook and last global model "
+          + "saved to files. The last line is JSON.")
+  static final class GetRun implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    Connection connection;
+
+    @Parameters(paramLabel = "ID", description = "The run's id (fl runs list).")
+    int id;
+
+    @Option(names = "--workbook", paramLabel = "FILE.xlsx", description = "Save the run's workbook here.")
+    Path workbook;
+
+    @Option(names = "--model", paramLabel = "FILE",
+        description = "Save the run's last global model here: FILE.safetensors or FILE.json (what fl evaluate reads).")
+    Path model;
+
+    @Override
+    public Integer call() throws Exception {
+      boolean safetensors = model != null && ModelFile.Format.of(model, "--model") == ModelFile.Format.SAFETENSORS;
+      AggregatorApi api = connection.api();
+      JsonNode run = api.json("runs/" + id);
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(line(run.get("run")));
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("run", run.get("run"));
+      json.put("status", run.get("status"));
+      if (workbook != null) {
+        write(workbook, api.get("runs/" + id + "/metrics.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"));
+        out.println("workbook saved to " + workbook);
+        json.put("workbook", workbook.toString());
+      }
+      if (model != null) {
+        write(model, api.get("runs/" + id + "/model", safetensors ? "application/octet-stream" : "application/json"));
+        out.println("model saved to " + model);
+        json.put("model", model.toString());
+      }
+      out.println(Json.line(json));
+      return Main.OK;
+    }
+
+    private static void write(Path file, byte[] bytes) throws IOException {
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null && !Files.isDirectory(parent)) {
+        throw new IOException(file + ": no such folder " + parent);
+      }
+      Files.write(file, bytes);
+    }
+  }
+
+  @Command(name = "watch", mixinStandardHelpOptions = true,
+      exitCodeListHeading = "Exit codes:%n",
+      exitCodeList = {"0:the run completed", "1:the run failed or was stopped, or the aggregator could not be read",
+          Main.EXIT_USAGE},
+      description = "Follow one run: a line per round as it closes, until the run ends.")
+  static final class WatchRun implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    Connection connection;
+
+    @Parameters(paramLabel = "ID", description = "The run's id (fl runs list).")
+    int id;
+
+    @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "2",
+        description = "How often to ask the aggregator (default: ${DEFAULT-VALUE}).")
+    double interval;
+
+    @Override
+    public Integer call() throws Exception {
+      if (!(interval > 0 && interval <= 3600)) {
+        throw new IllegalArgumentException("--interval must be in (0, 3600] seconds, got " + interval);
+      }
+      AggregatorApi api = connection.api();
+      PrintWriter out = spec.commandLine().getOut();
+      List<Integer> shown = new ArrayList<>();
+      while (true) {
+        JsonNode run = api.json("runs/" + id).get("run");
+        for (JsonNode round : api.json("runs/" + id + "/rounds")) {
+          if ("COMPLETED".equals(round.get("state").asString()) && !shown.contains(round.get("round").asInt())) {
+            shown.add(round.get("round").asInt());
+            out.println(String.format(Locale.ROOT, "round %d/%s  global test accuracy %s  loss %s  %d updates",
+                round.get("round").asInt(), text(run.get("rounds")), pct(round.get("globalTestAccuracy")),
+                round.get("globalTestLoss").isNull() ? "-"
+                    : String.format(Locale.ROOT, "%.4f", round.get("globalTestLoss").asDouble()),
+                round.get("participants").size()));
+          }
+        }
+        String state = run.get("state").asString();
+        if (state.equals("COMPLETED") || state.equals("FAILED") || state.equals("STOPPED")) {
+          out.println(line(run) + (run.get("message").isNull() ? "" : "  " + run.get("message").asString()));
+          return state.equals("COMPLETED") ? Main.OK : Main.FAILED;
+        }
+        Thread.sleep(Duration.ofMillis(Math.round(interval * 1000)));
+      }
+    }
+  }
+}
