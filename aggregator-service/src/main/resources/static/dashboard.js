@@ -67,6 +67,9 @@
         }
       }
       render();
+      if (todo.includes('runs')) {
+        await readRuns();
+      }
     } catch (e) {
       showError(e);
     }
@@ -77,6 +80,70 @@
     const rounds = await getJson('/api/v1/rounds');
     run.rounds = new Map(rounds.map(r => [r.round, r]));
     render();
+    await readRuns();
+  }
+
+  // The runs the aggregator keeps: a row each, and their global accuracy round by round on one chart. An earlier
+  // run's rounds never change: they are read once.
+  const MAX_CHART_RUNS = 10;
+  const pastRounds = new Map();
+
+  async function readRuns() {
+    const runs = await getJson('/api/v1/runs');
+    const body = $('runs').tBodies[0];
+    body.replaceChildren(...runs.slice().reverse().map(r => {
+      const tr = row([
+        [r.id + (r.current ? ' (served)' : ''), 'id'],
+        [r.state, 'state'],
+        [r.definition ? r.definition.strategy.name : '?', 'strategy'],
+        [r.roundsDone + ' / ' + (r.rounds ?? '?'), 'number'],
+        [pct(r.latestAccuracy), 'number latest'],
+        [pct(r.bestAccuracy), 'number best'],
+        [r.startedAt ? new Date(r.startedAt).toISOString().replace('T', ' ').slice(0, 19) : '-']
+      ], 'run-' + r.id);
+      const files = document.createElement('td');
+      for (const [label, path] of [['workbook', '/metrics.xlsx'], ['model', '/model']]) {
+        const a = document.createElement('a');
+        a.href = withToken('/api/v1/runs/' + r.id + path);
+        a.textContent = label;
+        files.append(a, ' ');
+      }
+      tr.appendChild(files);
+      return tr;
+    }));
+    const shown = runs.slice(-MAX_CHART_RUNS);
+    const series = [];
+    for (const r of shown) {
+      if (!r.current && !pastRounds.has(r.id)) {
+        pastRounds.set(r.id, await getJson('/api/v1/runs/' + r.id + '/rounds'));
+      }
+      series.push(r.current ? [...run.rounds.values()] : pastRounds.get(r.id));
+    }
+    const last = Math.max(0, ...series.map(rounds => rounds.length));
+    const xs = Array.from({ length: last }, (_, i) => i + 1);
+    const data = [xs, ...series.map(rounds => xs.map(n => rounds[n - 1]?.globalTestAccuracy ?? null))];
+    drawRuns(data, shown);
+  }
+
+  function drawRuns(data, shown) {
+    if (data[0].length < 1) {
+      return;
+    }
+    if (charts['runs-chart']) {
+      charts['runs-chart'].plot.destroy();
+    }
+    const el = $('runs-chart');
+    const format = v => v == null ? '-' : (v * 100).toFixed(1) + '%';
+    const series = [{ label: 'Round' }, ...shown.map((r, i) => ({ label: 'run ' + r.id + ' (' +
+      (r.definition ? r.definition.strategy.name : '?') + ')', stroke: PALETTE[i % PALETTE.length],
+      width: r.current ? 3 : 1.5, points: { show: true, size: 4 }, spanGaps: true, value: (u, v) => format(v) }))];
+    const plot = new uPlot({
+      width: Math.max(el.clientWidth, 300), height: 280, series, scales: { x: { time: false }, y: {} },
+      axes: [{ label: 'Round', incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500], values: (u, ticks) => ticks.map(String) },
+        { values: (u, ticks) => ticks.map(format), size: 60 }],
+      legend: { live: false }
+    }, data, el);
+    charts['runs-chart'] = { plot, key: '' };
   }
 
   function showError(e) {
@@ -307,7 +374,7 @@
       opened: e => { want('status'); want('round:' + e.round); },
       update: e => { want('status'); want('round:' + e.round); },
       evaluation: e => want('round:' + e.round),
-      aggregated: e => { want('status'); want('round:' + e.round); },
+      aggregated: e => { want('status'); want('round:' + e.round); want('runs'); },
       deadline: e => { want('status'); want('round:' + e.round); },
       state: e => want('all'),
       restarted: e => want('all'),

@@ -200,7 +200,8 @@ class FederatedRunIT {
   /**
    * The dashboard in a real browser (Debian's chromium through its chromedriver), opened with the read token before
    * any client started: without reloading, it showed each round's global test accuracy while the next round was open,
-   * the same figures as the API, and the run completed. A screenshot is saved as {@code target/dashboard.png}.
+   * the same figures as the API, and the run completed, listed among the runs kept with the API's figures. A screenshot
+   * is saved as {@code target/dashboard.png}.
    */
   @Test
   void theDashboardFollowsTheRunWithoutReloading() throws Exception {
@@ -224,6 +225,16 @@ class FederatedRunIT {
     assertThat(browser.findElement(By.id("workbook-link")).getAttribute("href"))
         .endsWith("/api/v1/metrics.xlsx?access_token=" + TOKEN);
     Await.until("the clients' scores of the last model", PAGE, () -> cell(ROUNDS, "mean"), a -> a.endsWith("%"));
+    // The runs the aggregator keeps: this one, completed, with the API's latest accuracy, and on the runs' chart.
+    JsonNode runs = Http.getJson(api("/runs"));
+    assertThat(runs).hasSize(1);
+    String latest = String.format(Locale.ROOT, "%.2f%%", 100 * runs.get(0).get("latestAccuracy").asDouble());
+    Await.until("the runs table shows the run completed", PAGE, () -> text("#run-1 td.state") + " "
+        + text("#run-1 td.latest"), ("COMPLETED " + latest)::equals);
+    assertThat(text("#run-1 td.id")).isEqualTo("1 (served)");
+    assertThat(browser.findElements(By.cssSelector("#runs-chart canvas"))).as("the runs' chart").hasSize(1);
+    assertThat(browser.findElement(By.cssSelector("#run-1 a")).getAttribute("href"))
+        .endsWith("/api/v1/runs/1/metrics.xlsx?access_token=" + TOKEN);
     Path shot = browser.getScreenshotAs(OutputType.FILE).toPath();
     Files.copy(shot, Path.of("target", "dashboard.png"), StandardCopyOption.REPLACE_EXISTING);
   }
