@@ -56,15 +56,25 @@ class KeptStateTest {
       assertThat(unknown.statusCode()).isEqualTo(404);
       assertThat(unknown.body()).contains("run 9 is not kept");
       assertThat(unknown.headers().firstValue("Content-Type").orElse("")).contains("application/problem+json");
-      assertThat(other.get("/api/v1/runs/one").statusCode()).isEqualTo(400);
+      for (String spelling : new String[] {"one", "0x1", "01", "+1", "1.0", "-1", "99999999999"}) {
+        assertThat(other.get("/api/v1/runs/" + spelling).statusCode()).as("run id %s", spelling).isEqualTo(400);
+      }
+      assertThat(other.get("/api/v1/runs/2147483648").statusCode()).as("a number, but no run").isEqualTo(404);
     }
     try (TestApp back = new TestApp(state, "--fl.rounds=2", "--fl.clients=2")) {
       JsonNode runs = json(back.get("/api/v1/runs"));
-      assertThat(runs).as("the latest run had other settings: a third run").hasSize(3);
+      assertThat(runs).as("run 2 never started: run 1's settings take run 1 back").hasSize(2);
+      assertThat(runs.get(0).get("current").asBoolean()).isTrue();
+      assertThat(runs.get(0).get("state").asString()).isEqualTo("WAITING_FOR_CLIENTS");
+      assertThat(json(back.get("/api/v1/status")).get("registeredClients").asInt()).as("with its client").isEqualTo(1);
       assertThat(runs.get(1).get("state").asString()).isEqualTo("STOPPED");
-      assertThat(runs.get(2).get("current").asBoolean()).isTrue();
+      assertThat(runs.get(1).get("message").asString()).isEqualTo("stopped before it started: the aggregator went "
+          + "back to run 1");
     }
-    try (TestApp same = new TestApp(state, "--fl.rounds=2", "--fl.clients=2")) {
+    try (TestApp third = new TestApp(state, "--fl.rounds=4", "--fl.clients=2")) {
+      assertThat(json(third.get("/api/v1/runs"))).as("other settings again: a third run").hasSize(3);
+    }
+    try (TestApp same = new TestApp(state, "--fl.rounds=4", "--fl.clients=2")) {
       assertThat(json(same.get("/api/v1/runs"))).as("the same settings resume the latest run").hasSize(3);
     }
   }

@@ -45,14 +45,16 @@ class PostgresResumeIT {
       assertThat(outcome.stateDir().resolve("fedlearn.mv.db")).as("no H2 file beside the metrics").doesNotExist();
 
       // The run as PostgreSQL holds it.
-      assertThat(sql(postgres, "select state from run")).isEqualTo("COMPLETED");
-      assertThat(sql(postgres, "select string_agg(client_id, ',' order by client_id) from client"))
-          .isEqualTo("client-1,client-2,client-3,client-4");
-      assertThat(sql(postgres, "select count(*) from round where round > 0 and model is not null"))
+      assertThat(sql(postgres, "select string_agg(id || ':' || state, ',') from run")).as("one run, completed")
+          .isEqualTo("1:COMPLETED");
+      assertThat(sql(postgres, "select string_agg(client_id, ',' order by client_id) from run_client "
+          + "where run_id = 1")).isEqualTo("client-1,client-2,client-3,client-4");
+      assertThat(sql(postgres, "select count(*) from run_round where run_id = 1 and round > 0 and model is not null"))
           .as("closed rounds with their global model").isEqualTo(Integer.toString(ROUNDS));
-      assertThat(sql(postgres, "select count(*) from round_update")).as("accepted updates, each once")
+      assertThat(sql(postgres, "select count(*) from run_update where run_id = 1")).as("accepted updates, each once")
           .isEqualTo(Integer.toString(ROUNDS * ResumeScenario.CLIENTS));
-      assertThat(sql(postgres, "select count(*) from round where round > 0 and strategy_state is not null"))
+      assertThat(sql(postgres, "select count(*) from run_round where run_id = 1 and round > 0 "
+          + "and strategy_state is not null"))
           .as("the server momentum kept with each closed round").isEqualTo(Integer.toString(ROUNDS));
     }
   }

@@ -22,21 +22,26 @@ class MetricsController {
 
   private final RunCoordinator run;
   private final WorkbookWriter writer;
+  private final WorkbookBuilds builds;
 
-  MetricsController(RunCoordinator run, WorkbookWriter writer) {
+  MetricsController(RunCoordinator run, WorkbookWriter writer, WorkbookBuilds builds) {
     this.run = run;
     this.writer = writer;
+    this.builds = builds;
   }
 
   @Operation(summary = "Every round, client result, evaluation, setting and weight as an Excel workbook")
   @GetMapping("/metrics.xlsx")
   ResponseEntity<byte[]> workbook() throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 20);
-    writer.write(run, out);
+    byte[] workbook = builds.build(() -> {
+      ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 20);
+      writer.write(run, out);
+      return out.toByteArray();
+    });
     return ResponseEntity.ok()
         .contentType(XLSX)
         .header(HttpHeaders.CONTENT_DISPOSITION,
             ContentDisposition.attachment().filename("fedlearn-metrics.xlsx").build().toString())
-        .body(out.toByteArray());
+        .body(workbook);
   }
 }

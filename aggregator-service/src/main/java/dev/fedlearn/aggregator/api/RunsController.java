@@ -8,6 +8,7 @@ import dev.fedlearn.federation.run.RunEvent;
 import dev.fedlearn.federation.run.RunSummary;
 import dev.fedlearn.federation.run.Runs;
 import dev.fedlearn.protocol.GlobalModel;
+import dev.fedlearn.protocol.Refusal;
 import dev.fedlearn.protocol.RunStatus;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -38,10 +39,25 @@ class RunsController {
 
   private final Runs runs;
   private final WorkbookWriter writer;
+  private final WorkbookBuilds builds;
 
-  RunsController(Runs runs, WorkbookWriter writer) {
+  RunsController(Runs runs, WorkbookWriter writer, WorkbookBuilds builds) {
     this.runs = runs;
     this.writer = writer;
+    this.builds = builds;
+  }
+
+  /** A run id in its one spelling: 1 to 10 digits, no sign, no leading zero (refused with 400 otherwise). */
+  static int id(String text) {
+    if (text == null || !text.matches("[1-9][0-9]{0,9}")) {
+      throw Refusal.invalid("a run id is a whole number from 1, written in digits, got '"
+          + (text == null ? "" : text.length() > 20 ? text.substring(0, 20) + "..." : text) + "'");
+    }
+    long id = Long.parseLong(text);
+    if (id > Integer.MAX_VALUE) {
+      throw Refusal.unknown("No such run", "run " + id + " is not kept here; GET /api/v1/runs lists the runs");
+    }
+    return (int) id;
   }
 
   @Operation(summary = "Every kept run, oldest first: id, state, definition, rounds done, latest and best global "
@@ -53,14 +69,16 @@ class RunsController {
 
   @Operation(summary = "One run and its status")
   @GetMapping("/{id}")
-  RunView run(@Parameter(description = "the run's id") @PathVariable int id) {
+  RunView run(@Parameter(description = "the run's id") @PathVariable("id") String idText) {
+    int id = id(idText);
     Optional<PastRun> past = runs.past(id);
     return new RunView(runs.get(id), past.map(PastRun::status).orElseGet(() -> runs.current().status()));
   }
 
   @Operation(summary = "A run's rounds, oldest first")
   @GetMapping("/{id}/rounds")
-  List<RoundView> rounds(@PathVariable int id) {
+  List<RoundView> rounds(@PathVariable("id") String idText) {
+    int id = id(idText);
     return runs.past(id).map(PastRun::rounds).orElseGet(() -> runs.current().rounds());
   }
 
@@ -68,32 +86,38 @@ class RunsController {
       + "application/octet-stream, the safetensors layout of GET /api/v1/model.")
   @GetMapping(path = "/{id}/model", produces = {MediaType.APPLICATION_JSON_VALUE,
       MediaType.APPLICATION_OCTET_STREAM_VALUE})
-  GlobalModel model(@PathVariable int id) {
+  GlobalModel model(@PathVariable("id") String idText) {
+    int id = id(idText);
     return runs.past(id).map(PastRun::model)
         .orElseGet(() -> runs.current().awaitModel(-1, Duration.ZERO).join());
   }
 
   @Operation(summary = "A run's events, oldest first")
   @GetMapping("/{id}/events")
-  List<RunEvent> events(@PathVariable int id) {
+  List<RunEvent> events(@PathVariable("id") String idText) {
+    int id = id(idText);
     return runs.past(id).map(PastRun::events).orElseGet(() -> runs.current().events().all());
   }
 
   @Operation(summary = "A run's workbook: its rounds, clients' results, evaluations, settings and weights")
   @GetMapping("/{id}/metrics.xlsx")
-  ResponseEntity<byte[]> workbook(@PathVariable int id) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 20);
+  ResponseEntity<byte[]> workbook(@PathVariable("id") String idText) throws IOException {
+    int id = id(idText);
     Optional<PastRun> past = runs.past(id);
-    if (past.isPresent()) {
-      writer.write(past.get().snapshot(), past.get().events(), out);
-    } else {
-      RunCoordinator current = runs.current();
-      writer.write(current, out);
-    }
+    byte[] workbook = builds.build(() -> {
+      ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 20);
+      if (past.isPresent()) {
+        writer.write(past.get().snapshot(), past.get().events(), out);
+      } else {
+        RunCoordinator current = runs.current();
+        writer.write(current, out);
+      }
+      return out.toByteArray();
+    });
     return ResponseEntity.ok()
         .contentType(MetricsController.XLSX)
         .header(HttpHeaders.CONTENT_DISPOSITION,
             ContentDisposition.attachment().filename("fedlearn-run-" + id + ".xlsx").build().toString())
-        .body(out.toByteArray());
+        .body(workbook);
   }
 }

@@ -44,7 +44,10 @@ public class JdbcRuns implements RunHistory {
     return new JdbcRunStore(jdbc, transactions, id);
   }
 
-  /** Marks the run STOPPED and records why among its events, in one transaction; a finished run stays as it is. */
+  /**
+   * Marks the run STOPPED and records why among its events, in one transaction; a finished run stays as it is. The
+   * updates of its open round go (their weights were never aggregated).
+   */
   @Override
   public void stop(int id, String reason, Instant now) {
     OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
@@ -56,7 +59,17 @@ public class JdbcRuns implements RunHistory {
         jdbc.update("insert into run_event (run_id, at, type, round, client_id, detail) values (?, ?, ?, null, null, ?)",
             id, at, RunEvent.Type.STATE.id(), reason);
       }
+      jdbc.update("delete from run_update_weights where run_id = ?", id);
+      jdbc.update("delete from run_update u where u.run_id = ? and exists (select 1 from run_round r where "
+          + "r.run_id = u.run_id and r.round = u.round and r.ended_at is null)", id);
     });
+  }
+
+  @Override
+  public void resume(int id) {
+    jdbc.update("update run set state = case when exists (select 1 from run_round r where r.run_id = run.id and "
+        + "r.round = 1) then ? else ? end, message = null, finished_at = null where id = ? and state = ?",
+        RunState.TRAINING.name(), RunState.WAITING_FOR_CLIENTS.name(), id, RunState.STOPPED.name());
   }
 
   private static Instant instant(ResultSet rs, int col) throws SQLException {

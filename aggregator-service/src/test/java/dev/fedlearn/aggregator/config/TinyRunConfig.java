@@ -37,6 +37,9 @@ public class TinyRunConfig {
 
       @Override
       public void stop(int id, String reason, Instant now) {}
+
+      @Override
+      public void resume(int id) {}
     }, 1, current);
   }
 }

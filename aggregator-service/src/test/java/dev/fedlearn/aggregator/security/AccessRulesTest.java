@@ -7,6 +7,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import dev.fedlearn.aggregator.api.WorkbookBuilds;
 import dev.fedlearn.aggregator.metrics.WorkbookWriter;
 import java.io.InputStream;
 import java.security.cert.CertificateFactory;
@@ -29,7 +30,8 @@ import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilde
  */
 @WebMvcTest(properties = {"fl.client-tokens=a:secret-a, b:secret-b", "fl.read-token=reader",
     "fl.max-request-bytes=2000"})
-@Import({TinyRunConfig.class, ClientTokens.class, WorkbookWriter.class, SecurityConfiguration.class,
+@Import({TinyRunConfig.class, ClientTokens.class, WorkbookWriter.class, WorkbookBuilds.class,
+    SecurityConfiguration.class,
     ClientIdentity.class, Refusals.class, dev.fedlearn.aggregator.api.TestBeans.class})
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD)
 class AccessRulesTest {

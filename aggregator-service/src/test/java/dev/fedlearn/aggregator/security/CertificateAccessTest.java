@@ -5,6 +5,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import dev.fedlearn.aggregator.api.WorkbookBuilds;
 import dev.fedlearn.aggregator.metrics.WorkbookWriter;
 import dev.fedlearn.aggregator.config.TinyRunConfig;
 import java.security.cert.X509Certificate;
@@ -24,7 +25,8 @@ import org.springframework.test.web.servlet.MockMvc;
 @WebMvcTest(properties = {"fl.tls.cert=src/test/resources/tls/client-a.crt",
     "fl.tls.key=src/test/resources/tls/client-a.crt", "fl.tls.ca=src/test/resources/tls/client-a.crt",
     "fl.tls.client-auth=want"})
-@Import({TinyRunConfig.class, ClientTokens.class, WorkbookWriter.class, SecurityConfiguration.class,
+@Import({TinyRunConfig.class, ClientTokens.class, WorkbookWriter.class, WorkbookBuilds.class,
+    SecurityConfiguration.class,
     ClientIdentity.class, Refusals.class, dev.fedlearn.aggregator.api.TestBeans.class})
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD)
 class CertificateAccessTest {

@@ -118,4 +118,33 @@ class JdbcRunsTest {
     assertThat(Runs.choose(runs, definition(RunRules.of(2, 2)), Instant.now())).isEqualTo(1);
     assertThat(runs.runs()).as("choosing writes nothing").isEmpty();
   }
+
+  /**
+   * A replaced run's open round loses its updates (their weights are never kept); started again with its settings
+   * before the run that replaced it opened a round, the aggregator takes it back, and the clients send them again.
+   */
+  @Test
+  void aStoppedRunDropsItsOpenRoundsUpdatesAndCanBeTakenBackBeforeTheNextOneStarts() {
+    RunCoordinator first = serve(RunRules.of(2, 2));
+    first.register(registration("a"));
+    first.register(registration("b"));
+    first.submitUpdate(1, update("a", 10, 0.5f));
+    RunCoordinator replaced = serve(RunRules.of(3, 2));
+    assertThat(runs.runs().get(0).state()).isEqualTo("STOPPED");
+    assertThat(runs.store(1).load().orElseThrow().updates()).as("the open round's update is gone").isEmpty();
+    assertThat(replaced.status().state()).isEqualTo(RunState.WAITING_FOR_CLIENTS);
+
+    RunCoordinator back = serve(RunRules.of(2, 2));
+    assertThat(runs.runs()).extracting(RunHistory.Entry::state).containsExactly("TRAINING", "STOPPED");
+    assertThat(runs.runs().get(0).message()).isNull();
+    assertThat(runs.runs().get(1).message()).isEqualTo("stopped before it started: the aggregator went back to run 1");
+    assertThat(back.status().round()).isZero();
+    assertThat(back.status().updatesReceived()).isZero();
+    back.submitUpdate(1, update("a", 10, 0.5f));
+    back.submitUpdate(1, update("b", 30, 0.7f));
+    assertThat(back.status().round()).as("round 1 closes with both updates sent again").isEqualTo(1);
+
+    serve(RunRules.of(4, 2)); // run 1 trained since: other settings make run 3
+    assertThat(runs.runs()).extracting(RunHistory.Entry::id).containsExactly(1, 2, 3);
+  }
 }

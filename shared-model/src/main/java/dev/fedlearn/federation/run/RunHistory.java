@@ -22,6 +22,13 @@ public interface RunHistory {
   /** The store of run {@code id}: the run's own rows, or a new run's once it begins. */
   RunStore store(int id);
 
-  /** Marks run {@code id} STOPPED with {@code reason}, unless it had ended already. */
+  /**
+   * Marks run {@code id} STOPPED with {@code reason}, unless it had ended already, and drops the updates its open
+   * round had taken (never aggregated, their weights are not kept; were the run resumed, their clients send them
+   * again).
+   */
   void stop(int id, String reason, Instant now);
+
+  /** Takes back the stop of run {@code id}: it goes on, TRAINING when its round 1 had opened, else waiting. */
+  void resume(int id);
 }

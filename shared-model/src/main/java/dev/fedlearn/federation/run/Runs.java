@@ -2,6 +2,7 @@ package dev.fedlearn.federation.run;
 
 import dev.fedlearn.federation.RunDefinition;
 import dev.fedlearn.protocol.Refusal;
+import dev.fedlearn.protocol.RunState;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -29,18 +30,33 @@ public final class Runs {
   /**
    * The run to serve with {@code definition}: the latest kept run when its definition is equal (it is resumed),
    * else a new run after it (the first is run 1). A latest run replaced before its end is stopped, saying why; the
-   * earlier runs stay as they are.
+   * earlier runs stay as they are. Runs that never opened a round do not count: started again with the settings of
+   * the run before them (a start that failed, a setting mistyped and put back), the aggregator resumes that run, stopped
+   * or not, and stops them.
    */
   public static int choose(RunHistory history, RunDefinition definition, Instant now) {
     List<RunHistory.Entry> runs = history.runs();
     if (runs.isEmpty()) {
       return 1;
     }
+    for (int i = runs.size() - 1; i >= 0; i--) {
+      RunHistory.Entry e = runs.get(i);
+      if (definition.equals(RunSummary.of(e, false).definition())) {
+        if (e.state().equals(RunState.STOPPED.name())) {
+          history.resume(e.id());
+          log.info("run {} resumed: the aggregator was started with its settings again", e.id());
+        }
+        for (RunHistory.Entry later : runs.subList(i + 1, runs.size())) {
+          history.stop(later.id(), "stopped before it started: the aggregator went back to run " + e.id(), now);
+        }
+        return e.id();
+      }
+      if (e.startedAt() != null) {
+        break; // a run that trained stands between: the settings make a new run
+      }
+    }
     RunHistory.Entry latest = runs.get(runs.size() - 1);
     RunSummary summary = RunSummary.of(latest, false);
-    if (definition.equals(summary.definition())) {
-      return latest.id();
-    }
     String why = summary.definition() == null ? summary.message()
         : "other settings (" + summary.definition().differences(definition, "run " + latest.id(), "now") + ")";
     int next = latest.id() + 1;
