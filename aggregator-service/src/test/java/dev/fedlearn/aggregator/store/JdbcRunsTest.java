@@ -110,7 +110,11 @@ class JdbcRunsTest {
     assertThat(stopped.message()).isEqualTo("stopped: the aggregator started run 2 with other settings (rounds: run 1 "
         + "2, now 3)");
     assertThat(stopped.finishedAt()).isEqualTo(clock.instant());
-    assertThat(new Runs(runs, 2, null).past(1).orElseThrow().status().state()).isEqualTo(RunState.STOPPED);
+    PastRun past = new Runs(runs, 2, null).past(1).orElseThrow();
+    assertThat(past.status().state()).isEqualTo(RunState.STOPPED);
+    assertThat(past.rounds()).extracting(dev.fedlearn.federation.run.RoundView::state)
+        .as("its open round never closed").containsExactly(dev.fedlearn.federation.run.RoundView.Status.STOPPED);
+    assertThat(past.rounds().get(0).deadline()).isNull();
   }
 
   @Test

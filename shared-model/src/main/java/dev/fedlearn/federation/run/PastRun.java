@@ -65,12 +65,17 @@ public final class PastRun {
     return run.status(rules, strategyInfo, privacy, at());
   }
 
+  /** Its rounds; one it stopped before it closed is STOPPED. */
   public List<RoundView> rounds() {
-    return run.rounds(rules.roundTimeout());
+    return run.rounds(rules.roundTimeout()).stream().map(this::asEnded).toList();
   }
 
   public RoundView round(int number) {
-    return run.round(number, rules.roundTimeout());
+    return asEnded(run.round(number, rules.roundTimeout()));
+  }
+
+  private RoundView asEnded(RoundView v) {
+    return run.state == dev.fedlearn.protocol.RunState.STOPPED ? v.stopped() : v;
   }
 
   /** Its last global model, as {@code GET /model} serves a model (without a plan: the run trains no more). */

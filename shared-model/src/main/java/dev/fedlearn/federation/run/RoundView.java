@@ -15,7 +15,15 @@ public record RoundView(int round, Status state, List<String> participants, Doub
     Double globalTestLoss, Double meanClientTestAccuracy, List<ClientTraining> training, List<Evaluation> evaluations,
     Instant startedAt, Instant endedAt, Double durationSeconds, List<String> selected, Instant deadline) {
 
-  public enum Status { OPEN, COMPLETED }
+  /** {@code STOPPED}: a round of a stopped run that never closed. */
+  public enum Status { OPEN, COMPLETED, STOPPED }
+
+  /** This round as its stopped run left it: an open round becomes STOPPED, with no deadline. */
+  RoundView stopped() {
+    return state != Status.OPEN ? this : new RoundView(round, Status.STOPPED, participants, globalTestAccuracy,
+        globalTestLoss, meanClientTestAccuracy, training, evaluations, startedAt, endedAt, durationSeconds, selected,
+        null);
+  }
 
   /**
    * A client's local training in this round: the figures of its last epoch and of every epoch ({@code epochs},

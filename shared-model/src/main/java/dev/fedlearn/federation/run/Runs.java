@@ -61,7 +61,10 @@ public final class Runs {
         : "other settings (" + summary.definition().differences(definition, "run " + latest.id(), "now") + ")";
     int next = latest.id() + 1;
     history.stop(latest.id(), "stopped: the aggregator started run " + next + " with " + why, now);
-    log.info("run {} is kept as it is ({}); starting run {} with {}", latest.id(), latest.state(), next, why);
+    boolean ended = !latest.state().equals(RunState.WAITING_FOR_CLIENTS.name())
+        && !latest.state().equals(RunState.TRAINING.name());
+    log.info("run {} {}; starting run {} with {}", latest.id(), ended ? "is kept as it ended (" + latest.state() + ")"
+        : "stopped", next, why);
     return next;
   }
 
@@ -99,6 +102,7 @@ public final class Runs {
     if (run.definition() == null) {
       throw Refusal.conflict("Run unreadable", "run " + id + " cannot be shown: " + run.message());
     }
-    return PastRun.open(history.store(id), run.definition(), run.finishedAt());
+    return Optional.of(PastRun.open(history.store(id), run.definition(), run.finishedAt())
+        .orElseThrow(() -> Refusal.unknown("No such run", "run " + id + " holds nothing yet")));
   }
 }
