@@ -5,9 +5,6 @@ import dev.fedlearn.federation.run.RunCoordinator;
 import io.swagger.v3.oas.annotations.Operation;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import org.springframework.http.ContentDisposition;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -17,9 +14,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/v1")
 class MetricsController {
-  static final MediaType XLSX =
-      MediaType.parseMediaType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-
   private final RunCoordinator run;
   private final WorkbookWriter writer;
   private final WorkbookBuilds builds;
@@ -33,15 +27,10 @@ class MetricsController {
   @Operation(summary = "Every round, client result, evaluation, setting and weight as an Excel workbook")
   @GetMapping("/metrics.xlsx")
   ResponseEntity<byte[]> workbook() throws IOException {
-    byte[] workbook = builds.build(() -> {
+    return builds.attachment("fedlearn-metrics.xlsx", () -> {
       ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 20);
       writer.write(run, out);
       return out.toByteArray();
     });
-    return ResponseEntity.ok()
-        .contentType(XLSX)
-        .header(HttpHeaders.CONTENT_DISPOSITION,
-            ContentDisposition.attachment().filename("fedlearn-metrics.xlsx").build().toString())
-        .body(workbook);
   }
 }

@@ -17,8 +17,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.springframework.http.ContentDisposition;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -104,7 +102,7 @@ class RunsController {
   ResponseEntity<byte[]> workbook(@PathVariable("id") String idText) throws IOException {
     int id = id(idText);
     Optional<PastRun> past = runs.past(id);
-    byte[] workbook = builds.build(() -> {
+    return builds.attachment("fedlearn-run-" + id + ".xlsx", () -> {
       ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 20);
       if (past.isPresent()) {
         writer.write(past.get().snapshot(), past.get().events(), out);
@@ -114,10 +112,5 @@ class RunsController {
       }
       return out.toByteArray();
     });
-    return ResponseEntity.ok()
-        .contentType(MetricsController.XLSX)
-        .header(HttpHeaders.CONTENT_DISPOSITION,
-            ContentDisposition.attachment().filename("fedlearn-run-" + id + ".xlsx").build().toString())
-        .body(workbook);
   }
 }

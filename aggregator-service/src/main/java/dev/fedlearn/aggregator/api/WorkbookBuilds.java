@@ -3,6 +3,10 @@ package dev.fedlearn.aggregator.api;
 import dev.fedlearn.protocol.Refusal;
 import java.io.IOException;
 import java.util.concurrent.Semaphore;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,6 +23,17 @@ public class WorkbookBuilds {
   /** Something that writes a workbook. */
   interface Build {
     byte[] run() throws IOException;
+  }
+
+  static final MediaType XLSX =
+      MediaType.parseMediaType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+
+  /** The workbook {@code build} writes, as an attachment named {@code filename}; busy as {@link #build} says. */
+  ResponseEntity<byte[]> attachment(String filename, Build build) throws IOException {
+    return ResponseEntity.ok()
+        .contentType(XLSX)
+        .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(filename).build().toString())
+        .body(build(build));
   }
 
   /** Runs {@code build} if fewer than {@value #AT_ONCE} builds are under way; refuses as busy otherwise. */

@@ -35,11 +35,6 @@ public class JdbcRunStore implements RunStore {
     this.runId = runId;
   }
 
-  /** The run this store keeps. */
-  public int runId() {
-    return runId;
-  }
-
   @Override
   public Optional<Stored> load(java.util.function.IntPredicate models) {
     return tx.execute(status -> {

@@ -1,10 +1,8 @@
 package dev.fedlearn.federation.run;
 
-import dev.fedlearn.engine.nn.Model;
 import dev.fedlearn.federation.ClientSampler;
 import dev.fedlearn.federation.ModelRetention;
 import dev.fedlearn.federation.RunDefinition;
-import dev.fedlearn.federation.strategy.Strategy;
 import dev.fedlearn.protocol.GlobalModel;
 import dev.fedlearn.protocol.RunStatus;
 import java.time.Instant;
@@ -49,12 +47,10 @@ public final class PastRun {
         (ids, round) -> sampler.pick(ids, round, seed));
     run.privateRun = definition.isPrivate();
     RunRules rules = RunRules.of(definition.rounds(), definition.clients());
-    Strategy strategy = definition.serverStrategy(round -> null);
-    RunStatus.StrategyInfo info = new RunStatus.StrategyInfo(strategy.name(), strategy.parameters(),
-        sampler.fraction(), sampler.minClients());
+    RunStatus.StrategyInfo info = RunCoordinator.strategyInfo(definition.serverStrategy(round -> null), sampler);
     RunPrivacy accountant = RunPrivacy.of(definition, sampler.count(definition.clients()));
-    for (int n = 1; accountant != null && n <= run.completed; n++) {
-      accountant.closed(run.history.get(n - 1));
+    if (accountant != null) {
+      accountant.closedBefore(run);
     }
     return Optional.of(new PastRun(run, rules, info, accountant == null ? null : accountant.spent(), definition,
         store, endedAt));

@@ -96,8 +96,7 @@ public final class RunCoordinator {
     this.training = definition.trainingConfig();
     this.strategy = definition.serverStrategy(noise);
     this.sampler = definition.sampling();
-    this.strategyInfo = new RunStatus.StrategyInfo(strategy.name(), strategy.parameters(), sampler.fraction(),
-        sampler.minClients());
+    this.strategyInfo = strategyInfo(strategy, sampler);
     this.accountant = RunPrivacy.of(definition, sampler.count(rules.clients()));
     this.privacy = accountant == null ? null : accountant.spent();
     this.scorer = scorer;
@@ -111,8 +110,8 @@ public final class RunCoordinator {
     refusal = opening.refusal();
     run = opening.ledger();
     run.privateRun = privateRun;
-    for (int n = 1; accountant != null && n <= run.completed; n++) {
-      accountant.closed(run.history.get(n - 1));
+    if (accountant != null) {
+      accountant.closedBefore(run);
     }
     board = new ModelBoard(current());
     synchronized (this) {
@@ -168,6 +167,12 @@ public final class RunCoordinator {
   /** The most clients a round picks: the sampler's count of the run's clients. */
   int picksPerRound() {
     return sampler.count(rules.clients());
+  }
+
+  /** The strategy as the status shows it: its name, its parameters, and how many clients a round picks. */
+  static RunStatus.StrategyInfo strategyInfo(Strategy strategy, ClientSampler sampler) {
+    return new RunStatus.StrategyInfo(strategy.name(), strategy.parameters(), sampler.fraction(),
+        sampler.minClients());
   }
 
   /** The clients that train round {@code number}: the sampler's pick, reproducible from the run's seed. */

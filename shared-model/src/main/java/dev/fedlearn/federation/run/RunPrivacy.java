@@ -42,6 +42,13 @@ final class RunPrivacy {
     accountant.record(round.updates.isEmpty() ? List.of() : round.picked);
   }
 
+  /** Counts every round {@code run} had closed when it was read back from its store. */
+  void closedBefore(RunLedger run) {
+    for (int n = 1; n <= run.completed; n++) {
+      closed(run.history.get(n - 1));
+    }
+  }
+
   /** The privacy spent after a number of rounds, as the status shows it. */
   IntFunction<RunStatus.Privacy> spent() {
     return rounds -> {

@@ -68,11 +68,6 @@ public final class Runs {
     return next;
   }
 
-  /** The id of the run served now. */
-  public int currentId() {
-    return currentId;
-  }
-
   /** The run served now. */
   public RunCoordinator current() {
     return current;
