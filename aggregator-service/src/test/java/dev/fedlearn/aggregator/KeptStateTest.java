@@ -41,8 +41,8 @@ class KeptStateTest {
       assertThat(runs).hasSize(2);
       assertThat(runs.get(0).get("id").asInt()).isEqualTo(1);
       assertThat(runs.get(0).get("state").asString()).isEqualTo("STOPPED");
-      assertThat(runs.get(0).get("message").asString()).contains("started run 2 with other settings")
-          .contains("rounds: run 1 2, now 3");
+      assertThat(runs.get(0).get("message").asString()).isEqualTo("stopped: the aggregator was started with "
+          + "other settings (rounds: run 1 2, now 3), which make run 2");
       assertThat(runs.get(0).get("definition").get("rounds").asInt()).isEqualTo(2);
       assertThat(runs.get(0).get("current").asBoolean()).isFalse();
       assertThat(runs.get(1).get("current").asBoolean()).isTrue();

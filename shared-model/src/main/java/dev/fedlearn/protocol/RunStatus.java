@@ -11,11 +11,12 @@ import java.util.Map;
  * their token, {@code certificates} when every client must present a certificate from the aggregator's CA (mutual TLS),
  * {@code tokens or certificates} when either will do, {@code open} when anyone may act as any client (local
  * experiments); {@code privacy} is the
- * differential privacy in force and spent so far (null without it).
+ * differential privacy in force and spent so far (null without it); {@code run} is the run's id (an aggregator serves run
+ * after run; null from one that does not say).
  */
 public record RunStatus(RunState state, int round, int rounds, int registeredClients, int expectedClients,
     int updatesReceived, int updatesExpected, Latest latest, String message, StrategyInfo strategy,
-    List<String> picked, String authentication, Privacy privacy) {
+    List<String> picked, String authentication, Privacy privacy, Integer run) {
 
   public RunStatus {
     picked = picked == null ? List.of() : List.copyOf(picked);
@@ -26,12 +27,26 @@ public record RunStatus(RunState state, int round, int rounds, int registeredCli
       int updatesReceived, int updatesExpected, Latest latest, String message, StrategyInfo strategy,
       List<String> picked, String authentication) {
     this(state, round, rounds, registeredClients, expectedClients, updatesReceived, updatesExpected, latest, message,
-        strategy, picked, authentication, null);
+        strategy, picked, authentication, null, null);
+  }
+
+  /** A status of no named run. */
+  public RunStatus(RunState state, int round, int rounds, int registeredClients, int expectedClients,
+      int updatesReceived, int updatesExpected, Latest latest, String message, StrategyInfo strategy,
+      List<String> picked, String authentication, Privacy privacy) {
+    this(state, round, rounds, registeredClients, expectedClients, updatesReceived, updatesExpected, latest, message,
+        strategy, picked, authentication, privacy, null);
   }
 
   public RunStatus withAuthentication(String mode) {
     return new RunStatus(state, round, rounds, registeredClients, expectedClients, updatesReceived, updatesExpected,
-        latest, message, strategy, picked, mode, privacy);
+        latest, message, strategy, picked, mode, privacy, run);
+  }
+
+  /** The same status, said to be of run {@code id}. */
+  public RunStatus withRun(int id) {
+    return new RunStatus(state, round, rounds, registeredClients, expectedClients, updatesReceived, updatesExpected,
+        latest, message, strategy, picked, authentication, privacy, id);
   }
 
   /**

@@ -33,6 +33,9 @@ final class SafeTensorsMetadata {
     if (m.picked() != null) {
       meta.put("picked", Boolean.toString(m.picked()));
     }
+    if (m.run() != null) {
+      meta.put("run", Integer.toString(m.run()));
+    }
     return meta;
   }
 
@@ -71,8 +74,10 @@ final class SafeTensorsMetadata {
           + "state", e);
     }
     String picked = f.optional("picked");
+    String run = f.optional("run");
     return new GlobalModel(f.integer("round"), f.integer("rounds"), state, d.sizes().toArray(), d.params(), plan,
-        f.bool("submitted"), f.bool("evaluated"), picked == null ? null : f.bool("picked"));
+        f.bool("submitted"), f.bool("evaluated"), picked == null ? null : f.bool("picked"),
+        run == null ? null : f.integer("run"));
   }
 
   /** The client's update of a decoded file, its metadata read strictly. */

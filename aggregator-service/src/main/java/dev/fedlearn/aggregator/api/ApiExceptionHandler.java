@@ -49,6 +49,17 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     return ResponseEntity.status(status).body(problem);
   }
 
+  /** A submitted run that cannot be: 400, {@code errors} naming each wrong field ({@code field}, {@code message}). */
+  @ExceptionHandler(RunRequest.InvalidRun.class)
+  ResponseEntity<ProblemDetail> invalidRun(RunRequest.InvalidRun e, HttpServletRequest request) {
+    ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
+    problem.setTitle("Invalid run");
+    problem.setProperty("errors", e.errors().entrySet().stream()
+        .map(f -> java.util.Map.of("field", f.getKey(), "message", f.getValue())).toList());
+    record(request, HttpStatus.BAD_REQUEST.value(), e.getMessage());
+    return ResponseEntity.badRequest().body(problem);
+  }
+
   /**
    * Records every refusal Spring MVC answers (malformed bodies, wrong types, unknown paths, wrong methods); a long
    * request that timed out was not refused.

@@ -1,7 +1,7 @@
 package dev.fedlearn.aggregator.api;
 
 import dev.fedlearn.federation.run.EventJournal;
-import dev.fedlearn.federation.run.RunCoordinator;
+import dev.fedlearn.federation.run.Runs;
 import dev.fedlearn.federation.run.RunEvent;
 import dev.fedlearn.protocol.Refusal;
 import io.swagger.v3.oas.annotations.Operation;
@@ -31,7 +31,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * data the event as JSON. Events are sent from one thread of their own, in order, so the run never waits on a
  * reader; a stream that fails is dropped. A comment every {@link #HEARTBEAT} keeps idle streams open through proxies
  * and finds dead readers; a stream ends after {@link #STREAM_TIMEOUT} and the browser's {@code EventSource}
- * reconnects by itself.
+ * reconnects by itself. When the next run starts, every stream ends, and its reader reconnects to the new run's.
  */
 @RestController
 @RequestMapping("/api/v1")
@@ -49,14 +49,20 @@ class EventStreamController {
 
   private final Map<SseEmitter, String> streams = new ConcurrentHashMap<>(); // stream -> its source
   private final AtomicLong ids = new AtomicLong();
-  private final EventJournal journal;
+  private volatile EventJournal journal; // the current run's
   // One thread keeps the events in order; a virtual one, as its writes wait on the readers' connections.
   private final ExecutorService sender =
       Executors.newSingleThreadExecutor(Thread.ofVirtual().name("event-stream").factory());
 
-  EventStreamController(RunCoordinator run) {
-    this.journal = run.events();
-    journal.subscribe(this::publish);
+  EventStreamController(Runs runs) {
+    runs.follow(served -> {
+      boolean next = journal != null;
+      journal = served.run().events();
+      journal.subscribe(this::publish);
+      if (next) {
+        sender.execute(() -> streams.keySet().forEach(SseEmitter::complete));
+      }
+    });
   }
 
   @Operation(summary = "The run's events, live (server-sent events)",
@@ -91,9 +97,10 @@ class EventStreamController {
       stream.complete(); // a normal end of the stream, not an error
     });
     stream.onError(e -> streams.remove(stream));
+    EventJournal replayed = journal;
     sender.execute(() -> {
       send(stream, SseEmitter.event().reconnectTime(RECONNECT.toMillis()).comment("connected"));
-      for (RunEvent past : journal.recent(REPLAY)) {
+      for (RunEvent past : replayed.recent(REPLAY)) {
         send(stream, SseEmitter.event().name(past.type()).data(past, MediaType.APPLICATION_JSON));
       }
       send(stream, SseEmitter.event().comment("live"));

@@ -1,7 +1,7 @@
 package dev.fedlearn.aggregator.api;
 
 import dev.fedlearn.aggregator.metrics.WorkbookWriter;
-import dev.fedlearn.federation.run.RunCoordinator;
+import dev.fedlearn.federation.run.Runs;
 import io.swagger.v3.oas.annotations.Operation;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,12 +14,12 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/v1")
 class MetricsController {
-  private final RunCoordinator run;
+  private final Runs runs;
   private final WorkbookWriter writer;
   private final WorkbookBuilds builds;
 
-  MetricsController(RunCoordinator run, WorkbookWriter writer, WorkbookBuilds builds) {
-    this.run = run;
+  MetricsController(Runs runs, WorkbookWriter writer, WorkbookBuilds builds) {
+    this.runs = runs;
     this.writer = writer;
     this.builds = builds;
   }
@@ -29,7 +29,7 @@ class MetricsController {
   ResponseEntity<byte[]> workbook() throws IOException {
     return builds.attachment("fedlearn-metrics.xlsx", () -> {
       ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 20);
-      writer.write(run, out);
+      writer.write(runs.current(), out);
       return out.toByteArray();
     });
   }

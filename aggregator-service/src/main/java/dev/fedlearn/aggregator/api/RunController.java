@@ -2,7 +2,7 @@ package dev.fedlearn.aggregator.api;
 
 import dev.fedlearn.aggregator.config.AggregatorProperties;
 import dev.fedlearn.federation.run.RoundView;
-import dev.fedlearn.federation.run.RunCoordinator;
+import dev.fedlearn.federation.run.Runs;
 import dev.fedlearn.aggregator.security.ClientIdentity;
 import dev.fedlearn.aggregator.security.ClientTokens;
 import dev.fedlearn.aggregator.tls.TlsProperties;
@@ -28,11 +28,14 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The run's REST API. It accepts models and figures only: there is no endpoint for samples, images or labels. */
+/**
+ * The current run's REST API (the run {@link Runs} serves now; each answer says which, as {@code run}). It accepts
+ * models and figures only: there is no endpoint for samples, images or labels.
+ */
 @RestController
 @RequestMapping("/api/v1")
 class RunController {
-  private final RunCoordinator run;
+  private final Runs runs;
   private final AggregatorProperties properties;
   private final ClientTokens tokens;
 
@@ -40,9 +43,9 @@ class RunController {
   private final ClientIdentity identity;
   private final Waits waits;
 
-  RunController(RunCoordinator run, AggregatorProperties properties, ClientTokens tokens, TlsProperties tls,
+  RunController(Runs runs, AggregatorProperties properties, ClientTokens tokens, TlsProperties tls,
       ClientIdentity identity, Waits waits) {
-    this.run = run;
+    this.runs = runs;
     this.properties = properties;
     this.tokens = tokens;
     this.certificates = tls.clientAuth();
@@ -50,8 +53,9 @@ class RunController {
     this.waits = waits;
   }
 
-  private RunStatus withMode(RunStatus s) {
-    return s.withAuthentication(switch (certificates) {
+  /** The status of run {@code id} with the way clients authenticate. */
+  private RunStatus shown(int id, RunStatus s) {
+    return s.withRun(id).withAuthentication(switch (certificates) {
       case NEED -> "certificates";
       case WANT -> tokens.open() ? "certificates" : "tokens or certificates";
       case NONE -> tokens.mode();
@@ -61,14 +65,16 @@ class RunController {
   @Operation(summary = "Where the run stands")
   @GetMapping("/status")
   RunStatus status() {
-    return withMode(run.status());
+    Runs.Served served = runs.served();
+    return shown(served.id(), served.run().status());
   }
 
   @Operation(summary = "Register a client", description = "Registering again with the same id is harmless.")
   @PostMapping("/clients")
   RunStatus register(@RequestBody ClientRegistration registration) {
     identity.actAs(registration == null ? null : registration.clientId());
-    return withMode(run.register(registration));
+    Runs.Served served = runs.served();
+    return shown(served.id(), served.run().register(registration));
   }
 
   @Operation(summary = "The current global model and the plan for the next round",
@@ -88,11 +94,13 @@ class RunController {
       String clientId) {
     String caller = identity.actAs(clientId);
     Duration hold = hold(wait, properties.maxPollWait());
+    Runs.Served served = runs.served();
     if (hold.isZero()) {
-      return run.awaitModel(after, hold, caller);
+      return served.run().awaitModel(after, hold, caller).thenApply(m -> m.withRun(served.id()));
     }
     waits.acquire(caller);
-    return run.awaitModel(after, hold, caller).whenComplete((m, e) -> waits.release(caller));
+    return served.run().awaitModel(after, hold, caller).thenApply(m -> m.withRun(served.id()))
+        .whenComplete((m, e) -> waits.release(caller));
   }
 
   /** How long to hold a long poll that asks for {@code wait} seconds: at most {@code max}. */
@@ -114,7 +122,8 @@ class RunController {
   @ResponseStatus(HttpStatus.ACCEPTED)
   RunStatus update(@PathVariable int round, @RequestBody ClientUpdate update) {
     identity.actAs(update == null ? null : update.clientId());
-    return withMode(run.submitUpdate(round, update));
+    Runs.Served served = runs.served();
+    return shown(served.id(), served.run().submitUpdate(round, update));
   }
 
   @Operation(summary = "A client's score of a round's global model on its local test split")
@@ -122,18 +131,19 @@ class RunController {
   @ResponseStatus(HttpStatus.ACCEPTED)
   RunStatus evaluation(@PathVariable int round, @RequestBody EvaluationReport report) {
     identity.actAs(report == null ? null : report.clientId());
-    return withMode(run.submitEvaluation(round, report));
+    Runs.Served served = runs.served();
+    return shown(served.id(), served.run().submitEvaluation(round, report));
   }
 
   @Operation(summary = "Every round so far, oldest first")
   @GetMapping("/rounds")
   List<RoundView> rounds() {
-    return run.rounds();
+    return runs.current().rounds();
   }
 
   @Operation(summary = "One round")
   @GetMapping("/rounds/{round}")
   RoundView round(@PathVariable int round) {
-    return run.round(round);
+    return runs.current().round(round);
   }
 }

@@ -1,6 +1,6 @@
 package dev.fedlearn.aggregator.api;
 
-import dev.fedlearn.federation.run.RunCoordinator;
+import dev.fedlearn.federation.run.Runs;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
@@ -11,14 +11,15 @@ import org.springframework.stereotype.Component;
  */
 @Component("run")
 class RunHealth implements HealthIndicator {
-  private final RunCoordinator run;
+  private final Runs runs;
 
-  RunHealth(RunCoordinator run) {
-    this.run = run;
+  RunHealth(Runs runs) {
+    this.runs = runs;
   }
 
   @Override
   public Health health() {
-    return run.refusal().map(why -> Health.down().withDetail("reason", why).build()).orElseGet(() -> Health.up().build());
+    return runs.current().refusal().map(why -> Health.down().withDetail("reason", why).build())
+        .orElseGet(() -> Health.up().build());
   }
 }

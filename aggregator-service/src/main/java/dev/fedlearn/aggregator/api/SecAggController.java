@@ -1,7 +1,7 @@
 package dev.fedlearn.aggregator.api;
 
 import dev.fedlearn.aggregator.config.AggregatorProperties;
-import dev.fedlearn.federation.run.RunCoordinator;
+import dev.fedlearn.federation.run.Runs;
 import dev.fedlearn.aggregator.security.ClientIdentity;
 import dev.fedlearn.protocol.EncryptedShare;
 import dev.fedlearn.protocol.KeyAdvertisement;
@@ -40,13 +40,13 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/rounds/{round}/secagg")
 @Tag(name = "secure aggregation")
 class SecAggController {
-  private final RunCoordinator run;
+  private final Runs runs;
   private final Duration maxWait;
   private final ClientIdentity identity;
   private final Waits waits;
 
-  SecAggController(RunCoordinator run, AggregatorProperties properties, ClientIdentity identity, Waits waits) {
-    this.run = run;
+  SecAggController(Runs runs, AggregatorProperties properties, ClientIdentity identity, Waits waits) {
+    this.runs = runs;
     this.maxWait = properties.maxPollWait();
     this.identity = identity;
     this.waits = waits;
@@ -55,7 +55,7 @@ class SecAggController {
   @Operation(summary = "The open round's secure aggregation session: its id, threshold, fixed-point scale, bound")
   @GetMapping
   SecAggPlan plan(@PathVariable int round) {
-    return run.secure().plan(round);
+    return runs.current().secure().plan(round);
   }
 
   @Operation(summary = "Step 1: a picked client's two X25519 public keys (base64 of the raw 32 bytes)")
@@ -69,7 +69,7 @@ class SecAggController {
   @GetMapping("/{session}/keys")
   CompletableFuture<ResponseEntity<List<KeyAdvertisement>>> allKeys(@PathVariable int round,
       @PathVariable String session, @RequestParam(defaultValue = "0") int wait) {
-    return after(round, session, SecAggStep.KEYS, wait, () -> run.secure().keysOf(round, session));
+    return after(round, session, SecAggStep.KEYS, wait, () -> runs.current().secure().keysOf(round, session));
   }
 
   @Operation(summary = "Step 2: a client's encrypted shares, one for each other client of U1")
@@ -84,7 +84,8 @@ class SecAggController {
   CompletableFuture<ResponseEntity<List<EncryptedShare>>> sharesFor(@PathVariable int round,
       @PathVariable String session, @RequestParam String clientId, @RequestParam(defaultValue = "0") int wait) {
     String caller = identity.actAs(clientId);
-    return after(round, session, SecAggStep.SHARES, wait, () -> run.secure().sharesFor(round, session, caller));
+    return after(round, session, SecAggStep.SHARES, wait, () -> runs.current().secure()
+        .sharesFor(round, session, caller));
   }
 
   @Operation(summary = "Step 3: a client's masked update (fixed point, the model's parameters and the sample count)")
@@ -98,7 +99,7 @@ class SecAggController {
   @GetMapping("/{session}/survivors")
   CompletableFuture<ResponseEntity<List<String>>> survivors(@PathVariable int round, @PathVariable String session,
       @RequestParam(defaultValue = "0") int wait) {
-    return after(round, session, SecAggStep.MASKED, wait, () -> run.secure().survivors(round, session));
+    return after(round, session, SecAggStep.MASKED, wait, () -> runs.current().secure().survivors(round, session));
   }
 
   @Operation(summary = "A client's report that another client sent it a share it cannot use (while step 3 waits)",
@@ -120,7 +121,7 @@ class SecAggController {
   /** A client's message for the session, from the caller acting as that client only. */
   private void receive(int round, String session, SecAggMessage message) {
     identity.actAs(message == null ? null : message.clientId());
-    run.secure().receive(round, session, message);
+    runs.current().secure().receive(round, session, message);
   }
 
   /**
@@ -131,7 +132,7 @@ class SecAggController {
       Supplier<T> answer) {
     Duration hold = RunController.hold(wait, maxWait);
     String key = identity.actAs(null);
-    CompletableFuture<Boolean> closed = run.secure().stepClosed(round, session, step, hold);
+    CompletableFuture<Boolean> closed = runs.current().secure().stepClosed(round, session, step, hold);
     if (!closed.isDone()) {
       waits.acquire(key);
       closed = closed.whenComplete((c, e) -> waits.release(key));

@@ -53,6 +53,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     e.g. a Docker secret); it wins over {@code clientTokens} and is read again when it changes (see
  *     {@link dev.fedlearn.aggregator.security.ClientTokens})
  * @param readToken when set, status and metrics reads need it (or a client's token) ({@code FL_READ_TOKEN})
+ * @param adminToken submitting and stopping runs needs it ({@code FL_ADMIN_TOKEN}); without it, an aggregator with
+ *     tokens or certificates takes no run over the API, an open one takes them from anyone
  * @param strategy the id of a {@link dev.fedlearn.federation.strategy.StrategyType} ({@code FL_STRATEGY})
  * @param strategyParams the strategy's parameters, {@code name=value,name=value} ({@code FL_STRATEGY_PARAMS})
  * @param fractionFit share of the clients picked to train each round ({@code FL_FRACTION_FIT})
@@ -95,6 +97,7 @@ public record AggregatorProperties(
     String clientTokens,
     Path clientTokensFile,
     String readToken,
+    String adminToken,
     @DefaultValue(Defaults.STRATEGY) String strategy,
     String strategyParams,
     @DefaultValue(Defaults.CLIENT_FRACTION) double fractionFit,
@@ -191,6 +194,16 @@ public record AggregatorProperties(
   /** The run's rules: rounds, clients, quorum, deadlines, bounds. */
   public RunRules rules() {
     return rules(rounds, clients, minClients, roundTimeout, maxRoundWait, maxWeightNorm, maxClientSamples);
+  }
+
+  /**
+   * The rules of a run of {@code definition}: its rounds and clients, and these settings' deadlines and bounds; the
+   * quorum as set ({@code FL_MIN_CLIENTS}, at most the run's clients), else every client.
+   */
+  public RunRules rules(RunDefinition definition) {
+    int quorum = minClients == 0 ? definition.clients() : Math.min(minClients, definition.clients());
+    return rules(definition.rounds(), definition.clients(), quorum, roundTimeout, maxRoundWait, maxWeightNorm,
+        maxClientSamples);
   }
 
   private static RunRules rules(int rounds, int clients, int minClients, Duration roundTimeout,

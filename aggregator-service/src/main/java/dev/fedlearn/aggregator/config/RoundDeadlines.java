@@ -1,22 +1,27 @@
 package dev.fedlearn.aggregator.config;
 
 import dev.fedlearn.federation.run.RunCoordinator;
+import dev.fedlearn.federation.run.Runs;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.Scheduled;
 
-/** Looks at the open round's deadline twice a second (see {@link RunCoordinator#tick()}). */
+/**
+ * Twice a second: starts the next queued run once the current one has ended ({@link Runs#advance()}), and looks at the
+ * open round's deadline ({@link RunCoordinator#tick()}).
+ */
 @Configuration
 @EnableScheduling
 class RoundDeadlines {
-  private final RunCoordinator run;
+  private final Runs runs;
 
-  RoundDeadlines(RunCoordinator run) {
-    this.run = run;
+  RoundDeadlines(Runs runs) {
+    this.runs = runs;
   }
 
   @Scheduled(fixedDelay = 500)
   void tick() {
-    run.tick();
+    runs.advance();
+    runs.current().tick();
   }
 }

@@ -3,6 +3,7 @@ package dev.fedlearn.aggregator.config;
 import dev.fedlearn.federation.run.RunCoordinator;
 import dev.fedlearn.federation.run.RunHistory;
 import dev.fedlearn.federation.run.Runs;
+import dev.fedlearn.engine.data.Dataset;
 import dev.fedlearn.engine.data.Features;
 import dev.fedlearn.engine.data.Mnist;
 import dev.fedlearn.engine.nn.Evaluator;
@@ -15,7 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,31 +52,29 @@ class RunConfiguration {
   }
 
   /**
-   * The kept runs and the one to serve: the latest kept run when the environment defines it again (resumed), else a
-   * new run with the environment's settings, the earlier runs kept as they are ({@link Runs#choose}).
+   * The kept runs and the one to serve: the environment's run is kept (resumed when it is the latest run the
+   * environment defined, else queued as a new run), then the first run that has not ended is served ({@link Runs#start}).
+   * Each run is scored on MNIST's test set, scaled as its network's preset wants.
    */
   @Bean
   Runs runs(AggregatorProperties p, RunHistory history) throws IOException {
-    TrainingConfig training = p.training();
     Path mnist = p.dataDir().resolve("mnist");
-    Features test = Mnist.load(mnist, Mnist.Part.TEST).features(training.preset().inputOffset());
+    Dataset test = Mnist.load(mnist, Mnist.Part.TEST);
+    Map<Float, Features> scaled = new ConcurrentHashMap<>();
     String kernel = Kernels.create().name();
     log.info("held-out test set: {} images from {}; kernel {}{}", test.size(), mnist.toAbsolutePath().normalize(),
         kernel, kernel.equals("vector") ? "" : " (start the JVM with --add-modules jdk.incubator.vector for speed)");
-    RunDefinition definition = p.definition(new RunDefinition.Data("mnist", test.size()));
-    Model initial = Model.initialise(definition.layerSizes(), training.preset(), training.seed());
+    RunDefinition environment = p.definition(new RunDefinition.Data("mnist", test.size()));
     // Noise from a SecureRandom no one knows: a run with DP noise is not reproducible bit for bit, by design.
     SecureRandom noise = new SecureRandom();
     int threads = p.threads();
-    int id = Runs.choose(history, definition, Instant.now());
-    log.info("serving run {}", id);
-    return new Runs(history, id, new RunCoordinator(p.rules(), definition, initial, round -> noise,
-        m -> Evaluator.evaluate(m, test, threads), Clock.systemUTC(), history.store(id), p.secaggTimeout()));
-  }
-
-  /** The run served now: the one the clients register with and train. */
-  @Bean
-  RunCoordinator runCoordinator(Runs runs) {
-    return runs.current();
+    Runs.Opener opener = (id, definition) -> {
+      TrainingConfig training = definition.trainingConfig();
+      Features features = scaled.computeIfAbsent(training.preset().inputOffset(), test::features);
+      Model initial = Model.initialise(definition.layerSizes(), training.preset(), training.seed());
+      return new RunCoordinator(p.rules(definition), definition, initial, round -> noise,
+          m -> Evaluator.evaluate(m, features, threads), Clock.systemUTC(), history.store(id), p.secaggTimeout());
+    };
+    return Runs.start(history, environment, opener, Clock.systemUTC());
   }
 }

@@ -1,7 +1,7 @@
 package dev.fedlearn.aggregator.metrics;
 
-import dev.fedlearn.federation.run.RunCoordinator;
 import dev.fedlearn.federation.run.RunEvent;
+import dev.fedlearn.federation.run.Runs;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
  * The run's figures for monitoring, through Micrometer (Prometheus: {@code /actuator/prometheus}):
  * {@code fl_rounds_completed_total}, {@code fl_global_test_accuracy_ratio}, {@code fl_global_test_loss},
  * {@code fl_round_duration_seconds} (a histogram), {@code fl_updates_received_total} and
- * {@code fl_evaluations_received_total} by client, {@code fl_clients_registered} and {@code fl_clients_late};
+ * {@code fl_evaluations_received_total} by client, {@code fl_run} (the current run's id), {@code fl_clients_registered} and {@code fl_clients_late};
  * {@link UpdateSizeMetrics} adds {@code fl_update_size_bytes}.
  */
 @Component
@@ -22,22 +22,26 @@ public class RunMetrics {
   private final MeterRegistry registry;
   private final Timer roundDuration;
 
-  public RunMetrics(RunCoordinator run, MeterRegistry registry) {
+  public RunMetrics(Runs runs, MeterRegistry registry) {
     this.registry = registry;
-    FunctionCounter.builder("fl.rounds.completed", run, r -> r.status().round())
-        .description("rounds aggregated").register(registry);
-    Gauge.builder("fl.global.test.accuracy", run, r -> r.status().latest().globalTestAccuracy()).baseUnit("ratio")
-        .description("the newest global model's accuracy on the held-out test set").register(registry);
-    Gauge.builder("fl.global.test.loss", run, r -> r.status().latest().globalTestLoss())
+    Gauge.builder("fl.run", runs, r -> r.served().id()).description("the id of the run served now")
+        .register(registry);
+    // A counter that starts again from 0 with each run, as a counter does after a restart.
+    FunctionCounter.builder("fl.rounds.completed", runs, r -> r.current().status().round())
+        .description("rounds of the current run aggregated").register(registry);
+    Gauge.builder("fl.global.test.accuracy", runs, r -> r.current().status().latest().globalTestAccuracy())
+        .baseUnit("ratio").description("the newest global model's accuracy on the held-out test set")
+        .register(registry);
+    Gauge.builder("fl.global.test.loss", runs, r -> r.current().status().latest().globalTestLoss())
         .description("the newest global model's mean cross-entropy on the held-out test set").register(registry);
-    Gauge.builder("fl.clients.registered", run, r -> r.status().registeredClients())
+    Gauge.builder("fl.clients.registered", runs, r -> r.current().status().registeredClients())
         .description("clients registered").register(registry);
-    Gauge.builder("fl.clients.late", run, RunCoordinator::lateClients)
+    Gauge.builder("fl.clients.late", runs, r -> r.current().lateClients())
         .description("picked clients of the open round without an update past its deadline").register(registry);
     roundDuration = Timer.builder("fl.round.duration").description("from a round's opening to its aggregation")
         .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(100))
         .maximumExpectedValue(Duration.ofHours(1)).register(registry);
-    run.events().subscribe(this::counted);
+    runs.follow(served -> served.run().events().subscribe(this::counted));
   }
 
   /** Counts an accepted update or evaluation by client, and times an aggregated round. */

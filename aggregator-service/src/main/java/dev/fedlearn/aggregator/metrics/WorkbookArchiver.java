@@ -2,6 +2,7 @@ package dev.fedlearn.aggregator.metrics;
 
 import dev.fedlearn.aggregator.config.AggregatorProperties;
 import dev.fedlearn.federation.run.RunCoordinator;
+import dev.fedlearn.federation.run.Runs;
 import dev.fedlearn.protocol.RunState;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,16 +12,16 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * Keeps {@code FL_STATE_DIR/metrics.xlsx} up to date once the run is completed: saved when it completes (also when
- * it completes while a stored run is restored, before this archiver exists) and saved again on every later change,
- * such as the clients' scores of the final model. Saves run on a thread of their own, one at a time, and changes
+ * Keeps {@code FL_STATE_DIR/metrics.xlsx} the workbook of the latest completed run: saved when a run completes (also
+ * when it completed while a stored run is restored, before this archiver exists) and saved again on every later change
+ * of that run, such as the clients' scores of the final model. Saves run on a thread of their own, one at a time, and changes
  * that arrive during a save are folded into one more save. Each save is written to a temporary file and moved into
  * place, so a reader never sees half a workbook.
  */
@@ -28,7 +29,6 @@ import org.springframework.stereotype.Component;
 class WorkbookArchiver implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WorkbookArchiver.class);
 
-  private final RunCoordinator run;
   private final WorkbookWriter writer;
   private final Path target;
   private final ExecutorService saver = Executors.newSingleThreadExecutor(r -> {
@@ -36,31 +36,30 @@ class WorkbookArchiver implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
-  private final AtomicBoolean pending = new AtomicBoolean();
+  private final AtomicReference<RunCoordinator> pending = new AtomicReference<>(); // the run to save next
 
   @Autowired
-  WorkbookArchiver(RunCoordinator run, WorkbookWriter writer, AggregatorProperties properties) {
-    this(run, writer, properties.stateDir().resolve("metrics.xlsx"));
+  WorkbookArchiver(Runs runs, WorkbookWriter writer, AggregatorProperties properties) {
+    this(runs, writer, properties.stateDir().resolve("metrics.xlsx"));
   }
 
-  WorkbookArchiver(RunCoordinator run, WorkbookWriter writer, Path target) {
-    this.run = run;
+  WorkbookArchiver(Runs runs, WorkbookWriter writer, Path target) {
     this.writer = writer;
     this.target = target.toAbsolutePath().normalize();
-    run.addListener(this::changed);
-    changed(run.status().state()); // the run may have completed before the listener was added
+    runs.follow(served -> {
+      RunCoordinator run = served.run();
+      run.addListener(state -> changed(run, state));
+      changed(run, run.status().state()); // the run may have completed before the listener was added
+    });
   }
 
-  private void changed(RunState state) {
-    if (state == RunState.COMPLETED && pending.compareAndSet(false, true)) {
-      saver.execute(() -> {
-        pending.set(false);
-        save();
-      });
+  private void changed(RunCoordinator run, RunState state) {
+    if (state == RunState.COMPLETED && pending.getAndSet(run) == null) {
+      saver.execute(() -> save(pending.getAndSet(null)));
     }
   }
 
-  private void save() {
+  private void save(RunCoordinator run) {
     try {
       Files.createDirectories(target.getParent());
       Path tmp = Files.createTempFile(target.getParent(), "metrics", ".xlsx.tmp");

@@ -7,7 +7,8 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
 
 /**
  * Who made a request, once authenticated: a client (by its token or its certificate), which may also read the run,
- * or a reader (the read token), which may only read.
+ * a reader (the read token), which may only read, or the administrator (the admin token), which may also submit and
+ * stop runs.
  */
 public final class Caller extends AbstractAuthenticationToken {
   private static final long serialVersionUID = 1L;
@@ -15,26 +16,35 @@ public final class Caller extends AbstractAuthenticationToken {
   public static final String CLIENT = "CLIENT";
   /** May read the run: status, rounds, events, workbook, metrics, the dashboard. */
   public static final String READER = "READER";
+  /** May submit and stop runs. */
+  public static final String ADMIN = "ADMIN";
 
-  private final String clientId; // null for a reader
+  private final String clientId; // null for a reader or the administrator
+  private final String name;
 
-  private Caller(String clientId, List<GrantedAuthority> authorities) {
+  private Caller(String clientId, String name, List<GrantedAuthority> authorities) {
     super(authorities);
     this.clientId = clientId;
+    this.name = name;
     setAuthenticated(true);
   }
 
   /** A client, which may also read. */
   static Caller client(String clientId) {
-    return new Caller(clientId, List.of(new SimpleGrantedAuthority(CLIENT), new SimpleGrantedAuthority(READER)));
+    return new Caller(clientId, clientId, List.of(new SimpleGrantedAuthority(CLIENT), new SimpleGrantedAuthority(READER)));
   }
 
   /** The holder of the read token. */
   static Caller reader() {
-    return new Caller(null, List.of(new SimpleGrantedAuthority(READER)));
+    return new Caller(null, "reader", List.of(new SimpleGrantedAuthority(READER)));
   }
 
-  /** The client this caller is, or null for a reader. */
+  /** The holder of the admin token. */
+  static Caller admin() {
+    return new Caller(null, "admin", List.of(new SimpleGrantedAuthority(ADMIN), new SimpleGrantedAuthority(READER)));
+  }
+
+  /** The client this caller is, or null for a reader or the administrator. */
   public String clientId() {
     return clientId;
   }
@@ -46,6 +56,6 @@ public final class Caller extends AbstractAuthenticationToken {
 
   @Override
   public Object getPrincipal() {
-    return clientId == null ? "reader" : clientId;
+    return name;
   }
 }

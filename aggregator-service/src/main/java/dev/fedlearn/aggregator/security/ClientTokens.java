@@ -42,6 +42,7 @@ public class ClientTokens {
   private final String fileSource;
   private final LongSupplier nanoTime;
   private final byte[] readHash;
+  private final byte[] adminHash;
   private final Object reloadLock = new Object();
   private volatile Map<String, byte[]> hashes; // client id -> SHA-256 of its token; replaced whole, never changed
   private volatile long nextCheck; // nanoTime at or after which the file is looked at again
@@ -58,6 +59,11 @@ public class ClientTokens {
     this.file = p.clientTokensFile();
     this.fileSource = file == null ? null : "FL_CLIENT_TOKENS_FILE " + file;
     this.readHash = p.readToken() == null || p.readToken().isBlank() ? null : sha256(p.readToken().strip());
+    this.adminHash = p.adminToken() == null || p.adminToken().isBlank() ? null : sha256(p.adminToken().strip());
+    if (adminHash != null && readHash != null && MessageDigest.isEqual(adminHash, readHash)) {
+      throw new TokenConfigurationException("FL_ADMIN_TOKEN equals FL_READ_TOKEN: a reader could submit and stop "
+          + "runs; give the administrator a token of its own");
+    }
     boolean variableSet = p.clientTokens() != null && !p.clientTokens().isBlank();
     if (file != null) {
       if (variableSet) {
@@ -105,6 +111,16 @@ public class ClientTokens {
       }
     }
     return Optional.ofNullable(found);
+  }
+
+  /** Whether submitting and stopping runs needs the admin token (else nobody may, or anybody may when open). */
+  public boolean adminProtected() {
+    return adminHash != null;
+  }
+
+  /** Whether the token is the admin token. */
+  public boolean isAdminToken(String token) {
+    return adminHash != null && token != null && MessageDigest.isEqual(sha256(token), adminHash);
   }
 
   public boolean readProtected() {

@@ -1,7 +1,7 @@
 package dev.fedlearn.aggregator.security;
 
 import dev.fedlearn.aggregator.config.AggregatorProperties;
-import dev.fedlearn.federation.run.RunCoordinator;
+import dev.fedlearn.federation.run.Runs;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
 import java.util.Map;
@@ -34,7 +34,7 @@ public class Refusals {
   /** How many sources are tracked at once; past that the oldest windows are forgotten. */
   private static final int MAX_SOURCES = 10_000;
 
-  private final ObjectProvider<RunCoordinator> run;
+  private final ObjectProvider<Runs> runs;
   private final LongSupplier nanoTime;
   private final int limit;
   private final Map<String, Window> sources = new ConcurrentHashMap<>();
@@ -43,12 +43,12 @@ public class Refusals {
   private static final int MAX_KNOWN_PER_ADDRESS = 64;
 
   @Autowired
-  public Refusals(ObjectProvider<RunCoordinator> run, AggregatorProperties properties) {
-    this(run, System::nanoTime, properties.maxRefusalsPerMinute());
+  public Refusals(ObjectProvider<Runs> runs, AggregatorProperties properties) {
+    this(runs, System::nanoTime, properties.maxRefusalsPerMinute());
   }
 
-  Refusals(ObjectProvider<RunCoordinator> run, LongSupplier nanoTime, int limit) {
-    this.run = run;
+  Refusals(ObjectProvider<Runs> runs, LongSupplier nanoTime, int limit) {
+    this.runs = runs;
     this.nanoTime = nanoTime;
     this.limit = limit;
   }
@@ -118,9 +118,9 @@ public class Refusals {
       log.warn("{} refused requests from {} within {} s: further ones are not recorded in this window", RECORDED,
           source, WINDOW.toSeconds());
     }
-    RunCoordinator coordinator = run.getIfAvailable();
-    if (count <= RECORDED && coordinator != null && request.getRequestURI().startsWith("/api/")) {
-      coordinator.events().refused(request.getMethod() + " " + request.getRequestURI(), caller, status, reason);
+    Runs kept = runs.getIfAvailable();
+    if (count <= RECORDED && kept != null && request.getRequestURI().startsWith("/api/")) {
+      kept.current().events().refused(request.getMethod() + " " + request.getRequestURI(), caller, status, reason);
     }
   }
 

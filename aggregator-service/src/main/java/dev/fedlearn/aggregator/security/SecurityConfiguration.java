@@ -54,6 +54,10 @@ class SecurityConfiguration {
       PathPatternRequestMatcher.pathPattern(HttpMethod.POST, "/api/v1/rounds/*/evaluations"),
       PathPatternRequestMatcher.pathPattern("/api/v1/rounds/*/secagg"),
       PathPatternRequestMatcher.pathPattern("/api/v1/rounds/*/secagg/**"));
+  /** Submitting and stopping runs. */
+  static final RequestMatcher ADMIN_CALLS = new OrRequestMatcher(
+      PathPatternRequestMatcher.pathPattern(HttpMethod.POST, "/api/v1/runs"),
+      PathPatternRequestMatcher.pathPattern(HttpMethod.POST, "/api/v1/runs/*/stop"));
   /** The dashboard's page (its scripts and styles hold no data of the run). */
   static final RequestMatcher DASHBOARD = new OrRequestMatcher(
       PathPatternRequestMatcher.pathPattern(HttpMethod.GET, "/"),
@@ -67,11 +71,18 @@ class SecurityConfiguration {
         ? AuthorityAuthorizationManager.hasAuthority(Caller.CLIENT) : SingleResultAuthorizationManager.permitAll();
     AuthorizationManager<RequestAuthorizationContext> read = tokens.readProtected()
         ? AuthorityAuthorizationManager.hasAuthority(Caller.READER) : SingleResultAuthorizationManager.permitAll();
+    // Submitting and stopping: with the admin token; without one, nobody once anything is protected, else anybody.
+    boolean guarded = !tokens.open() || certificates || tokens.readProtected();
+    AuthorizationManager<RequestAuthorizationContext> admin = tokens.adminProtected()
+        ? AuthorityAuthorizationManager.hasAuthority(Caller.ADMIN) : guarded
+            ? (auth, context) -> new org.springframework.security.authorization.AuthorizationDecision(false)
+            : SingleResultAuthorizationManager.permitAll();
     AuthenticationFilter authentication = new AuthenticationFilter(
         new ProviderManager(new TokenAuthenticationProvider(tokens), new CertificateAuthenticationProvider()),
         new CredentialsConverter(CLIENT_CALLS));
     authentication.setSuccessHandler((request, response, auth) -> { });
-    authentication.setFailureHandler((request, response, e) -> unauthenticated(request, response, e, refusals));
+    authentication.setFailureHandler((request, response, e) -> unauthenticated(request, response, e, refusals,
+        tokens));
     http
         .csrf(c -> c.disable()) // no cookies, no sessions: credentials travel with every request
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -84,14 +95,16 @@ class SecurityConfiguration {
         .addFilterAfter(authentication, RequestLimits.class)
         .addFilterAfter(new BlockedAddresses(refusals), AuthenticationFilter.class)
         .exceptionHandling(e -> e
-            .authenticationEntryPoint((request, response, ex) -> unauthenticated(request, response, null, refusals))
+            .authenticationEntryPoint((request, response, ex) -> unauthenticated(request, response, null, refusals,
+                tokens))
             .accessDeniedHandler((request, response, ex) -> {
-              Problems.write(response, HttpStatus.FORBIDDEN, "Forbidden", "this caller may not " + request.getMethod()
-                  + " " + request.getRequestURI());
+              Problems.write(response, HttpStatus.FORBIDDEN, "Forbidden", ADMIN_CALLS.matches(request)
+                  ? adminNeeded(tokens) : "this caller may not " + request.getMethod() + " " + request.getRequestURI());
               refusals.refused(request, 403, "forbidden for this caller");
             }))
         .authorizeHttpRequests(a -> a
             .requestMatchers(CLIENT_CALLS).access(client)
+            .requestMatchers(ADMIN_CALLS).access(admin)
             .requestMatchers(HttpMethod.GET, "/api/v1/status", "/api/v1/rounds", "/api/v1/rounds/*",
                 "/api/v1/events", "/api/v1/metrics.xlsx").access(read)
             .requestMatchers(HttpMethod.GET, "/api/v1/runs", "/api/v1/runs/*", "/api/v1/runs/*/rounds",
@@ -107,9 +120,15 @@ class SecurityConfiguration {
     return http.build();
   }
 
+  private static String adminNeeded(ClientTokens tokens) {
+    return tokens.adminProtected() ? "submitting and stopping runs needs the admin token (Authorization: Bearer "
+        + "<FL_ADMIN_TOKEN>)" : "this aggregator takes no runs over the API: it has tokens or certificates and no "
+        + "admin token (set FL_ADMIN_TOKEN)";
+  }
+
   /** A 401 problem: the reason authentication failed, or what the call needs. */
   private static void unauthenticated(HttpServletRequest request, HttpServletResponse response,
-      AuthenticationException failure, Refusals refusals) throws IOException {
+      AuthenticationException failure, Refusals refusals, ClientTokens tokens) throws IOException {
     if (failure != null && refusals.blocked(request.getRemoteAddr())) {
       // a blocked address learns nothing from a guessed token: wrong and right guesses alike are answered 429
       refusals.refused(request, 429, failure.getMessage());
@@ -122,6 +141,8 @@ class SecurityConfiguration {
     } else if (CLIENT_CALLS.matches(request)) {
       detail = "this call needs the client's token (Authorization: Bearer <FL_CLIENT_TOKEN>) or its certificate "
           + "(FL_TLS_CERT)";
+    } else if (ADMIN_CALLS.matches(request)) {
+      detail = adminNeeded(tokens);
     } else if (DASHBOARD.matches(request)) {
       detail = "the dashboard needs the read token (FL_READ_TOKEN): open /?" + CredentialsConverter.ACCESS_TOKEN
           + "=<FL_READ_TOKEN>";

@@ -30,6 +30,9 @@ final class TokenAuthenticationProvider implements AuthenticationProvider {
     if (client.isPresent()) {
       return Caller.client(client.get());
     }
+    if (tokens.isAdminToken(t.token)) {
+      return Caller.admin();
+    }
     if (tokens.isReadToken(t.token)) {
       return Caller.reader();
     }

@@ -4,6 +4,7 @@ import dev.fedlearn.federation.RunDefinition;
 import dev.fedlearn.federation.run.RunEvent;
 import dev.fedlearn.federation.run.RunStore;
 import dev.fedlearn.protocol.ClientUpdate;
+import dev.fedlearn.protocol.RunState;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.sql.ResultSet;
@@ -88,8 +89,12 @@ public class JdbcRunStore implements RunStore {
   public void begin(RunDefinition definition, String state, StoredRound initial, Instant now) {
     String settings = definition.toJson();
     tx.executeWithoutResult(status -> {
-      jdbc.update("insert into run (id, settings, state, created_at) values (?, ?, ?, ?)", runId, settings, state,
-          time(now));
+      int queued = jdbc.update("update run set state = ? where id = ? and state = ? and settings = ?", state, runId,
+          RunState.QUEUED.name(), settings);
+      if (queued == 0) {
+        jdbc.update("insert into run (id, settings, state, created_at) values (?, ?, ?, ?)", runId, settings, state,
+            time(now));
+      }
       insertRound(initial);
     });
   }

@@ -1,5 +1,6 @@
 package dev.fedlearn.aggregator.store;
 
+import dev.fedlearn.federation.RunDefinition;
 import dev.fedlearn.federation.run.RunEvent;
 import dev.fedlearn.federation.run.RunHistory;
 import dev.fedlearn.federation.run.RunStore;
@@ -18,6 +19,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /** Every run the database keeps ({@code run} and the tables keyed by its id), each run's store a {@link JdbcRunStore}. */
 @Component
 public class JdbcRuns implements RunHistory {
+  private static final String ENVIRONMENT = "environment";
+  private static final String SUBMITTED = "submitted";
+
   private final JdbcTemplate jdbc;
   private final PlatformTransactionManager transactions;
 
@@ -28,15 +32,29 @@ public class JdbcRuns implements RunHistory {
 
   @Override
   public List<Entry> runs() {
-    return jdbc.query("select r.id, r.settings, r.state, r.message, r.created_at, r.finished_at, "
+    return jdbc.query("select r.id, r.settings, r.origin, r.state, r.message, r.created_at, r.finished_at, "
         + "(select started_at from run_round s where s.run_id = r.id and s.round = 1), "
         + "(select max(round) from run_round d where d.run_id = r.id and d.model is not null), "
         + "(select global_accuracy from run_round l where l.run_id = r.id and l.round > 0 and l.round = "
         + "(select max(round) from run_round m where m.run_id = r.id and m.model is not null)), "
         + "(select max(global_accuracy) from run_round b where b.run_id = r.id and b.round > 0) "
-        + "from run r order by r.id", (rs, i) -> new Entry(rs.getInt(1), rs.getString(2), rs.getString(3),
-            rs.getString(4), instant(rs, 5), instant(rs, 7), instant(rs, 6), rs.getInt(8),
-            (Double) rs.getObject(9), (Double) rs.getObject(10)));
+        + "from run r order by r.id", (rs, i) -> new Entry(rs.getInt(1), rs.getString(2),
+            SUBMITTED.equals(rs.getString(3)), rs.getString(4), rs.getString(5), instant(rs, 6), instant(rs, 8),
+            instant(rs, 7), rs.getInt(9), (Double) rs.getObject(10), (Double) rs.getObject(11)));
+  }
+
+  /** The new run takes the id after the highest kept (the aggregator queues one run at a time). */
+  @Override
+  public int queue(RunDefinition definition, boolean submitted, Instant now) {
+    String settings = definition.toJson();
+    return new TransactionTemplate(transactions).execute(status -> {
+      Integer last = jdbc.queryForObject("select max(id) from run", Integer.class);
+      int id = last == null ? 1 : last + 1;
+      jdbc.update("insert into run (id, settings, state, created_at, origin) values (?, ?, ?, ?, ?)", id, settings,
+          RunState.QUEUED.name(), OffsetDateTime.ofInstant(now, ZoneOffset.UTC), submitted ? SUBMITTED
+              : ENVIRONMENT);
+      return id;
+    });
   }
 
   @Override
@@ -53,8 +71,8 @@ public class JdbcRuns implements RunHistory {
     OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
     new TransactionTemplate(transactions).executeWithoutResult(status -> {
       int stopped = jdbc.update("update run set state = ?, message = ?, finished_at = ? where id = ? "
-          + "and state in (?, ?)", RunState.STOPPED.name(), reason, at, id, RunState.WAITING_FOR_CLIENTS.name(),
-          RunState.TRAINING.name());
+          + "and state in (?, ?, ?)", RunState.STOPPED.name(), reason, at, id, RunState.WAITING_FOR_CLIENTS.name(),
+          RunState.TRAINING.name(), RunState.QUEUED.name());
       if (stopped == 1) {
         jdbc.update("insert into run_event (run_id, at, type, round, client_id, detail) values (?, ?, ?, null, null, ?)",
             id, at, RunEvent.Type.STATE.id(), reason);
@@ -68,8 +86,9 @@ public class JdbcRuns implements RunHistory {
   @Override
   public void resume(int id) {
     jdbc.update("update run set state = case when exists (select 1 from run_round r where r.run_id = run.id and "
-        + "r.round = 1) then ? else ? end, message = null, finished_at = null where id = ? and state = ?",
-        RunState.TRAINING.name(), RunState.WAITING_FOR_CLIENTS.name(), id, RunState.STOPPED.name());
+        + "r.round = 1) then ? when exists (select 1 from run_round r where r.run_id = run.id) then ? else ? end, "
+        + "message = null, finished_at = null where id = ? and state = ?", RunState.TRAINING.name(),
+        RunState.WAITING_FOR_CLIENTS.name(), RunState.QUEUED.name(), id, RunState.STOPPED.name());
   }
 
   private static Instant instant(ResultSet rs, int col) throws SQLException {

@@ -7,7 +7,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import dev.fedlearn.federation.run.RunCoordinator;
+import dev.fedlearn.federation.run.Runs;
 import dev.fedlearn.aggregator.config.TinyRunConfig;
 import dev.fedlearn.aggregator.security.ClientIdentity;
 import dev.fedlearn.aggregator.security.ClientTokens;
@@ -37,7 +37,7 @@ class RunControllerTest {
   MockMvc mvc;
 
   @Autowired
-  RunCoordinator run;
+  Runs runs;
 
   static final String SHAPE = "\"layerSizes\":[2,2]";
 
@@ -120,7 +120,7 @@ class RunControllerTest {
         .andExpect(status().isOk()).andExpect(content().contentType(MediaType.APPLICATION_OCTET_STREAM))
         .andReturn().getResponse().getContentAsByteArray();
     GlobalModel model = SafeTensors.globalModel(binary);
-    assertThat(model).isEqualTo(run.awaitModel(-1, java.time.Duration.ZERO, "a").join());
+    assertThat(model).isEqualTo(runs.current().awaitModel(-1, java.time.Duration.ZERO, "a").join().withRun(1));
     model(get("/api/v1/model")).andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_JSON));
     model(get("/api/v1/model").accept(MediaType.ALL))
         .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_JSON));
@@ -129,7 +129,7 @@ class RunControllerTest {
     mvc.perform(post("/api/v1/rounds/1/updates").contentType(MediaType.APPLICATION_OCTET_STREAM)
         .content(SafeTensors.encode(update))).andExpect(status().isAccepted())
         .andExpect(jsonPath("$.updatesReceived").value(1));
-    assertThat(run.round(1).participants()).containsExactly("a");
+    assertThat(runs.current().round(1).participants()).containsExactly("a");
 
     byte[] wrongShape = SafeTensors.encode(new ClientUpdate("b", 10, new int[] {3, 2}, new float[8], 0.5, 0.8));
     problem(mvc.perform(post("/api/v1/rounds/1/updates").contentType(MediaType.APPLICATION_OCTET_STREAM)
@@ -140,7 +140,7 @@ class RunControllerTest {
         .content(SafeTensors.encode(model))), 400, "expected 'fedlearn.client-update'");
     problem(model(get("/api/v1/model").param("wait", "-1").accept(MediaType.APPLICATION_OCTET_STREAM)), 400,
         "wait must be 0 or more");
-    assertThat(run.status().updatesReceived()).as("nothing taken from the refused ones").isEqualTo(1);
+    assertThat(runs.current().status().updatesReceived()).as("nothing taken from the refused ones").isEqualTo(1);
   }
 
   @Test
@@ -182,7 +182,7 @@ class RunControllerTest {
     problem(mvc.perform(get("/api/v1/rounds/" + param)), 400, "");
     problem(model(get("/api/v1/model").param("after", param)), 400, "");
     problem(model(get("/api/v1/model").param("wait", param)), 400, "");
-    assertThat(run.status().updatesReceived()).isZero(); // nothing was taken
+    assertThat(runs.current().status().updatesReceived()).isZero(); // nothing was taken
   }
 
   @Test
@@ -194,7 +194,7 @@ class RunControllerTest {
         "numSamples");
     problem(postJson("/api/v1/rounds/1/updates", "{\"clientId\":\"a\",\"numSamples\":10," + SHAPE
         + ",\"weights\":[1,1,1,1,1,1],\"trainAccuracy\":0.8}"), 400, "trainLoss");
-    assertThat(run.status().updatesReceived()).isZero();
+    assertThat(runs.current().status().updatesReceived()).isZero();
   }
 
   @Test
@@ -210,6 +210,6 @@ class RunControllerTest {
     postJson("/api/v1/rounds/1/updates", update.formatted("a",
         ",\"epochs\":[{\"epoch\":1,\"loss\":0.5,\"accuracy\":0.8}]")).andExpect(status().isAccepted());
     postJson("/api/v1/rounds/1/updates", update.formatted("b", "")).andExpect(status().isAccepted());
-    assertThat(run.round(1).training()).extracting(t -> t.epochs().size()).containsExactly(1, 0);
+    assertThat(runs.current().round(1).training()).extracting(t -> t.epochs().size()).containsExactly(1, 0);
   }
 }

@@ -1,45 +1,36 @@
 package dev.fedlearn.aggregator.config;
 
+import dev.fedlearn.aggregator.store.JdbcRuns;
 import dev.fedlearn.aggregator.tls.TlsProperties;
-import dev.fedlearn.federation.run.RunCoordinator;
-import dev.fedlearn.federation.run.RunHistory;
-import dev.fedlearn.federation.run.RunStore;
+import dev.fedlearn.federation.ClientSampler;
+import dev.fedlearn.federation.run.RunRules;
 import dev.fedlearn.federation.run.Runs;
-import java.time.Instant;
-import java.util.List;
 import dev.fedlearn.federation.run.TestRuns;
+import dev.fedlearn.federation.strategy.FedAvg;
+import java.time.Clock;
+import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.h2.jdbcx.JdbcDataSource;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
-/** For slice tests: the properties and a real coordinator of a tiny run (2 rounds, 2 clients). */
+/**
+ * For slice tests: the properties, and the runs of a database of their own (H2 in memory) whose environment's run is a
+ * tiny one (2 rounds, 2 clients, a 2-2 network); submitted runs are tiny runs too.
+ */
 @TestConfiguration
 @EnableConfigurationProperties({AggregatorProperties.class, TlsProperties.class})
 public class TinyRunConfig {
   @Bean
-  RunCoordinator runCoordinator() {
-    return TestRuns.run(2, 2);
-  }
-
-  /** The tiny run as the only one served, no earlier run kept. */
-  @Bean
-  Runs runs(RunCoordinator current) {
-    return new Runs(new RunHistory() {
-      @Override
-      public List<Entry> runs() {
-        return List.of();
-      }
-
-      @Override
-      public RunStore store(int id) {
-        return RunStore.NONE;
-      }
-
-      @Override
-      public void stop(int id, String reason, Instant now) {}
-
-      @Override
-      public void resume(int id) {}
-    }, 1, current);
+  Runs runs() {
+    JdbcDataSource ds = new JdbcDataSource();
+    ds.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    Flyway.configure().dataSource(ds).load().migrate();
+    JdbcRuns history = new JdbcRuns(new JdbcTemplate(ds), new DataSourceTransactionManager(ds));
+    return Runs.start(history, TestRuns.definition(RunRules.of(2, 2), new FedAvg(), ClientSampler.ALL, null),
+        TestRuns.opener(history, Clock.systemUTC()), Clock.systemUTC());
   }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.fedlearn.federation.run.RunCoordinator;
+import dev.fedlearn.federation.run.Runs;
 import dev.fedlearn.federation.run.TestRuns;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -28,7 +29,7 @@ class WorkbookArchiverTest {
     run.register(registration("a"));
     run.submitUpdate(1, update("a", 10, 0.5f));
     Path target = dir.resolve("metrics.xlsx");
-    try (WorkbookArchiver archiver = new WorkbookArchiver(run, new WorkbookWriter(), target)) {
+    try (WorkbookArchiver archiver = new WorkbookArchiver(new Runs(null, 1, run), new WorkbookWriter(), target)) {
       await().atMost(SAVED_WITHIN).until(() -> Files.isRegularFile(target));
     }
     assertThat(evaluationRows(target)).isZero();
@@ -38,7 +39,7 @@ class WorkbookArchiverTest {
   void scoresOfTheFinalModelThatArriveAfterCompletionAreSavedToo() throws Exception {
     RunCoordinator run = TestRuns.run(1, 2);
     Path target = dir.resolve("metrics.xlsx");
-    try (WorkbookArchiver archiver = new WorkbookArchiver(run, new WorkbookWriter(), target)) {
+    try (WorkbookArchiver archiver = new WorkbookArchiver(new Runs(null, 1, run), new WorkbookWriter(), target)) {
       run.register(registration("a"));
       run.register(registration("b"));
       run.submitUpdate(1, update("a", 10, 0.5f));

@@ -44,10 +44,14 @@ class JdbcRunsTest {
     return TestRuns.definition(rules, new FedAvg(), ClientSampler.ALL, null);
   }
 
-  /** The coordinator the aggregator would serve with {@code rules}, over the run {@link Runs#choose} picks. */
+  /** The runs of an aggregator started with {@code rules} as its environment's run ({@link Runs#start}). */
+  private Runs start(RunRules rules) {
+    return Runs.start(runs, definition(rules), TestRuns.opener(runs, clock), clock);
+  }
+
+  /** The run the aggregator serves once started with {@code rules}. */
   private RunCoordinator serve(RunRules rules) {
-    int id = Runs.choose(runs, definition(rules), clock.instant());
-    return TestRuns.run(rules, clock, runs.store(id));
+    return start(rules).current();
   }
 
   @Test
@@ -107,8 +111,8 @@ class JdbcRunsTest {
     serve(RunRules.of(3, 2));
     RunHistory.Entry stopped = runs.runs().get(0);
     assertThat(stopped.state()).isEqualTo("STOPPED");
-    assertThat(stopped.message()).isEqualTo("stopped: the aggregator started run 2 with other settings (rounds: run 1 "
-        + "2, now 3)");
+    assertThat(stopped.message()).isEqualTo("stopped: the aggregator was started with other settings (rounds: run 1 "
+        + "2, now 3), which make run 2");
     assertThat(stopped.finishedAt()).isEqualTo(clock.instant());
     PastRun past = new Runs(runs, 2, null).past(1).orElseThrow();
     assertThat(past.status().state()).isEqualTo(RunState.STOPPED);
@@ -119,8 +123,93 @@ class JdbcRunsTest {
 
   @Test
   void aFreshStateFolderStartsAtRunOne() {
-    assertThat(Runs.choose(runs, definition(RunRules.of(2, 2)), Instant.now())).isEqualTo(1);
-    assertThat(runs.runs()).as("choosing writes nothing").isEmpty();
+    Runs started = start(RunRules.of(2, 2));
+    assertThat(started.served().id()).isEqualTo(1);
+    assertThat(runs.runs()).extracting(RunHistory.Entry::id, RunHistory.Entry::state, RunHistory.Entry::submitted)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(1, "WAITING_FOR_CLIENTS", false));
+  }
+
+  /** Submitted runs wait their turn, start one after the other, and a queued or going run can be stopped. */
+  @Test
+  void submittedRunsRunOneAtATimeInTheOrderTheyCame() {
+    Runs all = start(RunRules.of(1, 1));
+    List<Runs.Served> followed = new java.util.ArrayList<>();
+    all.follow(followed::add);
+    RunSummary second = all.submit(definition(RunRules.of(2, 2)));
+    RunSummary third = all.submit(definition(RunRules.of(3, 1)));
+    assertThat(second.id()).isEqualTo(2);
+    assertThat(second.submitted()).isTrue();
+    assertThat(List.of(second.state(), third.state())).containsOnly("QUEUED");
+    assertThatThrownBy(() -> all.past(2)).isInstanceOf(Refusal.class).hasMessageContaining("run 2 is queued");
+
+    all.current().register(registration("a"));
+    all.current().submitUpdate(1, update("a", 10, 0.5f));
+    all.advance();
+    assertThat(all.served().id()).as("run 1 completed: run 2 starts").isEqualTo(2);
+    assertThat(followed).extracting(Runs.Served::id).containsExactly(1, 2);
+    assertThat(all.current().status().state()).isEqualTo(RunState.WAITING_FOR_CLIENTS);
+    assertThat(all.current().status().rounds()).isEqualTo(2);
+
+    all.current().register(registration("a"));
+    all.current().register(registration("b"));
+    all.current().submitUpdate(1, update("a", 10, 0.5f));
+    RunSummary stopped = all.stop(2, "stopped on request");
+    assertThat(stopped.state()).isEqualTo("STOPPED");
+    assertThat(stopped.message()).isEqualTo("stopped on request");
+    assertThat(all.served().id()).as("the stop starts the next run").isEqualTo(3);
+    assertThat(runs.store(2).load().orElseThrow().updates()).as("the open round's update is gone").isEmpty();
+    assertThat(all.past(2).orElseThrow().rounds()).extracting(dev.fedlearn.federation.run.RoundView::state)
+        .containsExactly(dev.fedlearn.federation.run.RoundView.Status.STOPPED);
+    assertThat(all.current().status().rounds()).isEqualTo(3);
+    assertThatThrownBy(() -> all.stop(2, "again")).isInstanceOf(Refusal.class).hasMessageContaining("has ended");
+    assertThatThrownBy(() -> all.stop(1, "late")).isInstanceOf(Refusal.class).hasMessageContaining("COMPLETED");
+
+    RunSummary fourth = all.submit(definition(RunRules.of(4, 1)));
+    assertThat(all.stop(fourth.id(), "not wanted").state()).isEqualTo("STOPPED");
+    assertThat(all.served().id()).as("a queued run stopped leaves the going one").isEqualTo(3);
+    assertThat(all.list()).extracting(RunSummary::state).containsExactly("COMPLETED", "STOPPED",
+        "WAITING_FOR_CLIENTS", "STOPPED");
+  }
+
+  /**
+   * The aggregator killed while submitted run 2 trains and run 3 waits: started again with the same environment,
+   * it resumes run 2 where it was, leaves run 3 queued until run 2 ends, and run 1 as it ended.
+   */
+  @Test
+  void aRestartResumesTheGoingSubmittedRunAndKeepsTheQueue() {
+    Runs before = start(RunRules.of(1, 1));
+    before.current().register(registration("a"));
+    before.current().submitUpdate(1, update("a", 10, 0.5f));
+    before.submit(definition(RunRules.of(2, 1)));
+    before.submit(definition(RunRules.of(3, 1)));
+    before.advance();
+    before.current().register(registration("a"));
+    before.current().submitUpdate(1, update("a", 10, 0.25f));
+    List<dev.fedlearn.federation.run.RoundView> rounds = before.current().rounds();
+
+    Runs after = start(RunRules.of(1, 1)); // a new process over the same database
+    assertThat(after.served().id()).isEqualTo(2);
+    assertThat(after.current().rounds()).isEqualTo(rounds);
+    assertThat(after.current().globalModel().params()).containsExactly(before.current().globalModel().params());
+    assertThat(runs.runs()).extracting(RunHistory.Entry::state).containsExactly("COMPLETED", "TRAINING", "QUEUED");
+    after.current().submitUpdate(2, update("a", 10, 0.5f));
+    after.advance();
+    assertThat(after.served().id()).isEqualTo(3);
+  }
+
+  /** Changed environment settings while a submitted run trains: the new environment run waits behind it. */
+  @Test
+  void newEnvironmentSettingsQueueBehindASubmittedRun() {
+    Runs before = start(RunRules.of(1, 1));
+    before.current().register(registration("a"));
+    before.current().submitUpdate(1, update("a", 10, 0.5f));
+    before.submit(definition(RunRules.of(2, 1)));
+    before.advance();
+    Runs after = start(RunRules.of(5, 1));
+    assertThat(after.served().id()).as("the submitted run goes on").isEqualTo(2);
+    assertThat(runs.runs()).extracting(RunHistory.Entry::state, RunHistory.Entry::submitted).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("COMPLETED", false), org.assertj.core.groups.Tuple.tuple(
+            "WAITING_FOR_CLIENTS", true), org.assertj.core.groups.Tuple.tuple("QUEUED", false));
   }
 
   /**

@@ -67,6 +67,8 @@ public final class FederatedClient {
   private int lastEvaluated;
   private int satOut; // the last round this client was not picked for
   private boolean waitingLogged;
+  private Integer registeredRun; // the run this client registered with, when the aggregator names its runs
+  private Integer lastRun; // the run of the last model seen, when the aggregator names its runs
 
   public FederatedClient(AggregatorClient aggregator, LocalData data, StatusTracker tracker,
       ClientProperties properties, Sleeper sleeper) {
@@ -154,19 +156,26 @@ public final class FederatedClient {
       } catch (RuntimeException e) { // unreachable or refusing: the next poll asks again
         continue;
       }
-      if (model.state() == RunState.WAITING_FOR_CLIENTS || model.state() == RunState.TRAINING) {
-        log.info("the aggregator serves a new run ({} rounds): registering and taking part", model.rounds());
-        lastSeen = -1;
-        lastSubmitted = 0;
-        lastEvaluated = 0;
-        lastUpdate = null;
-        resentRound = 0;
-        satOut = 0;
-        waitingLogged = false;
+      boolean another = model.run() == null || !model.run().equals(lastRun);
+      if (another && (model.state() == RunState.WAITING_FOR_CLIENTS || model.state() == RunState.TRAINING)) {
+        log.info("the aggregator serves a new run{} ({} rounds): registering and taking part",
+            model.run() == null ? "" : " (run " + model.run() + ")", model.rounds());
+        forgetRun();
         return true;
       }
     }
     return false;
+  }
+
+  /** Forgets the rounds of the run this client took part in, before it takes part in another. */
+  private void forgetRun() {
+    lastSeen = -1;
+    lastSubmitted = 0;
+    lastEvaluated = 0;
+    lastUpdate = null;
+    resentRound = 0;
+    satOut = 0;
+    waitingLogged = false;
   }
 
   /**
@@ -191,7 +200,7 @@ public final class FederatedClient {
           backoff.reset();
         } catch (PlanRefused e) {
           refuseRun(e.getMessage());
-          return false;
+          return lastRun != null; // an aggregator that names its runs serves others: this client waits for the next
         } catch (AggregatorRejectedException e) {
           calls.pause(backoff, e.getMessage());
         } catch (RuntimeException e) {
@@ -217,6 +226,14 @@ public final class FederatedClient {
     if (model.state() == null) {
       throw new IllegalStateException("the aggregator sent a global model without a run state");
     }
+    lastRun = model.run();
+    if (model.run() != null && registeredRun != null && !model.run().equals(registeredRun)) {
+      log.info("the aggregator serves run {} now (this client registered with run {}): registering and taking part",
+          model.run(), registeredRun);
+      forgetRun();
+      register();
+      return false;
+    }
     tracker.update(s -> s.withRounds(model.rounds()));
     if (lastSeen >= 0 && model.round() < lastSeen) {
       log.warn("the aggregator is back at round {} after round {}: a new run, starting over", model.round(), lastSeen);
@@ -230,6 +247,10 @@ public final class FederatedClient {
     switch (model.state()) {
       case FAILED:
         failed(model);
+        return true;
+      case STOPPED:
+        log.info("the aggregator stopped the run at round {}", model.round());
+        tracker.state(ClientState.DONE);
         return true;
       case WAITING_FOR_CLIENTS:
         if (!waitingLogged) {
@@ -286,6 +307,7 @@ public final class FederatedClient {
     while (true) {
       try {
         RunStatus run = calls.retrying("register with the aggregator", () -> aggregator.register(registration));
+        registeredRun = run.run();
         log.info("registered as {}: run {}, round {}/{}, {}/{} clients registered", clientId, run.state(),
             run.round(), run.rounds(), run.registeredClients(), run.expectedClients());
         waitingLogged = false;
@@ -358,7 +380,8 @@ public final class FederatedClient {
 
   /** Ends this client's part in the run: it says why, in its log and status, and sends nothing more. */
   private void refuseRun(String reason) {
-    log.error("this client refuses the run: {}; it sends nothing more and stops", reason);
+    log.error("this client refuses the run{}: {}; it sends nothing more {}", lastRun == null ? "" : " " + lastRun,
+        reason, lastRun == null ? "and stops" : "to it and waits for the next run");
     tracker.update(s -> s.withError(reason).withState(ClientState.REFUSED));
   }
 

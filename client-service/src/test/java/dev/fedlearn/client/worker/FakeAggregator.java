@@ -77,6 +77,14 @@ class FakeAggregator implements AggregatorClient {
   final List<KeyAdvertisement> otherKeys = Collections.synchronizedList(new ArrayList<>());
   private final List<RuntimeException> secAggUnmaskFailures = new ArrayList<>();
 
+  private final Deque<Integer> registeredRuns = new ArrayDeque<>();
+
+  /** The runs the next registrations are answered with, in order (none: the answer names no run). */
+  FakeAggregator registerInRuns(Integer... runs) {
+    registeredRuns.addAll(List.of(runs));
+    return this;
+  }
+
   FakeAggregator serve(GlobalModel model) {
     models.add(() -> model);
     return this;
@@ -156,7 +164,10 @@ class FakeAggregator implements AggregatorClient {
   public synchronized RunStatus register(ClientRegistration registration) {
     registrations.add(registration);
     throwNext(registerFailures);
-    return new RunStatus(RunState.WAITING_FOR_CLIENTS, 0, 3, registrations.size(), 1, 0, 1, null, null, null, null, null);
+    RunStatus status = new RunStatus(RunState.WAITING_FOR_CLIENTS, 0, 3, registrations.size(), 1, 0, 1, null, null,
+        null, null, null);
+    Integer run = registeredRuns.poll();
+    return run == null ? status : status.withRun(run);
   }
 
   @Override

@@ -366,4 +366,46 @@ class FederatedClientTest {
         -1, -1, 1);
     assertThat(polls).as("two polls until run 2, one after it").hasSize(3);
   }
+
+  @Test
+  void aStoppedRunIsOverAndTheClientTakesPartInTheNextOne() {
+    aggregator.registerInRuns(1, 2)
+        .serve(GlobalModel.of(0, 2, RunState.TRAINING, MODEL, PLAN).withRun(1)) // run 1: train its round 1
+        .serve(GlobalModel.of(0, 2, RunState.STOPPED, MODEL, PLAN).withRun(1)) // stopped before its round 2
+        .serve(GlobalModel.of(0, 2, RunState.STOPPED, MODEL, PLAN).withRun(1)) // no new run yet
+        .serveAfterForgetting(GlobalModel.of(0, 1, RunState.WAITING_FOR_CLIENTS, MODEL, PLAN).withRun(2))
+        .serve(GlobalModel.of(0, 1, RunState.TRAINING, MODEL, PLAN).withRun(2)) // run 2: train its round 1
+        .serve(GlobalModel.of(1, 1, RunState.COMPLETED, MODEL, PLAN).withRun(2));
+    List<Duration> polls = new ArrayList<>();
+    client(d -> {
+      if (d.equals(FederatedClient.NEXT_RUN_POLL)) {
+        polls.add(d);
+        if (polls.size() == 3) {
+          throw new InterruptedException("the test stops the worker");
+        }
+      }
+    }).serve();
+
+    assertThat(aggregator.registrations).as("once for each run").hasSize(2);
+    assertThat(rounds(aggregator.updates)).as("run 1's round 1, run 2's round 1").containsExactly(1, 1);
+    assertThat(polls).as("two polls until run 2, one after it").hasSize(3);
+  }
+
+  /** Between two polls the aggregator started another run: the client registers with it and trains it from round 1. */
+  @Test
+  void aClientThatFindsAnotherRunRegistersWithIt() {
+    aggregator.registerInRuns(1, 2)
+        .serve(GlobalModel.of(0, 2, RunState.TRAINING, MODEL, PLAN).withRun(1)) // run 1: train its round 1
+        .serveAfterForgetting(GlobalModel.of(0, 1, RunState.TRAINING, MODEL, PLAN).withRun(2)) // run 2 already
+        .serve(GlobalModel.of(0, 1, RunState.TRAINING, MODEL, PLAN).withRun(2))
+        .serve(GlobalModel.of(1, 1, RunState.COMPLETED, MODEL, PLAN).withRun(2));
+    client(d -> {
+      if (d.equals(FederatedClient.NEXT_RUN_POLL)) {
+        throw new InterruptedException("the test stops the worker");
+      }
+    }).serve();
+
+    assertThat(aggregator.registrations).as("once for each run").hasSize(2);
+    assertThat(rounds(aggregator.updates)).as("run 1's round 1, run 2's round 1").containsExactly(1, 1);
+  }
 }

@@ -124,6 +124,11 @@ public final class RunCoordinator {
     }
   }
 
+  /** What defines the run. */
+  public RunDefinition definition() {
+    return definition;
+  }
+
   /** Why this aggregator serves no run (it was started with other settings than its stored run's), if it does not. */
   public Optional<String> refusal() {
     return Optional.ofNullable(refusal);
@@ -292,6 +297,24 @@ public final class RunCoordinator {
     events.record(RunEvent.Type.STATE, null, null, "run failed: " + reason);
     board.post(current());
     changed();
+  }
+
+  /**
+   * Stops the run before its end, saying {@code reason}: its clients see it STOPPED, an open round is never
+   * aggregated. False when the run had ended already.
+   */
+  public synchronized boolean stop(String reason) {
+    if (run.state != RunState.WAITING_FOR_CLIENTS && run.state != RunState.TRAINING) {
+      return false;
+    }
+    store.failed(RunState.STOPPED.name(), reason);
+    run.state = RunState.STOPPED;
+    run.message = reason;
+    log.info("run stopped: {}", reason);
+    events.record(RunEvent.Type.STATE, null, null, "run stopped: " + reason);
+    board.post(current());
+    changed();
+    return true;
   }
 
   /** A client's score of a round's global model on its local test split (refused in a private run). */

@@ -1,20 +1,22 @@
 package dev.fedlearn.federation.run;
 
+import dev.fedlearn.federation.RunDefinition;
 import java.time.Instant;
 import java.util.List;
 
 /**
- * Every run a state folder keeps, oldest first: what the run's listing shows of each, the store of each, and the
- * stopping of a run that another replaced before its end. The aggregator's store implements it.
+ * Every run a state folder keeps, oldest first: what the run's listing shows of each, the store of each, the queueing
+ * of a new run, and the stopping of a run before its end. The aggregator's store implements it.
  */
 public interface RunHistory {
   /**
-   * A kept run as stored: its id, its definition as JSON ({@code settings}), its state and message, when it was
-   * created, when its round 1 opened (null before), when it ended (null before), its closed rounds, and the global
-   * test accuracy of its last closed round and its best round (null before round 1 closed).
+   * A kept run as stored: its id, its definition as JSON ({@code settings}), whether it was submitted (else the
+   * aggregator's environment defined it), its state and message, when it was created, when its round 1 opened (null
+   * before), when it ended (null before), its closed rounds, and the global test accuracy of its last closed round and
+   * its best round (null before round 1 closed).
    */
-  record Entry(int id, String settings, String state, String message, Instant createdAt, Instant startedAt,
-      Instant finishedAt, int roundsDone, Double latestAccuracy, Double bestAccuracy) {}
+  record Entry(int id, String settings, boolean submitted, String state, String message, Instant createdAt,
+      Instant startedAt, Instant finishedAt, int roundsDone, Double latestAccuracy, Double bestAccuracy) {}
 
   /** Every kept run, oldest first. */
   List<Entry> runs();
@@ -23,9 +25,15 @@ public interface RunHistory {
   RunStore store(int id);
 
   /**
+   * Keeps a new run of {@code definition}, QUEUED, with the next id (1 for the first), and returns that id; its store
+   * begins it later ({@link RunStore#begin}).
+   */
+  int queue(RunDefinition definition, boolean submitted, Instant now);
+
+  /**
    * Marks run {@code id} STOPPED with {@code reason}, unless it had ended already, and drops the updates its open
    * round had taken (never aggregated, their weights are not kept; were the run resumed, their clients send them
-   * again).
+   * again). A queued run is stopped before it starts.
    */
   void stop(int id, String reason, Instant now);
 

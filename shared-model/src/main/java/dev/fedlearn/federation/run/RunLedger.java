@@ -226,7 +226,9 @@ final class RunLedger {
       hits += e.numSamples() * e.accuracy();
     }
     Double mean = samples == 0 ? null : hits / samples;
-    return new RoundView(r.number, r.endedAt == null ? RoundView.Status.OPEN : RoundView.Status.COMPLETED,
+    RoundView.Status status = r.endedAt != null ? RoundView.Status.COMPLETED
+        : state == RunState.STOPPED ? RoundView.Status.STOPPED : RoundView.Status.OPEN;
+    return new RoundView(r.number, status,
         new ArrayList<>(r.updates.keySet()), r.score == null ? null : r.score.accuracy(),
         r.score == null ? null : r.score.loss(), mean, training, evals, r.startedAt, r.endedAt,
         r.endedAt == null ? null : Duration.between(r.startedAt, r.endedAt).toMillis() / 1000.0, r.picked,

@@ -25,7 +25,8 @@ record RunOpening(RunLedger ledger, String refusal) {
   /** Opens the run of {@code c}, which {@code definition} defines, from {@code initial} (scored by {@code scorer}). */
   static RunOpening open(RunCoordinator c, RunDefinition definition, Model initial,
       Function<Model, Evaluation> scorer, String strategy) {
-    Optional<RunStore.Stored> stored = c.store.load(round -> ModelRetention.keeps(round, c.rules.rounds()));
+    Optional<RunStore.Stored> stored = c.store.load(round -> ModelRetention.keeps(round, c.rules.rounds()))
+        .filter(st -> !st.state().equals(RunState.QUEUED.name())); // a queued run begins now
     String otherRun = stored.map(st -> otherRun(st.settings(), definition)).orElse(null);
     if (otherRun != null) {
       String refusal = "the state folder holds " + otherRun + ": start with the stored settings to resume it, or "

@@ -57,7 +57,10 @@ public interface RunStore {
    */
   Optional<Stored> load(java.util.function.IntPredicate models);
 
-  /** A new run: its definition (kept as JSON, {@link RunDefinition#toJson}) and its initial model as round 0. */
+  /**
+   * A new run begins: its definition (kept as JSON, {@link RunDefinition#toJson}) and its initial model as round 0.
+   * A queued run ({@link RunHistory#queue}) begins in its queued row.
+   */
   void begin(RunDefinition definition, String state, StoredRound initial, Instant now);
 
   /** A client registered; when {@code opened} is not null the run starts training with that round. */
@@ -73,6 +76,7 @@ public interface RunStore {
 
   void evaluationReceived(StoredEvaluation evaluation);
 
+  /** The run ended before its last round: FAILED, or STOPPED on request, with {@code message} saying why. */
   void failed(String state, String message);
 
   /** Something happened (its own transaction, apart from the state change it tells of). */

@@ -3,84 +3,238 @@ package dev.fedlearn.federation.run;
 import dev.fedlearn.federation.RunDefinition;
 import dev.fedlearn.protocol.Refusal;
 import dev.fedlearn.protocol.RunState;
-import java.time.Instant;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Every run a state folder keeps, and the one the aggregator serves (the current run, whose {@link RunCoordinator}
- * the clients talk to). The others are read back as {@link PastRun}s. Which run to serve is decided at start
- * ({@link #choose}): the latest kept run when it has the same definition, else a new one.
+ * the clients talk to); the others are read back as {@link PastRun}s. Runs execute one at a time in the order they
+ * were queued: the environment's run ({@link #start}), then the submitted ones ({@link #submit}); when the current
+ * run ends (completed, failed or stopped) the next queued run starts ({@link #advance}), and whoever follows the
+ * current run ({@link #follow}) is told.
  */
 public final class Runs {
   private static final Logger log = LoggerFactory.getLogger(Runs.class);
 
-  private final RunHistory history;
-  private final int currentId;
-  private final RunCoordinator current;
+  /** Builds the coordinator of run {@code id}: resumed from its store when it began, else begun there. */
+  @FunctionalInterface
+  public interface Opener {
+    RunCoordinator open(int id, RunDefinition definition);
+  }
 
-  public Runs(RunHistory history, int currentId, RunCoordinator current) {
+  /** The run served and its id. */
+  public record Served(int id, RunCoordinator run) {}
+
+  private final RunHistory history;
+  private final Opener opener;
+  private final Clock clock;
+  private final RunDefinition environment;
+  private final Deque<Integer> waiting = new ArrayDeque<>(); // runs to serve after the current one, in order
+  private final List<Consumer<Served>> followers = new CopyOnWriteArrayList<>();
+  private volatile Served served;
+
+  /** Runs that serve {@code current} as run {@code id} and start no other (for tests). */
+  public Runs(RunHistory history, int id, RunCoordinator current) {
     this.history = history;
-    this.currentId = currentId;
-    this.current = current;
+    this.opener = (i, d) -> {
+      throw new IllegalStateException("no run can be opened here");
+    };
+    this.clock = Clock.systemUTC();
+    this.environment = current == null ? null : current.definition();
+    this.served = new Served(id, current);
+  }
+
+  private Runs(RunHistory history, RunDefinition environment, Opener opener, Clock clock) {
+    this.history = history;
+    this.opener = opener;
+    this.clock = clock;
+    this.environment = environment;
   }
 
   /**
-   * The run to serve with {@code definition}: the latest kept run when its definition is equal (it is resumed),
-   * else a new run after it (the first is run 1). A latest run replaced before its end is stopped, saying why; the
-   * earlier runs stay as they are. Runs that never opened a round do not count: started again with the settings of
-   * the run before them (a start that failed, a setting mistyped and put back), the aggregator resumes that run, stopped
-   * or not, and stops them.
+   * The runs of a state folder when the aggregator starts with {@code environment}: the environment's run is kept
+   * ({@link #environmentRun}), then the first run that has not ended is served (resumed when it began, begun when it
+   * was queued), else the latest run as it ended.
    */
-  public static int choose(RunHistory history, RunDefinition definition, Instant now) {
-    List<RunHistory.Entry> runs = history.runs();
-    if (runs.isEmpty()) {
-      return 1;
+  public static Runs start(RunHistory history, RunDefinition environment, Opener opener, Clock clock) {
+    Runs runs = new Runs(history, environment, opener, clock);
+    environmentRun(history, environment, clock);
+    List<RunHistory.Entry> kept = history.runs();
+    for (RunHistory.Entry e : kept) {
+      if (!ended(e.state())) {
+        runs.waiting.add(e.id());
+      }
     }
-    for (int i = runs.size() - 1; i >= 0; i--) {
-      RunHistory.Entry e = runs.get(i);
-      if (definition.equals(RunSummary.of(e, false).definition())) {
-        if (e.state().equals(RunState.STOPPED.name())) {
-          history.resume(e.id());
-          log.info("run {} resumed: the aggregator was started with its settings again", e.id());
+    synchronized (runs) {
+      if (!runs.openNext()) {
+        RunHistory.Entry latest = kept.get(kept.size() - 1);
+        runs.open(latest.id(), RunDefinition.fromJson(latest.settings()));
+      }
+    }
+    return runs;
+  }
+
+  /**
+   * Keeps the run the environment defines. When the latest run the environment defined has an equal definition,
+   * nothing changes: that run goes on, or stays as it ended. Else a new run with {@code environment} is queued, and
+   * the environment's earlier run is stopped when it had not ended, saying why. Runs that never opened a round do not
+   * count: started again with the settings of the environment's run before them (a start that failed, a setting
+   * mistyped and put back), the aggregator takes that run back, stopped or not, and stops them.
+   */
+  static void environmentRun(RunHistory history, RunDefinition environment, Clock clock) {
+    List<RunHistory.Entry> own = history.runs().stream().filter(e -> !e.submitted()).toList();
+    for (int i = own.size() - 1; i >= 0; i--) {
+      RunHistory.Entry e = own.get(i);
+      if (environment.equals(RunSummary.of(e, false).definition())) {
+        if (i < own.size() - 1) {
+          if (e.state().equals(RunState.STOPPED.name())) {
+            history.resume(e.id());
+            log.info("run {} resumed: the aggregator was started with its settings again", e.id());
+          }
+          for (RunHistory.Entry later : own.subList(i + 1, own.size())) {
+            history.stop(later.id(), "stopped before it started: the aggregator went back to run " + e.id(),
+                clock.instant());
+          }
         }
-        for (RunHistory.Entry later : runs.subList(i + 1, runs.size())) {
-          history.stop(later.id(), "stopped before it started: the aggregator went back to run " + e.id(), now);
-        }
-        return e.id();
+        return;
       }
       if (e.startedAt() != null) {
         break; // a run that trained stands between: the settings make a new run
       }
     }
-    RunHistory.Entry latest = runs.get(runs.size() - 1);
+    int next = history.queue(environment, false, clock.instant());
+    if (own.isEmpty()) {
+      return;
+    }
+    RunHistory.Entry latest = own.get(own.size() - 1);
     RunSummary summary = RunSummary.of(latest, false);
     String why = summary.definition() == null ? summary.message()
-        : "other settings (" + summary.definition().differences(definition, "run " + latest.id(), "now") + ")";
-    int next = latest.id() + 1;
-    history.stop(latest.id(), "stopped: the aggregator started run " + next + " with " + why, now);
-    boolean ended = !latest.state().equals(RunState.WAITING_FOR_CLIENTS.name())
-        && !latest.state().equals(RunState.TRAINING.name());
-    log.info("run {} {}; starting run {} with {}", latest.id(), ended ? "is kept as it ended (" + latest.state() + ")"
-        : "stopped", next, why);
-    return next;
+        : "other settings (" + summary.definition().differences(environment, "run " + latest.id(), "now") + ")";
+    for (RunHistory.Entry e : own) {
+      if (!ended(e.state())) {
+        history.stop(e.id(), "stopped: the aggregator was started with " + why + ", which make run " + next,
+            clock.instant());
+      }
+    }
+    log.info("run {} {}; run {} queued with {}", latest.id(), ended(latest.state()) ? "is kept as it ended ("
+        + latest.state() + ")" : "stopped", next, why);
+  }
+
+  private static boolean ended(String state) {
+    return !state.equals(RunState.QUEUED.name()) && !state.equals(RunState.WAITING_FOR_CLIENTS.name())
+        && !state.equals(RunState.TRAINING.name());
+  }
+
+  /** The run the aggregator's environment defines: what a submitted run's fields left out are taken from. */
+  public RunDefinition environment() {
+    return environment;
   }
 
   /** The run served now. */
   public RunCoordinator current() {
-    return current;
+    return served.run();
+  }
+
+  /** The run served now and its id. */
+  public Served served() {
+    return served;
+  }
+
+  /**
+   * Tells {@code follower} the run served now, and every run served after it as it starts (on the thread that starts
+   * it, before it is served).
+   */
+  public void follow(Consumer<Served> follower) {
+    synchronized (this) {
+      followers.add(follower);
+      follower.accept(served);
+    }
+  }
+
+  /** Queues a run of {@code definition} submitted to the federation; it starts now when no run is going on. */
+  public synchronized RunSummary submit(RunDefinition definition) {
+    int id = history.queue(definition, true, clock.instant());
+    waiting.add(id);
+    log.info("run {} submitted: {} rounds of {}", id, definition.rounds(), definition.strategy().name());
+    advance();
+    return get(id);
+  }
+
+  /**
+   * Stops run {@code id} before its end, saying {@code reason}: the current run (its clients are told, and the next
+   * queued run starts) or a queued one. Refused as a conflict for a run that has ended.
+   */
+  public synchronized RunSummary stop(int id, String reason) {
+    RunSummary run = get(id);
+    if (id == served.id() && served.run().stop(reason)) {
+      history.stop(id, reason, clock.instant()); // drops the open round's updates
+    } else if (id != served.id() && waiting.remove(id)) {
+      history.stop(id, reason, clock.instant());
+      log.info("run {} stopped before it started: {}", id, reason);
+    } else {
+      throw Refusal.conflict("Run over", "run " + id + " has ended (" + run.state() + "): only a queued or going "
+          + "run can be stopped");
+    }
+    advance();
+    return get(id);
+  }
+
+  /**
+   * Starts the next queued run when the current one has ended (called on every tick of the round deadlines, and after
+   * a submission or a stop).
+   */
+  public synchronized void advance() {
+    RunState state = served.run().status().state();
+    if (state == RunState.WAITING_FOR_CLIENTS || state == RunState.TRAINING) {
+      return;
+    }
+    openNext();
+  }
+
+  /** Serves the first waiting run that opens; false when none does. */
+  private boolean openNext() {
+    while (!waiting.isEmpty()) {
+      int id = waiting.poll();
+      Optional<RunHistory.Entry> entry = history.runs().stream().filter(e -> e.id() == id).findFirst();
+      try {
+        open(id, RunDefinition.fromJson(entry.orElseThrow().settings()));
+        return true;
+      } catch (RuntimeException e) {
+        String why = "could not start: " + e.getMessage();
+        log.error("run {} {}", id, why);
+        history.stop(id, why, clock.instant());
+      }
+    }
+    return false;
+  }
+
+  private void open(int id, RunDefinition definition) {
+    RunCoordinator run = opener.open(id, definition);
+    Served next = new Served(id, run);
+    for (Consumer<Served> follower : followers) {
+      follower.accept(next);
+    }
+    served = next;
+    log.info("serving run {}", id);
   }
 
   /** Every kept run, oldest first. */
   public List<RunSummary> list() {
-    return history.runs().stream().map(e -> RunSummary.of(e, e.id() == currentId)).toList();
+    int current = served.id();
+    return history.runs().stream().map(e -> RunSummary.of(e, e.id() == current)).toList();
   }
 
   /** Run {@code id}, refused as unknown when no such run is kept. */
   public RunSummary get(int id) {
-    return history.runs().stream().filter(e -> e.id() == id).findFirst().map(e -> RunSummary.of(e, id == currentId))
+    int current = served.id();
+    return history.runs().stream().filter(e -> e.id() == id).findFirst().map(e -> RunSummary.of(e, id == current))
         .orElseThrow(() -> Refusal.unknown("No such run", "run " + id + " is not kept here; GET /api/v1/runs lists "
             + "the runs"));
   }
@@ -91,8 +245,11 @@ public final class Runs {
    */
   public Optional<PastRun> past(int id) {
     RunSummary run = get(id);
-    if (id == currentId) {
+    if (id == served.id()) {
       return Optional.empty();
+    }
+    if (run.state().equals(RunState.QUEUED.name())) {
+      throw Refusal.conflict("Run not started", "run " + id + " is queued: it starts when the runs before it end");
     }
     if (run.definition() == null) {
       throw Refusal.conflict("Run unreadable", "run " + id + " cannot be shown: " + run.message());

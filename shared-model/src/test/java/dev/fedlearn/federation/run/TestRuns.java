@@ -48,6 +48,16 @@ public final class TestRuns {
         m -> new Evaluation(10, 1 - m.params()[0], m.params()[0]), clock, store, Duration.ofSeconds(30));
   }
 
+  /**
+   * Opens the runs of {@code history} as tiny runs of their definitions (each of the 2-2 network, starting from the
+   * weights above), on {@code clock}.
+   */
+  public static Runs.Opener opener(RunHistory history, Clock clock) {
+    return (id, d) -> new RunCoordinator(RunRules.of(d.rounds(), d.clients()), d,
+        new Model(d.layerSizes(), new float[] {0.1f, 0, 0, 0, 0, 0}), round -> null,
+        m -> new Evaluation(10, 1 - m.params()[0], m.params()[0]), clock, history.store(id), Duration.ofSeconds(30));
+  }
+
   /** The definition of the tiny runs above. */
   public static RunDefinition definition(RunRules rules, Strategy strategy, ClientSampler sampler,
       DifferentialPrivacy.Settings dp) {
