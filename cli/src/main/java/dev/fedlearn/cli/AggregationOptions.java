@@ -15,11 +15,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;
 
 /**
- * How {@code simulate}'s server aggregates: the strategy and its parameters, the clients picked each round,
- * differential privacy and secure aggregation. {@link #check} refuses what cannot be; the checked choices then make
- * the run's {@link RunDefinition}.
+ * How a run's server aggregates, shared by {@code simulate} and {@code runs submit}: the rounds, the strategy and its
+ * parameters, the clients picked each round, differential privacy and secure aggregation. {@link #check} refuses what
+ * cannot be; the checked choices then make the run's {@link RunDefinition}.
  */
 final class AggregationOptions {
+  @Option(names = "--rounds", paramLabel = "N", defaultValue = Defaults.ROUNDS,
+      description = "Rounds (default: ${DEFAULT-VALUE}).")
+  int rounds;
+
   @Option(names = "--strategy", paramLabel = "ID", defaultValue = Defaults.STRATEGY,
       completionCandidates = StrategiesCommand.Ids.class,
       description = "How the server combines the updates: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); "
@@ -52,8 +56,8 @@ final class AggregationOptions {
   double dpNoise;
 
   @Option(names = "--secure-aggregation",
-      description = "Aggregate each round by secure aggregation (Bonawitz et al. 2017), run in process: the server's "
-          + "side learns only the weighted sum; prints the protocol's time and bytes per round.")
+      description = "Aggregate each round by secure aggregation (Bonawitz et al. 2017): the server's side learns only "
+          + "the weighted sum; fl simulate runs it in process and prints the protocol's time and bytes per round.")
   boolean secureAggregation;
 
   @Option(names = "--secagg-bound", paramLabel = "B", defaultValue = Defaults.SECAGG_BOUND,

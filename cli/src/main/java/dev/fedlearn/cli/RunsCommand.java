@@ -20,26 +20,71 @@ import picocli.CommandLine.Spec;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code fl runs}: the runs a running aggregator keeps, read over its API ({@code GET /api/v1/runs...}): list them,
- * get one (its status, its workbook, its model), or watch one to its end.
+ * {@code fl runs}: the runs a running aggregator keeps, over its API ({@code /api/v1/runs...}): list them, get one
+ * (its status, its workbook, its model), watch one to its end, submit one ({@link SubmitRun}) or stop one.
  */
 @Command(name = "runs", mixinStandardHelpOptions = true,
-    description = "The runs a running aggregator keeps: list them, get one (with its workbook and model), or watch "
-        + "one round by round to its end.",
-    subcommands = {RunsCommand.ListRuns.class, RunsCommand.GetRun.class, RunsCommand.WatchRun.class})
+    description = "The runs a running aggregator keeps: list them, get one (with its workbook and model), watch one "
+        + "round by round to its end; submit a run or stop one (with its admin token).",
+    subcommands = {RunsCommand.ListRuns.class, RunsCommand.GetRun.class, RunsCommand.WatchRun.class, SubmitRun.class,
+        RunsCommand.StopRun.class})
 final class RunsCommand {
-  /** Where the aggregator is, and the token that reads it. */
-  static final class Connection {
+  /** Where the aggregator is, and a token of the subclass's kind: its {@code --token} option sets it. */
+  abstract static class Aggregator {
     @Option(names = "--aggregator", paramLabel = "URL", defaultValue = "http://localhost:8080",
         description = "The aggregator (default: ${DEFAULT-VALUE}).")
     String url;
 
-    @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:FL_READ_TOKEN}",
-        description = "Its read token, when it has one (default: the environment's FL_READ_TOKEN).")
     String token;
+    private final AggregatorApi.Token kind;
+
+    Aggregator(AggregatorApi.Token kind) {
+      this.kind = kind;
+    }
 
     AggregatorApi api() {
-      return new AggregatorApi(url, token);
+      return new AggregatorApi(url, token, kind);
+    }
+  }
+
+  /** The aggregator and the token that reads it. */
+  static final class Connection extends Aggregator {
+    Connection() {
+      super(AggregatorApi.Token.READ);
+    }
+
+    @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:FL_READ_TOKEN}",
+        description = "Its read token, when it has one (default: the environment's FL_READ_TOKEN).")
+    void token(String token) {
+      this.token = token;
+    }
+  }
+
+  /** The aggregator and the token that submits and stops runs. */
+  static final class AdminConnection extends Aggregator {
+    AdminConnection() {
+      super(AggregatorApi.Token.ADMIN);
+    }
+
+    @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:FL_ADMIN_TOKEN}",
+        description = "Its admin token, when it has one (default: the environment's FL_ADMIN_TOKEN).")
+    void token(String token) {
+      this.token = token;
+    }
+  }
+
+  /** How often a watch asks the aggregator. */
+  static final class Interval {
+    @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "2",
+        description = "How often to ask the aggregator while watching (default: ${DEFAULT-VALUE}).")
+    double seconds;
+
+    /** The interval, refused outside (0, 3600] seconds. */
+    Duration checked() {
+      if (!(seconds > 0 && seconds <= 3600)) {
+        throw new IllegalArgumentException("--interval must be in (0, 3600] seconds, got " + seconds);
+      }
+      return Duration.ofMillis(Math.round(seconds * 1000));
     }
   }
 
@@ -152,37 +197,65 @@ final class RunsCommand {
     @Parameters(paramLabel = "ID", description = "The run's id (fl runs list).")
     int id;
 
-    @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "2",
-        description = "How often to ask the aggregator (default: ${DEFAULT-VALUE}).")
-    double interval;
+    @Mixin
+    Interval interval;
 
     @Override
     public Integer call() throws Exception {
-      if (!(interval > 0 && interval <= 3600)) {
-        throw new IllegalArgumentException("--interval must be in (0, 3600] seconds, got " + interval);
-      }
-      AggregatorApi api = connection.api();
-      PrintWriter out = spec.commandLine().getOut();
-      List<Integer> shown = new ArrayList<>();
-      while (true) {
-        JsonNode run = api.json("runs/" + id).get("run");
-        for (JsonNode round : api.json("runs/" + id + "/rounds")) {
-          if ("COMPLETED".equals(round.get("state").asString()) && !shown.contains(round.get("round").asInt())) {
-            shown.add(round.get("round").asInt());
-            out.println(String.format(Locale.ROOT, "round %d/%s  global test accuracy %s  loss %s  %d updates",
-                round.get("round").asInt(), text(run.get("rounds")), pct(round.get("globalTestAccuracy")),
-                round.get("globalTestLoss").isNull() ? "-"
-                    : String.format(Locale.ROOT, "%.4f", round.get("globalTestLoss").asDouble()),
-                round.get("participants").size()));
-          }
+      return watch(connection.api(), id, interval.checked(), spec.commandLine().getOut());
+    }
+  }
+
+  /**
+   * Follows run {@code id}: asks every {@code interval} and prints each round once as it closes, then the run's line
+   * when it ends; the exit code by its outcome: {@link Main#OK} when it completed, {@link Main#FAILED} otherwise.
+   */
+  static int watch(AggregatorApi api, int id, Duration interval, PrintWriter out)
+      throws IOException, InterruptedException {
+    List<Integer> shown = new ArrayList<>();
+    while (true) {
+      JsonNode run = api.json("runs/" + id).get("run");
+      for (JsonNode round : api.json("runs/" + id + "/rounds")) {
+        if ("COMPLETED".equals(round.get("state").asString()) && !shown.contains(round.get("round").asInt())) {
+          shown.add(round.get("round").asInt());
+          out.println(String.format(Locale.ROOT, "round %d/%s  global test accuracy %s  loss %s  %d updates",
+              round.get("round").asInt(), text(run.get("rounds")), pct(round.get("globalTestAccuracy")),
+              round.get("globalTestLoss").isNull() ? "-"
+                  : String.format(Locale.ROOT, "%.4f", round.get("globalTestLoss").asDouble()),
+              round.get("participants").size()));
         }
-        String state = run.get("state").asString();
-        if (state.equals("COMPLETED") || state.equals("FAILED") || state.equals("STOPPED")) {
-          out.println(line(run) + (run.get("message").isNull() ? "" : "  " + run.get("message").asString()));
-          return state.equals("COMPLETED") ? Main.OK : Main.FAILED;
-        }
-        Thread.sleep(Duration.ofMillis(Math.round(interval * 1000)));
       }
+      String state = run.get("state").asString();
+      if (state.equals("COMPLETED") || state.equals("FAILED") || state.equals("STOPPED")) {
+        out.println(line(run) + (run.get("message").isNull() ? "" : "  " + run.get("message").asString()));
+        return state.equals("COMPLETED") ? Main.OK : Main.FAILED;
+      }
+      Thread.sleep(interval);
+    }
+  }
+
+  @Command(name = "stop", mixinStandardHelpOptions = true,
+      description = "Stop a run, queued or under way, with the admin token: POST /api/v1/runs/ID/stop. Prints the "
+          + "stopped run's line.")
+  static final class StopRun implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    AdminConnection connection;
+
+    @Parameters(paramLabel = "ID", description = "The run's id (fl runs list).")
+    int id;
+
+    @Option(names = "--reason", paramLabel = "TEXT", description = "Why it is stopped, sent with the request.")
+    String reason;
+
+    @Override
+    public Integer call() throws Exception {
+      JsonNode run = connection.api().post("runs/" + id + "/stop", reason == null ? Map.of()
+          : Map.of("reason", reason)).body();
+      spec.commandLine().getOut().println(line(run));
+      return Main.OK;
     }
   }
 }

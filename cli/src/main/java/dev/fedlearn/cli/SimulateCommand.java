@@ -45,6 +45,9 @@ final class SimulateCommand implements Callable<Integer> {
   TrainingOptions training;
 
   @Mixin
+  ComputeOptions compute;
+
+  @Mixin
   ShardOptions drawing;
 
   @Mixin
@@ -70,10 +73,6 @@ final class SimulateCommand implements Callable<Integer> {
           + "--sizes or --dirichlet).")
   Path shards;
 
-  @Option(names = "--rounds", paramLabel = "N", defaultValue = Defaults.ROUNDS,
-      description = "Rounds (default: ${DEFAULT-VALUE}).")
-  int rounds;
-
   @Option(names = "--train-fraction", paramLabel = "F", defaultValue = Defaults.TRAIN_FRACTION,
       description = "Each client's local train share; the rest is its local test; 1.0: all of it trains and "
           + "clients do not score (default: ${DEFAULT-VALUE}).")
@@ -93,8 +92,9 @@ final class SimulateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     // The options.
-    training.apply();
+    compute.apply();
     ParseResult given = spec.commandLine().getParseResult();
+    int rounds = aggregation.rounds;
     if (rounds < 1) {
       throw new IllegalArgumentException("--rounds must be at least 1, got " + rounds);
     }
@@ -119,8 +119,8 @@ final class SimulateCommand implements Callable<Integer> {
     Model initial = Model.initialise(run.layerSizes(), config.preset(), config.seed());
     PrintWriter out = spec.commandLine().getOut();
     out.println(ProgressLines.run(sites, shards != null ? "from " + shards : partition.toString(), rounds, config,
-        run.layerSizes(), training.threads));
-    Simulation simulation = new Simulation(run, training.threads, byzantine, attack);
+        run.layerSizes(), compute.threads));
+    Simulation simulation = new Simulation(run, compute.threads, byzantine, attack);
     int picked = run.sampling().count(sites.size());
     out.println(ProgressLines.strategy(run, picked, sites.size(), attack, simulation.attackers(sites)));
     SimulationRun result = new SimulationRun(rounds, targetAccuracy, run.secureAggregation() != null, run.privacy(),
@@ -131,7 +131,7 @@ final class SimulateCommand implements Callable<Integer> {
         : partition.toString(), trainFraction, targetAccuracy, byzantine, attack, result);
     if (workbook != null) {
       WorkbookExport.write(workbook, json, sites, result, test, initial, rounds, trainFraction < 1.0,
-          training.threads);
+          compute.threads);
       json.put("workbook", workbook.toString());
     }
     if (saveModel != null) {

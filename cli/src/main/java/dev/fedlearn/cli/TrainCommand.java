@@ -42,6 +42,9 @@ final class TrainCommand implements Callable<Integer> {
   @Mixin
   TrainingOptions training;
 
+  @Mixin
+  ComputeOptions compute;
+
   @Option(names = "--csv", paramLabel = "FILE",
       description = "Train on this CSV (label + 784 pixels), plain or .gz, instead of MNIST.")
   Path csv;
@@ -57,7 +60,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    training.apply();
+    compute.apply();
     if (saveModel != null) {
       ModelFile.checkTarget(saveModel, "--save-model"); // refused before the training, not after
     }
@@ -92,7 +95,7 @@ final class TrainCommand implements Callable<Integer> {
     if (!model.isFinite()) {
       throw new IllegalStateException("training diverged (non-finite weights): lower --learning-rate");
     }
-    Evaluation eval = Evaluator.evaluate(model, test, training.threads);
+    Evaluation eval = Evaluator.evaluate(model, test, compute.threads);
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("samples", train.size());
     json.put("epochs", config.epochs());

@@ -1,16 +1,18 @@
 package dev.fedlearn.cli;
 
 import dev.fedlearn.Defaults;
-import dev.fedlearn.engine.nn.Kernels;
 import dev.fedlearn.engine.nn.LayerSizes;
 import dev.fedlearn.engine.nn.Preset;
 import dev.fedlearn.engine.nn.TrainingConfig;
 import picocli.CommandLine.Option;
 
-/** How a model trains, shared by {@code train} and {@code simulate} (where it is each client's local training). */
+/**
+ * How a model trains, shared by {@code train}, {@code simulate} and {@code runs submit} (in the last two, each
+ * client's local training).
+ */
 final class TrainingOptions {
   @Option(names = "--epochs", paramLabel = "N", defaultValue = Defaults.LOCAL_EPOCHS,
-      description = "Passes over the training data; in simulate, per client and round (default: ${DEFAULT-VALUE}).")
+      description = "Passes over the training data; in a federated run, per client and round (default: ${DEFAULT-VALUE}).")
   int epochs;
 
   @Option(names = "--batch-size", paramLabel = "N", defaultValue = Defaults.BATCH_SIZE,
@@ -44,29 +46,11 @@ final class TrainingOptions {
       description = "Layer sizes (default: ${DEFAULT-VALUE}).")
   String layers;
 
-  @Option(names = "--threads", paramLabel = "N",
-      description = "Threads (default: the machine's cores, ${DEFAULT-VALUE} here). One model trains on one thread; "
-          + "threads run clients side by side and score models.")
-  int threads = Runtime.getRuntime().availableProcessors();
-
-  @Option(names = "--kernel", paramLabel = "KIND", hidden = true,
-      description = "auto, vector or scalar: the same results at different speeds (default: ${DEFAULT-VALUE}).")
-  String kernel = "auto";
-
   TrainingConfig config() {
     return new TrainingConfig(epochs, batchSize, learningRate, momentum, l2, seed, Preset.parse(preset));
   }
 
   LayerSizes layerSizes() {
     return LayerSizes.parse(layers);
-  }
-
-  /** Checks {@code --threads} and {@code --kernel}; sets {@code fl.kernel}, the kernel this JVM creates. */
-  void apply() {
-    if (threads < 1) {
-      throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
-    }
-    Kernels.create(kernel); // fails early on a bad choice
-    System.setProperty("fl.kernel", kernel);
   }
 }
