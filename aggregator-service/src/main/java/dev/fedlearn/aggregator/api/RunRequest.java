@@ -12,8 +12,6 @@ import dev.fedlearn.federation.strategy.Strategy;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -23,8 +21,10 @@ import java.util.function.Supplier;
 /**
  * A run as {@code POST /api/v1/runs} takes it: every field may be left out, and then takes the value of the run the
  * aggregator's environment defines (its {@code FL_*} settings), so that {@code {"strategy": {"name": "fedavgm"}}} is
- * the environment's run with another strategy (that strategy's parameters at their defaults unless given). The bounds
- * below keep one submission from tying up the federation for days or the aggregator's memory.
+ * the environment's run with another strategy (that strategy's parameters at their defaults unless given), and
+ * {@code {"strategy": {"parameters": {"serverMomentum": 0.5}}}} the environment's strategy with one parameter changed.
+ * Differential privacy and secure aggregation, given, turn on (or change); left out, they are as the environment has
+ * them. The bounds below keep one submission from tying up the federation for days or the aggregator's memory.
  */
 record RunRequest(
     @Min(1) @Max(MAX_ROUNDS) Integer rounds,
@@ -48,11 +48,17 @@ record RunRequest(
   static final int MAX_EPOCHS = 1_000;
   static final int MAX_BATCH = 60_000;
 
-  /** The strategy's id and the parameters given (the others take the strategy's defaults). */
-  record StrategyRequest(@NotBlank @Size(max = 40) String name, @Size(max = 20) Map<String, Object> parameters) {}
+  /**
+   * The strategy's id (left out: the environment's strategy, its parameters as the environment sets them) and the
+   * parameters given (the others take the strategy's defaults, or the environment's for its own strategy).
+   */
+  record StrategyRequest(@Size(min = 1, max = 40) String name, @Size(max = 20) Map<String, Object> parameters) {}
 
-  /** Differential privacy (DP-FedAvg): the clip norm, and the noise multiplier and delta (defaults when left out). */
-  record PrivacyRequest(@NotNull Double clip, Double noise, Double delta) {}
+  /**
+   * Differential privacy (DP-FedAvg): the clip norm, the noise multiplier and the delta; each left out takes the
+   * environment's value, or the default (the clip has none: it must be given unless the environment sets it).
+   */
+  record PrivacyRequest(Double clip, Double noise, Double delta) {}
 
   /** Secure aggregation, the clients clipping every weight to {@code [-bound, bound]} (the default when left out). */
   record SecureAggregationRequest(Float bound) {}
@@ -85,19 +91,16 @@ record RunRequest(
     }
     LayerSizes sizes = layers == null ? base.layerSizes() : checked(errors, "layers", () -> network(base,
         maxParameters));
-    Strategy chosen = strategy == null ? base.plainStrategy() : checked(errors, "strategy", () -> Strategies.create(
-        strategy.name(), parameters(strategy.parameters())));
+    Strategy chosen = strategy == null ? base.plainStrategy() : checked(errors, "strategy", () -> strategy(base));
     ClientSampler sampling = fractionFit == null && minFitClients == null ? base.sampling()
         : checked(errors, fractionFit != null ? "fractionFit" : "minFitClients", () -> new ClientSampler(
             fractionFit == null ? base.sampling().fraction() : fractionFit,
             minFitClients == null ? base.sampling().minClients() : minFitClients));
     DifferentialPrivacy.Settings dp = privacy == null ? base.privacy() : checked(errors, "privacy",
-        () -> new DifferentialPrivacy.Settings(privacy.clip(), privacy.noise() == null
-            ? Double.parseDouble(dev.fedlearn.Defaults.DP_NOISE) : privacy.noise(), privacy.delta() == null
-            ? Double.parseDouble(dev.fedlearn.Defaults.DP_DELTA) : privacy.delta()));
-    Float bound = secureAggregation == null ? base.secureAggregation() == null ? null
-        : base.secureAggregation().bound() : secureAggregation.bound() == null
-            ? Float.parseFloat(dev.fedlearn.Defaults.SECAGG_BOUND) : secureAggregation.bound();
+        () -> privacy(base.privacy()));
+    Float wasBound = base.secureAggregation() == null ? null : base.secureAggregation().bound();
+    Float bound = secureAggregation == null ? wasBound : secureAggregation.bound() != null ? secureAggregation.bound()
+        : wasBound != null ? wasBound : Float.valueOf(dev.fedlearn.Defaults.SECAGG_BOUND);
     if (!errors.isEmpty()) {
       throw new InvalidRun(errors);
     }
@@ -135,6 +138,29 @@ record RunRequest(
           + "fit the aggregator's request bound (FL_MAX_REQUEST_BYTES), which allows " + maxParameters);
     }
     return sizes;
+  }
+
+  /** The strategy asked for: another one with its defaults, or the environment's with its parameters as set there. */
+  private Strategy strategy(RunDefinition base) {
+    Map<String, String> given = new LinkedHashMap<>();
+    String id = strategy.name() == null ? base.strategy().name() : strategy.name();
+    if (id.equals(base.strategy().name())) {
+      given.putAll(base.strategy().parameters());
+    }
+    given.putAll(parameters(strategy.parameters()));
+    return Strategies.create(id, given);
+  }
+
+  /** Differential privacy as asked for, each value left out the environment's (or the default). */
+  private DifferentialPrivacy.Settings privacy(DifferentialPrivacy.Settings was) {
+    if (privacy.clip() == null && was == null) {
+      throw new IllegalArgumentException("clip is needed to turn differential privacy on (the environment has it off)");
+    }
+    return new DifferentialPrivacy.Settings(privacy.clip() != null ? privacy.clip() : was.clip(),
+        privacy.noise() != null ? privacy.noise() : was != null ? was.noise()
+            : Double.parseDouble(dev.fedlearn.Defaults.DP_NOISE),
+        privacy.delta() != null ? privacy.delta() : was != null ? was.delta()
+            : Double.parseDouble(dev.fedlearn.Defaults.DP_DELTA));
   }
 
   /** The strategy's parameters as text; numbers, text and booleans only. */

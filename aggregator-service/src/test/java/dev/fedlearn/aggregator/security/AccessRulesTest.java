@@ -71,6 +71,17 @@ class AccessRulesTest {
     send(get("/api/v1/model").header("Authorization", "Bearer secret-a")).andExpect(status().isOk());
   }
 
+  /** With tokens and no admin token, nobody submits or stops a run: not a reader, not a client. */
+  @Test
+  void withoutAnAdminTokenNoRunIsTakenOverTheApi() throws Exception {
+    problem(send(postJson("/api/v1/runs", "{}", null)), 401, "takes no runs over the API");
+    problem(send(postJson("/api/v1/runs", "{}", "reader")), 403, "set FL_ADMIN_TOKEN");
+    problem(send(postJson("/api/v1/runs", "{}", "secret-a")), 403, "set FL_ADMIN_TOKEN");
+    problem(send(postJson("/api/v1/runs/1/stop", "{}", "reader")), 403, "set FL_ADMIN_TOKEN");
+    send(get("/api/v1/runs").header("Authorization", "Bearer reader")).andExpect(status().isOk())
+        .andExpect(jsonPath("$.length()").value(1));
+  }
+
   @Test
   void aClientCannotSendAnUpdateOrAScoreInAnotherClientsName() throws Exception {
     send(postJson("/api/v1/clients", REGISTER_A, "secret-a")).andExpect(status().isOk());

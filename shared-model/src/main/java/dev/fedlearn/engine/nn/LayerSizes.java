@@ -40,6 +40,10 @@ public final class LayerSizes {
     for (int l = 1; l < sizes.length; l++) {
       weightOffsets[l] = Math.toIntExact(offset);
       offset += (long) sizes[l] * sizes[l - 1];
+      if (offset + sizes[l] > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("a network of " + Arrays.toString(sizes) + " has more than "
+            + Integer.MAX_VALUE + " parameters");
+      }
       biasOffsets[l] = Math.toIntExact(offset);
       offset += sizes[l];
     }

@@ -35,10 +35,13 @@ public final class PastRun {
     this.endedAt = endedAt;
   }
 
-  /** The run {@code store} holds, defined by {@code definition}; empty when the store holds none. */
+  /**
+   * The run {@code store} holds, defined by {@code definition}; empty when the store holds none, or one that never
+   * began (it was stopped while queued).
+   */
   public static Optional<PastRun> open(RunStore store, RunDefinition definition, Instant endedAt) {
     Optional<RunStore.Stored> stored = store.load(round -> ModelRetention.keeps(round, definition.rounds()));
-    if (stored.isEmpty()) {
+    if (stored.isEmpty() || stored.get().rounds().isEmpty()) {
       return Optional.empty();
     }
     ClientSampler sampler = definition.sampling();
