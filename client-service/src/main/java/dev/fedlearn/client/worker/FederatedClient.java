@@ -158,8 +158,8 @@ public final class FederatedClient {
       }
       boolean another = model.run() == null || !model.run().equals(lastRun);
       if (another && (model.state() == RunState.WAITING_FOR_CLIENTS || model.state() == RunState.TRAINING)) {
-        log.info("the aggregator serves a new run{} ({} rounds): registering and taking part",
-            model.run() == null ? "" : " (run " + model.run() + ")", model.rounds());
+        log.info("the aggregator serves {} ({} rounds): registering and taking part",
+            model.run() == null ? "a new run" : "run " + model.run(), model.rounds());
         forgetRun();
         return true;
       }

@@ -1,0 +1,133 @@
+package dev.fedlearn.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fedlearn.federation.ClientSampler;
+import dev.fedlearn.federation.strategy.FedAvg;
+import dev.fedlearn.federation.strategy.Strategies;
+import dev.fedlearn.protocol.GlobalModel;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Runs as jobs on one standing federation, over real processes: the aggregator jar, four client jars and the
+ * {@code fl} CLI. The environment's run (FedAvg) completes; then runs are submitted back to back, over the API
+ * (FedAvgM) and with {@code fl runs submit} (FedProx, whose proximal term the clients learn from the plan), and one
+ * more waits queued. Each ends with the same bits as the in-process simulation of its definition. The aggregator is
+ * killed (kill -9) while the FedProx run trains and the last one waits: started again, it resumes the FedProx run to
+ * the same bits, keeps the last run queued and then starts it, which {@code fl runs stop} stops.
+ */
+class RunsIT {
+  static final int EPOCHS = 1;
+  static final String ADMIN = "admin-secret";
+  static final Duration RUN = Duration.ofMinutes(6);
+
+  @Test
+  void runsSubmittedBackToBackEachMatchTheirSimulationAndSurviveAKill() throws Exception {
+    Path logs = Path.of("target", "e2e-logs", "runs");
+    try (Processes procs = new Processes(logs)) {
+      int port = Processes.freePort();
+      String base = "http://localhost:" + port;
+      String where = "logs in " + logs.toAbsolutePath();
+      Map<String, String> env = Map.of("SERVER_PORT", Integer.toString(port), "FL_ROUNDS", "2", "FL_CLIENTS", "4",
+          "FL_LOCAL_EPOCHS", Integer.toString(EPOCHS), "FL_ADMIN_TOKEN", ADMIN,
+          "FL_DATA_DIR", Reference.DATA.toString(),
+          "FL_STATE_DIR", Processes.freshDir(Path.of("target", "e2e-state", "runs")).toString());
+      Process aggregator = procs.start("aggregator", Processes.jar("aggregator.jar"), env);
+      for (int c = 1; c <= 4; c++) {
+        procs.startClient("client-" + c, c, base, Map.of("FL_RETRY_MAXBACKOFF", "1s"));
+      }
+      awaitRun(base, 1, "COMPLETED", where);
+
+      assertThat(post(base + "/api/v1/runs", "{}", null).statusCode()).as("no admin token").isEqualTo(401);
+      var second = post(base + "/api/v1/runs", "{\"strategy\": {\"name\": \"fedavgm\"}}", ADMIN);
+      assertThat(second.statusCode()).as(second.body()).isEqualTo(201);
+      assertThat(second.headers().firstValue("Location")).contains("/api/v1/runs/2");
+      Cli third = Cli.run("runs", "submit", "--aggregator", base, "--token", ADMIN, "--strategy", "fedprox",
+          "--strategy-param", "mu=0.01", "--rounds", "3");
+      assertThat(third.exit()).as(third.output()).isZero();
+      assertThat(third.output()).contains("run 3 queued");
+      var fourth = post(base + "/api/v1/runs", "{\"rounds\": 3}", ADMIN);
+      assertThat(Http.JSON.readTree(fourth.body()).get("state").asString()).isEqualTo("QUEUED");
+
+      awaitRun(base, 2, "COMPLETED", where);
+      assertThat(model(base, 2)).as("run 2, bit for bit its simulation").containsExactly(Reference.simulate(2, EPOCHS,
+          Strategies.create("fedavgm", ""), ClientSampler.ALL).model().params());
+
+      Await.until("run 3 has closed its round 1; " + where, RUN, () -> Http.getJson(base + "/api/v1/status"),
+          s -> s.get("run").asInt() == 3 && s.get("round").asInt() >= 1);
+      aggregator.destroyForcibly().waitFor();
+      procs.start("aggregator-restarted", Processes.jar("aggregator.jar"), env);
+      JsonNode runs = Await.answer("the restarted aggregator answers; " + where, Duration.ofMinutes(2),
+          () -> Http.getJson(base + "/api/v1/runs"));
+      assertThat(states(runs)).as("after the kill").containsExactly("COMPLETED", "COMPLETED", "TRAINING", "QUEUED");
+      assertThat(runs.get(2).get("current").asBoolean()).isTrue();
+
+      Cli watch = Cli.run("runs", "watch", "3", "--aggregator", base, "--interval", "1");
+      assertThat(watch.exit()).as(watch.output()).isZero();
+      assertThat(model(base, 3)).as("run 3, killed and resumed, bit for bit its simulation").containsExactly(
+          Reference.simulate(3, EPOCHS, Strategies.create("fedprox", "mu=0.01"), ClientSampler.ALL).model().params());
+
+      Await.until("run 4 starts; " + where, RUN, () -> Http.getJson(base + "/api/v1/status"),
+          s -> s.get("run").asInt() == 4);
+      Cli stop = Cli.run("runs", "stop", "4", "--reason", "enough", "--aggregator", base, "--token", ADMIN);
+      assertThat(stop.exit()).as(stop.output()).isZero();
+      JsonNode four = Http.getJson(base + "/api/v1/runs/4");
+      assertThat(four.get("run").get("state").asString()).as(four.toString()).isEqualTo("STOPPED");
+      Cli list = Cli.run("runs", "list", "--aggregator", base);
+      assertThat(list.output().lines().filter(l -> l.startsWith("run ")).count()).as(list.output()).isEqualTo(4);
+      assertThat(model(base, 1)).as("run 1 intact").containsExactly(Reference.simulate(2, EPOCHS, new FedAvg(),
+          ClientSampler.ALL).model().params());
+    }
+  }
+
+  private static void awaitRun(String base, int id, String state, String where) {
+    Await.until("run " + id + " is " + state + "; " + where, RUN, () -> Http.getJson(base + "/api/v1/runs/" + id),
+        r -> {
+          assertThat(r.get("run").get("state").asString()).as("run %d: %s", id, r).isNotEqualTo("FAILED");
+          return r.get("run").get("state").asString().equals(state);
+        });
+  }
+
+  private static List<String> states(JsonNode runs) {
+    List<String> out = new ArrayList<>();
+    runs.forEach(r -> out.add(r.get("state").asString()));
+    return out;
+  }
+
+  private static float[] model(String base, int id) throws Exception {
+    return Http.JSON.readValue(Http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/runs/" + id + "/model")))
+        .body(), GlobalModel.class).weights();
+  }
+
+  private static java.net.http.HttpResponse<String> post(String url, String body, String token) throws Exception {
+    HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    return Http.send(token == null ? r : r.header("Authorization", "Bearer " + token));
+  }
+
+  /** One {@code fl} command as a process: its exit code and what it printed (stdout and stderr). */
+  record Cli(int exit, String output) {
+    static Cli run(String... args) throws IOException, InterruptedException {
+      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+          .toString(), "-jar", Processes.jar("fl.jar").toString()));
+      command.addAll(List.of(args));
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      if (!p.waitFor(RUN.toSeconds(), TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new AssertionError("fl " + String.join(" ", args) + " did not end within " + RUN);
+      }
+      return new Cli(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+  }
+}
