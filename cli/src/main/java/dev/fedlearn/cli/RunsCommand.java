@@ -207,15 +207,31 @@ final class RunsCommand {
   }
 
   /**
-   * Follows run {@code id}: asks every {@code interval} and prints each round once as it closes, then the run's line
-   * when it ends; the exit code by its outcome: {@link Main#OK} when it completed, {@link Main#FAILED} otherwise.
+   * Follows run {@code id}: asks every {@code interval}, says once that it waits while the run is queued, prints each
+   * round once as it closes, then the run's line when it ends; the exit code by its outcome: {@link Main#OK} when it completed, {@link Main#FAILED} otherwise.
    */
+  private static final JsonNode JSON_EMPTY = tools.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+
   static int watch(AggregatorApi api, int id, Duration interval, PrintWriter out)
       throws IOException, InterruptedException {
     List<Integer> shown = new ArrayList<>();
+    boolean queuedShown = false;
     while (true) {
       JsonNode run = api.json("runs/" + id).get("run");
-      for (JsonNode round : api.json("runs/" + id + "/rounds")) {
+      String state = run.get("state").asString();
+      if (state.equals("QUEUED")) {
+        if (!queuedShown) {
+          out.println("run " + id + " queued: waiting for the runs before it to end");
+          out.flush();
+          queuedShown = true;
+        }
+        Thread.sleep(interval);
+        continue;
+      }
+      boolean ended = state.equals("COMPLETED") || state.equals("FAILED") || state.equals("STOPPED");
+      // a run stopped before it began has no rounds to ask for
+      JsonNode rounds = ended && run.get("roundsDone").asInt() == 0 ? JSON_EMPTY : api.json("runs/" + id + "/rounds");
+      for (JsonNode round : rounds) {
         if ("COMPLETED".equals(round.get("state").asString()) && !shown.contains(round.get("round").asInt())) {
           shown.add(round.get("round").asInt());
           out.println(String.format(Locale.ROOT, "round %d/%s  global test accuracy %s  loss %s  %d updates",
@@ -225,8 +241,7 @@ final class RunsCommand {
               round.get("participants").size()));
         }
       }
-      String state = run.get("state").asString();
-      if (state.equals("COMPLETED") || state.equals("FAILED") || state.equals("STOPPED")) {
+      if (ended) {
         out.println(line(run) + (run.get("message").isNull() ? "" : "  " + run.get("message").asString()));
         return state.equals("COMPLETED") ? Main.OK : Main.FAILED;
       }

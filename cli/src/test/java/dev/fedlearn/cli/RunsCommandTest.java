@@ -56,6 +56,7 @@ class RunsCommandTest {
   private HttpServer server;
   private String url;
   private final AtomicInteger polls = new AtomicInteger();
+  private final AtomicInteger queuedLooks = new AtomicInteger();
   private final List<String> accepts = new ArrayList<>();
   /** Every request the aggregator was sent, in order. */
   private final List<Request> requests = new CopyOnWriteArrayList<>();
@@ -100,6 +101,13 @@ class RunsCommandTest {
       }
       case "/api/v1/runs/2/rounds" -> send(x, 200, "application/json", "[" + ROUND_1 + ","
           + (done ? ROUND_2 : ROUND_2_OPEN) + "]");
+      case "/api/v1/runs/3" -> { // queued at the first two looks, then stopped before it began
+        boolean queued = queuedLooks.incrementAndGet() <= 2;
+        send(x, 200, "application/json", "{\"run\":" + (queued ? RUN_3_QUEUED : RUN_3_QUEUED.replace("QUEUED",
+            "STOPPED").replace("\"message\":null", "\"message\":\"stopped on request\"")) + ",\"status\":null}");
+      }
+      case "/api/v1/runs/3/rounds" -> send(x, 409, "application/problem+json", "{\"title\":\"Run not started\","
+          + "\"status\":409,\"detail\":\"run 3 is queued\"}");
       case "/api/v1/runs/2/model" -> send(x, 200, x.getRequestHeaders().getFirst("Accept"), "model bytes");
       case "/api/v1/runs/2/metrics.xlsx" -> send(x, 200, "application/octet-stream", "xlsx bytes");
       default -> send(x, 404, "application/problem+json", "{\"title\":\"No such run\",\"status\":404,"
@@ -182,6 +190,16 @@ class RunsCommandTest {
         "round 1/2  global test accuracy 88.00%  loss 0.4100  2 updates",
         "round 2/2  global test accuracy 92.26%  loss 0.4667  2 updates");
     assertThat(r.out().lines().reduce((a, b) -> b).orElseThrow()).startsWith("run 2*").contains("COMPLETED");
+  }
+
+  /** A queued run is waited for; one stopped before it began ends the watch without asking for its rounds. */
+  @Test
+  void watchWaitsForAQueuedRun() {
+    CliTest.Result r = CliTest.run("runs", "watch", "3", "--aggregator", url, "--token", TOKEN, "--interval", "0.05");
+    assertThat(r.code()).as(r.err()).isEqualTo(1);
+    assertThat(r.out().lines().toList()).containsExactly("run 3 queued: waiting for the runs before it to end",
+        RunsCommand.line(JSON.readTree(RUN_3_QUEUED.replace("QUEUED", "STOPPED"))) + "  stopped on request");
+    assertThat(requests).extracting(Request::path).doesNotContain("/api/v1/runs/3/rounds");
   }
 
   @Test
