@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.testcontainers.containers.Container;
+import org.testcontainers.postgresql.PostgreSQLContainer;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -25,7 +27,8 @@ import tools.jackson.databind.JsonNode;
  * (FedAvgM) and with {@code fl runs submit} (FedProx, whose proximal term the clients learn from the plan), and one
  * more waits queued. Each ends with the same bits as the in-process simulation of its definition. The aggregator is
  * killed (kill -9) while the FedProx run trains and the last one waits: started again, it resumes the FedProx run to
- * the same bits, keeps the last run queued and then starts it, which {@code fl runs stop} stops.
+ * the same bits, keeps the last run queued and then starts it, which {@code fl runs stop} stops. On the default H2
+ * file and on PostgreSQL (skipped without Docker; fails instead with {@code FL_REQUIRE_DOCKER=true}).
  */
 class RunsIT {
   static final int EPOCHS = 1;
@@ -34,15 +37,36 @@ class RunsIT {
 
   @Test
   void runsSubmittedBackToBackEachMatchTheirSimulationAndSurviveAKill() throws Exception {
-    Path logs = Path.of("target", "e2e-logs", "runs");
+    scenario("runs", Map.of());
+  }
+
+  @Test
+  void onPostgresToo() throws Exception {
+    DockerSupport.requireDocker();
+    try (PostgreSQLContainer postgres = new PostgreSQLContainer(DockerSupport.POSTGRES_IMAGE)
+        .withDatabaseName("fedlearn").withUsername("fedlearn").withPassword("fedlearn-it")) {
+      postgres.start();
+      scenario("runs-postgres", Map.of("SPRING_DATASOURCE_URL", postgres.getJdbcUrl(),
+          "SPRING_DATASOURCE_USERNAME", postgres.getUsername(), "SPRING_DATASOURCE_PASSWORD", postgres.getPassword()));
+      Container.ExecResult runs = postgres.execInContainer("psql", "-U", postgres.getUsername(), "-d",
+          postgres.getDatabaseName(), "-v", "ON_ERROR_STOP=1", "-tAc",
+          "select string_agg(id || ':' || state || ':' || origin, ',' order by id) from run");
+      assertThat(runs.getStdout().strip()).as(runs.getStderr()).isEqualTo("1:COMPLETED:environment,"
+          + "2:COMPLETED:submitted,3:COMPLETED:submitted,4:STOPPED:submitted");
+    }
+  }
+
+  private static void scenario(String name, Map<String, String> storeEnv) throws Exception {
+    Path logs = Path.of("target", "e2e-logs", name);
     try (Processes procs = new Processes(logs)) {
       int port = Processes.freePort();
       String base = "http://localhost:" + port;
       String where = "logs in " + logs.toAbsolutePath();
-      Map<String, String> env = Map.of("SERVER_PORT", Integer.toString(port), "FL_ROUNDS", "2", "FL_CLIENTS", "4",
-          "FL_LOCAL_EPOCHS", Integer.toString(EPOCHS), "FL_ADMIN_TOKEN", ADMIN,
+      Map<String, String> env = new java.util.HashMap<>(Map.of("SERVER_PORT", Integer.toString(port), "FL_ROUNDS",
+          "2", "FL_CLIENTS", "4", "FL_LOCAL_EPOCHS", Integer.toString(EPOCHS), "FL_ADMIN_TOKEN", ADMIN,
           "FL_DATA_DIR", Reference.DATA.toString(),
-          "FL_STATE_DIR", Processes.freshDir(Path.of("target", "e2e-state", "runs")).toString());
+          "FL_STATE_DIR", Processes.freshDir(Path.of("target", "e2e-state", name)).toString()));
+      env.putAll(storeEnv);
       Process aggregator = procs.start("aggregator", Processes.jar("aggregator.jar"), env);
       for (int c = 1; c <= 4; c++) {
         procs.startClient("client-" + c, c, base, Map.of("FL_RETRY_MAXBACKOFF", "1s"));
@@ -57,7 +81,8 @@ class RunsIT {
           "--strategy-param", "mu=0.01", "--rounds", "3");
       assertThat(third.exit()).as(third.output()).isZero();
       assertThat(third.output()).contains("run 3 queued");
-      var fourth = post(base + "/api/v1/runs", "{\"rounds\": 3}", ADMIN);
+      // Five clients: run 4 waits for a fifth site that never comes, until it is stopped.
+      var fourth = post(base + "/api/v1/runs", "{\"rounds\": 3, \"clients\": 5}", ADMIN);
       assertThat(Http.JSON.readTree(fourth.body()).get("state").asString()).isEqualTo("QUEUED");
 
       awaitRun(base, 2, "COMPLETED", where);
@@ -78,8 +103,9 @@ class RunsIT {
       assertThat(model(base, 3)).as("run 3, killed and resumed, bit for bit its simulation").containsExactly(
           Reference.simulate(3, EPOCHS, Strategies.create("fedprox", "mu=0.01"), ClientSampler.ALL).model().params());
 
-      Await.until("run 4 starts; " + where, RUN, () -> Http.getJson(base + "/api/v1/status"),
-          s -> s.get("run").asInt() == 4);
+      Await.until("run 4 starts and its clients register; " + where, RUN,
+          () -> Http.getJson(base + "/api/v1/status"), s -> s.get("run").asInt() == 4
+              && s.get("registeredClients").asInt() == 4);
       Cli stop = Cli.run("runs", "stop", "4", "--reason", "enough", "--aggregator", base, "--token", ADMIN);
       assertThat(stop.exit()).as(stop.output()).isZero();
       JsonNode four = Http.getJson(base + "/api/v1/runs/4");
