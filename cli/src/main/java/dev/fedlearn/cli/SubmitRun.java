@@ -50,6 +50,11 @@ final class SubmitRun implements Callable<Integer> {
   @Option(names = "--clients", paramLabel = "N", description = "Clients that take part in the run.")
   Integer clients;
 
+  @Option(names = "--sites", paramLabel = "ID[,ID...]", split = ",",
+      description = "The sites (client ids) that take part; the others sit the run out (GET /api/v1/sites lists the "
+          + "federation's).")
+  java.util.List<String> sites;
+
   @Option(names = "--watch", description = "Then follow the run round by round and exit by its outcome, as fl runs "
       + "watch does.")
   boolean watch;
@@ -125,6 +130,7 @@ final class SubmitRun implements Callable<Integer> {
     if (aggregation.secureAggregation) {
       body.put("secureAggregation", copy(given, new LinkedHashMap<>(), "--secagg-bound", "bound"));
     }
+    copy(given, body, "--sites", "sites");
     return body;
   }
 

@@ -235,7 +235,11 @@ class RunsCommandTest {
     assertThat(JSON.readTree(sent.body())).isEqualTo(JSON.readTree("{\"rounds\":3,\"strategy\":{\"name\":\"fedavgm\"}}"));
     CliTest.Result bare = CliTest.run("runs", "submit", "--aggregator", url, "--token", ADMIN);
     assertThat(bare.code()).as(bare.err()).isZero();
-    assertThat(JSON.readTree(requests.getLast().body())).isEqualTo(JSON.readTree("{}"));
+    assertThat(JSON.readTree(requests.getLast().body())).isEqualTo(JSON.readTree("{}"));    CliTest.Result named = CliTest.run("runs", "submit", "--aggregator", url, "--token", ADMIN, "--sites",
+        "client-1,client-3");
+    assertThat(named.code()).as(named.err()).isZero();
+    assertThat(JSON.readTree(requests.getLast().body())).isEqualTo(JSON.readTree("{\"sites\":[\"client-1\","
+        + "\"client-3\"]}"));
   }
 
   @Test

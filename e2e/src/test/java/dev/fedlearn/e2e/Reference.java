@@ -57,8 +57,14 @@ final class Reference {
   /** The same with differential privacy ({@code dp}, or null) and secure aggregation ({@code bound}, or null). */
   static Run simulate(int rounds, int epochs, Strategy strategy, ClientSampler sampler, DifferentialPrivacy.Settings dp,
       Float bound) throws IOException {
+    return simulate(rounds, epochs, strategy, sampler, dp, bound, List.of(1, 2, 3, 4));
+  }
+
+  /** The same on the sites numbered {@code siteNumbers} only (client-N). */
+  static Run simulate(int rounds, int epochs, Strategy strategy, ClientSampler sampler, DifferentialPrivacy.Settings dp,
+      Float bound, List<Integer> siteNumbers) throws IOException {
     List<Simulation.Site> sites = new ArrayList<>();
-    for (int c = 1; c <= 4; c++) {
+    for (int c : siteNumbers) {
       sites.add(site(c));
     }
     Features test = testSet();

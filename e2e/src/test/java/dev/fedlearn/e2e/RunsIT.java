@@ -27,7 +27,8 @@ import tools.jackson.databind.JsonNode;
  * (FedAvgM) and with {@code fl runs submit} (FedProx, whose proximal term the clients learn from the plan), and one
  * more waits queued. Each ends with the same bits as the in-process simulation of its definition. The aggregator is
  * killed (kill -9) while the FedProx run trains and the last one waits: started again, it resumes the FedProx run to
- * the same bits, keeps the last run queued and then starts it, which {@code fl runs stop} stops. On the default H2
+ * the same bits, keeps the last run queued and then starts it, which {@code fl runs stop} stops; a run on two named
+ * sites ends as their simulation, the other two sitting it out. On the default H2
  * file and on PostgreSQL (skipped without Docker; fails instead with {@code FL_REQUIRE_DOCKER=true}).
  */
 class RunsIT {
@@ -52,7 +53,7 @@ class RunsIT {
           postgres.getDatabaseName(), "-v", "ON_ERROR_STOP=1", "-tAc",
           "select string_agg(id || ':' || state || ':' || origin, ',' order by id) from run");
       assertThat(runs.getStdout().strip()).as(runs.getStderr()).isEqualTo("1:COMPLETED:environment,"
-          + "2:COMPLETED:submitted,3:COMPLETED:submitted,4:STOPPED:submitted");
+          + "2:COMPLETED:submitted,3:COMPLETED:submitted,4:STOPPED:submitted,5:COMPLETED:submitted");
     }
   }
 
@@ -110,8 +111,19 @@ class RunsIT {
       assertThat(stop.exit()).as(stop.output()).isZero();
       JsonNode four = Http.getJson(base + "/api/v1/runs/4");
       assertThat(four.get("run").get("state").asString()).as(four.toString()).isEqualTo("STOPPED");
+
+      // A run on two named sites: the other two sit it out.
+      Cli fifth = Cli.run("runs", "submit", "--aggregator", base, "--token", ADMIN, "--sites", "client-1,client-3",
+          "--watch", "--interval", "1");
+      assertThat(fifth.exit()).as(fifth.output()).isZero();
+      assertThat(model(base, 5)).as("run 5 on client-1 and client-3, bit for bit their simulation").containsExactly(
+          Reference.simulate(2, EPOCHS, new FedAvg(), ClientSampler.ALL, null, null, List.of(1, 3)).model().params());
+      for (int c : new int[] {2, 4}) {
+        assertThat(java.nio.file.Files.readString(procs.log("client-" + c))).contains("sits out run 5");
+      }
+      assertThat(Http.getJson(base + "/api/v1/sites").size()).as("the federation's sites").isEqualTo(4);
       Cli list = Cli.run("runs", "list", "--aggregator", base);
-      assertThat(list.output().lines().filter(l -> l.startsWith("run ")).count()).as(list.output()).isEqualTo(4);
+      assertThat(list.output().lines().filter(l -> l.startsWith("run ")).count()).as(list.output()).isEqualTo(5);
       assertThat(model(base, 1)).as("run 1 intact").containsExactly(Reference.simulate(2, EPOCHS, new FedAvg(),
           ClientSampler.ALL).model().params());
     }

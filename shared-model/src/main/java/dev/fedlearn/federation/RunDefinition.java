@@ -39,10 +39,11 @@ import tools.jackson.databind.json.JsonMapper;
  * @param sampling which clients train each round
  * @param privacy differential privacy (DP-FedAvg), or null
  * @param secureAggregation secure aggregation, or null
+ * @param sites the ids of the clients that take part, as many as {@code clients}; null: any clients that register
  */
 public record RunDefinition(int rounds, int clients, Data data, Network network, Training training,
     StrategyChoice strategy, ClientSampler sampling, DifferentialPrivacy.Settings privacy,
-    SecureAggregationChoice secureAggregation) {
+    SecureAggregationChoice secureAggregation, List<String> sites) {
 
   /** The data: the dataset's name and the size of the test set the global model is scored on. */
   public record Data(String dataset, int testSamples) {}
@@ -92,6 +93,19 @@ public record RunDefinition(int rounds, int clients, Data data, Network network,
     if (clients < 1) {
       throw new IllegalArgumentException("clients must be at least 1, got " + clients);
     }
+    if (sites != null) {
+      sites = List.copyOf(sites);
+      for (String site : sites) {
+        if (site.length() > 100 || !site.matches("[A-Za-z0-9._-]+")) {
+          throw new IllegalArgumentException("a site is a client id of 1-100 letters, digits, '.', '_' or '-', got '"
+              + (site.length() > 40 ? site.substring(0, 40) + "..." : site) + "'");
+        }
+      }
+      if (sites.stream().distinct().count() != sites.size() || sites.size() != clients) {
+        throw new IllegalArgumentException("sites must name " + clients + " different clients (the run's clients), "
+            + "got " + sites.size() + (sites.stream().distinct().count() != sites.size() ? " with repeats" : ""));
+      }
+    }
     trainingConfig(training, network); // refuses bad training values and an unknown preset
     Strategy plain = Strategies.create(strategy.name(), strategy.parameters());
     if (secureAggregation != null) {
@@ -110,7 +124,13 @@ public record RunDefinition(int rounds, int clients, Data data, Network network,
         new Training(training.epochs(), training.batchSize(), rates(training.learningRates(layers.depth())),
             training.momentum(), training.effectiveL2(), training.seed()),
         new StrategyChoice(strategy.name(), strategy.parameters()), sampling, privacy,
-        secureAggregationBound == null ? null : new SecureAggregationChoice(secureAggregationBound));
+        secureAggregationBound == null ? null : new SecureAggregationChoice(secureAggregationBound), null);
+  }
+
+  /** The same run on the named {@code sites} only (null: any clients), as many clients as it names. */
+  public RunDefinition onSites(List<String> sites) {
+    return new RunDefinition(rounds, sites == null ? clients : sites.size(), data, network, training, strategy,
+        sampling, privacy, secureAggregation, sites);
   }
 
   /** What a client is told to do each round. */

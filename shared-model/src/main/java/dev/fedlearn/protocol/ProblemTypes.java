@@ -18,4 +18,10 @@ public final class ProblemTypes {
    * malformed message), or the round closed without it. It sits the round out and follows the next one.
    */
   public static final String SECAGG_EXCLUDED = "urn:fedlearn:problem:secagg-excluded";
+
+  /**
+   * This client takes no part in the run the aggregator serves: the run names other sites, has all the clients it
+   * needs, or is over. It sits the run out and takes part in the next one.
+   */
+  public static final String NOT_IN_RUN = "urn:fedlearn:problem:not-in-run";
 }

@@ -24,7 +24,8 @@ import java.util.function.Supplier;
  * the environment's run with another strategy (that strategy's parameters at their defaults unless given), and
  * {@code {"strategy": {"parameters": {"serverMomentum": 0.5}}}} the environment's strategy with one parameter changed.
  * Differential privacy and secure aggregation, given, turn on (or change); left out, they are as the environment has
- * them. The bounds below keep one submission from tying up the federation for days or the aggregator's memory.
+ * them. {@code sites} names the clients that take part (their number is then the run's clients); left out, any
+ * clients do, as many as {@code clients}. The bounds below keep one submission from tying up the federation for days or the aggregator's memory.
  */
 record RunRequest(
     @Min(1) @Max(MAX_ROUNDS) Integer rounds,
@@ -41,7 +42,8 @@ record RunRequest(
     Double fractionFit,
     @Min(0) @Max(MAX_CLIENTS) Integer minFitClients,
     @Valid PrivacyRequest privacy,
-    @Valid SecureAggregationRequest secureAggregation) {
+    @Valid SecureAggregationRequest secureAggregation,
+    @Size(min = 1, max = MAX_CLIENTS) java.util.List<@Size(max = 100) String> sites) {
 
   static final int MAX_ROUNDS = 10_000;
   static final int MAX_CLIENTS = 1_000;
@@ -110,9 +112,15 @@ record RunRequest(
         return bound;
       });
     }
-    RunDefinition definition = checked(errors, "run", () -> RunDefinition.of(or(rounds, base.rounds()),
-        or(clients, base.clients()), base.data(), sizes, new TrainingConfig(epochs, batch, rate, mom, decay, seedValue,
-            network), chosen, sampling, dp, bound));
+    if (sites != null && clients != null && clients != sites.size()) {
+      errors.put("clients", "the run names " + sites.size() + " sites, so it has " + sites.size() + " clients, not "
+          + clients + " (leave clients out)");
+      throw new InvalidRun(errors);
+    }
+    RunDefinition any = checked(errors, "run", () -> RunDefinition.of(or(rounds, base.rounds()),
+        sites != null ? sites.size() : or(clients, base.clients()), base.data(), sizes,
+        new TrainingConfig(epochs, batch, rate, mom, decay, seedValue, network), chosen, sampling, dp, bound));
+    RunDefinition definition = any == null || sites == null ? any : checked(errors, "sites", () -> any.onSites(sites));
     if (!errors.isEmpty()) {
       throw new InvalidRun(errors);
     }

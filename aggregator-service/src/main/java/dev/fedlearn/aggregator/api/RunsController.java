@@ -109,7 +109,7 @@ class RunsController {
           : "[" + r.getIndex() + "]").collect(Collectors.joining(".")).replace(".[", "[");
       String why = e instanceof UnrecognizedPropertyException ? "not a field of a run (the fields: rounds, clients, "
           + "localEpochs, batchSize, learningRate, momentum, l2, seed, preset, layers, strategy, fractionFit, "
-          + "minFitClients, privacy, secureAggregation)" : "wrong type: " + e.getOriginalMessage().lines().findFirst()
+          + "minFitClients, privacy, secureAggregation, sites)" : "wrong type: " + e.getOriginalMessage().lines().findFirst()
               .orElse("").replaceAll("\\s*\\(.*", "").replaceAll("`[^`]*`", "the value");
       throw new RunRequest.InvalidRun(Map.of(field.isEmpty() ? "run" : field, why));
     }

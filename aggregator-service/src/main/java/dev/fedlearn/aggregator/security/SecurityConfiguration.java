@@ -108,7 +108,8 @@ class SecurityConfiguration {
             .requestMatchers(HttpMethod.GET, "/api/v1/status", "/api/v1/rounds", "/api/v1/rounds/*",
                 "/api/v1/events", "/api/v1/metrics.xlsx").access(read)
             .requestMatchers(HttpMethod.GET, "/api/v1/runs", "/api/v1/runs/*", "/api/v1/runs/*/rounds",
-                "/api/v1/runs/*/model", "/api/v1/runs/*/events", "/api/v1/runs/*/metrics.xlsx").access(read)
+                "/api/v1/runs/*/model", "/api/v1/runs/*/events", "/api/v1/runs/*/metrics.xlsx", "/api/v1/sites")
+            .access(read)
             .requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**").permitAll()
             .requestMatchers(HttpMethod.HEAD, "/actuator/health").permitAll()
             .requestMatchers(HttpMethod.GET, "/actuator", "/actuator/**").access(read)

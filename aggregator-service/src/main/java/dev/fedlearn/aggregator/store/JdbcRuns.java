@@ -58,6 +58,15 @@ public class JdbcRuns implements RunHistory {
   }
 
   @Override
+  public List<Site> sites() {
+    return jdbc.query("select c.client_id, c.train_samples, c.test_samples, f.first_at, c.registered_at, f.runs, "
+        + "c.run_id from run_client c join (select client_id, min(registered_at) first_at, count(*) runs, "
+        + "max(run_id) last_run from run_client group by client_id) f on f.client_id = c.client_id "
+        + "and f.last_run = c.run_id order by f.first_at, c.client_id", (rs, i) -> new Site(rs.getString(1),
+            rs.getInt(2), rs.getInt(3), instant(rs, 4), instant(rs, 5), rs.getInt(6), rs.getInt(7)));
+  }
+
+  @Override
   public RunStore store(int id) {
     return new JdbcRunStore(jdbc, transactions, id);
   }

@@ -94,6 +94,9 @@ class SubmitRunTest {
     invalid("{\"privacy\": {\"noise\": 1.0}}", "privacy", "clip is needed");
     invalid("{\"secureAggregation\": {}, \"strategy\": {\"name\": \"krum\"}}", "secureAggregation", "krum");
     invalid("[1]", "run", "JSON object");
+    invalid("{\"sites\": [\"a\", \"a\"]}", "sites", "with repeats");
+    invalid("{\"sites\": [\"a b\"]}", "sites", "a client id");
+    invalid("{\"sites\": [\"a\"], \"clients\": 3}", "clients", "names 1 sites");
     assertThat(runs.list()).as("no bad run kept").hasSize(1);
   }
 
@@ -129,5 +132,21 @@ class SubmitRunTest {
         .andExpect(status().isBadRequest());
     mvc.perform(get("/api/v1/runs/3/rounds").header("Authorization", "Bearer reader"))
         .andExpect(status().isNotFound()); // stopped before it started: it holds nothing
+  }
+
+  /** A run may name its sites; the federation's sites are the clients that registered with its runs. */
+  @Test
+  void aRunNamesItsSitesFromTheFederations() throws Exception {
+    mvc.perform(post("/api/v1/clients").header("Authorization", "Bearer secret-a")
+        .contentType(MediaType.APPLICATION_JSON).content("{\"clientId\":\"a\",\"trainSamples\":100,"
+            + "\"testSamples\":30}")).andExpect(status().isOk());
+    mvc.perform(get("/api/v1/sites").header("Authorization", "Bearer reader")).andExpect(status().isOk())
+        .andExpect(jsonPath("$.length()").value(1)).andExpect(jsonPath("$[0].clientId").value("a"))
+        .andExpect(jsonPath("$[0].trainSamples").value(100)).andExpect(jsonPath("$[0].lastRun").value(1))
+        .andExpect(jsonPath("$[0].runs").value(1));
+    mvc.perform(get("/api/v1/sites")).andExpect(status().isUnauthorized());
+    submit("{\"sites\": [\"a\"]}", "boss").andExpect(status().isCreated())
+        .andExpect(jsonPath("$.definition.clients").value(1))
+        .andExpect(jsonPath("$.definition.sites[0]").value("a"));
   }
 }

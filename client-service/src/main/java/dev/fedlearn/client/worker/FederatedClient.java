@@ -11,6 +11,7 @@ import dev.fedlearn.protocol.ClientRegistration;
 import dev.fedlearn.protocol.ClientUpdate;
 import dev.fedlearn.protocol.EvaluationReport;
 import dev.fedlearn.protocol.GlobalModel;
+import dev.fedlearn.protocol.ProblemTypes;
 import dev.fedlearn.protocol.RunState;
 import dev.fedlearn.protocol.RunStatus;
 import dev.fedlearn.protocol.TrainingPlan;
@@ -198,6 +199,8 @@ public final class FederatedClient {
             return true;
           }
           backoff.reset();
+        } catch (SatOut e) {
+          return sitOut(e.getMessage());
         } catch (PlanRefused e) {
           refuseRun(e.getMessage());
           return lastRun != null; // an aggregator that names its runs serves others: this client waits for the next
@@ -210,6 +213,8 @@ public final class FederatedClient {
     } catch (InterruptedException e) {
       log.info("client worker stopped");
       return false;
+    } catch (SatOut e) {
+      return sitOut(e.getMessage());
     } catch (RuntimeException e) { // a bug or a setting no retry can fix: say so and stop, do not die silently
       String why = Reasons.describe(e);
       log.error("the client stops: {}", why);
@@ -313,6 +318,9 @@ public final class FederatedClient {
         waitingLogged = false;
         return;
       } catch (AggregatorRejectedException e) {
+        if (e.is(ProblemTypes.NOT_IN_RUN)) {
+          throw new SatOut(e.detail() != null ? e.detail() : e.getMessage());
+        }
         calls.pause(backoff, "registration refused: " + e.getMessage());
       }
     }
@@ -379,6 +387,21 @@ public final class FederatedClient {
   }
 
   /** Ends this client's part in the run: it says why, in its log and status, and sends nothing more. */
+  /**
+   * Sits out the run the aggregator serves, which takes this client into no part ({@link SatOut}); true: the client
+   * waits for the next run (the one served now is remembered, so that only another one is taken for the next).
+   */
+  private boolean sitOut(String reason) {
+    try {
+      lastRun = aggregator.fetchModel(-1, 0).run();
+    } catch (RuntimeException e) { // unknown: the next run is told by its state
+      lastRun = null;
+    }
+    log.info("this client sits out {}: {}", lastRun == null ? "the run" : "run " + lastRun, reason);
+    tracker.state(ClientState.WAITING);
+    return true;
+  }
+
   private void refuseRun(String reason) {
     log.error("this client refuses the run{}: {}; it sends nothing more {}", lastRun == null ? "" : " " + lastRun,
         reason, lastRun == null ? "and stops" : "to it and waits for the next run");

@@ -408,4 +408,30 @@ class FederatedClientTest {
     assertThat(aggregator.registrations).as("once for each run").hasSize(2);
     assertThat(rounds(aggregator.updates)).as("run 1's round 1, run 2's round 1").containsExactly(1, 1);
   }
+
+  /** A run that names other sites: the client sits it out, then registers with the next run and trains it. */
+  @Test
+  void aClientNotInTheRunSitsItOutAndTakesPartInTheNext() {
+    aggregator.failRegister(new AggregatorRejectedException(409, "POST /api/v1/clients answered 409",
+            "client-1 is not one of this run's sites [client-2]", dev.fedlearn.protocol.ProblemTypes.NOT_IN_RUN))
+        .registerInRuns(2)
+        .serve(GlobalModel.of(0, 2, RunState.TRAINING, MODEL, PLAN).withRun(1)) // which run it sits out
+        .serve(GlobalModel.of(0, 2, RunState.TRAINING, MODEL, PLAN).withRun(1)) // run 1 still going
+        .serve(GlobalModel.of(0, 1, RunState.WAITING_FOR_CLIENTS, MODEL, PLAN).withRun(2)) // run 2
+        .serve(GlobalModel.of(0, 1, RunState.TRAINING, MODEL, PLAN).withRun(2)) // train its round 1
+        .serve(GlobalModel.of(1, 1, RunState.COMPLETED, MODEL, PLAN).withRun(2));
+    List<Duration> polls = new ArrayList<>();
+    client(d -> {
+      if (d.equals(FederatedClient.NEXT_RUN_POLL)) {
+        polls.add(d);
+        if (polls.size() == 3) {
+          throw new InterruptedException("the test stops the worker");
+        }
+      }
+    }).serve();
+
+    assertThat(aggregator.registrations).as("refused by run 1, taken by run 2").hasSize(2);
+    assertThat(rounds(aggregator.updates)).as("nothing for run 1, run 2's round 1").containsExactly(1);
+    assertThat(polls).as("two polls until run 2, one after it").hasSize(3);
+  }
 }

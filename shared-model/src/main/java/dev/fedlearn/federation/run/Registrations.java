@@ -1,9 +1,11 @@
 package dev.fedlearn.federation.run;
 
 import dev.fedlearn.protocol.ClientRegistration;
+import dev.fedlearn.protocol.ProblemTypes;
 import dev.fedlearn.protocol.Refusal;
 import dev.fedlearn.protocol.RunState;
 import java.time.Instant;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +18,11 @@ final class Registrations {
 
   private Registrations() {}
 
+  /** A refusal after which the client sits the run out and takes part in the next ({@link ProblemTypes#NOT_IN_RUN}). */
+  private static Refusal notInRun(String title, String detail) {
+    return new Refusal(Refusal.Kind.CONFLICT, title, detail, ProblemTypes.NOT_IN_RUN);
+  }
+
   /** Takes {@code r} into run {@code c}; whether that changed the run (false: the client was registered already). */
   static boolean take(RunCoordinator c, ClientRegistration r) {
     RunLedger run = c.run;
@@ -25,12 +32,17 @@ final class Registrations {
       log.info("client {} registered again", id);
       return false;
     }
-    if (run.state == RunState.COMPLETED || run.state == RunState.FAILED) {
-      throw Refusal.conflict("Run is over", "the run is " + run.state + "; no new clients are taken");
+    if (run.state != RunState.WAITING_FOR_CLIENTS && run.state != RunState.TRAINING) {
+      throw notInRun("Run is over", "the run is " + run.state + "; no new clients are taken");
+    }
+    List<String> sites = c.definition().sites();
+    if (sites != null && !sites.contains(id)) {
+      throw notInRun("Not one of the run's sites", "client " + id + " is not one of this run's sites " + sites
+          + "; it sits the run out");
     }
     if (run.clients.size() >= c.rules.clients()) {
-      throw Refusal.conflict("Run is full", "the run already has its " + c.rules.clients() + " clients "
-          + run.clients.keySet());
+      throw notInRun("Run is full", "the run already has its " + c.rules.clients() + " clients "
+          + run.clients.keySet() + "; client " + id + " sits it out");
     }
     if (r.trainSamples() > c.rules.maxClientSamples() || r.testSamples() > c.rules.maxClientSamples()) {
       throw Refusal.invalid("a client may register at most " + c.rules.maxClientSamples() + " training and test "

@@ -18,8 +18,18 @@ public interface RunHistory {
   record Entry(int id, String settings, boolean submitted, String state, String message, Instant createdAt,
       Instant startedAt, Instant finishedAt, int roundsDone, Double latestAccuracy, Double bestAccuracy) {}
 
+  /**
+   * A site of the federation: a client that registered with one of the kept runs, with its samples as it registered
+   * with the latest, when it first and last registered, with how many runs, and the latest.
+   */
+  record Site(String clientId, int trainSamples, int testSamples, Instant firstRegistered, Instant lastRegistered,
+      int runs, int lastRun) {}
+
   /** Every kept run, oldest first. */
   List<Entry> runs();
+
+  /** Every site that registered with a kept run, in the order they first did. */
+  List<Site> sites();
 
   /** The store of run {@code id}: the run's own rows, or a new run's once it begins. */
   RunStore store(int id);

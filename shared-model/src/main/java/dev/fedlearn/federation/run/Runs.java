@@ -231,6 +231,11 @@ public final class Runs {
     return history.runs().stream().map(e -> RunSummary.of(e, e.id() == current)).toList();
   }
 
+  /** The federation's sites: every client that registered with a kept run. */
+  public List<RunHistory.Site> sites() {
+    return history.sites();
+  }
+
   /** Run {@code id}, refused as unknown when no such run is kept. */
   public RunSummary get(int id) {
     int current = served.id();

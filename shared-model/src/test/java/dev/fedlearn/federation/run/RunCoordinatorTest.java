@@ -287,4 +287,36 @@ class RunCoordinatorTest {
     assertThat(run.status().latest().globalTestAccuracy()).isEqualTo(0.25);
     assertThat(scored).as("once, when asked").hasValue(1);
   }
+
+  /**
+   * A run takes only its named sites, no more clients than it needs, and none once it is over; each such refusal says
+   * the client sits the run out (its problem type), so the client waits for the next run instead of asking again.
+   */
+  @Test
+  void aRunRefusesClientsItHasNoPlaceForSoThatTheySitItOut() {
+    RunRules rules = RunRules.of(1, 2);
+    RunCoordinator named = new RunCoordinator(rules, TestRuns.definition(rules, new dev.fedlearn.federation.strategy
+        .FedAvg(), dev.fedlearn.federation.ClientSampler.ALL, null).onSites(java.util.List.of("a", "b")),
+        new dev.fedlearn.engine.nn.Model(TestRuns.SIZES, new float[6]), round -> null,
+        m -> new dev.fedlearn.engine.nn.Evaluation(10, 1, 0), java.time.Clock.systemUTC(), RunStore.NONE,
+        Duration.ofSeconds(30));
+    assertThatThrownBy(() -> named.register(registration("c"))).isInstanceOfSatisfying(Refusal.class, r -> {
+      assertThat(r.type()).isEqualTo(dev.fedlearn.protocol.ProblemTypes.NOT_IN_RUN);
+      assertThat(r.getMessage()).contains("client c is not one of this run's sites [a, b]");
+    });
+    named.register(registration("a"));
+    assertThat(named.status().registeredClients()).isEqualTo(1);
+
+    RunCoordinator full = TestRuns.run(1, 1);
+    full.register(registration("a"));
+    assertThatThrownBy(() -> full.register(registration("b"))).isInstanceOfSatisfying(Refusal.class,
+        r -> assertThat(r.type()).isEqualTo(dev.fedlearn.protocol.ProblemTypes.NOT_IN_RUN));
+
+    RunCoordinator stopped = TestRuns.run(1, 2);
+    assertThat(stopped.stop("enough")).isTrue();
+    assertThat(stopped.stop("again")).as("stopped once").isFalse();
+    assertThatThrownBy(() -> stopped.register(registration("a"))).isInstanceOfSatisfying(Refusal.class,
+        r -> assertThat(r.getMessage()).contains("the run is STOPPED"));
+    assertThat(stopped.awaitModel(-1, Duration.ZERO).join().state()).isEqualTo(RunState.STOPPED);
+  }
 }
