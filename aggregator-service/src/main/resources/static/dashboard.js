@@ -1,9 +1,14 @@
-// The run's dashboard: reads the REST API once, then follows the server-sent event stream (GET /api/v1/events) and
-// re-reads only what an event changed. With ?access_token=... in the page's address, every call carries the token.
+// The runs' dashboard. Live view (the page without ?run, or ?run=N of the run served now): reads the current run from
+// the REST API once, then follows the server-sent event stream (GET /api/v1/events) and re-reads only what an event
+// changed; when the next run starts the stream ends, and on reconnecting the page reads the new run whole. A run's own
+// page (?run=N of any other run): that run as it ended (or its definition while it is queued) from /api/v1/runs/N,
+// its rounds and its events; not live, but it follows the stream to keep the list of runs current and to turn live
+// when its run starts. With ?access_token=... in the page's address, every call and link carries the token.
 (() => {
   'use strict';
 
-  const token = new URLSearchParams(location.search).get('access_token');
+  const query = new URLSearchParams(location.search);
+  const token = query.get('access_token');
   const headers = token ? { Authorization: 'Bearer ' + token } : {};
   const withToken = url => token ? url + (url.includes('?') ? '&' : '?') + 'access_token=' + encodeURIComponent(token)
     : url;
@@ -13,12 +18,25 @@
   const MAX_CHART_CLIENTS = 10;
   const MAX_EVENTS = 200;
 
+  /** The run asked for with ?run=N (a run id: 1 to 10 digits, no leading zero), null without; NaN when malformed. */
+  const asked = !query.has('run') ? null : /^[1-9][0-9]{0,9}$/.test(query.get('run')) ? Number(query.get('run')) : NaN;
+  const ENDED = new Set(['COMPLETED', 'FAILED', 'STOPPED']);
+
   const run = { status: null, rounds: new Map(), skewMs: 0 };
+  /**
+   * What the page shows: live (the run served now) or not (run `asked`, read once); the shown run's id (null when the
+   * aggregator does not say), its summary from the runs' list (null before it is read), whether it holds anything
+   * to show (a queued run does not), and whether the event stream is open (null: not yet).
+   */
+  const view = { live: asked === null || Number.isNaN(asked), id: null, summary: null, held: true, streaming: null };
   const $ = id => document.getElementById(id);
   const pct = a => a == null ? '-' : (a * 100).toFixed(2) + '%';
   const fixed = (x, digits) => x == null ? '-' : x.toFixed(digits);
+  const time = at => at ? new Date(at).toISOString().replace('T', ' ').slice(0, 19) : '-';
+  const runPage = id => withToken('/?run=' + id);
 
-  document.querySelectorAll('#workbook-link, #metrics-link').forEach(a => a.href = withToken(a.getAttribute('href')));
+  document.querySelectorAll('#home-link, #live-link, #metrics-link')
+    .forEach(a => a.href = withToken(a.getAttribute('href')));
 
   async function getJson(path) {
     const response = await fetch(path, { headers, cache: 'no-store' });
@@ -33,14 +51,18 @@
       } catch (ignored) {
         // not a problem detail
       }
-      throw new Error(path + ': ' + detail);
+      const error = new Error(path + ': ' + detail);
+      error.status = response.status;
+      throw error;
     }
     return response.json();
   }
 
   // Reads wanted by events are gathered for a moment and made once: a round of a hundred updates is a few reads.
+  // One read at a time, in order: a run's page never mixes with the live view's reads.
   const wanted = new Set();
   let timer = null;
+  let reading = Promise.resolve();
   function want(what) {
     wanted.add(what);
     if (!timer) {
@@ -48,17 +70,30 @@
     }
   }
 
-  async function flush() {
+  function queue(task) {
+    reading = reading.then(task).catch(showError);
+  }
+
+  function flush() {
     timer = null;
     const todo = [...wanted];
     wanted.clear();
-    try {
-      if (todo.includes('all')) {
-        await readAll();
-        return;
-      }
+    queue(() => apply(todo));
+  }
+
+  async function apply(todo) {
+    if (todo.includes('all')) {
+      await readAll();
+      return;
+    }
+    if (view.live) {
       if (todo.includes('status')) {
-        run.status = await getJson('/api/v1/status');
+        const status = await getJson('/api/v1/status');
+        if ((status.run ?? null) !== view.id) {
+          await readAll(); // another run is served now: read it whole
+          return;
+        }
+        run.status = status;
       }
       for (const what of todo) {
         if (what.startsWith('round:')) {
@@ -67,46 +102,201 @@
         }
       }
       render();
-      if (todo.includes('runs')) {
-        await readRuns();
-      }
-    } catch (e) {
-      showError(e);
+    }
+    if (todo.includes('runs')) {
+      await readRuns();
     }
   }
 
+  /** Reads the page's run whole: the current one (live) or the one asked for, then the runs' list. */
   async function readAll() {
-    run.status = await getJson('/api/v1/status');
-    const rounds = await getJson('/api/v1/rounds');
-    run.rounds = new Map(rounds.map(r => [r.round, r]));
-    render();
+    const status = await getJson('/api/v1/status');
+    view.live = asked === null || Number.isNaN(asked) || status.run === asked;
+    view.id = view.live ? status.run ?? null : asked;
+    if (view.summary && view.summary.id !== view.id) {
+      view.summary = null;
+    }
+    let problem = Number.isNaN(asked) ? 'not a run id: "' + query.get('run') + '"; this is the live view' : null;
+    if (view.live) {
+      const rounds = await getJson('/api/v1/rounds');
+      view.held = true;
+      show(status, rounds);
+      $('events').replaceChildren(...streamed.map(eventItem));
+    } else {
+      problem = await readRun(asked);
+    }
+    renderFrame();
+    if (problem) {
+      $('message').textContent = problem;
+    }
     await readRuns();
   }
 
-  // The runs the aggregator keeps: a row each, and their global accuracy round by round on one chart. An earlier
-  // run's rounds never change: they are read once.
+  /**
+   * Reads run `id` as the API keeps it: its status, rounds and events; only its summary while it is queued, or when it
+   * holds nothing to show (stopped before it began) or cannot be read by this release (the summary's message says
+   * why). Returns why there is nothing to show (no such run), or null.
+   */
+  async function readRun(id) {
+    let shown;
+    try {
+      shown = await getJson('/api/v1/runs/' + id);
+    } catch (e) {
+      const summary = e.status === 404 || e.status === 409
+        ? (await getJson('/api/v1/runs')).find(r => r.id === id) : null;
+      if (!summary && e.status === 404) {
+        view.summary = null;
+        view.held = false;
+        show(null, []);
+        $('state').textContent = 'unknown';
+        $('state').className = 'badge';
+        $('events').replaceChildren();
+        return e.message;
+      }
+      if (!summary) {
+        throw e;
+      }
+      shown = { run: summary, status: null };
+    }
+    view.summary = shown.run;
+    view.held = shown.status != null;
+    const rounds = view.held ? await getJson('/api/v1/runs/' + id + '/rounds') : [];
+    const events = view.held ? await getJson('/api/v1/runs/' + id + '/events') : [];
+    show(shown.status, rounds);
+    if (!view.held) {
+      renderSummary(shown.run);
+    }
+    const items = events.slice(-MAX_EVENTS).reverse().map(eventItem);
+    if (events.length > MAX_EVENTS) {
+      const more = document.createElement('li');
+      more.className = 'more';
+      more.textContent = (events.length - MAX_EVENTS) + ' earlier events: the workbook\'s Events sheet lists them all';
+      items.push(more);
+    }
+    $('events').replaceChildren(...items);
+    return null;
+  }
+
+  function show(status, rounds) {
+    run.status = status;
+    run.rounds = new Map(rounds.map(r => [r.round, r]));
+    render();
+  }
+
+  /** The page's frame: the run's name, whether it is live, its files and its definition. */
+  function renderFrame() {
+    const id = view.id;
+    const s = view.summary;
+    $('run-title').textContent = id == null ? 'Current run' : 'Run ' + id;
+    document.title = 'fedlearn: ' + (id == null ? 'current run' : 'run ' + id);
+    $('live-link').hidden = view.live;
+    renderConnection();
+    const note = $('run-note');
+    note.hidden = view.live;
+    note.textContent = view.live ? '' : s == null ? 'Run ' + id + ' is not the run served now.'
+      : s.state === 'QUEUED' ? 'Run ' + id + ' is queued: it starts when the runs before it have ended, and this page '
+        + 'then follows it live.'
+      : ENDED.has(s.state) ? 'Run ' + id + ' has ended (' + s.state.toLowerCase()
+        + (s.finishedAt ? ' at ' + time(s.finishedAt) + ' UTC' : '') + '): not live, this page shows it as it ended.'
+      : 'Run ' + id + ' is not the run served now (' + s.state + ').';
+    const files = view.live ? '/api/v1' : '/api/v1/runs/' + id;
+    for (const [link, path] of [['workbook-link', '/metrics.xlsx'], ['model-link', '/model']]) {
+      $(link).href = withToken(files + path);
+      $(link).hidden = !view.held;
+    }
+    renderDefinition(s?.definition);
+  }
+
+  /**
+   * The event stream's state: connecting (never open yet), live or not live (open, and the page read), reconnecting
+   * (lost). Called when the page has been read, so "live" never shows over figures not yet read.
+   */
+  function renderConnection() {
+    const [text, cls] = view.streaming === null ? ['connecting', ''] : !view.streaming ? ['reconnecting', 'lost']
+      : view.live ? ['live', 'live'] : ['not live', 'static'];
+    $('connection').textContent = text;
+    $('connection').className = 'connection ' + cls;
+  }
+
+  /** A definition's fields, one a row: nested ones by their path (training.localEpochs), lists joined. */
+  function renderDefinition(definition) {
+    $('definition-section').hidden = !definition;
+    const flat = [];
+    const walk = (value, path) => {
+      if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+        const entries = Object.entries(value);
+        if (entries.length === 0) {
+          flat.push([path, 'none']);
+        }
+        entries.forEach(([k, v]) => walk(v, path ? path + '.' + k : k));
+      } else {
+        flat.push([path, value == null ? 'none' : Array.isArray(value) ? value.join(', ') : String(value)]);
+      }
+    };
+    if (definition) {
+      walk(definition, '');
+    }
+    $('definition').tBodies[0].replaceChildren(...flat.map(([k, v]) => row([[k, 'key'], [v]], 'definition-' + k)));
+  }
+
+  /** The status cards from a run's summary, for a run without a status (queued, or holding nothing). */
+  function renderSummary(r) {
+    const d = r.definition;
+    $('state').textContent = r.state;
+    $('state').className = 'badge ' + r.state;
+    $('message').textContent = r.message || '';
+    $('round').textContent = r.roundsDone + ' / ' + (r.rounds ?? '?');
+    $('round-bar').style.width = r.rounds ? (100 * r.roundsDone / r.rounds) + '%' : '0';
+    $('accuracy').textContent = pct(r.latestAccuracy);
+    $('loss').textContent = '';
+    $('strategy').textContent = d ? d.strategy.name : '?';
+    const params = d ? Object.entries(d.strategy.parameters || {}).map(([k, v]) => k + '=' + v).join(', ') : '';
+    $('sampling').textContent = d && d.sampling ? (params ? params + '; ' : '')
+      + Math.round(100 * d.sampling.fraction) + '% of clients a round, at least ' + d.sampling.minClients : params;
+    $('privacy-card').hidden = true;
+    $('open-round').textContent = r.state === 'QUEUED' ? 'queued' : 'none';
+    $('deadline').textContent = '';
+  }
+
+  // The runs the aggregator keeps: a row each (its id links to its page), and their global accuracy round by round on
+  // one chart. A run's rounds never change once it has ended and is no longer served: they are read once.
   const MAX_CHART_RUNS = 10;
   const pastRounds = new Map();
 
   async function readRuns() {
     const runs = await getJson('/api/v1/runs');
+    const mine = runs.find(r => r.id === view.id);
+    if (mine) {
+      view.summary = mine;
+      renderFrame();
+    }
     const body = $('runs').tBodies[0];
     body.replaceChildren(...runs.slice().reverse().map(r => {
+      const strategy = r.definition ? r.definition.strategy : null;
       const tr = row([
-        [r.id + (r.current ? ' (served)' : ''), 'id'],
         [r.state, 'state'],
-        [r.definition ? r.definition.strategy.name : '?', 'strategy'],
+        [strategy ? strategy.name : '?', 'strategy'],
         [r.roundsDone + ' / ' + (r.rounds ?? '?'), 'number'],
         [pct(r.latestAccuracy), 'number latest'],
         [pct(r.bestAccuracy), 'number best'],
-        [r.startedAt ? new Date(r.startedAt).toISOString().replace('T', ' ').slice(0, 19) : '-']
+        [time(r.startedAt)]
       ], 'run-' + r.id);
+      if (r.id === view.id) {
+        tr.className = 'shown';
+      }
+      if (strategy) {
+        tr.querySelector('td.strategy').title = Object.entries(strategy.parameters || {})
+          .map(([k, v]) => k + '=' + v).join(', ');
+      }
+      const id = document.createElement('td');
+      id.className = 'id';
+      id.append(link(String(r.id), runPage(r.id), 'run-link'), r.current ? ' (served)' : '');
+      tr.prepend(id);
       const files = document.createElement('td');
-      for (const [label, path] of [['workbook', '/metrics.xlsx'], ['model', '/model']]) {
-        const a = document.createElement('a');
-        a.href = withToken('/api/v1/runs/' + r.id + path);
-        a.textContent = label;
-        files.append(a, ' ');
+      files.className = 'files';
+      if (r.state !== 'QUEUED') {
+        files.append(link('workbook', withToken('/api/v1/runs/' + r.id + '/metrics.xlsx'), 'workbook'), ' ',
+          link('model', withToken('/api/v1/runs/' + r.id + '/model'), 'model'));
       }
       tr.appendChild(files);
       return tr;
@@ -114,10 +304,7 @@
     const shown = runs.slice(-MAX_CHART_RUNS);
     const series = [];
     for (const r of shown) {
-      if (!r.current && !pastRounds.has(r.id)) {
-        pastRounds.set(r.id, await getJson('/api/v1/runs/' + r.id + '/rounds'));
-      }
-      series.push(r.current ? [...run.rounds.values()] : pastRounds.get(r.id));
+      series.push(await roundsOf(r));
     }
     const last = Math.max(0, ...series.map(rounds => rounds.length));
     const xs = Array.from({ length: last }, (_, i) => i + 1);
@@ -125,8 +312,39 @@
     drawRuns(data, shown);
   }
 
+  /** Run r's rounds: the page's own run's as shown, an ended run's read once, none before a round closed. */
+  async function roundsOf(r) {
+    if (r.id === view.id) {
+      return [...run.rounds.values()];
+    }
+    if (r.roundsDone === 0) {
+      return [];
+    }
+    if (pastRounds.has(r.id)) {
+      return pastRounds.get(r.id);
+    }
+    let rounds;
+    try {
+      rounds = await getJson('/api/v1/runs/' + r.id + '/rounds');
+    } catch (e) {
+      return []; // queued or holding nothing: no curve
+    }
+    if (!r.current && ENDED.has(r.state)) {
+      pastRounds.set(r.id, rounds);
+    }
+    return rounds;
+  }
+
+  function link(text, href, cls) {
+    const a = document.createElement('a');
+    a.href = href;
+    a.textContent = text;
+    a.className = cls;
+    return a;
+  }
+
   function drawRuns(data, shown) {
-    if (data[0].length < 1) {
+    if (!clearChart('runs-chart', data)) {
       return;
     }
     if (charts['runs-chart']) {
@@ -136,7 +354,8 @@
     const format = v => v == null ? '-' : (v * 100).toFixed(1) + '%';
     const series = [{ label: 'Round' }, ...shown.map((r, i) => ({ label: 'run ' + r.id + ' (' +
       (r.definition ? r.definition.strategy.name : '?') + ')', stroke: PALETTE[i % PALETTE.length],
-      width: r.current ? 3 : 1.5, points: { show: true, size: 4 }, spanGaps: true, value: (u, v) => format(v) }))];
+      width: r.id === view.id ? 3 : 1.5, points: { show: true, size: 4 }, spanGaps: true,
+      value: (u, v) => format(v) }))];
     const plot = new uPlot({
       width: Math.max(el.clientWidth, 300), height: 280, series, scales: { x: { time: false }, y: {} },
       axes: [{ label: 'Round', incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500], values: (u, ticks) => ticks.map(String) },
@@ -306,11 +525,26 @@
       shown, { distr: 3, log: 10 });
   }
 
+  /**
+   * False, with chart `id` removed, when `data` holds no point (before the first round closes, or another run's
+   * chart was shown); else true.
+   */
+  function clearChart(id, data) {
+    if (data[0].length >= 1) {
+      return true;
+    }
+    if (charts[id]) {
+      charts[id].plot.destroy();
+      delete charts[id];
+    }
+    return false;
+  }
+
   function draw(id, data, globalLabel, clientLabel, format, shown, yScale) {
     const el = $(id);
     const key = shown.join(',');
-    if (data[0].length < 1) {
-      return; // nothing to draw before the first round closes
+    if (!clearChart(id, data)) {
+      return;
     }
     if (charts[id] && charts[id].key === key) {
       charts[id].plot.setData(data);
@@ -340,18 +574,31 @@
     }
   });
 
-  // The event stream.
-  function logEvent(e) {
+  // The event stream: the current run's events since the stream (re)opened, newest first, listed in the live view.
+  const streamed = [];
+
+  function eventItem(e) {
     const li = document.createElement('li');
     li.className = e.type;
-    const time = document.createElement('time');
-    time.textContent = new Date(e.at).toISOString().slice(11, 19);
+    const at = document.createElement('time');
+    at.textContent = new Date(e.at).toISOString().slice(11, 19);
     const type = document.createElement('span');
     type.className = 'type';
     type.textContent = e.type;
-    li.append(time, type, document.createTextNode(e.detail));
+    li.append(at, type, document.createTextNode(e.detail ?? ''));
+    return li;
+  }
+
+  function logEvent(e) {
+    streamed.unshift(e);
+    if (streamed.length > MAX_EVENTS) {
+      streamed.pop();
+    }
+    if (!view.live) {
+      return;
+    }
     const list = $('events');
-    list.prepend(li);
+    list.prepend(eventItem(e));
     while (list.children.length > MAX_EVENTS) {
       list.lastChild.remove();
     }
@@ -360,14 +607,17 @@
   function connect() {
     const source = new EventSource(withToken('/api/v1/events'));
     source.onopen = () => {
-      $('events').replaceChildren(); // the stream starts again with the latest stored events
-      $('connection').textContent = 'live';
-      $('connection').className = 'connection live';
+      // The stream starts again with the latest stored events, of the run served now (maybe a new one).
+      streamed.length = 0;
+      if (view.live) {
+        $('events').replaceChildren();
+      }
+      view.streaming = true; // shown as live once the page has been read (renderFrame)
       want('all'); // whatever happened while not connected
     };
     source.onerror = () => {
-      $('connection').textContent = 'reconnecting';
-      $('connection').className = 'connection lost';
+      view.streaming = false;
+      renderConnection();
     };
     const follow = {
       registered: e => want('status'),
@@ -391,6 +641,6 @@
   }
 
   setInterval(tick, 1000);
-  readAll().catch(showError);
+  queue(readAll);
   connect();
 })();

@@ -34,13 +34,16 @@ import tools.jackson.databind.JsonNode;
  * {@link UpdateGate}, which holds its update of round r until the page shows round r-1's accuracy with round r open:
  * round r cannot close before that update, so the page is seen following the run however fast or slow the rounds
  * are. The result must be exactly what the in-process simulation of the same setup gives: the network changes
- * nothing.
+ * nothing. The run pages' test then starts a second aggregator on a copy of the state, to see run 1 as a run that has
+ * ended next to others.
  */
 class FederatedRunIT {
   static final int ROUNDS = 3;
   static final int EPOCHS = 2;
   static final int CLIENTS = 4;
   static final String TOKEN = "watcher";
+  /** The admin token of the second aggregator the run pages' test starts (this one takes no runs over the API). */
+  static final String ADMIN = "pages-admin";
   /** Start-up of the JVMs, registration and the three short rounds: a safety net, nothing waits for it to pass. */
   static final Duration RUN = Duration.ofMinutes(10);
   /** From an event on the aggregator to the page showing it (the page gathers its reads for 200 ms). */
@@ -225,6 +228,9 @@ class FederatedRunIT {
     assertThat(browser.findElement(By.id("workbook-link")).getAttribute("href"))
         .endsWith("/api/v1/metrics.xlsx?access_token=" + TOKEN);
     Await.until("the clients' scores of the last model", PAGE, () -> cell(ROUNDS, "mean"), a -> a.endsWith("%"));
+    // The page names the run it shows: the run served now.
+    assertThat(Http.getJson(api("/status")).get("run").asInt()).as("the run served").isEqualTo(1);
+    Await.until("the live page names the run served", PAGE, () -> text("#run-title"), "Run 1"::equals);
     // The runs the aggregator keeps: this one, completed, with the API's latest accuracy, and on the runs' chart.
     JsonNode runs = Http.getJson(api("/runs"));
     assertThat(runs).hasSize(1);
@@ -232,11 +238,127 @@ class FederatedRunIT {
     Await.until("the runs table shows the run completed", PAGE, () -> text("#run-1 td.state") + " "
         + text("#run-1 td.latest"), ("COMPLETED " + latest)::equals);
     assertThat(text("#run-1 td.id")).isEqualTo("1 (served)");
+    assertThat(text("#run-1 td.strategy")).isEqualTo(runs.get(0).get("definition").get("strategy").get("name")
+        .asString());
     assertThat(browser.findElements(By.cssSelector("#runs-chart canvas"))).as("the runs' chart").hasSize(1);
-    assertThat(browser.findElement(By.cssSelector("#run-1 a")).getAttribute("href"))
+    assertThat(browser.findElement(By.cssSelector("#run-1 td.id a")).getAttribute("href")).as("the run's page")
+        .endsWith("/?run=1&access_token=" + TOKEN);
+    assertThat(browser.findElement(By.cssSelector("#run-1 a.workbook")).getAttribute("href"))
         .endsWith("/api/v1/runs/1/metrics.xlsx?access_token=" + TOKEN);
     Path shot = browser.getScreenshotAs(OutputType.FILE).toPath();
     Files.copy(shot, Path.of("target", "dashboard.png"), StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /**
+   * Each run's own page, {@code /?run=N}, in a browser of its own. Here run 1 is the run served, so its page is the
+   * live view, named "Run 1", with the API's rounds. A second aggregator, started on a copy of this one's state with
+   * other settings, keeps run 1 as it ended and serves a new run 2, which no client joins. There, run 1's page is not
+   * live: it shows run 1's rounds, figures, events and files from {@code /api/v1/runs/1}; a run submitted behind run 2
+   * shows as queued, with its definition; and the live view, named "Run 2", follows run 3 without reloading when run 2
+   * is stopped. A screenshot of run 1's page is saved as {@code target/dashboard-run-1.png}.
+   */
+  @Test
+  void eachRunHasItsOwnPage() throws Exception {
+    if (noBrowser != null) {
+      BrowserSupport.skipOrFail(noBrowser);
+    }
+    awaitCompleted();
+    JsonNode rounds = awaitEvaluations(); // run 1 holds all it ever will: its store is written no more
+    ChromeDriver page = BrowserSupport.chromium(1400, 1700);
+    try {
+      page.get(base + "/?run=1&access_token=" + TOKEN);
+      Await.until("run 1's page: the live view of the run served, with its rounds", PAGE,
+          () -> text(page, "#run-title") + ", " + text(page, "#connection") + ", " + rows(page) + " rounds",
+          ("Run 1, live, " + rounds.size() + " rounds")::equals);
+      assertThat(rounds.size()).isEqualTo(ROUNDS);
+
+      // The same state (the H2 file, written at each commit), under an aggregator started with one round more.
+      Path copy = Processes.freshDir(Path.of("target", "e2e-state", "federated-pages"));
+      Files.copy(state.resolve("fedlearn.mv.db"), copy.resolve("fedlearn.mv.db"));
+      int port = Processes.freePort();
+      String other = "http://localhost:" + port;
+      procs.start("aggregator-pages", Processes.jar("aggregator.jar"), Map.of(
+          "SERVER_PORT", Integer.toString(port),
+          "FL_ROUNDS", Integer.toString(ROUNDS + 1),
+          "FL_CLIENTS", Integer.toString(CLIENTS),
+          "FL_LOCAL_EPOCHS", Integer.toString(EPOCHS),
+          "FL_SEED", "42",
+          "FL_READ_TOKEN", TOKEN,
+          "FL_ADMIN_TOKEN", ADMIN,
+          "FL_DATA_DIR", Reference.DATA.toString(),
+          "FL_STATE_DIR", copy.toString()));
+      JsonNode runs = Await.answer("the second aggregator answers (log in " + LOGS.toAbsolutePath() + ")",
+          Await.SERVICE_START, () -> Http.getJson(other + "/api/v1/runs?access_token=" + TOKEN));
+      assertThat(runs).extracting(r -> r.get("id").asInt() + " " + r.get("state").asString())
+          .containsExactly("1 COMPLETED", "2 WAITING_FOR_CLIENTS");
+      JsonNode kept = Http.getJson(other + "/api/v1/runs/1/rounds?access_token=" + TOKEN);
+      assertThat(kept.size()).as("run 1's rounds, kept").isEqualTo(ROUNDS);
+
+      // Run 1's own page: not the run served, so not live; its rounds, figures, events and files.
+      page.get(other + "/?run=1&access_token=" + TOKEN);
+      Await.until("run 1's own page shows its rounds", PAGE, () -> text(page, "#run-title") + ", " + rows(page)
+          + " rounds", ("Run 1, " + kept.size() + " rounds")::equals);
+      assertThat(text(page, "#state")).isEqualTo("COMPLETED");
+      assertThat(text(page, "#run-note")).contains("Run 1 has ended");
+      for (JsonNode r : kept) {
+        assertThat(text(page, "#round-" + r.get("round").asInt() + " td.accuracy")).as("round %s", r.get("round"))
+            .isEqualTo(String.format(Locale.ROOT, "%.2f%%", 100 * r.get("globalTestAccuracy").asDouble()));
+      }
+      assertThat(text(page, "#round")).isEqualTo(ROUNDS + " / " + ROUNDS);
+      Await.until("run 1's events, not the live ones", PAGE,
+          () -> page.findElements(By.cssSelector("#events li.aggregated")).size(), n -> n == ROUNDS);
+      assertThat(page.findElements(By.cssSelector("#accuracy-chart canvas"))).as("run 1's accuracy chart").hasSize(1);
+      assertThat(page.findElement(By.id("workbook-link")).getAttribute("href"))
+          .endsWith("/api/v1/runs/1/metrics.xlsx?access_token=" + TOKEN);
+      assertThat(page.findElement(By.id("model-link")).getAttribute("href"))
+          .endsWith("/api/v1/runs/1/model?access_token=" + TOKEN);
+      assertThat(page.findElement(By.id("live-link")).isDisplayed()).as("a link back to the live view").isTrue();
+      Await.until("the runs table, run 2 served", PAGE, () -> text(page, "#run-2 td.id") + ", "
+          + text(page, "#run-1 td.state"), "2 (served), COMPLETED"::equals);
+      assertThat(page.findElements(By.cssSelector("#run-1.shown"))).as("run 1 marked as the run shown").hasSize(1);
+      Await.until("run 1's page follows the stream, not live", PAGE, () -> text(page, "#connection"),
+          "not live"::equals);
+      assertThat(text(page, "#message")).as("no error").isEmpty();
+      Path shot = page.getScreenshotAs(OutputType.FILE).toPath();
+      Files.copy(shot, Path.of("target", "dashboard-run-1.png"), StandardCopyOption.REPLACE_EXISTING);
+
+      // A queued run's page: its definition, and no failure on the answers it does not have yet (409).
+      HttpResponse<String> third = post(other + "/api/v1/runs", "{\"rounds\": 2, \"strategy\": {\"name\": "
+          + "\"fedavgm\"}}");
+      assertThat(third.statusCode()).as(third.body()).isEqualTo(201);
+      page.get(other + "/?run=3&access_token=" + TOKEN);
+      Await.until("run 3's page: queued", PAGE, () -> text(page, "#run-title") + ", " + text(page, "#state") + ", "
+          + text(page, "#definition-rounds td:last-child") + " rounds", "Run 3, QUEUED, 2 rounds"::equals);
+      assertThat(text(page, "#definition-strategy\\.name td:last-child")).isEqualTo("fedavgm");
+      assertThat(text(page, "#run-note")).contains("queued");
+      assertThat(text(page, "#message")).as("no error").isEmpty();
+      assertThat(rows(page)).isZero();
+      assertThat(page.findElement(By.id("workbook-link")).isDisplayed()).as("no workbook yet").isFalse();
+
+      // The live view names the run served, and follows the next one when it starts.
+      page.get(other + "/?access_token=" + TOKEN);
+      Await.until("the live view names run 2", PAGE, () -> text(page, "#run-title") + ", "
+          + text(page, "#connection") + ", " + text(page, "#state"), "Run 2, live, WAITING_FOR_CLIENTS"::equals);
+      page.executeScript("window.sameLoad = true;");
+      HttpResponse<String> stop = post(other + "/api/v1/runs/2/stop", "{}");
+      assertThat(stop.statusCode()).as(stop.body()).isEqualTo(200);
+      Await.until("the live view follows run 3", PAGE, () -> text(page, "#run-title") + ", "
+          + text(page, "#state") + ", " + text(page, "#run-3 td.id"), "Run 3, WAITING_FOR_CLIENTS, 3 (served)"::equals);
+      assertThat(page.executeScript("return window.sameLoad === true;")).as("never reloaded").isEqualTo(true);
+    } finally {
+      page.quit();
+    }
+  }
+
+  /** A POST of {@code body} (JSON) with the second aggregator's admin token. */
+  private static HttpResponse<String> post(String url, String body) throws Exception {
+    return Http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+        .header("Authorization", "Bearer " + ADMIN).POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  /** The rows of {@code page}'s Rounds table. */
+  private static int rows(ChromeDriver page) {
+    return page.findElements(By.cssSelector("#rounds tbody tr")).size();
   }
 
   /** The rounds once each has every client's score of its model (the jars' last ones arrive after completion). */
@@ -292,7 +414,12 @@ class FederatedRunIT {
    * rows as events arrive, so an element found first and read after may be gone.
    */
   private static String text(String selector) {
-    return (String) browser.executeScript(
+    return text(browser, selector);
+  }
+
+  /** {@link #text(String)} in {@code page}. */
+  private static String text(ChromeDriver page, String selector) {
+    return (String) page.executeScript(
         "const e = document.querySelector(arguments[0]); return e ? e.textContent : '';", selector);
   }
 }
