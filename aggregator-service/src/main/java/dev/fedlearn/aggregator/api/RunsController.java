@@ -1,9 +1,7 @@
 package dev.fedlearn.aggregator.api;
 
 import dev.fedlearn.aggregator.metrics.WorkbookWriter;
-import dev.fedlearn.federation.run.PastRun;
 import dev.fedlearn.federation.run.RoundView;
-import dev.fedlearn.federation.run.RunCoordinator;
 import dev.fedlearn.federation.run.RunEvent;
 import dev.fedlearn.federation.run.RunSummary;
 import dev.fedlearn.federation.run.Runs;
@@ -16,9 +14,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import dev.fedlearn.aggregator.config.AggregatorProperties;
-import dev.fedlearn.protocol.RunState;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.ConstraintViolation;
@@ -33,9 +29,11 @@ import java.util.stream.Collectors;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import tools.jackson.databind.DatabindException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.InputCoercionException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.json.JsonMapper;
@@ -72,9 +70,12 @@ class RunsController {
     this.writer = writer;
     this.builds = builds;
     this.validator = validator;
-    this.maxParameters = properties.maxRequestBytes() / Float.BYTES;
-    // Strict: a misspelt field is an error, not a field left out; no number is taken from text or the other way.
+    // An update of a secure run travels as base64 of int32 (about 5.4 bytes a weight) with its JSON around it.
+    this.maxParameters = properties.maxRequestBytes() / 6;
+    // Strict: a misspelt field is an error, not a field left out; no number is taken from text or the other way, no
+    // fraction is cut to a whole number, and no field is given twice.
     this.json = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT).enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
         .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS).build();
   }
 
@@ -84,7 +85,7 @@ class RunsController {
       requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
           schema = @Schema(implementation = RunRequest.class))))
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-  ResponseEntity<RunSummary> submit(@RequestBody JsonNode body) {
+  ResponseEntity<RunSummary> submit(@RequestBody(required = false) String body) {
     RunRequest request = read(body);
     Map<String, String> errors = new LinkedHashMap<>();
     for (ConstraintViolation<RunRequest> v : validator.validate(request)) {
@@ -98,19 +99,22 @@ class RunsController {
   }
 
   /** The request in {@code body}; a field that is not one, or of the wrong type, is named. */
-  private RunRequest read(JsonNode body) {
-    if (body == null || !body.isObject()) {
+  private RunRequest read(String body) {
+    if (body == null || !body.strip().startsWith("{")) {
       throw new RunRequest.InvalidRun(Map.of("run", "the body must be a JSON object of the run's fields"));
     }
     try {
-      return json.treeToValue(body, RunRequest.class);
-    } catch (DatabindException e) {
+      return json.readValue(body, RunRequest.class);
+    } catch (JacksonException e) {
       String field = e.getPath().stream().map(r -> r.getPropertyName() != null ? r.getPropertyName()
           : "[" + r.getIndex() + "]").collect(Collectors.joining(".")).replace(".[", "[");
       String why = e instanceof UnrecognizedPropertyException ? "not a field of a run (the fields: rounds, clients, "
           + "localEpochs, batchSize, learningRate, momentum, l2, seed, preset, layers, strategy, fractionFit, "
-          + "minFitClients, privacy, secureAggregation, sites)" : "wrong type: " + e.getOriginalMessage().lines().findFirst()
-              .orElse("").replaceAll("\\s*\\(.*", "").replaceAll("`[^`]*`", "the value");
+          + "minFitClients, privacy, secureAggregation, sites)"
+          : e instanceof InputCoercionException ? "a number out of range"
+          : e instanceof StreamReadException ? "not valid JSON: " + e.getOriginalMessage().lines().findFirst().orElse("")
+          : "wrong type: " + e.getOriginalMessage().lines().findFirst().orElse("").replaceAll("\\s*\\(.*", "")
+              .replaceAll("`[^`]*`", "the value");
       throw new RunRequest.InvalidRun(Map.of(field.isEmpty() ? "run" : field, why));
     }
   }
@@ -121,7 +125,7 @@ class RunsController {
   RunSummary stop(@PathVariable("id") String idText, @RequestBody(required = false) @Valid StopRequest request) {
     int id = id(idText);
     String reason = request == null || request.reason() == null || request.reason().isBlank() ? "stopped on request"
-        : "stopped on request: " + request.reason().strip().replaceAll("\\p{Cntrl}", " ");
+        : "stopped on request: " + request.reason().strip().replaceAll("[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]", " ");
     return runs.stop(id, reason);
   }
 
@@ -149,52 +153,61 @@ class RunsController {
   @GetMapping("/{id}")
   RunView run(@Parameter(description = "the run's id") @PathVariable("id") String idText) {
     int id = id(idText);
-    RunSummary run = runs.get(id);
-    if (run.state().equals(RunState.QUEUED.name())) {
-      return new RunView(run, null);
-    }
-    Optional<PastRun> past = runs.past(id);
-    return new RunView(run, past.map(PastRun::status).orElseGet(() -> runs.current().status()));
+    Runs.Read r = runs.read(id);
+    return new RunView(r.run(), r.current() != null ? r.current().status().withRun(id)
+        : r.past() != null ? r.past().status() : null);
   }
 
-  @Operation(summary = "A run's rounds, oldest first")
+  @Operation(summary = "A run's rounds, oldest first (none for a run that never began)")
   @GetMapping("/{id}/rounds")
   List<RoundView> rounds(@PathVariable("id") String idText) {
-    int id = id(idText);
-    return runs.past(id).map(PastRun::rounds).orElseGet(() -> runs.current().rounds());
+    Runs.Read r = runs.read(id(idText));
+    return r.current() != null ? r.current().rounds() : r.past() != null ? r.past().rounds() : List.of();
   }
 
   @Operation(summary = "A run's last global model", description = "JSON by default; with Accept: "
-      + "application/octet-stream, the safetensors layout of GET /api/v1/model.")
+      + "application/octet-stream, the safetensors layout of GET /api/v1/model. 409 for a run that never began.")
   @GetMapping(path = "/{id}/model", produces = {MediaType.APPLICATION_JSON_VALUE,
       MediaType.APPLICATION_OCTET_STREAM_VALUE})
   GlobalModel model(@PathVariable("id") String idText) {
     int id = id(idText);
-    return runs.past(id).map(PastRun::model)
-        .orElseGet(() -> runs.current().awaitModel(-1, Duration.ZERO).join());
+    Runs.Read r = begun(runs.read(id));
+    return r.current() != null ? r.current().awaitModel(-1, Duration.ZERO).join().withRun(id)
+        : r.past().model().withRun(id);
   }
 
   @Operation(summary = "A run's events, oldest first")
   @GetMapping("/{id}/events")
   List<RunEvent> events(@PathVariable("id") String idText) {
     int id = id(idText);
-    return runs.past(id).map(PastRun::events).orElseGet(() -> runs.current().events().all());
+    Runs.Read r = runs.read(id);
+    return r.current() != null ? r.current().events().all() : r.past() != null ? r.past().events()
+        : runs.storedEvents(id);
   }
 
-  @Operation(summary = "A run's workbook: its rounds, clients' results, evaluations, settings and weights")
+  @Operation(summary = "A run's workbook: its rounds, clients' results, evaluations, settings and weights",
+      description = "409 for a run that never began.")
   @GetMapping("/{id}/metrics.xlsx")
   ResponseEntity<byte[]> workbook(@PathVariable("id") String idText) throws IOException {
     int id = id(idText);
-    Optional<PastRun> past = runs.past(id);
+    Runs.Read r = begun(runs.read(id));
     return builds.attachment("fedlearn-run-" + id + ".xlsx", () -> {
       ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 20);
-      if (past.isPresent()) {
-        writer.write(past.get().snapshot(), past.get().events(), out);
+      if (r.past() != null) {
+        writer.write(r.past().snapshot(), r.past().events(), out);
       } else {
-        RunCoordinator current = runs.current();
-        writer.write(current, out);
+        writer.write(r.current(), out);
       }
       return out.toByteArray();
     });
+  }
+
+  /** {@code r}, refused as a conflict when the run never began. */
+  private static Runs.Read begun(Runs.Read r) {
+    if (r.neverBegan()) {
+      throw Refusal.conflict("Run not begun", "run " + r.run().id() + " is " + r.run().state() + " and never began: "
+          + "it has no model and no workbook");
+    }
+    return r;
   }
 }

@@ -79,6 +79,10 @@ public class ClientTokens {
       this.hashes = parse(variableSet ? p.clientTokens() : "", "FL_CLIENT_TOKENS");
     }
     this.nextCheck = nanoTime.getAsLong() + CHECK_EVERY_NANOS;
+    if (adminHash != null && hashes.values().stream().anyMatch(h -> MessageDigest.isEqual(h, adminHash))) {
+      throw new TokenConfigurationException("FL_ADMIN_TOKEN equals a client's token: that client could submit and "
+          + "stop runs; give the administrator a token of its own");
+    }
     if (hashes.isEmpty()) {
       log.warn("no client tokens configured (FL_CLIENT_TOKENS): the aggregator runs OPEN, anyone can act as any "
           + "client (unless FL_TLS_CLIENT_AUTH=need requires client certificates). Fine for local experiments, not for "

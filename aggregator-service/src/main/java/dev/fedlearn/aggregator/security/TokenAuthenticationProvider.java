@@ -19,6 +19,9 @@ final class TokenAuthenticationProvider implements AuthenticationProvider {
   @Override
   public Authentication authenticate(Authentication authentication) {
     Credentials.Token t = (Credentials.Token) authentication;
+    if (tokens.isAdminToken(t.token)) {
+      return Caller.admin(); // the administrator's tool may present a client certificate too
+    }
     Optional<String> client = tokens.client(t.token);
     if (t.certified != null) {
       if (client.isPresent() && !client.get().equals(t.certified)) {
@@ -29,9 +32,6 @@ final class TokenAuthenticationProvider implements AuthenticationProvider {
     }
     if (client.isPresent()) {
       return Caller.client(client.get());
-    }
-    if (tokens.isAdminToken(t.token)) {
-      return Caller.admin();
     }
     if (tokens.isReadToken(t.token)) {
       return Caller.reader();

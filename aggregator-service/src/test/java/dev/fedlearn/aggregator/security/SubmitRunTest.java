@@ -82,6 +82,9 @@ class SubmitRunTest {
     invalid("{\"rounds\": 0, \"localEpochs\": 0}", "localEpochs", "greater than or equal to 1");
     invalid("{\"roundz\": 3}", "roundz", "not a field of a run");
     invalid("{\"rounds\": \"3\"}", "rounds", "wrong type");
+    invalid("{\"rounds\": 3.5}", "rounds", "wrong type");
+    invalid("{\"rounds\": 99999999999999999999}", "rounds", "out of range");
+    invalid("{\"rounds\": 2, \"rounds\": 3}", "run", "Duplicate");
     invalid("{\"strategy\": {\"name\": \"nope\"}}", "strategy", "unknown strategy 'nope'");
     invalid("{\"strategy\": {\"name\": \"fedavgm\", \"parameters\": {\"x\": 1}}}", "strategy", "no parameter 'x'");
     invalid("{\"strategy\": {\"parameters\": {\"w\": [1]}}}", "strategy", "must be a number or text");
@@ -90,7 +93,7 @@ class SubmitRunTest {
     invalid("{\"layers\": \"784,10\"}", "layers", "must start with 2");
     invalid("{\"layers\": \"2,1000,1000,2\"}", "layers", "too large");
     invalid("{\"layers\": \"2,100000,100000,2\"}", "layers", "more than 2147483647 parameters");
-    invalid("{\"fractionFit\": 0}", "fractionFit", "");
+    invalid("{\"fractionFit\": 0}", "fractionFit", "fraction");
     invalid("{\"privacy\": {\"noise\": 1.0}}", "privacy", "clip is needed");
     invalid("{\"secureAggregation\": {}, \"strategy\": {\"name\": \"krum\"}}", "secureAggregation", "krum");
     invalid("[1]", "run", "JSON object");
@@ -130,8 +133,17 @@ class SubmitRunTest {
     mvc.perform(post("/api/v1/runs/01/stop").header("Authorization", "Bearer boss")
         .contentType(MediaType.APPLICATION_JSON).content("{}"))
         .andExpect(status().isBadRequest());
+    // stopped before it began: listed, without status, rounds, model or workbook; its events say why
+    mvc.perform(get("/api/v1/runs/3").header("Authorization", "Bearer reader")).andExpect(status().isOk())
+        .andExpect(jsonPath("$.run.state").value("STOPPED")).andExpect(jsonPath("$.status").isEmpty());
     mvc.perform(get("/api/v1/runs/3/rounds").header("Authorization", "Bearer reader"))
-        .andExpect(status().isNotFound()); // stopped before it started: it holds nothing
+        .andExpect(status().isOk()).andExpect(jsonPath("$.length()").value(0));
+    mvc.perform(get("/api/v1/runs/3/model").header("Authorization", "Bearer reader"))
+        .andExpect(status().isConflict());
+    mvc.perform(get("/api/v1/runs/3/events").header("Authorization", "Bearer reader"))
+        .andExpect(jsonPath("$[0].detail").value(Matchers.containsString("stopped on request")));
+    mvc.perform(get("/api/v1/runs/2").header("Authorization", "Bearer reader"))
+        .andExpect(jsonPath("$.status.run").value(2));
   }
 
   /** A run may name its sites; the federation's sites are the clients that registered with its runs. */

@@ -1,5 +1,6 @@
 package dev.fedlearn.aggregator.store;
 
+import static dev.fedlearn.federation.run.TestRuns.evaluation;
 import static dev.fedlearn.federation.run.TestRuns.registration;
 import static dev.fedlearn.federation.run.TestRuns.update;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,6 +31,7 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 /** Many runs in one database: each its own rows, the latest resumed with its own settings, a new one with others. */
 class JdbcRunsTest {
   JdbcRuns runs;
+  JdbcDataSource dataSource;
   final TestRuns.ManualClock clock = new TestRuns.ManualClock();
 
   @BeforeEach
@@ -37,6 +39,7 @@ class JdbcRunsTest {
     JdbcDataSource ds = new JdbcDataSource();
     ds.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
     Flyway.configure().dataSource(ds).load().migrate();
+    dataSource = ds;
     runs = new JdbcRuns(new JdbcTemplate(ds), new DataSourceTransactionManager(ds));
   }
 
@@ -145,7 +148,10 @@ class JdbcRunsTest {
     all.current().register(registration("a"));
     all.current().submitUpdate(1, update("a", 10, 0.5f));
     all.advance();
-    assertThat(all.served().id()).as("run 1 completed: run 2 starts").isEqualTo(2);
+    assertThat(all.served().id()).as("run 1 completed, waiting for its final model's scores").isEqualTo(1);
+    all.current().submitEvaluation(1, evaluation("a"));
+    all.advance();
+    assertThat(all.served().id()).as("run 1 completed and scored: run 2 starts").isEqualTo(2);
     assertThat(followed).extracting(Runs.Served::id).containsExactly(1, 2);
     assertThat(all.current().status().state()).isEqualTo(RunState.WAITING_FOR_CLIENTS);
     assertThat(all.current().status().rounds()).isEqualTo(2);
@@ -182,7 +188,9 @@ class JdbcRunsTest {
     before.current().submitUpdate(1, update("a", 10, 0.5f));
     before.submit(definition(RunRules.of(2, 1)));
     before.submit(definition(RunRules.of(3, 1)));
+    clock.advance(RunCoordinator.FINAL_SCORES_WAIT); // no score comes: the next run starts after the wait
     before.advance();
+    assertThat(before.served().id()).isEqualTo(2);
     before.current().register(registration("a"));
     before.current().submitUpdate(1, update("a", 10, 0.25f));
     List<dev.fedlearn.federation.run.RoundView> rounds = before.current().rounds();
@@ -193,6 +201,7 @@ class JdbcRunsTest {
     assertThat(after.current().globalModel().params()).containsExactly(before.current().globalModel().params());
     assertThat(runs.runs()).extracting(RunHistory.Entry::state).containsExactly("COMPLETED", "TRAINING", "QUEUED");
     after.current().submitUpdate(2, update("a", 10, 0.5f));
+    clock.advance(RunCoordinator.FINAL_SCORES_WAIT);
     after.advance();
     assertThat(after.served().id()).isEqualTo(3);
   }
@@ -204,6 +213,7 @@ class JdbcRunsTest {
     before.current().register(registration("a"));
     before.current().submitUpdate(1, update("a", 10, 0.5f));
     before.submit(definition(RunRules.of(2, 1)));
+    clock.advance(RunCoordinator.FINAL_SCORES_WAIT);
     before.advance();
     Runs after = start(RunRules.of(5, 1));
     assertThat(after.served().id()).as("the submitted run goes on").isEqualTo(2);
@@ -239,5 +249,50 @@ class JdbcRunsTest {
 
     serve(RunRules.of(4, 2)); // run 1 trained since: other settings make run 3
     assertThat(runs.runs()).extracting(RunHistory.Entry::id).containsExactly(1, 2, 3);
+  }
+
+  /**
+   * Settings changed and put back while the runs had ended: the environment's run is served again as it ended (not
+   * the never-started run of the other settings), and a run stopped on request is not taken back.
+   */
+  @Test
+  void backToEarlierSettingsServesTheirRunAndNeverRevivesARunStoppedOnRequest() {
+    Runs first = start(RunRules.of(1, 1));
+    first.current().register(registration("a"));
+    first.current().submitUpdate(1, update("a", 10, 0.5f));
+    start(RunRules.of(3, 1)); // run 2 queued and begun, never started
+    Runs back = start(RunRules.of(1, 1));
+    assertThat(back.served().id()).as("run 1 again, as it ended").isEqualTo(1);
+    assertThat(back.current().status().state()).isEqualTo(RunState.COMPLETED);
+    assertThat(runs.runs()).extracting(RunHistory.Entry::state).containsExactly("COMPLETED", "STOPPED");
+
+    Runs fourth = start(RunRules.of(4, 2)); // run 3
+    fourth.current().register(registration("a"));
+    fourth.current().register(registration("b"));
+    fourth.stop(3, "stopped on request");
+    start(RunRules.of(5, 2)); // run 4, never started
+    Runs again = start(RunRules.of(4, 2));
+    assertThat(runs.runs().get(2).state()).as("stopped on request stays stopped").isEqualTo("STOPPED");
+    assertThat(again.served().id()).isEqualTo(3);
+    assertThat(again.current().status().state()).isEqualTo(RunState.STOPPED);
+  }
+
+  /** A queued run whose definition this release cannot open is stopped, saying why; the others go on. */
+  @Test
+  void aQueuedRunThatCannotBeOpenedIsStoppedAndTheAggregatorStillStarts() {
+    Runs all = start(RunRules.of(1, 1));
+    RunSummary broken = all.submit(definition(RunRules.of(2, 1)));
+    new JdbcTemplate(dataSource).update("update run set settings = ? where id = ?", "{\"rounds\": 2}", broken.id());
+    Runs restarted = start(RunRules.of(1, 1));
+    assertThat(restarted.served().id()).isEqualTo(1);
+    all.current().register(registration("a"));
+    Runs later = start(RunRules.of(1, 1));
+    later.current().register(registration("a"));
+    later.current().submitUpdate(1, update("a", 10, 0.5f));
+    clock.advance(RunCoordinator.FINAL_SCORES_WAIT);
+    later.advance();
+    assertThat(runs.runs().get(1).state()).isEqualTo("STOPPED");
+    assertThat(runs.runs().get(1).message()).startsWith("could not start");
+    assertThat(later.served().id()).isEqualTo(1);
   }
 }

@@ -56,6 +56,7 @@ public final class FederatedClient {
   private final AggregatorCalls calls;
   private final SecureSubmission secure;
   private final Sleeper sleeper;
+  private final RunEnds ends;
 
   private volatile boolean stopRequested;
   private Thread thread;
@@ -91,6 +92,7 @@ public final class FederatedClient {
         properties.retry().maxBackoff(), () -> stopRequested);
     this.secure = new SecureSubmission(aggregator, calls, tracker, clientId, pollWaitSeconds, floors);
     this.sleeper = sleeper;
+    this.ends = new RunEnds(aggregator, tracker, sleeper);
   }
 
   /** Runs the worker on a thread of its own (once). */
@@ -134,42 +136,19 @@ public final class FederatedClient {
   public void serve() {
     try {
       while (run()) {
-        if (!awaitNextRun()) {
-          return;
+        if (ends.awaitNext(lastRun, () -> stopRequested) == null) {
+          return; // stopped
         }
+        forgetRun();
       }
     } catch (InterruptedException e) {
       log.info("client worker stopped");
     }
   }
 
-  /**
-   * After a run is over: asks every {@link #NEXT_RUN_POLL} whether the aggregator serves a new run (its model's state
-   * waiting for clients or training: an ended run stays ended) and forgets the ended run's rounds; false when stopped.
-   */
-  private boolean awaitNextRun() throws InterruptedException {
-    log.info("waiting for the aggregator's next run");
-    while (!stopRequested) {
-      sleeper.sleep(NEXT_RUN_POLL);
-      GlobalModel model;
-      try {
-        model = aggregator.fetchModel(-1, 0);
-      } catch (RuntimeException e) { // unreachable or refusing: the next poll asks again
-        continue;
-      }
-      boolean another = model.run() == null || !model.run().equals(lastRun);
-      if (another && (model.state() == RunState.WAITING_FOR_CLIENTS || model.state() == RunState.TRAINING)) {
-        log.info("the aggregator serves {} ({} rounds): registering and taking part",
-            model.run() == null ? "a new run" : "run " + model.run(), model.rounds());
-        forgetRun();
-        return true;
-      }
-    }
-    return false;
-  }
-
   /** Forgets the rounds of the run this client took part in, before it takes part in another. */
   private void forgetRun() {
+    registeredRun = null;
     lastSeen = -1;
     lastSubmitted = 0;
     lastEvaluated = 0;
@@ -201,8 +180,10 @@ public final class FederatedClient {
           backoff.reset();
         } catch (SatOut e) {
           return sitOut(e.getMessage());
+        } catch (RunChanged e) {
+          continue; // registered with the new run: its model is fetched next
         } catch (PlanRefused e) {
-          refuseRun(e.getMessage());
+          ends.refused(e.getMessage(), lastRun);
           return lastRun != null; // an aggregator that names its runs serves others: this client waits for the next
         } catch (AggregatorRejectedException e) {
           calls.pause(backoff, e.getMessage());
@@ -251,7 +232,7 @@ public final class FederatedClient {
     }
     switch (model.state()) {
       case FAILED:
-        failed(model);
+        ends.failed(model);
         return true;
       case STOPPED:
         log.info("the aggregator stopped the run at round {}", model.round());
@@ -273,7 +254,7 @@ public final class FederatedClient {
       lastEvaluated = Math.max(lastEvaluated, model.round());
     }
     if (model.state() == RunState.COMPLETED) {
-      completed(model, scored);
+      ends.completed(model, scored);
       return true;
     }
     if (model.submitted() && model.round() + 1 > lastSubmitted) {
@@ -312,7 +293,17 @@ public final class FederatedClient {
     while (true) {
       try {
         RunStatus run = calls.retrying("register with the aggregator", () -> aggregator.register(registration));
+        Integer before = registeredRun;
         registeredRun = run.run();
+        if (before != null && registeredRun != null && !before.equals(registeredRun)) {
+          // registered again (the aggregator no longer knew this client) and found another run: what this client
+          // trained or scored for run `before` is not that run's, and is dropped
+          log.info("registered with run {}, which the aggregator serves now (this client was in run {}); taking part",
+              registeredRun, before);
+          forgetRun();
+          registeredRun = run.run();
+          throw new RunChanged();
+        }
         log.info("registered as {}: run {}, round {}/{}, {}/{} clients registered", clientId, run.state(),
             run.round(), run.rounds(), run.registeredClients(), run.expectedClients());
         waitingLogged = false;
@@ -386,46 +377,10 @@ public final class FederatedClient {
         result.trainAccuracy(), accepted);
   }
 
-  /** Ends this client's part in the run: it says why, in its log and status, and sends nothing more. */
-  /**
-   * Sits out the run the aggregator serves, which takes this client into no part ({@link SatOut}); true: the client
-   * waits for the next run (the one served now is remembered, so that only another one is taken for the next).
-   */
+  /** Sits out the run served now ({@link SatOut}); true: the client waits for the next run. */
   private boolean sitOut(String reason) {
-    try {
-      lastRun = aggregator.fetchModel(-1, 0).run();
-    } catch (RuntimeException e) { // unknown: the next run is told by its state
-      lastRun = null;
-    }
-    log.info("this client sits out {}: {}", lastRun == null ? "the run" : "run " + lastRun, reason);
-    tracker.state(ClientState.WAITING);
+    lastRun = ends.sitOut(reason);
     return true;
-  }
-
-  private void refuseRun(String reason) {
-    log.error("this client refuses the run{}: {}; it sends nothing more {}", lastRun == null ? "" : " " + lastRun,
-        reason, lastRun == null ? "and stops" : "to it and waits for the next run");
-    tracker.update(s -> s.withError(reason).withState(ClientState.REFUSED));
-  }
-
-  private void failed(GlobalModel model) {
-    String message = "the aggregator reports the run FAILED at round " + model.round();
-    try {
-      RunStatus status = aggregator.status();
-      if (status.message() != null && !status.message().isBlank()) {
-        message += ": " + status.message();
-      }
-    } catch (RuntimeException e) {
-      // the reason is a nicety; the state says enough
-    }
-    String error = message;
-    log.error("{}", error);
-    tracker.update(s -> s.withError(error).withState(ClientState.ERROR));
-  }
-
-  private void completed(GlobalModel model, RoundLog.Scored scored) {
-    log.info(RoundLog.completed(model, scored));
-    tracker.state(ClientState.DONE);
   }
 
   private void logRound(GlobalModel model, RoundLog.Trained trained, RoundLog.Scored scored) {

@@ -434,4 +434,26 @@ class FederatedClientTest {
     assertThat(rounds(aggregator.updates)).as("nothing for run 1, run 2's round 1").containsExactly(1);
     assertThat(polls).as("two polls until run 2, one after it").hasSize(3);
   }
+
+  /**
+   * The update of run 1's round 1 reaches an aggregator that has moved on to run 2 (404: it does not know the client):
+   * registering again finds run 2, so the update, trained on run 1's model, is dropped, not sent to run 2; the client
+   * trains run 2's round 1 on run 2's model.
+   */
+  @Test
+  void anUpdateOfAnEndedRunIsNotSentToTheNextOne() {
+    aggregator.registerInRuns(1, 2).failUpdate(FakeAggregator.rejected(404))
+        .serve(GlobalModel.of(0, 2, RunState.TRAINING, MODEL, PLAN).withRun(1)) // run 1: train its round 1
+        .serveAfterForgetting(GlobalModel.of(0, 1, RunState.TRAINING, MODEL, PLAN).withRun(2)) // run 2: its round 1
+        .serve(GlobalModel.of(1, 1, RunState.COMPLETED, MODEL, PLAN).withRun(2));
+    client(d -> {
+      if (d.equals(FederatedClient.NEXT_RUN_POLL)) {
+        throw new InterruptedException("the test stops the worker");
+      }
+    }).serve();
+
+    assertThat(aggregator.registrations).as("run 1, then run 2 on the refused update").hasSize(2);
+    assertThat(aggregator.updateAttempts).as("run 1's update once, then run 2's").hasSize(2);
+    assertThat(rounds(aggregator.updates)).as("only run 2's update is taken").containsExactly(1);
+  }
 }

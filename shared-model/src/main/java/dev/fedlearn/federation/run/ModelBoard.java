@@ -61,7 +61,7 @@ final class ModelBoard {
   }
 
   static boolean isNews(GlobalModel m, int after) {
-    return m.state() == RunState.COMPLETED || m.state() == RunState.FAILED
+    return m.state() == RunState.COMPLETED || m.state() == RunState.FAILED || m.state() == RunState.STOPPED
         || (m.state() == RunState.TRAINING && m.round() > after);
   }
 }

@@ -70,7 +70,7 @@ final class PlainRounds implements RoundWorkflow {
           Map.of("trainLoss", u.trainLoss(), "trainAccuracy", u.trainAccuracy()));
     }
     if (open.updates.size() == open.picked.size()) {
-      c.aggregate(open);
+      RoundClosing.aggregate(c, open);
     }
     c.changed();
     return c.status();
@@ -95,7 +95,7 @@ final class PlainRounds implements RoundWorkflow {
       c.events.record(RunEvent.Type.DEADLINE, open.number, null, "round " + open.number + " deadline ("
           + c.rules.roundTimeout().toSeconds() + " s): aggregating the " + open.updates.size()
           + " updates received, without " + missing);
-      c.aggregate(open);
+      RoundClosing.aggregate(c, open);
       c.changed();
     } else if (!open.pastDeadline) {
       open.pastDeadline = true;

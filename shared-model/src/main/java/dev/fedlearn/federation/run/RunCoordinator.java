@@ -6,8 +6,6 @@ import dev.fedlearn.engine.nn.Model;
 import dev.fedlearn.engine.nn.TrainingConfig;
 import dev.fedlearn.federation.ClientSampler;
 import dev.fedlearn.federation.RunDefinition;
-import dev.fedlearn.federation.strategy.AggregationException;
-import dev.fedlearn.federation.strategy.ClientResult;
 import dev.fedlearn.federation.strategy.Strategy;
 import dev.fedlearn.protocol.ClientRegistration;
 import dev.fedlearn.protocol.ClientUpdate;
@@ -64,12 +62,12 @@ public final class RunCoordinator {
 
   final RunRules rules;
   final TrainingConfig training;
-  private final Strategy strategy;
+  final Strategy strategy;
   private final ClientSampler sampler;
   private final RunStatus.StrategyInfo strategyInfo;
   private final IntFunction<RunStatus.Privacy> privacy; // the privacy spent after n rounds; null without DP
-  private final RunPrivacy accountant; // null without DP
-  private final Function<Model, Evaluation> scorer;
+  final RunPrivacy accountant; // null without DP
+  final Function<Model, Evaluation> scorer;
   private final Clock clock;
   private final RunDefinition definition;
   private Map<String, String> settings; // the definition as the workbook shows it, made when first asked for
@@ -77,7 +75,7 @@ public final class RunCoordinator {
   private final List<Consumer<RunState>> listeners = new CopyOnWriteArrayList<>();
   final RunLedger run;
   final EventJournal events;
-  private final ModelBoard board;
+  final ModelBoard board;
   private final String refusal; // why this aggregator serves no run; null when it serves one
   final RoundWorkflow workflow; // how the rounds collect their updates
   /** Secure aggregation or differential privacy: no client's own figures are taken or shown. */
@@ -117,7 +115,7 @@ public final class RunCoordinator {
     synchronized (this) {
       RunLedger.Round open = run.openRound();
       if (open != null && open.updates.size() == open.picked.size()) {
-        aggregate(open); // the process stopped between the last update and the aggregation
+        RoundClosing.aggregate(this, open); // the process stopped between the last update and the aggregation
       } else if (open != null) {
         workflow.restarted(open, now());
       }
@@ -186,7 +184,7 @@ public final class RunCoordinator {
   }
 
   /** The model as the board shows it: the current global model, the run's state and the plan for the next round. */
-  private GlobalModel current() {
+  GlobalModel current() {
     return GlobalModel.of(run.completed, rules.rounds(), run.state, run.global,
         TrainingPlan.of(training, strategy.proximalMu(), workflow instanceof SecureRounds, privateRun));
   }
@@ -221,74 +219,6 @@ public final class RunCoordinator {
     return open;
   }
 
-  void aggregate(RunLedger.Round open) {
-    List<ClientResult> results = new ArrayList<>();
-    for (ClientUpdate u : open.updates.values()) {
-      results.add(new ClientResult(u.clientId(), u.weights(), u.numSamples()));
-    }
-    aggregate(open, results);
-  }
-
-  void aggregate(RunLedger.Round open, List<ClientResult> results) {
-    Strategy.Aggregation next;
-    try {
-      next = strategy.aggregate(open.number, run.global, results, run.missing(open), run.strategyState);
-    } catch (AggregationException e) {
-      fail("round " + open.number + " could not be aggregated: " + e.getMessage());
-      return;
-    }
-    Evaluation score = scorer.apply(next.model());
-    close(open, next, score, "round " + open.number + " aggregated (" + strategy.name() + ", " + open.updates.size()
-        + " updates)");
-  }
-
-  /**
-   * Closes a round that cannot be aggregated without breaking a promise (its secure aggregation failed once shares
-   * were revealed): the global model stays as it is, and the next round opens.
-   */
-  void closeWithoutUpdate(RunLedger.Round open, String why) {
-    open.updates.clear();
-    close(open, new Strategy.Aggregation(run.global, run.strategyState), run.lastScore(),
-        "round " + open.number + " closed with no update: " + why);
-  }
-
-  /** Makes {@code next} the global model and closes the round; opens the next one, or completes the run. */
-  private void close(RunLedger.Round open, Strategy.Aggregation next, Evaluation score, String what) {
-    if (accountant != null) {
-      accountant.closed(open);
-    }
-    Instant now = now();
-    boolean last = open.number == rules.rounds();
-    store.roundClosed(new RunStore.StoredRound(open.number, open.startedAt, now, score.accuracy(), score.loss(),
-        next.model().params(), next.state()), (last ? RunState.COMPLETED : RunState.TRAINING).name(),
-        last ? null : opening(open.number + 1, now));
-    run.global = next.model();
-    run.strategyState = next.state();
-    run.completed = open.number;
-    open.score = score;
-    open.endedAt = now;
-    run.keep(open.number, next.model().params(), rules.rounds());
-    run.scores.add(score);
-    for (ClientUpdate u : open.updates.values()) { // the weights are in the global model now
-      open.updates.put(u.clientId(), u.withoutWeights());
-    }
-    log.info("{} (of {} rounds): global test accuracy {}, loss {}", what, rules.rounds(), pct(score.accuracy()),
-        String.format(Locale.ROOT, "%.4f", score.loss()));
-    Duration took = Duration.between(open.startedAt, now);
-    events.record(RunEvent.Type.AGGREGATED, open.number, null, what + ": global test accuracy "
-        + pct(score.accuracy()) + ", loss " + String.format(Locale.ROOT, "%.4f", score.loss()), Map.of("accuracy",
-        score.accuracy(), "loss", score.loss(), "seconds", took.toNanos() / 1e9));
-    if (last) {
-      run.state = RunState.COMPLETED;
-      log.info("run completed: {} rounds, final global test accuracy {}", rules.rounds(), pct(score.accuracy()));
-      events.record(RunEvent.Type.STATE, open.number, null, "run completed: " + rules.rounds()
-          + " rounds, final global test accuracy " + pct(score.accuracy()));
-      board.post(current());
-    } else {
-      openRound(run.completed + 1, now);
-    }
-  }
-
   void fail(String reason) {
     store.failed(RunState.FAILED.name(), reason);
     run.state = RunState.FAILED;
@@ -315,6 +245,25 @@ public final class RunCoordinator {
     board.post(current());
     changed();
     return true;
+  }
+
+  /** How long a completed run waits for its clients' scores of its final model before the next run may start. */
+  public static final Duration FINAL_SCORES_WAIT = Duration.ofSeconds(30);
+
+  /**
+   * Whether the run is over and done with at {@code now}: ended, and, when it completed, every client's score of the
+   * final model taken (a private run takes none) or {@link #FINAL_SCORES_WAIT} past.
+   */
+  public synchronized boolean settled(Instant now) {
+    if (run.state == RunState.WAITING_FOR_CLIENTS || run.state == RunState.TRAINING) {
+      return false;
+    }
+    if (run.state != RunState.COMPLETED || privateRun || run.history.isEmpty()) {
+      return true;
+    }
+    RunLedger.Round last = run.history.get(run.history.size() - 1);
+    return last.evaluations.size() >= run.clients.size() || last.endedAt == null
+        || !now.isBefore(last.endedAt.plus(FINAL_SCORES_WAIT));
   }
 
   /** A client's score of a round's global model on its local test split (refused in a private run). */

@@ -38,6 +38,10 @@ public final class Runs {
   private final RunDefinition environment;
   private final Deque<Integer> waiting = new ArrayDeque<>(); // runs to serve after the current one, in order
   private final List<Consumer<Served>> followers = new CopyOnWriteArrayList<>();
+  /** How a run replaced by new environment settings is stopped: only such a run is taken back ({@link #start}). */
+  static final String REPLACED = "stopped: the aggregator was started with ";
+  /** The most runs that may wait at once. */
+  public static final int MAX_QUEUED = 100;
   private volatile Served served;
 
   /** Runs that serve {@code current} as run {@code id} and start no other (for tests). */
@@ -65,17 +69,15 @@ public final class Runs {
    */
   public static Runs start(RunHistory history, RunDefinition environment, Opener opener, Clock clock) {
     Runs runs = new Runs(history, environment, opener, clock);
-    environmentRun(history, environment, clock);
-    List<RunHistory.Entry> kept = history.runs();
-    for (RunHistory.Entry e : kept) {
+    int own = environmentRun(history, environment, clock);
+    for (RunHistory.Entry e : history.runs()) {
       if (!ended(e.state())) {
         runs.waiting.add(e.id());
       }
     }
     synchronized (runs) {
       if (!runs.openNext()) {
-        RunHistory.Entry latest = kept.get(kept.size() - 1);
-        runs.open(latest.id(), RunDefinition.fromJson(latest.settings()));
+        runs.open(own, environment); // every run has ended: the environment's is served as it ended
       }
     }
     return runs;
@@ -86,15 +88,16 @@ public final class Runs {
    * nothing changes: that run goes on, or stays as it ended. Else a new run with {@code environment} is queued, and
    * the environment's earlier run is stopped when it had not ended, saying why. Runs that never opened a round do not
    * count: started again with the settings of the environment's run before them (a start that failed, a setting
-   * mistyped and put back), the aggregator takes that run back, stopped or not, and stops them.
+   * mistyped and put back), the aggregator takes that run back (resumed when they had replaced it, as it ended
+   * otherwise), and stops them. Returns the id of the environment's run.
    */
-  static void environmentRun(RunHistory history, RunDefinition environment, Clock clock) {
+  static int environmentRun(RunHistory history, RunDefinition environment, Clock clock) {
     List<RunHistory.Entry> own = history.runs().stream().filter(e -> !e.submitted()).toList();
     for (int i = own.size() - 1; i >= 0; i--) {
       RunHistory.Entry e = own.get(i);
       if (environment.equals(RunSummary.of(e, false).definition())) {
         if (i < own.size() - 1) {
-          if (e.state().equals(RunState.STOPPED.name())) {
+          if (e.state().equals(RunState.STOPPED.name()) && e.message() != null && e.message().startsWith(REPLACED)) {
             history.resume(e.id());
             log.info("run {} resumed: the aggregator was started with its settings again", e.id());
           }
@@ -103,7 +106,7 @@ public final class Runs {
                 clock.instant());
           }
         }
-        return;
+        return e.id();
       }
       if (e.startedAt() != null) {
         break; // a run that trained stands between: the settings make a new run
@@ -111,7 +114,7 @@ public final class Runs {
     }
     int next = history.queue(environment, false, clock.instant());
     if (own.isEmpty()) {
-      return;
+      return next;
     }
     RunHistory.Entry latest = own.get(own.size() - 1);
     RunSummary summary = RunSummary.of(latest, false);
@@ -119,12 +122,12 @@ public final class Runs {
         : "other settings (" + summary.definition().differences(environment, "run " + latest.id(), "now") + ")";
     for (RunHistory.Entry e : own) {
       if (!ended(e.state())) {
-        history.stop(e.id(), "stopped: the aggregator was started with " + why + ", which make run " + next,
-            clock.instant());
+        history.stop(e.id(), REPLACED + why + ", which make run " + next, clock.instant());
       }
     }
     log.info("run {} {}; run {} queued with {}", latest.id(), ended(latest.state()) ? "is kept as it ended ("
         + latest.state() + ")" : "stopped", next, why);
+    return next;
   }
 
   private static boolean ended(String state) {
@@ -160,6 +163,10 @@ public final class Runs {
 
   /** Queues a run of {@code definition} submitted to the federation; it starts now when no run is going on. */
   public synchronized RunSummary submit(RunDefinition definition) {
+    if (waiting.size() >= MAX_QUEUED) {
+      throw new Refusal(Refusal.Kind.BUSY, "Queue full", MAX_QUEUED + " runs wait already; stop one "
+          + "(POST /api/v1/runs/{id}/stop) or wait for them");
+    }
     int id = history.queue(definition, true, clock.instant());
     waiting.add(id);
     log.info("run {} submitted: {} rounds of {}", id, definition.rounds(), definition.strategy().name());
@@ -191,8 +198,7 @@ public final class Runs {
    * a submission or a stop).
    */
   public synchronized void advance() {
-    RunState state = served.run().status().state();
-    if (state == RunState.WAITING_FOR_CLIENTS || state == RunState.TRAINING) {
+    if (waiting.isEmpty() || !served.run().settled(clock.instant())) {
       return;
     }
     openNext();
@@ -201,12 +207,14 @@ public final class Runs {
   /** Serves the first waiting run that opens; false when none does. */
   private boolean openNext() {
     while (!waiting.isEmpty()) {
-      int id = waiting.poll();
+      int id = waiting.peek();
       Optional<RunHistory.Entry> entry = history.runs().stream().filter(e -> e.id() == id).findFirst();
       try {
         open(id, RunDefinition.fromJson(entry.orElseThrow().settings()));
+        waiting.remove();
         return true;
       } catch (RuntimeException e) {
+        waiting.remove();
         String why = "could not start: " + e.getMessage();
         log.error("run {} {}", id, why);
         history.stop(id, why, clock.instant());
@@ -238,10 +246,48 @@ public final class Runs {
 
   /** Run {@code id}, refused as unknown when no such run is kept. */
   public RunSummary get(int id) {
-    int current = served.id();
+    return summary(id, served.id());
+  }
+
+  private RunSummary summary(int id, int current) {
     return history.runs().stream().filter(e -> e.id() == id).findFirst().map(e -> RunSummary.of(e, id == current))
         .orElseThrow(() -> Refusal.unknown("No such run", "run " + id + " is not kept here; GET /api/v1/runs lists "
             + "the runs"));
+  }
+
+  /**
+   * Run {@code id} to read, as one look: its summary, and its coordinator when it is the current run, else the run
+   * read back from its store ({@code past}; null for a run that never began: queued, or stopped before it began).
+   */
+  public record Read(RunSummary run, RunCoordinator current, PastRun past) {
+    /** Whether the run never began (it has no rounds, no model and no workbook). */
+    public boolean neverBegan() {
+      return current == null && past == null;
+    }
+  }
+
+  /**
+   * Run {@code id} as one look ({@link Read}). Refused as unknown when no such run is kept, and as a conflict when
+   * this release cannot read its definition.
+   */
+  public Read read(int id) {
+    Served now = served;
+    RunSummary run = summary(id, now.id());
+    if (id == now.id()) {
+      return new Read(run, now.run(), null);
+    }
+    if (run.state().equals(RunState.QUEUED.name())) {
+      return new Read(run, null, null);
+    }
+    if (run.definition() == null) {
+      throw Refusal.conflict("Run unreadable", "run " + id + " cannot be shown: " + run.message());
+    }
+    return new Read(run, null, PastRun.open(history.store(id), run.definition(), run.finishedAt()).orElse(null));
+  }
+
+  /** The stored events of run {@code id} (for a run that never began: why it was stopped). */
+  public List<RunEvent> storedEvents(int id) {
+    return history.store(id).events();
   }
 
   /**

@@ -163,7 +163,7 @@ public final class SecureRounds implements RoundWorkflow {
     left.removeAll(open.excluded);
     if (left.size() < 2 || s.plan().privacy()) {
       s.abandon(why);
-      c.closeWithoutUpdate(open, why + (s.plan().privacy()
+      RoundClosing.closeWithoutUpdate(c, open, why + (s.plan().privacy()
           ? " (with DP in the clients' shares a round keeps its picked clients)" : ", which leaves " + left.size()));
     } else {
       newSession(open, c.now(), why);
@@ -194,7 +194,8 @@ public final class SecureRounds implements RoundWorkflow {
     if (s.hopeless()) {
       s.abandon("fewer clients than the threshold of " + s.threshold() + " are left after dropping " + s.dropped()
           .keySet());
-      c.closeWithoutUpdate(open, "secure aggregation session " + s.plan().session() + " " + s.abandonedBecause());
+      RoundClosing.closeWithoutUpdate(c, open, "secure aggregation session " + s.plan().session() + " "
+          + s.abandonedBecause());
       c.changed();
       return;
     }
@@ -314,8 +315,8 @@ public final class SecureRounds implements RoundWorkflow {
       closeSecure(open, s, result);
       c.changed();
     } else if (s.step() == SecAggStep.ABANDONED && c.run.openRound() == open && s.revealed()) {
-      c.closeWithoutUpdate(open, "secure aggregation session " + s.plan().session() + " failed after the unmasking "
-          + "shares were asked for (" + s.abandonedBecause() + ")");
+      RoundClosing.closeWithoutUpdate(c, open, "secure aggregation session " + s.plan().session()
+          + " failed after the unmasking shares were asked for (" + s.abandonedBecause() + ")");
       c.changed();
     } else if (s.step() == SecAggStep.ABANDONED && c.run.openRound() == open) {
       newSession(open, c.now(), "secure aggregation session " + s.plan().session() + " abandoned: "
@@ -337,7 +338,7 @@ public final class SecureRounds implements RoundWorkflow {
     }
     c.events.record(RunEvent.Type.SECAGG, open.number, null, "secure aggregation of round " + open.number
         + ": masks removed, the mean of " + result.included().size() + " clients " + result.included().keySet());
-    c.aggregate(open, List.of(SecureAggregation.result(s.plan(), c.run.global.params(), result)));
+    RoundClosing.aggregate(c, open, List.of(SecureAggregation.result(s.plan(), c.run.global.params(), result)));
   }
 
   /** Starts a secure aggregation session for the open round (again, saying why, when {@code why} is set). */

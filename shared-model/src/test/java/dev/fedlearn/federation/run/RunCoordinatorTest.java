@@ -318,5 +318,12 @@ class RunCoordinatorTest {
     assertThatThrownBy(() -> stopped.register(registration("a"))).isInstanceOfSatisfying(Refusal.class,
         r -> assertThat(r.getMessage()).contains("the run is STOPPED"));
     assertThat(stopped.awaitModel(-1, Duration.ZERO).join().state()).isEqualTo(RunState.STOPPED);
+    RunCoordinator polled = TestRuns.run(2, 1);
+    polled.register(registration("a"));
+    CompletableFuture<GlobalModel> held = polled.awaitModel(0, Duration.ofMinutes(5));
+    assertThat(held).as("round 1 trains: nothing new yet").isNotDone();
+    polled.stop("enough");
+    assertThat(held).as("a stop is news to a held poll").succeedsWithin(Duration.ofSeconds(10))
+        .extracting(GlobalModel::state).isEqualTo(RunState.STOPPED);
   }
 }
