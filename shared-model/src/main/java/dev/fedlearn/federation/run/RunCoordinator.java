@@ -220,11 +220,16 @@ public final class RunCoordinator {
   }
 
   void fail(String reason) {
-    store.failed(RunState.FAILED.name(), reason);
-    run.state = RunState.FAILED;
-    run.message = reason;
     log.error("run failed: {}", reason);
-    events.record(RunEvent.Type.STATE, null, null, "run failed: " + reason);
+    end(RunState.FAILED, reason, "run failed: ");
+  }
+
+  /** Ends the run before its last round as {@code state}, saying why: stored, recorded, told to polls and listeners. */
+  private void end(RunState state, String reason, String event) {
+    store.failed(state.name(), reason);
+    run.state = state;
+    run.message = reason;
+    events.record(RunEvent.Type.STATE, null, null, event + reason);
     board.post(current());
     changed();
   }
@@ -237,13 +242,8 @@ public final class RunCoordinator {
     if (run.state != RunState.WAITING_FOR_CLIENTS && run.state != RunState.TRAINING) {
       return false;
     }
-    store.failed(RunState.STOPPED.name(), reason);
-    run.state = RunState.STOPPED;
-    run.message = reason;
     log.info("run stopped: {}", reason);
-    events.record(RunEvent.Type.STATE, null, null, "run stopped: " + reason);
-    board.post(current());
-    changed();
+    end(RunState.STOPPED, reason, "run stopped: ");
     return true;
   }
 
