@@ -28,7 +28,8 @@ import tools.jackson.databind.JsonNode;
  * more waits queued. Each ends with the same bits as the in-process simulation of its definition. The aggregator is
  * killed (kill -9) while the FedProx run trains and the last one waits: started again, it resumes the FedProx run to
  * the same bits, keeps the last run queued and then starts it, which {@code fl runs stop} stops; a run on two named
- * sites ends as their simulation, the other two sitting it out. On the default H2
+ * sites ends as their simulation, the other two sitting it out. {@code fl runs get} fetches a run's model and
+ * {@code fl evaluate} scores it as the run did. On the default H2
  * file and on PostgreSQL (skipped without Docker; fails instead with {@code FL_REQUIRE_DOCKER=true}).
  */
 class RunsIT {
@@ -93,6 +94,16 @@ class RunsIT {
       awaitRun(base, 2, "COMPLETED", where);
       assertThat(model(base, 2)).as("run 2, bit for bit its simulation").containsExactly(Reference.simulate(2, EPOCHS,
           Strategies.create("fedavgm", ""), ClientSampler.ALL).model().params());
+      // Its model put to use: fetched with fl runs get, scored with fl evaluate as the run scored it.
+      Path saved = Processes.freshDir(Path.of("target", "e2e-state", name + "-models")).resolve("run2.safetensors");
+      Cli get = Cli.run("runs", "get", "2", "--aggregator", base, "--model", saved.toString());
+      assertThat(get.exit()).as(get.output()).isZero();
+      Cli evaluate = Cli.run("evaluate", "--model", saved.toString(), "--mnist", Reference.DATA.resolve("mnist")
+          .toString());
+      assertThat(evaluate.exit()).as(evaluate.output()).isZero();
+      double reported = Http.getJson(base + "/api/v1/runs/2").get("run").get("latestAccuracy").asDouble();
+      assertThat(evaluate.output()).as("fl evaluate of run 2's model").contains(String.format(java.util.Locale.ROOT,
+          "accuracy %.2f%%", 100 * reported));
 
       gate.hold(2); // from now on: runs 1 and 2 are over, run 3 cannot have reached its round 2 (5 s polls)
       Await.until("run 3's round 2 has every update but client-4's; " + where, RUN,

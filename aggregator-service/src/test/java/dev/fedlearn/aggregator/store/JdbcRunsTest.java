@@ -88,13 +88,13 @@ class JdbcRunsTest {
 
     // Run 1 read back as it ended, from its own rows only.
     Runs all = new Runs(runs, 2, second);
-    PastRun past = all.past(1).orElseThrow();
+    PastRun past = all.read(1).past();
     assertThat(past.rounds()).isEqualTo(first.rounds());
     assertThat(past.model().weights()).containsExactly(first.globalModel().params());
     assertThat(past.status().state()).isEqualTo(RunState.COMPLETED);
     assertThat(past.snapshot().clients()).extracting(RunCoordinator.Client::clientId).containsExactly("a", "b");
     assertThat(past.events()).isNotEmpty().allSatisfy(e -> assertThat(e.detail()).doesNotContain("client c"));
-    assertThat(all.past(2)).as("the current run is the coordinator's").isEmpty();
+    assertThat(all.read(2).current()).as("the current run is the coordinator's").isSameAs(second);
     assertThat(all.list()).extracting(RunSummary::id, RunSummary::current).containsExactly(
         org.assertj.core.groups.Tuple.tuple(1, false), org.assertj.core.groups.Tuple.tuple(2, true));
     assertThat(all.list().get(0).definition()).isEqualTo(definition(RunRules.of(1, 2)));
@@ -117,7 +117,7 @@ class JdbcRunsTest {
     assertThat(stopped.message()).isEqualTo("stopped: the aggregator was started with other settings (rounds: run 1 "
         + "2, now 3), which make run 2");
     assertThat(stopped.finishedAt()).isEqualTo(clock.instant());
-    PastRun past = new Runs(runs, 2, null).past(1).orElseThrow();
+    PastRun past = new Runs(runs, 2, null).read(1).past();
     assertThat(past.status().state()).isEqualTo(RunState.STOPPED);
     assertThat(past.rounds()).extracting(dev.fedlearn.federation.run.RoundView::state)
         .as("its open round never closed").containsExactly(dev.fedlearn.federation.run.RoundView.Status.STOPPED);
@@ -143,7 +143,7 @@ class JdbcRunsTest {
     assertThat(second.id()).isEqualTo(2);
     assertThat(second.submitted()).isTrue();
     assertThat(List.of(second.state(), third.state())).containsOnly("QUEUED");
-    assertThatThrownBy(() -> all.past(2)).isInstanceOf(Refusal.class).hasMessageContaining("run 2 is queued");
+    assertThat(all.read(2).neverBegan()).as("run 2 is queued").isTrue();
 
     all.current().register(registration("a"));
     all.current().submitUpdate(1, update("a", 10, 0.5f));
@@ -164,7 +164,7 @@ class JdbcRunsTest {
     assertThat(stopped.message()).isEqualTo("stopped on request");
     assertThat(all.served().id()).as("the stop starts the next run").isEqualTo(3);
     assertThat(runs.store(2).load().orElseThrow().updates()).as("the open round's update is gone").isEmpty();
-    assertThat(all.past(2).orElseThrow().rounds()).extracting(dev.fedlearn.federation.run.RoundView::state)
+    assertThat(all.read(2).past().rounds()).extracting(dev.fedlearn.federation.run.RoundView::state)
         .containsExactly(dev.fedlearn.federation.run.RoundView.Status.STOPPED);
     assertThat(all.current().status().rounds()).isEqualTo(3);
     assertThatThrownBy(() -> all.stop(2, "again")).isInstanceOf(Refusal.class).hasMessageContaining("has ended");

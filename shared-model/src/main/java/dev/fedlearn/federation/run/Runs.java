@@ -289,23 +289,4 @@ public final class Runs {
   public List<RunEvent> storedEvents(int id) {
     return history.store(id).events();
   }
-
-  /**
-   * Run {@code id} read back from its store when it is not the current run; empty for the current run. Refused as
-   * unknown when no such run is kept, and as a conflict when this release cannot read its definition.
-   */
-  public Optional<PastRun> past(int id) {
-    RunSummary run = get(id);
-    if (id == served.id()) {
-      return Optional.empty();
-    }
-    if (run.state().equals(RunState.QUEUED.name())) {
-      throw Refusal.conflict("Run not started", "run " + id + " is queued: it starts when the runs before it end");
-    }
-    if (run.definition() == null) {
-      throw Refusal.conflict("Run unreadable", "run " + id + " cannot be shown: " + run.message());
-    }
-    return Optional.of(PastRun.open(history.store(id), run.definition(), run.finishedAt())
-        .orElseThrow(() -> Refusal.unknown("No such run", "run " + id + " holds nothing yet")));
-  }
 }
