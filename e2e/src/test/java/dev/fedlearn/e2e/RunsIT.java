@@ -92,20 +92,11 @@ class RunsIT {
           + "clients at least one poll (5 s) to start").isEqualTo("QUEUED");
 
       awaitRun(base, 2, "COMPLETED", where);
+      // At once: runs 1 and 2 are over, and run 3 cannot have reached its round 2, as its clients learn of it only at
+      // their next poll for a new run, 5 s after run 2 completed.
+      gate.hold(2);
       assertThat(model(base, 2)).as("run 2, bit for bit its simulation").containsExactly(Reference.simulate(2, EPOCHS,
           Strategies.create("fedavgm", ""), ClientSampler.ALL).model().params());
-      // Its model put to use: fetched with fl runs get, scored with fl evaluate as the run scored it.
-      Path saved = Processes.freshDir(Path.of("target", "e2e-state", name + "-models")).resolve("run2.safetensors");
-      Cli get = Cli.run("runs", "get", "2", "--aggregator", base, "--model", saved.toString());
-      assertThat(get.exit()).as(get.output()).isZero();
-      Cli evaluate = Cli.run("evaluate", "--model", saved.toString(), "--mnist", Reference.DATA.resolve("mnist")
-          .toString());
-      assertThat(evaluate.exit()).as(evaluate.output()).isZero();
-      double reported = Http.getJson(base + "/api/v1/runs/2").get("run").get("latestAccuracy").asDouble();
-      assertThat(evaluate.output()).as("fl evaluate of run 2's model").contains(String.format(java.util.Locale.ROOT,
-          "accuracy %.2f%%", 100 * reported));
-
-      gate.hold(2); // from now on: runs 1 and 2 are over, run 3 cannot have reached its round 2 (5 s polls)
       Await.until("run 3's round 2 has every update but client-4's; " + where, RUN,
           () -> Http.getJson(base + "/api/v1/status"), s -> s.get("run").asInt() == 3 && s.get("round").asInt() == 1
               && s.get("updatesReceived").asInt() == 3);
@@ -142,6 +133,17 @@ class RunsIT {
       assertThat(Http.getJson(base + "/api/v1/sites").size()).as("the federation's sites").isEqualTo(4);
       Cli list = Cli.run("runs", "list", "--aggregator", base);
       assertThat(list.output().lines().filter(l -> l.startsWith("run ")).count()).as(list.output()).isEqualTo(5);
+      // Its model put to use: fetched with fl runs get, scored with fl evaluate as the run scored it.
+      Path saved = Processes.freshDir(Path.of("target", "e2e-state", name + "-models")).resolve("run2.safetensors");
+      Cli get = Cli.run("runs", "get", "2", "--aggregator", base, "--model", saved.toString());
+      assertThat(get.exit()).as(get.output()).isZero();
+      Cli evaluate = Cli.run("evaluate", "--model", saved.toString(), "--mnist", Reference.DATA.resolve("mnist")
+          .toString());
+      assertThat(evaluate.exit()).as(evaluate.output()).isZero();
+      double reported = Http.getJson(base + "/api/v1/runs/2").get("run").get("latestAccuracy").asDouble();
+      assertThat(evaluate.output()).as("fl evaluate of run 2's model").contains(String.format(java.util.Locale.ROOT,
+          "accuracy %.2f%%", 100 * reported));
+
       assertThat(model(base, 1)).as("run 1 intact").containsExactly(Reference.simulate(2, EPOCHS, new FedAvg(),
           ClientSampler.ALL).model().params());
     }
