@@ -16,7 +16,11 @@ public final class Defaults {
   public static final String MOMENTUM = "0.9";
   public static final String SEED = "42";
   public static final String PRESET = "default";
-  public static final String LAYERS = "784,20,15,10";
+  /** The hidden layers between a dataset's inputs and its classes. */
+  public static final String HIDDEN = "20,15";
+  public static final String LAYERS = "784," + HIDDEN + ",10";
+  /** A table's label column. */
+  public static final String LABEL_COLUMN = "label";
   /** A client's local train share; the rest is its local test split. */
   public static final String TRAIN_FRACTION = "0.7";
   /** How the server combines the updates ({@link dev.fedlearn.federation.strategy.Strategies}). */

@@ -56,12 +56,18 @@ final class ShardOptions {
     }
   }
 
-  /** The clients' shard sizes: {@code --sizes}, or {@code --clients} of {@code --samples-per-client}. */
-  int[] sizes(int available) {
+  /**
+   * The clients' shard sizes: {@code --sizes}, or {@code --clients} of {@code --samples-per-client} (by default
+   * {@code available} shared out evenly; with {@code everyRow}, the first ones a row more so that no row is left).
+   */
+  int[] sizes(int available, boolean everyRow) {
     int[] out = sizes;
     if (clients != null) {
       out = new int[clients];
       Arrays.fill(out, samplesPerClient != null ? samplesPerClient : available / clients);
+      for (int c = 0; samplesPerClient == null && everyRow && c < available % clients; c++) {
+        out[c]++;
+      }
     }
     Sizes.check(out);
     return out;
@@ -69,8 +75,13 @@ final class ShardOptions {
 
   /** The shards of {@code train}, as index arrays, drawn by {@code partition} from {@code seed}. */
   List<int[]> draw(Dataset train, Partition partition, long seed) {
+    return draw(train, partition, seed, false);
+  }
+
+  /** The same, with {@code everyRow}: {@code --clients} alone shares out every row. */
+  List<int[]> draw(Dataset train, Partition partition, long seed, boolean everyRow) {
     try {
-      return partition.split(train, sizes(train.size()), seed);
+      return partition.split(train, sizes(train.size(), everyRow), seed);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--partition " + partition + ": " + e.getMessage(), e);
     }

@@ -2,6 +2,7 @@ package dev.fedlearn.cli;
 
 import dev.fedlearn.Defaults;
 import dev.fedlearn.engine.data.CsvData;
+import dev.fedlearn.engine.data.CsvTable;
 import dev.fedlearn.engine.data.Dataset;
 import dev.fedlearn.engine.data.Partition;
 import java.nio.file.Files;
@@ -19,8 +20,9 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "shards", mixinStandardHelpOptions = true,
     exitCodeListHeading = "Exit codes:%n", exitCodeList = {Main.EXIT_OK, Main.EXIT_FAILED, Main.EXIT_USAGE},
-    description = "Draw client shards from the MNIST training set and write one CSV per client "
-        + "(label, then 784 pixels 0..255; gzip-compressed).")
+    description = {"Draw client shards from the MNIST training set and write one CSV per client "
+        + "(label, then 784 pixels 0..255; gzip-compressed).", "", "With --csv, split any labelled table instead: "
+        + "--clients N shares all its rows out (or --sizes), each shard client-N.csv with the table's header."})
 final class ShardsCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -30,6 +32,13 @@ final class ShardsCommand implements Callable<Integer> {
 
   @Mixin
   ShardOptions drawing;
+
+  @Mixin
+  TableOptions table;
+
+  @Option(names = "--csv", paramLabel = "FILE",
+      description = "Split this table (a CSV with a header row and the label column) instead of MNIST.")
+  Path csv;
 
   @Option(names = "--seed", paramLabel = "SEED", defaultValue = Defaults.SEED,
       description = "Seed (default: ${DEFAULT-VALUE}).")
@@ -41,21 +50,44 @@ final class ShardsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Partition partition = drawing.partition(spec.commandLine().getParseResult());
-    Dataset train = data.train();
-    List<int[]> shards = drawing.draw(train, partition, seed);
+    var given = spec.commandLine().getParseResult();
+    Partition partition = drawing.partition(given);
+    Tables.Read read = null;
+    Dataset train;
+    if (csv != null) {
+      if (!given.hasMatchedOption("--clients") && !given.hasMatchedOption("--sizes")) {
+        throw new IllegalArgumentException("--csv needs --clients N (or --sizes): how many shards to cut");
+      }
+      read = Tables.read(csv, table.labelColumn);
+      train = read.tables().get(csv.toString());
+    } else {
+      train = data.train();
+    }
+    List<int[]> shards = drawing.draw(train, partition, seed, csv != null);
     Files.createDirectories(out);
     var w = spec.commandLine().getOut();
     for (int c = 0; c < shards.size(); c++) {
       Dataset shard = train.subset(shards.get(c));
-      Path file = out.resolve(Sizes.clientId(c) + ".csv.gz");
-      CsvData.write(file, shard);
-      w.println(file + ": " + shard.size() + " samples, per digit " + Arrays.toString(shard.labelCounts()));
+      if (read != null) {
+        Path file = out.resolve(Sizes.clientId(c) + ".csv");
+        CsvTable.write(file, shard, read.schema());
+        w.println(file + ": " + shard.size() + " rows, " + Tables.classCounts(read.schema(), shard));
+      } else {
+        Path file = out.resolve(Sizes.clientId(c) + ".csv.gz");
+        CsvData.write(file, shard);
+        w.println(file + ": " + shard.size() + " samples, per digit " + Arrays.toString(shard.labelCounts()));
+      }
     }
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("shards", shards.size());
     json.put("samples", shards.stream().mapToInt(s -> s.length).sum());
     json.put("partition", partition.toString());
+    if (read != null) {
+      json.put("csv", csv.toString());
+      json.put("label", read.schema().label());
+      json.put("features", read.schema().inputs());
+      json.put("classes", read.schema().classes());
+    }
     json.put("seed", seed);
     json.put("out", out.toString());
     w.println(Json.line(json));

@@ -1,8 +1,11 @@
 package dev.fedlearn.cli;
 
 import dev.fedlearn.Defaults;
+import dev.fedlearn.engine.data.Dataset;
 import dev.fedlearn.engine.data.Features;
 import dev.fedlearn.engine.data.Partition;
+import dev.fedlearn.engine.data.Standardization;
+import dev.fedlearn.engine.data.TableSchema;
 import dev.fedlearn.engine.nn.Model;
 import dev.fedlearn.engine.nn.TrainingConfig;
 import dev.fedlearn.federation.Attack;
@@ -32,8 +35,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "simulate", mixinStandardHelpOptions = true,
     exitCodeListHeading = "Exit codes:%n", exitCodeList = {Main.EXIT_OK, Main.EXIT_FAILED, Main.EXIT_USAGE},
     description = "Run a whole federated training in one process, no network: clients from shard sizes (or CSV "
-        + "shards), a strategy (FedAvg by default), scored each round on the 10,000-image MNIST test set and on every client's local test "
-        + "split. The defaults are the seed's setup. The last line is JSON.")
+        + "shards of MNIST or of any table), a strategy (FedAvg by default), scored each round on the server's test "
+        + "set (MNIST's 10,000 images, --test-csv for a table, or for a table without it every client's test split "
+        + "together) and on every client's local test split. A table's inputs are standardized with the mean and "
+        + "deviation of all the clients' rows, from their column sums. The defaults are the seed's setup. The last "
+        + "line is JSON.")
 final class SimulateCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -49,6 +55,14 @@ final class SimulateCommand implements Callable<Integer> {
 
   @Mixin
   ShardOptions drawing;
+
+  @Mixin
+  TableOptions table;
+
+  @Option(names = "--test-csv", paramLabel = "FILE",
+      description = "With --shards of a table: the server's test set, a CSV with the shards' columns (default: none; "
+          + "the global model is scored on the clients' test splits).")
+  Path testCsv;
 
   @Mixin
   AggregationOptions aggregation;
@@ -106,15 +120,24 @@ final class SimulateCommand implements Callable<Integer> {
     Partition partition = partition(given);
     TrainingConfig config = training.config();
     // The clients, then the run they make.
-    List<Simulation.Site> sites = SimulationSites.load(data, drawing, shards, partition, config, trainFraction);
+    SimulationSites.Loaded loaded = SimulationSites.load(data, drawing, table, shards, partition, config,
+        trainFraction);
+    List<Simulation.Site> sites = loaded.sites();
+    TableSchema schema = loaded.schema();
     if (byzantine > sites.size()) {
       throw new IllegalArgumentException("--byzantine " + byzantine + ": there are only " + sites.size()
           + " clients");
     }
     chosen.requireRoomForTheNoise(sites.size());
-    Features test = data.test().features(config.preset().inputOffset());
-    RunDefinition run = chosen.definition(rounds, sites.size(), new RunDefinition.Data("mnist", test.size()),
-        training.layerSizes(), config);
+    Features test = serverTest(schema, config);
+    if (test == null && trainFraction == 1.0) {
+      throw new IllegalArgumentException("--train-fraction 1.0 leaves the clients no test split, and a table without "
+          + "--test-csv has no other: nothing would score the model");
+    }
+    RunDefinition run = chosen.definition(rounds, sites.size(), schema == null
+        ? new RunDefinition.Data("mnist", test.size()) : new RunDefinition.Data("csv", test == null ? 0 : test.size(),
+            schema), schema == null ? training.layerSizes() : training.layerSizes(schema.inputs(), schema.outputs()),
+        config);
     // The run, a line each round.
     Model initial = Model.initialise(run.layerSizes(), config.preset(), config.seed());
     PrintWriter out = spec.commandLine().getOut();
@@ -130,7 +153,7 @@ final class SimulateCommand implements Callable<Integer> {
     Map<String, Object> json = RunSummary.json(run, sites, shards != null ? "files:" + shards
         : partition.toString(), trainFraction, targetAccuracy, byzantine, attack, result);
     if (workbook != null) {
-      WorkbookExport.write(workbook, json, sites, result, test, initial, rounds, trainFraction < 1.0,
+      WorkbookExport.write(workbook, json, sites, result, simulation.scoredOn(), initial, rounds, trainFraction < 1.0,
           compute.threads);
       json.put("workbook", workbook.toString());
     }
@@ -138,11 +161,31 @@ final class SimulateCommand implements Callable<Integer> {
       // The model as the aggregator serves it once the run is over, with the plan its clients were given.
       ModelFile.write(saveModel, GlobalModel.of(result.history().size(), rounds, RunState.COMPLETED, last,
           TrainingPlan.of(run.trainingConfig(), run.plainStrategy().proximalMu(), run.secureAggregation() != null,
-              run.isPrivate())), "--save-model");
+              run.isPrivate()).withTable(simulation.table())), "--save-model");
       json.put("model", saveModel.toString());
     }
     out.println(Json.line(json));
     return Main.OK;
+  }
+
+  /**
+   * The server's test set: MNIST's for images; for a table {@code --test-csv} read against the shards' schema (its
+   * numbers as read: the run standardizes them), or null without it.
+   */
+  private Features serverTest(TableSchema schema, TrainingConfig config) throws java.io.IOException {
+    if (schema == null) {
+      if (testCsv != null) {
+        throw new IllegalArgumentException("--test-csv is a table's test set: the shards hold MNIST images, scored on "
+            + "MNIST's test set");
+      }
+      return data.test().features(config.preset().inputOffset());
+    }
+    if (testCsv == null) {
+      return null;
+    }
+    Dataset rows = Tables.read(java.util.Map.of(testCsv.toString(), testCsv), schema.label(), schema).tables()
+        .get(testCsv.toString());
+    return rows.features(Standardization.identity(schema.inputs()));
   }
 
   /** {@code --attack} and {@code --byzantine}, checked together. */

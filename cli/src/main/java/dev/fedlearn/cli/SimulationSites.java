@@ -4,6 +4,8 @@ import dev.fedlearn.engine.data.DataException;
 import dev.fedlearn.engine.data.Dataset;
 import dev.fedlearn.engine.data.LocalSplit;
 import dev.fedlearn.engine.data.Partition;
+import dev.fedlearn.engine.data.Standardization;
+import dev.fedlearn.engine.data.TableSchema;
 import dev.fedlearn.engine.nn.TrainingConfig;
 import dev.fedlearn.federation.simulation.Simulation;
 import java.io.IOException;
@@ -13,41 +15,74 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The clients of {@code simulate}: their shards, read or drawn, each split into its local train and test parts. */
+/**
+ * The clients of {@code simulate}: their shards, read or drawn, each split into its local train and test parts. Shards
+ * of images are scaled by the preset; shards of a table keep their numbers, which the run standardizes.
+ */
 final class SimulationSites {
   private SimulationSites() {}
 
+  /** The sites, and the schema of their table (null for images). */
+  record Loaded(List<Simulation.Site> sites, TableSchema schema) {}
+
   /**
    * The sites: the CSV shards in {@code shards} as they are (when not null), else shards of MNIST's training set
-   * drawn by {@code partition}; each split by {@code trainFraction} (1.0: all of it trains, its test part is empty),
-   * scaled by the preset.
+   * drawn by {@code partition}; each split by {@code trainFraction} (1.0: all of it trains, its test part is empty).
    */
-  static List<Simulation.Site> load(DataOptions data, ShardOptions drawing, Path shards, Partition partition,
+  static Loaded load(DataOptions data, ShardOptions drawing, TableOptions table, Path shards, Partition partition,
       TrainingConfig config, double trainFraction) throws IOException {
+    Map<String, Path> files = shards == null ? Map.of() : files(shards);
+    if (shards != null && !Tables.holdsImages(files.values().iterator().next())) {
+      Tables.Read read = Tables.read(files, table.labelColumn, null);
+      List<Simulation.Site> sites = new ArrayList<>();
+      Standardization raw = Standardization.identity(read.schema().inputs());
+      for (Map.Entry<String, Dataset> shard : read.tables().entrySet()) {
+        Dataset all = shard.getValue();
+        Split split = split(all, trainFraction, config.seed(), shard.getKey());
+        sites.add(new Simulation.Site(shard.getKey(), split.train().features(raw), split.test().features(raw),
+            Standardization.Sums.of(all)));
+      }
+      return new Loaded(sites, read.schema());
+    }
     float offset = config.preset().inputOffset();
     List<Simulation.Site> sites = new ArrayList<>();
-    for (Map.Entry<String, Dataset> shard : shards(data, drawing, shards, partition, config.seed()).entrySet()) {
-      Dataset all = shard.getValue();
-      if (trainFraction == 1.0) {
-        sites.add(new Simulation.Site(shard.getKey(), all.features(offset), all.head(0).features(offset)));
-        continue;
-      }
-      LocalSplit split = LocalSplit.of(all, trainFraction, config.seed(), shard.getKey());
+    for (Map.Entry<String, Dataset> shard : images(data, drawing, files, partition, config.seed()).entrySet()) {
+      Split split = split(shard.getValue(), trainFraction, config.seed(), shard.getKey());
       sites.add(new Simulation.Site(shard.getKey(), split.train().features(offset), split.test().features(offset)));
     }
-    return sites;
+    return new Loaded(sites, null);
   }
 
-  /** Each client's shard, by client id. */
-  private static Map<String, Dataset> shards(DataOptions data, ShardOptions drawing, Path shards, Partition partition,
-      long seed) throws IOException {
+  private record Split(Dataset train, Dataset test) {}
+
+  /** A shard's local split; with {@code trainFraction} 1.0 all of it trains. */
+  private static Split split(Dataset all, double trainFraction, long seed, String clientId) {
+    if (trainFraction == 1.0) {
+      return new Split(all, all.head(0));
+    }
+    LocalSplit split = LocalSplit.of(all, trainFraction, seed, clientId);
+    return new Split(split.train(), split.test());
+  }
+
+  /** The shard files of a folder by client id. */
+  static Map<String, Path> files(Path shards) throws IOException {
+    Map<String, Path> files = new LinkedHashMap<>();
+    for (Path f : Inputs.shardFiles(shards)) {
+      String clientId = f.getFileName().toString().replaceAll("\\.csv(\\.gz)?$", "");
+      if (files.put(clientId, f) != null) {
+        throw new DataException(shards + ": two files for " + clientId);
+      }
+    }
+    return files;
+  }
+
+  /** Each client's shard of images, by client id: the files', else drawn from MNIST's training set. */
+  private static Map<String, Dataset> images(DataOptions data, ShardOptions drawing, Map<String, Path> files,
+      Partition partition, long seed) throws IOException {
     Map<String, Dataset> result = new LinkedHashMap<>();
-    if (shards != null) {
-      for (Path f : Inputs.shardFiles(shards)) {
-        String clientId = f.getFileName().toString().replaceAll("\\.csv(\\.gz)?$", "");
-        if (result.put(clientId, Inputs.csv(f)) != null) {
-          throw new DataException(shards + ": two files for " + clientId);
-        }
+    if (!files.isEmpty()) {
+      for (Map.Entry<String, Path> f : files.entrySet()) {
+        result.put(f.getKey(), Inputs.csv(f.getValue()));
       }
       return result;
     }

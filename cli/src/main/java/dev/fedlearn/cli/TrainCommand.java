@@ -1,6 +1,6 @@
 package dev.fedlearn.cli;
 
-import dev.fedlearn.engine.data.Dataset;
+import dev.fedlearn.Defaults;
 import dev.fedlearn.engine.data.Features;
 import dev.fedlearn.engine.data.Seeds;
 import dev.fedlearn.engine.nn.Evaluation;
@@ -24,14 +24,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code fl train}: trains one model centrally on a CSV or MNIST's training set, printing each epoch to stderr, scores
- * it on MNIST's test set and ends with the JSON line; with {@code --save-model}, also writes the model
+ * {@code fl train}: trains one model centrally ({@link CentralData}: MNIST, a CSV, or shards' local splits), printing
+ * each epoch to stderr, scores it and ends with the JSON line; with {@code --save-model}, also writes the model
  * ({@link ModelFile}).
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
     exitCodeListHeading = "Exit codes:%n", exitCodeList = {Main.EXIT_OK, Main.EXIT_FAILED, Main.EXIT_USAGE},
-    description = "Train one model centrally on a CSV or on the MNIST training set and score it on the MNIST test "
-        + "set. Progress per epoch goes to stderr; the last line on stdout is JSON.")
+    description = {"Train one model centrally on a CSV or on the MNIST training set and score it on the MNIST test "
+        + "set (or --test-csv). Progress per epoch goes to stderr; the last line on stdout is JSON.", "",
+        "A table (a CSV with a header and a --label-column) is standardized by its own rows and scored on "
+        + "--test-csv. With --shards DIR, train on every client's local train split together (or --site ID's alone) "
+        + "and score on every client's test split, split as fl simulate splits them: the central and the local "
+        + "baselines of a federated run."})
 final class TrainCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -45,9 +49,27 @@ final class TrainCommand implements Callable<Integer> {
   @Mixin
   ComputeOptions compute;
 
+  @Mixin
+  TableOptions table;
+
   @Option(names = "--csv", paramLabel = "FILE",
-      description = "Train on this CSV (label + 784 pixels), plain or .gz, instead of MNIST.")
+      description = "Train on this CSV, plain or .gz, instead of MNIST: images (label + 784 pixels) or a table.")
   Path csv;
+
+  @Option(names = "--test-csv", paramLabel = "FILE", description = "Score on this CSV (a table needs it).")
+  Path testCsv;
+
+  @Option(names = "--shards", paramLabel = "DIR",
+      description = "Train on the local train splits of the shards client-N.csv[.gz] in DIR and score on their "
+          + "test splits.")
+  Path shards;
+
+  @Option(names = "--site", paramLabel = "ID", description = "With --shards: train on this client's split alone.")
+  String site;
+
+  @Option(names = "--train-fraction", paramLabel = "F", defaultValue = Defaults.TRAIN_FRACTION,
+      description = "With --shards: each client's local train share, as in fl simulate (default: ${DEFAULT-VALUE}).")
+  double trainFraction;
 
   @Option(names = "--samples", paramLabel = "N",
       description = "Take the first N samples of the training data (default: all).")
@@ -65,18 +87,14 @@ final class TrainCommand implements Callable<Integer> {
       ModelFile.checkTarget(saveModel, "--save-model"); // refused before the training, not after
     }
     TrainingConfig config = training.config();
-    Dataset trainSet = csv != null ? Inputs.csv(csv) : data.train();
-    if (samples != null) {
-      if (samples < 1 || samples > trainSet.size()) {
-        throw new IllegalArgumentException("--samples must be between 1 and " + trainSet.size() + ", got " + samples);
-      }
-      trainSet = trainSet.head(samples);
+    CentralData set = CentralData.of(data, table, csv, testCsv, shards, site, trainFraction, samples, config);
+    Features train = set.train();
+    Features test = set.test();
+    Model model = Model.initialise(training.layerSizes(set.inputs(), set.outputs()), config.preset(), config.seed());
+    if (model.sizes().inputs() != set.inputs() || model.sizes().classes() != set.outputs()) {
+      throw new IllegalArgumentException("--layers " + model.sizes() + " must take the data's " + set.inputs()
+          + " inputs and give its " + set.outputs() + " classes");
     }
-    Dataset testSet = data.test();
-    float offset = config.preset().inputOffset();
-    Features train = trainSet.features(offset);
-    Features test = testSet.features(offset);
-    Model model = Model.initialise(training.layerSizes(), config.preset(), config.seed());
     var err = spec.commandLine().getErr();
     String kernel = Kernels.create().name();
     err.printf(Locale.ROOT, "training %s on %d samples, %d epochs, batch %d, preset %s, kernel %s%n", model.sizes(),
@@ -97,6 +115,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     Evaluation eval = Evaluator.evaluate(model, test, compute.threads);
     Map<String, Object> json = new LinkedHashMap<>();
+    json.put("data", set.source());
     json.put("samples", train.size());
     json.put("epochs", config.epochs());
     json.put("batchSize", config.batchSize());
@@ -109,9 +128,14 @@ final class TrainCommand implements Callable<Integer> {
     json.put("trainLoss", Json.round(last.loss(), 6));
     json.put("trainAccuracy", Json.round(last.accuracy(), 6));
     json.put("testLoss", Json.round(eval.loss(), 6));
+    json.put("testSamples", test.size());
     json.put("testAccuracy", Json.round(eval.accuracy(), 6));
+    if (set.siteTest() != null) {
+      json.put("siteTestAccuracy", Json.round(Evaluator.evaluate(model, set.siteTest(), compute.threads).accuracy(),
+          6));
+    }
     if (saveModel != null) {
-      ModelFile.write(saveModel, GlobalModel.of(1, 1, RunState.COMPLETED, model, TrainingPlan.of(config)),
+      ModelFile.write(saveModel, GlobalModel.of(1, 1, RunState.COMPLETED, model, TrainingPlan.of(config).withTable(set.table())),
           "--save-model");
       json.put("model", saveModel.toString());
     }

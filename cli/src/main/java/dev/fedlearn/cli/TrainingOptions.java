@@ -1,6 +1,7 @@
 package dev.fedlearn.cli;
 
 import dev.fedlearn.Defaults;
+import dev.fedlearn.engine.data.Dataset;
 import dev.fedlearn.engine.nn.LayerSizes;
 import dev.fedlearn.engine.nn.Preset;
 import dev.fedlearn.engine.nn.TrainingConfig;
@@ -42,15 +43,37 @@ final class TrainingOptions {
           + "its decay and its fixed sample order) (default: ${DEFAULT-VALUE}).")
   String preset;
 
-  @Option(names = "--layers", paramLabel = "SIZES", defaultValue = Defaults.LAYERS,
-      description = "Layer sizes (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--layers", paramLabel = "SIZES",
+      description = "Layer sizes, inputs first (default: the data's inputs, --hidden, the data's classes: "
+          + Defaults.LAYERS + " for MNIST).")
   String layers;
+
+  @Option(names = "--hidden", paramLabel = "SIZES",
+      description = "The hidden layers' sizes between the data's inputs and classes (default: " + Defaults.HIDDEN
+          + ").")
+  String hidden;
 
   TrainingConfig config() {
     return new TrainingConfig(epochs, batchSize, learningRate, momentum, l2, seed, Preset.parse(preset));
   }
 
+  /** MNIST's layers: {@code --layers}, or 784 inputs, {@code --hidden} and 10 classes. */
   LayerSizes layerSizes() {
-    return LayerSizes.parse(layers);
+    return layerSizes(Dataset.MNIST_PIXELS, Dataset.MNIST_CLASSES);
+  }
+
+  /** {@code --layers}, or {@code inputs}, {@code --hidden} and {@code outputs}. */
+  LayerSizes layerSizes(int inputs, int outputs) {
+    if (layers != null && hidden != null) {
+      throw new IllegalArgumentException("--layers gives every layer and --hidden the hidden ones: give one of them");
+    }
+    if (layers != null) {
+      return LayerSizes.parse(layers);
+    }
+    try {
+      return LayerSizes.parse(inputs + "," + (hidden == null ? Defaults.HIDDEN : hidden) + "," + outputs);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--hidden: " + e.getMessage(), e);
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.fedlearn.federation;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.fedlearn.engine.data.TableSchema;
 import dev.fedlearn.engine.nn.LayerSizes;
 import dev.fedlearn.engine.nn.Preset;
 import dev.fedlearn.engine.nn.TrainingConfig;
@@ -45,8 +46,24 @@ public record RunDefinition(int rounds, int clients, Data data, Network network,
     StrategyChoice strategy, ClientSampler sampling, DifferentialPrivacy.Settings privacy,
     SecureAggregationChoice secureAggregation, List<String> sites) {
 
-  /** The data: the dataset's name and the size of the test set the global model is scored on. */
-  public record Data(String dataset, int testSamples) {}
+  /**
+   * The data: the dataset's name ({@code mnist}, {@code fashion-mnist}, {@code csv}, ...), the size of the server's
+   * test set the global model is scored on (0: the server holds none, and the clients' scores are the run's), and for
+   * a table its schema (null for images).
+   */
+  public record Data(String dataset, int testSamples, TableSchema schema) {
+    /** Images. */
+    public Data(String dataset, int testSamples) {
+      this(dataset, testSamples, null);
+    }
+
+    public Data {
+      Objects.requireNonNull(dataset, "dataset");
+      if (testSamples < 0) {
+        throw new IllegalArgumentException("testSamples must not be negative, got " + testSamples);
+      }
+    }
+  }
 
   /** The network: its layer sizes, input first, and its preset's id. */
   public record Network(List<Integer> layers, String preset) {
@@ -107,6 +124,18 @@ public record RunDefinition(int rounds, int clients, Data data, Network network,
       }
     }
     trainingConfig(training, network); // refuses bad training values and an unknown preset
+    TableSchema schema = data.schema();
+    if (schema != null) {
+      List<Integer> layers = network.layers();
+      if (layers.get(0) != schema.inputs() || layers.get(layers.size() - 1) != schema.outputs()) {
+        throw new IllegalArgumentException("the network " + layers + " must take the table's " + schema.inputs()
+            + " feature columns and give its " + schema.outputs() + " classes");
+      }
+      if (privacy != null || secureAggregation != null) {
+        throw new IllegalArgumentException("a run on a table standardizes its inputs with every site's column sums, "
+            + "which each site sends in the clear: not with secure aggregation or differential privacy yet");
+      }
+    }
     Strategy plain = Strategies.create(strategy.name(), strategy.parameters());
     if (secureAggregation != null) {
       SecureAggregation.check(plain.name(), secureAggregation.bound(), privacy);

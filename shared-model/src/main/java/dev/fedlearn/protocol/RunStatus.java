@@ -55,8 +55,20 @@ public record RunStatus(RunState state, int round, int rounds, int registeredCli
    */
   public record Privacy(double clip, double noise, double delta, double sampling, Double epsilon) {}
 
-  /** The newest global model's score on the held-out test set. */
-  public record Latest(int round, double globalTestAccuracy, double globalTestLoss) {}
+  /**
+   * The newest global model's score: on the server's held-out test set ({@code scoredBy} {@value #SERVER}), or, when
+   * the server holds none, the clients' sample-weighted score on their test splits ({@value #CLIENTS}); null while
+   * nobody has scored it.
+   */
+  public record Latest(int round, Double globalTestAccuracy, Double globalTestLoss, String scoredBy) {
+    public static final String SERVER = "server";
+    public static final String CLIENTS = "clients";
+
+    /** A score on the server's test set. */
+    public Latest(int round, double globalTestAccuracy, double globalTestLoss) {
+      this(round, globalTestAccuracy, globalTestLoss, SERVER);
+    }
+  }
 
   /**
    * The strategy ({@code FL_STRATEGY}) with every parameter in force ({@code FL_STRATEGY_PARAMS}, defaults filled

@@ -1,5 +1,7 @@
 package dev.fedlearn.protocol;
 
+import dev.fedlearn.engine.data.Standardization;
+import dev.fedlearn.engine.data.TableSchema;
 import dev.fedlearn.engine.nn.Preset;
 import dev.fedlearn.engine.nn.TrainingConfig;
 
@@ -9,10 +11,29 @@ import dev.fedlearn.engine.nn.TrainingConfig;
  * {@code secureAggregation} true when updates go through secure aggregation ({@link SecAggPlan}), null or false for
  * plain updates; {@code privateRun} true in a run with secure aggregation or differential privacy, where a client
  * sends no figures of its own (no training loss or accuracy, no score of the global model on its test split), null
- * or false otherwise.
+ * or false otherwise; {@code table} is the run's table and how its inputs are standardized, null for images.
  */
 public record TrainingPlan(int epochs, int batchSize, Float learningRate, float momentum, Float l2, long seed,
-    String preset, Float proximalMu, Boolean secureAggregation, Boolean privateRun) {
+    String preset, Float proximalMu, Boolean secureAggregation, Boolean privateRun, Table table) {
+
+  /**
+   * A table's run: its schema, and the standardization of its inputs (null until every site has registered its
+   * sums; a client trains and scores only with it).
+   */
+  public record Table(TableSchema schema, Standardization standardization) {}
+
+  /** A plan of images. */
+  public TrainingPlan(int epochs, int batchSize, Float learningRate, float momentum, Float l2, long seed,
+      String preset, Float proximalMu, Boolean secureAggregation, Boolean privateRun) {
+    this(epochs, batchSize, learningRate, momentum, l2, seed, preset, proximalMu, secureAggregation, privateRun,
+        null);
+  }
+
+  /** The same plan for {@code table} (null: images). */
+  public TrainingPlan withTable(Table table) {
+    return new TrainingPlan(epochs, batchSize, learningRate, momentum, l2, seed, preset, proximalMu,
+        secureAggregation, privateRun, table);
+  }
 
   /** A plan whose privacy follows from secure aggregation alone. */
   public TrainingPlan(int epochs, int batchSize, Float learningRate, float momentum, Float l2, long seed,

@@ -29,11 +29,13 @@ public class RunMetrics {
     // A counter that starts again from 0 with each run, as a counter does after a restart.
     FunctionCounter.builder("fl.rounds.completed", runs, r -> r.current().status().round())
         .description("rounds of the current run aggregated").register(registry);
-    Gauge.builder("fl.global.test.accuracy", runs, r -> r.current().status().latest().globalTestAccuracy())
-        .baseUnit("ratio").description("the newest global model's accuracy on the held-out test set")
+    Gauge.builder("fl.global.test.accuracy", runs, r -> orNaN(r.current().status().latest().globalTestAccuracy()))
+        .baseUnit("ratio").description("the newest global model's accuracy on the held-out test set (or the "
+            + "clients' sample-weighted accuracy when the server holds none; NaN before any score)")
         .register(registry);
-    Gauge.builder("fl.global.test.loss", runs, r -> r.current().status().latest().globalTestLoss())
-        .description("the newest global model's mean cross-entropy on the held-out test set").register(registry);
+    Gauge.builder("fl.global.test.loss", runs, r -> orNaN(r.current().status().latest().globalTestLoss()))
+        .description("the newest global model's mean cross-entropy on the held-out test set (or the clients')")
+        .register(registry);
     Gauge.builder("fl.clients.registered", runs, r -> r.current().status().registeredClients())
         .description("clients registered").register(registry);
     Gauge.builder("fl.clients.late", runs, r -> r.current().lateClients())
@@ -55,5 +57,9 @@ public class RunMetrics {
     } else if (event.type().equals(RunEvent.Type.AGGREGATED.id())) {
       roundDuration.record(Duration.ofNanos(Math.round(event.figures().get("seconds") * 1e9)));
     }
+  }
+
+  private static double orNaN(Double score) {
+    return score == null ? Double.NaN : score;
   }
 }

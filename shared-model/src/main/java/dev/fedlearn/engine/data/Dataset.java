@@ -3,8 +3,9 @@ package dev.fedlearn.engine.data;
 import java.util.Objects;
 
 /**
- * Labelled images as they come from the files: unsigned 8-bit pixels, row-major per image, and labels
- * {@code 0..classes-1}. Immutable; {@link #features(float)} turns it into network inputs.
+ * Labelled samples as they come from the files, row-major per sample, with labels {@code 0..classes-1}: images
+ * (unsigned 8-bit pixels, {@link #features(float)} scales them) or a table (finite numbers, {@link #table}; its
+ * {@link Standardization} scales them). Immutable.
  */
 public final class Dataset {
   /** Pixels per MNIST image (28 x 28). */
@@ -12,16 +13,22 @@ public final class Dataset {
   /** MNIST classes. */
   public static final int MNIST_CLASSES = 10;
 
-  private final byte[] pixels;
+  private final byte[] pixels; // images, else null
+  private final float[] values; // a table, else null
   private final byte[] labels;
   private final int dim;
   private final int classes;
 
   public Dataset(byte[] pixels, byte[] labels, int dim, int classes) {
-    this.pixels = Objects.requireNonNull(pixels);
+    this(Objects.requireNonNull(pixels), null, labels, dim, classes, pixels.length);
+  }
+
+  private Dataset(byte[] pixels, float[] values, byte[] labels, int dim, int classes, int length) {
+    this.pixels = pixels;
+    this.values = values;
     this.labels = Objects.requireNonNull(labels);
-    if (dim < 1 || (long) labels.length * dim != pixels.length) {
-      throw new IllegalArgumentException(labels.length + " labels do not match " + pixels.length + " pixels of "
+    if (dim < 1 || (long) labels.length * dim != length) {
+      throw new IllegalArgumentException(labels.length + " labels do not match " + length + " values of "
           + dim + " per sample");
     }
     for (int i = 0; i < labels.length; i++) {
@@ -31,6 +38,16 @@ public final class Dataset {
     }
     this.dim = dim;
     this.classes = classes;
+  }
+
+  /** A table: {@code dim} finite numbers per sample, row-major. */
+  public static Dataset table(float[] values, byte[] labels, int dim, int classes) {
+    return new Dataset(null, Objects.requireNonNull(values), labels, dim, classes, values.length);
+  }
+
+  /** Whether the samples are a table's rows rather than images. */
+  public boolean isTable() {
+    return values != null;
   }
 
   public int size() {
@@ -54,16 +71,26 @@ public final class Dataset {
     return pixels[i * dim + j] & 0xFF;
   }
 
+  /** Value {@code j} of sample {@code i}: the table's number, or the pixel. */
+  public float value(int i, int j) {
+    return values != null ? values[i * dim + j] : pixels[i * dim + j] & 0xFF;
+  }
+
   /** The samples at the given indices, in that order. */
   public Dataset subset(int[] indices) {
-    byte[] p = new byte[indices.length * dim];
+    byte[] p = values == null ? new byte[indices.length * dim] : null;
+    float[] v = values == null ? null : new float[indices.length * dim];
     byte[] l = new byte[indices.length];
     for (int k = 0; k < indices.length; k++) {
       int i = indices[k];
-      System.arraycopy(pixels, i * dim, p, k * dim, dim);
+      if (v == null) {
+        System.arraycopy(pixels, i * dim, p, k * dim, dim);
+      } else {
+        System.arraycopy(values, i * dim, v, k * dim, dim);
+      }
       l[k] = labels[i];
     }
-    return new Dataset(p, l, dim, classes);
+    return v == null ? new Dataset(p, l, dim, classes) : table(v, l, dim, classes);
   }
 
   /** The first {@code n} samples. */
@@ -87,12 +114,23 @@ public final class Dataset {
     return counts;
   }
 
-  /** Network inputs {@code (pixel + offset) / 255}. */
+  /** Network inputs {@code (pixel + offset) / 255} of images. */
   public Features features(float offset) {
+    if (values != null) {
+      throw new IllegalStateException("a table's inputs are standardized, not scaled as pixels");
+    }
     float[] x = new float[pixels.length];
     for (int j = 0; j < pixels.length; j++) {
       x[j] = ((pixels[j] & 0xFF) + offset) / 255f;
     }
     return new Features(x, labels.clone(), dim, classes);
+  }
+
+  /** A table's network inputs, each column standardized by {@code s}. */
+  public Features features(Standardization s) {
+    if (values == null) {
+      throw new IllegalStateException("images are scaled as pixels, not standardized");
+    }
+    return new Features(s.apply(values), labels.clone(), dim, classes);
   }
 }

@@ -34,6 +34,9 @@ final class ClientScores {
         e.accuracy(), now));
     r.evaluations.put(e.clientId(), new RoundView.Evaluation(e.clientId(), e.numSamples(), e.loss(), e.accuracy(),
         now));
+    if (c.scorer == null) { // the server holds no test set: the clients' scores are the round's
+      c.run.scoreByClients(r);
+    }
     log.info("round {}: {} scores the global model {} on its {} local test samples", round, e.clientId(),
         RunCoordinator.pct(e.accuracy()), e.numSamples());
     c.events.record(RunEvent.Type.EVALUATION, round, e.clientId(), e.clientId() + " scores the global model of round "

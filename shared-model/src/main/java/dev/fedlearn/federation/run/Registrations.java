@@ -48,12 +48,13 @@ final class Registrations {
       throw Refusal.invalid("a client may register at most " + c.rules.maxClientSamples() + " training and test "
           + "samples each (FL_MAX_CLIENT_SAMPLES), got " + r.trainSamples() + " and " + r.testSamples());
     }
+    RequestChecks.sums(r, c.definition().data().schema());
     c.workflow.admit(r, run.clients.values());
     Instant now = c.now();
     boolean starts = run.clients.size() + 1 == c.rules.clients() && run.state == RunState.WAITING_FOR_CLIENTS;
-    c.store.clientRegistered(new RunStore.StoredClient(id, r.trainSamples(), r.testSamples(), now),
+    c.store.clientRegistered(new RunStore.StoredClient(id, r.trainSamples(), r.testSamples(), now, r.sums()),
         (starts ? RunState.TRAINING : run.state).name(), starts ? RunCoordinator.opening(1, now) : null);
-    run.clients.put(id, new RunCoordinator.Client(id, r.trainSamples(), r.testSamples(), now));
+    run.clients.put(id, new RunCoordinator.Client(id, r.trainSamples(), r.testSamples(), now, r.sums()));
     log.info("client {} registered ({} train / {} test samples): {}/{}", id, r.trainSamples(), r.testSamples(),
         run.clients.size(), c.rules.clients());
     c.events.record(RunEvent.Type.REGISTERED, null, id, "client " + id + " registered" + (c.privateRun ? ""

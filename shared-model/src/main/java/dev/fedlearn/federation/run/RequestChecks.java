@@ -1,5 +1,7 @@
 package dev.fedlearn.federation.run;
 
+import dev.fedlearn.engine.data.Standardization;
+import dev.fedlearn.engine.data.TableSchema;
 import dev.fedlearn.engine.nn.LayerSizes;
 import dev.fedlearn.protocol.ClientRegistration;
 import dev.fedlearn.protocol.ClientUpdate;
@@ -32,6 +34,31 @@ final class RequestChecks {
     if (r.trainSamples() < 1 || r.testSamples() < 0) {
       throw Refusal.invalid("trainSamples must be positive and testSamples not negative, got "
           + r.trainSamples() + " and " + r.testSamples());
+    }
+  }
+
+  /**
+   * A table's run takes a client's column sums of all its rows, one per feature column; a run on images takes none.
+   */
+  static void sums(ClientRegistration r, TableSchema schema) {
+    Standardization.Sums sums = r.sums();
+    if (schema == null) {
+      if (sums != null) {
+        throw Refusal.invalid("this run learns from images: a registration brings no column sums");
+      }
+      return;
+    }
+    if (sums == null) {
+      throw Refusal.invalid("this run learns from a table: a registration brings the count, sums and sums of "
+          + "squares of its rows' " + schema.inputs() + " feature columns");
+    }
+    if (sums.sum().length != schema.inputs()) {
+      throw Refusal.invalid("sums must hold the run's " + schema.inputs() + " feature columns, got "
+          + sums.sum().length);
+    }
+    if (sums.count() != (long) r.trainSamples() + r.testSamples()) {
+      throw Refusal.invalid("sums.count must be the " + ((long) r.trainSamples() + r.testSamples())
+          + " rows of the local train and test splits, got " + sums.count());
     }
   }
 

@@ -40,7 +40,7 @@ final class RoundClosing {
       c.fail("round " + open.number + " could not be aggregated: " + e.getMessage());
       return;
     }
-    Evaluation score = c.scorer.apply(next.model());
+    Evaluation score = c.scorer == null ? null : c.scorer.apply(next.model());
     close(c, open, next, score, "round " + open.number + " aggregated (" + c.strategy.name() + ", "
         + open.updates.size() + " updates)");
   }
@@ -63,8 +63,9 @@ final class RoundClosing {
     }
     Instant now = c.now();
     boolean last = open.number == c.rules.rounds();
-    c.store.roundClosed(new RunStore.StoredRound(open.number, open.startedAt, now, score.accuracy(), score.loss(),
-        next.model().params(), next.state()), (last ? RunState.COMPLETED : RunState.TRAINING).name(),
+    c.store.roundClosed(new RunStore.StoredRound(open.number, open.startedAt, now,
+        score == null ? null : score.accuracy(), score == null ? null : score.loss(), next.model().params(),
+        next.state()), (last ? RunState.COMPLETED : RunState.TRAINING).name(),
         last ? null : RunCoordinator.opening(open.number + 1, now));
     c.run.global = next.model();
     c.run.strategyState = next.state();
@@ -76,18 +77,24 @@ final class RoundClosing {
     for (ClientUpdate u : open.updates.values()) { // the weights are in the global model now
       open.updates.put(u.clientId(), u.withoutWeights());
     }
-    String accuracy = RunCoordinator.pct(score.accuracy());
-    String loss = String.format(Locale.ROOT, "%.4f", score.loss());
-    log.info("{} (of {} rounds): global test accuracy {}, loss {}", what, c.rules.rounds(), accuracy, loss);
     Duration took = Duration.between(open.startedAt, now);
-    c.events.record(RunEvent.Type.AGGREGATED, open.number, null, what + ": global test accuracy " + accuracy
-        + ", loss " + loss, Map.of("accuracy", score.accuracy(), "loss", score.loss(), "seconds",
-        took.toNanos() / 1e9));
+    String scored;
+    Map<String, Double> figures;
+    if (score == null) {
+      scored = "its clients score it";
+      figures = Map.of("seconds", took.toNanos() / 1e9);
+    } else {
+      scored = "global test accuracy " + RunCoordinator.pct(score.accuracy()) + ", loss "
+          + String.format(Locale.ROOT, "%.4f", score.loss());
+      figures = Map.of("accuracy", score.accuracy(), "loss", score.loss(), "seconds", took.toNanos() / 1e9);
+    }
+    log.info("{} (of {} rounds): {}", what, c.rules.rounds(), scored);
+    c.events.record(RunEvent.Type.AGGREGATED, open.number, null, what + ": " + scored, figures);
     if (last) {
       c.run.state = RunState.COMPLETED;
-      log.info("run completed: {} rounds, final global test accuracy {}", c.rules.rounds(), accuracy);
+      log.info("run completed: {} rounds, {}", c.rules.rounds(), scored);
       c.events.record(RunEvent.Type.STATE, open.number, null, "run completed: " + c.rules.rounds()
-          + " rounds, final global test accuracy " + accuracy);
+          + " rounds, " + (score == null ? "its clients score the final model" : "final " + scored));
       c.board.post(c.current());
     } else {
       c.openRound(c.run.completed + 1, now);

@@ -1,6 +1,8 @@
 package dev.fedlearn.federation.run;
 
 import dev.fedlearn.engine.nn.Evaluation;
+import dev.fedlearn.engine.data.Standardization;
+import dev.fedlearn.engine.data.TableSchema;
 import dev.fedlearn.engine.nn.LayerSizes;
 import dev.fedlearn.engine.nn.Model;
 import dev.fedlearn.engine.nn.TrainingConfig;
@@ -49,8 +51,14 @@ import org.slf4j.LoggerFactory;
 public final class RunCoordinator {
   private static final Logger log = LoggerFactory.getLogger(RunCoordinator.class);
 
-  /** A registered client. */
-  public record Client(String clientId, int trainSamples, int testSamples, Instant registeredAt) {}
+  /** A registered client; {@code sums}: its table's column sums, null for images. */
+  public record Client(String clientId, int trainSamples, int testSamples, Instant registeredAt,
+      Standardization.Sums sums) {
+
+    public Client(String clientId, int trainSamples, int testSamples, Instant registeredAt) {
+      this(clientId, trainSamples, testSamples, registeredAt, null);
+    }
+  }
 
   /**
    * Everything the workbook shows, copied under the lock; {@code privacy} gives the privacy spent after a number of
@@ -67,7 +75,7 @@ public final class RunCoordinator {
   private final RunStatus.StrategyInfo strategyInfo;
   private final IntFunction<RunStatus.Privacy> privacy; // the privacy spent after n rounds; null without DP
   final RunPrivacy accountant; // null without DP
-  final Function<Model, Evaluation> scorer;
+  final Function<Model, Evaluation> scorer; // null when the server holds no test set: the clients score the models
   private final Clock clock;
   private final RunDefinition definition;
   private Map<String, String> settings; // the definition as the workbook shows it, made when first asked for
@@ -80,6 +88,7 @@ public final class RunCoordinator {
   final RoundWorkflow workflow; // how the rounds collect their updates
   /** Secure aggregation or differential privacy: no client's own figures are taken or shown. */
   final boolean privateRun;
+  private Standardization standardization; // a table's, once every client has registered; else null
 
   /**
    * The run {@code definition} defines, aggregated by its strategy ({@link RunDefinition#serverStrategy}, differential
@@ -108,6 +117,7 @@ public final class RunCoordinator {
     refusal = opening.refusal();
     run = opening.ledger();
     run.privateRun = privateRun;
+    run.scoredBy = scorer == null ? RunStatus.Latest.CLIENTS : RunStatus.Latest.SERVER;
     if (accountant != null) {
       accountant.closedBefore(run);
     }
@@ -186,7 +196,24 @@ public final class RunCoordinator {
   /** The model as the board shows it: the current global model, the run's state and the plan for the next round. */
   GlobalModel current() {
     return GlobalModel.of(run.completed, rules.rounds(), run.state, run.global,
-        TrainingPlan.of(training, strategy.proximalMu(), workflow instanceof SecureRounds, privateRun));
+        TrainingPlan.of(training, strategy.proximalMu(), workflow instanceof SecureRounds, privateRun)
+            .withTable(table()));
+  }
+
+  /**
+   * A table's schema and, once every client has registered, its standardization: from their sums in the order of
+   * their ids, so that any order of registration gives the same bits. Null for images.
+   */
+  TrainingPlan.Table table() {
+    TableSchema schema = definition.data().schema();
+    if (schema == null) {
+      return null;
+    }
+    if (standardization == null && run.clients.size() == rules.clients()) {
+      standardization = Standardization.of(run.clients.values().stream()
+          .sorted(java.util.Comparator.comparing(Client::clientId)).map(Client::sums).toList());
+    }
+    return new TrainingPlan.Table(schema, standardization);
   }
 
   /**

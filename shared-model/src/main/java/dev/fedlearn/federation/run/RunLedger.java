@@ -4,6 +4,7 @@ import dev.fedlearn.engine.nn.Evaluation;
 import dev.fedlearn.engine.nn.LayerSizes;
 import dev.fedlearn.engine.nn.Model;
 import dev.fedlearn.federation.ModelRetention;
+import dev.fedlearn.federation.Evaluations;
 import dev.fedlearn.protocol.ClientUpdate;
 import dev.fedlearn.protocol.GlobalModel;
 import dev.fedlearn.protocol.Refusal;
@@ -54,6 +55,8 @@ final class RunLedger {
   int completed;
   /** Secure aggregation or differential privacy: the views show no client's own training figures. */
   boolean privateRun;
+  /** Who scores the global models: {@link RunStatus.Latest#SERVER} or {@link RunStatus.Latest#CLIENTS}. */
+  String scoredBy = RunStatus.Latest.SERVER;
   final List<Round> history = new ArrayList<>();
   final TreeMap<Integer, float[]> models = new TreeMap<>(); // global models of the rounds kept, 0 = initial
   final List<Evaluation> scores = new ArrayList<>(); // their test-set scores; the initial one null until asked for
@@ -101,7 +104,7 @@ final class RunLedger {
     ledger.message = s.message();
     for (RunStore.StoredClient c : s.clients()) {
       ledger.clients.put(c.clientId(), new RunCoordinator.Client(c.clientId(), c.trainSamples(), c.testSamples(),
-          c.registeredAt()));
+          c.registeredAt(), c.sums()));
     }
     List<String> ids = new ArrayList<>(ledger.clients.keySet());
     for (RunStore.StoredRound r : s.rounds()) {
@@ -115,7 +118,7 @@ final class RunLedger {
         round.score = score;
         ledger.history.add(round);
       }
-      if (score != null) {
+      if (r.endedAt() != null) { // closed: scored by the server, or by its clients' reports below
         ledger.scores.add(score);
         ledger.completed = r.round();
         if (r.model() != null) {
@@ -140,7 +143,24 @@ final class RunLedger {
       ledger.history.get(e.round() - 1).evaluations.put(e.clientId(), new RoundView.Evaluation(e.clientId(),
           e.numSamples(), e.loss(), e.accuracy(), e.receivedAt()));
     }
+    for (Round round : ledger.history) {
+      if (round.endedAt != null && round.score == null) {
+        ledger.scoreByClients(round);
+      }
+    }
     return ledger;
+  }
+
+  /**
+   * Scores closed round {@code r} by its clients' reports, their sample-weighted mean (in the order of their ids), as
+   * a run does whose server holds no test set; null while none has reported.
+   */
+  void scoreByClients(Round r) {
+    Evaluations.Mean m = Evaluations.weighted(r.evaluations.values().stream()
+        .map(e -> new Evaluations.Score(e.numSamples(), e.loss(), e.accuracy())).toList());
+    r.score = m.samples() == 0 ? null : new Evaluation((int) Math.min(Integer.MAX_VALUE, m.samples()), m.loss(),
+        m.accuracy());
+    scores.set(r.number, r.score);
   }
 
   /** The round that takes updates, or null. */
@@ -177,8 +197,14 @@ final class RunLedger {
     }
     return new RunStatus(state, completed, rules.rounds(), clients.size(), rules.clients(),
         open == null ? 0 : open.updates.size(), open == null ? 0 : open.picked.size(),
-        new RunStatus.Latest(completed, latest.accuracy(), latest.loss()), msg, strategy,
+        latest(latest), msg, strategy,
         open == null ? List.of() : open.picked, null, privacy == null ? null : privacy.apply(completed));
+  }
+
+  /** The newest global model's score, null when nobody has scored it yet. */
+  private RunStatus.Latest latest(Evaluation latest) {
+    return latest == null ? new RunStatus.Latest(completed, null, null, scoredBy)
+        : new RunStatus.Latest(completed, latest.accuracy(), latest.loss(), scoredBy);
   }
 
   List<RoundView> rounds(Duration roundTimeout) {

@@ -31,7 +31,7 @@ record RunOpening(RunLedger ledger, String refusal) {
     if (otherRun != null) {
       String refusal = "the state folder holds " + otherRun + ": start with the stored settings to resume it, or "
           + "move the state folder (FL_STATE_DIR; in compose: docker compose down -v) away to start a new run";
-      RunLedger run = new RunLedger(initial, () -> scorer.apply(initial));
+      RunLedger run = new RunLedger(initial, () -> scorer == null ? null : scorer.apply(initial));
       run.state = RunState.FAILED;
       run.message = "not started: " + refusal;
       log.error("not started: {}", refusal);
@@ -53,19 +53,22 @@ record RunOpening(RunLedger ledger, String refusal) {
           c.training.epochs());
       c.events.record(RunEvent.Type.STATE, 0, null, "run of " + c.rules.rounds() + " rounds for " + c.rules.clients()
           + " clients (" + strategy + "), waiting for them to register");
-      return new RunOpening(new RunLedger(initial, () -> scorer.apply(initial)), null);
+      return new RunOpening(new RunLedger(initial, () -> scorer == null ? null : scorer.apply(initial)), null);
     }
-    Evaluation initialScore = scorer.apply(initial);
+    Evaluation initialScore = scorer == null ? null : scorer.apply(initial);
     Instant now = c.now();
     c.store.begin(definition, RunState.WAITING_FOR_CLIENTS.name(), new RunStore.StoredRound(0, now, now,
-        initialScore.accuracy(), initialScore.loss(), initial.params()), now);
-    String score = RunCoordinator.pct(initialScore.accuracy());
-    log.info("run of {} rounds for {} clients, {} epochs per round; initial model scores {} on the test set",
-        c.rules.rounds(), c.rules.clients(), c.training.epochs(), score);
+        initialScore == null ? null : initialScore.accuracy(), initialScore == null ? null : initialScore.loss(),
+        initial.params()), now);
+    String score = initialScore == null ? (scorer == null ? "the server holds no test set: the clients score the "
+        + "global models" : "the initial model is not scored") : "the initial model scores "
+        + RunCoordinator.pct(initialScore.accuracy()) + " on the test set";
+    log.info("run of {} rounds for {} clients, {} epochs per round; {}", c.rules.rounds(), c.rules.clients(),
+        c.training.epochs(), score);
     log.info("waiting for {} clients to register", c.rules.clients());
     c.events.record(RunEvent.Type.STATE, 0, null, "run of " + c.rules.rounds() + " rounds for " + c.rules.clients()
-        + " clients (" + strategy + "), waiting for them to register; the initial model scores " + score
-        + " on the test set", Map.of("accuracy", initialScore.accuracy(), "loss", initialScore.loss()));
+        + " clients (" + strategy + "), waiting for them to register; " + score, initialScore == null ? Map.of()
+        : Map.of("accuracy", initialScore.accuracy(), "loss", initialScore.loss()));
     return new RunOpening(new RunLedger(initial, () -> initialScore), null);
   }
 

@@ -1,5 +1,6 @@
 package dev.fedlearn.federation.run;
 
+import dev.fedlearn.engine.data.Standardization;
 import dev.fedlearn.federation.RunDefinition;
 import dev.fedlearn.protocol.ClientUpdate;
 import java.time.Instant;
@@ -17,7 +18,14 @@ public interface RunStore {
   record Stored(String settings, String state, String message, List<StoredClient> clients, List<StoredRound> rounds,
       List<StoredUpdate> updates, List<StoredEvaluation> evaluations) {}
 
-  record StoredClient(String clientId, int trainSamples, int testSamples, Instant registeredAt) {}
+  /** A registered client; {@code sums}: its table's column sums, null for images. */
+  record StoredClient(String clientId, int trainSamples, int testSamples, Instant registeredAt,
+      Standardization.Sums sums) {
+
+    public StoredClient(String clientId, int trainSamples, int testSamples, Instant registeredAt) {
+      this(clientId, trainSamples, testSamples, registeredAt, null);
+    }
+  }
 
   /**
    * Round 0 is the initial model. {@code model} is the global model after the round (null while open), and

@@ -1,6 +1,7 @@
 package dev.fedlearn.federation.simulation;
 
 import dev.fedlearn.engine.data.Features;
+import dev.fedlearn.engine.data.Standardization;
 import dev.fedlearn.engine.data.Seeds;
 import dev.fedlearn.engine.nn.Evaluation;
 import dev.fedlearn.engine.nn.Evaluator;
@@ -32,6 +33,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
@@ -56,8 +58,25 @@ import java.util.stream.IntStream;
  * bit, which a private deployment must not be.
  */
 public final class Simulation {
-  /** One site: its id and its local train and test data. */
-  public record Site(String id, Features train, Features test) {}
+  /**
+   * One site: its id and its local train and test data; for a table, the column sums of all its rows ({@code sums},
+   * null for images) and its data as read, which the run's standardization turns into network inputs.
+   */
+  public record Site(String id, Features train, Features test, Standardization.Sums sums) {
+    /** A site of images, its data network inputs already. */
+    public Site(String id, Features train, Features test) {
+      this(id, train, test, null);
+    }
+
+    /** The site with its table's inputs standardized by {@code s}. */
+    Site standardized(Standardization s) {
+      return new Site(id, standardize(train, s), standardize(test, s), sums);
+    }
+  }
+
+  private static Features standardize(Features f, Standardization s) {
+    return new Features(s.apply(f.x()), f.labels(), f.dim(), f.classes());
+  }
 
   /**
    * A site's figures in one round: its local training (zeros when not picked), its score of the new global model.
@@ -95,6 +114,8 @@ public final class Simulation {
   private final int threads;
   private final int byzantine;
   private final Attack attack;
+  private volatile TrainingPlan.Table table; // the last run's, null for images
+  private volatile Features scoredOn; // what the last run's global models were scored on
 
   /** Every site honest. */
   public Simulation(RunDefinition definition, int threads) {
@@ -133,6 +154,19 @@ public final class Simulation {
     return out;
   }
 
+  /** The last run's table and its standardization, as its plan gave them; null for images. */
+  public TrainingPlan.Table table() {
+    return table;
+  }
+
+  /**
+   * What the last run's global models were scored on: the server's test set as the sites' inputs are made (a table's
+   * standardized), or without one every site's test split.
+   */
+  public Features scoredOn() {
+    return scoredOn;
+  }
+
   /** Runs the definition's rounds from {@code initial} (not modified) and returns the final global model. */
   public Model run(Model initial, List<Site> sites, Features globalTest, Consumer<Round> listener) {
     return run(initial, sites, globalTest, (r, model) -> {
@@ -146,7 +180,8 @@ public final class Simulation {
    * Runs up to the definition's rounds from {@code initial} (not modified), telling {@code listener} of each round
    * with its new global model (not to be modified), stopping after the first round for which {@code stop} is true,
    * and returns the last global model. A site with an empty local test split is not scored (its test figures are
-   * zero and it weighs nothing in the clients' mean).
+   * zero and it weighs nothing in the clients' mean). Without {@code globalTest} (null: the server holds no test set),
+   * the global model is scored on the sites' test splits together, which is the clients' sample-weighted score.
    *
    * @throws AggregationException when the coordinator fails the run (a round it could not aggregate)
    * @throws IllegalStateException when a site's training diverges (non-finite weights), or the coordinator refuses a
@@ -166,17 +201,31 @@ public final class Simulation {
       throw new IllegalArgumentException(byzantine + " attacking clients, but only " + sites.size() + " clients");
     }
     long seed = definition.training().seed();
+    // A table's test set is scored once the run has standardized it: its initial model is not scored.
+    AtomicReference<Features> scoredOn = new AtomicReference<>(definition.data().schema() == null ? globalTest : null);
     RunCoordinator coordinator = new RunCoordinator(new RunRules(definition.rounds(), sites.size(), sites.size(),
         RunRules.DEFAULT_ROUND_TIMEOUT, RunRules.DEFAULT_MAX_ROUND_WAIT, Double.POSITIVE_INFINITY, Integer.MAX_VALUE),
-        definition, initial, noise(seed), m -> Evaluator.evaluate(m, globalTest, threads), Clock.systemUTC(),
-        RunStore.NONE, Duration.ofDays(1));
+        definition, initial, noise(seed), globalTest == null ? null
+            : m -> scoredOn.get() == null ? null : Evaluator.evaluate(m, scoredOn.get(), threads),
+        Clock.systemUTC(), RunStore.NONE, Duration.ofDays(1));
     for (Site s : sites) {
       try {
-        coordinator.register(new ClientRegistration(s.id(), s.train().size(), s.test().size()));
+        coordinator.register(new ClientRegistration(s.id(), s.train().size(), s.test().size(), s.sums()));
       } catch (Refusal e) { // the sites, or the run they make, are not what the run can take
         throw new IllegalArgumentException(e.getMessage(), e);
       }
     }
+    TrainingPlan.Table table = coordinator.awaitModel(-1, Duration.ZERO, null).join().plan().table();
+    this.table = table;
+    if (table != null) { // a table: every site standardizes its rows as the plan says, and so does the server
+      sites = sites.stream().map(site -> site.standardized(table.standardization())).toList();
+      if (globalTest != null) {
+        scoredOn.set(standardize(globalTest, table.standardization()));
+      }
+    }
+    // Without a server test set the clients' reports score the global models, which is scoring them on every site's
+    // test split together.
+    this.scoredOn = globalTest == null ? concatenate(sites.stream().map(Site::test).toList()) : scoredOn.get();
     Set<String> attackers = attackers(sites);
     Model global = initial;
     for (int round = 1; round <= definition.rounds(); round++) {
@@ -189,6 +238,21 @@ public final class Simulation {
       }
     }
     return global;
+  }
+
+  /** The samples of every part, in order. */
+  public static Features concatenate(List<Features> parts) {
+    int n = parts.stream().mapToInt(Features::size).sum();
+    Features first = parts.get(0);
+    float[] x = new float[n * first.dim()];
+    byte[] labels = new byte[n];
+    int at = 0;
+    for (Features f : parts) {
+      System.arraycopy(f.x(), 0, x, at * first.dim(), f.x().length);
+      System.arraycopy(f.labels(), 0, labels, at, f.size());
+      at += f.size();
+    }
+    return new Features(x, labels, first.dim(), first.classes());
   }
 
   /** A closed round and its new global model. */
@@ -279,8 +343,13 @@ public final class Simulation {
       scores.add(new Evaluations.Score(e.count(), e.loss(), e.accuracy()));
     }
     Evaluations.Mean mean = Evaluations.weighted(scores);
-    return new Closed(new Round(round, closed.globalTestLoss(), closed.globalTestAccuracy(), siteRounds,
+    RoundView scored = coordinator.round(round); // with the clients' scores when they are the round's
+    return new Closed(new Round(round, orNaN(scored.globalTestLoss()), orNaN(scored.globalTestAccuracy()), siteRounds,
         (System.nanoTime() - start) / 1e9, closed.selected(), mean.loss(), mean.accuracy(), cost), next);
+  }
+
+  private static double orNaN(Double score) {
+    return score == null ? Double.NaN : score;
   }
 
   private static boolean finite(float[] weights) {

@@ -1,0 +1,162 @@
+package dev.fedlearn.engine.data;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Each input column's mean and standard deviation: a table's network input is {@code (value - mean) / std}. A run
+ * computes them from its sites' {@link Sums} (a site's count, sums and sums of squares), never from one site's
+ * rows; a column with no spread keeps a standard deviation of 1. Equal when every mean and deviation is.
+ */
+public record Standardization(float[] mean, float[] std) {
+  public Standardization {
+    if (mean.length != std.length || mean.length == 0) {
+      throw new IllegalArgumentException("a mean and a standard deviation for each of at least one column, got "
+          + mean.length + " and " + std.length);
+    }
+    for (int j = 0; j < mean.length; j++) {
+      if (!Float.isFinite(mean[j]) || !Float.isFinite(std[j]) || !(std[j] > 0)) {
+        throw new IllegalArgumentException("column " + j + ": mean " + mean[j] + " and standard deviation "
+            + std[j] + " must be finite, the deviation positive");
+      }
+    }
+    mean = mean.clone();
+    std = std.clone();
+  }
+
+  /** The standardization that changes nothing: means 0, deviations 1. */
+  public static Standardization identity(int columns) {
+    float[] ones = new float[columns];
+    Arrays.fill(ones, 1f);
+    return new Standardization(new float[columns], ones);
+  }
+
+  public int columns() {
+    return mean.length;
+  }
+
+  /** Row-major values of {@link #columns()} columns, standardized into a new array. */
+  public float[] apply(float[] values) {
+    int d = mean.length;
+    if (values.length % d != 0) {
+      throw new IllegalArgumentException(values.length + " values are not rows of " + d + " columns");
+    }
+    float[] x = new float[values.length];
+    for (int i = 0; i < values.length; i += d) {
+      for (int j = 0; j < d; j++) {
+        x[i + j] = (values[i + j] - mean[j]) / std[j];
+      }
+    }
+    return x;
+  }
+
+  /** The mean and the (population) standard deviation of every column of the sites' rows taken together. */
+  public static Standardization of(List<Sums> sites) {
+    if (sites.isEmpty()) {
+      throw new IllegalArgumentException("no site's sums to standardize by");
+    }
+    Sums total = Sums.zero(sites.get(0).sum().length);
+    for (Sums s : sites) {
+      total = total.plus(s);
+    }
+    if (total.count() < 1) {
+      throw new IllegalArgumentException("no rows to standardize by");
+    }
+    int d = total.sum().length;
+    float[] mean = new float[d];
+    float[] std = new float[d];
+    for (int j = 0; j < d; j++) {
+      double m = total.sum()[j] / total.count();
+      double variance = total.sumSquares()[j] / total.count() - m * m;
+      float sd = (float) Math.sqrt(Math.max(0, variance));
+      mean[j] = (float) m;
+      std[j] = sd > 0 && Float.isFinite(sd) && sd > 1e-6f * Math.abs((float) m) ? sd : 1f;
+    }
+    return new Standardization(mean, std);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Standardization s && Arrays.equals(mean, s.mean) && Arrays.equals(std, s.std);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * Arrays.hashCode(mean) + Arrays.hashCode(std);
+  }
+
+  @Override
+  public String toString() {
+    return "Standardization[" + mean.length + " columns]";
+  }
+
+  /**
+   * What a site tells of its rows: how many, and each column's sum and sum of squares (in double). Summed over sites
+   * they give the run's {@link Standardization}; one site's alone tells its column means.
+   */
+  public record Sums(long count, double[] sum, double[] sumSquares) {
+    public Sums {
+      if (count < 0 || sum.length != sumSquares.length) {
+        throw new IllegalArgumentException("a count of at least 0 and as many sums as sums of squares, got "
+            + count + ", " + sum.length + " and " + sumSquares.length);
+      }
+      for (int j = 0; j < sum.length; j++) {
+        if (!Double.isFinite(sum[j]) || !Double.isFinite(sumSquares[j]) || sumSquares[j] < 0) {
+          throw new IllegalArgumentException("column " + j + ": the sum and the sum of squares must be finite, the "
+              + "sum of squares not negative");
+        }
+      }
+      sum = sum.clone();
+      sumSquares = sumSquares.clone();
+    }
+
+    static Sums zero(int columns) {
+      return new Sums(0, new double[columns], new double[columns]);
+    }
+
+    /** The sums of a table's rows. */
+    public static Sums of(Dataset table) {
+      int d = table.dim();
+      double[] sum = new double[d];
+      double[] squares = new double[d];
+      for (int i = 0; i < table.size(); i++) {
+        for (int j = 0; j < d; j++) {
+          double v = table.value(i, j);
+          sum[j] += v;
+          squares[j] += v * v;
+        }
+      }
+      return new Sums(table.size(), sum, squares);
+    }
+
+    /** These rows and {@code other}'s together. */
+    public Sums plus(Sums other) {
+      if (other.sum.length != sum.length) {
+        throw new IllegalArgumentException("sums of " + other.sum.length + " columns added to sums of " + sum.length);
+      }
+      double[] s = sum.clone();
+      double[] q = sumSquares.clone();
+      for (int j = 0; j < s.length; j++) {
+        s[j] += other.sum[j];
+        q[j] += other.sumSquares[j];
+      }
+      return new Sums(count + other.count, s, q);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Sums s && count == s.count && Arrays.equals(sum, s.sum)
+          && Arrays.equals(sumSquares, s.sumSquares);
+    }
+
+    @Override
+    public int hashCode() {
+      return Long.hashCode(count) * 31 + Arrays.hashCode(sum) * 17 + Arrays.hashCode(sumSquares);
+    }
+
+    @Override
+    public String toString() {
+      return "Sums[" + count + " rows of " + sum.length + " columns]";
+    }
+  }
+}
