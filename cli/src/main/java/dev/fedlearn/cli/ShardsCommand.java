@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "Exit codes:%n", exitCodeList = {Main.EXIT_OK, Main.EXIT_FAILED, Main.EXIT_USAGE},
     description = {"Draw client shards from the MNIST training set and write one CSV per client "
         + "(label, then 784 pixels 0..255; gzip-compressed).", "", "With --csv, split any labelled table instead: "
-        + "--clients N shares all its rows out (or --sizes), each shard client-N.csv with the table's header."})
+        + "--clients N shares all its rows out (or --sizes), each shard client-N.csv with the table's header, and "
+        + "writes schema.json (the label, the feature columns and the classes), the aggregator's FL_SCHEMA_FILE."})
 final class ShardsCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -77,6 +78,12 @@ final class ShardsCommand implements Callable<Integer> {
         CsvData.write(file, shard);
         w.println(file + ": " + shard.size() + " samples, per digit " + Arrays.toString(shard.labelCounts()));
       }
+    }
+    if (read != null) { // the schema every site and the aggregator take the table by (FL_SCHEMA_FILE)
+      Path schemaFile = out.resolve(Tables.SCHEMA_FILE);
+      Tables.writeSchema(schemaFile, read.schema());
+      w.println(schemaFile + ": label '" + read.schema().label() + "', " + read.schema().inputs()
+          + " feature columns, classes " + read.schema().classes());
     }
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("shards", shards.size());

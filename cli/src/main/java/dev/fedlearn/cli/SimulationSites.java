@@ -33,7 +33,8 @@ final class SimulationSites {
       TrainingConfig config, double trainFraction) throws IOException {
     Map<String, Path> files = shards == null ? Map.of() : files(shards);
     if (shards != null && !Tables.holdsImages(files.values().iterator().next())) {
-      Tables.Read read = Tables.read(files, table.labelColumn, null);
+      // The schema fl shards wrote beside the shards, as the aggregator takes it, else the one the shards make.
+      Tables.Read read = Tables.read(files, table.labelColumn, Tables.readSchema(shards.resolve(Tables.SCHEMA_FILE)));
       List<Simulation.Site> sites = new ArrayList<>();
       Standardization raw = Standardization.identity(read.schema().inputs());
       for (Map.Entry<String, Dataset> shard : read.tables().entrySet()) {

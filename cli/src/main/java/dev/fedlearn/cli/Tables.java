@@ -1,22 +1,47 @@
 package dev.fedlearn.cli;
 
+import dev.fedlearn.engine.data.CsvData;
 import dev.fedlearn.engine.data.CsvTable;
+import dev.fedlearn.engine.data.DataException;
 import dev.fedlearn.engine.data.Dataset;
-import dev.fedlearn.engine.data.Idx;
 import dev.fedlearn.engine.data.TableSchema;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Tables as the commands read them: any CSV with a header and a label column, one schema for all. */
 final class Tables {
   private Tables() {}
+
+  /** The file beside a table's shards that holds their schema. */
+  static final String SCHEMA_FILE = "schema.json";
+
+  private static final JsonMapper JSON = JsonMapper.builder()
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).enable(SerializationFeature.INDENT_OUTPUT).build();
+
+  static void writeSchema(Path file, TableSchema schema) throws IOException {
+    Files.writeString(file, JSON.writeValueAsString(schema) + "\n");
+  }
+
+  /** The schema in {@code file}, when there is one. */
+  static TableSchema readSchema(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      return null;
+    }
+    try {
+      return JSON.readValue(Files.readString(file), TableSchema.class);
+    } catch (JacksonException | IllegalArgumentException e) {
+      throw new DataException(file + ": not a table's schema (" + e.getMessage() + ")", e);
+    }
+  }
 
   /** Tables read with the schema they make together, by name (a shard's client id, else the file). */
   record Read(TableSchema schema, Map<String, Dataset> tables) {}
@@ -24,19 +49,7 @@ final class Tables {
   /** Whether a CSV holds MNIST images: its header is {@code label,p0,...,p783}, as {@code fl shards} writes it. */
   static boolean holdsImages(Path file) throws IOException {
     Inputs.textFile(file);
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(Idx.openMaybeGzip(file),
-        StandardCharsets.UTF_8))) {
-      String header = r.readLine();
-      return header != null && header.strip().equals(mnistHeader());
-    }
-  }
-
-  private static String mnistHeader() {
-    StringBuilder b = new StringBuilder("label");
-    for (int j = 0; j < Dataset.MNIST_PIXELS; j++) {
-      b.append(",p").append(j);
-    }
-    return b.toString();
+    return CsvData.holdsImages(file);
   }
 
   /**

@@ -405,10 +405,10 @@ class CliTest {
   @Test
   void unreadableFilesGiveOneLineAndExitOne() throws Exception {
     Path bad = tmp.resolve("bad.csv");
-    Files.writeString(bad, "label,p0\n1,2\n");
-    Result r = run("train", "--mnist", MNIST, "--csv", bad.toString());
+    Files.writeString(bad, "label,p0\n1,x\n");
+    Result r = run("train", "--mnist", MNIST, "--csv", bad.toString(), "--test-csv", bad.toString());
     assertThat(r.code()).isEqualTo(1);
-    assertThat(r.err().strip()).doesNotContain("\n").contains("expected a header 'label' and 784 pixel columns");
+    assertThat(r.err().strip()).doesNotContain("\n").contains(bad + ": line 2, column 'p0': 'x' is not a number");
     Result missing = run("train", "--mnist", tmp.resolve("nowhere").toString());
     assertThat(missing.code()).isEqualTo(1);
     assertThat(missing.err().strip()).doesNotContain("\n").contains("no MNIST file");
@@ -498,13 +498,13 @@ class CliTest {
     Map<String, Map<String, String>> defaults = Map.of(
         "train", Map.of("--epochs", Defaults.LOCAL_EPOCHS, "--batch-size", Defaults.BATCH_SIZE,
             "--momentum", Defaults.MOMENTUM, "--seed", Defaults.SEED, "--preset", Defaults.PRESET,
-            "--layers", Defaults.LAYERS),
+            "--label-column", Defaults.LABEL_COLUMN),
         "simulate", Map.ofEntries(Map.entry("--epochs", Defaults.LOCAL_EPOCHS),
             Map.entry("--batch-size", Defaults.BATCH_SIZE),
             Map.entry("--momentum", Defaults.MOMENTUM),
             Map.entry("--seed", Defaults.SEED),
             Map.entry("--preset", Defaults.PRESET),
-            Map.entry("--layers", Defaults.LAYERS),
+            Map.entry("--label-column", Defaults.LABEL_COLUMN),
             Map.entry("--rounds", Defaults.ROUNDS),
             Map.entry("--train-fraction", Defaults.TRAIN_FRACTION),
             Map.entry("--sizes", Defaults.CLIENT_SIZES),

@@ -42,6 +42,8 @@ import org.springframework.validation.annotation.Validated;
  * @param minSecaggThreshold the lowest Shamir threshold of a secure aggregation session this client takes part in
  *     ({@code FL_MIN_SECAGG_THRESHOLD}, default 0: none); it applies to secure aggregation sessions only, so set
  *     {@code FL_REQUIRE_SECURE_AGGREGATION} too to refuse plain runs
+ * @param labelColumn the label column of a table shard ({@code FL_LABEL_COLUMN}); a shard whose header is
+ *     {@code label,p0,...,p783} holds MNIST images
  * @param minDpNoise the lowest differential privacy noise multiplier this client takes part with
  *     ({@code FL_MIN_DP_NOISE}, default 0: none); above 0, the client refuses a run without differential privacy and
  *     a run without secure aggregation (there the aggregator adds the noise, which the client cannot check); see
@@ -75,7 +77,9 @@ public record ClientProperties(
     int minSecaggThreshold,
     @DefaultValue("0") @DecimalMin(value = "0", message = "must be 0 (no floor) or more: set FL_MIN_DP_NOISE "
         + "(fl.min-dp-noise) to the lowest noise multiplier this client accepts")
-    double minDpNoise) {
+    double minDpNoise,
+    @DefaultValue(Defaults.LABEL_COLUMN) @NotBlank(message = "must name the label column of a table shard: set "
+        + "FL_LABEL_COLUMN (fl.label-column)") String labelColumn) {
 
   public ClientProperties {
     if (tls != null && tls.configured() && aggregatorUrl != null

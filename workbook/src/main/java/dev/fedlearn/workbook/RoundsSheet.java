@@ -57,9 +57,11 @@ final class RoundsSheet {
     int r = 1;
     Row initial = sheet.createRow(r++);
     initial.createCell(0).setCellValue(0);
-    Cells.number(initial, 1, s.initialAccuracy(), st.pct());
-    initial.createCell(2).setCellValue(s.initialLoss());
-    initial.createCell(4).setCellValue("initial model");
+    if (s.initialAccuracy() != null) {
+      Cells.number(initial, 1, s.initialAccuracy(), st.pct());
+      initial.createCell(2).setCellValue(s.initialLoss());
+    }
+    initial.createCell(4).setCellValue(s.initialAccuracy() != null ? "initial model" : "initial model (not scored)");
     for (RunReport.Round v : closed) {
       Row row = sheet.createRow(r++);
       row.createCell(0).setCellValue(v.round());

@@ -13,14 +13,14 @@ import java.util.SortedMap;
  * Weights sheet shows. Times are null where there are none (a simulation has no arrival times).
  *
  * @param state where the run stands, as one line, e.g. {@code COMPLETED after 10 of 10 rounds}
- * @param initialAccuracy the initial model's accuracy on the held-out test set
+ * @param initialAccuracy the initial model's accuracy on the held-out test set (null when not scored: a table's run)
  * @param initialLoss and its loss
  * @param models global models by round (0: the initial model)
  * @param events what happened, oldest first (registrations, updates, scores, aggregations, deadlines, restarts,
  *     refused requests); empty when nobody logged them
  */
 public record RunReport(Map<String, String> settings, String state, List<Client> clients, List<Round> rounds,
-    double initialAccuracy, double initialLoss, LayerSizes layerSizes, SortedMap<Integer, float[]> models,
+    Double initialAccuracy, Double initialLoss, LayerSizes layerSizes, SortedMap<Integer, float[]> models,
     int completedRounds, List<Event> events) {
 
   /** A client: its train and test samples, when it registered. */

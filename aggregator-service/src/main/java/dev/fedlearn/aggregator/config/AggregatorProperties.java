@@ -1,14 +1,16 @@
 package dev.fedlearn.aggregator.config;
 
 import dev.fedlearn.Defaults;
-import dev.fedlearn.federation.run.RunRules;
-import dev.fedlearn.federation.run.SecAggSettings;
+import dev.fedlearn.engine.data.Dataset;
+import dev.fedlearn.engine.data.TableSchema;
 import dev.fedlearn.engine.nn.LayerSizes;
 import dev.fedlearn.engine.nn.Preset;
 import dev.fedlearn.engine.nn.TrainingConfig;
 import dev.fedlearn.federation.ClientSampler;
 import dev.fedlearn.federation.RunDefinition;
 import dev.fedlearn.federation.privacy.DifferentialPrivacy;
+import dev.fedlearn.federation.run.RunRules;
+import dev.fedlearn.federation.run.SecAggSettings;
 import dev.fedlearn.federation.secagg.SecureAggregation;
 import dev.fedlearn.federation.strategy.Strategies;
 import dev.fedlearn.federation.strategy.Strategy;
@@ -20,7 +22,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * The run's settings ({@code fl.*}; as environment variables {@code FL_ROUNDS}, {@code FL_CLIENTS},
  * {@code FL_LOCAL_EPOCHS}, {@code FL_BATCH_SIZE}, {@code FL_LEARNING_RATE}, {@code FL_MOMENTUM}, {@code FL_L2},
- * {@code FL_SEED}, {@code FL_PRESET}, {@code FL_LAYERS}, {@code FL_DATA_DIR}).
+ * {@code FL_SEED}, {@code FL_PRESET}, {@code FL_LAYERS} or {@code FL_HIDDEN}, {@code FL_SCHEMA_FILE},
+ * {@code FL_DATA_DIR}).
  *
  * @param rounds rounds of the run
  * @param clients clients that must register before round 1; a round closes early once all of them reported
@@ -31,7 +34,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param l2 weight decay, or empty for the preset's
  * @param seed the run's seed: initial model and the clients' shuffling
  * @param preset {@code default} or {@code seed}
- * @param layers layer sizes of the network
+ * @param layers layer sizes of the network, inputs first; none: the data's inputs, {@code hidden}, its classes
+ * @param hidden the hidden layers' sizes between the data's inputs and classes ({@code FL_HIDDEN}; default
+ *     {@value Defaults#HIDDEN})
+ * @param schemaFile a table's schema as JSON ({@code FL_SCHEMA_FILE}, e.g. the {@code schema.json} that
+ *     {@code fl shards --csv} writes): the run learns from the clients' tables and the server holds no test set;
+ *     none: the run learns from MNIST
  * @param dataDir folder holding {@code mnist/t10k-*}: the held-out test set
  * @param maxPollWait longest a {@code GET /model} long poll is held
  * @param threads threads that score global models
@@ -82,7 +90,9 @@ public record AggregatorProperties(
     Float l2,
     @DefaultValue(Defaults.SEED) long seed,
     @DefaultValue(Defaults.PRESET) String preset,
-    @DefaultValue(Defaults.LAYERS) String layers,
+    String layers,
+    String hidden,
+    Path schemaFile,
     @DefaultValue("data") Path dataDir,
     @DefaultValue("60s") Duration maxPollWait,
     @DefaultValue("2") int threads,
@@ -111,6 +121,9 @@ public record AggregatorProperties(
     Integer healthPort) {
 
   public AggregatorProperties {
+    layers = layers == null || layers.isBlank() ? null : layers; // compose passes a setting left out as empty
+    hidden = hidden == null || hidden.isBlank() ? null : hidden;
+    schemaFile = schemaFile == null || schemaFile.toString().isBlank() ? null : schemaFile;
     if (rounds < 1) {
       throw new IllegalArgumentException("fl.rounds (FL_ROUNDS) must be at least 1, got " + rounds);
     }
@@ -121,7 +134,10 @@ public record AggregatorProperties(
       throw new IllegalArgumentException("fl.threads must be at least 1, got " + threads);
     }
     trainingConfig(localEpochs, batchSize, learningRate, momentum, l2, seed, preset); // fails early on bad values
-    LayerSizes.parse(layers);
+    if (layers != null && hidden != null) {
+      throw new IllegalArgumentException("FL_LAYERS gives every layer and FL_HIDDEN the hidden ones: set one of them");
+    }
+    layerSizes(layers, hidden, Dataset.MNIST_PIXELS, Dataset.MNIST_CLASSES);
     if (maxRefusalsPerMinute < 1) {
       throw new IllegalArgumentException("FL_MAX_REFUSALS_PER_MINUTE must be at least 1, got " + maxRefusalsPerMinute);
     }
@@ -142,7 +158,10 @@ public record AggregatorProperties(
    * aggregation ({@link RunDefinition}).
    */
   public RunDefinition definition(RunDefinition.Data data) {
-    return RunDefinition.of(rounds, clients, data, layerSizes(), training(), strategy(strategy, strategyParams),
+    TableSchema schema = data.schema();
+    LayerSizes sizes = schema == null ? layerSizes(layers, hidden, Dataset.MNIST_PIXELS, Dataset.MNIST_CLASSES)
+        : layerSizes(layers, hidden, schema.inputs(), schema.outputs());
+    return RunDefinition.of(rounds, clients, data, sizes, training(), strategy(strategy, strategyParams),
         sampler(fractionFit, minFitClients), dpClip == null ? null : new DifferentialPrivacy.Settings(dpClip, dpNoise,
             dpDelta), secureAggregation ? secaggBound : null);
   }
@@ -217,8 +236,14 @@ public record AggregatorProperties(
     return trainingConfig(localEpochs, batchSize, learningRate, momentum, l2, seed, preset);
   }
 
-  public LayerSizes layerSizes() {
-    return LayerSizes.parse(layers);
+  /** {@code layers}, or {@code inputs}, {@code hidden} (or the default hidden layers) and {@code outputs}. */
+  private static LayerSizes layerSizes(String layers, String hidden, int inputs, int outputs) {
+    try {
+      return LayerSizes.parse(layers != null ? layers
+          : inputs + "," + (hidden == null ? Defaults.HIDDEN : hidden) + "," + outputs);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException((layers != null ? "FL_LAYERS: " : "FL_HIDDEN: ") + e.getMessage(), e);
+    }
   }
 
   private static TrainingConfig trainingConfig(int epochs, int batchSize, Float lr, float momentum, Float l2,

@@ -1,16 +1,18 @@
 package dev.fedlearn.aggregator.config;
 
-import dev.fedlearn.federation.run.RunCoordinator;
-import dev.fedlearn.federation.run.RunHistory;
-import dev.fedlearn.federation.run.Runs;
 import dev.fedlearn.engine.data.Dataset;
 import dev.fedlearn.engine.data.Features;
 import dev.fedlearn.engine.data.Mnist;
+import dev.fedlearn.engine.data.TableSchema;
+import dev.fedlearn.engine.nn.Evaluation;
 import dev.fedlearn.engine.nn.Evaluator;
 import dev.fedlearn.engine.nn.Kernels;
 import dev.fedlearn.engine.nn.Model;
 import dev.fedlearn.engine.nn.TrainingConfig;
 import dev.fedlearn.federation.RunDefinition;
+import dev.fedlearn.federation.run.RunCoordinator;
+import dev.fedlearn.federation.run.RunHistory;
+import dev.fedlearn.federation.run.Runs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +20,8 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +29,9 @@ import org.springframework.boot.jdbc.DataSourceBuilder;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Builds the run: the initial model, the strategy and its client sampler, and the scorer on the held-out MNIST test
@@ -54,27 +61,79 @@ class RunConfiguration {
   /**
    * The kept runs and the one to serve: the environment's run is kept (resumed when it is the latest run the
    * environment defined, else queued as a new run), then the first run that has not ended is served ({@link Runs#start}).
-   * Each run is scored on MNIST's test set, scaled as its network's preset wants.
+   * A run on MNIST is scored on MNIST's test set, scaled as its network's preset wants (read when a run first needs
+   * it); a run on a table ({@code FL_SCHEMA_FILE}) is scored by its clients, the server holding no data.
    */
   @Bean
   Runs runs(AggregatorProperties p, RunHistory history) throws IOException {
     Path mnist = p.dataDir().resolve("mnist");
-    Dataset test = Mnist.load(mnist, Mnist.Part.TEST);
+    TableSchema schema = p.schemaFile() == null ? null : schema(p.schemaFile());
+    Supplier<Dataset> test = memoized(() -> {
+      Dataset images = Mnist.load(mnist, Mnist.Part.TEST);
+      log.info("held-out test set: {} images from {}", images.size(), mnist.toAbsolutePath().normalize());
+      return images;
+    });
     Map<Float, Features> scaled = new ConcurrentHashMap<>();
     String kernel = Kernels.create().name();
-    log.info("held-out test set: {} images from {}; kernel {}{}", test.size(), mnist.toAbsolutePath().normalize(),
-        kernel, kernel.equals("vector") ? "" : " (start the JVM with --add-modules jdk.incubator.vector for speed)");
-    RunDefinition environment = p.definition(new RunDefinition.Data("mnist", test.size()));
+    log.info("kernel {}{}", kernel, kernel.equals("vector") ? ""
+        : " (start the JVM with --add-modules jdk.incubator.vector for speed)");
+    RunDefinition environment = p.definition(schema == null ? new RunDefinition.Data("mnist", test.get().size())
+        : new RunDefinition.Data("csv", 0, schema));
+    if (schema != null) {
+      log.info("runs learn from a table: {} feature columns, classes {} (label '{}'), from {}; the server holds no "
+          + "test set: the clients score the global models", schema.inputs(), schema.classes(), schema.label(),
+          p.schemaFile());
+    }
     // Noise from a SecureRandom no one knows: a run with DP noise is not reproducible bit for bit, by design.
     SecureRandom noise = new SecureRandom();
     int threads = p.threads();
     Runs.Opener opener = (id, definition) -> {
       TrainingConfig training = definition.trainingConfig();
-      Features features = scaled.computeIfAbsent(training.preset().inputOffset(), test::features);
+      Function<Model, Evaluation> scorer = null;
+      if (definition.data().schema() == null) {
+        Features features = scaled.computeIfAbsent(training.preset().inputOffset(), o -> test.get().features(o));
+        scorer = m -> Evaluator.evaluate(m, features, threads);
+      }
       Model initial = Model.initialise(definition.layerSizes(), training.preset(), training.seed());
-      return new RunCoordinator(p.rules(definition), definition, initial, round -> noise,
-          m -> Evaluator.evaluate(m, features, threads), Clock.systemUTC(), history.store(id), p.secaggTimeout());
+      return new RunCoordinator(p.rules(definition), definition, initial, round -> noise, scorer, Clock.systemUTC(),
+          history.store(id), p.secaggTimeout());
     };
     return Runs.start(history, environment, opener, Clock.systemUTC());
+  }
+
+  /** A table's schema from its JSON file; a file that is not one stops the start with one line naming it. */
+  static TableSchema schema(Path file) throws IOException {
+    try {
+      return JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build()
+          .readValue(Files.readString(file), TableSchema.class);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new IllegalArgumentException("FL_SCHEMA_FILE " + file + ": no such file", e);
+    } catch (JacksonException e) {
+      throw new IllegalArgumentException("FL_SCHEMA_FILE " + file + ": not a table's schema ({\"label\": ..., "
+          + "\"features\": [...], \"classes\": [...]}): " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** {@code load} once, when first asked, its result kept; an IOException is thrown as unchecked. */
+  private static Supplier<Dataset> memoized(IoSupplier<Dataset> load) {
+    return new Supplier<>() {
+      private Dataset value;
+
+      @Override
+      public synchronized Dataset get() {
+        if (value == null) {
+          try {
+            value = load.get();
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }
+        return value;
+      }
+    };
+  }
+
+  private interface IoSupplier<T> {
+    T get() throws IOException;
   }
 }

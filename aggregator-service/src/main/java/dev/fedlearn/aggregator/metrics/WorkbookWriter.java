@@ -1,5 +1,6 @@
 package dev.fedlearn.aggregator.metrics;
 
+import dev.fedlearn.engine.nn.Evaluation;
 import dev.fedlearn.federation.run.RoundView;
 import dev.fedlearn.federation.run.RunCoordinator;
 import dev.fedlearn.federation.run.RunEvent;
@@ -34,9 +35,10 @@ public class WorkbookWriter {
         s.privateRun() ? null : c.trainSamples(), s.privateRun() ? null : c.testSamples(), c.registeredAt())).toList();
     List<RunReport.Round> rounds = s.rounds().stream().map(v -> round(v, s.privacy() == null || v.endedAt() == null
         ? null : s.privacy().apply(v.round()).epsilon())).toList();
+    Evaluation initial = s.historyScores().get(0); // null when the server did not score it (a table's run)
     return new RunReport(s.settings(), s.status().state() + " after " + s.status().round() + " of "
-        + s.status().rounds() + " rounds", clients, rounds, s.historyScores().get(0).accuracy(),
-        s.historyScores().get(0).loss(), s.layerSizes(), s.modelHistory(), s.historyScores().size() - 1,
+        + s.status().rounds() + " rounds", clients, rounds, initial == null ? null : initial.accuracy(),
+        initial == null ? null : initial.loss(), s.layerSizes(), s.modelHistory(), s.historyScores().size() - 1,
         events.stream().map(e -> new RunReport.Event(e.at(), e.type(), e.round(), e.clientId(), e.detail())).toList());
   }
 

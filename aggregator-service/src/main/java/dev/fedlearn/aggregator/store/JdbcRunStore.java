@@ -1,5 +1,6 @@
 package dev.fedlearn.aggregator.store;
 
+import dev.fedlearn.engine.data.Standardization;
 import dev.fedlearn.federation.RunDefinition;
 import dev.fedlearn.federation.run.RunEvent;
 import dev.fedlearn.federation.run.RunStore;
@@ -44,9 +45,9 @@ public class JdbcRunStore implements RunStore {
       if (run.isEmpty()) {
         return Optional.<Stored>empty();
       }
-      List<StoredClient> clients = jdbc.query("select client_id, train_samples, test_samples, registered_at "
+      List<StoredClient> clients = jdbc.query("select client_id, train_samples, test_samples, registered_at, sums "
           + "from run_client where run_id = ? order by registered_at, client_id", (rs, i) -> new StoredClient(
-              rs.getString(1), rs.getInt(2), rs.getInt(3), instant(rs, 4)), runId);
+              rs.getString(1), rs.getInt(2), rs.getInt(3), instant(rs, 4), sums(rs.getBytes(5))), runId);
       Integer last = jdbc.queryForObject("select max(round) from run_round where run_id = ? and model is not null",
           Integer.class, runId);
       int lastClosed = last == null ? -1 : last;
@@ -102,8 +103,9 @@ public class JdbcRunStore implements RunStore {
   @Override
   public void clientRegistered(StoredClient c, String state, StoredRound opened) {
     tx.executeWithoutResult(status -> {
-      jdbc.update("insert into run_client (run_id, client_id, train_samples, test_samples, registered_at) "
-          + "values (?, ?, ?, ?, ?)", runId, c.clientId(), c.trainSamples(), c.testSamples(), time(c.registeredAt()));
+      jdbc.update("insert into run_client (run_id, client_id, train_samples, test_samples, registered_at, sums) "
+          + "values (?, ?, ?, ?, ?, ?)", runId, c.clientId(), c.trainSamples(), c.testSamples(),
+          time(c.registeredAt()), bytes(c.sums()));
       if (opened != null) {
         insertRound(opened);
         jdbc.update("update run set state = ? where id = ?", state, runId);
@@ -246,5 +248,40 @@ public class JdbcRunStore implements RunStore {
     float[] f = new float[bytes.length / 4];
     ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(f);
     return f;
+  }
+
+  /** A client's column sums as V7 keeps them: the count, the sums, the sums of squares, big-endian doubles. */
+  static byte[] bytes(Standardization.Sums sums) {
+    if (sums == null) {
+      return null;
+    }
+    int d = sums.sum().length;
+    ByteBuffer b = ByteBuffer.allocate(8 * (1 + 2 * d));
+    b.putLong(sums.count());
+    for (double v : sums.sum()) {
+      b.putDouble(v);
+    }
+    for (double v : sums.sumSquares()) {
+      b.putDouble(v);
+    }
+    return b.array();
+  }
+
+  static Standardization.Sums sums(byte[] bytes) {
+    if (bytes == null) {
+      return null;
+    }
+    ByteBuffer b = ByteBuffer.wrap(bytes);
+    int d = (bytes.length / 8 - 1) / 2;
+    long count = b.getLong();
+    double[] sum = new double[d];
+    double[] squares = new double[d];
+    for (int j = 0; j < d; j++) {
+      sum[j] = b.getDouble();
+    }
+    for (int j = 0; j < d; j++) {
+      squares[j] = b.getDouble();
+    }
+    return new Standardization.Sums(count, sum, squares);
   }
 }

@@ -2,6 +2,7 @@ package dev.fedlearn.client.worker;
 
 import dev.fedlearn.client.ClientProperties;
 import dev.fedlearn.client.data.LocalData;
+import dev.fedlearn.engine.data.DataException;
 import dev.fedlearn.engine.data.Features;
 import dev.fedlearn.engine.nn.Evaluation;
 import dev.fedlearn.engine.nn.Evaluator;
@@ -286,7 +287,13 @@ public final class FederatedClient {
 
   private void register() throws InterruptedException {
     tracker.state(ClientState.REGISTERING);
-    ClientRegistration registration = new ClientRegistration(clientId, data.trainSize(), data.testSize());
+    ClientRegistration registration;
+    try { // a table is checked against the run's schema first: a shard that does not fit sits the run out
+      registration = data.registration(!data.isTable() ? null
+          : calls.retrying("read the run's plan", () -> aggregator.fetchModel(-1, 0)).plan());
+    } catch (DataException e) {
+      throw new SatOut(e.getMessage());
+    }
     log.info("registering as {} with the aggregator at {} ({} train / {} test samples)", clientId,
         aggregator.baseUrl(), data.trainSize(), data.testSize());
     Backoff backoff = calls.backoff();
@@ -323,8 +330,7 @@ public final class FederatedClient {
       throw new IllegalStateException("the global model of round " + round + " comes without a training plan");
     }
     tracker.state(ClientState.EVALUATING);
-    TrainingConfig config = model.plan().toConfig();
-    Features test = data.features(config.seed(), config.preset().inputOffset()).test();
+    Features test = data.features(model.plan().seed(), model.plan()).test();
     Evaluation evaluation = Evaluator.evaluate(model.toModel(), test, threads);
     // A private run takes no figures of a client's own: the score stays on this site (status and log).
     boolean send = !model.plan().isPrivate();
@@ -346,7 +352,7 @@ public final class FederatedClient {
     }
     tracker.state(ClientState.TRAINING);
     TrainingConfig config = model.plan().toConfig();
-    Features train = data.features(config.seed(), config.preset().inputOffset()).train();
+    Features train = data.features(config.seed(), model.plan()).train();
     long start = System.nanoTime();
     LocalTraining.Result result;
     List<ClientUpdate.Epoch> epochs = new ArrayList<>(config.epochs());

@@ -60,7 +60,9 @@ final class RunEnds {
     } catch (RuntimeException e) {
       run = null;
     }
-    log.info("this client sits out {}: {}", run == null ? "the run" : "run " + run, reason);
+    String which = run == null ? "the run" : "run " + run;
+    log.info("this client sits out {}: {}", which, reason);
+    tracker.update(s -> s.withError("sat out " + which + ": " + reason));
     tracker.state(ClientState.WAITING);
     return run;
   }

@@ -35,10 +35,10 @@ class TlsSettingsTest {
     ClientProperties plain = TestShards.properties("client-1", Path.of("shard.csv"), "http://localhost:8080");
     assertThatThrownBy(() -> new ClientProperties(plain.clientId(), plain.clientShard(), "http://aggregator:8080",
         null, 0.7, 1, 30, plain.connectTimeout(), plain.retry(), true, null, null, WireFormat.BINARY, tls, false, 0,
-        0))
+        0, "label"))
         .hasMessageContaining("use its https:// URL");
     assertThat(new ClientProperties(plain.clientId(), plain.clientShard(), "https://aggregator:8080", null, 0.7, 1,
-        30, plain.connectTimeout(), plain.retry(), true, null, null, WireFormat.BINARY, tls, false, 0, 0).tls())
+        30, plain.connectTimeout(), plain.retry(), true, null, null, WireFormat.BINARY, tls, false, 0, 0, "label").tls())
         .isEqualTo(tls);
   }
 }

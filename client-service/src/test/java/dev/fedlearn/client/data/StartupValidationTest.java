@@ -122,14 +122,21 @@ class StartupValidationTest {
   }
 
   @Test
-  void failsOnAShardThatIsNotAnMnistCsv() throws Exception {
+  void failsOnATableWithoutItsLabelColumnOrWithACellThatIsNotANumber() throws Exception {
     Path bad = Files.writeString(dir.resolve("bad.csv"), "a,b,c\n1,2,3\n");
     runner.withPropertyValues("fl.client-id=client-1", "fl.client-shard=" + bad).run(context -> {
       assertThat(context).hasFailed();
       assertThat(shardFailure(context.getStartupFailure()))
           .hasMessageContaining(bad.toString())
-          .hasMessageContaining("expected a header 'label'");
+          .hasMessageContaining("no column 'label' (the label column, --label-column or FL_LABEL_COLUMN)");
     });
+    Path text = Files.writeString(dir.resolve("text.csv"), "a,kind\n1,x\n2,y\nabc,x\n");
+    runner.withPropertyValues("fl.client-id=client-1", "fl.client-shard=" + text, "fl.label-column=kind")
+        .run(context -> {
+          assertThat(context).hasFailed();
+          assertThat(shardFailure(context.getStartupFailure()))
+              .hasMessageContaining(text + ": line 4, column 'a': 'abc' is not a number");
+        });
   }
 
   @Test

@@ -92,6 +92,29 @@ public final class CsvData {
     return new Dataset(pixels.toByteArray(), labels.toByteArray(), dim, classes);
   }
 
+  /**
+   * Whether a CSV holds MNIST images: its first line is the header {@code label,p0,...,p783} this class writes (any
+   * other CSV is a table, {@link CsvTable}).
+   */
+  public static boolean holdsImages(Path file) throws IOException {
+    try (var r = new java.io.BufferedReader(new InputStreamReader(Idx.openMaybeGzip(file), StandardCharsets.UTF_8))) {
+      String header = r.readLine();
+      return header != null && header.strip().equals(MNIST_HEADER);
+    } catch (NoSuchFileException e) {
+      throw new DataException(file + ": no such file");
+    }
+  }
+
+  private static final String MNIST_HEADER = mnistHeader();
+
+  private static String mnistHeader() {
+    StringBuilder b = new StringBuilder(LABEL);
+    for (int j = 0; j < Dataset.MNIST_PIXELS; j++) {
+      b.append(",p").append(j);
+    }
+    return b.toString();
+  }
+
   /** Reads an MNIST-shaped CSV (784 pixels, 10 classes). */
   public static Dataset readMnist(Path file) throws IOException {
     return read(file, Dataset.MNIST_PIXELS, Dataset.MNIST_CLASSES);

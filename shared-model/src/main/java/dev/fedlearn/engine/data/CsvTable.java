@@ -285,7 +285,7 @@ public final class CsvTable {
     void throwIfAny() throws DataException {
       if (count > 0) {
         throw new DataException(file + ": " + String.join("; ", shown)
-            + (count > SHOWN ? "; and " + (count - SHOWN) + " more problems" : ""));
+            + (count > SHOWN ? "; and " + (count - SHOWN) + " more" : ""));
       }
     }
   }

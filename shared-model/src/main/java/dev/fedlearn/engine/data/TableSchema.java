@@ -12,6 +12,10 @@ import java.util.Objects;
 public record TableSchema(String label, List<String> features, List<String> classes) {
   /** At most this many classes (labels are kept as bytes). */
   public static final int MAX_CLASSES = 127;
+  /** At most this many feature columns. */
+  public static final int MAX_FEATURES = 10_000;
+  /** The longest name of a column or a class. */
+  public static final int MAX_NAME = 80;
 
   public TableSchema {
     Objects.requireNonNull(label, "label");
@@ -24,6 +28,16 @@ public record TableSchema(String label, List<String> features, List<String> clas
       throw new IllegalArgumentException("a table needs at least one feature column besides the label '" + label
           + "'");
     }
+    if (features.size() > MAX_FEATURES) {
+      throw new IllegalArgumentException("a table may have at most " + MAX_FEATURES + " feature columns, got "
+          + features.size());
+    }
+    for (String name : concat(label, features, classes)) {
+      if (name.isEmpty() || name.length() > MAX_NAME) {
+        throw new IllegalArgumentException("a column's or a class's name must be 1 to " + MAX_NAME
+            + " characters, got '" + (name.length() > 40 ? name.substring(0, 40) + "..." : name) + "'");
+      }
+    }
     if (new HashSet<>(features).size() != features.size() || features.contains(label)) {
       throw new IllegalArgumentException("the feature columns' names must differ from each other and from the "
           + "label's");
@@ -35,6 +49,13 @@ public record TableSchema(String label, List<String> features, List<String> clas
     if (new HashSet<>(classes).size() != classes.size()) {
       throw new IllegalArgumentException("the classes repeat: " + classes);
     }
+  }
+
+  private static List<String> concat(String label, List<String> features, List<String> classes) {
+    List<String> all = new java.util.ArrayList<>(features);
+    all.add(label);
+    all.addAll(classes);
+    return all;
   }
 
   /** The network's input size. */

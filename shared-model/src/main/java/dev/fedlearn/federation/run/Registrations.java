@@ -48,6 +48,11 @@ final class Registrations {
       throw Refusal.invalid("a client may register at most " + c.rules.maxClientSamples() + " training and test "
           + "samples each (FL_MAX_CLIENT_SAMPLES), got " + r.trainSamples() + " and " + r.testSamples());
     }
+    if (c.definition().data().schema() != null && r.sums() == null) {
+      throw notInRun("Not the run's data", "this run learns from a table of " + c.definition().data().schema().inputs()
+          + " feature columns; client " + id + " registered without its column sums (a shard of images?): it sits "
+          + "the run out");
+    }
     RequestChecks.sums(r, c.definition().data().schema());
     c.workflow.admit(r, run.clients.values());
     Instant now = c.now();

@@ -1,0 +1,89 @@
+package dev.fedlearn.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fedlearn.protocol.GlobalModel;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A table over the real jars: {@code fl shards --csv} splits the Breast Cancer Wisconsin data across four hospitals
+ * with label skew; the aggregator, holding no data but the schema {@code fl shards} wrote, runs four client jars
+ * that read their hospital's CSV. The inputs are standardized with every hospital's column sums, the clients score
+ * the global models, and the final model is bit for bit the one {@code fl simulate --shards} gives, at the same
+ * accuracy. A fifth site whose table has a label the run does not know sits the run out, saying which line, and the
+ * run goes on without it.
+ */
+class TablesIT {
+  static final int ROUNDS = 5;
+  static final List<String> TRAINING = List.of("--rounds", Integer.toString(ROUNDS), "--epochs", "5", "--batch-size",
+      "8", "--hidden", "16", "--learning-rate", "0.01");
+  static final Duration RUN = Duration.ofMinutes(5);
+
+  @Test
+  void hospitalsTrainOnTheirTablesAsTheSimulationDoes() throws Exception {
+    Path logs = Path.of("target", "e2e-logs", "tables");
+    Path work = Processes.freshDir(Path.of("target", "e2e-state", "tables"));
+    Path shards = work.resolve("hospitals");
+    RunsIT.Cli split = RunsIT.Cli.run("shards", "--csv", Reference.DATA.resolve("breast-cancer.csv").toString(),
+        "--label-column", "diagnosis", "--clients", "4", "--partition", "dirichlet:0.5", "--out", shards.toString());
+    assertThat(split.exit()).as(split.output()).isZero();
+    assertThat(shards.resolve("schema.json")).exists();
+    Path model = work.resolve("simulated.json");
+    RunsIT.Cli simulated = RunsIT.Cli.run(concat(List.of("simulate", "--shards", shards.toString(), "--save-model",
+        model.toString()), TRAINING));
+    assertThat(simulated.exit()).as(simulated.output()).isZero();
+    JsonNode summary = Http.JSON.readTree(simulated.output().lines().reduce((a, b) -> b).orElseThrow());
+    Path misfit = work.resolve("misfit.csv"); // a hospital that codes its diagnoses otherwise
+    List<String> rows = Files.readAllLines(shards.resolve("client-2.csv"));
+    rows.set(3, rows.get(3).replaceFirst("^[a-z]+,", "M,"));
+    Files.write(misfit, rows);
+
+    try (Processes procs = new Processes(logs)) {
+      int port = Processes.freePort();
+      String base = "http://localhost:" + port;
+      procs.start("aggregator", Processes.jar("aggregator.jar"), Map.of("SERVER_PORT", Integer.toString(port),
+          "FL_SCHEMA_FILE", shards.resolve("schema.json").toString(), "FL_CLIENTS", "4",
+          "FL_ROUNDS", Integer.toString(ROUNDS), "FL_LOCAL_EPOCHS", "5", "FL_BATCH_SIZE", "8", "FL_HIDDEN", "16",
+          "FL_LEARNING_RATE", "0.01", "FL_DATA_DIR", Files.createDirectories(work.resolve("no-data")).toString(),
+          "FL_STATE_DIR", work.resolve("state").toString()));
+      int misfitPort = Processes.freePort();
+      procs.startClient("client-5", 5, base, Map.of("SERVER_PORT", Integer.toString(misfitPort),
+          "FL_CLIENT_SHARD", misfit.toString(), "FL_LABEL_COLUMN", "diagnosis"));
+      JsonNode sitting = Await.until("client-5 sits the run out", Await.SERVICE_START,
+          () -> Http.getJson("http://localhost:" + misfitPort + "/api/v1/status"),
+          s -> s.hasNonNull("lastError") && s.get("lastError").asString().startsWith("sat out"));
+      assertThat(sitting.get("lastError").asString()).contains(misfit + ": line 4, column 'diagnosis': 'M' is not "
+          + "one of the run's classes [benign, malignant]");
+      for (int c = 1; c <= 4; c++) {
+        procs.startClient("client-" + c, c, base, Map.of("FL_CLIENT_SHARD",
+            shards.resolve("client-" + c + ".csv").toString(), "FL_LABEL_COLUMN", "diagnosis"));
+      }
+      JsonNode status = Http.awaitCompleted(base, RUN, "logs in " + logs.toAbsolutePath());
+      Http.awaitEvaluations(base, 4, RUN);
+      status = Http.getJson(base + "/api/v1/status");
+
+      GlobalModel last = Http.JSON.readValue(Http.send(HttpRequest.newBuilder(URI.create(base
+          + "/api/v1/model?after=" + ROUNDS))).body(), GlobalModel.class);
+      GlobalModel expected = Http.JSON.readValue(Files.readString(model), GlobalModel.class);
+      assertThat(last.weights()).as("bit for bit fl simulate --shards").containsExactly(expected.weights());
+      assertThat(last.plan().table()).as("the schema and the standardization").isEqualTo(expected.plan().table());
+      JsonNode latest = status.get("latest");
+      assertThat(latest.get("scoredBy").asString()).isEqualTo("clients");
+      assertThat(latest.get("globalTestAccuracy").asDouble())
+          .isCloseTo(summary.get("globalTestAccuracy").asDouble(), org.assertj.core.data.Offset.offset(1e-6));
+      assertThat(status.get("registeredClients").asInt()).isEqualTo(4);
+    }
+  }
+
+  private static String[] concat(List<String> a, List<String> b) {
+    return java.util.stream.Stream.concat(a.stream(), b.stream()).toArray(String[]::new);
+  }
+}
