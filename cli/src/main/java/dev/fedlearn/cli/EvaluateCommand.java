@@ -41,16 +41,22 @@ final class EvaluateCommand implements Callable<Integer> {
   ModelOptions modelFile;
 
   @Option(names = "--csv", paramLabel = "FILE",
-      description = "Score on this CSV (a label, then 784 pixels) instead of the MNIST test set.")
+      description = "Score on this CSV instead of the MNIST test set: a label then 784 pixels, or, for a model of "
+          + "a table, rows with its columns (standardized as its run did).")
   Path csv;
 
   @Override
   public Integer call() throws Exception {
     ModelFile.Loaded loaded = modelFile.load();
-    loaded.requireMnistShape(); // before the data is read: every image has 784 pixels, every label is a digit
-    Dataset set;
+    Features table = loaded.tableInputs(csv, true); // a table's rows, standardized as the run did
+    if (table == null) {
+      loaded.requireMnistShape(); // before the data is read: every image has 784 pixels, every label is a digit
+    }
+    Dataset set = null;
     String source;
-    if (csv != null) {
+    if (table != null) {
+      source = csv.toString();
+    } else if (csv != null) {
       Images.Read read = Images.csv(csv);
       if (!read.labelled()) {
         throw new DataException(csv + ": " + Dataset.MNIST_PIXELS + " columns, pixels without labels: evaluate "
@@ -63,7 +69,8 @@ final class EvaluateCommand implements Callable<Integer> {
       source = "mnist-test";
     }
     // Scored as simulate and the aggregator score a global model; the predictions again for the confusion matrix.
-    Features features = set.features(loaded.preset().inputOffset());
+    Features features = table != null ? table : set.features(loaded.preset().inputOffset());
+    List<String> classes = table != null ? loaded.table().schema().classes() : null;
     int threads = Runtime.getRuntime().availableProcessors();
     Evaluation eval = Evaluator.evaluate(loaded.model(), features, threads);
     long[][] confusion = Predictions.confusion(features, Predictions.of(loaded.model(), features, threads));
@@ -73,11 +80,12 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     out.println("model " + loaded.describe());
-    out.println("data " + (csv != null ? csv : "MNIST test set in " + data.mnist) + ": " + set.size() + " images");
-    out.printf(Locale.ROOT, "accuracy %.2f%% (%d of %d)  loss %.4f%n", 100 * eval.accuracy(), correct, set.size(),
-        eval.loss());
+    out.println("data " + (csv != null ? csv : "MNIST test set in " + data.mnist) + ": " + features.size()
+        + (table != null ? " rows" : " images"));
+    out.printf(Locale.ROOT, "accuracy %.2f%% (%d of %d)  loss %.4f%n", 100 * eval.accuracy(), correct,
+        features.size(), eval.loss());
     out.println("confusion matrix (rows: true label, columns: predicted):");
-    matrix(out, confusion);
+    matrix(out, confusion, classes);
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("model", modelFile.model.toString());
     json.put("format", loaded.format().name().toLowerCase(Locale.ROOT));
@@ -85,7 +93,10 @@ final class EvaluateCommand implements Callable<Integer> {
     json.put("preset", loaded.preset().id());
     json.put("round", loaded.global() == null ? null : loaded.global().round());
     json.put("data", source);
-    json.put("samples", set.size());
+    json.put("samples", features.size());
+    if (classes != null) {
+      json.put("classes", classes);
+    }
     json.put("accuracy", Json.round(eval.accuracy(), 6));
     json.put("loss", Json.round(eval.loss(), 6));
     json.put("correct", correct);
@@ -94,17 +105,22 @@ final class EvaluateCommand implements Callable<Integer> {
     return Main.OK;
   }
 
-  /** The matrix with a header of the predicted classes and each row led by its true label, right-aligned. */
-  private static void matrix(PrintWriter out, long[][] m) {
+  /**
+   * The matrix with a header of the predicted classes and each row led by its true label, right-aligned; the classes
+   * by name when {@code names} is not null, else by number.
+   */
+  private static void matrix(PrintWriter out, long[][] m, List<String> names) {
     long max = Arrays.stream(m).flatMapToLong(Arrays::stream).max().orElse(0);
-    int width = Math.max(5, Long.toString(max).length() + 1);
-    StringBuilder head = new StringBuilder("     ");
+    int label = names == null ? 5 : names.stream().mapToInt(String::length).max().orElse(0) + 1;
+    int width = Math.max(Math.max(5, label), Long.toString(max).length() + 1);
+    StringBuilder head = new StringBuilder(" ".repeat(label));
     for (int c = 0; c < m.length; c++) {
-      head.append(String.format(Locale.ROOT, "%" + width + "d", c));
+      head.append(String.format(Locale.ROOT, "%" + width + "s", names == null ? Integer.toString(c) : names.get(c)));
     }
     out.println(head);
     for (int r = 0; r < m.length; r++) {
-      StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%5d", r));
+      StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%" + label + "s", names == null
+          ? Integer.toString(r) : names.get(r)));
       for (long v : m[r]) {
         row.append(String.format(Locale.ROOT, "%" + width + "d", v));
       }

@@ -1,11 +1,14 @@
 package dev.fedlearn.cli;
 
+import dev.fedlearn.engine.data.CsvTable;
 import dev.fedlearn.engine.data.DataException;
 import dev.fedlearn.engine.data.Dataset;
+import dev.fedlearn.engine.data.Features;
 import dev.fedlearn.engine.nn.Model;
 import dev.fedlearn.engine.nn.Preset;
 import dev.fedlearn.protocol.GlobalModel;
 import dev.fedlearn.protocol.SafeTensors;
+import dev.fedlearn.protocol.TrainingPlan;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -78,6 +81,30 @@ final class ModelFile {
     }
 
     /** Refuses, naming the file, a model that does not take MNIST's 784 pixels and give its 10 classes. */
+    /** The table the model learnt from and how it standardizes its inputs, or null for images. */
+    TrainingPlan.Table table() {
+      return global == null || global.plan() == null ? null : global.plan().table();
+    }
+
+    /**
+     * The network inputs of {@code csv} as the model takes them: a table's columns standardized, labelled or not (a
+     * label column is passed over then); null for a model of images.
+     */
+    Features tableInputs(Path csv, boolean labelled) throws java.io.IOException {
+      TrainingPlan.Table table = table();
+      if (table == null) {
+        return null;
+      }
+      if (csv == null) {
+        throw new IllegalArgumentException("the model learnt from a table (" + table.schema().inputs() + " feature "
+            + "columns, label '" + table.schema().label() + "'): give its rows with --csv FILE");
+      }
+      Inputs.textFile(csv);
+      CsvTable.Rows rows = CsvTable.read(csv, table.schema().label(), labelled);
+      Dataset set = labelled ? CsvTable.dataset(rows, table.schema()) : CsvTable.unlabelled(rows, table.schema());
+      return set.features(table.standardization());
+    }
+
     void requireMnistShape() throws DataException {
       if (model.sizes().inputs() != Dataset.MNIST_PIXELS || model.sizes().classes() != Dataset.MNIST_CLASSES) {
         throw new DataException(file + ": the model is " + model.sizes() + ", it takes " + model.sizes().inputs()

@@ -4,6 +4,7 @@ import dev.fedlearn.engine.data.Dataset;
 import dev.fedlearn.engine.data.Features;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Spec;
     description = {"Print the digit a trained model (--model) predicts for each image, one a line, in the images' "
         + "order, and nothing else on stdout (no JSON line, unlike the other commands), so that it pipes. The images: "
         + "an idx file (--images, e.g. MNIST's t10k-images-idx3-ubyte.gz) or a CSV (--csv).", "",
-        Images.CSV_RULE + " A label column is read and passed over."})
+        Images.CSV_RULE + " A label column is read and passed over.", "", "For a model of a table, --csv holds rows "
+        + "with its feature columns (its label column, if there, is passed over), and each line is a class's name."})
 final class PredictCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -44,14 +46,18 @@ final class PredictCommand implements Callable<Integer> {
           : "give the images one way: --images or --csv, not both");
     }
     ModelFile.Loaded loaded = modelFile.load();
-    loaded.requireMnistShape(); // before the images are read: each has 784 pixels
-    Dataset set = images != null ? Images.idx(images) : Images.csv(csv).data();
-    Features features = set.features(loaded.preset().inputOffset());
+    Features features = images != null ? null : loaded.tableInputs(csv, false); // a table's rows, standardized
+    if (features == null) {
+      loaded.requireMnistShape(); // before the images are read: each has 784 pixels
+      Dataset set = images != null ? Images.idx(images) : Images.csv(csv).data();
+      features = set.features(loaded.preset().inputOffset());
+    }
     int[] predicted = Predictions.of(loaded.model(), features, Runtime.getRuntime().availableProcessors());
-    // One write of every line: 10,000 labels are 20,000 characters.
+    // One write of every line: 10,000 labels are 20,000 characters. A table's classes by name.
+    List<String> names = loaded.table() == null ? null : loaded.table().schema().classes();
     StringBuilder lines = new StringBuilder(2 * predicted.length);
     for (int p : predicted) {
-      lines.append(p).append('\n');
+      lines.append(names == null ? Integer.toString(p) : names.get(p)).append('\n');
     }
     PrintWriter out = spec.commandLine().getOut();
     out.print(lines);

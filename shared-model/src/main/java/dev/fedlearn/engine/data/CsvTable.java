@@ -66,6 +66,14 @@ public final class CsvTable {
    *     only, a row with the wrong number of cells, a cell that is not a finite number, an empty label
    */
   public static Rows read(Path file, String labelColumn) throws IOException {
+    return read(file, labelColumn, true);
+  }
+
+  /**
+   * Reads {@code file}; when not {@code labelled}, the label column may be left out (each row's label is then empty,
+   * and {@link #unlabelled} takes the rows).
+   */
+  public static Rows read(Path file, String labelColumn, boolean labelled) throws IOException {
     CSVFormat format = CSVFormat.DEFAULT.builder().setTrim(true).get();
     Problems problems = new Problems(file);
     try (Reader reader = new InputStreamReader(Idx.openMaybeGzip(file), StandardCharsets.UTF_8);
@@ -76,7 +84,7 @@ public final class CsvTable {
       }
       List<String> header = it.next().toList();
       int labelAt = header.indexOf(labelColumn);
-      if (labelAt < 0) {
+      if (labelAt < 0 && labelled) {
         throw new DataException(file + ": no column '" + labelColumn + "' (the label column, --label-column or "
             + "FL_LABEL_COLUMN) in the header " + shorten(header));
       }
@@ -84,7 +92,9 @@ public final class CsvTable {
         throw new DataException(file + ": the header names a column twice: " + shorten(header));
       }
       List<String> features = new ArrayList<>(header);
-      features.remove(labelAt);
+      if (labelAt >= 0) {
+        features.remove(labelAt);
+      }
       FloatList values = new FloatList();
       List<String> labels = new ArrayList<>();
       LongList lines = new LongList();
@@ -95,10 +105,14 @@ public final class CsvTable {
           problems.add("line " + line + " has " + rec.size() + " cells, the header " + header.size());
           continue;
         }
+        if (labelAt < 0) {
+          labels.add("");
+          lines.add(line);
+        }
         for (int c = 0; c < header.size(); c++) {
           String cell = rec.get(c);
           if (c == labelAt) {
-            if (cell.isEmpty()) {
+            if (cell.isEmpty() && labelled) {
               problems.add("line " + line + ", column '" + labelColumn + "': no label");
             }
             labels.add(cell);
@@ -207,6 +221,12 @@ public final class CsvTable {
     }
     problems.throwIfAny();
     return Dataset.table(values, labels, d, schema.outputs());
+  }
+
+  /** The rows' features against {@code schema}, their labels passed over (every label 0). */
+  public static Dataset unlabelled(Rows rows, TableSchema schema) throws DataException {
+    return dataset(new Rows(rows.file(), schema.label(), rows.features(), rows.values(),
+        java.util.Collections.nCopies(rows.size(), schema.classes().get(0)), rows.lines()), schema);
   }
 
   /** Reads {@code file} and takes its rows against {@code schema}. */
