@@ -5,19 +5,25 @@ import static dev.fedlearn.federation.run.TestRuns.registration;
 import static dev.fedlearn.federation.run.TestRuns.update;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.fedlearn.engine.data.Standardization;
+import dev.fedlearn.engine.data.TableSchema;
+import dev.fedlearn.engine.nn.Evaluation;
+import dev.fedlearn.engine.nn.Model;
+import dev.fedlearn.engine.nn.TrainingConfig;
+import dev.fedlearn.federation.ClientSampler;
+import dev.fedlearn.federation.RunDefinition;
 import dev.fedlearn.federation.run.RoundView;
 import dev.fedlearn.federation.run.RunCoordinator;
 import dev.fedlearn.federation.run.RunEvent;
 import dev.fedlearn.federation.run.RunRules;
 import dev.fedlearn.federation.run.RunStore;
 import dev.fedlearn.federation.run.TestRuns;
-import dev.fedlearn.engine.nn.Evaluation;
-import dev.fedlearn.engine.nn.Model;
-import dev.fedlearn.engine.nn.TrainingConfig;
-import dev.fedlearn.federation.ClientSampler;
-import dev.fedlearn.federation.RunDefinition;
 import dev.fedlearn.federation.strategy.FedAvg;
+import dev.fedlearn.protocol.ClientRegistration;
 import dev.fedlearn.protocol.ClientUpdate;
+import dev.fedlearn.protocol.EvaluationReport;
+import dev.fedlearn.protocol.TrainingPlan;
 import dev.fedlearn.protocol.RunState;
 import dev.fedlearn.protocol.SecAggPlan;
 import dev.fedlearn.protocol.SecAggStep;
@@ -51,6 +57,40 @@ class JdbcRunStoreTest {
 
   private RunCoordinator coordinator(RunStore s) {
     return TestRuns.run(RunRules.of(3, 2), clock, s);
+  }
+
+  /** A run on a table of two columns whose clients score the models (the server holds no test set). */
+  private RunCoordinator tableRun(RunStore s) {
+    TableSchema schema = new TableSchema("kind", java.util.List.of("a", "b"), java.util.List.of("x", "y"));
+    RunDefinition definition = RunDefinition.of(3, 2, new RunDefinition.Data("csv", 0, schema), TestRuns.SIZES,
+        dev.fedlearn.engine.nn.TrainingConfig.defaults().withEpochs(1), new dev.fedlearn.federation.strategy.FedAvg(),
+        dev.fedlearn.federation.ClientSampler.ALL, null, null);
+    return new RunCoordinator(RunRules.of(3, 2), definition, new dev.fedlearn.engine.nn.Model(TestRuns.SIZES,
+        new float[6]), round -> null, null, clock, s, java.time.Duration.ofSeconds(30));
+  }
+
+  @Test
+  void aTableRunRestartsWithTheSameStandardizationAndItsClientsScores() {
+    RunCoordinator first = tableRun(store);
+    first.register(new ClientRegistration("b", 20, 10, new Standardization.Sums(30, new double[] {0.1, 1e9 + 0.3},
+        new double[] {0.07, 3e18})));
+    first.register(new ClientRegistration("a", 7, 3, new Standardization.Sums(10, new double[] {-2.5, 4},
+        new double[] {9.25, 17})));
+    first.submitUpdate(1, update("a", 7, 1f));
+    first.submitUpdate(1, update("b", 20, 5f));
+    first.submitEvaluation(1, new EvaluationReport("a", 3, 0.5, 2.0 / 3));
+    first.submitEvaluation(1, new EvaluationReport("b", 10, 0.25, 0.9));
+
+    RunCoordinator resumed = tableRun(store);
+
+    TrainingPlan.Table table = resumed.awaitModel(-1, java.time.Duration.ZERO).join().plan().table();
+    assertThat(table).isEqualTo(first.awaitModel(-1, java.time.Duration.ZERO).join().plan().table());
+    assertThat(table.standardization().mean()).containsExactly((float) ((-2.5 + 0.1) / 40), (float) ((4 + 1e9 + 0.3)
+        / 40)); // the sums came back bit for bit
+    assertThat(resumed.status()).isEqualTo(first.status());
+    assertThat(resumed.status().latest().scoredBy()).isEqualTo("clients");
+    assertThat(resumed.status().latest().globalTestAccuracy()).isEqualTo((3 * (2.0 / 3) + 10 * 0.9) / 13);
+    assertThat(resumed.rounds()).isEqualTo(first.rounds());
   }
 
   @Test
