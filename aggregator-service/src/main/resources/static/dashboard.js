@@ -403,9 +403,12 @@
     $('message').textContent = s.message || '';
     $('round').textContent = s.round + ' / ' + s.rounds;
     $('round-bar').style.width = (100 * s.round / s.rounds) + '%';
+    const byClients = s.latest.scoredBy === 'clients';
+    $('accuracy-heading').textContent = byClients ? "Clients' test accuracy" : 'Global test accuracy';
     $('accuracy').textContent = pct(s.latest.globalTestAccuracy);
     $('loss').textContent = 'loss ' + fixed(s.latest.globalTestLoss, 4) + (s.latest.round === 0 ? ' (initial model)'
-      : ' after round ' + s.latest.round);
+      : ' after round ' + s.latest.round) + (byClients
+      ? "; the aggregator holds no test set: the clients' scores, weighted by their test samples" : '');
     if (s.strategy) {
       const params = Object.entries(s.strategy.parameters || {}).map(([k, v]) => k + '=' + v).join(', ');
       $('strategy').textContent = s.strategy.name;
@@ -490,6 +493,37 @@
       ], 'round-' + r.round));
     }
     body.replaceChildren(...rows);
+    let latest = null;
+    for (let n = run.rounds.size; n >= 1 && !latest; n--) {
+      latest = run.rounds.get(n).confusion ? run.rounds.get(n) : null;
+    }
+    renderConfusion(latest);
+  }
+
+  // The newest round's confusion matrix summed over its clients (rows: true class, columns: predicted), then each
+  // class's precision, recall and F1 and their macro averages.
+  function renderConfusion(r) {
+    $('confusion-section').hidden = !r;
+    if (!r) {
+      return;
+    }
+    const c = r.confusion;
+    $('confusion-round').textContent = 'round ' + r.round + ', ' + c.perClass.reduce((n, k) => n + k.support, 0)
+      + ' test samples of the clients';
+    const head = document.createElement('tr');
+    for (const text of ['true \\ predicted', ...c.classes]) {
+      const th = document.createElement('th');
+      th.textContent = text;
+      head.appendChild(th);
+    }
+    $('confusion').tHead.replaceChildren(head);
+    $('confusion').tBodies[0].replaceChildren(...c.counts.map((counts, t) => row([[c.classes[t], 'class'],
+      ...counts.map(n => [String(n), 'number'])], 'confusion-' + t)));
+    $('class-scores').tBodies[0].replaceChildren(...c.perClass.map((k, t) => row([[k.name, 'class'],
+      [String(k.support), 'number'], [pct(k.precision), 'number'], [pct(k.recall), 'number'],
+      [pct(k.f1), 'number f1']], 'class-' + t)), row([['macro average', 'class'], ['', 'number'],
+      [pct(c.macroPrecision), 'number'], [pct(c.macroRecall), 'number'], [pct(c.macroF1), 'number f1']],
+      'class-macro'));
   }
 
   function row(cells, id) {

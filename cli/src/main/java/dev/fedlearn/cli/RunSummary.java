@@ -102,5 +102,10 @@ final class RunSummary {
         .mapToDouble(Simulation.SiteRound::testAccuracy).average().orElse(0), 6) : null);
     json.put("weightedClientTestAccuracy", scored ? Json.round(fin.clientTestAccuracy(), 6) : null);
     json.put("weightedClientTestLoss", scored ? Json.round(fin.clientTestLoss(), 6) : null);
+    if (fin.confusion() != null) { // the clients' confusion counts of the final model, summed
+      json.put("classes", fin.confusion().classes());
+      json.put("confusion", fin.confusion().counts());
+      json.put("macroF1", Json.round(fin.confusion().macroF1(), 6));
+    }
   }
 }

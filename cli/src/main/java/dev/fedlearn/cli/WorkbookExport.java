@@ -63,7 +63,8 @@ final class WorkbookExport {
         s.test().size(), null)).toList();
     try (var out = Files.newOutputStream(file)) {
       Workbook.write(new RunReport(settings, state, clients, reported, first.accuracy(), first.loss(),
-          initial.sizes(), run.shownModels(), history.size(), List.of()), out);
+          initial.sizes(), run.shownModels(), history.size(), List.of(), history.get(history.size() - 1).confusion()),
+          out);
     } catch (NoSuchFileException e) {
       throw new DataException(file + ": no such folder for the workbook", e);
     }

@@ -80,6 +80,9 @@ class TablesIT {
       assertThat(latest.get("globalTestAccuracy").asDouble())
           .isCloseTo(summary.get("globalTestAccuracy").asDouble(), org.assertj.core.data.Offset.offset(1e-6));
       assertThat(status.get("registeredClients").asInt()).isEqualTo(4);
+      assertThat(latest.get("confusion").get("counts")).as("the clients' confusion counts, summed")
+          .isEqualTo(summary.get("confusion"));
+      assertThat(latest.get("confusion").get("classes")).isEqualTo(summary.get("classes"));
     }
   }
 

@@ -58,11 +58,18 @@ public record RunStatus(RunState state, int round, int rounds, int registeredCli
   /**
    * The newest global model's score: on the server's held-out test set ({@code scoredBy} {@value #SERVER}), or, when
    * the server holds none, the clients' sample-weighted score on their test splits ({@value #CLIENTS}); null while
-   * nobody has scored it.
+   * nobody has scored it; {@code confusion}: its clients' confusion counts summed, with per-class precision, recall
+   * and F1 (null before any client sent them).
    */
-  public record Latest(int round, Double globalTestAccuracy, Double globalTestLoss, String scoredBy) {
+  public record Latest(int round, Double globalTestAccuracy, Double globalTestLoss, String scoredBy,
+      Confusion confusion) {
     public static final String SERVER = "server";
     public static final String CLIENTS = "clients";
+
+    /** A score without the clients' confusion counts. */
+    public Latest(int round, Double globalTestAccuracy, Double globalTestLoss, String scoredBy) {
+      this(round, globalTestAccuracy, globalTestLoss, scoredBy, null);
+    }
 
     /** A score on the server's test set. */
     public Latest(int round, double globalTestAccuracy, double globalTestLoss) {

@@ -1,6 +1,7 @@
 package dev.fedlearn.workbook;
 
 import dev.fedlearn.engine.nn.LayerSizes;
+import dev.fedlearn.protocol.Confusion;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -15,13 +16,22 @@ import java.util.SortedMap;
  * @param state where the run stands, as one line, e.g. {@code COMPLETED after 10 of 10 rounds}
  * @param initialAccuracy the initial model's accuracy on the held-out test set (null when not scored: a table's run)
  * @param initialLoss and its loss
+ * @param confusion the latest scored model's confusion counts summed over its clients, or null
  * @param models global models by round (0: the initial model)
  * @param events what happened, oldest first (registrations, updates, scores, aggregations, deadlines, restarts,
  *     refused requests); empty when nobody logged them
  */
 public record RunReport(Map<String, String> settings, String state, List<Client> clients, List<Round> rounds,
     Double initialAccuracy, Double initialLoss, LayerSizes layerSizes, SortedMap<Integer, float[]> models,
-    int completedRounds, List<Event> events) {
+    int completedRounds, List<Event> events, Confusion confusion) {
+
+  /** A run without confusion counts. */
+  public RunReport(Map<String, String> settings, String state, List<Client> clients, List<Round> rounds,
+      Double initialAccuracy, Double initialLoss, LayerSizes layerSizes, SortedMap<Integer, float[]> models,
+      int completedRounds, List<Event> events) {
+    this(settings, state, clients, rounds, initialAccuracy, initialLoss, layerSizes, models, completedRounds, events,
+        null);
+  }
 
   /** A client: its train and test samples, when it registered. */
   public record Client(String clientId, Integer trainSamples, Integer testSamples, Instant registeredAt) {}

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.fedlearn.engine.nn.LayerSizes;
+import dev.fedlearn.protocol.Confusion;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -36,7 +37,7 @@ import org.openxmlformats.schemas.drawingml.x2006.chart.CTValAx;
 class WorkbookTest {
   static final Instant T0 = Instant.parse("2026-03-14T09:26:53.589Z");
   static final List<String> ORDER = List.of(Workbook.ROUNDS, Workbook.TRAINING, Workbook.CURVES,
-      Workbook.EVALUATIONS, Workbook.CLIENTS, Workbook.EVENTS, Workbook.SETTINGS, Workbook.WEIGHTS);
+      Workbook.EVALUATIONS, Workbook.CONFUSION, Workbook.CLIENTS, Workbook.EVENTS, Workbook.SETTINGS, Workbook.WEIGHTS);
 
   /**
    * Three clients, three closed rounds and an open fourth. Round 1: a, b and c train 3 epochs; round 2: a and b (c is
@@ -78,7 +79,7 @@ class WorkbookTest {
       models.put(r, new float[sizes.parameterCount()]);
     }
     return new RunReport(settings, "RUNNING in round 4 of 4", clients, rounds, 0.0987, 2.31, sizes, models, 3,
-        events);
+        events, Confusion.of(List.of("benign", "malignant"), new long[] {50, 2, 5, 30}));
   }
 
   /** Round r: started at T0 + 100 r s, ended 30 s later. */
@@ -104,6 +105,21 @@ class WorkbookTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Workbook.write(report, out);
     return new XSSFWorkbook(new ByteArrayInputStream(out.toByteArray()));
+  }
+
+  @Test
+  void theConfusionSheetGivesEachTrueClassItsFiguresAndCounts() throws IOException {
+    try (XSSFWorkbook book = write(report())) {
+      XSSFSheet sheet = book.getSheet(Workbook.CONFUSION);
+      assertThat(sheet.getRow(0).getCell(5).getStringCellValue()).isEqualTo("Predicted benign");
+      assertThat(sheet.getRow(1).getCell(0).getStringCellValue()).isEqualTo("benign");
+      assertThat(sheet.getRow(1).getCell(1).getNumericCellValue()).isEqualTo(52);
+      assertThat(sheet.getRow(1).getCell(2).getNumericCellValue()).isEqualTo(50.0 / 55); // precision
+      assertThat(sheet.getRow(2).getCell(3).getNumericCellValue()).isEqualTo(30.0 / 35); // recall
+      assertThat(sheet.getRow(2).getCell(5).getNumericCellValue()).isEqualTo(5);
+      assertThat(sheet.getRow(2).getCell(6).getNumericCellValue()).isEqualTo(30);
+      assertThat(sheet.getRow(3).getCell(0).getStringCellValue()).isEqualTo("macro average");
+    }
   }
 
   @Test

@@ -39,7 +39,8 @@ public class WorkbookWriter {
     return new RunReport(s.settings(), s.status().state() + " after " + s.status().round() + " of "
         + s.status().rounds() + " rounds", clients, rounds, initial == null ? null : initial.accuracy(),
         initial == null ? null : initial.loss(), s.layerSizes(), s.modelHistory(), s.historyScores().size() - 1,
-        events.stream().map(e -> new RunReport.Event(e.at(), e.type(), e.round(), e.clientId(), e.detail())).toList());
+        events.stream().map(e -> new RunReport.Event(e.at(), e.type(), e.round(), e.clientId(), e.detail())).toList(),
+        s.status().latest().confusion());
   }
 
   private static RunReport.Round round(RoundView v, Double epsilon) {

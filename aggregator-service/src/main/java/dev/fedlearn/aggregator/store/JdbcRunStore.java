@@ -67,9 +67,9 @@ public class JdbcRunStore implements RunStore {
           (rs, i) -> new StoredUpdate(rs.getInt(1), rs.getString(2), rs.getLong(3), rs.getDouble(4), rs.getDouble(5),
               instant(rs, 6), floats(rs.getBytes(7)), epochs(rs.getBytes(8))), runId);
       List<StoredEvaluation> evaluations = jdbc.query("select round, client_id, num_samples, loss, accuracy, "
-          + "received_at from run_evaluation where run_id = ? order by round, received_at, client_id",
+          + "received_at, confusion from run_evaluation where run_id = ? order by round, received_at, client_id",
           (rs, i) -> new StoredEvaluation(rs.getInt(1), rs.getString(2), rs.getLong(3), rs.getDouble(4),
-              rs.getDouble(5), instant(rs, 6)), runId);
+              rs.getDouble(5), instant(rs, 6), longs(rs.getBytes(7))), runId);
       String[] r = run.get(0);
       return Optional.of(new Stored(r[0], r[1], r[2], clients, rounds, updates, evaluations));
     });
@@ -159,9 +159,9 @@ public class JdbcRunStore implements RunStore {
 
   @Override
   public void evaluationReceived(StoredEvaluation e) {
-    jdbc.update("insert into run_evaluation (run_id, round, client_id, num_samples, loss, accuracy, received_at) "
-        + "values (?, ?, ?, ?, ?, ?, ?)", runId, e.round(), e.clientId(), e.numSamples(), e.loss(), e.accuracy(),
-        time(e.receivedAt()));
+    jdbc.update("insert into run_evaluation (run_id, round, client_id, num_samples, loss, accuracy, received_at, "
+        + "confusion) values (?, ?, ?, ?, ?, ?, ?, ?)", runId, e.round(), e.clientId(), e.numSamples(), e.loss(),
+        e.accuracy(), time(e.receivedAt()), bytes(e.confusion()));
   }
 
   @Override
@@ -283,5 +283,26 @@ public class JdbcRunStore implements RunStore {
       squares[j] = b.getDouble();
     }
     return new Standardization.Sums(count, sum, squares);
+  }
+
+  /** Confusion counts as V7 keeps them: big-endian longs. */
+  static byte[] bytes(long[] counts) {
+    if (counts == null) {
+      return null;
+    }
+    ByteBuffer b = ByteBuffer.allocate(8 * counts.length);
+    for (long c : counts) {
+      b.putLong(c);
+    }
+    return b.array();
+  }
+
+  static long[] longs(byte[] bytes) {
+    if (bytes == null) {
+      return null;
+    }
+    long[] counts = new long[bytes.length / 8];
+    ByteBuffer.wrap(bytes).asLongBuffer().get(counts);
+    return counts;
   }
 }

@@ -331,12 +331,13 @@ public final class FederatedClient {
     }
     tracker.state(ClientState.EVALUATING);
     Features test = data.features(model.plan().seed(), model.plan()).test();
-    Evaluation evaluation = Evaluator.evaluate(model.toModel(), test, threads);
+    Evaluator.Scored scored = Evaluator.score(model.toModel(), test, threads);
+    Evaluation evaluation = scored.evaluation();
     // A private run takes no figures of a client's own: the score stays on this site (status and log).
     boolean send = !model.plan().isPrivate();
-    if (send) {
+    if (send) { // the score with its confusion counts (how many of each class went to each class; never which)
       EvaluationReport report = new EvaluationReport(clientId, evaluation.count(), evaluation.loss(),
-          evaluation.accuracy());
+          evaluation.accuracy(), scored.confusion());
       calls.deliver("send the score of global model round " + round,
           () -> aggregator.submitEvaluation(round, report), this::register);
     }

@@ -28,10 +28,13 @@ final class ClientScores {
       throw Refusal.conflict("Duplicate evaluation", "client " + e.clientId()
           + " already scored the global model of round " + round);
     }
-    RequestChecks.evaluation(e, client.testSamples());
+    RequestChecks.evaluation(e, client.testSamples(), c.definition().layerSizes().classes());
     Instant now = c.now();
     c.store.evaluationReceived(new RunStore.StoredEvaluation(round, e.clientId(), e.numSamples(), e.loss(),
-        e.accuracy(), now));
+        e.accuracy(), now, e.confusion()));
+    if (e.confusion() != null) {
+      r.confusions.put(e.clientId(), e.confusion().clone());
+    }
     r.evaluations.put(e.clientId(), new RoundView.Evaluation(e.clientId(), e.numSamples(), e.loss(), e.accuracy(),
         now));
     if (c.scorer == null) { // the server holds no test set: the clients' scores are the round's

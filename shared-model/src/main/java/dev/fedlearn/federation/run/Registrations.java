@@ -1,10 +1,14 @@
 package dev.fedlearn.federation.run;
 
+import dev.fedlearn.engine.data.Standardization;
+import dev.fedlearn.engine.data.TableSchema;
 import dev.fedlearn.protocol.ClientRegistration;
 import dev.fedlearn.protocol.ProblemTypes;
 import dev.fedlearn.protocol.Refusal;
 import dev.fedlearn.protocol.RunState;
+import dev.fedlearn.protocol.TrainingPlan;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,5 +74,23 @@ final class Registrations {
       c.openRound(1, now);
     }
     return true;
+  }
+
+  /**
+   * Run {@code c}'s table: its schema and, once every client has registered, its standardization, from their sums in
+   * the order of their ids, so that any order of registration gives the same bits (kept in the ledger). Null for
+   * images.
+   */
+  static TrainingPlan.Table table(RunCoordinator c) {
+    TableSchema schema = c.definition().data().schema();
+    if (schema == null) {
+      return null;
+    }
+    RunLedger run = c.run;
+    if (run.standardization == null && run.clients.size() == c.rules.clients()) {
+      run.standardization = Standardization.of(run.clients.values().stream()
+          .sorted(Comparator.comparing(RunCoordinator.Client::clientId)).map(RunCoordinator.Client::sums).toList());
+    }
+    return new TrainingPlan.Table(schema, run.standardization);
   }
 }

@@ -129,13 +129,34 @@ final class RequestChecks {
   }
 
   /** A score of a global model on at most the {@code testSamples} test samples its client registered. */
-  static void evaluation(EvaluationReport e, int testSamples) {
+  static void evaluation(EvaluationReport e, int testSamples, int classes) {
     if (e.numSamples() < 1 || !Double.isFinite(e.loss()) || e.loss() < 0 || !(e.accuracy() >= 0 && e.accuracy() <= 1)) {
       throw Refusal.invalid("an evaluation needs numSamples >= 1, a finite loss >= 0 and accuracy in [0, 1]");
     }
     if (e.numSamples() > testSamples) {
       throw Refusal.invalid("numSamples must be at most the " + testSamples + " test samples client "
           + e.clientId() + " registered, got " + e.numSamples());
+    }
+    long[] confusion = e.confusion();
+    if (confusion == null) {
+      return;
+    }
+    if (confusion.length != classes * classes) {
+      throw Refusal.invalid("confusion must hold " + classes + " x " + classes + " counts (true class by predicted "
+          + "class, row by row), got " + confusion.length);
+    }
+    long total = 0;
+    long correct = 0;
+    for (int i = 0; i < confusion.length; i++) {
+      if (confusion[i] < 0) {
+        throw Refusal.invalid("confusion counts must not be negative, got " + confusion[i]);
+      }
+      total += confusion[i];
+      correct += i % (classes + 1) == 0 ? confusion[i] : 0;
+    }
+    if (total != e.numSamples() || Math.abs((double) correct / total - e.accuracy()) > 1e-9) {
+      throw Refusal.invalid("confusion must count the " + e.numSamples() + " samples scored, its diagonal the "
+          + "accuracy's share; got " + total + " samples, " + correct + " on the diagonal");
     }
   }
 }

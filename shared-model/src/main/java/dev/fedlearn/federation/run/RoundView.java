@@ -1,6 +1,7 @@
 package dev.fedlearn.federation.run;
 
 import dev.fedlearn.protocol.ClientUpdate;
+import dev.fedlearn.protocol.Confusion;
 import java.time.Instant;
 import java.util.List;
 
@@ -9,11 +10,13 @@ import java.util.List;
  * picked ({@code selected}), the new global model's score on the held-out test set (null while the round is open),
  * the clients' test accuracy averaged weighted by their test samples, every client's training figures and its score
  * of this round's global model; {@code deadline} is when an open round is aggregated with the updates it has (if they
- * make the quorum), null once it is closed.
+ * make the quorum), null once it is closed; {@code confusion} sums the clients' confusion counts of this round's
+ * global model (null when none sent them).
  */
 public record RoundView(int round, Status state, List<String> participants, Double globalTestAccuracy,
     Double globalTestLoss, Double meanClientTestAccuracy, List<ClientTraining> training, List<Evaluation> evaluations,
-    Instant startedAt, Instant endedAt, Double durationSeconds, List<String> selected, Instant deadline) {
+    Instant startedAt, Instant endedAt, Double durationSeconds, List<String> selected, Instant deadline,
+    Confusion confusion) {
 
   /** {@code STOPPED}: a round of a stopped run that never closed. */
   public enum Status { OPEN, COMPLETED, STOPPED }
@@ -22,7 +25,7 @@ public record RoundView(int round, Status state, List<String> participants, Doub
   RoundView stopped() {
     return state != Status.OPEN ? this : new RoundView(round, Status.STOPPED, participants, globalTestAccuracy,
         globalTestLoss, meanClientTestAccuracy, training, evaluations, startedAt, endedAt, durationSeconds, selected,
-        null);
+        null, confusion);
   }
 
   /**

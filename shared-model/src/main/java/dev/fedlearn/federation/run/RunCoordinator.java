@@ -1,8 +1,7 @@
 package dev.fedlearn.federation.run;
 
-import dev.fedlearn.engine.nn.Evaluation;
 import dev.fedlearn.engine.data.Standardization;
-import dev.fedlearn.engine.data.TableSchema;
+import dev.fedlearn.engine.nn.Evaluation;
 import dev.fedlearn.engine.nn.LayerSizes;
 import dev.fedlearn.engine.nn.Model;
 import dev.fedlearn.engine.nn.TrainingConfig;
@@ -11,6 +10,7 @@ import dev.fedlearn.federation.RunDefinition;
 import dev.fedlearn.federation.strategy.Strategy;
 import dev.fedlearn.protocol.ClientRegistration;
 import dev.fedlearn.protocol.ClientUpdate;
+import dev.fedlearn.protocol.Confusion;
 import dev.fedlearn.protocol.EvaluationReport;
 import dev.fedlearn.protocol.GlobalModel;
 import dev.fedlearn.protocol.Refusal;
@@ -88,7 +88,6 @@ public final class RunCoordinator {
   final RoundWorkflow workflow; // how the rounds collect their updates
   /** Secure aggregation or differential privacy: no client's own figures are taken or shown. */
   final boolean privateRun;
-  private Standardization standardization; // a table's, once every client has registered; else null
 
   /**
    * The run {@code definition} defines, aggregated by its strategy ({@link RunDefinition#serverStrategy}, differential
@@ -118,6 +117,8 @@ public final class RunCoordinator {
     run = opening.ledger();
     run.privateRun = privateRun;
     run.scoredBy = scorer == null ? RunStatus.Latest.CLIENTS : RunStatus.Latest.SERVER;
+    run.classNames = definition.data().schema() != null ? definition.data().schema().classes()
+        : Confusion.numbered(definition.layerSizes().classes());
     if (accountant != null) {
       accountant.closedBefore(run);
     }
@@ -197,23 +198,7 @@ public final class RunCoordinator {
   GlobalModel current() {
     return GlobalModel.of(run.completed, rules.rounds(), run.state, run.global,
         TrainingPlan.of(training, strategy.proximalMu(), workflow instanceof SecureRounds, privateRun)
-            .withTable(table()));
-  }
-
-  /**
-   * A table's schema and, once every client has registered, its standardization: from their sums in the order of
-   * their ids, so that any order of registration gives the same bits. Null for images.
-   */
-  TrainingPlan.Table table() {
-    TableSchema schema = definition.data().schema();
-    if (schema == null) {
-      return null;
-    }
-    if (standardization == null && run.clients.size() == rules.clients()) {
-      standardization = Standardization.of(run.clients.values().stream()
-          .sorted(java.util.Comparator.comparing(Client::clientId)).map(Client::sums).toList());
-    }
-    return new TrainingPlan.Table(schema, standardization);
+            .withTable(Registrations.table(this)));
   }
 
   /**

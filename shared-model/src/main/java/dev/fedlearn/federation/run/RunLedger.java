@@ -1,11 +1,13 @@
 package dev.fedlearn.federation.run;
 
+import dev.fedlearn.engine.data.Standardization;
 import dev.fedlearn.engine.nn.Evaluation;
 import dev.fedlearn.engine.nn.LayerSizes;
 import dev.fedlearn.engine.nn.Model;
-import dev.fedlearn.federation.ModelRetention;
 import dev.fedlearn.federation.Evaluations;
+import dev.fedlearn.federation.ModelRetention;
 import dev.fedlearn.protocol.ClientUpdate;
+import dev.fedlearn.protocol.Confusion;
 import dev.fedlearn.protocol.GlobalModel;
 import dev.fedlearn.protocol.Refusal;
 import dev.fedlearn.protocol.RunState;
@@ -35,6 +37,7 @@ final class RunLedger {
     final Map<String, ClientUpdate> updates = new TreeMap<>();
     final Map<String, Instant> receivedAt = new TreeMap<>();
     final Map<String, RoundView.Evaluation> evaluations = new TreeMap<>();
+    final Map<String, long[]> confusions = new TreeMap<>(); // the clients' confusion counts, for those that sent them
     /** Picked clients that sit the rest of the round's secure aggregation out (a complaint named them). */
     final java.util.Set<String> excluded = new java.util.TreeSet<>();
     final List<String> picked; // the clients that train this round, sorted
@@ -55,6 +58,10 @@ final class RunLedger {
   int completed;
   /** Secure aggregation or differential privacy: the views show no client's own training figures. */
   boolean privateRun;
+  /** A table's standardization, once every client has registered ({@link Registrations#table}); else null. */
+  Standardization standardization;
+  /** The classes' names, in the network's output order (null: no confusion matrices). */
+  List<String> classNames;
   /** Who scores the global models: {@link RunStatus.Latest#SERVER} or {@link RunStatus.Latest#CLIENTS}. */
   String scoredBy = RunStatus.Latest.SERVER;
   final List<Round> history = new ArrayList<>();
@@ -140,8 +147,12 @@ final class RunLedger {
       round.receivedAt.put(u.clientId(), u.receivedAt());
     }
     for (RunStore.StoredEvaluation e : s.evaluations()) {
-      ledger.history.get(e.round() - 1).evaluations.put(e.clientId(), new RoundView.Evaluation(e.clientId(),
-          e.numSamples(), e.loss(), e.accuracy(), e.receivedAt()));
+      Round round = ledger.history.get(e.round() - 1);
+      round.evaluations.put(e.clientId(), new RoundView.Evaluation(e.clientId(), e.numSamples(), e.loss(),
+          e.accuracy(), e.receivedAt()));
+      if (e.confusion() != null) {
+        round.confusions.put(e.clientId(), e.confusion());
+      }
     }
     for (Round round : ledger.history) {
       if (round.endedAt != null && round.score == null) {
@@ -203,8 +214,9 @@ final class RunLedger {
 
   /** The newest global model's score, null when nobody has scored it yet. */
   private RunStatus.Latest latest(Evaluation latest) {
-    return latest == null ? new RunStatus.Latest(completed, null, null, scoredBy)
-        : new RunStatus.Latest(completed, latest.accuracy(), latest.loss(), scoredBy);
+    Confusion confusion = completed == 0 ? null : confusion(history.get(completed - 1));
+    return latest == null ? new RunStatus.Latest(completed, null, null, scoredBy, confusion)
+        : new RunStatus.Latest(completed, latest.accuracy(), latest.loss(), scoredBy, confusion);
   }
 
   List<RoundView> rounds(Duration roundTimeout) {
@@ -258,7 +270,21 @@ final class RunLedger {
         new ArrayList<>(r.updates.keySet()), r.score == null ? null : r.score.accuracy(),
         r.score == null ? null : r.score.loss(), mean, training, evals, r.startedAt, r.endedAt,
         r.endedAt == null ? null : Duration.between(r.startedAt, r.endedAt).toMillis() / 1000.0, r.picked,
-        r == openRound() ? r.startedAt.plus(roundTimeout) : null);
+        r == openRound() ? r.startedAt.plus(roundTimeout) : null, confusion(r));
+  }
+
+  /** The round's confusion counts summed over its clients, with the classes' names; null when none sent them. */
+  Confusion confusion(Round r) {
+    if (r.confusions.isEmpty() || classNames == null) {
+      return null;
+    }
+    long[] sum = new long[classNames.size() * classNames.size()];
+    for (long[] counts : r.confusions.values()) {
+      for (int j = 0; j < sum.length; j++) {
+        sum[j] += counts[j];
+      }
+    }
+    return Confusion.of(classNames, sum);
   }
 
   /**

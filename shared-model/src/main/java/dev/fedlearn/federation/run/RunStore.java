@@ -50,8 +50,15 @@ public interface RunStore {
     }
   }
 
+  /** A client's score of a round's model; {@code confusion}: its confusion counts, or null. */
   record StoredEvaluation(int round, String clientId, long numSamples, double loss, double accuracy,
-      Instant receivedAt) {}
+      Instant receivedAt, long[] confusion) {
+
+    public StoredEvaluation(int round, String clientId, long numSamples, double loss, double accuracy,
+        Instant receivedAt) {
+      this(round, clientId, numSamples, loss, accuracy, receivedAt, null);
+    }
+  }
 
   /** Everything stored, with every round's global model. */
   default Optional<Stored> load() {

@@ -20,6 +20,7 @@ import dev.fedlearn.federation.run.RunStore;
 import dev.fedlearn.federation.strategy.AggregationException;
 import dev.fedlearn.protocol.ClientRegistration;
 import dev.fedlearn.protocol.ClientUpdate;
+import dev.fedlearn.protocol.Confusion;
 import dev.fedlearn.protocol.EvaluationReport;
 import dev.fedlearn.protocol.GlobalModel;
 import dev.fedlearn.protocol.Refusal;
@@ -104,11 +105,13 @@ public final class Simulation {
   /**
    * One round: the new global model's scores, every site's figures, the sites picked (sorted by id), the
    * sample-weighted mean of the sites' scores of the new model ({@link Evaluations#weighted}), and secure
-   * aggregation's cost (null without it). It holds no model, so a kept history of rounds stays small;
+   * aggregation's cost (null without it), and the sites' confusion counts of the new model summed (null in a private
+   * run, which takes none). It holds no model, so a kept history of rounds stays small;
    * {@link #run(Model, List, Features, BiConsumer, Predicate)} hands the model alongside.
    */
   public record Round(int round, double globalTestLoss, double globalTestAccuracy, List<SiteRound> sites,
-      double seconds, List<String> picked, double clientTestLoss, double clientTestAccuracy, SecAggCost secure) {}
+      double seconds, List<String> picked, double clientTestLoss, double clientTestAccuracy, SecAggCost secure,
+      Confusion confusion) {}
 
   private final RunDefinition definition;
   private final int threads;
@@ -319,8 +322,8 @@ public final class Simulation {
     }
     Model next = coordinator.globalModel();
     // Every site scores the new global model on its local test split, and reports it unless the run is private.
-    List<Evaluation> local = Parallel.map(sites.size(), threads, i -> sites.get(i).test().size() == 0
-        ? new Evaluation(0, 0, 0) : Evaluator.evaluate(next, sites.get(i).test()));
+    List<Evaluator.Scored> local = Parallel.map(sites.size(), threads, i -> sites.get(i).test().size() == 0
+        ? new Evaluator.Scored(new Evaluation(0, 0, 0), null) : Evaluator.score(next, sites.get(i).test(), 1));
     List<SiteRound> siteRounds = new ArrayList<>();
     List<Evaluations.Score> scores = new ArrayList<>();
     LocalTraining.Result[] bySite = new LocalTraining.Result[sites.size()];
@@ -331,10 +334,11 @@ public final class Simulation {
     }
     for (int i = 0; i < sites.size(); i++) {
       String id = sites.get(i).id();
-      Evaluation e = local.get(i);
+      Evaluation e = local.get(i).evaluation();
       if (!plan.isPrivate() && e.count() > 0 && Double.isFinite(e.loss())) { // as a client: no score it cannot send
+        long[] confusion = local.get(i).confusion();
         request(() -> coordinator.submitEvaluation(round, new EvaluationReport(id, e.count(), e.loss(),
-            e.accuracy())));
+            e.accuracy(), confusion)));
       }
       LocalTraining.Result t = bySite[i];
       siteRounds.add(t == null ? new SiteRound(id, 0, 0, 0, e.count(), e.loss(), e.accuracy(), false, false,
@@ -345,7 +349,8 @@ public final class Simulation {
     Evaluations.Mean mean = Evaluations.weighted(scores);
     RoundView scored = coordinator.round(round); // with the clients' scores when they are the round's
     return new Closed(new Round(round, orNaN(scored.globalTestLoss()), orNaN(scored.globalTestAccuracy()), siteRounds,
-        (System.nanoTime() - start) / 1e9, closed.selected(), mean.loss(), mean.accuracy(), cost), next);
+        (System.nanoTime() - start) / 1e9, closed.selected(), mean.loss(), mean.accuracy(), cost, scored.confusion()),
+        next);
   }
 
   private static double orNaN(Double score) {

@@ -102,4 +102,29 @@ class TableRunTest {
         dev.fedlearn.engine.nn.LayerSizes.of(3, 2), TrainingConfig.defaults(), new FedAvg(), ClientSampler.ALL, null,
         null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must take the table's 2 feature");
   }
+
+  @Test
+  void theClientsConfusionCountsAreSummedExactlyAndCheckedAgainstTheirScores() {
+    RunCoordinator run = tableRun(RunStore.NONE);
+    run.register(new ClientRegistration("site-a", 7, 3, sums(10, 1, 1)));
+    run.register(new ClientRegistration("site-b", 14, 6, sums(20, 1, 1)));
+    run.submitUpdate(1, TestRuns.update("site-a", 7, 0.5f));
+    run.submitUpdate(1, TestRuns.update("site-b", 14, 0.2f));
+    assertThatThrownBy(() -> run.submitEvaluation(1, new EvaluationReport("site-a", 3, 0.7, 1.0 / 3,
+        new long[] {1, 0, 2}))).isInstanceOf(Refusal.class).hasMessageContaining("2 x 2 counts");
+    assertThatThrownBy(() -> run.submitEvaluation(1, new EvaluationReport("site-a", 3, 0.7, 1.0 / 3,
+        new long[] {1, -1, 2, 1}))).isInstanceOf(Refusal.class).hasMessageContaining("must not be negative");
+    assertThatThrownBy(() -> run.submitEvaluation(1, new EvaluationReport("site-a", 3, 0.7, 1.0 / 3,
+        new long[] {1, 1, 1, 1}))).isInstanceOf(Refusal.class).hasMessageContaining("count the 3 samples");
+    assertThatThrownBy(() -> run.submitEvaluation(1, new EvaluationReport("site-a", 3, 0.7, 1.0 / 3,
+        new long[] {1, 0, 0, 2}))).isInstanceOf(Refusal.class).hasMessageContaining("the accuracy's share");
+    assertThat(run.round(1).confusion()).isNull();
+
+    run.submitEvaluation(1, new EvaluationReport("site-a", 3, 0.7, 1.0 / 3, new long[] {1, 2, 0, 0}));
+    run.submitEvaluation(1, new EvaluationReport("site-b", 6, 0.4, 5.0 / 6, new long[] {2, 0, 1, 3}));
+
+    assertThat(run.round(1).confusion().counts()).containsExactly(List.of(3L, 2L), List.of(1L, 3L));
+    assertThat(run.round(1).confusion().classes()).isEqualTo(SCHEMA.classes());
+    assertThat(run.status().latest().confusion()).isEqualTo(run.round(1).confusion());
+  }
 }
