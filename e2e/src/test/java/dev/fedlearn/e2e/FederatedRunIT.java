@@ -228,6 +228,15 @@ class FederatedRunIT {
     assertThat(browser.findElement(By.id("workbook-link")).getAttribute("href"))
         .endsWith("/api/v1/metrics.xlsx?access_token=" + TOKEN);
     Await.until("the clients' scores of the last model", PAGE, () -> cell(ROUNDS, "mean"), a -> a.endsWith("%"));
+    // The last model's confusion matrix over the clients' test splits, its per-class figures and macro F1 as the API
+    // has them.
+    Await.until("the confusion matrix of the last round", PAGE, () -> text("#confusion-round"),
+        t -> t.startsWith("round " + ROUNDS + ","));
+    JsonNode confusion = Http.getJson(api("/rounds/" + ROUNDS)).get("confusion");
+    assertThat(browser.findElements(By.cssSelector("#confusion tbody tr"))).hasSize(10);
+    assertThat(text("#confusion-0 td:nth-child(2)")).isEqualTo(confusion.get("counts").get(0).get(0).asString());
+    assertThat(text("#class-macro td.f1")).isEqualTo(String.format(Locale.ROOT, "%.2f%%",
+        100 * confusion.get("macroF1").asDouble()));
     // The page names the run it shows: the run served now.
     assertThat(Http.getJson(api("/status")).get("run").asInt()).as("the run served").isEqualTo(1);
     Await.until("the live page names the run served", PAGE, () -> text("#run-title"), "Run 1"::equals);

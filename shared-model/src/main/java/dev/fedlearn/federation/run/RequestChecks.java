@@ -60,6 +60,13 @@ final class RequestChecks {
       throw Refusal.invalid("sums.count must be the " + ((long) r.trainSamples() + r.testSamples())
           + " rows of the local train and test splits, got " + sums.count());
     }
+    for (int j = 0; j < sums.sum().length; j++) { // n * sum(x^2) >= (sum x)^2 holds for any real rows
+      double s = sums.sum()[j];
+      if (sums.sumSquares()[j] * sums.count() < s * s * (1 - 1e-9)) {
+        throw Refusal.invalid("sums of column " + j + " cannot be of " + sums.count() + " rows: the sum of squares "
+            + sums.sumSquares()[j] + " is below the square of the sum " + s + " over the count");
+      }
+    }
   }
 
   static void named(ClientUpdate u) {

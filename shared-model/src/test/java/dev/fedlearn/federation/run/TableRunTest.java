@@ -64,6 +64,9 @@ class TableRunTest {
         new double[3], new double[3])))).isInstanceOf(Refusal.class).hasMessageContaining("the run's 2 feature");
     assertThatThrownBy(() -> run.register(new ClientRegistration("miscounted", 7, 3, sums(11, 1, 1))))
         .isInstanceOf(Refusal.class).hasMessageContaining("sums.count must be the 10 rows");
+    assertThatThrownBy(() -> run.register(new ClientRegistration("liar", 7, 3, new Standardization.Sums(10,
+        new double[] {100, 1}, new double[] {10, 1})))).isInstanceOf(Refusal.class)
+        .hasMessageContaining("cannot be of 10 rows"); // ten rows summing to 100 have squares summing to 1000 or more
     assertThat(run.status().registeredClients()).isZero();
     RunCoordinator images = TestRuns.run(2, 2);
     assertThatThrownBy(() -> images.register(new ClientRegistration("table", 7, 3, sums(10, 1, 1))))
