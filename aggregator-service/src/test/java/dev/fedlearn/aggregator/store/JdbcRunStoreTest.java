@@ -60,12 +60,13 @@ class JdbcRunStoreTest {
   }
 
   /** A run on a table of two columns whose clients score the models (the server holds no test set). */
+  private static final RunDefinition TABLE_RUN = RunDefinition.of(3, 2, new RunDefinition.Data("csv", 0,
+      new TableSchema("kind", java.util.List.of("a", "b"), java.util.List.of("x", "y"))), TestRuns.SIZES,
+      dev.fedlearn.engine.nn.TrainingConfig.defaults().withEpochs(1), new dev.fedlearn.federation.strategy.FedAvg(),
+      dev.fedlearn.federation.ClientSampler.ALL, null, null);
+
   private RunCoordinator tableRun(RunStore s) {
-    TableSchema schema = new TableSchema("kind", java.util.List.of("a", "b"), java.util.List.of("x", "y"));
-    RunDefinition definition = RunDefinition.of(3, 2, new RunDefinition.Data("csv", 0, schema), TestRuns.SIZES,
-        dev.fedlearn.engine.nn.TrainingConfig.defaults().withEpochs(1), new dev.fedlearn.federation.strategy.FedAvg(),
-        dev.fedlearn.federation.ClientSampler.ALL, null, null);
-    return new RunCoordinator(RunRules.of(3, 2), definition, new dev.fedlearn.engine.nn.Model(TestRuns.SIZES,
+    return new RunCoordinator(RunRules.of(3, 2), TABLE_RUN, new dev.fedlearn.engine.nn.Model(TestRuns.SIZES,
         new float[6]), round -> null, null, clock, s, java.time.Duration.ofSeconds(30));
   }
 
@@ -91,6 +92,9 @@ class JdbcRunStoreTest {
     assertThat(resumed.status().latest().scoredBy()).isEqualTo("clients");
     assertThat(resumed.status().latest().globalTestAccuracy()).isEqualTo((3 * (2.0 / 3) + 10 * 0.9) / 13);
     assertThat(resumed.rounds()).isEqualTo(first.rounds());
+    // Read back as a past run, its model still carries the table, for fl evaluate and fl predict.
+    assertThat(dev.fedlearn.federation.run.PastRun.open(store, TABLE_RUN, null).orElseThrow().model().plan().table())
+        .isEqualTo(table);
   }
 
   @Test

@@ -1,10 +1,12 @@
 package dev.fedlearn.federation.run;
 
+import dev.fedlearn.engine.data.TableSchema;
 import dev.fedlearn.federation.ClientSampler;
 import dev.fedlearn.federation.ModelRetention;
 import dev.fedlearn.federation.RunDefinition;
 import dev.fedlearn.protocol.GlobalModel;
 import dev.fedlearn.protocol.RunStatus;
+import dev.fedlearn.protocol.TrainingPlan;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -77,9 +79,16 @@ public final class PastRun {
     return run.state == dev.fedlearn.protocol.RunState.STOPPED ? v.stopped() : v;
   }
 
-  /** Its last global model, as {@code GET /model} serves a model (without a plan: the run trains no more). */
+  /**
+   * Its last global model, as {@code GET /model} serves a model: without a plan (the run trains no more), but for a
+   * table's run, whose plan carries the schema and the standardization the model takes its inputs by.
+   */
   public GlobalModel model() {
-    return GlobalModel.of(run.completed, rules.rounds(), run.state, run.global, null);
+    TableSchema schema = definition.data().schema();
+    TrainingPlan plan = schema == null || run.clients.size() < definition.clients() ? null
+        : TrainingPlan.of(definition.trainingConfig()).withTable(new TrainingPlan.Table(schema,
+            Registrations.standardization(run)));
+    return GlobalModel.of(run.completed, rules.rounds(), run.state, run.global, plan);
   }
 
   /** Everything its workbook shows. */

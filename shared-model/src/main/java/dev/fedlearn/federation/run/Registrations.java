@@ -88,9 +88,14 @@ final class Registrations {
     }
     RunLedger run = c.run;
     if (run.standardization == null && run.clients.size() == c.rules.clients()) {
-      run.standardization = Standardization.of(run.clients.values().stream()
-          .sorted(Comparator.comparing(RunCoordinator.Client::clientId)).map(RunCoordinator.Client::sums).toList());
+      run.standardization = standardization(run);
     }
     return new TrainingPlan.Table(schema, run.standardization);
+  }
+
+  /** The standardization of a table's run from its clients' sums, in the order of their ids. */
+  static Standardization standardization(RunLedger run) {
+    return Standardization.of(run.clients.values().stream()
+        .sorted(Comparator.comparing(RunCoordinator.Client::clientId)).map(RunCoordinator.Client::sums).toList());
   }
 }
