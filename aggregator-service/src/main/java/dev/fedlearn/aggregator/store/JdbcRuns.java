@@ -35,12 +35,28 @@ public class JdbcRuns implements RunHistory {
     return jdbc.query("select r.id, r.settings, r.origin, r.state, r.message, r.created_at, r.finished_at, "
         + "(select started_at from run_round s where s.run_id = r.id and s.round = 1), "
         + "(select max(round) from run_round d where d.run_id = r.id and d.model is not null), "
-        + "(select global_accuracy from run_round l where l.run_id = r.id and l.round > 0 and l.round = "
+        + "(select " + score("l") + " from run_round l where l.run_id = r.id and l.round > 0 and l.round = "
         + "(select max(round) from run_round m where m.run_id = r.id and m.model is not null)), "
-        + "(select max(global_accuracy) from run_round b where b.run_id = r.id and b.round > 0) "
+        + "(select max(" + score("b") + ") from run_round b where b.run_id = r.id and b.round > 0) "
         + "from run r order by r.id", (rs, i) -> new Entry(rs.getInt(1), rs.getString(2),
             SUBMITTED.equals(rs.getString(3)), rs.getString(4), rs.getString(5), instant(rs, 6), instant(rs, 8),
-            instant(rs, 7), rs.getInt(9), (Double) rs.getObject(10), (Double) rs.getObject(11)));
+            instant(rs, 7), rs.getInt(9), doubleOrNull(rs, 10), doubleOrNull(rs, 11)));
+  }
+
+  /** Column {@code i} as a double (the databases type a computed one as they like), or null. */
+  private static Double doubleOrNull(java.sql.ResultSet rs, int i) throws java.sql.SQLException {
+    double v = rs.getDouble(i);
+    return rs.wasNull() ? null : v;
+  }
+
+  /**
+   * A round's accuracy in SQL, of the run_round row {@code r}: the server's score, or, when the server held no test
+   * set, its clients' scores weighted by their test samples.
+   */
+  private static String score(String r) {
+    return "coalesce(" + r + ".global_accuracy, (select sum(e.num_samples * e.accuracy) / "
+        + "cast(sum(e.num_samples) as double precision) from run_evaluation e where e.run_id = " + r + ".run_id "
+        + "and e.round = " + r + ".round))";
   }
 
   /** The new run takes the id after the highest kept (the aggregator queues one run at a time). */

@@ -6,6 +6,10 @@ import static dev.fedlearn.federation.run.TestRuns.update;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fedlearn.engine.data.Standardization;
+import dev.fedlearn.engine.data.TableSchema;
+import dev.fedlearn.engine.nn.Model;
+import dev.fedlearn.engine.nn.TrainingConfig;
 import dev.fedlearn.federation.ClientSampler;
 import dev.fedlearn.federation.RunDefinition;
 import dev.fedlearn.federation.run.PastRun;
@@ -16,8 +20,11 @@ import dev.fedlearn.federation.run.RunSummary;
 import dev.fedlearn.federation.run.Runs;
 import dev.fedlearn.federation.run.TestRuns;
 import dev.fedlearn.federation.strategy.FedAvg;
+import dev.fedlearn.protocol.ClientRegistration;
+import dev.fedlearn.protocol.EvaluationReport;
 import dev.fedlearn.protocol.Refusal;
 import dev.fedlearn.protocol.RunState;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -55,6 +62,33 @@ class JdbcRunsTest {
   /** The run the aggregator serves once started with {@code rules}. */
   private RunCoordinator serve(RunRules rules) {
     return start(rules).current();
+  }
+
+  @Test
+  void aRunScoredByItsClientsListsTheirWeightedAccuracies() {
+    RunDefinition table = RunDefinition.of(2, 2, new RunDefinition.Data("csv", 0, new TableSchema("kind",
+        List.of("a", "b"), List.of("x", "y"))), TestRuns.SIZES, TrainingConfig.defaults().withEpochs(1), new FedAvg(),
+        ClientSampler.ALL, null, null);
+    Runs.Opener noTestSet = (id, d) -> new RunCoordinator(RunRules.of(d.rounds(), d.clients()), d,
+        new Model(d.layerSizes(), new float[6]), round -> null, null, clock, runs.store(id), Duration.ofSeconds(30));
+    RunCoordinator run = Runs.start(runs, table, noTestSet, clock).current();
+    Standardization.Sums sums = new Standardization.Sums(9, new double[] {1, 1}, new double[] {1, 1});
+    run.register(new ClientRegistration("a", 6, 3, sums));
+    run.register(new ClientRegistration("b", 3, 6, sums));
+    run.submitUpdate(1, update("a", 6, 0.5f));
+    run.submitUpdate(1, update("b", 3, 0.7f));
+    run.submitEvaluation(1, new EvaluationReport("a", 3, 0.5, 1.0 / 3));
+    run.submitEvaluation(1, new EvaluationReport("b", 6, 0.5, 5.0 / 6));
+    run.submitUpdate(2, update("a", 6, 0.5f));
+    run.submitUpdate(2, update("b", 3, 0.7f));
+    run.submitEvaluation(2, new EvaluationReport("a", 3, 0.9, 0));
+    run.submitEvaluation(2, new EvaluationReport("b", 6, 0.6, 0.5));
+
+    RunHistory.Entry entry = runs.runs().get(0);
+    assertThat(entry.latestAccuracy()).as("round 2: (3 * 0 + 6 * 0.5) / 9").isCloseTo(1.0 / 3,
+        org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(entry.bestAccuracy()).as("round 1: (3 / 3 + 6 * 5 / 6) / 9").isCloseTo(2.0 / 3,
+        org.assertj.core.data.Offset.offset(1e-12));
   }
 
   @Test
