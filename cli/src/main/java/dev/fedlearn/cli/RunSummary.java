@@ -57,7 +57,7 @@ final class RunSummary {
     }
     json.put("byzantine", byzantine);
     json.put("attack", attack.toString());
-    scores(json, result, config.epochs(), trainFraction < 1.0);
+    scores(json, result, config.epochs(), trainFraction < 1.0, run.data().testSamples() == 0);
     return json;
   }
 
@@ -88,7 +88,8 @@ final class RunSummary {
   }
 
   /** The run's time and speed, and the last round's scores ({@code scored}: the clients' too). */
-  private static void scores(Map<String, Object> json, SimulationRun result, int epochs, boolean scored) {
+  private static void scores(Map<String, Object> json, SimulationRun result, int epochs, boolean scored,
+      boolean byClients) {
     long trained = 0;
     for (Simulation.Round r : result.history()) {
       trained += (long) r.sites().stream().mapToInt(Simulation.SiteRound::trainSamples).sum() * epochs;
@@ -96,6 +97,7 @@ final class RunSummary {
     Simulation.Round fin = result.last();
     json.put("seconds", Json.round(result.seconds(), 3));
     json.put("samplesPerSecond", Math.round(trained / result.seconds()));
+    json.put("scoredBy", byClients ? "clients" : "server"); // clients: the server holds no test set
     json.put("globalTestAccuracy", Json.round(fin.globalTestAccuracy(), 6));
     json.put("globalTestLoss", Json.round(fin.globalTestLoss(), 6));
     json.put("meanClientTestAccuracy", scored ? Json.round(fin.sites().stream()

@@ -41,7 +41,10 @@ final class RoundsSheet {
     List<String> scored = Charts.ordered(s,
         closed.stream().flatMap(v -> v.evaluations().stream().map(RunReport.Evaluation::clientId)));
     List<String> shown = scored.subList(0, Math.min(Workbook.CHART_CLIENTS, scored.size()));
-    List<String> names = new ArrayList<>(List.of("Round", "Global test accuracy", "Global test loss",
+    // A run whose server holds no test set is scored by its clients' weighted scores.
+    boolean byClients = "clients".equals(s.settings().get(RunReport.SCORED_BY));
+    List<String> names = new ArrayList<>(List.of("Round", byClients ? "Clients' test accuracy (weighted)"
+        : "Global test accuracy", byClients ? "Clients' test loss (weighted)" : "Global test loss",
         "Mean client test accuracy", "Participants", "Duration (s)", "Started (UTC)", "Ended (UTC)", "Selected"));
     shown.forEach(c -> names.add(c + " test accuracy"));
     boolean dp = closed.stream().anyMatch(v -> v.epsilon() != null);

@@ -24,6 +24,8 @@ import java.util.SortedMap;
 public record RunReport(Map<String, String> settings, String state, List<Client> clients, List<Round> rounds,
     Double initialAccuracy, Double initialLoss, LayerSizes layerSizes, SortedMap<Integer, float[]> models,
     int completedRounds, List<Event> events, Confusion confusion) {
+  /** The setting that says who scored the global models: {@code server} (its test set) or {@code clients}. */
+  public static final String SCORED_BY = "scoredBy";
 
   /** A run without confusion counts. */
   public RunReport(Map<String, String> settings, String state, List<Client> clients, List<Round> rounds,

@@ -36,7 +36,9 @@ public class WorkbookWriter {
     List<RunReport.Round> rounds = s.rounds().stream().map(v -> round(v, s.privacy() == null || v.endedAt() == null
         ? null : s.privacy().apply(v.round()).epsilon())).toList();
     Evaluation initial = s.historyScores().get(0); // null when the server did not score it (a table's run)
-    return new RunReport(s.settings(), s.status().state() + " after " + s.status().round() + " of "
+    java.util.Map<String, String> settings = new java.util.LinkedHashMap<>(s.settings());
+    settings.put(RunReport.SCORED_BY, s.status().latest().scoredBy());
+    return new RunReport(settings, s.status().state() + " after " + s.status().round() + " of "
         + s.status().rounds() + " rounds", clients, rounds, initial == null ? null : initial.accuracy(),
         initial == null ? null : initial.loss(), s.layerSizes(), s.modelHistory(), s.historyScores().size() - 1,
         events.stream().map(e -> new RunReport.Event(e.at(), e.type(), e.round(), e.clientId(), e.detail())).toList(),
