@@ -44,12 +44,13 @@ final class ProgressLines {
   /**
    * A round's line: the global model's scores, the clients' ({@code everyone}: every client trains each round;
    * {@code scored}: the clients have local test data), the epsilon spent (with an accountant) and the cost of secure
-   * aggregation (with it), and the round's time.
+   * aggregation (with it), and the round's time; {@code byClients}: the server holds no test set, the clients'
+   * weighted scores are the run's.
    */
-  static String round(Simulation.Round r, int rounds, boolean everyone, boolean scored,
+  static String round(Simulation.Round r, int rounds, boolean everyone, boolean scored, boolean byClients,
       ParticipationAccountant accountant) {
-    return String.format(Locale.ROOT, "round %d/%d  global test accuracy %.2f%%  loss %.4f%s%s%s  (%.1f s)", r.round(),
-        rounds, 100 * r.globalTestAccuracy(), r.globalTestLoss(), clientFigures(r, everyone, scored),
+    return String.format(Locale.ROOT, "round %d/%d  %s test accuracy %.2f%%  loss %.4f%s%s%s  (%.1f s)", r.round(),
+        rounds, byClients ? "clients'" : "global", 100 * r.globalTestAccuracy(), r.globalTestLoss(), clientFigures(r, everyone, scored),
         accountant == null ? "" : String.format(Locale.ROOT, "  epsilon %.3g (%s, %d of %d rounds)",
             accountant.epsilon(), accountant.mostExposedClient(), accountant.maxParticipations(), r.round()),
         secureCost(r.secure()), r.seconds());

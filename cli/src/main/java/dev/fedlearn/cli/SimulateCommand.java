@@ -147,7 +147,7 @@ final class SimulateCommand implements Callable<Integer> {
     int picked = run.sampling().count(sites.size());
     out.println(ProgressLines.strategy(run, picked, sites.size(), attack, simulation.attackers(sites)));
     SimulationRun result = new SimulationRun(rounds, targetAccuracy, run.secureAggregation() != null, run.privacy(),
-        picked, sites.size(), trainFraction < 1.0, workbook != null, out);
+        picked, sites.size(), trainFraction < 1.0, run.data().testSamples() == 0, workbook != null, out);
     Model last = result.run(simulation, initial, sites, test);
     // The workbook and the model, then the JSON line.
     Map<String, Object> json = RunSummary.json(run, sites, shards != null ? "files:" + shards

@@ -24,6 +24,7 @@ final class SimulationRun {
   private final Double targetAccuracy;
   private final boolean everyone;
   private final boolean scored;
+  private final boolean byClients; // the server holds no test set: the clients' scores are the run's
   private final boolean keepModels;
   private final ParticipationAccountant accountant;
   private final PrintWriter out;
@@ -38,10 +39,11 @@ final class SimulationRun {
    * @param privacy differential privacy, or null
    * @param picked how many clients each round picks, of {@code clients}
    * @param scored whether the clients have local test data to score the models on
+   * @param byClients whether the clients' scores are the run's (the server holds no test set)
    * @param keepModels whether to keep the models the workbook shows
    */
   SimulationRun(int rounds, Double targetAccuracy, boolean secure, DifferentialPrivacy.Settings privacy, int picked,
-      int clients, boolean scored, boolean keepModels, PrintWriter out) {
+      int clients, boolean scored, boolean byClients, boolean keepModels, PrintWriter out) {
     this.rounds = rounds;
     this.targetAccuracy = targetAccuracy;
     // Each client's rounds, without amplification (the picks are public): the most-exposed client's epsilon.
@@ -49,6 +51,7 @@ final class SimulationRun {
         : privacy.accountantUnderSecureAggregation(picked);
     this.everyone = picked == clients;
     this.scored = scored;
+    this.byClients = byClients;
     this.keepModels = keepModels;
     this.out = out;
   }
@@ -76,7 +79,7 @@ final class SimulationRun {
         if (keepModels && ModelRetention.keeps(r.round(), rounds)) {
           shownModels.put(r.round(), model.params());
         }
-        out.println(ProgressLines.round(r, rounds, everyone, scored, accountant));
+        out.println(ProgressLines.round(r, rounds, everyone, scored, byClients, accountant));
       }, r -> {
         boolean reached = targetAccuracy != null && r.globalTestAccuracy() >= targetAccuracy;
         if (reached) {
