@@ -7,7 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.fedlearn.cli.CliTest.Result;
 import dev.fedlearn.engine.data.CsvData;
 import dev.fedlearn.engine.data.Dataset;
+import dev.fedlearn.engine.data.IdxCache;
 import dev.fedlearn.engine.data.ImageSet;
+import dev.fedlearn.engine.data.Mnist;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.apache.poi.ss.usermodel.Row;
@@ -38,23 +40,27 @@ class DatasetOptionTest {
   }
 
   @Test
-  void anUnknownDatasetIsABadArgumentAndTheWrongFolderIsNamed() {
+  void anUnknownDatasetIsABadArgumentAndTheWrongFolderIsNamed(@TempDir Path cache) {
     Result r = run("simulate", "--dataset", "cifar");
     assertThat(r.code()).isEqualTo(Main.USAGE);
     assertThat(r.err().strip()).isEqualTo("fl simulate: Invalid value for option '--dataset': unknown image dataset "
         + "'cifar': expected one of mnist, fashion-mnist (see 'fl simulate --help')");
-    String before = System.getProperty("fl.cache-dir");
-    System.setProperty("fl.cache-dir", ""); // no copies: the folder's own files are read and checked
+    String before = System.getProperty(IdxCache.PROPERTY);
+    System.setProperty(IdxCache.PROPERTY, cache.toString());
     try {
+      // Fashion-MNIST's copies are kept; they do not stand for MNIST's files, which are refused by name.
+      Result right = run("train", "--dataset", "fashion-mnist", "--mnist", FASHION, "--samples", "10", "--epochs", "1");
+      assertThat(right.code()).as(right.err()).isZero();
+      assertThat(cache.resolve(ImageSet.FASHION_MNIST.imagesSha256(Mnist.Part.TRAIN) + ".idx")).isNotEmptyFile();
       Result wrong = run("train", "--dataset", "fashion-mnist", "--mnist", MNIST, "--samples", "10");
       assertThat(wrong.code()).isEqualTo(Main.FAILED);
       assertThat(wrong.err()).startsWith("fl train: ").contains("checksum mismatch")
           .contains("(this is MNIST's file, not Fashion-MNIST's)");
     } finally {
       if (before == null) {
-        System.clearProperty("fl.cache-dir");
+        System.clearProperty(IdxCache.PROPERTY);
       } else {
-        System.setProperty("fl.cache-dir", before);
+        System.setProperty(IdxCache.PROPERTY, before);
       }
     }
   }

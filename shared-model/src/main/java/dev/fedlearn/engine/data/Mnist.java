@@ -1,8 +1,12 @@
 package dev.fedlearn.engine.data;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.zip.CRC32;
 
 /**
  * The four idx files of an image dataset in a folder ({@code train-images-idx3-ubyte[.gz]} and so on, as MNIST's and
@@ -57,11 +61,18 @@ public final class Mnist {
 
   /**
    * The file, checked against {@code sha256}; a file that fails the check but is another set's (its checksum says so)
-   * is refused with a message naming both sets.
+   * is refused with a message naming both sets. A cached copy stands for a gzip file only when the file's trailer
+   * agrees with it, so that a folder of the other set is refused even when this set's copies are cached.
    */
   private static Idx.Tensor read(Path file, ImageSet set, String sha256, IdxCache cache) throws IOException {
     try {
-      return cache == null ? Idx.read(file, sha256) : cache.read(file, sha256);
+      if (cache != null) {
+        Idx.Tensor copy = cache.read(file, sha256);
+        if (trailerAgrees(file, copy)) {
+          return copy;
+        }
+      }
+      return Idx.read(file, sha256);
     } catch (DataException e) {
       ImageSet other = owner(file, set);
       if (other == null) {
@@ -70,6 +81,30 @@ public final class Mnist {
       throw new DataException(e.getMessage() + " (this is " + other.title() + "'s file, not " + set.title() + "'s)",
           e);
     }
+  }
+
+  /**
+   * Whether {@code file}, when it is a gzip file, ends with the CRC-32 and the size (mod 2^32) of {@code t}'s bytes,
+   * as gzip's trailer does (8 bytes read, the CRC-32 of the copy computed: milliseconds); a plain file is taken as it
+   * is.
+   */
+  private static boolean trailerAgrees(Path file, Idx.Tensor t) throws IOException {
+    long size = Files.size(file);
+    byte[] trailer = new byte[8];
+    try (SeekableByteChannel in = Files.newByteChannel(file)) {
+      ByteBuffer magic = ByteBuffer.allocate(2);
+      in.read(magic);
+      if (size < 18 || magic.get(0) != (byte) 0x1f || magic.get(1) != (byte) 0x8b) {
+        return true;
+      }
+      in.position(size - trailer.length).read(ByteBuffer.wrap(trailer));
+    }
+    byte[] header = Idx.header(t.dims());
+    CRC32 crc = new CRC32();
+    crc.update(header);
+    crc.update(t.data());
+    ByteBuffer le = ByteBuffer.wrap(trailer).order(ByteOrder.LITTLE_ENDIAN);
+    return le.getInt(0) == (int) crc.getValue() && le.getInt(4) == header.length + t.data().length;
   }
 
   /** The set other than {@code set} one of whose four checksums {@code file}'s decompressed bytes have, else null. */

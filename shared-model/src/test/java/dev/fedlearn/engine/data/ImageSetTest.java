@@ -73,6 +73,18 @@ class ImageSetTest {
   }
 
   @Test
+  void cachedCopiesOfOneKindDoNotStandForAFolderOfTheOther() throws IOException {
+    IdxCache cache = new IdxCache(tmp.resolve("cache"));
+    Dataset read = Mnist.load(TestData.mnist(), ImageSet.MNIST, Mnist.Part.TEST, cache);
+    assertThat(tmp.resolve("cache").resolve(ImageSet.MNIST.imagesSha256(Mnist.Part.TEST) + ".idx")).exists();
+    assertThat(Mnist.load(TestData.mnist(), ImageSet.MNIST, Mnist.Part.TEST, cache).features(0))
+        .isEqualTo(read.features(0));
+
+    assertThatThrownBy(() -> Mnist.load(fashion(), ImageSet.MNIST, Mnist.Part.TEST, cache))
+        .hasMessageEndingWith("(this is Fashion-MNIST's file, not MNIST's)");
+  }
+
+  @Test
   void aFileOfNeitherKindIsRefusedAsAMismatchAndAMissingOneByTheKindsName() throws IOException {
     Path dir = Files.createDirectories(tmp.resolve("fake"));
     Idx.write(dir.resolve("t10k-images-idx3-ubyte.gz"), new int[] {1, 28, 28}, new byte[784]);
