@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs the whole federated setup as five local processes, no containers: one aggregator on port 8080 and four
-# clients (ports 8081-8084), each reading only its own shard from data/shards. Follows the run until it completes,
-# saves the workbook to out/metrics.xlsx, then stops everything. The run's state goes to out/state (a new run each
-# time). Settings come from the environment (FL_ROUNDS,
-# FL_LOCAL_EPOCHS, FL_BATCH_SIZE, FL_LEARNING_RATE, FL_MOMENTUM, FL_SEED, ...), as for the services.
+# clients (ports 8081-8084), each reading only its own shard from data/shards (data/shards-fashion-mnist with
+# FL_DATASET=fashion-mnist). Follows the run until it completes, saves the workbook to out/metrics.xlsx, then stops
+# everything. The run's state goes to out/state (a new run each time). Settings come from the environment (FL_ROUNDS,
+# FL_LOCAL_EPOCHS, FL_BATCH_SIZE, FL_LEARNING_RATE, FL_MOMENTUM, FL_SEED, FL_DATASET, ...), as for the services.
 # The five ports (SERVER_PORT, 8080 by default, and the next four) must be free: if one is taken (say by a compose
 # stack) the script says so and stops, and it follows only the status of the aggregator it started.
 # Usage: scripts/run-local.sh          (build first: ./mvnw -q package -DskipTests)
@@ -39,7 +39,7 @@ SERVER_PORT=$PORT "${JVM[@]}" -jar "$AGG" >out/logs/aggregator.log 2>&1 &
 agg_pid=$!
 pids+=($agg_pid)
 for c in 1 2 3 4; do
-  SERVER_PORT=$((PORT + c)) FL_CLIENT_ID=client-$c FL_CLIENT_SHARD=data/shards/client-$c.csv.gz \
+  SERVER_PORT=$((PORT + c)) FL_CLIENT_ID=client-$c FL_CLIENT_SHARD=data/shards${FL_DATASET:+-$FL_DATASET}/client-$c.csv.gz \
     FL_AGGREGATOR_URL=http://localhost:$PORT "${JVM[@]}" -jar "$CLIENT" >out/logs/client-$c.log 2>&1 &
   pids+=($!)
 done

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Any number of client sites in containers: draws N shards from the MNIST training set and writes
+# Any number of client sites in containers: draws N shards from the MNIST training set (Fashion-MNIST's with
+# FL_DATASET=fashion-mnist in the environment, which the aggregator then scores on) and writes
 # docker-compose.sites.yml, an override with N client services, each mounting only its own shard, and the
 # aggregator expecting N clients (quorum 3/4 of them at a round's deadline).
 #   scripts/sites.sh N [--samples-per-client S] [--partition iid|dirichlet:ALPHA|shards:K] [--seed SEED]
@@ -11,7 +12,7 @@
 # --samples-per-client is given); the aggregator gets the schema fl shards writes (FL_SCHEMA_FILE) and holds no data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-case ${1:-} in -h|--help) sed -n '2,12p' "$0" | cut -c3-; exit 0 ;; esac
+case ${1:-} in -h|--help) sed -n '2,13p' "$0" | cut -c3-; exit 0 ;; esac
 source scripts/java.sh # JAVA: a Java 25 java (JAVA_HOME, else PATH), or one line saying how to get one
 usage() { echo "usage: scripts/sites.sh N [--samples-per-client S] [--partition KIND] [--seed SEED] [--csv FILE [--label-column NAME]]" >&2; exit 2; }
 [[ $# -ge 1 && $1 =~ ^[0-9]+$ && $1 -ge 1 ]] || usage
@@ -32,7 +33,7 @@ jar=cli/target/fl.jar
 [[ -f $jar ]] || { echo "sites: $jar is missing: build it first (./mvnw -q package -DskipTests)" >&2; exit 1; }
 rm -rf data/sites
 if [[ -z $csv ]]; then
-  "$JAVA" -jar "$jar" shards --mnist data/mnist --clients "$n" --samples-per-client "${samples:-1000}" \
+  "$JAVA" -jar "$jar" shards --dataset "${FL_DATASET:-mnist}" --clients "$n" --samples-per-client "${samples:-1000}" \
     --partition "$partition" --seed "$seed" --out data/sites | tail -1
 else
   "$JAVA" -jar "$jar" shards --csv "$csv" --label-column "$label" --clients "$n" ${samples:+--samples-per-client "$samples"} \

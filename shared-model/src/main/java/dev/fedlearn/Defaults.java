@@ -9,6 +9,8 @@ public final class Defaults {
 
   public static final String ROUNDS = "10";
   public static final String CLIENTS = "4";
+  /** The image dataset, an {@link dev.fedlearn.engine.data.ImageSet}'s id: {@code mnist} or {@code fashion-mnist}. */
+  public static final String DATASET = "mnist";
   /** The seed's client shard sizes. */
   public static final String CLIENT_SIZES = "1000,3000,2000,4000";
   public static final String LOCAL_EPOCHS = "50";

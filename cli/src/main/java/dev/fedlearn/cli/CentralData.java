@@ -15,10 +15,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What {@code fl train} trains and scores on, as network inputs: MNIST, a CSV (of images or a table, scored on
- * {@code --test-csv}), or the local splits of shards as {@code fl simulate} splits them (all the clients' train splits
- * together, or one client's, scored on every client's test split). A table is standardized as a federated run does
- * it: by the column sums of the shards' rows (of the training file's without shards).
+ * What {@code fl train} trains and scores on, as network inputs: an image dataset (MNIST or Fashion-MNIST), a CSV
+ * (of images or a table, scored on {@code --test-csv}), or the local splits of shards as {@code fl simulate} splits
+ * them (all the clients' train splits together, or one client's, scored on every client's test split). A table is
+ * standardized as a federated run does it: by the column sums of the shards' rows (of the training file's without
+ * shards).
  *
  * @param train the inputs trained on
  * @param test the inputs scored on
@@ -47,7 +48,7 @@ record CentralData(Features train, Features test, Features siteTest, TrainingPla
     Dataset train = head(csv != null ? Inputs.csv(csv) : data.train(), samples);
     Dataset test = testCsv != null ? Inputs.csv(testCsv) : data.test();
     return new CentralData(train.features(offset), test.features(offset), null, null,
-        csv != null ? csv.toString() : "mnist");
+        csv != null ? csv.toString() : data.dataset.id());
   }
 
   private static CentralData table(TableOptions tables, Path csv, Path testCsv, Integer samples) throws IOException {
@@ -104,7 +105,7 @@ record CentralData(Features train, Features test, Features siteTest, TrainingPla
     return set.head(samples);
   }
 
-  /** The network's ends: the table's columns and classes, else MNIST's. */
+  /** The network's ends: the table's columns and classes, else the images' 784 pixels and 10 classes. */
   int inputs() {
     return train.dim();
   }

@@ -20,13 +20,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code fl evaluate}: reads a model file ({@link ModelFile}), scores it on MNIST's test set or on a labelled CSV
+ * {@code fl evaluate}: reads a model file ({@link ModelFile}), scores it on the image dataset's test set (MNIST's
+ * unless {@code --dataset} says otherwise) or on a labelled CSV
  * ({@link Images}) as the runs score their global models ({@link Evaluator}), and prints the accuracy, the loss and
  * the confusion matrix ({@link Predictions}), then the JSON line.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
     exitCodeListHeading = "Exit codes:%n", exitCodeList = {Main.EXIT_OK, Main.EXIT_FAILED, Main.EXIT_USAGE},
-    description = {"Score a trained model (--model) on the 10,000-image MNIST test set, or on a labelled CSV, as a "
+    description = {"Score a trained model (--model) on the 10,000-image test set of MNIST (or of --dataset's), or on a "
+        + "labelled CSV, as a "
         + "run scores its global model: accuracy, mean cross-entropy loss, and the confusion matrix (rows: true "
         + "label, columns: predicted). The last line is JSON.", "", Images.CSV_RULE + " evaluate needs the label "
         + "column."})
@@ -41,7 +43,7 @@ final class EvaluateCommand implements Callable<Integer> {
   ModelOptions modelFile;
 
   @Option(names = "--csv", paramLabel = "FILE",
-      description = "Score on this CSV instead of the MNIST test set: a label then 784 pixels, or, for a model of "
+      description = "Score on this CSV instead of the image test set: a label then 784 pixels, or, for a model of "
           + "a table, rows with its columns (standardized as its run did).")
   Path csv;
 
@@ -66,7 +68,7 @@ final class EvaluateCommand implements Callable<Integer> {
       source = csv.toString();
     } else {
       set = data.test();
-      source = "mnist-test";
+      source = data.dataset.id() + "-test";
     }
     // Scored as simulate and the aggregator score a global model; the predictions again for the confusion matrix.
     Features features = table != null ? table : set.features(loaded.preset().inputOffset());
@@ -80,8 +82,8 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     out.println("model " + loaded.describe());
-    out.println("data " + (csv != null ? csv : "MNIST test set in " + data.mnist) + ": " + features.size()
-        + (table != null ? " rows" : " images"));
+    out.println("data " + (csv != null ? csv : data.dataset.title() + " test set in " + data.dir()) + ": "
+        + features.size() + (table != null ? " rows" : " images"));
     out.printf(Locale.ROOT, "accuracy %.2f%% (%d of %d)  loss %.4f%n", 100 * eval.accuracy(), correct,
         features.size(), eval.loss());
     out.println("confusion matrix (rows: true label, columns: predicted):");

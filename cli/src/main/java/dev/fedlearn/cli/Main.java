@@ -17,8 +17,9 @@ import picocli.CommandLine;
  * score a trained model and predict with it, read a running aggregator's runs.
  */
 @Command(name = "fl", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-    description = "Federated learning on MNIST with an in-house MLP: shards, central training, simulation, the "
-        + "strategies, the trained model put to use (evaluate, predict), and a running aggregator's runs (runs).",
+    description = "Federated learning on MNIST and Fashion-MNIST with an in-house MLP: shards, central training, "
+        + "simulation, the strategies, the trained model put to use (evaluate, predict), and a running aggregator's "
+        + "runs (runs).",
     exitCodeListHeading = "Exit codes:%n", exitCodeList = {Main.EXIT_OK, Main.EXIT_FAILED, Main.EXIT_USAGE},
     subcommands = {ShardsCommand.class, TrainCommand.class, SimulateCommand.class, StrategiesCommand.class,
         EvaluateCommand.class, PredictCommand.class, RunsCommand.class, CommandLine.HelpCommand.class})

@@ -28,6 +28,7 @@ final class RunSummary {
     List<Simulation.Round> history = result.history();
     boolean reached = !Double.isNaN(result.secondsToTarget());
     Map<String, Object> json = new LinkedHashMap<>();
+    json.put("dataset", run.data().dataset());
     json.put("clients", sites.size());
     json.put("trainSamples", sites.stream().map(site -> site.train().size()).toList());
     json.put("partition", partition);

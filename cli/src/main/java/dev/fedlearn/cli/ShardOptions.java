@@ -8,13 +8,13 @@ import java.util.List;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;
 
-/** How client shards are drawn from the MNIST training set, shared by {@code shards} and {@code simulate}. */
+/** How client shards are drawn from the image training set, shared by {@code shards} and {@code simulate}. */
 final class ShardOptions {
   static final List<String> NAMES = List.of("--sizes", "--clients", "--samples-per-client", "--partition",
       "--dirichlet");
 
   @Option(names = "--sizes", paramLabel = "N,N,...", split = ",", defaultValue = Defaults.CLIENT_SIZES,
-      description = "Shard size of each client, drawn from the MNIST training set (default: ${DEFAULT-VALUE}).")
+      description = "Shard size of each client, drawn from the training set (default: ${DEFAULT-VALUE}).")
   int[] sizes;
 
   @Option(names = "--clients", paramLabel = "N",

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "shards", mixinStandardHelpOptions = true,
     exitCodeListHeading = "Exit codes:%n", exitCodeList = {Main.EXIT_OK, Main.EXIT_FAILED, Main.EXIT_USAGE},
-    description = {"Draw client shards from the MNIST training set and write one CSV per client "
+    description = {"Draw client shards from the training set of MNIST (or of --dataset's) and write one CSV per client "
         + "(label, then 784 pixels 0..255; gzip-compressed).", "", "With --csv, split any labelled table instead: "
         + "--clients N shares all its rows out (or --sizes), each shard client-N.csv with the table's header, and "
         + "writes schema.json (the label, the feature columns and the classes), the aggregator's FL_SCHEMA_FILE."})
@@ -38,7 +38,7 @@ final class ShardsCommand implements Callable<Integer> {
   TableOptions table;
 
   @Option(names = "--csv", paramLabel = "FILE",
-      description = "Split this table (a CSV with a header row and the label column) instead of MNIST.")
+      description = "Split this table (a CSV with a header row and the label column) instead of the images.")
   Path csv;
 
   @Option(names = "--seed", paramLabel = "SEED", defaultValue = Defaults.SEED,
@@ -76,7 +76,7 @@ final class ShardsCommand implements Callable<Integer> {
       } else {
         Path file = out.resolve(Sizes.clientId(c) + ".csv.gz");
         CsvData.write(file, shard);
-        w.println(file + ": " + shard.size() + " samples, per digit " + Arrays.toString(shard.labelCounts()));
+        w.println(file + ": " + shard.size() + " samples, per class " + Arrays.toString(shard.labelCounts()));
       }
     }
     if (read != null) { // the schema every site and the aggregator take the table by (FL_SCHEMA_FILE)

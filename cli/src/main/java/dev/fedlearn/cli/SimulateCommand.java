@@ -35,11 +35,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "simulate", mixinStandardHelpOptions = true,
     exitCodeListHeading = "Exit codes:%n", exitCodeList = {Main.EXIT_OK, Main.EXIT_FAILED, Main.EXIT_USAGE},
     description = "Run a whole federated training in one process, no network: clients from shard sizes (or CSV "
-        + "shards of MNIST or of any table), a strategy (FedAvg by default), scored each round on the server's test "
-        + "set (MNIST's 10,000 images, --test-csv for a table, or for a table without it every client's test split "
-        + "together) and on every client's local test split. A table's inputs are standardized with the mean and "
-        + "deviation of all the clients' rows, from their column sums. The defaults are the seed's setup. The last "
-        + "line is JSON.")
+        + "shards of images or of any table), a strategy (FedAvg by default), scored each round on the server's test "
+        + "set (the 10,000 test images of MNIST, or of --dataset's; --test-csv for a table, or for a table without it "
+        + "every client's test split together) and on every client's local test split. A table's inputs are "
+        + "standardized with the mean and deviation of all the clients' rows, from their column sums. The defaults are "
+        + "the seed's setup. The last line is JSON.")
 final class SimulateCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -135,9 +135,9 @@ final class SimulateCommand implements Callable<Integer> {
           + "--test-csv has no other: nothing would score the model");
     }
     RunDefinition run = chosen.definition(rounds, sites.size(), schema == null
-        ? new RunDefinition.Data("mnist", test.size()) : new RunDefinition.Data("csv", test == null ? 0 : test.size(),
-            schema), schema == null ? training.layerSizes() : training.layerSizes(schema.inputs(), schema.outputs()),
-        config);
+        ? new RunDefinition.Data(data.dataset.id(), test.size())
+        : new RunDefinition.Data("csv", test == null ? 0 : test.size(), schema),
+        schema == null ? training.layerSizes() : training.layerSizes(schema.inputs(), schema.outputs()), config);
     // The run, a line each round.
     Model initial = Model.initialise(run.layerSizes(), config.preset(), config.seed());
     PrintWriter out = spec.commandLine().getOut();
@@ -169,14 +169,14 @@ final class SimulateCommand implements Callable<Integer> {
   }
 
   /**
-   * The server's test set: MNIST's for images; for a table {@code --test-csv} read against the shards' schema (its
-   * numbers as read: the run standardizes them), or null without it.
+   * The server's test set: the image dataset's ({@code --dataset}) for images; for a table {@code --test-csv} read
+   * against the shards' schema (its numbers as read: the run standardizes them), or null without it.
    */
   private Features serverTest(TableSchema schema, TrainingConfig config) throws java.io.IOException {
     if (schema == null) {
       if (testCsv != null) {
-        throw new IllegalArgumentException("--test-csv is a table's test set: the shards hold MNIST images, scored on "
-            + "MNIST's test set");
+        throw new IllegalArgumentException("--test-csv is a table's test set: the shards hold images, scored on "
+            + data.dataset.title() + "'s test set");
       }
       return data.test().features(config.preset().inputOffset());
     }

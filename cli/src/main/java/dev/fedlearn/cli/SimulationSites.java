@@ -26,8 +26,9 @@ final class SimulationSites {
   record Loaded(List<Simulation.Site> sites, TableSchema schema) {}
 
   /**
-   * The sites: the CSV shards in {@code shards} as they are (when not null), else shards of MNIST's training set
-   * drawn by {@code partition}; each split by {@code trainFraction} (1.0: all of it trains, its test part is empty).
+   * The sites: the CSV shards in {@code shards} as they are (when not null), else shards of the image dataset's
+   * training set drawn by {@code partition}; each split by {@code trainFraction} (1.0: all of it trains, its test part
+   * is empty).
    */
   static Loaded load(DataOptions data, ShardOptions drawing, TableOptions table, Path shards, Partition partition,
       TrainingConfig config, double trainFraction) throws IOException {
@@ -77,7 +78,7 @@ final class SimulationSites {
     return files;
   }
 
-  /** Each client's shard of images, by client id: the files', else drawn from MNIST's training set. */
+  /** Each client's shard of images, by client id: the files', else drawn from the image training set. */
   private static Map<String, Dataset> images(DataOptions data, ShardOptions drawing, Map<String, Path> files,
       Partition partition, long seed) throws IOException {
     Map<String, Dataset> result = new LinkedHashMap<>();

@@ -24,14 +24,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code fl train}: trains one model centrally ({@link CentralData}: MNIST, a CSV, or shards' local splits), printing
+ * {@code fl train}: trains one model centrally ({@link CentralData}: MNIST or Fashion-MNIST, a CSV,
+ * or shards' local splits), printing
  * each epoch to stderr, scores it and ends with the JSON line; with {@code --save-model}, also writes the model
  * ({@link ModelFile}).
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
     exitCodeListHeading = "Exit codes:%n", exitCodeList = {Main.EXIT_OK, Main.EXIT_FAILED, Main.EXIT_USAGE},
-    description = {"Train one model centrally on a CSV or on the MNIST training set and score it on the MNIST test "
-        + "set (or --test-csv). Progress per epoch goes to stderr; the last line on stdout is JSON.", "",
+    description = {"Train one model centrally on a CSV or on the training set of MNIST (or of --dataset's) and score "
+        + "it on its test set (or --test-csv). Progress per epoch goes to stderr; the last line on stdout is JSON.", "",
         "A table (a CSV with a header and a --label-column) is standardized by its own rows and scored on "
         + "--test-csv. With --shards DIR, train on every client's local train split together (or --site ID's alone) "
         + "and score on every client's test split, split as fl simulate splits them: the central and the local "
@@ -53,7 +54,8 @@ final class TrainCommand implements Callable<Integer> {
   TableOptions table;
 
   @Option(names = "--csv", paramLabel = "FILE",
-      description = "Train on this CSV, plain or .gz, instead of MNIST: images (label + 784 pixels) or a table.")
+      description = "Train on this CSV, plain or .gz, instead of the image dataset: images (label + 784 pixels) or a "
+          + "table.")
   Path csv;
 
   @Option(names = "--test-csv", paramLabel = "FILE", description = "Score on this CSV (a table needs it).")

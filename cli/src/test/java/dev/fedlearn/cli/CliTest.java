@@ -6,6 +6,7 @@ import dev.fedlearn.Defaults;
 import dev.fedlearn.engine.data.CsvData;
 import dev.fedlearn.engine.data.Dataset;
 import dev.fedlearn.engine.data.IdxCache;
+import dev.fedlearn.engine.data.ImageSet;
 import dev.fedlearn.engine.data.Mnist;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -121,8 +122,8 @@ class CliTest {
       Result first = run(args);
       assertThat(first.code()).as(first.err()).isZero();
       for (Mnist.Part part : Mnist.Part.values()) {
-        assertThat(cache.resolve(part.imagesSha256() + ".idx")).isNotEmptyFile();
-        assertThat(cache.resolve(part.labelsSha256() + ".idx")).isNotEmptyFile();
+        assertThat(cache.resolve(ImageSet.MNIST.imagesSha256(part) + ".idx")).isNotEmptyFile();
+        assertThat(cache.resolve(ImageSet.MNIST.labelsSha256(part) + ".idx")).isNotEmptyFile();
       }
       Result again = run(args);
       assertThat(again.json().get("globalTestAccuracy")).isEqualTo(first.json().get("globalTestAccuracy"));
@@ -498,7 +499,7 @@ class CliTest {
     Map<String, Map<String, String>> defaults = Map.of(
         "train", Map.of("--epochs", Defaults.LOCAL_EPOCHS, "--batch-size", Defaults.BATCH_SIZE,
             "--momentum", Defaults.MOMENTUM, "--seed", Defaults.SEED, "--preset", Defaults.PRESET,
-            "--label-column", Defaults.LABEL_COLUMN),
+            "--label-column", Defaults.LABEL_COLUMN, "--dataset", Defaults.DATASET),
         "simulate", Map.ofEntries(Map.entry("--epochs", Defaults.LOCAL_EPOCHS),
             Map.entry("--batch-size", Defaults.BATCH_SIZE),
             Map.entry("--momentum", Defaults.MOMENTUM),
@@ -509,8 +510,10 @@ class CliTest {
             Map.entry("--train-fraction", Defaults.TRAIN_FRACTION),
             Map.entry("--sizes", Defaults.CLIENT_SIZES),
             Map.entry("--strategy", Defaults.STRATEGY),
-            Map.entry("--fraction", Defaults.CLIENT_FRACTION)),
-        "shards", Map.of("--seed", Defaults.SEED, "--sizes", Defaults.CLIENT_SIZES));
+            Map.entry("--fraction", Defaults.CLIENT_FRACTION),
+            Map.entry("--dataset", Defaults.DATASET)),
+        "shards", Map.of("--seed", Defaults.SEED, "--sizes", Defaults.CLIENT_SIZES, "--dataset", Defaults.DATASET),
+        "evaluate", Map.of("--dataset", Defaults.DATASET));
     defaults.forEach((cmd, options) -> {
       var spec = fl.getSubcommands().get(cmd).getCommandSpec();
       String help = run(cmd, "--help").out().replaceAll("\\s+", " ");

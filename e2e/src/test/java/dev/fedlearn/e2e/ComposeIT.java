@@ -71,9 +71,10 @@ class ComposeIT {
         assertThat(dataFiles(client)).as("data files in client-%d", c).containsExactly("/data/shard.csv.gz");
         assertThat(client.execInContainer("id", "-un").getStdout().strip()).isEqualTo("fl");
       }
-      assertThat(dataFiles(container(compose, "aggregator"))).as("the aggregator holds only the test set")
+      assertThat(dataFiles(container(compose, "aggregator"))).as("the aggregator holds only the test sets")
           .containsExactlyInAnyOrder("/app/data/mnist/t10k-images-idx3-ubyte.gz",
-              "/app/data/mnist/t10k-labels-idx1-ubyte.gz");
+              "/app/data/mnist/t10k-labels-idx1-ubyte.gz", "/app/data/fashion-mnist/t10k-images-idx3-ubyte.gz",
+              "/app/data/fashion-mnist/t10k-labels-idx1-ubyte.gz");
     }
   }
 

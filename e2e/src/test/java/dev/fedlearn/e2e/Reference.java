@@ -4,6 +4,7 @@ import dev.fedlearn.Defaults;
 import dev.fedlearn.engine.data.CsvData;
 import dev.fedlearn.engine.data.Dataset;
 import dev.fedlearn.engine.data.Features;
+import dev.fedlearn.engine.data.ImageSet;
 import dev.fedlearn.engine.data.LocalSplit;
 import dev.fedlearn.engine.data.Mnist;
 import dev.fedlearn.engine.nn.LayerSizes;
@@ -42,7 +43,7 @@ final class Reference {
   }
 
   static Features testSet() throws IOException {
-    return Mnist.load(DATA.resolve("mnist"), Mnist.Part.TEST).features(0);
+    return Mnist.load(DATA.resolve(ImageSet.MNIST.id()), ImageSet.MNIST, Mnist.Part.TEST, null).features(0);
   }
 
   static Run simulate(int rounds, int epochs) throws IOException {
@@ -68,8 +69,9 @@ final class Reference {
       sites.add(site(c));
     }
     Features test = testSet();
-    RunDefinition definition = RunDefinition.of(rounds, sites.size(), new RunDefinition.Data("mnist", test.size()),
-        LayerSizes.DEFAULT, config(epochs), strategy, sampler, dp, bound);
+    RunDefinition definition = RunDefinition.of(rounds, sites.size(),
+        new RunDefinition.Data(ImageSet.MNIST.id(), test.size()), LayerSizes.DEFAULT, config(epochs), strategy, sampler,
+        dp, bound);
     List<Simulation.Round> out = new ArrayList<>();
     Model model = new Simulation(definition, 2).run(
         Model.initialise(LayerSizes.DEFAULT, Preset.DEFAULT, Defaults.SEED_VALUE), sites, test, out::add);

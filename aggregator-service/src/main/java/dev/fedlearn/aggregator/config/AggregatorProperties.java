@@ -2,6 +2,7 @@ package dev.fedlearn.aggregator.config;
 
 import dev.fedlearn.Defaults;
 import dev.fedlearn.engine.data.Dataset;
+import dev.fedlearn.engine.data.ImageSet;
 import dev.fedlearn.engine.data.TableSchema;
 import dev.fedlearn.engine.nn.LayerSizes;
 import dev.fedlearn.engine.nn.Preset;
@@ -23,7 +24,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * The run's settings ({@code fl.*}; as environment variables {@code FL_ROUNDS}, {@code FL_CLIENTS},
  * {@code FL_LOCAL_EPOCHS}, {@code FL_BATCH_SIZE}, {@code FL_LEARNING_RATE}, {@code FL_MOMENTUM}, {@code FL_L2},
  * {@code FL_SEED}, {@code FL_PRESET}, {@code FL_LAYERS} or {@code FL_HIDDEN}, {@code FL_SCHEMA_FILE},
- * {@code FL_DATA_DIR}).
+ * {@code FL_DATA_DIR}, {@code FL_DATASET}).
  *
  * @param rounds rounds of the run
  * @param clients clients that must register before round 1; a round closes early once all of them reported
@@ -40,7 +41,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param schemaFile a table's schema as JSON ({@code FL_SCHEMA_FILE}, e.g. the {@code schema.json} that
  *     {@code fl shards --csv} writes): the run learns from the clients' tables and the server holds no test set;
  *     none: the run learns from MNIST
- * @param dataDir folder holding {@code mnist/t10k-*}: the held-out test set
+ * @param dataDir folder holding {@code <dataset>/t10k-*} (e.g. {@code mnist/t10k-*}): the held-out test sets
  * @param maxPollWait longest a {@code GET /model} long poll is held
  * @param threads threads that score global models
  * @param stateDir folder of the run's database (the default H2 file) and of the completed run's workbook
@@ -78,6 +79,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     ({@code FL_SECAGG_TIMEOUT})
  * @param healthPort when set, a plain-HTTP listener on 127.0.0.1 only, for a health check that cannot speak TLS (the
  *     image's {@code HEALTHCHECK}) ({@code FL_HEALTH_PORT})
+ * @param dataset the image dataset a run without {@code schemaFile} learns from, an {@link ImageSet}'s id:
+ *     {@code mnist} or {@code fashion-mnist} ({@code FL_DATASET}); its test set is {@code dataDir/<dataset>/t10k-*}
  */
 @ConfigurationProperties("fl")
 public record AggregatorProperties(
@@ -118,7 +121,8 @@ public record AggregatorProperties(
     @DefaultValue("false") boolean secureAggregation,
     @DefaultValue(Defaults.SECAGG_BOUND) float secaggBound,
     @DefaultValue(SecAggSettings.STEP_TIMEOUT) Duration secaggTimeout,
-    Integer healthPort) {
+    Integer healthPort,
+    @DefaultValue(Defaults.DATASET) String dataset) {
 
   public AggregatorProperties {
     layers = layers == null || layers.isBlank() ? null : layers; // compose passes a setting left out as empty
@@ -151,6 +155,8 @@ public record AggregatorProperties(
     if (healthPort != null && (healthPort < 1 || healthPort > 65535)) {
       throw new IllegalArgumentException("FL_HEALTH_PORT must be a port number (1-65535), got " + healthPort);
     }
+    dataset = dataset == null || dataset.isBlank() ? Defaults.DATASET : dataset;
+    imageSet(dataset); // an unknown id stops the start
   }
 
   /**
@@ -229,6 +235,20 @@ public record AggregatorProperties(
       Duration maxRoundWait, double maxWeightNorm, int maxClientSamples) {
     return new RunRules(rounds, clients, minClients == 0 ? clients : minClients, roundTimeout, maxRoundWait,
         maxWeightNorm, maxClientSamples);
+  }
+
+  /** The image dataset ({@code FL_DATASET}). */
+  public ImageSet imageSet() {
+    return imageSet(dataset);
+  }
+
+  private static ImageSet imageSet(String id) {
+    try {
+      return ImageSet.of(id);
+    } catch (IllegalArgumentException e) {
+      // Without the cause: the start-up report gives the root cause's message, and this one names the setting.
+      throw new IllegalArgumentException("FL_DATASET (fl.dataset): " + e.getMessage());
+    }
   }
 
   /** What clients are told to do each round. */

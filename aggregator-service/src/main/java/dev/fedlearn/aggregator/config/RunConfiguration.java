@@ -2,6 +2,7 @@ package dev.fedlearn.aggregator.config;
 
 import dev.fedlearn.engine.data.Dataset;
 import dev.fedlearn.engine.data.Features;
+import dev.fedlearn.engine.data.ImageSet;
 import dev.fedlearn.engine.data.Mnist;
 import dev.fedlearn.engine.data.TableSchema;
 import dev.fedlearn.engine.nn.Evaluation;
@@ -34,8 +35,8 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Builds the run: the initial model, the strategy and its client sampler, and the scorer on the held-out MNIST test
- * set.
+ * Builds the run: the initial model, the strategy and its client sampler, and the scorer on the held-out test set of
+ * its image dataset (MNIST's, or {@code FL_DATASET}'s).
  */
 @Configuration
 class RunConfiguration {
@@ -61,23 +62,26 @@ class RunConfiguration {
   /**
    * The kept runs and the one to serve: the environment's run is kept (resumed when it is the latest run the
    * environment defined, else queued as a new run), then the first run that has not ended is served ({@link Runs#start}).
-   * A run on MNIST is scored on MNIST's test set, scaled as its network's preset wants (read when a run first needs
-   * it); a run on a table ({@code FL_SCHEMA_FILE}) is scored by its clients, the server holding no data.
+   * A run on images is scored on its dataset's test set ({@code FL_DATA_DIR/<dataset>}: the environment's,
+   * {@code FL_DATASET}, read at the start, another when a kept run of it first needs it), scaled as its network's
+   * preset wants; a run on a table ({@code FL_SCHEMA_FILE}) is scored by its clients, the server holding no data.
    */
   @Bean
   Runs runs(AggregatorProperties p, RunHistory history) throws IOException {
-    Path mnist = p.dataDir().resolve("mnist");
     TableSchema schema = p.schemaFile() == null ? null : schema(p.schemaFile());
-    Supplier<Dataset> test = memoized(() -> {
-      Dataset images = Mnist.load(mnist, Mnist.Part.TEST);
-      log.info("held-out test set: {} images from {}", images.size(), mnist.toAbsolutePath().normalize());
+    Map<ImageSet, Supplier<Dataset>> tests = new ConcurrentHashMap<>();
+    Function<ImageSet, Dataset> test = set -> tests.computeIfAbsent(set, s -> memoized(() -> {
+      Path dir = p.dataDir().resolve(s.id());
+      Dataset images = Mnist.load(dir, s, Mnist.Part.TEST, null);
+      log.info("held-out test set: {} {} images from {}", images.size(), s.title(), dir.toAbsolutePath().normalize());
       return images;
-    });
-    Map<Float, Features> scaled = new ConcurrentHashMap<>();
+    })).get();
+    Map<Scaled, Features> scaled = new ConcurrentHashMap<>();
     String kernel = Kernels.create().name();
     log.info("kernel {}{}", kernel, kernel.equals("vector") ? ""
         : " (start the JVM with --add-modules jdk.incubator.vector for speed)");
-    RunDefinition environment = p.definition(schema == null ? new RunDefinition.Data("mnist", test.get().size())
+    RunDefinition environment = p.definition(schema == null
+        ? new RunDefinition.Data(p.imageSet().id(), test.apply(p.imageSet()).size())
         : new RunDefinition.Data("csv", 0, schema));
     if (schema != null) {
       log.info("runs learn from a table: {} feature columns, classes {} (label '{}'), from {}; the server holds no "
@@ -91,7 +95,8 @@ class RunConfiguration {
       TrainingConfig training = definition.trainingConfig();
       Function<Model, Evaluation> scorer = null;
       if (definition.data().schema() == null) {
-        Features features = scaled.computeIfAbsent(training.preset().inputOffset(), o -> test.get().features(o));
+        Scaled key = new Scaled(ImageSet.of(definition.data().dataset()), training.preset().inputOffset());
+        Features features = scaled.computeIfAbsent(key, k -> test.apply(k.set()).features(k.offset()));
         scorer = m -> Evaluator.evaluate(m, features, threads);
       }
       Model initial = Model.initialise(definition.layerSizes(), training.preset(), training.seed());
@@ -113,6 +118,9 @@ class RunConfiguration {
           + "\"features\": [...], \"classes\": [...]}): " + e.getOriginalMessage(), e);
     }
   }
+
+  /** A test set as a network's preset scales it. */
+  private record Scaled(ImageSet set, float offset) {}
 
   /** {@code load} once, when first asked, its result kept; an IOException is thrown as unchecked. */
   private static Supplier<Dataset> memoized(IoSupplier<Dataset> load) {

@@ -15,9 +15,10 @@ public final class StartupFailureAnalyzers {
   public static class TestSet extends AbstractFailureAnalyzer<DataException> {
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, DataException cause) {
-      return new FailureAnalysis("The held-out MNIST test set cannot be used: " + cause.getMessage(),
+      return new FailureAnalysis("The held-out test set cannot be used: " + cause.getMessage(),
           "Set FL_DATA_DIR (fl.data-dir) to the folder that holds mnist/t10k-images-idx3-ubyte.gz and "
-              + "mnist/t10k-labels-idx1-ubyte.gz, e.g. the repository's data folder.", cause);
+              + "mnist/t10k-labels-idx1-ubyte.gz (fashion-mnist/t10k-* with FL_DATASET=fashion-mnist), e.g. the "
+              + "repository's data folder.", cause);
     }
   }
 }

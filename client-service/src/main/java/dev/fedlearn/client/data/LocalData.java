@@ -96,7 +96,7 @@ public final class LocalData {
     }
     log.info(String.format(Locale.ROOT,
         "client %s: shard %s (%s), %d samples to split into %d local train / %d local test (fraction %.2f, seed %s)",
-        clientId, shard, images != null ? "MNIST images" : "a table of " + rows.features().size() + " feature "
+        clientId, shard, images != null ? "28x28 images" : "a table of " + rows.features().size() + " feature "
             + "columns, label '" + labelColumn + "'", size, trainSize(), testSize(), trainFraction,
         splitSeed == null ? "the run's" : splitSeed.toString()));
   }

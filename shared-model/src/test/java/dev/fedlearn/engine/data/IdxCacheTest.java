@@ -90,8 +90,8 @@ class IdxCacheTest {
       assertThat(d.size()).isEqualTo(plain.size());
       assertThat(d.features(0)).isEqualTo(plain.features(0));
     }
-    assertThat(tmp.resolve("cache").resolve(Mnist.Part.TEST.imagesSha256() + ".idx")).exists();
-    assertThat(tmp.resolve("cache").resolve(Mnist.Part.TEST.labelsSha256() + ".idx")).exists();
+    assertThat(tmp.resolve("cache").resolve(ImageSet.MNIST.imagesSha256(Mnist.Part.TEST) + ".idx")).exists();
+    assertThat(tmp.resolve("cache").resolve(ImageSet.MNIST.labelsSha256(Mnist.Part.TEST) + ".idx")).exists();
   }
 
   @Test
