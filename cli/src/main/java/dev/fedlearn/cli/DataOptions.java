@@ -1,14 +1,17 @@
 package dev.fedlearn.cli;
 
 import dev.fedlearn.Defaults;
+import dev.fedlearn.engine.data.DataException;
 import dev.fedlearn.engine.data.Dataset;
 import dev.fedlearn.engine.data.IdxCache;
 import dev.fedlearn.engine.data.ImageSet;
 import dev.fedlearn.engine.data.Mnist;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.TypeConversionException;
 
 /** Which image dataset, and where its files are: {@code --mnist DIR}, else {@code data/<id>}. */
@@ -23,6 +26,36 @@ final class DataOptions {
           + "--dataset). Their checked, decompressed copies are kept in $FL_CACHE_DIR (default: $XDG_CACHE_HOME/"
           + "fedlearn or ~/.cache/fedlearn; empty: no copies) and read in their place.")
   Path mnist;
+
+  /** The file {@code fl shards} writes beside shards of images: the dataset they were drawn from. */
+  static final String DATASET_FILE = "dataset.txt";
+
+  /**
+   * Takes the dataset of the shards in {@code shards} ({@value #DATASET_FILE}, when there) unless {@code --dataset}
+   * was given; refuses a {@code --dataset} that is not theirs, which would score them on another dataset's test set.
+   */
+  void follow(Path shards, ParseResult given) throws IOException {
+    Path marker = shards.resolve(DATASET_FILE);
+    if (!Files.isRegularFile(marker)) {
+      return;
+    }
+    ImageSet theirs;
+    try {
+      theirs = ImageSet.of(Files.readString(marker).strip());
+    } catch (IllegalArgumentException e) {
+      throw new DataException(marker + ": " + e.getMessage(), e);
+    }
+    if (given.hasMatchedOption("--dataset") && theirs != dataset) {
+      throw new IllegalArgumentException("--dataset " + dataset.id() + ": the shards in " + shards + " are "
+          + theirs.id() + "'s (" + marker + "), and would be scored on the other dataset's test set");
+    }
+    dataset = theirs;
+  }
+
+  /** Writes the marker {@link #follow} reads beside shards drawn from {@code set}. */
+  static void mark(Path shards, ImageSet set) throws IOException {
+    Files.writeString(shards.resolve(DATASET_FILE), set.id() + "\n");
+  }
 
   /** The folder the dataset's files are read from. */
   Path dir() {

@@ -79,6 +79,9 @@ final class ShardsCommand implements Callable<Integer> {
         w.println(file + ": " + shard.size() + " samples, per class " + Arrays.toString(shard.labelCounts()));
       }
     }
+    if (read == null) { // which dataset the shards come from, for fl simulate --shards
+      DataOptions.mark(out, data.dataset);
+    }
     if (read != null) { // the schema every site and the aggregator take the table by (FL_SCHEMA_FILE)
       Path schemaFile = out.resolve(Tables.SCHEMA_FILE);
       Tables.writeSchema(schemaFile, read.schema());

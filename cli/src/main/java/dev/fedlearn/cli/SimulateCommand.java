@@ -115,6 +115,9 @@ final class SimulateCommand implements Callable<Integer> {
     if (saveModel != null) {
       ModelFile.checkTarget(saveModel, "--save-model"); // refused before the run, not after
     }
+    if (shards != null) {
+      data.follow(shards, given); // shards of images are scored on their own dataset's test set
+    }
     AggregationOptions.Checked chosen = aggregation.check(given);
     Attack attack = attack();
     Partition partition = partition(given);

@@ -113,5 +113,14 @@ class DatasetOptionTest {
         "--threads", "1");
     assertThat(t.code()).as(t.err()).isZero();
     assertThat(t.json().get("data").asString()).isEqualTo("fashion-mnist");
+    // The shards say which dataset they are: simulate scores them on its test set, and refuses another.
+    assertThat(out.resolve(DataOptions.DATASET_FILE)).hasContent("fashion-mnist");
+    Result followed = run("simulate", "--shards", out.toString(), "--mnist", FASHION, "--rounds", "1", "--epochs",
+        "1", "--train-fraction", "0.5");
+    assertThat(followed.code()).as(followed.err()).isZero();
+    assertThat(followed.json().get("dataset").asString()).isEqualTo("fashion-mnist");
+    Result other = run("simulate", "--shards", out.toString(), "--dataset", "mnist", "--rounds", "1");
+    assertThat(other.code()).isEqualTo(2);
+    assertThat(other.err()).contains("are fashion-mnist's").contains("the other dataset's test set");
   }
 }
