@@ -103,6 +103,24 @@ final class RunsCommand {
     return n == null || n.isNull() ? "?" : n.asString();
   }
 
+  /**
+   * Whether a completed round's score is final: the server's, or, when the clients score the run, once every client
+   * has scored it or a later round has closed.
+   */
+  static boolean scoreSettled(JsonNode status, JsonNode round, JsonNode rounds) {
+    JsonNode latest = status == null ? null : status.get("latest");
+    if (latest == null || !"clients".equals(latest.path("scoredBy").asString(""))) {
+      return true;
+    }
+    int number = round.get("round").asInt();
+    for (JsonNode later : rounds) {
+      if (later.get("round").asInt() > number && "COMPLETED".equals(later.get("state").asString())) {
+        return true;
+      }
+    }
+    return round.path("evaluations").size() >= status.path("registeredClients").asInt();
+  }
+
   private static String pct(JsonNode n) {
     return n == null || n.isNull() ? "-" : String.format(Locale.ROOT, "%.2f%%", 100 * n.asDouble());
   }
@@ -217,7 +235,8 @@ final class RunsCommand {
     List<Integer> shown = new ArrayList<>();
     boolean queuedShown = false;
     while (true) {
-      JsonNode run = api.json("runs/" + id).get("run");
+      JsonNode read = api.json("runs/" + id);
+      JsonNode run = read.get("run");
       String state = run.get("state").asString();
       if (state.equals("QUEUED")) {
         if (!queuedShown) {
@@ -232,7 +251,8 @@ final class RunsCommand {
       // a run stopped before it began has no rounds to ask for
       JsonNode rounds = ended && run.get("roundsDone").asInt() == 0 ? JSON_EMPTY : api.json("runs/" + id + "/rounds");
       for (JsonNode round : rounds) {
-        if ("COMPLETED".equals(round.get("state").asString()) && !shown.contains(round.get("round").asInt())) {
+        if ("COMPLETED".equals(round.get("state").asString()) && !shown.contains(round.get("round").asInt())
+            && (ended || scoreSettled(read.get("status"), round, rounds))) {
           shown.add(round.get("round").asInt());
           out.println(String.format(Locale.ROOT, "round %d/%s  global test accuracy %s  loss %s  %d updates",
               round.get("round").asInt(), text(run.get("rounds")), pct(round.get("globalTestAccuracy")),

@@ -62,7 +62,12 @@ final class SimulationSites {
     if (trainFraction == 1.0) {
       return new Split(all, all.head(0));
     }
-    LocalSplit split = LocalSplit.of(all, trainFraction, seed, clientId);
+    LocalSplit split;
+    try {
+      split = LocalSplit.of(all, trainFraction, seed, clientId);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(clientId + "'s shard: " + e.getMessage(), e);
+    }
     return new Split(split.train(), split.test());
   }
 

@@ -93,7 +93,7 @@ class JarIT {
     assertThat(err[0]).startsWith("training 784,20,15,10 on 200 samples").endsWith("kernel vector");
     assertThat(err[1]).startsWith("epoch 1/2  loss ");
     assertThat(err[2]).startsWith("epoch 2/2  loss ");
-    assertThat(r.out().strip()).startsWith("{\"samples\":200,").endsWith("}").doesNotContain("\n");
+    assertThat(r.out().strip()).startsWith("{\"data\":\"mnist\",\"samples\":200,").endsWith("}").doesNotContain("\n");
   }
 
   @Test

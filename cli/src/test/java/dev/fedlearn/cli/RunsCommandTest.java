@@ -192,6 +192,24 @@ class RunsCommandTest {
     assertThat(r.out().lines().reduce((a, b) -> b).orElseThrow()).startsWith("run 2*").contains("COMPLETED");
   }
 
+  /** A run its clients score: a round's line waits for every client's score, or for a later round to close. */
+  @Test
+  void watchWaitsForTheClientsScoresOfARunTheyScore() {
+    tools.jackson.databind.json.JsonMapper json = tools.jackson.databind.json.JsonMapper.builder().build();
+    JsonNode byClients = json.readTree("{\"registeredClients\": 3, \"latest\": {\"scoredBy\": \"clients\"}}");
+    JsonNode byServer = json.readTree("{\"registeredClients\": 3, \"latest\": {\"scoredBy\": \"server\"}}");
+    JsonNode rounds = json.readTree("[{\"round\": 1, \"state\": \"COMPLETED\", \"evaluations\": [{}, {}]},"
+        + " {\"round\": 2, \"state\": \"OPEN\", \"evaluations\": []}]");
+    JsonNode first = rounds.get(0);
+    assertThat(RunsCommand.scoreSettled(byServer, first, rounds)).isTrue();
+    assertThat(RunsCommand.scoreSettled(byClients, first, rounds)).as("2 of 3 clients").isFalse();
+    assertThat(RunsCommand.scoreSettled(byClients, first, json.readTree("[{\"round\": 1, \"state\": \"COMPLETED\","
+        + " \"evaluations\": [{}, {}]}, {\"round\": 2, \"state\": \"COMPLETED\", \"evaluations\": []}]")))
+        .as("a later round closed").isTrue();
+    assertThat(RunsCommand.scoreSettled(byClients, json.readTree("{\"round\": 1, \"state\": \"COMPLETED\", "
+        + "\"evaluations\": [{}, {}, {}]}"), rounds)).as("every client").isTrue();
+  }
+
   /** A queued run is waited for; one stopped before it began ends the watch without asking for its rounds. */
   @Test
   void watchWaitsForAQueuedRun() {

@@ -112,9 +112,9 @@ class RunConfiguration {
       return JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build()
           .readValue(Files.readString(file), TableSchema.class);
     } catch (java.nio.file.NoSuchFileException e) {
-      throw new IllegalArgumentException("FL_SCHEMA_FILE " + file + ": no such file", e);
+      throw new StartupFailureAnalyzers.BadSchemaFile("FL_SCHEMA_FILE " + file + ": no such file", e);
     } catch (JacksonException e) {
-      throw new IllegalArgumentException("FL_SCHEMA_FILE " + file + ": not a table's schema ({\"label\": ..., "
+      throw new StartupFailureAnalyzers.BadSchemaFile("FL_SCHEMA_FILE " + file + ": not a table's schema ({\"label\": ..., "
           + "\"features\": [...], \"classes\": [...]}): " + e.getOriginalMessage(), e);
     }
   }

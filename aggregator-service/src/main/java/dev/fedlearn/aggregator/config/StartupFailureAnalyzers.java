@@ -21,4 +21,23 @@ public final class StartupFailureAnalyzers {
               + "repository's data folder.", cause);
     }
   }
+
+  /** {@code FL_SCHEMA_FILE} is missing or not a table's schema. */
+  public static final class BadSchemaFile extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    BadSchemaFile(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** The table's schema cannot be read. */
+  public static class Schema extends AbstractFailureAnalyzer<BadSchemaFile> {
+    @Override
+    protected FailureAnalysis analyze(Throwable rootFailure, BadSchemaFile cause) {
+      return new FailureAnalysis("The table's schema cannot be used: " + cause.getMessage(),
+          "Set FL_SCHEMA_FILE (fl.schema-file) to the schema.json that fl shards --csv writes beside the shards, or "
+              + "leave it unset for a run on images.", cause);
+    }
+  }
 }

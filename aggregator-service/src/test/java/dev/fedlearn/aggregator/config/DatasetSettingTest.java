@@ -92,7 +92,7 @@ class DatasetSettingTest {
   }
 
   /** A run history of its own: an H2 database in memory. */
-  private static JdbcRuns history() {
+  static JdbcRuns history() {
     JdbcDataSource ds = new JdbcDataSource();
     ds.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
     Flyway.configure().dataSource(ds).load().migrate();

@@ -9,8 +9,9 @@ public class ShardFailureAnalyzer extends AbstractFailureAnalyzer<ShardUnreadabl
   @Override
   protected FailureAnalysis analyze(Throwable rootFailure, ShardUnreadableException cause) {
     return new FailureAnalysis(cause.getMessage(),
-        "Set FL_CLIENT_SHARD (fl.client-shard) to the path of this client's shard: a CSV file (.csv or .csv.gz) "
-            + "with the header label,p0,...,p783 and one MNIST image per row, e.g. data/shards/client-1.csv.gz.",
+        "Set FL_CLIENT_SHARD (fl.client-shard) to the path of this client's shard, a CSV file (.csv or .csv.gz): "
+            + "images with the header label,p0,...,p783 (e.g. data/shards/client-1.csv.gz), or a table with a header "
+            + "row, its label column named by FL_LABEL_COLUMN (default label) and numbers in every other column.",
         cause);
   }
 }

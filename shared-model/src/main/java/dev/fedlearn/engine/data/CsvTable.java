@@ -76,13 +76,17 @@ public final class CsvTable {
   public static Rows read(Path file, String labelColumn, boolean labelled) throws IOException {
     CSVFormat format = CSVFormat.DEFAULT.builder().setTrim(true).get();
     Problems problems = new Problems(file);
-    try (Reader reader = new InputStreamReader(Idx.openMaybeGzip(file), StandardCharsets.UTF_8);
+    // UTF-8, strictly: bytes that are not (a Latin-1 file) are refused rather than read as U+FFFD.
+    try (Reader reader = new InputStreamReader(Idx.openMaybeGzip(file), StandardCharsets.UTF_8.newDecoder());
         CSVParser parser = CSVParser.builder().setReader(reader).setFormat(format).get()) {
       var it = parser.iterator();
       if (!it.hasNext()) {
         throw new DataException(file + ": empty, expected a header row naming the columns");
       }
-      List<String> header = it.next().toList();
+      List<String> header = new ArrayList<>(it.next().toList());
+      if (!header.isEmpty() && header.get(0).startsWith("\uFEFF")) { // the byte order mark Excel's CSV UTF-8 writes
+        header.set(0, header.get(0).substring(1).strip());
+      }
       int labelAt = header.indexOf(labelColumn);
       if (labelAt < 0 && labelled) {
         throw new DataException(file + ": no column '" + labelColumn + "' (the label column, --label-column or "
@@ -129,7 +133,12 @@ public final class CsvTable {
       return new Rows(file, labelColumn, features, values.toArray(), labels, lines.toArray());
     } catch (NoSuchFileException e) {
       throw new DataException(file + ": no such file");
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new DataException(file + ": not UTF-8 text (save it as CSV UTF-8)", e);
     } catch (java.io.UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
+      if (e.getCause() instanceof java.nio.charset.CharacterCodingException) {
+        throw new DataException(file + ": not UTF-8 text (save it as CSV UTF-8)", e);
+      }
       throw new DataException(file + ": not readable as CSV (" + e.getMessage() + ")", e);
     }
   }

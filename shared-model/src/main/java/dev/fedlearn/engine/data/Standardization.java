@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Each input column's mean and standard deviation: a table's network input is {@code (value - mean) / std}. A run
  * computes them from its sites' {@link Sums} (a site's count, sums and sums of squares), never from one site's
- * rows; a column with no spread keeps a standard deviation of 1. Equal when every mean and deviation is.
+ * rows; a column with no spread (its variance below the sums' rounding) keeps a standard deviation of 1. Equal when
+ * every mean and deviation is.
  */
 public record Standardization(float[] mean, float[] std) {
   public Standardization {
@@ -35,7 +36,11 @@ public record Standardization(float[] mean, float[] std) {
     return mean.length;
   }
 
-  /** Row-major values of {@link #columns()} columns, standardized into a new array. */
+  /**
+   * Row-major values of {@link #columns()} columns, standardized into a new array (in double, then rounded).
+   *
+   * @throws IllegalArgumentException when a value lies so far out that its standardized value is not a float
+   */
   public float[] apply(float[] values) {
     int d = mean.length;
     if (values.length % d != 0) {
@@ -44,7 +49,12 @@ public record Standardization(float[] mean, float[] std) {
     float[] x = new float[values.length];
     for (int i = 0; i < values.length; i += d) {
       for (int j = 0; j < d; j++) {
-        x[i + j] = (values[i + j] - mean[j]) / std[j];
+        float z = (float) (((double) values[i + j] - mean[j]) / std[j]);
+        if (!Float.isFinite(z)) {
+          throw new IllegalArgumentException("column " + j + ": the value " + values[i + j] + " is beyond the float "
+              + "range once standardized by mean " + mean[j] + " and deviation " + std[j]);
+        }
+        x[i + j] = z;
       }
     }
     return x;
@@ -67,10 +77,12 @@ public record Standardization(float[] mean, float[] std) {
     float[] std = new float[d];
     for (int j = 0; j < d; j++) {
       double m = total.sum()[j] / total.count();
-      double variance = total.sumSquares()[j] / total.count() - m * m;
-      float sd = (float) Math.sqrt(Math.max(0, variance));
+      double meanSquare = total.sumSquares()[j] / total.count();
+      double variance = meanSquare - m * m;
+      // Below 1e-14 of the mean square, the variance is the rounding of the sums: the column does not vary.
+      float sd = variance > 1e-14 * meanSquare ? (float) Math.sqrt(variance) : 0f;
       mean[j] = (float) m;
-      std[j] = sd > 0 && Float.isFinite(sd) && sd > 1e-6f * Math.abs((float) m) ? sd : 1f;
+      std[j] = sd > 0 && Float.isFinite(sd) ? sd : 1f;
     }
     return new Standardization(mean, std);
   }

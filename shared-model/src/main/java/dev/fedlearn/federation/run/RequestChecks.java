@@ -60,8 +60,13 @@ final class RequestChecks {
       throw Refusal.invalid("sums.count must be the " + ((long) r.trainSamples() + r.testSamples())
           + " rows of the local train and test splits, got " + sums.count());
     }
+    double most = Float.MAX_VALUE; // a table's numbers are floats: so are their means and deviations
     for (int j = 0; j < sums.sum().length; j++) { // n * sum(x^2) >= (sum x)^2 holds for any real rows
       double s = sums.sum()[j];
+      if (Math.abs(s) > most * sums.count() || sums.sumSquares()[j] > most * most * sums.count()) {
+        throw Refusal.invalid("sums of column " + j + " cannot be of " + sums.count() + " rows of numbers within "
+            + "+-" + Float.MAX_VALUE + ": sum " + s + ", sum of squares " + sums.sumSquares()[j]);
+      }
       if (sums.sumSquares()[j] * sums.count() < s * s * (1 - 1e-9)) {
         throw Refusal.invalid("sums of column " + j + " cannot be of " + sums.count() + " rows: the sum of squares "
             + sums.sumSquares()[j] + " is below the square of the sum " + s + " over the count");
@@ -148,15 +153,16 @@ final class RequestChecks {
     if (confusion == null) {
       return;
     }
-    if (confusion.length != classes * classes) {
+    if (confusion.length != (long) classes * classes) {
       throw Refusal.invalid("confusion must hold " + classes + " x " + classes + " counts (true class by predicted "
           + "class, row by row), got " + confusion.length);
     }
     long total = 0;
     long correct = 0;
     for (int i = 0; i < confusion.length; i++) {
-      if (confusion[i] < 0) {
-        throw Refusal.invalid("confusion counts must not be negative, got " + confusion[i]);
+      if (confusion[i] < 0 || confusion[i] > e.numSamples()) {
+        throw Refusal.invalid("confusion counts must be between 0 and the " + e.numSamples() + " samples scored, got "
+            + confusion[i]);
       }
       total += confusion[i];
       correct += i % (classes + 1) == 0 ? confusion[i] : 0;

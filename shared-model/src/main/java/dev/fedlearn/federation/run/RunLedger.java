@@ -273,9 +273,15 @@ final class RunLedger {
         r == openRound() ? r.startedAt.plus(roundTimeout) : null, confusion(r));
   }
 
-  /** The round's confusion counts summed over its clients, with the classes' names; null when none sent them. */
+  /**
+   * The round's confusion counts summed over its clients, with the classes' names; null when none sent them, and
+   * until every client has sent its counts, a later round has closed or the run has ended: a sum shown while the
+   * counts arrive one by one would give away each client's own counts by difference.
+   */
   Confusion confusion(Round r) {
-    if (r.confusions.isEmpty() || classNames == null) {
+    boolean whole = r.confusions.size() == clients.size() || r.number < completed
+        || (state != RunState.TRAINING && state != RunState.WAITING_FOR_CLIENTS);
+    if (r.confusions.isEmpty() || classNames == null || !whole) {
       return null;
     }
     long[] sum = new long[classNames.size() * classNames.size()];

@@ -118,4 +118,14 @@ class CsvTableTest {
     assertThatThrownBy(() -> CsvTable.schema(List.of(CsvTable.read(one, "label"))))
         .hasMessage(one + ": a table needs 2 to 127 classes, got 1 (every row has the label 'x')");
   }
+
+  @Test
+  void takesTheByteOrderMarkOfExcelsCsvUtf8AndRefusesTextThatIsNotUtf8() throws IOException {
+    Path bom = csv("bom.csv", "\uFEFFy,a\nx,1\nz,2\n");
+    assertThat(CsvTable.read(bom, "y").features()).containsExactly("a");
+    Path latin1 = tmp.resolve("latin1.csv");
+    Files.write(latin1, "y,a\nx,1\nn\u00e9,2\n".getBytes(StandardCharsets.ISO_8859_1));
+    assertThatThrownBy(() -> CsvTable.read(latin1, "y")).isInstanceOf(DataException.class)
+        .hasMessage(latin1 + ": not UTF-8 text (save it as CSV UTF-8)");
+  }
 }

@@ -79,4 +79,19 @@ class StandardizationTest {
   private static int[] range(int from, int to) {
     return java.util.stream.IntStream.range(from, to).toArray();
   }
+
+  @Test
+  void aColumnFarFromZeroKeepsItsSmallSpread() {
+    // Timestamps near 1.7e9 spread over 0..1000: a deviation of about 289, not a constant column.
+    float[] values = new float[1000];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = 1.7e9f + i * 128; // floats near 1.7e9 are 128 apart
+    }
+    Standardization s = Standardization.of(List.of(Standardization.Sums.of(Dataset.table(values, new byte[1000], 1,
+        2))));
+    assertThat((double) s.std()[0]).isCloseTo(128 * Math.sqrt((1000.0 * 1000 - 1) / 12), within(1.0));
+    float[] z = s.apply(new float[] {values[0], values[999]});
+    assertThat(z[0]).isCloseTo(-1.73f, within(0.01f));
+    assertThat(z[1]).isCloseTo(1.73f, within(0.01f));
+  }
 }

@@ -67,6 +67,9 @@ class TableRunTest {
     assertThatThrownBy(() -> run.register(new ClientRegistration("liar", 7, 3, new Standardization.Sums(10,
         new double[] {100, 1}, new double[] {10, 1})))).isInstanceOf(Refusal.class)
         .hasMessageContaining("cannot be of 10 rows"); // ten rows summing to 100 have squares summing to 1000 or more
+    assertThatThrownBy(() -> run.register(new ClientRegistration("huge", 7, 3, new Standardization.Sums(10,
+        new double[] {1e40, 1}, new double[] {1e80, 1})))).isInstanceOf(Refusal.class)
+        .hasMessageContaining("numbers within"); // a mean beyond the float range would stop the run for everyone
     assertThat(run.status().registeredClients()).isZero();
     RunCoordinator images = TestRuns.run(2, 2);
     assertThatThrownBy(() -> images.register(new ClientRegistration("table", 7, 3, sums(10, 1, 1))))
@@ -116,7 +119,10 @@ class TableRunTest {
     assertThatThrownBy(() -> run.submitEvaluation(1, new EvaluationReport("site-a", 3, 0.7, 1.0 / 3,
         new long[] {1, 0, 2}))).isInstanceOf(Refusal.class).hasMessageContaining("2 x 2 counts");
     assertThatThrownBy(() -> run.submitEvaluation(1, new EvaluationReport("site-a", 3, 0.7, 1.0 / 3,
-        new long[] {1, -1, 2, 1}))).isInstanceOf(Refusal.class).hasMessageContaining("must not be negative");
+        new long[] {1, -1, 2, 1}))).isInstanceOf(Refusal.class).hasMessageContaining("between 0 and the 3 samples");
+    assertThatThrownBy(() -> run.submitEvaluation(1, new EvaluationReport("site-a", 3, 0.7, 1.0 / 3,
+        new long[] {1, Long.MAX_VALUE, Long.MAX_VALUE, 2}))).isInstanceOf(Refusal.class)
+        .hasMessageContaining("between 0 and the 3 samples"); // counts that would wrap around when summed
     assertThatThrownBy(() -> run.submitEvaluation(1, new EvaluationReport("site-a", 3, 0.7, 1.0 / 3,
         new long[] {1, 1, 1, 1}))).isInstanceOf(Refusal.class).hasMessageContaining("count the 3 samples");
     assertThatThrownBy(() -> run.submitEvaluation(1, new EvaluationReport("site-a", 3, 0.7, 1.0 / 3,
@@ -124,6 +130,8 @@ class TableRunTest {
     assertThat(run.round(1).confusion()).isNull();
 
     run.submitEvaluation(1, new EvaluationReport("site-a", 3, 0.7, 1.0 / 3, new long[] {1, 2, 0, 0}));
+    assertThat(run.round(1).confusion()).as("not one client's counts alone").isNull();
+    assertThat(run.status().latest().confusion()).isNull();
     run.submitEvaluation(1, new EvaluationReport("site-b", 6, 0.4, 5.0 / 6, new long[] {2, 0, 1, 3}));
 
     assertThat(run.round(1).confusion().counts()).containsExactly(List.of(3L, 2L), List.of(1L, 3L));
