@@ -77,8 +77,7 @@ record CentralData(Features train, Features test, Features siteTest, TrainingPla
       Standardization s = Standardization.of(sites.stream().sorted(Comparator.comparing(Simulation.Site::id))
           .map(Simulation.Site::sums).toList());
       table = new TrainingPlan.Table(loaded.schema(), s);
-      sites = sites.stream().map(x -> new Simulation.Site(x.id(), standardize(x.train(), s),
-          standardize(x.test(), s), x.sums())).toList();
+      sites = sites.stream().map(x -> x.standardized(s)).toList();
     }
     Features test = Simulation.concatenate(sites.stream().map(Simulation.Site::test).toList());
     if (site == null) {
@@ -91,9 +90,6 @@ record CentralData(Features train, Features test, Features siteTest, TrainingPla
     return new CentralData(one.train(), test, one.test(), table, shards + " (" + site + "'s train split)");
   }
 
-  private static Features standardize(Features f, Standardization s) {
-    return new Features(s.apply(f.x()), f.labels(), f.dim(), f.classes());
-  }
 
   private static Dataset head(Dataset set, Integer samples) {
     if (samples == null) {

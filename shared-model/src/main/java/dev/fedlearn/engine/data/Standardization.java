@@ -60,6 +60,11 @@ public record Standardization(float[] mean, float[] std) {
     return x;
   }
 
+  /** The same samples with their inputs standardized. */
+  public Features apply(Features f) {
+    return new Features(apply(f.x()), f.labels(), f.dim(), f.classes());
+  }
+
   /** The mean and the (population) standard deviation of every column of the sites' rows taken together. */
   public static Standardization of(List<Sums> sites) {
     if (sites.isEmpty()) {

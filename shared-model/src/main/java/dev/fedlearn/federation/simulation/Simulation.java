@@ -70,14 +70,11 @@ public final class Simulation {
     }
 
     /** The site with its table's inputs standardized by {@code s}. */
-    Site standardized(Standardization s) {
-      return new Site(id, standardize(train, s), standardize(test, s), sums);
+    public Site standardized(Standardization s) {
+      return new Site(id, s.apply(train), s.apply(test), sums);
     }
   }
 
-  private static Features standardize(Features f, Standardization s) {
-    return new Features(s.apply(f.x()), f.labels(), f.dim(), f.classes());
-  }
 
   /**
    * A site's figures in one round: its local training (zeros when not picked), its score of the new global model.
@@ -223,7 +220,7 @@ public final class Simulation {
     if (table != null) { // a table: every site standardizes its rows as the plan says, and so does the server
       sites = sites.stream().map(site -> site.standardized(table.standardization())).toList();
       if (globalTest != null) {
-        scoredOn.set(standardize(globalTest, table.standardization()));
+        scoredOn.set(table.standardization().apply(globalTest));
       }
     }
     // Without a server test set the clients' reports score the global models, which is scoring them on every site's
