@@ -12,7 +12,7 @@
 # --samples-per-client is given); the aggregator gets the schema fl shards writes (FL_SCHEMA_FILE) and holds no data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-case ${1:-} in -h|--help) sed -n '2,13p' "$0" | cut -c3-; exit 0 ;; esac
+case ${1:-} in -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;; esac
 source scripts/java.sh # JAVA: a Java 25 java (JAVA_HOME, else PATH), or one line saying how to get one
 usage() { echo "usage: scripts/sites.sh N [--samples-per-client S] [--partition KIND] [--seed SEED] [--csv FILE [--label-column NAME]]" >&2; exit 2; }
 [[ $# -ge 1 && $1 =~ ^[0-9]+$ && $1 -ge 1 ]] || usage
