@@ -65,16 +65,6 @@ public record RunStatus(RunState state, int round, int rounds, int registeredCli
       Confusion confusion) {
     public static final String SERVER = "server";
     public static final String CLIENTS = "clients";
-
-    /** A score without the clients' confusion counts. */
-    public Latest(int round, Double globalTestAccuracy, Double globalTestLoss, String scoredBy) {
-      this(round, globalTestAccuracy, globalTestLoss, scoredBy, null);
-    }
-
-    /** A score on the server's test set. */
-    public Latest(int round, double globalTestAccuracy, double globalTestLoss) {
-      this(round, globalTestAccuracy, globalTestLoss, SERVER);
-    }
   }
 
   /**
