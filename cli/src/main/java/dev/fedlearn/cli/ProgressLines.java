@@ -49,8 +49,12 @@ final class ProgressLines {
    */
   static String round(Simulation.Round r, int rounds, boolean everyone, boolean scored, boolean byClients,
       ParticipationAccountant accountant) {
-    return String.format(Locale.ROOT, "round %d/%d  %s test accuracy %.2f%%  loss %.4f%s%s%s  (%.1f s)", r.round(),
-        rounds, byClients ? "clients'" : "global", 100 * r.globalTestAccuracy(), r.globalTestLoss(), clientFigures(r, everyone, scored),
+    String score = Double.isNaN(r.globalTestAccuracy()) // no server test set, and a private run's clients send none
+        ? "clients' test scores stay on the sites (private run)"
+        : String.format(Locale.ROOT, "%s test accuracy %.2f%%  loss %.4f", byClients ? "clients'" : "global",
+            100 * r.globalTestAccuracy(), r.globalTestLoss());
+    return String.format(Locale.ROOT, "round %d/%d  %s%s%s%s  (%.1f s)", r.round(), rounds, score,
+        clientFigures(r, everyone, scored),
         accountant == null ? "" : String.format(Locale.ROOT, "  epsilon %.3g (%s, %d of %d rounds)",
             accountant.epsilon(), accountant.mostExposedClient(), accountant.maxParticipations(), r.round()),
         secureCost(r.secure()), r.seconds());

@@ -99,8 +99,9 @@ final class RunSummary {
     json.put("seconds", Json.round(result.seconds(), 3));
     json.put("samplesPerSecond", Math.round(trained / result.seconds()));
     json.put("scoredBy", byClients ? "clients" : "server"); // clients: the server holds no test set
-    json.put("globalTestAccuracy", Json.round(fin.globalTestAccuracy(), 6));
-    json.put("globalTestLoss", Json.round(fin.globalTestLoss(), 6));
+    boolean unscored = Double.isNaN(fin.globalTestAccuracy()); // a private run's clients send no scores
+    json.put("globalTestAccuracy", unscored ? null : Json.round(fin.globalTestAccuracy(), 6));
+    json.put("globalTestLoss", unscored ? null : Json.round(fin.globalTestLoss(), 6));
     json.put("meanClientTestAccuracy", scored ? Json.round(fin.sites().stream()
         .mapToDouble(Simulation.SiteRound::testAccuracy).average().orElse(0), 6) : null);
     json.put("weightedClientTestAccuracy", scored ? Json.round(fin.clientTestAccuracy(), 6) : null);

@@ -19,7 +19,8 @@ import tools.jackson.databind.JsonNode;
  * that read their hospital's CSV. The inputs are standardized with every hospital's column sums, the clients score
  * the global models, and the final model is bit for bit the one {@code fl simulate --shards} gives, at the same
  * accuracy. A fifth site whose table has a label the run does not know sits the run out, saying which line, and the
- * run goes on without it.
+ * run goes on without it. With secure aggregation the hospitals mask their column sums before round 1: the aggregator
+ * standardizes from their total alone, to the same bits, and the model is bit for bit the secure simulation's.
  */
 class TablesIT {
   static final int ROUNDS = 5;
@@ -83,6 +84,53 @@ class TablesIT {
       assertThat(latest.get("confusion").get("counts")).as("the clients' confusion counts, summed")
           .isEqualTo(summary.get("confusion"));
       assertThat(latest.get("confusion").get("classes")).isEqualTo(summary.get("classes"));
+    }
+  }
+
+  @Test
+  void withSecureAggregationTheHospitalsColumnSumsAreMaskedAndStandardizeAsInTheClear() throws Exception {
+    Path logs = Path.of("target", "e2e-logs", "tables-secure");
+    Path work = Processes.freshDir(Path.of("target", "e2e-state", "tables-secure"));
+    Path shards = work.resolve("hospitals");
+    RunsIT.Cli split = RunsIT.Cli.run("shards", "--csv", Reference.DATA.resolve("breast-cancer.csv").toString(),
+        "--label-column", "diagnosis", "--clients", "4", "--partition", "dirichlet:0.5", "--out", shards.toString());
+    assertThat(split.exit()).as(split.output()).isZero();
+    Path plainModel = work.resolve("plain.json");
+    Path secureModel = work.resolve("secure.json");
+    RunsIT.Cli plain = RunsIT.Cli.run(concat(List.of("simulate", "--shards", shards.toString(), "--save-model",
+        plainModel.toString()), TRAINING));
+    assertThat(plain.exit()).as(plain.output()).isZero();
+    RunsIT.Cli secure = RunsIT.Cli.run(concat(List.of("simulate", "--shards", shards.toString(),
+        "--secure-aggregation", "--save-model", secureModel.toString()), TRAINING));
+    assertThat(secure.exit()).as(secure.output()).isZero();
+    assertThat(secure.output()).contains("clients' test scores stay on the sites (private run)");
+
+    try (Processes procs = new Processes(logs)) {
+      int port = Processes.freePort();
+      String base = "http://localhost:" + port;
+      Map<String, String> settings = new java.util.HashMap<>(Map.of("SERVER_PORT", Integer.toString(port),
+          "FL_SCHEMA_FILE", shards.resolve("schema.json").toString(), "FL_CLIENTS", "4",
+          "FL_SECURE_AGGREGATION", "true", "FL_ROUNDS", Integer.toString(ROUNDS), "FL_LOCAL_EPOCHS", "5",
+          "FL_BATCH_SIZE", "8", "FL_HIDDEN", "16", "FL_LEARNING_RATE", "0.01"));
+      settings.put("FL_DATA_DIR", Files.createDirectories(work.resolve("no-data")).toString());
+      settings.put("FL_STATE_DIR", work.resolve("state").toString());
+      procs.start("aggregator", Processes.jar("aggregator.jar"), settings);
+      for (int c = 1; c <= 4; c++) {
+        procs.startClient("client-" + c, c, base, Map.of("FL_CLIENT_SHARD",
+            shards.resolve("client-" + c + ".csv").toString(), "FL_LABEL_COLUMN", "diagnosis"));
+      }
+      Http.awaitCompleted(base, RUN, "logs in " + logs.toAbsolutePath());
+      GlobalModel last = Http.JSON.readValue(Http.send(HttpRequest.newBuilder(URI.create(base
+          + "/api/v1/model?after=" + ROUNDS))).body(), GlobalModel.class);
+      GlobalModel inTheClear = Http.JSON.readValue(Files.readString(plainModel), GlobalModel.class);
+      GlobalModel simulated = Http.JSON.readValue(Files.readString(secureModel), GlobalModel.class);
+      assertThat(last.plan().table()).as("standardized from the masked sums' total: the bits of the sums in the clear")
+          .isEqualTo(inTheClear.plan().table());
+      assertThat(last.weights()).as("bit for bit fl simulate --secure-aggregation").containsExactly(
+          simulated.weights());
+      JsonNode events = Http.getJson(base + "/api/v1/runs/1/events");
+      assertThat(events.toString()).contains("secure aggregation of the table's column sums: masks removed, the 569 "
+          + "rows of 4 clients");
     }
   }
 

@@ -131,9 +131,10 @@ public record RunDefinition(int rounds, int clients, Data data, Network network,
         throw new IllegalArgumentException("the network " + layers + " must take the table's " + schema.inputs()
             + " feature columns and give its " + schema.outputs() + " classes");
       }
-      if (privacy != null || secureAggregation != null) {
-        throw new IllegalArgumentException("a run on a table standardizes its inputs with every site's column sums, "
-            + "which each site sends in the clear: not with secure aggregation or differential privacy yet");
+      if (privacy != null) {
+        throw new IllegalArgumentException("a run on a table standardizes its inputs by the means and deviations of "
+            + "the sites' rows, which differential privacy's noise does not cover: the epsilon would not hold for "
+            + "them; use secure aggregation alone, which hides each site's column sums");
       }
     }
     Strategy plain = Strategies.create(strategy.name(), strategy.parameters());

@@ -10,10 +10,12 @@ import java.util.List;
  * place. With differential privacy, {@code dpClip} and {@code dpNoiseStd} are set: each client then sends its change
  * of the model clipped to {@code dpClip} plus Gaussian noise of standard deviation {@code dpNoiseStd} on every
  * coordinate, unweighted ({@link dev.fedlearn.federation.privacy.DifferentialPrivacy#noisyClippedChange}); null
- * without. {@code step} is where the session is as it is read.
+ * without. With {@code columns} set, the session sums no weights but the column sums of the run's table of that many
+ * feature columns, before round 1 trains ({@link dev.fedlearn.federation.secagg.ColumnSums}: the scale and the bound
+ * do not apply); null for weights. {@code step} is where the session is as it is read.
  */
 public record SecAggPlan(int round, String session, int threshold, double scale, float bound, List<String> picked,
-    Double dpClip, Double dpNoiseStd, SecAggStep step) {
+    Double dpClip, Double dpNoiseStd, Integer columns, SecAggStep step) {
   public SecAggPlan {
     picked = List.copyOf(picked);
   }
@@ -21,12 +23,22 @@ public record SecAggPlan(int round, String session, int threshold, double scale,
   /** A session at its first step. */
   public SecAggPlan(int round, String session, int threshold, double scale, float bound, List<String> picked,
       Double dpClip, Double dpNoiseStd) {
-    this(round, session, threshold, scale, bound, picked, dpClip, dpNoiseStd, SecAggStep.KEYS);
+    this(round, session, threshold, scale, bound, picked, dpClip, dpNoiseStd, null, SecAggStep.KEYS);
+  }
+
+  /** A session at its first step that sums the column sums of a table of {@code columns} columns. */
+  public static SecAggPlan columnSums(int round, String session, int threshold, List<String> parties, int columns) {
+    return new SecAggPlan(round, session, threshold, 1, 0, parties, null, null, columns, SecAggStep.KEYS);
   }
 
   /** The same session at {@code step}. */
   public SecAggPlan at(SecAggStep step) {
-    return new SecAggPlan(round, session, threshold, scale, bound, picked, dpClip, dpNoiseStd, step);
+    return new SecAggPlan(round, session, threshold, scale, bound, picked, dpClip, dpNoiseStd, columns, step);
+  }
+
+  /** Whether the session sums the column sums of a table rather than weights. */
+  public boolean sumsColumns() {
+    return columns != null;
   }
 
   /**

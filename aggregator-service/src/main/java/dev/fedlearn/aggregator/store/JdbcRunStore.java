@@ -40,8 +40,8 @@ public class JdbcRunStore implements RunStore {
   @Override
   public Optional<Stored> load(java.util.function.IntPredicate models) {
     return tx.execute(status -> {
-      List<String[]> run = jdbc.query("select settings, state, message from run where id = ?",
-          (rs, i) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}, runId);
+      List<Object[]> run = jdbc.query("select settings, state, message, column_sums from run where id = ?",
+          (rs, i) -> new Object[] {rs.getString(1), rs.getString(2), rs.getString(3), sums(rs.getBytes(4))}, runId);
       if (run.isEmpty()) {
         return Optional.<Stored>empty();
       }
@@ -70,8 +70,9 @@ public class JdbcRunStore implements RunStore {
           + "received_at, confusion from run_evaluation where run_id = ? order by round, received_at, client_id",
           (rs, i) -> new StoredEvaluation(rs.getInt(1), rs.getString(2), rs.getLong(3), rs.getDouble(4),
               rs.getDouble(5), instant(rs, 6), longs(rs.getBytes(7))), runId);
-      String[] r = run.get(0);
-      return Optional.of(new Stored(r[0], r[1], r[2], clients, rounds, updates, evaluations));
+      Object[] r = run.get(0);
+      return Optional.of(new Stored((String) r[0], (String) r[1], (String) r[2], clients, rounds, updates,
+          evaluations, (Standardization.Sums) r[3]));
     });
   }
 
@@ -122,6 +123,12 @@ public class JdbcRunStore implements RunStore {
       jdbc.update("insert into run_update_weights (run_id, round, client_id, weights) values (?, ?, ?, ?)", runId,
           u.round(), u.clientId(), bytes(u.weights()));
     });
+  }
+
+  @Override
+  public void columnsSummed(Standardization.Sums total) {
+    tx.executeWithoutResult(status -> jdbc.update("update run set column_sums = ? where id = ?", bytes(total),
+        runId));
   }
 
   @Override

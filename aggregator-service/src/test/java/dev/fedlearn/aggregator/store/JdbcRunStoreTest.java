@@ -98,6 +98,35 @@ class JdbcRunStoreTest {
   }
 
   @Test
+  void aSecureTableRunKeepsOnlyTheTotalOfItsColumnSumsAndRestartsWithIt() {
+    RunDefinition secure = RunDefinition.of(3, 2, TABLE_RUN.data(), TestRuns.SIZES,
+        dev.fedlearn.engine.nn.TrainingConfig.defaults().withEpochs(1), new dev.fedlearn.federation.strategy.FedAvg(),
+        dev.fedlearn.federation.ClientSampler.ALL, null, 16f);
+    java.util.function.Supplier<RunCoordinator> start = () -> new RunCoordinator(RunRules.of(3, 2), secure,
+        new dev.fedlearn.engine.nn.Model(TestRuns.SIZES, new float[6]), round -> null, null, clock, store,
+        java.time.Duration.ofSeconds(30));
+    RunCoordinator first = start.get();
+    first.register(new ClientRegistration("a", 7, 3, null, 2));
+    first.register(new ClientRegistration("b", 20, 10, null, 2));
+    RunCoordinator restarted = start.get();
+    assertThat(restarted.secure().plan(1).sumsColumns()).as("the column sums are asked for again").isTrue();
+    java.util.Map<String, Standardization.Sums> sums = java.util.Map.of(
+        "a", new Standardization.Sums(10, new double[] {-2.5, 4}, new double[] {9.25, 17}),
+        "b", new Standardization.Sums(30, new double[] {0.1, 1e9 + 0.3}, new double[] {0.07, 3e18}));
+    TestRuns.sumColumnsSecurely(restarted, sums);
+    TrainingPlan.Table table = restarted.awaitModel(-1, java.time.Duration.ZERO).join().plan().table();
+    assertThat(table.standardization()).isEqualTo(Standardization.of(java.util.List.copyOf(sums.values())));
+
+    RunCoordinator resumed = start.get();
+    assertThat(resumed.awaitModel(-1, java.time.Duration.ZERO).join().plan().table()).isEqualTo(table);
+    assertThat(resumed.secure().plan(1).sumsColumns()).as("round 1's weights session").isFalse();
+    assertThat(jdbc.queryForObject("select count(*) from run_client where sums is not null", Integer.class))
+        .as("no client's own sums").isZero();
+    assertThat(dev.fedlearn.federation.run.PastRun.open(store, secure, null).orElseThrow().model().plan().table())
+        .isEqualTo(table);
+  }
+
+  @Test
   void aRestartedCoordinatorContinuesTheSameRunAndEndsWithTheSameModel() {
     RunCoordinator first = coordinator(store);
     first.register(registration("a"));

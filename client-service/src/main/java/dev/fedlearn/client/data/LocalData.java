@@ -120,7 +120,8 @@ public final class LocalData {
 
   /**
    * This client's registration with the run whose plan is {@code plan}: for images, its split's sizes (the aggregator
-   * refuses it for a run on a table); for a table, with its rows' column sums in the run's column order.
+   * refuses it for a run on a table); for a table, with its rows' column sums in the run's column order, or with
+   * secure aggregation its column count alone (the sums are masked before round 1).
    *
    * @throws DataException when a table does not fit the run's data: a run on images (or a plan without a table), or
    *     columns or labels that are not the run's (naming the file, the lines and the column)
@@ -129,12 +130,25 @@ public final class LocalData {
     if (images != null) {
       return new ClientRegistration(clientId, trainSize(), testSize());
     }
+    Standardization.Sums sums = columnSums(plan);
+    // With secure aggregation the sums are masked before round 1 (SecureSubmission), never sent in the clear.
+    return plan.secure() ? new ClientRegistration(clientId, trainSize(), testSize(), null, sums.sum().length)
+        : new ClientRegistration(clientId, trainSize(), testSize(), sums);
+  }
+
+  /**
+   * The count, column sums and sums of squares of this client's table, in the columns of the run whose plan is
+   * {@code plan}.
+   *
+   * @throws DataException when the shard does not fit the run's data, as {@link #registration} says
+   */
+  public Standardization.Sums columnSums(TrainingPlan plan) throws DataException {
     TrainingPlan.Table table = plan == null ? null : plan.table();
-    if (table == null) {
-      throw new DataException(shard + ": a table, but the run the aggregator serves learns from images");
+    if (images != null || table == null) {
+      throw new DataException(shard + (images != null ? ": images, but the run the aggregator serves learns from a "
+          + "table" : ": a table, but the run the aggregator serves learns from images"));
     }
-    return new ClientRegistration(clientId, trainSize(), testSize(),
-        Standardization.Sums.of(CsvTable.dataset(rows, table.schema())));
+    return Standardization.Sums.of(CsvTable.dataset(rows, table.schema()));
   }
 
   /**

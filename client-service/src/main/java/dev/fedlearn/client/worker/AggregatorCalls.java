@@ -137,6 +137,12 @@ final class AggregatorCalls {
     sleeper.sleep(wait);
   }
 
+  /** Waits {@code wait} for something the aggregator is about to finish, unless stopped. */
+  void idle(Duration wait) throws InterruptedException {
+    checkStop();
+    sleeper.sleep(wait);
+  }
+
   Backoff backoff() {
     return new Backoff(initialBackoff, maxBackoff);
   }

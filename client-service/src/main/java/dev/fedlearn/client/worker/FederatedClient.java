@@ -32,13 +32,10 @@ import org.slf4j.LoggerFactory;
  * stops.
  *
  * <p>In a private run ({@link TrainingPlan#isPrivate()}: secure aggregation or differential privacy) the client
- * sends no figures of its own: it scores each global model for its own status and log only, sends no score, and
- * sends no per-epoch figures with a plain update (a masked update carries none at all).
+ * sends no figures of its own: no score, and no per-epoch figures with a plain update (a masked one has none).
  *
  * <p>{@link #run()} takes part in the run the aggregator serves, on the calling thread. {@link #start()} runs
- * {@link #serve()} on a thread of its own: each run, and once a run is over (completed or failed), the next one the
- * aggregator serves (started again with other settings, it starts a new run): the client registers with it and
- * takes part as in the first.
+ * {@link #serve()} on a thread of its own: each run, and once a run is over, the next one the aggregator serves.
  */
 public final class FederatedClient {
   private static final Logger log = LoggerFactory.getLogger(FederatedClient.class);
@@ -248,6 +245,9 @@ public final class FederatedClient {
         return false;
       default:
         break;
+    }
+    if (secure.columnSums(model, data)) { // a secure table's run sums its column sums before round 1 trains
+      return false;
     }
     RoundLog.Scored scored = model.round() > 0 && model.round() > lastEvaluated && !model.evaluated()
         ? evaluate(model) : null;

@@ -1,19 +1,28 @@
 package dev.fedlearn.client.worker;
 
+import dev.fedlearn.engine.data.DataException;
+import dev.fedlearn.client.data.LocalData;
+import dev.fedlearn.federation.secagg.ColumnSums;
 import dev.fedlearn.federation.secagg.SecAggChannel;
 import dev.fedlearn.federation.secagg.SecAggException;
 import dev.fedlearn.federation.secagg.SecAggParticipant;
 import dev.fedlearn.protocol.ClientUpdate;
 import dev.fedlearn.protocol.EncryptedShare;
+import dev.fedlearn.protocol.GlobalModel;
 import dev.fedlearn.protocol.KeyAdvertisement;
 import dev.fedlearn.protocol.MaskedUpdate;
 import dev.fedlearn.protocol.ProblemTypes;
 import dev.fedlearn.protocol.SecAggComplaint;
 import dev.fedlearn.protocol.SecAggPlan;
 import dev.fedlearn.protocol.SecAggShares;
+import dev.fedlearn.protocol.TrainingPlan;
 import dev.fedlearn.protocol.UnmaskingShares;
+import dev.fedlearn.protocol.RunState;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,10 +32,13 @@ import org.slf4j.LoggerFactory;
  * ends (problem type {@link ProblemTypes#SECAGG_START_AGAIN}: too few clients in a step, a bad share, a restart) is
  * joined again from the start, with new keys; a client the aggregator excludes ({@link ProblemTypes#SECAGG_EXCLUDED})
  * sits the round out, and so does a client that sent its unmasking shares once (two unmaskings of one update could
- * reveal it).
+ * reveal it). A table's run with secure aggregation first sums its clients' column sums in sessions of their own
+ * ({@link #columnSums}).
  */
 final class SecureSubmission {
   private static final Logger log = LoggerFactory.getLogger(FederatedClient.class);
+  /** How long a client that is done with a column-sum session waits before it looks at the run again. */
+  private static final Duration COLUMN_SUMS_WAIT = Duration.ofMillis(250);
 
   private final AggregatorClient aggregator;
   private final AggregatorCalls calls;
@@ -34,6 +46,13 @@ final class SecureSubmission {
   private final String clientId;
   private final int pollWaitSeconds;
   private final PlanFloors floors;
+  /**
+   * The column-sum sessions of run {@code columnsRun} this client took part in: it never joins one twice, nor another
+   * after revealing its unmasking shares in one.
+   */
+  private final Set<String> columnSessions = new HashSet<>();
+  private boolean columnsRevealed;
+  private Integer columnsRun;
 
   SecureSubmission(AggregatorClient aggregator, AggregatorCalls calls, StatusTracker tracker, String clientId,
       int pollWaitSeconds, PlanFloors floors) {
@@ -106,6 +125,74 @@ final class SecureSubmission {
         log.warn("round {}: secure aggregation session {} refused by this client: {}; it sits the round out", round,
             session, e.getMessage());
         return false;
+      }
+    }
+  }
+
+  /**
+   * When {@code model}'s run waits for its table's column sums before round 1 trains: masks this client's column sums
+   * of {@code data}'s table in the round's column-sum session, or waits a moment while the aggregator finishes it
+   * (its session is then the round's, for weights), and returns true; else false. A shard that does not fit the plan
+   * sits the run out; a session abandoned before this client revealed anything is joined again with new keys, and
+   * one that fails after that fails the run (the aggregator never asks for the same sums twice).
+   */
+  boolean columnSums(GlobalModel model, LocalData data) throws InterruptedException {
+    TrainingPlan plan = model.plan();
+    if (model.state() != RunState.TRAINING || plan == null || !plan.secure() || plan.table() == null
+        || plan.table().standardization() != null) {
+      return false;
+    }
+    sumColumns(model.round() + 1, model.run(), data, plan);
+    return true;
+  }
+
+  private void sumColumns(int round, Integer run, LocalData data, TrainingPlan plan) throws InterruptedException {
+    if (!java.util.Objects.equals(run, columnsRun)) {
+      columnSessions.clear();
+      columnsRevealed = false;
+      columnsRun = run;
+    }
+    while (true) {
+      SecAggPlan session;
+      try {
+        session = calls.retrying("read the secure aggregation session of the column sums",
+            () -> aggregator.secAggPlan(round));
+      } catch (AggregatorRejectedException e) {
+        calls.refused("take part in the secure aggregation of the column sums", e);
+        return; // the run's state says what follows
+      }
+      PlanRefused.unless(floors.refusal(session));
+      if (!session.sumsColumns()) {
+        return; // summed: the round's session is for weights now
+      }
+      if (columnsRevealed || columnSessions.contains(session.session()) || !session.picked().contains(clientId)) {
+        calls.idle(COLUMN_SUMS_WAIT); // the aggregator finishes the session without this client's further part
+        return;
+      }
+      int[] input;
+      try {
+        input = ColumnSums.encode(data.columnSums(plan));
+      } catch (DataException e) {
+        throw new SatOut(e.getMessage());
+      }
+      columnSessions.add(session.session());
+      try {
+        SecureRandom random = new SecureRandom();
+        Http channel = new Http(round, session.session(), () -> columnsRevealed = true);
+        SecAggParticipant.Outcome outcome = SecAggParticipant.takePart(session, clientId, input, random, channel);
+        log.info("column sums: secure aggregation session {} {}", session.session(),
+            outcome == SecAggParticipant.Outcome.INCLUDED ? "has this client's masked sums" : "went on without them");
+      } catch (AggregatorRejectedException e) {
+        if (!e.is(ProblemTypes.SECAGG_START_AGAIN)) {
+          calls.refused("take part in the secure aggregation of the column sums", e);
+          return;
+        }
+        log.warn("column sums: secure aggregation session {} is over ({}); starting again with new keys",
+            session.session(), e.detail());
+      } catch (SecAggException e) {
+        log.warn("column sums: secure aggregation session {} refused by this client: {}", session.session(),
+            e.getMessage());
+        return;
       }
     }
   }

@@ -1,5 +1,8 @@
 package dev.fedlearn.engine.data;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
 import java.util.Arrays;
 import java.util.List;
 
@@ -65,15 +68,15 @@ public record Standardization(float[] mean, float[] std) {
     return new Features(apply(f.x()), f.labels(), f.dim(), f.classes());
   }
 
-  /** The mean and the (population) standard deviation of every column of the sites' rows taken together. */
+  /**
+   * The mean and the (population) standard deviation of every column of the sites' rows taken together, from their
+   * {@linkplain Sums#total exact total}: any order of the sites gives the same bits.
+   */
   public static Standardization of(List<Sums> sites) {
     if (sites.isEmpty()) {
       throw new IllegalArgumentException("no site's sums to standardize by");
     }
-    Sums total = Sums.zero(sites.get(0).sum().length);
-    for (Sums s : sites) {
-      total = total.plus(s);
-    }
+    Sums total = Sums.total(sites);
     if (total.count() < 1) {
       throw new IllegalArgumentException("no rows to standardize by");
     }
@@ -127,8 +130,57 @@ public record Standardization(float[] mean, float[] std) {
       sumSquares = sumSquares.clone();
     }
 
-    static Sums zero(int columns) {
-      return new Sums(0, new double[columns], new double[columns]);
+    /**
+     * A sum of floats is a whole multiple of {@code 2^-SUM_SHIFT} (the smallest float), a sum of their squares (each
+     * exact in double) of {@code 2^-SQUARE_SHIFT}: scaled by these, a site's sums are integers, added exactly.
+     */
+    public static final int SUM_SHIFT = 149;
+    public static final int SQUARE_SHIFT = 2 * SUM_SHIFT;
+
+    /** {@code v * 2^shift} as an integer, rounded to the nearest (exact for the sums of a site's floats). */
+    public static BigInteger scaled(double v, int shift) {
+      return new BigDecimal(v).multiply(new BigDecimal(BigInteger.ONE.shiftLeft(shift)))
+          .setScale(0, RoundingMode.HALF_EVEN).toBigIntegerExact();
+    }
+
+    /** {@code k * 2^-shift} rounded once to the nearest double. */
+    public static double unscaled(BigInteger k, int shift) {
+      return Math.scalb(k.doubleValue(), -shift); // exact scaling: every result is far above the subnormals
+    }
+
+    /**
+     * The sites' rows together: each column's sums added exactly ({@link #scaled}) and rounded once, so that the total
+     * does not depend on the order of the sites, and equals what secure aggregation unmasks from the same sums.
+     */
+    public static Sums total(List<Sums> sites) {
+      int d = sites.get(0).sum.length;
+      long count = 0;
+      BigInteger[] sum = new BigInteger[d];
+      BigInteger[] squares = new BigInteger[d];
+      Arrays.fill(sum, BigInteger.ZERO);
+      Arrays.fill(squares, BigInteger.ZERO);
+      for (Sums s : sites) {
+        if (s.sum.length != d) {
+          throw new IllegalArgumentException("sums of " + s.sum.length + " columns added to sums of " + d);
+        }
+        count = Math.addExact(count, s.count);
+        for (int j = 0; j < d; j++) {
+          sum[j] = sum[j].add(scaled(s.sum[j], SUM_SHIFT));
+          squares[j] = squares[j].add(scaled(s.sumSquares[j], SQUARE_SHIFT));
+        }
+      }
+      return of(count, sum, squares);
+    }
+
+    /** The sums whose scaled values ({@link #scaled}) are {@code sum} and {@code squares}, each rounded once. */
+    public static Sums of(long count, BigInteger[] sum, BigInteger[] squares) {
+      double[] s = new double[sum.length];
+      double[] q = new double[squares.length];
+      for (int j = 0; j < s.length; j++) {
+        s[j] = unscaled(sum[j], SUM_SHIFT);
+        q[j] = unscaled(squares[j], SQUARE_SHIFT);
+      }
+      return new Sums(count, s, q);
     }
 
     /** The sums of a table's rows. */
@@ -144,20 +196,6 @@ public record Standardization(float[] mean, float[] std) {
         }
       }
       return new Sums(table.size(), sum, squares);
-    }
-
-    /** These rows and {@code other}'s together. */
-    public Sums plus(Sums other) {
-      if (other.sum.length != sum.length) {
-        throw new IllegalArgumentException("sums of " + other.sum.length + " columns added to sums of " + sum.length);
-      }
-      double[] s = sum.clone();
-      double[] q = sumSquares.clone();
-      for (int j = 0; j < s.length; j++) {
-        s[j] += other.sum[j];
-        q[j] += other.sumSquares[j];
-      }
-      return new Sums(count + other.count, s, q);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.fedlearn.federation.run;
 
+import dev.fedlearn.engine.data.Standardization;
 import dev.fedlearn.engine.data.TableSchema;
 import dev.fedlearn.federation.ClientSampler;
 import dev.fedlearn.federation.ModelRetention;
@@ -85,9 +86,10 @@ public final class PastRun {
    */
   public GlobalModel model() {
     TableSchema schema = definition.data().schema();
-    TrainingPlan plan = schema == null || run.clients.size() < definition.clients() ? null
-        : TrainingPlan.of(definition.trainingConfig()).withTable(new TrainingPlan.Table(schema,
-            Registrations.standardization(run)));
+    Standardization standardization = schema == null ? null
+        : Registrations.standardization(run, definition.clients());
+    TrainingPlan plan = standardization == null ? null
+        : TrainingPlan.of(definition.trainingConfig()).withTable(new TrainingPlan.Table(schema, standardization));
     return GlobalModel.of(run.completed, rules.rounds(), run.state, run.global, plan);
   }
 

@@ -8,7 +8,6 @@ import dev.fedlearn.protocol.Refusal;
 import dev.fedlearn.protocol.RunState;
 import dev.fedlearn.protocol.TrainingPlan;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,12 +51,28 @@ final class Registrations {
       throw Refusal.invalid("a client may register at most " + c.rules.maxClientSamples() + " training and test "
           + "samples each (FL_MAX_CLIENT_SAMPLES), got " + r.trainSamples() + " and " + r.testSamples());
     }
-    if (c.definition().data().schema() != null && r.sums() == null) {
+    boolean secure = c.definition().secureAggregation() != null;
+    TableSchema schema = c.definition().data().schema();
+    if (schema != null && secure && r.sums() != null) {
+      throw Refusal.invalid("this run sums the clients' column sums through secure aggregation before round 1: a "
+          + "registration brings none in the clear");
+    }
+    if (schema != null && secure && !Integer.valueOf(schema.inputs()).equals(r.columns())) {
+      throw notInRun("Not the run's data", "this run learns from a table of " + schema.inputs() + " feature columns; "
+          + "client " + id + " registered " + (r.columns() == null ? "no table (a shard of images?)"
+              : "a table of " + r.columns()) + ": it sits the run out");
+    }
+    if (r.columns() != null && (schema == null || !secure)) {
+      throw Refusal.invalid("columns stands in for the column sums of a table's run with secure aggregation only");
+    }
+    if (c.definition().data().schema() != null && !secure && r.sums() == null) {
       throw notInRun("Not the run's data", "this run learns from a table of " + c.definition().data().schema().inputs()
           + " feature columns; client " + id + " registered without its column sums (a shard of images?): it sits "
           + "the run out");
     }
-    RequestChecks.sums(r, c.definition().data().schema());
+    if (!secure) {
+      RequestChecks.sums(r, c.definition().data().schema());
+    }
     c.workflow.admit(r, run.clients.values());
     Instant now = c.now();
     boolean starts = run.clients.size() + 1 == c.rules.clients() && run.state == RunState.WAITING_FOR_CLIENTS;
@@ -77,9 +92,8 @@ final class Registrations {
   }
 
   /**
-   * Run {@code c}'s table: its schema and, once every client has registered, its standardization, from their sums in
-   * the order of their ids, so that any order of registration gives the same bits (kept in the ledger). Null for
-   * images.
+   * Run {@code c}'s table: its schema and, once known, its standardization ({@link #standardization}, kept in the
+   * ledger). Null for images.
    */
   static TrainingPlan.Table table(RunCoordinator c) {
     TableSchema schema = c.definition().data().schema();
@@ -87,15 +101,24 @@ final class Registrations {
       return null;
     }
     RunLedger run = c.run;
-    if (run.standardization == null && run.clients.size() == c.rules.clients()) {
-      run.standardization = standardization(run);
+    if (run.standardization == null) {
+      run.standardization = standardization(run, c.rules.clients());
     }
     return new TrainingPlan.Table(schema, run.standardization);
   }
 
-  /** The standardization of a table's run from its clients' sums, in the order of their ids. */
-  static Standardization standardization(RunLedger run) {
-    return Standardization.of(run.clients.values().stream()
-        .sorted(Comparator.comparing(RunCoordinator.Client::clientId)).map(RunCoordinator.Client::sums).toList());
+  /**
+   * The standardization of a table's run of {@code clients} clients: from their column sums as secure aggregation
+   * summed them, or from each one's sums once all registered (exact sums: any order of registration gives the same
+   * bits); null before.
+   */
+  static Standardization standardization(RunLedger run, int clients) {
+    if (run.columnSums != null) {
+      return Standardization.of(List.of(run.columnSums));
+    }
+    if (run.clients.size() < clients || run.clients.values().stream().anyMatch(k -> k.sums() == null)) {
+      return null;
+    }
+    return Standardization.of(run.clients.values().stream().map(RunCoordinator.Client::sums).toList());
   }
 }

@@ -60,6 +60,11 @@ final class RequestChecks {
       throw Refusal.invalid("sums.count must be the " + ((long) r.trainSamples() + r.testSamples())
           + " rows of the local train and test splits, got " + sums.count());
     }
+    possible(sums);
+  }
+
+  /** Refuses sums that no rows of floats have: beyond the float range, or squares below what the sums need. */
+  static void possible(Standardization.Sums sums) {
     double most = Float.MAX_VALUE; // a table's numbers are floats: so are their means and deviations
     for (int j = 0; j < sums.sum().length; j++) { // n * sum(x^2) >= (sum x)^2 holds for any real rows
       double s = sums.sum()[j];

@@ -60,6 +60,11 @@ final class RunLedger {
   boolean privateRun;
   /** A table's standardization, once every client has registered ({@link Registrations#table}); else null. */
   Standardization standardization;
+  /**
+   * With secure aggregation, a table's column sums over the clients, once summed before round 1
+   * ({@link TableStatistics}); else null.
+   */
+  Standardization.Sums columnSums;
   /** The classes' names, in the network's output order (null: no confusion matrices). */
   List<String> classNames;
   /** Who scores the global models: {@link RunStatus.Latest#SERVER} or {@link RunStatus.Latest#CLIENTS}. */
@@ -109,6 +114,7 @@ final class RunLedger {
     RunLedger ledger = new RunLedger();
     ledger.state = RunState.valueOf(s.state());
     ledger.message = s.message();
+    ledger.columnSums = s.columnSums();
     for (RunStore.StoredClient c : s.clients()) {
       ledger.clients.put(c.clientId(), new RunCoordinator.Client(c.clientId(), c.trainSamples(), c.testSamples(),
           c.registeredAt(), c.sums()));

@@ -14,9 +14,12 @@ import java.util.Optional;
  * coordinator calls it before it changes its own memory, so a failed write changes nothing.
  */
 public interface RunStore {
-  /** Everything stored about the run, oldest first. */
+  /**
+   * Everything stored about the run, oldest first; {@code columnSums}: a table's column sums over its clients as
+   * secure aggregation summed them, or null.
+   */
   record Stored(String settings, String state, String message, List<StoredClient> clients, List<StoredRound> rounds,
-      List<StoredUpdate> updates, List<StoredEvaluation> evaluations) {}
+      List<StoredUpdate> updates, List<StoredEvaluation> evaluations, Standardization.Sums columnSums) {}
 
   /** A registered client; {@code sums}: its table's column sums, null for images. */
   record StoredClient(String clientId, int trainSamples, int testSamples, Instant registeredAt,
@@ -83,6 +86,9 @@ public interface RunStore {
 
   void updateAccepted(StoredUpdate update);
 
+  /** Secure aggregation summed a table's column sums over its clients (the sum only: no client's own). */
+  void columnsSummed(Standardization.Sums total);
+
   /**
    * A round was aggregated: its model and scores, its updates' weights dropped, the run's new state and the next
    * round (null when the run is over).
@@ -118,6 +124,9 @@ public interface RunStore {
 
     @Override
     public void updateAccepted(StoredUpdate update) {}
+
+    @Override
+    public void columnsSummed(Standardization.Sums total) {}
 
     @Override
     public void roundClosed(StoredRound closed, String state, StoredRound opened) {}

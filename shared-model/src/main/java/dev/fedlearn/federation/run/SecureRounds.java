@@ -1,5 +1,6 @@
 package dev.fedlearn.federation.run;
 
+import dev.fedlearn.federation.secagg.ColumnSums;
 import dev.fedlearn.federation.secagg.FixedPoint;
 import dev.fedlearn.federation.secagg.SecAggSession;
 import dev.fedlearn.federation.secagg.SecureAggregation;
@@ -80,6 +81,14 @@ public final class SecureRounds implements RoundWorkflow {
     newSession(open, now, "the aggregator restarted: the open round's secure aggregation starts again");
   }
 
+  /**
+   * Whether the run still needs its table's column sums: a table's run sums them in a session of their own, among all
+   * its clients, before round 1 trains ({@link TableStatistics}).
+   */
+  private boolean summingColumns() {
+    return c.definition().data().schema() != null && c.run.columnSums == null;
+  }
+
   @Override
   public void tick(RunLedger.Round open) {
     secureTick(open);
@@ -131,7 +140,8 @@ public final class SecureRounds implements RoundWorkflow {
         }
         case MaskedUpdate update -> {
           boolean closed = inSession(s, () -> s.masked(update, c.now()));
-          c.events.record(RunEvent.Type.UPDATE, round, update.clientId(), "masked update from " + update.clientId());
+          c.events.record(RunEvent.Type.UPDATE, round, update.clientId(), (s.plan().sumsColumns()
+              ? "masked column sums from " : "masked update from ") + update.clientId());
           if (closed) {
             logStep(s, "masked updates from all of U2");
           }
@@ -161,7 +171,14 @@ public final class SecureRounds implements RoundWorkflow {
         + "round " + round + " out";
     List<String> left = new ArrayList<>(open.picked);
     left.removeAll(open.excluded);
-    if (left.size() < 2 || s.plan().privacy()) {
+    if (s.plan().sumsColumns()) {
+      left = new ArrayList<>(c.run.clients.keySet()); // a column-sum session's members are all the run's clients
+      left.removeAll(open.excluded);
+    }
+    if (s.plan().sumsColumns() && left.size() < 2) {
+      s.abandon(why);
+      c.fail(why + ", which leaves " + left.size() + " to sum the table's column sums securely");
+    } else if (left.size() < 2 || s.plan().privacy()) {
       s.abandon(why);
       RoundClosing.closeWithoutUpdate(c, open, why + (s.plan().privacy()
           ? " (with DP in the clients' shares a round keeps its picked clients)" : ", which leaves " + left.size()));
@@ -194,6 +211,10 @@ public final class SecureRounds implements RoundWorkflow {
     if (s.hopeless()) {
       s.abandon("fewer clients than the threshold of " + s.threshold() + " are left after dropping " + s.dropped()
           .keySet());
+      if (s.plan().sumsColumns()) {
+        settle(open, s, null);
+        return;
+      }
       RoundClosing.closeWithoutUpdate(c, open, "secure aggregation session " + s.plan().session() + " "
           + s.abandonedBecause());
       c.changed();
@@ -265,8 +286,8 @@ public final class SecureRounds implements RoundWorkflow {
    * privacy (one unweighted input each) their number.
    */
   private long samplesBound(SecAggSession s) {
-    if (!s.revealed()) {
-      return 0; // before step 4 there is nothing to bound; the step's own check refuses the message
+    if (!s.revealed() || s.plan().sumsColumns()) {
+      return 0; // before step 4 there is nothing to bound; column sums are checked as the run decodes them
     }
     if (s.plan().privacy()) {
       return s.survivors().size();
@@ -311,9 +332,18 @@ public final class SecureRounds implements RoundWorkflow {
    * with the same inputs).
    */
   private void settle(RunLedger.Round open, SecAggSession s, SecAggSession.Result result) {
-    if (result != null) {
+    if (result != null && s.plan().sumsColumns()) {
+      TableStatistics.summed(c, open, s, result);
+      if (c.run.columnSums != null) {
+        newSession(open, c.now(), null); // round 1's own session, for its weights
+      }
+      c.changed();
+    } else if (result != null) {
       closeSecure(open, s, result);
       c.changed();
+    } else if (s.step() == SecAggStep.ABANDONED && c.run.openRound() == open && s.revealed()
+        && s.plan().sumsColumns()) {
+      TableStatistics.failedAfterReveal(c, s);
     } else if (s.step() == SecAggStep.ABANDONED && c.run.openRound() == open && s.revealed()) {
       RoundClosing.closeWithoutUpdate(c, open, "secure aggregation session " + s.plan().session()
           + " failed after the unmasking shares were asked for (" + s.abandonedBecause() + ")");
@@ -341,17 +371,24 @@ public final class SecureRounds implements RoundWorkflow {
     RoundClosing.aggregate(c, open, List.of(SecureAggregation.result(s.plan(), c.run.global.params(), result)));
   }
 
-  /** Starts a secure aggregation session for the open round (again, saying why, when {@code why} is set). */
+  /**
+   * Starts a secure aggregation session for the open round (again, saying why, when {@code why} is set): among its
+   * picked clients, for their weights; or, while a table's run still needs its column sums, among all its clients,
+   * for those.
+   */
   private void newSession(RunLedger.Round open, Instant now, String why) {
-    List<String> members = new ArrayList<>(open.picked);
+    boolean columns = summingColumns();
+    List<String> members = new ArrayList<>(columns ? c.run.clients.keySet() : open.picked);
     members.removeAll(open.excluded);
     long samples = 0;
     for (String id : members) {
       samples += c.run.clients.get(id).trainSamples();
     }
     SecAggSession previous = session;
-    session = new SecAggSession(open.number, members, samples, settings.bound(), settings.dp(),
-        c.run.global.params().length, settings.stepTimeout(), now);
+    session = columns
+        ? ColumnSums.session(open.number, members, c.definition().data().schema().inputs(), settings.stepTimeout(), now)
+        : new SecAggSession(open.number, members, samples, settings.bound(), settings.dp(),
+            c.run.global.params().length, settings.stepTimeout(), now);
     if (previous != null) {
       previous.abandon(why == null ? "the round closed" : why);
     }

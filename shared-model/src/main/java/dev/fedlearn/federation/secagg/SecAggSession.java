@@ -41,11 +41,19 @@ import java.util.concurrent.CompletableFuture;
  * unmasking is {@code SessionUnmasking}'s.
  */
 public final class SecAggSession {
-  /** The unmasked result: the weighted mean, the total samples, and each included client's masked update's figures. */
-  public record Result(float[] mean, long samples, Map<String, MaskedUpdate> included) {}
+  /**
+   * The unmasked result: the weighted mean, the total samples, and each included client's masked update's figures;
+   * for a session that sums column sums ({@link SecAggPlan#sumsColumns}), the ring sum as it is ({@code ring}; no mean,
+   * no samples).
+   */
+  public record Result(float[] mean, long samples, Map<String, MaskedUpdate> included, int[] ring) {
+    public Result(float[] mean, long samples, Map<String, MaskedUpdate> included) {
+      this(mean, samples, included, null);
+    }
+  }
 
   private final SecAggPlan plan;
-  private final int parameters;
+  private final int length; // of every masked input, in ring elements
   private final Duration stepTimeout;
   private final SessionRefusals refusals;
   private SecAggStep step = SecAggStep.KEYS;
@@ -69,11 +77,17 @@ public final class SecAggSession {
    */
   public SecAggSession(int round, List<String> picked, long pickedSamples, float bound, DifferentialPrivacy.Settings dp,
       int parameters, Duration stepTimeout, Instant now) {
-    this.plan = new SecAggPlan(round, UUID.randomUUID().toString(), SecAggServer.defaultThreshold(picked.size()),
+    this(new SecAggPlan(round, UUID.randomUUID().toString(), SecAggServer.defaultThreshold(picked.size()),
         FixedPoint.scale(bound, dp == null ? pickedSamples : picked.size()), bound, picked,
-        dp == null ? null : dp.clip(), dp == null ? null : dp.clientNoiseStd(picked.size()));
+        dp == null ? null : dp.clip(), dp == null ? null : dp.clientNoiseStd(picked.size())), parameters + 1,
+        stepTimeout, now);
+  }
+
+  /** A session of {@code plan} whose inputs are {@code length} ring elements ({@link ColumnSums#session}). */
+  SecAggSession(SecAggPlan plan, int length, Duration stepTimeout, Instant now) {
+    this.plan = plan;
     this.refusals = new SessionRefusals(plan);
-    this.parameters = parameters;
+    this.length = length;
     this.stepTimeout = stepTimeout;
     this.stepStarted = now;
   }
@@ -162,10 +176,10 @@ public final class SecAggSession {
     refusals.expect(step, abandoned, SecAggStep.MASKED, "its masked update");
     refusals.member(u2, update.clientId(), "U2 (the clients whose shares were forwarded)");
     refusals.once(masked.containsKey(update.clientId()), update.clientId(), "masked update");
-    if (update.masked() == null || update.masked().length != 4 * (parameters + 1)) {
-      throw refusals.drop(update.clientId(), "masked must hold " + (parameters + 1) + " 4-byte integers (the model's "
-          + "parameters and the sample count), got " + (update.masked() == null ? "none"
-              : update.masked().length + " bytes"));
+    if (update.masked() == null || update.masked().length != 4L * length) {
+      throw refusals.drop(update.clientId(), "masked must hold " + length + " 4-byte integers (" + (plan.sumsColumns()
+          ? "the column sums of " + plan.columns() + " columns" : "the model's parameters and the sample count")
+          + "), got " + (update.masked() == null ? "none" : update.masked().length + " bytes"));
     }
     masked.put(update.clientId(), update);
     return closeIfComplete(now);

@@ -13,7 +13,7 @@ import java.util.TreeMap;
 /**
  * The last step of a {@link SecAggSession}: the masks removed from the survivors' masked inputs
  * ({@link SecAggServer#unmask}), the sum decoded from fixed point, and the result checked against what the clients
- * could have sent.
+ * could have sent; a sum of column sums is returned as the ring holds it.
  */
 final class SessionUnmasking {
   private SessionUnmasking() {}
@@ -34,6 +34,9 @@ final class SessionUnmasking {
       }
     });
     int[] sum = SecAggServer.unmask(plan.round(), plan.threshold(), u1, u2, inputs, List.copyOf(unmasking));
+    if (plan.sumsColumns()) { // the run decodes and checks them (ColumnSums)
+      return new SecAggSession.Result(null, 0, included(u3, masked), sum);
+    }
     FixedPoint.Decoded decoded = FixedPoint.decode(sum, plan.scale());
     if (decoded.samples() < 1 || decoded.samples() > samplesBound) {
       throw new SecAggException("the unmasked sample count " + decoded.samples() + " is not between 1 and the "
@@ -45,8 +48,12 @@ final class SessionUnmasking {
             + plan.bound() + ": a client sent a bad input");
       }
     }
+    return new SecAggSession.Result(decoded.mean(), decoded.samples(), included(u3, masked));
+  }
+
+  private static Map<String, MaskedUpdate> included(Set<String> u3, Map<String, MaskedUpdate> masked) {
     Map<String, MaskedUpdate> included = new TreeMap<>();
     u3.forEach(id -> included.put(id, masked.get(id)));
-    return new SecAggSession.Result(decoded.mean(), decoded.samples(), included);
+    return included;
   }
 }

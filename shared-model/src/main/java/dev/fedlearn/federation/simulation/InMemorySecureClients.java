@@ -2,6 +2,7 @@ package dev.fedlearn.federation.simulation;
 
 import dev.fedlearn.federation.run.RunCoordinator;
 import dev.fedlearn.federation.run.SecureRounds;
+import dev.fedlearn.federation.secagg.ColumnSums;
 import dev.fedlearn.federation.secagg.SecAggChannel;
 import dev.fedlearn.federation.secagg.SecAggParticipant;
 import dev.fedlearn.federation.strategy.AggregationException;
@@ -56,13 +57,35 @@ final class InMemorySecureClients {
     for (ClientUpdate u : updates) { // in order: each site's noise comes from the round's one generator
       inputs.add(SecAggParticipant.input(plan, u.weights(), u.numSamples(), global, shares));
     }
+    return takePart(secure, plan, updates.stream().map(ClientUpdate::clientId).toList(), inputs, start);
+  }
+
+  /**
+   * Sends the sites' column sums ({@code sums}, by site id) through the column-sum session that opens a secure table
+   * run's round 1; returns what it cost.
+   *
+   * @throws AggregationException when a site failed in the protocol
+   */
+  static Simulation.SecAggCost sumColumns(RunCoordinator coordinator, java.util.Map<String,
+      dev.fedlearn.engine.data.Standardization.Sums> sums) {
+    long start = System.nanoTime();
+    SecureRounds secure = coordinator.secure();
+    SecAggPlan plan = secure.plan(1);
+    List<String> ids = List.copyOf(sums.keySet());
+    return takePart(secure, plan, ids, ids.stream().map(id -> ColumnSums.encode(sums.get(id))).toList(), start);
+  }
+
+  /** The sites {@code ids} take part in {@code plan}'s session with their {@code inputs}, each on a thread. */
+  private static Simulation.SecAggCost takePart(SecureRounds secure, SecAggPlan plan, List<String> ids,
+      List<int[]> inputs, long start) {
+    int round = plan.round();
     SecureRandom random = new SecureRandom();
     AtomicLong up = new AtomicLong();
     AtomicLong down = new AtomicLong();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     List<Thread> sites = new ArrayList<>();
-    for (int k = 0; k < updates.size(); k++) {
-      String id = updates.get(k).clientId();
+    for (int k = 0; k < ids.size(); k++) {
+      String id = ids.get(k);
       int[] input = inputs.get(k);
       Channel channel = new Channel(secure, round, plan.session(), id, up, down, failure);
       sites.add(Thread.ofVirtual().name("secagg-" + id).start(() -> {

@@ -208,12 +208,19 @@ public final class Simulation {
         definition, initial, noise(seed), globalTest == null ? null
             : m -> scoredOn.get() == null ? null : Evaluator.evaluate(m, scoredOn.get(), threads),
         Clock.systemUTC(), RunStore.NONE, Duration.ofDays(1));
+    boolean secureTable = definition.secureAggregation() != null && definition.data().schema() != null;
     for (Site s : sites) {
-      try {
-        coordinator.register(new ClientRegistration(s.id(), s.train().size(), s.test().size(), s.sums()));
+      try { // with secure aggregation a table's sums are masked, not registered
+        coordinator.register(secureTable ? new ClientRegistration(s.id(), s.train().size(), s.test().size(), null,
+            s.sums().sum().length) : new ClientRegistration(s.id(), s.train().size(), s.test().size(), s.sums()));
       } catch (Refusal e) { // the sites, or the run they make, are not what the run can take
         throw new IllegalArgumentException(e.getMessage(), e);
       }
+    }
+    if (secureTable) {
+      java.util.Map<String, Standardization.Sums> sums = new java.util.TreeMap<>();
+      sites.forEach(s -> sums.put(s.id(), s.sums()));
+      InMemorySecureClients.sumColumns(coordinator, sums);
     }
     TrainingPlan.Table table = coordinator.awaitModel(-1, Duration.ZERO, null).join().plan().table();
     this.table = table;

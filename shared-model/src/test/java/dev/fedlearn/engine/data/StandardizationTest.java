@@ -59,8 +59,8 @@ class StandardizationTest {
     assertThat(sums.count()).isEqualTo(3);
     assertThat(sums.sum()).containsExactly(9, 12);
     assertThat(sums.sumSquares()).containsExactly(35, 56);
-    assertThat(Standardization.Sums.of(all.subset(new int[] {0})).plus(Standardization.Sums.of(
-        all.subset(new int[] {1, 2})))).isEqualTo(sums);
+    assertThat(Standardization.Sums.total(List.of(Standardization.Sums.of(all.subset(new int[] {0})),
+        Standardization.Sums.of(all.subset(new int[] {1, 2}))))).isEqualTo(sums);
   }
 
   @Test

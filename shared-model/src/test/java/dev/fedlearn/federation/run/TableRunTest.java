@@ -30,9 +30,13 @@ class TableRunTest {
   static final TableSchema SCHEMA = new TableSchema("kind", List.of("a", "b"), List.of("x", "y"));
 
   private static RunCoordinator tableRun(RunStore store) {
-    RunDefinition definition = RunDefinition.of(2, 2, new RunDefinition.Data("csv", 0, SCHEMA), TestRuns.SIZES,
+    return tableRun(store, 2);
+  }
+
+  static RunCoordinator tableRun(RunStore store, int clients) {
+    RunDefinition definition = RunDefinition.of(2, clients, new RunDefinition.Data("csv", 0, SCHEMA), TestRuns.SIZES,
         TrainingConfig.defaults().withEpochs(1), new FedAvg(), ClientSampler.ALL, null, null);
-    return new RunCoordinator(RunRules.of(2, 2), definition, new Model(TestRuns.SIZES, new float[6]), round -> null,
+    return new RunCoordinator(RunRules.of(2, clients), definition, new Model(TestRuns.SIZES, new float[6]), round -> null,
         null, Clock.systemUTC(), store, Duration.ofSeconds(30));
   }
 
@@ -100,10 +104,7 @@ class TableRunTest {
   }
 
   @Test
-  void aTableRunRefusesSecureAggregationAndDifferentialPrivacyAndANetworkOfOtherEnds() {
-    assertThatThrownBy(() -> RunDefinition.of(2, 2, new RunDefinition.Data("csv", 0, SCHEMA), TestRuns.SIZES,
-        TrainingConfig.defaults(), new FedAvg(), ClientSampler.ALL, null, 16f))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not with secure aggregation");
+  void aTableRunRefusesANetworkOfOtherEnds() {
     assertThatThrownBy(() -> RunDefinition.of(2, 2, new RunDefinition.Data("csv", 0, SCHEMA),
         dev.fedlearn.engine.nn.LayerSizes.of(3, 2), TrainingConfig.defaults(), new FedAvg(), ClientSampler.ALL, null,
         null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must take the table's 2 feature");

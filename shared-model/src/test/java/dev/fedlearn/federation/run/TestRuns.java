@@ -100,4 +100,24 @@ public final class TestRuns {
   public static EvaluationReport evaluation(String id) {
     return new EvaluationReport(id, 30, 0.3, 0.9);
   }
+
+  /** Every client of {@code sums} masks its column sums in round 1's column-sum session, which then closes. */
+  public static void sumColumnsSecurely(RunCoordinator run, java.util.Map<String,
+      dev.fedlearn.engine.data.Standardization.Sums> sums) {
+    dev.fedlearn.protocol.SecAggPlan plan = run.secure().plan(1);
+    java.util.Map<String, dev.fedlearn.federation.secagg.SecAggClient> clients = new java.util.TreeMap<>();
+    for (String id : sums.keySet()) {
+      clients.put(id, new dev.fedlearn.federation.secagg.SecAggClient(id, 1, plan.threshold(),
+          new java.security.SecureRandom()));
+      run.secure().receive(1, plan.session(), clients.get(id).advertise());
+    }
+    var u1 = run.secure().keysOf(1, plan.session());
+    clients.forEach((id, c) -> run.secure().receive(1, plan.session(),
+        new dev.fedlearn.protocol.SecAggShares(id, c.shareKeys(u1))));
+    clients.forEach((id, c) -> run.secure().receive(1, plan.session(), dev.fedlearn.protocol.MaskedUpdate.of(id,
+        c.mask(dev.fedlearn.federation.secagg.ColumnSums.encode(sums.get(id)),
+            run.secure().sharesFor(1, plan.session(), id)))));
+    var survivors = run.secure().survivors(1, plan.session());
+    clients.forEach((id, c) -> run.secure().receive(1, plan.session(), c.unmask(survivors)));
+  }
 }
