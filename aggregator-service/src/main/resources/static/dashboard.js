@@ -22,7 +22,7 @@
   const asked = !query.has('run') ? null : /^[1-9][0-9]{0,9}$/.test(query.get('run')) ? Number(query.get('run')) : NaN;
   const ENDED = new Set(['COMPLETED', 'FAILED', 'STOPPED']);
 
-  const run = { status: null, rounds: new Map(), skewMs: 0 };
+  const run = { status: null, rounds: new Map(), personalized: [], skewMs: 0 };
   /**
    * What the page shows: live (the run served now) or not (run `asked`, read once); the shown run's id (null when the
    * aggregator does not say), its summary from the runs' list (null before it is read), whether it holds anything
@@ -101,6 +101,7 @@
           run.rounds.set(n, await getJson('/api/v1/rounds/' + n));
         }
       }
+      await readPersonalized();
       render();
     }
     if (todo.includes('runs')) {
@@ -120,6 +121,8 @@
     if (view.live) {
       const rounds = await getJson('/api/v1/rounds');
       view.held = true;
+      run.status = status;
+      await readPersonalized();
       show(status, rounds);
       $('events').replaceChildren(...streamed.map(eventItem));
     } else {
@@ -175,6 +178,11 @@
     }
     $('events').replaceChildren(...items);
     return null;
+  }
+
+  /** The clients' personalization reports, once the live run has completed (they come after its last round). */
+  async function readPersonalized() {
+    run.personalized = view.live && run.status?.state === 'COMPLETED' ? await getJson('/api/v1/personalized') : [];
   }
 
   function show(status, rounds) {
@@ -498,6 +506,17 @@
       latest = run.rounds.get(n).confusion ? run.rounds.get(n) : null;
     }
     renderConfusion(latest);
+    renderPersonalized();
+  }
+
+  // Each client's personalization of the final model: its score beside the global model's, on its own test split.
+  function renderPersonalized() {
+    const reports = view.live ? run.personalized : [];
+    $('personalized-section').hidden = reports.length === 0;
+    $('personalized').tBodies[0].replaceChildren(...reports.map(p => row([[p.clientId, 'class'],
+      [String(p.epochs), 'number'], [String(p.numSamples), 'number'], [pct(p.globalAccuracy), 'number'],
+      [pct(p.accuracy), 'number'], [((p.accuracy - p.globalAccuracy) * 100).toFixed(2) + ' points', 'number']],
+      'personalized-' + p.clientId)));
   }
 
   // The newest round's confusion matrix summed over its clients (rows: true class, columns: predicted), then each

@@ -79,9 +79,9 @@ record CentralData(Features train, Features test, Features siteTest, TrainingPla
       table = new TrainingPlan.Table(loaded.schema(), s);
       sites = sites.stream().map(x -> x.standardized(s)).toList();
     }
-    Features test = Simulation.concatenate(sites.stream().map(Simulation.Site::test).toList());
+    Features test = Features.concatenate(sites.stream().map(Simulation.Site::test).toList());
     if (site == null) {
-      return new CentralData(Simulation.concatenate(sites.stream().map(Simulation.Site::train).toList()), test, null,
+      return new CentralData(Features.concatenate(sites.stream().map(Simulation.Site::train).toList()), test, null,
           table, shards + " (every client's train split)");
     }
     Simulation.Site one = sites.stream().filter(x -> x.id().equals(site)).findFirst().orElseThrow(() ->

@@ -103,6 +103,17 @@ final class SimulateCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   String attackText;
 
+  @Option(names = "--personalize-epochs", paramLabel = "F", defaultValue = "0",
+      description = "After the run, every site fine-tunes the final global model for F epochs on its own training "
+          + "split and scores both models on its test split (0: no personalization; default: ${DEFAULT-VALUE}).")
+  int personalizeEpochs;
+
+  @Option(names = "--cross-site",
+      description = "After the run, every site scores the final global model and every site's last local model on "
+          + "its own test split, and prints the matrix (cross-site evaluation; not with secure aggregation or DP, "
+          + "which keep the local models from anyone).")
+  boolean crossSite;
+
   @Override
   public Integer call() throws Exception {
     // The options.
@@ -111,6 +122,9 @@ final class SimulateCommand implements Callable<Integer> {
     int rounds = aggregation.rounds;
     if (rounds < 1) {
       throw new IllegalArgumentException("--rounds must be at least 1, got " + rounds);
+    }
+    if (personalizeEpochs < 0) {
+      throw new IllegalArgumentException("--personalize-epochs must be 0 (none) or more, got " + personalizeEpochs);
     }
     if (saveModel != null) {
       ModelFile.checkTarget(saveModel, "--save-model"); // refused before the run, not after
@@ -146,7 +160,14 @@ final class SimulateCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.println(ProgressLines.run(sites, shards != null ? "from " + shards : partition.toString(), rounds, config,
         run.layerSizes(), compute.threads));
+    if (crossSite && (run.secureAggregation() != null || run.privacy() != null)) {
+      throw new IllegalArgumentException("--cross-site shows each site's local model to the others, which secure "
+          + "aggregation and differential privacy exist to prevent: not with them");
+    }
     Simulation simulation = new Simulation(run, compute.threads, byzantine, attack);
+    if (crossSite) {
+      simulation.keepingLocalModels();
+    }
     int picked = run.sampling().count(sites.size());
     out.println(ProgressLines.strategy(run, picked, sites.size(), attack, simulation.attackers(sites)));
     SimulationRun result = new SimulationRun(rounds, targetAccuracy, run.secureAggregation() != null, run.privacy(),
@@ -155,6 +176,13 @@ final class SimulateCommand implements Callable<Integer> {
     // The workbook and the model, then the JSON line.
     Map<String, Object> json = RunSummary.json(run, sites, shards != null ? "files:" + shards
         : partition.toString(), trainFraction, targetAccuracy, byzantine, attack, result);
+    if (crossSite) {
+      json.putAll(CrossSite.run(simulation.sites(), last, simulation.localModels(), compute.threads, out));
+    }
+    if (personalizeEpochs > 0) {
+      json.putAll(PersonalizedSites.run(simulation.sites(), last, run.trainingConfig(), rounds, personalizeEpochs,
+          compute.threads, out));
+    }
     if (workbook != null) {
       WorkbookExport.write(workbook, json, sites, result, simulation.scoredOn(), initial, rounds, trainFraction < 1.0,
           compute.threads);

@@ -63,8 +63,8 @@ final class WorkbookExport {
         s.test().size(), null)).toList();
     try (var out = Files.newOutputStream(file)) {
       Workbook.write(new RunReport(settings, state, clients, reported, first.accuracy(), first.loss(),
-          initial.sizes(), run.shownModels(), history.size(), List.of(), history.get(history.size() - 1).confusion()),
-          out);
+          initial.sizes(), run.shownModels(), history.size(), List.of(), history.get(history.size() - 1).confusion(),
+          personalized(json)), out);
     } catch (NoSuchFileException e) {
       throw new DataException(file + ": no such folder for the workbook", e);
     }
@@ -74,5 +74,18 @@ final class WorkbookExport {
   private static Double epsilon(ParticipationAccountant accountant, int round) {
     double e = accountant == null ? Double.NaN : accountant.spentAfterRound(round).epsilon();
     return Double.isFinite(e) ? e : null;
+  }
+
+  /** The sites' personalizations that {@code simulate --personalize-epochs} put in the JSON line; empty without. */
+  @SuppressWarnings("unchecked")
+  private static List<RunReport.Personalized> personalized(Map<String, Object> json) {
+    Object rows = json.get("personalized");
+    if (!(rows instanceof List<?> list)) {
+      return List.of();
+    }
+    int epochs = (Integer) json.get("personalizeEpochs");
+    return list.stream().map(r -> (Map<String, Object>) r).map(r -> new RunReport.Personalized(
+        (String) r.get("client"), epochs, ((Number) r.get("testSamples")).longValue(),
+        ((Number) r.get("global")).doubleValue(), ((Number) r.get("personalized")).doubleValue())).toList();
   }
 }

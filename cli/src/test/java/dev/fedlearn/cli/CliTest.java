@@ -1,6 +1,7 @@
 package dev.fedlearn.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.fedlearn.Defaults;
 import dev.fedlearn.engine.data.CsvData;
@@ -111,6 +112,46 @@ class CliTest {
     assertThat(j.get("globalTestAccuracy").asDouble()).isBetween(0.5, 1.0);
     assertThat(j.get("globalTestLoss").asDouble()).isPositive();
     assertThat(j.get("seconds").asDouble()).isPositive();
+  }
+
+  @Test
+  void simulatePersonalizesEverySiteAfterTheRunWhenAsked() {
+    Result r = run("simulate", "--mnist", MNIST, "--sizes", "200,400", "--rounds", "1", "--epochs", "1",
+        "--personalize-epochs", "2");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("personalized: 2 epochs on each site's own training split");
+    JsonNode j = r.json();
+    assertThat(j.get("personalizeEpochs").asInt()).isEqualTo(2);
+    assertThat(j.get("personalized")).hasSize(2);
+    JsonNode site = j.get("personalized").get(1);
+    assertThat(site.get("client").asString()).isEqualTo("client-2");
+    assertThat(site.get("testSamples").asInt()).isEqualTo(120);
+    assertThat(site.get("global").asDouble()).isBetween(0.0, 1.0);
+    assertThat(r.out()).contains(String.format(java.util.Locale.ROOT, "client-2  global %.2f%%  personalized %.2f%%",
+        100 * site.get("global").asDouble(), 100 * site.get("personalized").asDouble()));
+    assertThat(run("simulate", "--mnist", MNIST, "--sizes", "200,400", "--rounds", "1",
+        "--personalize-epochs", "-1").err()).contains("--personalize-epochs must be 0 (none) or more, got -1");
+  }
+
+  @Test
+  void crossSiteEvaluationScoresEveryModelOnEverySitesTestSplit() {
+    Result r = run("simulate", "--mnist", MNIST, "--sizes", "200,400", "--rounds", "1", "--epochs", "1",
+        "--partition", "dirichlet:0.1", "--cross-site");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("cross-site evaluation: each site (row) scores each model (column)");
+    JsonNode cross = r.json().get("crossSite");
+    assertThat(cross.get("models").toString()).isEqualTo("[\"global\",\"client-1\",\"client-2\"]");
+    assertThat(cross.get("rows")).hasSize(2);
+    JsonNode row = cross.get("rows").get(0);
+    assertThat(row.get("site").asString()).isEqualTo("client-1");
+    assertThat(row.get("testSamples").asInt()).isEqualTo(60);
+    assertThat(row.get("accuracy")).hasSize(3);
+    // The global column is the sites' own scores of the final model, as the last round reported them.
+    double meanGlobal = (row.get("accuracy").get(0).asDouble() + cross.get("rows").get(1).get("accuracy").get(0)
+        .asDouble()) / 2;
+    assertThat(meanGlobal).isCloseTo(r.json().get("meanClientTestAccuracy").asDouble(), within(2e-6));
+    assertThat(run("simulate", "--mnist", MNIST, "--sizes", "200,400", "--rounds", "1", "--cross-site",
+        "--secure-aggregation").err()).contains("--cross-site shows each site's local model to the others");
   }
 
   @Test

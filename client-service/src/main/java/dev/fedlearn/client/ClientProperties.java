@@ -79,7 +79,8 @@ public record ClientProperties(
         + "(fl.min-dp-noise) to the lowest noise multiplier this client accepts")
     double minDpNoise,
     @DefaultValue(Defaults.LABEL_COLUMN) @NotBlank(message = "must name the label column of a table shard: set "
-        + "FL_LABEL_COLUMN (fl.label-column)") String labelColumn) {
+        + "FL_LABEL_COLUMN (fl.label-column)") String labelColumn,
+    @DefaultValue @Valid @NotNull Personalize personalize) {
 
   public ClientProperties {
     if (tls != null && tls.configured() && aggregatorUrl != null
@@ -87,6 +88,20 @@ public record ClientProperties(
       throw new IllegalArgumentException("FL_TLS_CA, FL_TLS_CERT and FL_TLS_KEY are for HTTPS, but FL_AGGREGATOR_URL "
           + "is " + aggregatorUrl.strip() + ": use its https:// URL");
     }
+  }
+
+  /**
+   * Personalization once a run completed: the client fine-tunes the final global model for {@code epochs} epochs on
+   * its own training split, scores it beside the global model, and keeps it ({@code model}: a file it writes the
+   * personalized model to, safetensors or JSON by its name, replaced at every run; null: kept in memory only).
+   *
+   * @param epochs {@code FL_PERSONALIZE_EPOCHS}: 0, the default, for none
+   * @param model {@code FL_PERSONALIZE_MODEL}
+   */
+  public record Personalize(@DefaultValue("0") @Min(value = 0, message = "must be 0 (none) or more: set "
+      + "FL_PERSONALIZE_EPOCHS (fl.personalize.epochs)") int epochs, Path model) {
+    /** No personalization. */
+    public static final Personalize NONE = new Personalize(0, null);
   }
 
   /**

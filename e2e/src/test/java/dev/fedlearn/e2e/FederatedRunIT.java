@@ -95,7 +95,9 @@ class FederatedRunIT {
 
     // client-4 talks to the aggregator through a gate that holds its update of every round from round 2 on.
     gate = new UpdateGate(base).holdFrom(2);
-    for (int c = 1; c < CLIENTS; c++) {
+    // client-1 personalizes the final model once the run completed (one epoch on its training split).
+    procs.startClient("client-1", 1, base, Map.of("FL_PERSONALIZE_EPOCHS", "1"));
+    for (int c = 2; c < CLIENTS; c++) {
       procs.startClient(c, base);
     }
     procs.startClient("client-" + CLIENTS, CLIENTS, gate.url(), Map.of("FL_POLL_WAIT_SECONDS", "60"));
@@ -237,6 +239,15 @@ class FederatedRunIT {
     assertThat(text("#confusion-0 td:nth-child(2)")).isEqualTo(confusion.get("counts").get(0).get(0).asString());
     assertThat(text("#class-macro td.f1")).isEqualTo(String.format(Locale.ROOT, "%.2f%%",
         100 * confusion.get("macroF1").asDouble()));
+    // client-1's personalization of the final model, as the API has it.
+    Await.until("client-1's personalization", PAGE, () -> browser.findElements(By.id("personalized-client-1")),
+        rows -> rows.size() == 1);
+    JsonNode personal = Http.getJson(api("/personalized"));
+    assertThat(personal).hasSize(1);
+    assertThat(text("#personalized-client-1 td:nth-child(5)")).isEqualTo(String.format(Locale.ROOT, "%.2f%%",
+        100 * personal.get(0).get("accuracy").asDouble()));
+    assertThat(text("#personalized-client-1 td:nth-child(4)")).isEqualTo(String.format(Locale.ROOT, "%.2f%%",
+        100 * personal.get(0).get("globalAccuracy").asDouble()));
     // The page names the run it shows: the run served now.
     assertThat(Http.getJson(api("/status")).get("run").asInt()).as("the run served").isEqualTo(1);
     Await.until("the live page names the run served", PAGE, () -> text("#run-title"), "Run 1"::equals);

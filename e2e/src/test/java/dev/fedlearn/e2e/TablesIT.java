@@ -39,7 +39,7 @@ class TablesIT {
     assertThat(shards.resolve("schema.json")).exists();
     Path model = work.resolve("simulated.json");
     RunsIT.Cli simulated = RunsIT.Cli.run(concat(List.of("simulate", "--shards", shards.toString(), "--save-model",
-        model.toString()), TRAINING));
+        model.toString(), "--personalize-epochs", "5"), TRAINING));
     assertThat(simulated.exit()).as(simulated.output()).isZero();
     JsonNode summary = Http.JSON.readTree(simulated.output().lines().reduce((a, b) -> b).orElseThrow());
     Path misfit = work.resolve("misfit.csv"); // a hospital that codes its diagnoses otherwise
@@ -65,9 +65,22 @@ class TablesIT {
           + "one of the run's classes [benign, malignant]");
       for (int c = 1; c <= 4; c++) {
         procs.startClient("client-" + c, c, base, Map.of("FL_CLIENT_SHARD",
-            shards.resolve("client-" + c + ".csv").toString(), "FL_LABEL_COLUMN", "diagnosis"));
+            shards.resolve("client-" + c + ".csv").toString(), "FL_LABEL_COLUMN", "diagnosis",
+            "FL_PERSONALIZE_EPOCHS", "5"));
       }
       JsonNode status = Http.awaitCompleted(base, RUN, "logs in " + logs.toAbsolutePath());
+      JsonNode personalized = Await.until("the four hospitals' personalizations", RUN,
+          () -> Http.getJson(base + "/api/v1/personalized"), p -> p.size() == 4);
+      for (int c = 0; c < 4; c++) { // each hospital fine-tuned as fl simulate --personalize-epochs does, bit for bit
+        JsonNode site = summary.get("personalized").get(c);
+        JsonNode got = personalized.get(c);
+        assertThat(got.get("clientId").asString()).isEqualTo(site.get("client").asString());
+        assertThat(got.get("epochs").asInt()).isEqualTo(5);
+        assertThat(got.get("globalAccuracy").asDouble()).isCloseTo(site.get("global").asDouble(),
+            org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(got.get("accuracy").asDouble()).isCloseTo(site.get("personalized").asDouble(),
+            org.assertj.core.data.Offset.offset(1e-6));
+      }
       Http.awaitEvaluations(base, 4, RUN);
       status = Http.getJson(base + "/api/v1/status");
 

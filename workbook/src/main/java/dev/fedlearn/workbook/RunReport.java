@@ -17,22 +17,41 @@ import java.util.SortedMap;
  * @param initialAccuracy the initial model's accuracy on the held-out test set (null when not scored: a table's run)
  * @param initialLoss and its loss
  * @param confusion the latest scored model's confusion counts summed over its clients, or null
+ * @param personalized the clients' personalizations of the final model, by client id; empty when none
  * @param models global models by round (0: the initial model)
  * @param events what happened, oldest first (registrations, updates, scores, aggregations, deadlines, restarts,
  *     refused requests); empty when nobody logged them
  */
 public record RunReport(Map<String, String> settings, String state, List<Client> clients, List<Round> rounds,
     Double initialAccuracy, Double initialLoss, LayerSizes layerSizes, SortedMap<Integer, float[]> models,
-    int completedRounds, List<Event> events, Confusion confusion) {
+    int completedRounds, List<Event> events, Confusion confusion, List<Personalized> personalized) {
   /** The setting that says who scored the global models: {@code server} (its test set) or {@code clients}. */
   public static final String SCORED_BY = "scoredBy";
+
+  public RunReport {
+    personalized = personalized == null ? List.of() : List.copyOf(personalized);
+  }
+
+  /** A run without personalization reports. */
+  public RunReport(Map<String, String> settings, String state, List<Client> clients, List<Round> rounds,
+      Double initialAccuracy, Double initialLoss, LayerSizes layerSizes, SortedMap<Integer, float[]> models,
+      int completedRounds, List<Event> events, Confusion confusion) {
+    this(settings, state, clients, rounds, initialAccuracy, initialLoss, layerSizes, models, completedRounds, events,
+        confusion, null);
+  }
+
+  /**
+   * A client's personalization of the final model: fine-tuned {@code epochs} epochs on its own training split, scored
+   * on its {@code testSamples} test samples beside the global model.
+   */
+  public record Personalized(String clientId, int epochs, long testSamples, double globalAccuracy, double accuracy) {}
 
   /** A run without confusion counts. */
   public RunReport(Map<String, String> settings, String state, List<Client> clients, List<Round> rounds,
       Double initialAccuracy, Double initialLoss, LayerSizes layerSizes, SortedMap<Integer, float[]> models,
       int completedRounds, List<Event> events) {
     this(settings, state, clients, rounds, initialAccuracy, initialLoss, layerSizes, models, completedRounds, events,
-        null);
+        null, null);
   }
 
   /** A client: its train and test samples, when it registered. */

@@ -123,6 +123,27 @@ class WorkbookTest {
   }
 
   @Test
+  void clientsPersonalizationsGetASheetAfterConfusionOnlyWhenThereAreAny() throws IOException {
+    RunReport plain = report();
+    RunReport personalized = new RunReport(plain.settings(), plain.state(), plain.clients(), plain.rounds(),
+        plain.initialAccuracy(), plain.initialLoss(), plain.layerSizes(), plain.models(), plain.completedRounds(),
+        plain.events(), plain.confusion(), List.of(new RunReport.Personalized("client-1", 5, 40, 0.75, 0.95)));
+    try (XSSFWorkbook book = write(personalized)) {
+      assertThat(book.getSheetIndex(Workbook.PERSONALIZATION)).isEqualTo(book.getSheetIndex(Workbook.CONFUSION) + 1);
+      XSSFSheet sheet = book.getSheet(Workbook.PERSONALIZATION);
+      assertThat(sheet.getRow(1).getCell(0).getStringCellValue()).isEqualTo("client-1");
+      assertThat(sheet.getRow(1).getCell(1).getNumericCellValue()).isEqualTo(5);
+      assertThat(sheet.getRow(1).getCell(2).getNumericCellValue()).isEqualTo(40);
+      assertThat(sheet.getRow(1).getCell(3).getNumericCellValue()).isEqualTo(0.75);
+      assertThat(sheet.getRow(1).getCell(4).getNumericCellValue()).isEqualTo(0.95);
+      assertThat(sheet.getRow(1).getCell(5).getNumericCellValue()).isCloseTo(0.2, within(1e-12));
+    }
+    try (XSSFWorkbook book = write(plain)) {
+      assertThat(book.getSheet(Workbook.PERSONALIZATION)).isNull();
+    }
+  }
+
+  @Test
   void theSheetsComeInOrderEachWithABoldFrozenFilteredHeader() throws IOException {
     try (XSSFWorkbook book = write(report())) {
       assertThat(IntStream.range(0, book.getNumberOfSheets()).mapToObj(book::getSheetName)).containsExactlyElementsOf(

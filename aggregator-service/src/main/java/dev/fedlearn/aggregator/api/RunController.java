@@ -9,6 +9,7 @@ import dev.fedlearn.aggregator.tls.TlsProperties;
 import dev.fedlearn.protocol.ClientRegistration;
 import dev.fedlearn.protocol.ClientUpdate;
 import dev.fedlearn.protocol.EvaluationReport;
+import dev.fedlearn.protocol.PersonalizedReport;
 import dev.fedlearn.protocol.GlobalModel;
 import dev.fedlearn.protocol.Refusal;
 import dev.fedlearn.protocol.RunStatus;
@@ -133,6 +134,25 @@ class RunController {
     identity.actAs(report == null ? null : report.clientId());
     Runs.Served served = runs.served();
     return shown(served.id(), served.run().submitEvaluation(round, report));
+  }
+
+  @Operation(summary = "A client's personalization of the completed run's final global model",
+      description = "Its score after fine-tuning the final model on its own training split, beside the global "
+          + "model's on the same local test samples (FL_PERSONALIZE_EPOCHS on the client). 202 when accepted; 409 "
+          + "before the run completed, for another round than its last, a second report, or a private run; 400 for "
+          + "figures no scoring gives; 404 for an unknown client.")
+  @PostMapping("/rounds/{round}/personalized")
+  @ResponseStatus(HttpStatus.ACCEPTED)
+  RunStatus personalized(@PathVariable int round, @RequestBody PersonalizedReport report) {
+    identity.actAs(report == null ? null : report.clientId());
+    Runs.Served served = runs.served();
+    return shown(served.id(), served.run().submitPersonalized(round, report));
+  }
+
+  @Operation(summary = "The clients' personalization reports of the served run, by client id")
+  @GetMapping("/personalized")
+  List<PersonalizedReport> personalized() {
+    return runs.current().personalized();
   }
 
   @Operation(summary = "Every round so far, oldest first")

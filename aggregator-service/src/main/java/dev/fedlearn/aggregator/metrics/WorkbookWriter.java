@@ -42,7 +42,8 @@ public class WorkbookWriter {
         + s.status().rounds() + " rounds", clients, rounds, initial == null ? null : initial.accuracy(),
         initial == null ? null : initial.loss(), s.layerSizes(), s.modelHistory(), s.historyScores().size() - 1,
         events.stream().map(e -> new RunReport.Event(e.at(), e.type(), e.round(), e.clientId(), e.detail())).toList(),
-        s.status().latest().confusion());
+        s.status().latest().confusion(), s.personalized().stream().map(p -> new RunReport.Personalized(p.clientId(),
+            p.epochs(), p.numSamples(), p.globalAccuracy(), p.accuracy())).toList());
   }
 
   private static RunReport.Round round(RoundView v, Double epsilon) {

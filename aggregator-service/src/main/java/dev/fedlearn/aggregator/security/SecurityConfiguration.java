@@ -52,6 +52,7 @@ class SecurityConfiguration {
       PathPatternRequestMatcher.pathPattern(HttpMethod.POST, "/api/v1/clients"),
       PathPatternRequestMatcher.pathPattern(HttpMethod.POST, "/api/v1/rounds/*/updates"),
       PathPatternRequestMatcher.pathPattern(HttpMethod.POST, "/api/v1/rounds/*/evaluations"),
+      PathPatternRequestMatcher.pathPattern(HttpMethod.POST, "/api/v1/rounds/*/personalized"),
       PathPatternRequestMatcher.pathPattern("/api/v1/rounds/*/secagg"),
       PathPatternRequestMatcher.pathPattern("/api/v1/rounds/*/secagg/**"));
   /** Submitting and stopping runs. */
@@ -106,7 +107,7 @@ class SecurityConfiguration {
             .requestMatchers(CLIENT_CALLS).access(client)
             .requestMatchers(ADMIN_CALLS).access(admin)
             .requestMatchers(HttpMethod.GET, "/api/v1/status", "/api/v1/rounds", "/api/v1/rounds/*",
-                "/api/v1/events", "/api/v1/metrics.xlsx").access(read)
+                "/api/v1/events", "/api/v1/metrics.xlsx", "/api/v1/personalized").access(read)
             .requestMatchers(HttpMethod.GET, "/api/v1/runs", "/api/v1/runs/*", "/api/v1/runs/*/rounds",
                 "/api/v1/runs/*/model", "/api/v1/runs/*/events", "/api/v1/runs/*/metrics.xlsx", "/api/v1/sites")
             .access(read)

@@ -5,6 +5,7 @@ import dev.fedlearn.federation.RunDefinition;
 import dev.fedlearn.federation.run.RunEvent;
 import dev.fedlearn.federation.run.RunStore;
 import dev.fedlearn.protocol.ClientUpdate;
+import dev.fedlearn.protocol.PersonalizedReport;
 import dev.fedlearn.protocol.RunState;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -40,8 +41,9 @@ public class JdbcRunStore implements RunStore {
   @Override
   public Optional<Stored> load(java.util.function.IntPredicate models) {
     return tx.execute(status -> {
-      List<Object[]> run = jdbc.query("select settings, state, message, column_sums from run where id = ?",
-          (rs, i) -> new Object[] {rs.getString(1), rs.getString(2), rs.getString(3), sums(rs.getBytes(4))}, runId);
+      List<Object[]> run = jdbc.query("select settings, state, message, column_sums, column_sums_revealed from run "
+          + "where id = ?", (rs, i) -> new Object[] {rs.getString(1), rs.getString(2), rs.getString(3),
+              sums(rs.getBytes(4)), rs.getBoolean(5)}, runId);
       if (run.isEmpty()) {
         return Optional.<Stored>empty();
       }
@@ -70,9 +72,13 @@ public class JdbcRunStore implements RunStore {
           + "received_at, confusion from run_evaluation where run_id = ? order by round, received_at, client_id",
           (rs, i) -> new StoredEvaluation(rs.getInt(1), rs.getString(2), rs.getLong(3), rs.getDouble(4),
               rs.getDouble(5), instant(rs, 6), longs(rs.getBytes(7))), runId);
+      List<StoredPersonalized> personalized = jdbc.query("select client_id, epochs, num_samples, global_accuracy, "
+          + "loss, accuracy, received_at from run_personalized where run_id = ? order by client_id",
+          (rs, i) -> new StoredPersonalized(new PersonalizedReport(rs.getString(1), rs.getInt(2), rs.getLong(3),
+              rs.getDouble(4), rs.getDouble(5), rs.getDouble(6)), instant(rs, 7)), runId);
       Object[] r = run.get(0);
       return Optional.of(new Stored((String) r[0], (String) r[1], (String) r[2], clients, rounds, updates,
-          evaluations, (Standardization.Sums) r[3]));
+          evaluations, (Standardization.Sums) r[3], (Boolean) r[4], personalized));
     });
   }
 
@@ -126,9 +132,24 @@ public class JdbcRunStore implements RunStore {
   }
 
   @Override
-  public void columnsSummed(Standardization.Sums total) {
-    tx.executeWithoutResult(status -> jdbc.update("update run set column_sums = ? where id = ?", bytes(total),
-        runId));
+  public void personalizedReceived(StoredPersonalized p) {
+    PersonalizedReport r = p.report();
+    tx.executeWithoutResult(status -> jdbc.update("insert into run_personalized (run_id, client_id, epochs, "
+        + "num_samples, global_accuracy, loss, accuracy, received_at) values (?, ?, ?, ?, ?, ?, ?, ?)", runId,
+        r.clientId(), r.epochs(), r.numSamples(), r.globalAccuracy(), r.loss(), r.accuracy(), time(p.receivedAt())));
+  }
+
+  @Override
+  public void columnsRevealed() {
+    tx.executeWithoutResult(status -> jdbc.update("update run set column_sums_revealed = true where id = ?", runId));
+  }
+
+  @Override
+  public void columnsSummed(Standardization.Sums total, int round, Instant now) {
+    tx.executeWithoutResult(status -> {
+      jdbc.update("update run set column_sums = ? where id = ?", bytes(total), runId);
+      jdbc.update("update run_round set started_at = ? where run_id = ? and round = ?", time(now), runId, round);
+    });
   }
 
   @Override

@@ -90,6 +90,14 @@ class AccessRulesTest {
     problem(send(postJson("/api/v1/rounds/1/updates", update, "secret-b")), 403, "belongs to client b");
     String score = "{\"clientId\":\"a\",\"numSamples\":5,\"loss\":0.1,\"accuracy\":0.9}";
     problem(send(postJson("/api/v1/rounds/1/evaluations", score, "secret-b")), 403, "belongs to client b");
+    String personal = "{\"clientId\":\"a\",\"epochs\":1,\"numSamples\":5,\"globalAccuracy\":0.8,\"loss\":0.1,"
+        + "\"accuracy\":0.9}";
+    problem(send(postJson("/api/v1/rounds/1/personalized", personal, "secret-b")), 403, "belongs to client b");
+    problem(send(postJson("/api/v1/rounds/1/personalized", personal, null)), 401, "needs the client's token");
+    problem(send(postJson("/api/v1/rounds/1/personalized", personal, "secret-a")), 409, "once the run has completed");
+    problem(send(get("/api/v1/personalized")), 401, "read token");
+    send(get("/api/v1/personalized").header("Authorization", "Bearer reader")).andExpect(status().isOk())
+        .andExpect(jsonPath("$.length()").value(0));
   }
 
   /** A browser's reads may carry the token in the query (RFC 6750); a client's calls may not. */

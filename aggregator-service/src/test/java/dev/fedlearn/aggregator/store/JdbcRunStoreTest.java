@@ -98,6 +98,21 @@ class JdbcRunStoreTest {
   }
 
   @Test
+  void theClientsPersonalizationsSurviveARestart() {
+    RunCoordinator first = TestRuns.run(RunRules.of(1, 2), clock, store);
+    first.register(TestRuns.registration("a"));
+    first.register(TestRuns.registration("b"));
+    first.submitUpdate(1, update("a", 10, 0.5f));
+    first.submitUpdate(1, update("b", 10, 0.7f));
+    dev.fedlearn.protocol.PersonalizedReport b = new dev.fedlearn.protocol.PersonalizedReport("b", 3, 20, 0.55, 0.25,
+        0.9);
+    first.submitPersonalized(1, b);
+    RunCoordinator resumed = TestRuns.run(RunRules.of(1, 2), clock, store);
+    assertThat(resumed.personalized()).containsExactly(b);
+    assertThatThrownBy(() -> resumed.submitPersonalized(1, b)).hasMessageContaining("already reported");
+  }
+
+  @Test
   void aSecureTableRunKeepsOnlyTheTotalOfItsColumnSumsAndRestartsWithIt() {
     RunDefinition secure = RunDefinition.of(3, 2, TABLE_RUN.data(), TestRuns.SIZES,
         dev.fedlearn.engine.nn.TrainingConfig.defaults().withEpochs(1), new dev.fedlearn.federation.strategy.FedAvg(),
@@ -118,12 +133,47 @@ class JdbcRunStoreTest {
     assertThat(table.standardization()).isEqualTo(Standardization.of(java.util.List.copyOf(sums.values())));
 
     RunCoordinator resumed = start.get();
+    assertThat(resumed.status().state()).as("a restored table run before its first round closed").isEqualTo(
+        RunState.TRAINING);
     assertThat(resumed.awaitModel(-1, java.time.Duration.ZERO).join().plan().table()).isEqualTo(table);
     assertThat(resumed.secure().plan(1).sumsColumns()).as("round 1's weights session").isFalse();
     assertThat(jdbc.queryForObject("select count(*) from run_client where sums is not null", Integer.class))
         .as("no client's own sums").isZero();
     assertThat(dev.fedlearn.federation.run.PastRun.open(store, secure, null).orElseThrow().model().plan().table())
         .isEqualTo(table);
+  }
+
+  /** Once the column sums' survivors were told (unmasking shares asked for), a restart never masks the sums again. */
+  @Test
+  void aRestartAfterTheColumnSumsUnmaskingWasAskedForFailsTheRunWithTheReason() {
+    RunDefinition secure = RunDefinition.of(3, 2, TABLE_RUN.data(), TestRuns.SIZES,
+        dev.fedlearn.engine.nn.TrainingConfig.defaults().withEpochs(1), new dev.fedlearn.federation.strategy.FedAvg(),
+        dev.fedlearn.federation.ClientSampler.ALL, null, 16f);
+    java.util.function.Supplier<RunCoordinator> start = () -> new RunCoordinator(RunRules.of(3, 2), secure,
+        new dev.fedlearn.engine.nn.Model(TestRuns.SIZES, new float[6]), round -> null, null, clock, store,
+        java.time.Duration.ofSeconds(30));
+    RunCoordinator first = start.get();
+    first.register(new ClientRegistration("a", 7, 3, null, 2));
+    first.register(new ClientRegistration("b", 20, 10, null, 2));
+    SecAggPlan plan = first.secure().plan(1);
+    java.util.Map<String, dev.fedlearn.federation.secagg.SecAggClient> clients = new java.util.TreeMap<>();
+    for (String id : java.util.List.of("a", "b")) {
+      clients.put(id, new dev.fedlearn.federation.secagg.SecAggClient(id, 1, plan.threshold(),
+          new java.security.SecureRandom()));
+      first.secure().receive(1, plan.session(), clients.get(id).advertise());
+    }
+    var u1 = first.secure().keysOf(1, plan.session());
+    clients.forEach((id, c) -> first.secure().receive(1, plan.session(),
+        new dev.fedlearn.protocol.SecAggShares(id, c.shareKeys(u1))));
+    clients.forEach((id, c) -> first.secure().receive(1, plan.session(), dev.fedlearn.protocol.MaskedUpdate.of(id,
+        c.mask(dev.fedlearn.federation.secagg.ColumnSums.encode(new Standardization.Sums(10, new double[2],
+            new double[2])), first.secure().sharesFor(1, plan.session(), id)))));
+    assertThat(first.secure().survivors(1, plan.session())).containsExactly("a", "b");
+
+    RunCoordinator restarted = start.get();
+    assertThat(restarted.status().state()).isEqualTo(RunState.FAILED);
+    assertThat(restarted.status().message()).contains("restarted after its secure aggregation of the table's column "
+        + "sums asked for the unmasking shares");
   }
 
   @Test

@@ -184,6 +184,15 @@ public final class RestAggregatorClient implements AggregatorClient {
   }
 
   @Override
+  public void submitPersonalized(int round, dev.fedlearn.protocol.PersonalizedReport report) {
+    call("POST /rounds/" + round + "/personalized", () -> rest.post().uri("/rounds/{round}/personalized", round)
+        .contentType(MediaType.APPLICATION_JSON)
+        .body(report)
+        .retrieve()
+        .toBodilessEntity());
+  }
+
+  @Override
   public SecAggPlan secAggPlan(int round) {
     return call("GET /rounds/" + round + "/secagg", () -> required(rest.get().uri(SECAGG, round).retrieve()
         .body(SecAggPlan.class)));

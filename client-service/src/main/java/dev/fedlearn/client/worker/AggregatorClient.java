@@ -37,6 +37,14 @@ public interface AggregatorClient {
   /** {@code POST /rounds/{round}/evaluations}: the score of global model {@code round} on the local test split. */
   void submitEvaluation(int round, EvaluationReport report);
 
+  /**
+   * {@code POST /rounds/{round}/personalized}: the scores of this client's personalization of the run's final global
+   * model, {@code round}.
+   */
+  default void submitPersonalized(int round, dev.fedlearn.protocol.PersonalizedReport report) {
+    throw new UnsupportedOperationException("personalization reports");
+  }
+
   /** {@code GET /status}. */
   RunStatus status();
 

@@ -90,7 +90,8 @@ public final class FederatedClient {
         properties.retry().maxBackoff(), () -> stopRequested);
     this.secure = new SecureSubmission(aggregator, calls, tracker, clientId, pollWaitSeconds, floors);
     this.sleeper = sleeper;
-    this.ends = new RunEnds(aggregator, tracker, sleeper);
+    this.ends = new RunEnds(aggregator, tracker, sleeper, new Personalizing(aggregator, calls, tracker, data, clientId,
+        properties.personalize(), threads));
   }
 
   /** Runs the worker on a thread of its own (once). */
@@ -369,8 +370,7 @@ public final class FederatedClient {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     trainingListener.trained(round, train.size(), config.epochs(), seconds);
-    // A private run takes no per-epoch figures (optional on the wire). The last epoch's loss and accuracy are
-    // required fields of a plain update; a masked update carries none of them.
+    // A private run takes no per-epoch figures; a plain update requires the last epoch's, a masked one has none.
     ClientUpdate update = new ClientUpdate(clientId, train.size(), model.layerSizes(), result.weights(),
         result.trainLoss(), result.trainAccuracy(), model.plan().isPrivate() ? List.of() : epochs);
     boolean masked = model.plan().secure();

@@ -17,11 +17,13 @@ final class RunEnds {
   private final AggregatorClient aggregator;
   private final StatusTracker tracker;
   private final Sleeper sleeper;
+  private final Personalizing personalizing;
 
-  RunEnds(AggregatorClient aggregator, StatusTracker tracker, Sleeper sleeper) {
+  RunEnds(AggregatorClient aggregator, StatusTracker tracker, Sleeper sleeper, Personalizing personalizing) {
     this.aggregator = aggregator;
     this.tracker = tracker;
     this.sleeper = sleeper;
+    this.personalizing = personalizing;
   }
 
   /**
@@ -93,8 +95,9 @@ final class RunEnds {
     tracker.update(s -> s.withError(error).withState(ClientState.ERROR));
   }
 
-  void completed(GlobalModel model, RoundLog.Scored scored) {
+  void completed(GlobalModel model, RoundLog.Scored scored) throws InterruptedException {
     log.info(RoundLog.completed(model, scored));
+    personalizing.after(model); // FL_PERSONALIZE_EPOCHS
     tracker.state(ClientState.DONE);
   }
 }

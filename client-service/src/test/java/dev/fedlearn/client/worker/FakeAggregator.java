@@ -190,6 +190,14 @@ class FakeAggregator implements AggregatorClient {
     updates.add(new Call<>(round, update));
   }
 
+  final List<Call<dev.fedlearn.protocol.PersonalizedReport>> personalized =
+      Collections.synchronizedList(new ArrayList<>());
+
+  @Override
+  public synchronized void submitPersonalized(int round, dev.fedlearn.protocol.PersonalizedReport report) {
+    personalized.add(new Call<>(round, report));
+  }
+
   @Override
   public synchronized void submitEvaluation(int round, EvaluationReport report) {
     evaluationAttempts.add(new Call<>(round, report));

@@ -137,6 +137,36 @@ class FederatedClientTest {
   }
 
   @Test
+  void onceTheRunCompletedItPersonalizesTheFinalModelKeepsItAndReportsBothScores() throws Exception {
+    Path saved = dir.resolve("personal").resolve("client-t.safetensors");
+    ClientProperties base = TestShards.properties("client-t", shard, "http://fake");
+    ClientProperties properties = new ClientProperties(base.clientId(), base.clientShard(), base.aggregatorUrl(),
+        null, 0.7, 1, 30, base.connectTimeout(), base.retry(), true, null, null, base.wireFormat(), base.tls(), false,
+        0, 0, "label", new ClientProperties.Personalize(3, saved));
+    aggregator.serve(model(0, RunState.TRAINING)).serve(model(ROUNDS, RunState.COMPLETED));
+
+    new FederatedClient(aggregator, data, tracker, properties, sleeps::add).run();
+
+    var split = data.features(PLAN.seed(), PLAN);
+    dev.fedlearn.federation.Personalization.Result expected = dev.fedlearn.federation.Personalization.fineTune(MODEL,
+        split.train(), split.test(), PLAN.toConfig(), 3, "client-t", ROUNDS, 1);
+    assertThat(aggregator.personalized).hasSize(1);
+    FakeAggregator.Call<dev.fedlearn.protocol.PersonalizedReport> report = aggregator.personalized.get(0);
+    assertThat(report.round()).isEqualTo(ROUNDS);
+    assertThat(report.body()).isEqualTo(new dev.fedlearn.protocol.PersonalizedReport("client-t", 3,
+        split.test().size(), expected.global().accuracy(), expected.personalized().loss(),
+        expected.personalized().accuracy()));
+    ClientStatus status = tracker.snapshot();
+    assertThat(status.state()).isEqualTo(ClientState.DONE);
+    assertThat(status.personalized()).isEqualTo(new ClientStatus.Personalized(ROUNDS, 3,
+        expected.global().accuracy(), expected.personalized().accuracy(), expected.personalized().loss(),
+        saved.toString()));
+    GlobalModel kept = dev.fedlearn.protocol.SafeTensors.globalModel(java.nio.file.Files.readAllBytes(saved));
+    assertThat(kept.weights()).as("the personalized model, on this site only").containsExactly(
+        expected.model().params());
+  }
+
+  @Test
   void sendsItsUpdateAgainOnceWhenTheAggregatorLostIt() {
     aggregator
         .serve(model(0, RunState.TRAINING)) // train and send round 1

@@ -42,4 +42,19 @@ public record Features(float[] x, byte[] labels, int dim, int classes) {
   public String toString() {
     return "Features[" + labels.length + " samples of " + dim + " inputs, " + classes + " classes]";
   }
+
+  /** The samples of every part, in order (at least one part, all of the same shape). */
+  public static Features concatenate(java.util.List<Features> parts) {
+    int n = parts.stream().mapToInt(Features::size).sum();
+    Features first = parts.get(0);
+    float[] x = new float[n * first.dim()];
+    byte[] labels = new byte[n];
+    int at = 0;
+    for (Features f : parts) {
+      System.arraycopy(f.x(), 0, x, at * first.dim(), f.x().length);
+      System.arraycopy(f.labels(), 0, labels, at, f.size());
+      at += f.size();
+    }
+    return new Features(x, labels, first.dim(), first.classes());
+  }
 }

@@ -1,8 +1,6 @@
 package dev.fedlearn.engine.data;
 
-import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.math.RoundingMode;
 import java.util.Arrays;
 import java.util.List;
 
@@ -137,10 +135,31 @@ public record Standardization(float[] mean, float[] std) {
     public static final int SUM_SHIFT = 149;
     public static final int SQUARE_SHIFT = 2 * SUM_SHIFT;
 
-    /** {@code v * 2^shift} as an integer, rounded to the nearest (exact for the sums of a site's floats). */
+    /**
+     * {@code v * 2^shift} (finite {@code v}, {@code shift} at least 0) as an integer, rounded to the nearest, ties to
+     * even: exact for the sums of a site's floats. From the double's bits, {@code v = m * 2^e} with a 53-bit {@code m}.
+     */
     public static BigInteger scaled(double v, int shift) {
-      return new BigDecimal(v).multiply(new BigDecimal(BigInteger.ONE.shiftLeft(shift)))
-          .setScale(0, RoundingMode.HALF_EVEN).toBigIntegerExact();
+      long bits = Double.doubleToRawLongBits(v);
+      int exponent = (int) ((bits >>> 52) & 0x7ff);
+      long m = bits & ((1L << 52) - 1);
+      if (exponent != 0) {
+        m |= 1L << 52;
+      }
+      int e = Math.max(exponent, 1) - 1075 + shift;
+      long magnitude;
+      if (e >= 0) {
+        BigInteger whole = BigInteger.valueOf(m).shiftLeft(e);
+        return v < 0 ? whole.negate() : whole;
+      } else if (-e >= 63) {
+        magnitude = 0; // below 2^-10 of the unit: rounds to 0
+      } else {
+        long q = m >>> -e;
+        long rest = m & ((1L << -e) - 1);
+        long half = 1L << (-e - 1);
+        magnitude = rest > half || (rest == half && (q & 1) == 1) ? q + 1 : q;
+      }
+      return BigInteger.valueOf(v < 0 ? -magnitude : magnitude);
     }
 
     /** {@code k * 2^-shift} rounded once to the nearest double. */

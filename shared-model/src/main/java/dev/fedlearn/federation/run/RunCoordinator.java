@@ -66,7 +66,8 @@ public final class RunCoordinator {
    */
   public record Snapshot(RunStatus status, Map<String, String> settings, List<Client> clients,
       List<RoundView> rounds, LayerSizes layerSizes, SortedMap<Integer, float[]> modelHistory,
-      List<Evaluation> historyScores, IntFunction<RunStatus.Privacy> privacy, boolean privateRun) {}
+      List<Evaluation> historyScores, IntFunction<RunStatus.Privacy> privacy, boolean privateRun,
+      List<dev.fedlearn.protocol.PersonalizedReport> personalized) {}
 
   final RunRules rules;
   final TrainingConfig training;
@@ -285,6 +286,19 @@ public final class RunCoordinator {
     ClientScores.take(this, round, e, registered(e.clientId()));
     changed();
     return status();
+  }
+
+  /** A registered client's personalization of the completed run's final model, {@code round}. */
+  public synchronized RunStatus submitPersonalized(int round, dev.fedlearn.protocol.PersonalizedReport r) {
+    serving();
+    Personalizations.take(this, round, r);
+    changed();
+    return status();
+  }
+
+  /** The clients' personalization reports, by client id (empty until the run completed). */
+  public synchronized List<dev.fedlearn.protocol.PersonalizedReport> personalized() {
+    return Personalizations.all(run);
   }
 
   public synchronized RunStatus status() {

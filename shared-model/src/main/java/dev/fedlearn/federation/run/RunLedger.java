@@ -32,7 +32,7 @@ final class RunLedger {
   /** One round: opened, receiving updates and evaluations, closed with a score. */
   static final class Round {
     final int number;
-    final Instant startedAt;
+    Instant startedAt; // round 1 of a secure table's run starts again once its column sums are in
     Instant endedAt;
     final Map<String, ClientUpdate> updates = new TreeMap<>();
     final Map<String, Instant> receivedAt = new TreeMap<>();
@@ -65,6 +65,10 @@ final class RunLedger {
    * ({@link TableStatistics}); else null.
    */
   Standardization.Sums columnSums;
+  /** Whether a column-sum session asked for unmasking shares (the same sums are never masked again). */
+  boolean columnsRevealed;
+  /** The clients' personalization reports, once the run completed, by client id. */
+  final java.util.Map<String, dev.fedlearn.protocol.PersonalizedReport> personalized = new TreeMap<>();
   /** The classes' names, in the network's output order (null: no confusion matrices). */
   List<String> classNames;
   /** Who scores the global models: {@link RunStatus.Latest#SERVER} or {@link RunStatus.Latest#CLIENTS}. */
@@ -83,9 +87,12 @@ final class RunLedger {
     this.initialScore = initialScore;
   }
 
-  /** The test-set score of round {@code round}'s global model (0: the initial model, scored now if not yet). */
+  /**
+   * The test-set score of round {@code round}'s global model (0: the initial model, scored now if not yet); null when
+   * the server scores none (a table's run, also once restored).
+   */
   Evaluation score(int round) {
-    if (round == 0 && scores.get(0) == null) {
+    if (round == 0 && scores.get(0) == null && initialScore != null) {
       scores.set(0, initialScore.get());
     }
     return scores.get(round);
@@ -115,6 +122,8 @@ final class RunLedger {
     ledger.state = RunState.valueOf(s.state());
     ledger.message = s.message();
     ledger.columnSums = s.columnSums();
+    ledger.columnsRevealed = s.columnSumsRevealed();
+    s.personalized().forEach(p -> ledger.personalized.put(p.report().clientId(), p.report()));
     for (RunStore.StoredClient c : s.clients()) {
       ledger.clients.put(c.clientId(), new RunCoordinator.Client(c.clientId(), c.trainSamples(), c.testSamples(),
           c.registeredAt(), c.sums()));
@@ -252,7 +261,7 @@ final class RunLedger {
     shown.put("maxWeightNorm", Double.toString(rules.maxWeightNorm()));
     return new RunCoordinator.Snapshot(status(rules, strategy, privacy, now), shown, new ArrayList<>(clients.values()),
         rounds(rules.roundTimeout()),
-        global.sizes(), copies, scoresFromZero(), privacy, privateRun);
+        global.sizes(), copies, scoresFromZero(), privacy, privateRun, List.copyOf(personalized.values()));
   }
 
   /** A round as the API shows it; the clients' test accuracy is averaged weighted by their test samples. */

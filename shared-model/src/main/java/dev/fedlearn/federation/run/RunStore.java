@@ -19,7 +19,11 @@ public interface RunStore {
    * secure aggregation summed them, or null.
    */
   record Stored(String settings, String state, String message, List<StoredClient> clients, List<StoredRound> rounds,
-      List<StoredUpdate> updates, List<StoredEvaluation> evaluations, Standardization.Sums columnSums) {}
+      List<StoredUpdate> updates, List<StoredEvaluation> evaluations, Standardization.Sums columnSums,
+      boolean columnSumsRevealed, List<StoredPersonalized> personalized) {}
+
+  /** A client's personalization report ({@link Personalizations}) and when it arrived. */
+  record StoredPersonalized(dev.fedlearn.protocol.PersonalizedReport report, Instant receivedAt) {}
 
   /** A registered client; {@code sums}: its table's column sums, null for images. */
   record StoredClient(String clientId, int trainSamples, int testSamples, Instant registeredAt,
@@ -86,8 +90,14 @@ public interface RunStore {
 
   void updateAccepted(StoredUpdate update);
 
-  /** Secure aggregation summed a table's column sums over its clients (the sum only: no client's own). */
-  void columnsSummed(Standardization.Sums total);
+  /** A column-sum session asks its survivors for their unmasking shares: it must never start again. */
+  void columnsRevealed();
+
+  /**
+   * Secure aggregation summed a table's column sums over its clients (the sum only: no client's own); round
+   * {@code round}, whose weights are summed next, starts again at {@code now}.
+   */
+  void columnsSummed(Standardization.Sums total, int round, Instant now);
 
   /**
    * A round was aggregated: its model and scores, its updates' weights dropped, the run's new state and the next
@@ -96,6 +106,9 @@ public interface RunStore {
   void roundClosed(StoredRound closed, String state, StoredRound opened);
 
   void evaluationReceived(StoredEvaluation evaluation);
+
+  /** A client reported its personalization of the completed run's final model. */
+  void personalizedReceived(StoredPersonalized personalized);
 
   /** The run ended before its last round: FAILED, or STOPPED on request, with {@code message} saying why. */
   void failed(String state, String message);
@@ -126,7 +139,13 @@ public interface RunStore {
     public void updateAccepted(StoredUpdate update) {}
 
     @Override
-    public void columnsSummed(Standardization.Sums total) {}
+    public void columnsRevealed() {}
+
+    @Override
+    public void columnsSummed(Standardization.Sums total, int round, Instant now) {}
+
+    @Override
+    public void personalizedReceived(StoredPersonalized personalized) {}
 
     @Override
     public void roundClosed(StoredRound closed, String state, StoredRound opened) {}

@@ -43,6 +43,7 @@ public final class SecureRounds implements RoundWorkflow {
   private final RunCoordinator c;
   private final SecAggSettings settings;
   private volatile SecAggSession session; // the open round's session; null before the first round
+  private Instant columnsOpened; // when the current column-sum session opened
 
   SecureRounds(RunCoordinator coordinator, SecAggSettings settings) {
     this.c = coordinator;
@@ -78,6 +79,10 @@ public final class SecureRounds implements RoundWorkflow {
 
   @Override
   public void restarted(RunLedger.Round open, Instant now) {
+    if (summingColumns() && c.run.columnsRevealed) {
+      TableStatistics.restartedAfterReveal(c);
+      return;
+    }
     newSession(open, now, "the aggregator restarted: the open round's secure aggregation starts again");
   }
 
@@ -149,43 +154,9 @@ public final class SecureRounds implements RoundWorkflow {
         }
         case UnmaskingShares answer -> settle(c.openRound(round), s, inSession(s,
             () -> s.unmasking(answer, samplesBound(s))));
-        case SecAggComplaint complaint -> complaint(round, s, complaint);
+        case SecAggComplaint complaint -> SessionComplaints.take(this, c, round, s, complaint);
       }
     }
-  }
-
-  /**
-   * A client's report that another client of the session sent it a share it cannot use. The aggregator cannot read
-   * shares, so it cannot tell which of the two lies: both sit the rest of the round out, and the round goes on in a
-   * new session with the others, or, when that would leave fewer than two or the run adds DP noise in the clients'
-   * shares (whose amount and accounting assume the round's picked clients), closes with no update. Taken while the
-   * session waits for masked updates (a client learns its shares only then), once per client and session.
-   */
-  private void complaint(int round, SecAggSession s, SecAggComplaint complaint) {
-    s.complaint(complaint.clientId(), complaint.against());
-    RunLedger.Round open = c.openRound(round);
-    open.excluded.add(complaint.clientId());
-    open.excluded.add(complaint.against());
-    String why = "client " + complaint.clientId() + " reports that client " + complaint.against()
-        + " sent it a share it cannot use (" + RequestChecks.clip(complaint.reason()) + "): both sit the rest of "
-        + "round " + round + " out";
-    List<String> left = new ArrayList<>(open.picked);
-    left.removeAll(open.excluded);
-    if (s.plan().sumsColumns()) {
-      left = new ArrayList<>(c.run.clients.keySet()); // a column-sum session's members are all the run's clients
-      left.removeAll(open.excluded);
-    }
-    if (s.plan().sumsColumns() && left.size() < 2) {
-      s.abandon(why);
-      c.fail(why + ", which leaves " + left.size() + " to sum the table's column sums securely");
-    } else if (left.size() < 2 || s.plan().privacy()) {
-      s.abandon(why);
-      RoundClosing.closeWithoutUpdate(c, open, why + (s.plan().privacy()
-          ? " (with DP in the clients' shares a round keeps its picked clients)" : ", which leaves " + left.size()));
-    } else {
-      newSession(open, c.now(), why);
-    }
-    c.changed();
   }
 
   /** Runs a step of session {@code s}; when the step refuses the message, settles what that drop changed. */
@@ -260,7 +231,9 @@ public final class SecureRounds implements RoundWorkflow {
   /** U3, the clients whose masked update arrived, once step 3 closed. */
   public List<String> survivors(int round, String sessionId) {
     synchronized (c) {
-      return secureSession(round, sessionId).survivors();
+      SecAggSession s = secureSession(round, sessionId);
+      TableStatistics.revealing(c, s); // kept before any client learns U3 and sends its unmasking shares
+      return s.survivors();
     }
   }
 
@@ -310,8 +283,10 @@ public final class SecureRounds implements RoundWorkflow {
     SecAggSession s = session;
     SecAggStep before = s.step();
     List<String> late = s.waitingFor();
-    SecAggSession.Result result = s.tick(now, elapsed.compareTo(c.rules.roundTimeout()) >= 0,
-        before == SecAggStep.UNMASK ? samplesBound(s) : 0);
+    boolean pastDeadline = s.plan().sumsColumns() // nothing trains before the column sums: their step's time
+        ? Duration.between(columnsOpened, now).compareTo(settings.stepTimeout()) >= 0
+        : elapsed.compareTo(c.rules.roundTimeout()) >= 0;
+    SecAggSession.Result result = s.tick(now, pastDeadline, before == SecAggStep.UNMASK ? samplesBound(s) : 0);
     if (s.step() != before && s.step() != SecAggStep.ABANDONED && result == null) {
       logStep(s, "time is up for step " + before.name().toLowerCase(Locale.ROOT) + ", going on without " + late);
     } else if (result != null) {
@@ -376,7 +351,7 @@ public final class SecureRounds implements RoundWorkflow {
    * picked clients, for their weights; or, while a table's run still needs its column sums, among all its clients,
    * for those.
    */
-  private void newSession(RunLedger.Round open, Instant now, String why) {
+  void newSession(RunLedger.Round open, Instant now, String why) {
     boolean columns = summingColumns();
     List<String> members = new ArrayList<>(columns ? c.run.clients.keySet() : open.picked);
     members.removeAll(open.excluded);
@@ -385,6 +360,7 @@ public final class SecureRounds implements RoundWorkflow {
       samples += c.run.clients.get(id).trainSamples();
     }
     SecAggSession previous = session;
+    columnsOpened = columns ? now : null;
     session = columns
         ? ColumnSums.session(open.number, members, c.definition().data().schema().inputs(), settings.stepTimeout(), now)
         : new SecAggSession(open.number, members, samples, settings.bound(), settings.dp(),

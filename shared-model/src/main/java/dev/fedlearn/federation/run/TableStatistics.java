@@ -4,6 +4,7 @@ import dev.fedlearn.engine.data.Standardization;
 import dev.fedlearn.federation.secagg.ColumnSums;
 import dev.fedlearn.federation.secagg.SecAggSession;
 import dev.fedlearn.protocol.Refusal;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
@@ -14,7 +15,25 @@ import java.util.Set;
  * sums in the clear (the same bits from the same rows). The total is stored with the run: a restart keeps it.
  */
 final class TableStatistics {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RunCoordinator.class);
   private TableStatistics() {}
+
+  /**
+   * Before session {@code s}, summing column sums, tells its survivors to send their unmasking shares: keeps that it
+   * did, so that no restart starts another session with the same sums (two unmaskings could reveal one client's).
+   */
+  static void revealing(RunCoordinator c, SecAggSession s) {
+    if (s.plan().sumsColumns() && !c.run.columnsRevealed) {
+      c.store.columnsRevealed();
+      c.run.columnsRevealed = true;
+    }
+  }
+
+  /** The aggregator restarted after its column-sum session asked for unmasking shares: the run cannot go on. */
+  static void restartedAfterReveal(RunCoordinator c) {
+    c.fail("the aggregator restarted after its secure aggregation of the table's column sums asked for the unmasking "
+        + "shares: the same sums are never masked again, so the run cannot standardize its inputs (start it again)");
+  }
 
   /** Session {@code s} was abandoned after the unmasking shares were asked for: the same sums are never masked again. */
   static void failedAfterReveal(RunCoordinator c, SecAggSession s) {
@@ -50,11 +69,21 @@ final class TableStatistics {
           + "the rows of clients " + included + " (one of them sent a bad input): " + e.getMessage());
       return;
     }
-    c.store.columnsSummed(total);
+    Instant now = c.now();
+    try {
+      c.store.columnsSummed(total, open.number, now);
+    } catch (RuntimeException e) { // the shares are revealed: the session cannot run again
+      c.fail("the table's column sums could not be stored (" + e.getMessage() + "): the same sums are never masked "
+          + "again");
+      return;
+    }
+    open.startedAt = now; // round 1's deadline counts from its weights session
     c.run.columnSums = total;
     c.run.standardization = standardization;
-    c.events.record(RunEvent.Type.SECAGG, open.number, null, "secure aggregation of the table's column sums: masks "
-        + "removed, the " + rows + " rows of " + included.size() + " clients " + included + " standardize the inputs");
+    String done = "secure aggregation of the table's column sums: masks removed, the " + rows + " rows of "
+        + included.size() + " clients " + included + " standardize the inputs";
+    log.info(done);
+    c.events.record(RunEvent.Type.SECAGG, open.number, null, done);
     c.board.post(c.current());
   }
 }

@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
@@ -111,6 +112,8 @@ public final class Simulation {
       Confusion confusion) {}
 
   private final RunDefinition definition;
+  private List<Site> runSites = List.of();
+  private Map<String, float[]> localModels; // each site's last trained weights, when kept (null: not kept)
   private final int threads;
   private final int byzantine;
   private final Attack attack;
@@ -152,6 +155,22 @@ public final class Simulation {
     }
     sites.stream().map(Site::id).sorted().limit(byzantine).forEach(out::add);
     return out;
+  }
+
+  /** Keeps each site's last trained weights from now on ({@link #localModels}), for cross-site evaluation. */
+  public Simulation keepingLocalModels() {
+    localModels = new java.util.TreeMap<>();
+    return this;
+  }
+
+  /** Each site's weights as it last trained them, by site id (kept only after {@link #keepingLocalModels}). */
+  public Map<String, float[]> localModels() {
+    return localModels == null ? Map.of() : java.util.Collections.unmodifiableMap(localModels);
+  }
+
+  /** The last run's sites, their inputs made as the plan said (a table's standardized). */
+  public List<Site> sites() {
+    return runSites;
   }
 
   /** The last run's table and its standardization, as its plan gave them; null for images. */
@@ -232,7 +251,8 @@ public final class Simulation {
     }
     // Without a server test set the clients' reports score the global models, which is scoring them on every site's
     // test split together.
-    this.scoredOn = globalTest == null ? concatenate(sites.stream().map(Site::test).toList()) : scoredOn.get();
+    this.scoredOn = globalTest == null ? Features.concatenate(sites.stream().map(Site::test).toList()) : scoredOn.get();
+    this.runSites = sites;
     Set<String> attackers = attackers(sites);
     Model global = initial;
     for (int round = 1; round <= definition.rounds(); round++) {
@@ -245,21 +265,6 @@ public final class Simulation {
       }
     }
     return global;
-  }
-
-  /** The samples of every part, in order. */
-  public static Features concatenate(List<Features> parts) {
-    int n = parts.stream().mapToInt(Features::size).sum();
-    Features first = parts.get(0);
-    float[] x = new float[n * first.dim()];
-    byte[] labels = new byte[n];
-    int at = 0;
-    for (Features f : parts) {
-      System.arraycopy(f.x(), 0, x, at * first.dim(), f.x().length);
-      System.arraycopy(f.labels(), 0, labels, at, f.size());
-      at += f.size();
-    }
-    return new Features(x, labels, first.dim(), first.classes());
   }
 
   /** A closed round and its new global model. */
@@ -299,6 +304,9 @@ public final class Simulation {
       if (!finite(t.weights())) {
         throw new IllegalStateException("training diverged in round " + round + " at " + id
             + " (non-finite weights): lower --learning-rate" + (attackers.isEmpty() ? "" : ", or weaken --attack"));
+      }
+      if (localModels != null) {
+        localModels.put(id, t.weights());
       }
       float[] sent = attackers.contains(id) ? attack.apply(current.params(), t.weights(), config.seed(), id, round)
           : t.weights();

@@ -45,10 +45,14 @@ class SecureTableRunTest {
       "d", new Standardization.Sums(40, new double[] {100, 64}, new double[] {2000, 400}));
 
   RunCoordinator run(int rounds, DifferentialPrivacy.Settings dp) {
+    return run(rounds, dp, RunStore.NONE);
+  }
+
+  RunCoordinator run(int rounds, DifferentialPrivacy.Settings dp, RunStore store) {
     RunDefinition definition = RunDefinition.of(rounds, 4, new RunDefinition.Data("csv", 0, TableRunTest.SCHEMA),
         TestRuns.SIZES, TrainingConfig.defaults().withEpochs(1), new FedAvg(), ClientSampler.ALL, dp, 16f);
     RunCoordinator run = new RunCoordinator(new RunRules(rounds, 4, 3, Duration.ofMinutes(2), Duration.ofMinutes(10),
-        1e4), definition, new Model(TestRuns.SIZES, new float[6]), round -> null, null, clock, RunStore.NONE, STEP);
+        1e4), definition, new Model(TestRuns.SIZES, new float[6]), round -> null, null, clock, store, STEP);
     for (String id : List.of("a", "b", "c", "d")) {
       long rows = SUMS.get(id).count();
       run.register(new ClientRegistration(id, (int) rows - 5, 5, null, 2));
@@ -123,6 +127,50 @@ class SecureTableRunTest {
   }
 
   @Test
+  void aSiteThatNeverSendsKeysDelaysTheSumsOneStepAndRound1GetsItsWholeDeadline() {
+    RunCoordinator run = run(1, null);
+    SecAggPlan plan = run.secure().plan(1);
+    List<String> three = List.of("a", "b", "c");
+    Map<String, SecAggClient> clients = new LinkedHashMap<>();
+    for (String id : three) {
+      clients.put(id, new SecAggClient(id, 1, plan.threshold(), new SecureRandom()));
+      run.secure().receive(1, plan.session(), clients.get(id).advertise());
+    }
+    clock.advance(STEP); // the step's time, far less than the round's 2 minutes: nothing trains before the sums
+    run.tick();
+    var u1 = run.secure().keysOf(1, plan.session());
+    assertThat(u1).extracting(k -> k.clientId()).containsExactlyElementsOf(three);
+    clients.forEach((id, c) -> run.secure().receive(1, plan.session(), new SecAggShares(id, c.shareKeys(u1))));
+    clients.forEach((id, c) -> run.secure().receive(1, plan.session(), MaskedUpdate.of(id,
+        c.mask(ColumnSums.encode(SUMS.get(id)), run.secure().sharesFor(1, plan.session(), id)))));
+    List<String> survivors = run.secure().survivors(1, plan.session());
+    clients.forEach((id, c) -> run.secure().receive(1, plan.session(), c.unmask(survivors)));
+    assertThat(run.current().plan().table().standardization())
+        .isEqualTo(Standardization.of(List.of(SUMS.get("a"), SUMS.get("b"), SUMS.get("c"))));
+    assertThat(run.round(1).deadline()).as("round 1's deadline counts from its weights session")
+        .isEqualTo(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS).plus(Duration.ofMinutes(2)));
+    clock.advance(Duration.ofSeconds(90));
+    run.tick();
+    assertThat(run.secure().plan(1).step()).as("still waiting for the weights' keys").isEqualTo(
+        dev.fedlearn.protocol.SecAggStep.KEYS);
+  }
+
+  @Test
+  void aStoreThatCannotKeepTheSumsFailsTheRunRatherThanWedgingIt() {
+    RunStore failing = (RunStore) java.lang.reflect.Proxy.newProxyInstance(RunStore.class.getClassLoader(),
+        new Class<?>[] {RunStore.class}, (proxy, method, args) -> {
+          if (method.getName().equals("columnsSummed")) {
+            throw new IllegalStateException("disk full");
+          }
+          return method.invoke(RunStore.NONE, args);
+        });
+    RunCoordinator run = run(1, null, failing);
+    columnSession(run, List.of("a", "b", "c", "d"), Set.of(), honest());
+    assertThat(run.status().state()).isEqualTo(RunState.FAILED);
+    assertThat(run.status().message()).contains("could not be stored (disk full)");
+  }
+
+  @Test
   void sumsNoRowsGiveFailTheRunSayingSo() {
     RunCoordinator run = run(1, null);
     Map<String, int[]> inputs = honest();
@@ -170,6 +218,11 @@ class SecureTableRunTest {
     assertThatThrownBy(() -> TableRunTest.tableRun(RunStore.NONE, 2).register(new ClientRegistration("x", 5, 5,
         null, 2))).isInstanceOf(Refusal.class).hasMessageContaining("secure aggregation only");
     assertThat(open.status().registeredClients()).isZero();
+    RunCoordinator images = new RunCoordinator(RunRules.of(1, 2), RunDefinition.of(1, 2,
+        new RunDefinition.Data("test", 10), TestRuns.SIZES, TrainingConfig.defaults(), new FedAvg(), ClientSampler.ALL,
+        null, 16f), new Model(TestRuns.SIZES, new float[6]), round -> null, null, clock, RunStore.NONE, STEP);
+    assertThatThrownBy(() -> images.register(new ClientRegistration("a", 5, 5, SUMS.get("a"))))
+        .isInstanceOf(Refusal.class).hasMessageContaining("learns from images");
     assertThat(run.status().registeredClients()).isEqualTo(4);
     assertThatThrownBy(() -> run(1, new DifferentialPrivacy.Settings(1, 0, 1e-5)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("the epsilon would not hold");
