@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * {@code simulate --cross-site}: cross-site evaluation (NVIDIA FLARE's cross-site validation). After the run every
- * site scores the final global model and every site's last local model on its own test split: an N x (N + 1) matrix
+ * site scores the final global model and every site's last local model (as it trained it, before any attack it
+ * sends instead) on its own test split: an N x (N + 1) matrix
  * of accuracies, a row per site that scored, a column per model (the global one first). A column shows how well a
  * site's model carries to the others' data; a row, which models serve a site.
  */
@@ -33,10 +34,13 @@ final class CrossSite {
     }
     List<String> names = new ArrayList<>(List.of("global"));
     List<Model> models = new ArrayList<>(List.of(global));
-    local.forEach((id, weights) -> {
-      names.add(id);
-      models.add(new Model(global.sizes(), weights));
-    });
+    for (Simulation.Site site : sites) { // the sites' order: each site's own model on the matrix's diagonal
+      float[] weights = local.get(site.id());
+      if (weights != null) {
+        names.add(site.id());
+        models.add(new Model(global.sizes(), weights));
+      }
+    }
     int columns = models.size();
     List<Double> cells = Parallel.map(scoring.size() * columns, threads, k -> Evaluator.evaluate(models.get(k % columns),
         scoring.get(k / columns).test(), 1).accuracy());

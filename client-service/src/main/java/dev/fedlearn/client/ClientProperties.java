@@ -93,13 +93,15 @@ public record ClientProperties(
   /**
    * Personalization once a run completed: the client fine-tunes the final global model for {@code epochs} epochs on
    * its own training split, scores it beside the global model, and keeps it ({@code model}: a file it writes the
-   * personalized model to, safetensors or JSON by its name, replaced at every run; null: kept in memory only).
+   * personalized model to as safetensors, replaced at every run; null: not kept once scored).
    *
    * @param epochs {@code FL_PERSONALIZE_EPOCHS}: 0, the default, for none
    * @param model {@code FL_PERSONALIZE_MODEL}
    */
   public record Personalize(@DefaultValue("0") @Min(value = 0, message = "must be 0 (none) or more: set "
-      + "FL_PERSONALIZE_EPOCHS (fl.personalize.epochs)") int epochs, Path model) {
+      + "FL_PERSONALIZE_EPOCHS (fl.personalize.epochs)")
+      @Max(value = dev.fedlearn.protocol.PersonalizedReport.MAX_EPOCHS, message = "must be at most 10000: set "
+          + "FL_PERSONALIZE_EPOCHS (fl.personalize.epochs)") int epochs, Path model) {
     /** No personalization. */
     public static final Personalize NONE = new Personalize(0, null);
   }

@@ -146,6 +146,10 @@ class RunController {
   RunStatus personalized(@PathVariable int round, @RequestBody PersonalizedReport report) {
     identity.actAs(report == null ? null : report.clientId());
     Runs.Served served = runs.served();
+    if (report != null && report.run() != null && report.run() != served.id()) {
+      throw Refusal.conflict("Another run", "this report is for run " + report.run() + ", but the aggregator serves "
+          + "run " + served.id() + " now: a personalization is taken only while its run is the one served");
+    }
     return shown(served.id(), served.run().submitPersonalized(round, report));
   }
 

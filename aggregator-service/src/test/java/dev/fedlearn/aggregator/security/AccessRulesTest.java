@@ -95,6 +95,8 @@ class AccessRulesTest {
     problem(send(postJson("/api/v1/rounds/1/personalized", personal, "secret-b")), 403, "belongs to client b");
     problem(send(postJson("/api/v1/rounds/1/personalized", personal, null)), 401, "needs the client's token");
     problem(send(postJson("/api/v1/rounds/1/personalized", personal, "secret-a")), 409, "once the run has completed");
+    problem(send(postJson("/api/v1/rounds/1/personalized", personal.replace("}", ",\"run\":99}"), "secret-a")), 409,
+        "this report is for run 99");
     problem(send(get("/api/v1/personalized")), 401, "read token");
     send(get("/api/v1/personalized").header("Authorization", "Bearer reader")).andExpect(status().isOk())
         .andExpect(jsonPath("$.length()").value(0));

@@ -44,11 +44,24 @@ final class Personalizing {
     this.threads = threads;
   }
 
-  /** Personalizes {@code model}, the completed run's final global model, when asked to. */
+  /**
+   * Personalizes {@code model}, the completed run's final global model, when asked to. A failure is said in the log
+   * and status and ends the personalization, never the client's part in the next runs.
+   */
   void after(GlobalModel model) throws InterruptedException {
     if (settings.epochs() == 0 || model.state() != RunState.COMPLETED || model.plan() == null) {
       return;
     }
+    try {
+      personalize(model);
+    } catch (RuntimeException e) {
+      String why = "personalization failed: " + Reasons.describe(e);
+      log.warn(why);
+      tracker.error(why);
+    }
+  }
+
+  private void personalize(GlobalModel model) throws InterruptedException {
     var split = data.features(model.plan().seed(), model.plan());
     Features test = split.test();
     if (test.size() == 0) {
@@ -66,7 +79,7 @@ final class Personalizing {
         100 * r.personalized().accuracy(), 100 * r.global().accuracy(), saved == null ? "" : "; saved to " + saved));
     if (!model.plan().isPrivate()) { // a private run takes no figures of a client's own
       PersonalizedReport report = new PersonalizedReport(clientId, settings.epochs(), test.size(),
-          r.global().accuracy(), r.personalized().loss(), r.personalized().accuracy());
+          r.global().accuracy(), r.personalized().loss(), r.personalized().accuracy(), model.run());
       calls.deliver("send the personalization's scores", () -> aggregator.submitPersonalized(model.round(), report),
           () -> { });
     }
@@ -80,14 +93,25 @@ final class Personalizing {
     }
     GlobalModel personal = GlobalModel.of(model.round(), model.rounds(), RunState.COMPLETED, r.model(),
         model.plan());
+    Path partial = null;
     try {
       Path parent = file.toAbsolutePath().getParent();
+      if (parent == null) {
+        throw new IOException("not a file's path");
+      }
       Files.createDirectories(parent);
-      Path partial = Files.createTempFile(parent, file.getFileName().toString(), ".partial");
+      partial = Files.createTempFile(parent, file.getFileName().toString(), ".partial");
       Files.write(partial, SafeTensors.encode(personal));
       Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       return file.toString();
     } catch (IOException e) {
+      try {
+        if (partial != null) {
+          Files.deleteIfExists(partial);
+        }
+      } catch (IOException ignored) {
+        // the message below already says the model was not kept
+      }
       String why = "personalization: could not write the personalized model to " + file + ": " + e.getMessage();
       log.warn(why);
       tracker.error(why);

@@ -167,6 +167,23 @@ class FederatedClientTest {
   }
 
   @Test
+  void aPersonalizationThatFailsIsSaidOnceAndTheClientIsDone() {
+    ClientProperties base = TestShards.properties("client-t", shard, "http://fake");
+    ClientProperties properties = new ClientProperties(base.clientId(), base.clientShard(), base.aggregatorUrl(),
+        null, 0.7, 1, 30, base.connectTimeout(), base.retry(), true, null, null, base.wireFormat(), base.tls(), false,
+        0, 0, "label", new ClientProperties.Personalize(1, Path.of("/")));
+    aggregator.serve(model(ROUNDS, RunState.COMPLETED));
+
+    assertThat(new FederatedClient(aggregator, data, tracker, properties, sleeps::add).run()).isTrue();
+
+    assertThat(tracker.snapshot().state()).isEqualTo(ClientState.DONE);
+    assertThat(tracker.snapshot().lastError()).contains("personalization: could not write the personalized model "
+        + "to /: not a file's path");
+    assertThat(aggregator.personalized).as("the scores are still reported").hasSize(1);
+    assertThat(sleeps).isEmpty();
+  }
+
+  @Test
   void sendsItsUpdateAgainOnceWhenTheAggregatorLostIt() {
     aggregator
         .serve(model(0, RunState.TRAINING)) // train and send round 1

@@ -13,8 +13,6 @@ import java.util.List;
  * the run.
  */
 final class Personalizations {
-  /** The most fine-tuning epochs a report may claim. */
-  static final int MAX_EPOCHS = 10_000;
 
   private Personalizations() {}
 
@@ -36,8 +34,8 @@ final class Personalizations {
       throw Refusal.conflict("Duplicate personalization", "client " + r.clientId() + " already reported its "
           + "personalization");
     }
-    if (r.epochs() < 1 || r.epochs() > MAX_EPOCHS) {
-      throw Refusal.invalid("epochs must be between 1 and " + MAX_EPOCHS + ", got " + r.epochs());
+    if (r.epochs() < 1 || r.epochs() > PersonalizedReport.MAX_EPOCHS) {
+      throw Refusal.invalid("epochs must be between 1 and " + PersonalizedReport.MAX_EPOCHS + ", got " + r.epochs());
     }
     if (r.numSamples() < 1 || r.numSamples() > client.testSamples()) {
       throw Refusal.invalid("numSamples must be between 1 and the " + client.testSamples() + " test samples client "
@@ -50,7 +48,8 @@ final class Personalizations {
     }
     Instant now = c.now();
     c.store.personalizedReceived(new RunStore.StoredPersonalized(r, now));
-    c.run.personalized.put(r.clientId(), r);
+    c.run.personalized.put(r.clientId(), new PersonalizedReport(r.clientId(), r.epochs(), r.numSamples(),
+        r.globalAccuracy(), r.loss(), r.accuracy()));
     c.events.record(RunEvent.Type.EVALUATION, round, r.clientId(), "client " + r.clientId() + " personalized the "
         + "final model (" + r.epochs() + " epochs on its own training split): " + RunCoordinator.pct(r.accuracy())
         + " on its test split, the global model " + RunCoordinator.pct(r.globalAccuracy()));

@@ -294,8 +294,8 @@ public final class SecureRounds implements RoundWorkflow {
           + ": time is up for step unmask, going on without " + late);
     }
     settle(open, s, result);
-    if (c.run.openRound() == open && session.step() == SecAggStep.KEYS
-        && elapsed.compareTo(c.rules.maxRoundWait()) >= 0) {
+    if (c.run.openRound() == open && session.step() == SecAggStep.KEYS // counted again: the sums restart round 1
+        && Duration.between(open.startedAt, now).compareTo(c.rules.maxRoundWait()) >= 0) {
       c.fail("round " + open.number + "'s secure aggregation had public keys from fewer than the "
           + session.threshold() + " clients it needs after " + c.rules.maxRoundWait() + " (FL_MAX_ROUND_WAIT)");
     }

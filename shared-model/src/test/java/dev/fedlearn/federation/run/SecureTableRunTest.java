@@ -156,6 +156,34 @@ class SecureTableRunTest {
   }
 
   @Test
+  void sumsThatCloseLateInRound1StillLeaveItsWeightsSessionItsWholeWait() {
+    RunCoordinator run = run(1, null); // round timeout 2 min, FL_MAX_ROUND_WAIT 10 min
+    clock.advance(Duration.ofSeconds(580)); // a slow start: the column-sum sessions come and go, 9 min 40 s in all
+    run.tick();
+    SecAggPlan plan = run.secure().plan(1);
+    Map<String, SecAggClient> clients = new LinkedHashMap<>();
+    for (String id : plan.picked()) {
+      clients.put(id, new SecAggClient(id, 1, plan.threshold(), new SecureRandom()));
+      run.secure().receive(1, plan.session(), clients.get(id).advertise());
+    }
+    var u1 = run.secure().keysOf(1, plan.session());
+    clients.forEach((id, c) -> run.secure().receive(1, plan.session(), new SecAggShares(id, c.shareKeys(u1))));
+    clients.forEach((id, c) -> run.secure().receive(1, plan.session(), MaskedUpdate.of(id,
+        c.mask(ColumnSums.encode(SUMS.get(id)), run.secure().sharesFor(1, plan.session(), id)))));
+    List<String> survivors = run.secure().survivors(1, plan.session());
+    clients.forEach((id, c) -> {
+      if (!id.equals("d")) { // d never sends its unmasking shares: the step closes on its time with the others
+        run.secure().receive(1, plan.session(), c.unmask(survivors));
+      }
+    });
+    clock.advance(STEP);
+    run.tick();
+    assertThat(run.status().state()).as(run.status().message()).isEqualTo(RunState.TRAINING);
+    assertThat(run.current().plan().table().standardization()).isNotNull();
+    assertThat(run.secure().plan(1).sumsColumns()).isFalse();
+  }
+
+  @Test
   void aStoreThatCannotKeepTheSumsFailsTheRunRatherThanWedgingIt() {
     RunStore failing = (RunStore) java.lang.reflect.Proxy.newProxyInstance(RunStore.class.getClassLoader(),
         new Class<?>[] {RunStore.class}, (proxy, method, args) -> {
