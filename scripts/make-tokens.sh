@@ -13,8 +13,10 @@
 #                  reads its file again within a second of the change, each client reads its file before every call
 #                  (a call refused in between is retried).
 set -euo pipefail
+case ${1:-} in -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;; esac
 umask 077 # keys and tokens are never readable by others, not even while they are written
 cd "$(dirname "$0")/.."
+[[ $# -eq 0 || ( $# -eq 1 && $1 == --secrets ) ]] || { echo "usage: scripts/make-tokens.sh [--secrets] (--help: what it does)" >&2; exit 2; }
 token() { head -c 24 /dev/urandom | base64 | tr -d '/+=' ; }
 declare -a t
 for c in 1 2 3 4; do t[$c]=$(token); done

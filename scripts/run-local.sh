@@ -9,6 +9,8 @@
 # Usage: scripts/run-local.sh          (build first: ./mvnw -q package -DskipTests)
 #        SERVER_PORT=18080 scripts/run-local.sh    (aggregator on 18080, clients on 18081-18084)
 set -euo pipefail
+case ${1:-} in -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;; esac
+[[ $# -eq 0 ]] || { echo "usage: scripts/run-local.sh (settings from the environment; --help: what it does)" >&2; exit 2; }
 cd "$(dirname "$0")/.."
 source scripts/java.sh # JAVA: a Java 25 java (JAVA_HOME, else PATH), or one line saying how to get one
 # -Dspring.aot.enabled=true: the application contexts generated at build time (process-aot), as in the images.

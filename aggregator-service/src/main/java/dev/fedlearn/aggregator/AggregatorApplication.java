@@ -8,7 +8,19 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @SpringBootApplication
 @ConfigurationPropertiesScan
 public class AggregatorApplication {
+  /** What {@code --help} prints: how to start it and where its settings are described. */
+  static final String USAGE = """
+      Usage: java -jar aggregator-service.jar
+      The aggregator of a federated run: it serves the run's API and dashboard on SERVER_PORT (8080) and waits for
+      its clients. Settings come from the environment (FL_ROUNDS, FL_CLIENTS, FL_STRATEGY, FL_STATE_DIR, ...;
+      README.md, "Aggregator settings", lists them all with their defaults); the API is at /v3/api-docs once it runs.
+      """;
+
   public static void main(String[] args) {
+    if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h")) {
+      System.out.print(USAGE);
+      return;
+    }
     SpringApplication.run(AggregatorApplication.class, args);
   }
 }

@@ -11,8 +11,20 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @SpringBootApplication
 @ConfigurationPropertiesScan
 public class ClientApplication {
+  /** What {@code --help} prints: how to start it and where its settings are described. */
+  static final String USAGE = """
+      Usage: FL_CLIENT_ID=client-1 FL_CLIENT_SHARD=shard.csv java -jar client-service.jar
+      A client site of a federated run: it registers with the aggregator at FL_AGGREGATOR_URL
+      (http://localhost:8080), trains each round on its shard and sends only weights. Other settings come from the
+      environment too (FL_CLIENT_TOKEN, FL_TRAIN_FRACTION, FL_PERSONALIZE_EPOCHS, ...; README.md, "Client
+      settings", lists them all with their defaults).
+      """;
 
   public static void main(String[] args) {
+    if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h")) {
+      System.out.print(USAGE);
+      return;
+    }
     SpringApplication.run(ClientApplication.class, args);
   }
 }
