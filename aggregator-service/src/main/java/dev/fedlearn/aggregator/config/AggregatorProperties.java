@@ -47,7 +47,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param stateDir folder of the run's database (the default H2 file) and of the completed run's workbook
  *     ({@code FL_STATE_DIR})
  * @param minClients the quorum: at a round's deadline, it is aggregated with at least this many updates
- *     ({@code FL_MIN_CLIENTS}; 0, the default, means all clients)
+ *     ({@code FL_MIN_CLIENTS}; 0, the default, means all clients, and so does a quorum above the run's clients)
  * @param roundTimeout a round's deadline ({@code FL_ROUND_TIMEOUT})
  * @param maxRoundWait how long a round below the quorum waits before the run fails ({@code FL_MAX_ROUND_WAIT})
  * @param maxWeightNorm the largest L2 norm an update's weights may have ({@code FL_MAX_WEIGHT_NORM})
@@ -226,15 +226,15 @@ public record AggregatorProperties(
    * quorum as set ({@code FL_MIN_CLIENTS}, at most the run's clients), else every client.
    */
   public RunRules rules(RunDefinition definition) {
-    int quorum = minClients == 0 ? definition.clients() : Math.min(minClients, definition.clients());
-    return rules(definition.rounds(), definition.clients(), quorum, roundTimeout, maxRoundWait, maxWeightNorm,
+    return rules(definition.rounds(), definition.clients(), minClients, roundTimeout, maxRoundWait, maxWeightNorm,
         maxClientSamples);
   }
 
   private static RunRules rules(int rounds, int clients, int minClients, Duration roundTimeout,
       Duration maxRoundWait, double maxWeightNorm, int maxClientSamples) {
-    return new RunRules(rounds, clients, minClients == 0 ? clients : minClients, roundTimeout, maxRoundWait,
-        maxWeightNorm, maxClientSamples);
+    // Compose's quorum of 3 with FL_CLIENTS=2 is every client, not a run that cannot start.
+    return new RunRules(rounds, clients, minClients == 0 ? clients : Math.min(minClients, clients), roundTimeout,
+        maxRoundWait, maxWeightNorm, maxClientSamples);
   }
 
   /** The image dataset ({@code FL_DATASET}). */
