@@ -65,6 +65,11 @@ class EventStreamController {
     });
   }
 
+  /** Ends every open stream now (the aggregator is stopping); readers reconnect when it is back. */
+  void endAll() {
+    streams.keySet().forEach(SseEmitter::complete);
+  }
+
   @Operation(summary = "The run's events, live (server-sent events)",
       description = "A text/event-stream: one event per registration (registered), opened round (opened), accepted "
           + "update (update), evaluation (evaluation), aggregation (aggregated), deadline (deadline), change of the "

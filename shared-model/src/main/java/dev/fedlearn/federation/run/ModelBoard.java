@@ -40,6 +40,16 @@ final class ModelBoard {
     due.forEach(w -> w.answer.complete(model)); // outside the monitor: completions run the pollers' next stages
   }
 
+  /** Answers every waiting poll now with the model as it is (the aggregator is stopping). */
+  void releaseAll() {
+    List<Waiter> due;
+    synchronized (this) {
+      due = new ArrayList<>(waiters);
+      waiters.clear();
+    }
+    due.forEach(w -> w.answer.complete(current));
+  }
+
   /** The posted model once it is news after round {@code after}, or as it is when {@code wait} runs out. */
   CompletableFuture<GlobalModel> await(int after, Duration wait) {
     CompletableFuture<GlobalModel> answer = new CompletableFuture<>();

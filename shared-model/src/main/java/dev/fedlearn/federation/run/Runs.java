@@ -141,6 +141,11 @@ public final class Runs {
   }
 
   /** The run served now. */
+  /** Answers every waiting long poll of the served run now, with its model as it is: the aggregator is stopping. */
+  public void releasePolls() {
+    current().board.releaseAll();
+  }
+
   public RunCoordinator current() {
     return served.run();
   }

@@ -29,6 +29,19 @@ class ModelBoardTest {
   }
 
   @Test
+  void aStoppingAggregatorAnswersEveryWaitingPollAtOnceWithTheModelAsItIs() throws Exception {
+    ModelBoard board = new ModelBoard(model(1, RunState.TRAINING));
+    CompletableFuture<GlobalModel> first = board.await(1, Duration.ofMinutes(1));
+    CompletableFuture<GlobalModel> second = board.await(1, Duration.ofMinutes(1));
+    assertThat(first).isNotDone();
+    board.releaseAll();
+    assertThat(first).isCompleted();
+    assertThat(second.get().round()).isEqualTo(1);
+    board.post(model(2, RunState.TRAINING)); // nothing left waiting: nothing answered twice
+    assertThat(first.get().round()).isEqualTo(1);
+  }
+
+  @Test
   void manyPollsWaitWithoutAThreadEach() {
     ModelBoard board = new ModelBoard(model(0, RunState.WAITING_FOR_CLIENTS));
     int threads = Thread.activeCount();
