@@ -21,6 +21,15 @@ public class AggregatorApplication {
       System.out.print(USAGE);
       return;
     }
-    SpringApplication.run(AggregatorApplication.class, args);
+    try {
+      SpringApplication.run(AggregatorApplication.class, args);
+    } catch (RuntimeException e) {
+      String setting = dev.fedlearn.aggregator.config.SettingFailure.reason(e);
+      if (setting == null) {
+        throw e;
+      }
+      System.err.println("aggregator not started: " + setting + " (fix the setting and start it again)");
+      System.exit(0); // a setting fails every start alike: no restart loop under compose's restart: on-failure
+    }
   }
 }

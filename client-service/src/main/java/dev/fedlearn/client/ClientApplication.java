@@ -25,6 +25,15 @@ public class ClientApplication {
       System.out.print(USAGE);
       return;
     }
-    SpringApplication.run(ClientApplication.class, args);
+    try {
+      SpringApplication.run(ClientApplication.class, args);
+    } catch (RuntimeException e) {
+      String setting = SettingFailure.reason(e);
+      if (setting == null) {
+        throw e;
+      }
+      System.err.println("client not started: " + setting + " (fix the setting and start it again)");
+      System.exit(0); // a setting fails every start alike: no restart loop under compose's restart: on-failure
+    }
   }
 }

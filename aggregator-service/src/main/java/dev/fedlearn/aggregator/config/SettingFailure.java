@@ -1,0 +1,35 @@
+package dev.fedlearn.aggregator.config;
+
+import dev.fedlearn.aggregator.security.TokenConfigurationException;
+import dev.fedlearn.engine.data.DataException;
+import org.springframework.boot.context.properties.bind.BindException;
+
+/**
+ * A start that failed on a setting (a value that does not bind or validate, a schema, data or token file that cannot
+ * be read) rather than on something that may pass: such a start would fail the same way again, so the aggregator
+ * says why in one line and exits with status 0, which compose's {@code restart: on-failure} leaves alone instead of
+ * restarting it eight times a minute. Any other failure exits non-zero as before.
+ */
+public final class SettingFailure {
+  private SettingFailure() {}
+
+  /** The one line naming the setting that stopped the start, or null when {@code e} is not about a setting. */
+  public static String reason(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BindException bind) {
+        Throwable root = bind;
+        while (root.getCause() != null) {
+          root = root.getCause();
+        }
+        String name = bind.getName().toString(); // fl.max-request-bytes; just fl when the settings as a whole are refused
+        return name.contains(".") ? name.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_') + " ("
+            + name + "): " + root.getMessage() : root.getMessage();
+      }
+      if (t instanceof StartupFailureAnalyzers.BadSchemaFile || t instanceof TokenConfigurationException
+          || t instanceof DataException) {
+        return t.getMessage();
+      }
+    }
+    return null;
+  }
+}
