@@ -24,8 +24,9 @@ final class ProgressLines {
   /** The first line: the clients and their data ({@code source}: where the shards came from), the training. */
   static String run(List<Simulation.Site> sites, String source, int rounds, TrainingConfig config, LayerSizes layers,
       int threads) {
-    return String.format(Locale.ROOT, "simulating %d clients (%s; %s), %d rounds of %d epochs, batch %d, layers "
-        + "%s, preset %s, kernel %s, %d threads", sites.size(), trainSizes(sites), source, rounds, config.epochs(),
+    return String.format(Locale.ROOT, "simulating %d clients (%s; %s), %d round%s of %d epoch%s, batch %d, layers "
+        + "%s, preset %s, kernel %s, %d threads", sites.size(), trainSizes(sites), source, rounds,
+        rounds == 1 ? "" : "s", config.epochs(), config.epochs() == 1 ? "" : "s",
         config.batchSize(), layers, config.preset(), Kernels.create().name(), threads);
   }
 

@@ -31,7 +31,7 @@ final class WeightsSheet {
     Cells.header(weights, st.bold(), head);
     Cells.note(weights.getRow(0), head.length, every ? "Every round's global model (round 0: the initial model)"
         : "Rounds shown: the initial model (round 0), every k-th round (k = " + (kept.size() > 1 ? kept.get(1) : 1)
-            + ") and the latest; the run's database has every round", st.note());
+            + ") and the latest; an aggregator's store keeps every round's, fl simulate only these", st.note());
     LayerSizes sizes = s.layerSizes();
     int r = 1;
     for (int l = 1; l <= sizes.depth(); l++) {
