@@ -24,7 +24,7 @@ public class AggregatorApplication {
     try {
       SpringApplication.run(AggregatorApplication.class, args);
     } catch (RuntimeException e) {
-      String setting = dev.fedlearn.aggregator.config.SettingFailure.reason(e);
+      String setting = SettingFailure.reason(e);
       if (setting == null) {
         throw e;
       }

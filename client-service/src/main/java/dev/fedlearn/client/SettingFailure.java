@@ -1,6 +1,5 @@
 package dev.fedlearn.client;
 
-import dev.fedlearn.client.data.ShardUnreadableException;
 import org.springframework.boot.context.properties.bind.BindException;
 
 /**
@@ -23,7 +22,7 @@ final class SettingFailure {
         return name.contains(".") ? name.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_') + " ("
             + name + "): " + root.getMessage() : root.getMessage();
       }
-      if (t instanceof ShardUnreadableException) {
+      if (t instanceof BadSetting) {
         return t.getMessage();
       }
     }

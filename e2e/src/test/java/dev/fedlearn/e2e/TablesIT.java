@@ -32,10 +32,7 @@ class TablesIT {
   void hospitalsTrainOnTheirTablesAsTheSimulationDoes() throws Exception {
     Path logs = Path.of("target", "e2e-logs", "tables");
     Path work = Processes.freshDir(Path.of("target", "e2e-state", "tables"));
-    Path shards = work.resolve("hospitals");
-    RunsIT.Cli split = RunsIT.Cli.run("shards", "--csv", Reference.DATA.resolve("breast-cancer.csv").toString(),
-        "--label-column", "diagnosis", "--clients", "4", "--partition", "dirichlet:0.5", "--out", shards.toString());
-    assertThat(split.exit()).as(split.output()).isZero();
+    Path shards = hospitals(work);
     assertThat(shards.resolve("schema.json")).exists();
     Path model = work.resolve("simulated.json");
     RunsIT.Cli simulated = RunsIT.Cli.run(concat(List.of("simulate", "--shards", shards.toString(), "--save-model",
@@ -104,10 +101,7 @@ class TablesIT {
   void withSecureAggregationTheHospitalsColumnSumsAreMaskedAndStandardizeAsInTheClear() throws Exception {
     Path logs = Path.of("target", "e2e-logs", "tables-secure");
     Path work = Processes.freshDir(Path.of("target", "e2e-state", "tables-secure"));
-    Path shards = work.resolve("hospitals");
-    RunsIT.Cli split = RunsIT.Cli.run("shards", "--csv", Reference.DATA.resolve("breast-cancer.csv").toString(),
-        "--label-column", "diagnosis", "--clients", "4", "--partition", "dirichlet:0.5", "--out", shards.toString());
-    assertThat(split.exit()).as(split.output()).isZero();
+    Path shards = hospitals(work);
     Path plainModel = work.resolve("plain.json");
     Path secureModel = work.resolve("secure.json");
     RunsIT.Cli plain = RunsIT.Cli.run(concat(List.of("simulate", "--shards", shards.toString(), "--save-model",
@@ -145,6 +139,15 @@ class TablesIT {
       assertThat(events.toString()).contains("secure aggregation of the table's column sums: masks removed, the 569 "
           + "rows of 4 clients");
     }
+  }
+
+  /** The breast cancer table split across four hospitals with label skew, by {@code fl shards --csv}. */
+  private static Path hospitals(Path work) throws Exception {
+    Path shards = work.resolve("hospitals");
+    RunsIT.Cli split = RunsIT.Cli.run("shards", "--csv", Reference.DATA.resolve("breast-cancer.csv").toString(),
+        "--label-column", "diagnosis", "--clients", "4", "--partition", "dirichlet:0.5", "--out", shards.toString());
+    assertThat(split.exit()).as(split.output()).isZero();
+    return shards;
   }
 
   private static String[] concat(List<String> a, List<String> b) {

@@ -70,6 +70,16 @@ class JdbcRunStoreTest {
         new float[6]), round -> null, null, clock, s, java.time.Duration.ofSeconds(30));
   }
 
+  /** The table run above with secure aggregation: its column sums are masked before round 1. */
+  private static final RunDefinition SECURE_TABLE_RUN = RunDefinition.of(3, 2, TABLE_RUN.data(), TestRuns.SIZES,
+      dev.fedlearn.engine.nn.TrainingConfig.defaults().withEpochs(1), new dev.fedlearn.federation.strategy.FedAvg(),
+      dev.fedlearn.federation.ClientSampler.ALL, null, 16f);
+
+  private RunCoordinator secureTableRun() {
+    return new RunCoordinator(RunRules.of(3, 2), SECURE_TABLE_RUN, new dev.fedlearn.engine.nn.Model(TestRuns.SIZES,
+        new float[6]), round -> null, null, clock, store, java.time.Duration.ofSeconds(30));
+  }
+
   @Test
   void aTableRunRestartsWithTheSameStandardizationAndItsClientsScores() {
     RunCoordinator first = tableRun(store);
@@ -114,12 +124,8 @@ class JdbcRunStoreTest {
 
   @Test
   void aSecureTableRunKeepsOnlyTheTotalOfItsColumnSumsAndRestartsWithIt() {
-    RunDefinition secure = RunDefinition.of(3, 2, TABLE_RUN.data(), TestRuns.SIZES,
-        dev.fedlearn.engine.nn.TrainingConfig.defaults().withEpochs(1), new dev.fedlearn.federation.strategy.FedAvg(),
-        dev.fedlearn.federation.ClientSampler.ALL, null, 16f);
-    java.util.function.Supplier<RunCoordinator> start = () -> new RunCoordinator(RunRules.of(3, 2), secure,
-        new dev.fedlearn.engine.nn.Model(TestRuns.SIZES, new float[6]), round -> null, null, clock, store,
-        java.time.Duration.ofSeconds(30));
+    RunDefinition secure = SECURE_TABLE_RUN;
+    java.util.function.Supplier<RunCoordinator> start = this::secureTableRun;
     RunCoordinator first = start.get();
     first.register(new ClientRegistration("a", 7, 3, null, 2));
     first.register(new ClientRegistration("b", 20, 10, null, 2));
@@ -146,12 +152,8 @@ class JdbcRunStoreTest {
   /** Once the column sums' survivors were told (unmasking shares asked for), a restart never masks the sums again. */
   @Test
   void aRestartAfterTheColumnSumsUnmaskingWasAskedForFailsTheRunWithTheReason() {
-    RunDefinition secure = RunDefinition.of(3, 2, TABLE_RUN.data(), TestRuns.SIZES,
-        dev.fedlearn.engine.nn.TrainingConfig.defaults().withEpochs(1), new dev.fedlearn.federation.strategy.FedAvg(),
-        dev.fedlearn.federation.ClientSampler.ALL, null, 16f);
-    java.util.function.Supplier<RunCoordinator> start = () -> new RunCoordinator(RunRules.of(3, 2), secure,
-        new dev.fedlearn.engine.nn.Model(TestRuns.SIZES, new float[6]), round -> null, null, clock, store,
-        java.time.Duration.ofSeconds(30));
+    RunDefinition secure = SECURE_TABLE_RUN;
+    java.util.function.Supplier<RunCoordinator> start = this::secureTableRun;
     RunCoordinator first = start.get();
     first.register(new ClientRegistration("a", 7, 3, null, 2));
     first.register(new ClientRegistration("b", 20, 10, null, 2));

@@ -3,7 +3,7 @@ package dev.fedlearn.client.data;
 import java.nio.file.Path;
 
 /** The client's shard is missing, unreadable or not a usable MNIST CSV: the client cannot start. */
-public class ShardUnreadableException extends RuntimeException {
+public class ShardUnreadableException extends dev.fedlearn.client.BadSetting {
   private static final long serialVersionUID = 1L;
 
   private final transient Path shard;

@@ -1,5 +1,6 @@
-package dev.fedlearn.aggregator.config;
+package dev.fedlearn.aggregator;
 
+import dev.fedlearn.aggregator.config.StartupFailureAnalyzers;
 import dev.fedlearn.aggregator.security.TokenConfigurationException;
 import dev.fedlearn.engine.data.DataException;
 import org.springframework.boot.context.properties.bind.BindException;
@@ -10,11 +11,11 @@ import org.springframework.boot.context.properties.bind.BindException;
  * says why in one line and exits with status 0, which compose's {@code restart: on-failure} leaves alone instead of
  * restarting it eight times a minute. Any other failure exits non-zero as before.
  */
-public final class SettingFailure {
+final class SettingFailure {
   private SettingFailure() {}
 
   /** The one line naming the setting that stopped the start, or null when {@code e} is not about a setting. */
-  public static String reason(Throwable e) {
+  static String reason(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof BindException bind) {
         Throwable root = bind;
