@@ -45,6 +45,7 @@ final class RunEnds {
       if (another && (model.state() == RunState.WAITING_FOR_CLIENTS || model.state() == RunState.TRAINING)) {
         log.info("the aggregator serves {} ({} rounds): registering and taking part",
             model.run() == null ? "a new run" : "run " + model.run(), model.rounds());
+        tracker.update(s -> s.withPersonalized(null)); // the last run's personalization is not this one's
         return model;
       }
     }

@@ -388,6 +388,29 @@ class FederatedClientTest {
 
   /** Serving: once a run is over (completed, or failed), the client waits for the next one and takes part in it. */
   @Test
+  void theLastRunsPersonalizationLeavesTheStatusWhenTheNextRunStarts() {
+    ClientProperties base = TestShards.properties("client-t", shard, "http://fake");
+    ClientProperties properties = new ClientProperties(base.clientId(), base.clientShard(), base.aggregatorUrl(),
+        null, 0.7, 1, 30, base.connectTimeout(), base.retry(), true, null, null, base.wireFormat(), base.tls(), false,
+        0, 0, "label", new ClientProperties.Personalize(1, null));
+    aggregator
+        .serve(GlobalModel.of(1, 1, RunState.COMPLETED, MODEL, PLAN)) // run 1 is over: personalized
+        .serve(GlobalModel.of(1, 1, RunState.COMPLETED, MODEL, PLAN)) // no new run yet
+        .serve(GlobalModel.of(0, 3, RunState.WAITING_FOR_CLIENTS, MODEL, PLAN)) // run 2
+        .serve(GlobalModel.of(1, 3, RunState.FAILED, MODEL, PLAN)); // run 2 fails before it ends
+    List<ClientStatus.Personalized> seen = new ArrayList<>();
+    new FederatedClient(aggregator, data, tracker, properties, d -> {
+      seen.add(tracker.snapshot().personalized());
+      if (seen.size() == 3) {
+        throw new InterruptedException("the test stops the worker");
+      }
+    }).serve();
+
+    assertThat(seen.get(0)).as("run 1's, while the client waits for the next run").isNotNull();
+    assertThat(tracker.snapshot().personalized()).as("not run 2's").isNull();
+  }
+
+  @Test
   void servingTakesPartInTheNextRunOnceOneIsOver() {
     aggregator
         .serve(GlobalModel.of(0, 1, RunState.TRAINING, MODEL, PLAN)) // run 1: train its round 1
