@@ -11,7 +11,7 @@ import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /**
- * The environment variables the README documents reach their settings. Spring maps {@code FL_SECAGG_BOUND} to
+ * The environment variables docs/docker.md documents reach their settings. Spring maps {@code FL_SECAGG_BOUND} to
  * {@code fl.secagg-bound}, so a component named {@code secAggBound} ({@code fl.sec-agg-bound}) silently ignored it:
  * the audit found the documented secure aggregation settings had no effect.
  */
