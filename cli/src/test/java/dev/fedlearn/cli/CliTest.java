@@ -134,6 +134,31 @@ class CliTest {
   }
 
   @Test
+  void simulateRunsAsynchronouslyOnTheVirtualClockAndRefusesWhatAsynchronyCannotTake() {
+    String[] args = {"simulate", "--mnist", MNIST, "--sizes", "200,400,300", "--rounds", "4", "--epochs", "1",
+        "--mode", "async", "--buffer-size", "2", "--client-speeds", "1,1,4", "--target-accuracy", "0.05"};
+    Result r = run(args);
+    assertThat(r.code()).as(r.err()).isZero();
+    // client-1 (140 samples) and client-2 (280) make version 1 at 0.28 simulated s; client-3 (210 at 4 ms) is slow
+    assertThat(r.out()).contains("version 1/4").contains("changes client-1 (staleness 0), client-2 (staleness 0)")
+        .contains("simulated 0.3 s");
+    JsonNode j = r.json();
+    assertThat(j.get("mode").asString()).isEqualTo("async");
+    assertThat(j.get("simulatedSecondsToTarget").asDouble()).isEqualTo(0.28);
+    assertThat(j.get("strategyParameters").get("bufferSize").asString()).isEqualTo("2");
+    assertThat(run(args).json().get("globalTestAccuracy")).as("a seed reproduces it").isEqualTo(
+        j.get("globalTestAccuracy"));
+    assertThat(run("simulate", "--mnist", MNIST, "--sizes", "200,400", "--rounds", "1", "--mode", "async",
+        "--secure-aggregation").err()).contains("secure aggregation unmasks only the sum");
+    assertThat(run("simulate", "--mnist", MNIST, "--sizes", "200,400", "--rounds", "1", "--mode", "async",
+        "--strategy", "krum").err()).contains("stale changes from older versions are not comparable");
+    assertThat(run("simulate", "--mnist", MNIST, "--sizes", "200,400", "--rounds", "1", "--buffer-size", "2").err())
+        .contains("--buffer-size needs --mode async");
+    assertThat(run("simulate", "--mnist", MNIST, "--sizes", "200,400", "--rounds", "1", "--client-speeds", "1")
+        .err()).contains("--client-speeds gives 1 speeds for 2 clients");
+  }
+
+  @Test
   void crossSiteEvaluationScoresEveryModelOnEverySitesTestSplit() {
     Result r = run("simulate", "--mnist", MNIST, "--sizes", "200,400", "--rounds", "1", "--epochs", "1",
         "--partition", "dirichlet:0.1", "--cross-site");
