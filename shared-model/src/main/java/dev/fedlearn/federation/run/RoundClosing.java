@@ -89,13 +89,14 @@ final class RoundClosing {
           + String.format(Locale.ROOT, "%.4f", score.loss());
       figures = Map.of("accuracy", score.accuracy(), "loss", score.loss(), "seconds", took.toNanos() / 1e9);
     }
-    log.info("{} (of {} rounds): {}", what, c.rules.rounds(), scored);
+    String unit = c.workflow instanceof BufferedVersions ? " versions" : " rounds";
+    log.info("{} (of {}{}): {}", what, c.rules.rounds(), unit, scored);
     c.events.record(RunEvent.Type.AGGREGATED, open.number, null, what + ": " + scored, figures);
     if (last) {
       c.run.state = RunState.COMPLETED;
-      log.info("run completed: {} rounds, {}", c.rules.rounds(), scored);
+      log.info("run completed: {}{}, {}", c.rules.rounds(), unit, scored);
       c.events.record(RunEvent.Type.STATE, open.number, null, "run completed: " + c.rules.rounds()
-          + " rounds, " + (score == null ? "its clients score the final model" : "final " + scored));
+          + unit + ", " + (score == null ? "its clients score the final model" : "final " + scored));
       c.board.post(c.current());
     } else {
       c.openRound(c.run.completed + 1, now);
