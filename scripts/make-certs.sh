@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes a private certificate authority and, signed by it, a certificate for the aggregator and one for each client,
-# for HTTPS between them (docker-compose.tls.yml; README: TLS). Needs openssl.
+# for HTTPS between them (docker-compose.tls.yml; docs/docker.md, TLS). Needs openssl.
 #   scripts/make-certs.sh [--out DIR] [--clients N] [--host NAME]... [--new-ca]
 #     --out DIR      where the files go (default: certs)
 #     --clients N    client certificates client-1 .. client-N (default: 4)

@@ -409,19 +409,25 @@
     $('state').textContent = s.state;
     $('state').className = 'badge ' + s.state;
     $('message').textContent = s.message || '';
+    // An asynchronous run (FedBuff) makes versions of the model from buffered changes, not rounds.
+    const buffer = s.strategy?.parameters?.bufferSize;
+    const unit = buffer ? 'version' : 'round';
+    $('round-heading').textContent = buffer ? 'Versions made' : 'Rounds completed';
+    $('open-round-heading').textContent = buffer ? 'Version being built' : 'Open round';
     $('round').textContent = s.round + ' / ' + s.rounds;
     $('round-bar').style.width = (100 * s.round / s.rounds) + '%';
     const byClients = s.latest.scoredBy === 'clients';
     $('accuracy-heading').textContent = byClients ? "Clients' test accuracy" : 'Global test accuracy';
     $('accuracy').textContent = pct(s.latest.globalTestAccuracy);
     $('loss').textContent = 'loss ' + fixed(s.latest.globalTestLoss, 4) + (s.latest.round === 0 ? ' (initial model)'
-      : ' after round ' + s.latest.round) + (byClients
+      : ' after ' + unit + ' ' + s.latest.round) + (byClients
       ? "; the aggregator holds no test set: the clients' scores, weighted by their test samples" : '');
     if (s.strategy) {
       const params = Object.entries(s.strategy.parameters || {}).map(([k, v]) => k + '=' + v).join(', ');
       $('strategy').textContent = s.strategy.name;
-      $('sampling').textContent = (params ? params + '; ' : '') + Math.round(100 * s.strategy.fractionFit)
-        + '% of clients a round, at least ' + s.strategy.minFitClients;
+      $('sampling').textContent = (params ? params + '; ' : '') + (buffer
+        ? 'asynchronous: every client sends its change when it is ready; each version waits for ' + buffer
+        : Math.round(100 * s.strategy.fractionFit) + '% of clients a round, at least ' + s.strategy.minFitClients);
     }
     $('privacy-card').hidden = !s.privacy;
     if (s.privacy) {
@@ -431,8 +437,8 @@
         + p.clip + ', noise ' + p.noise + ', no amplification by sampling (the picks are public)';
     }
     const open = openRound();
-    $('open-round').textContent = open ? 'round ' + open.round + ': ' + open.participants.length + ' / '
-      + open.selected.length : s.state === 'WAITING_FOR_CLIENTS'
+    $('open-round').textContent = open ? unit + ' ' + open.round + ': ' + open.participants.length + ' / '
+      + (buffer ? buffer + ' changes' : open.selected.length) : s.state === 'WAITING_FOR_CLIENTS'
       ? s.registeredClients + ' / ' + s.expectedClients + ' registered' : 'none';
     tick();
   }

@@ -41,6 +41,12 @@ public final class Defaults {
   /** The least number of clients picked to train each round. */
   public static final String MIN_FIT_CLIENTS = "1";
 
+  /** Asynchronous aggregation: the most versions a change may be behind the newest before it is dropped. */
+  public static final String MAX_STALENESS = "10";
+
+  /** Asynchronous aggregation: the server learning rate applied to each version's buffered changes. */
+  public static final String SERVER_LEARNING_RATE = "1.0";
+
   public static final int ROUNDS_VALUE = Integer.parseInt(ROUNDS);
   public static final int LOCAL_EPOCHS_VALUE = Integer.parseInt(LOCAL_EPOCHS);
   public static final int BATCH_SIZE_VALUE = Integer.parseInt(BATCH_SIZE);

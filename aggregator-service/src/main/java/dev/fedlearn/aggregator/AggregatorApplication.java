@@ -13,7 +13,8 @@ public class AggregatorApplication {
       Usage: java -jar aggregator-service.jar
       The aggregator of a federated run: it serves the run's API and dashboard on SERVER_PORT (8080) and waits for
       its clients. Settings come from the environment (FL_ROUNDS, FL_CLIENTS, FL_STRATEGY, FL_STATE_DIR, ...;
-      README.md, "Aggregator settings", lists them all with their defaults); the API is at /v3/api-docs once it runs.
+      docs/docker.md, "Aggregator settings", lists them all with their defaults); the API is at /v3/api-docs once it
+      runs.
       """;
 
   public static void main(String[] args) {

@@ -49,16 +49,19 @@ final class ProgressLines {
    * weighted scores are the run's.
    */
   static String round(Simulation.Round r, int rounds, boolean everyone, boolean scored, boolean byClients,
-      ParticipationAccountant accountant) {
+      ParticipationAccountant accountant, boolean simulated) {
     String score = Double.isNaN(r.globalTestAccuracy()) // no server test set, and a private run's clients send none
         ? "clients' test scores stay on the sites (private run)"
         : String.format(Locale.ROOT, "%s test accuracy %.2f%%  loss %.4f", byClients ? "clients'" : "global",
             100 * r.globalTestAccuracy(), r.globalTestLoss());
-    return String.format(Locale.ROOT, "round %d/%d  %s%s%s%s  (%.1f s)", r.round(), rounds, score,
-        clientFigures(r, everyone, scored),
+    boolean async = !r.staleness().isEmpty();
+    return String.format(Locale.ROOT, "%s %d/%d  %s%s%s%s%s  (%.1f s%s)", async ? "version" : "round", r.round(),
+        rounds, score, clientFigures(r, everyone && !async, scored),
         accountant == null ? "" : String.format(Locale.ROOT, "  epsilon %.3g (%s, %d of %d rounds)",
             accountant.epsilon(), accountant.mostExposedClient(), accountant.maxParticipations(), r.round()),
-        secureCost(r.secure()), r.seconds());
+        secureCost(r.secure()), async ? "  changes " + r.staleness().entrySet().stream()
+            .map(e -> e.getKey() + " (staleness " + e.getValue() + ")").collect(Collectors.joining(", ")) : "",
+        r.seconds(), simulated ? String.format(Locale.ROOT, "; simulated %.1f s", r.simulatedSeconds()) : "");
   }
 
   /**

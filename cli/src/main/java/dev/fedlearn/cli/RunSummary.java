@@ -38,6 +38,10 @@ final class RunSummary {
     json.put("targetAccuracy", targetAccuracy);
     json.put("roundsToTarget", reached ? history.size() : null);
     json.put("secondsToTarget", reached ? Json.round(result.secondsToTarget(), 3) : null);
+    json.put("simulatedSecondsToTarget", reached ? Json.round(result.simulatedSecondsToTarget(), 3) : null);
+    json.put("simulatedSeconds", history.isEmpty() ? null
+        : Json.round(history.get(history.size() - 1).simulatedSeconds(), 3));
+    json.put("mode", run.asynchrony() == null ? "sync" : "async");
     json.put("layers", run.layerSizes().toString());
     json.put("epochs", config.epochs());
     json.put("batchSize", config.batchSize());

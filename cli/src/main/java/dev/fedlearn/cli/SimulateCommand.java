@@ -67,6 +67,9 @@ final class SimulateCommand implements Callable<Integer> {
   @Mixin
   AggregationOptions aggregation;
 
+  @Mixin
+  AsyncOptions async;
+
   @Option(names = "--out", paramLabel = "FILE.xlsx",
       description = "Also write the run as the workbook the aggregator serves (rounds, training, evaluations, "
           + "clients, settings, weights).")
@@ -154,7 +157,9 @@ final class SimulateCommand implements Callable<Integer> {
     RunDefinition run = chosen.definition(rounds, sites.size(), schema == null
         ? new RunDefinition.Data(data.dataset.id(), test.size())
         : new RunDefinition.Data("csv", test == null ? 0 : test.size(), schema),
-        schema == null ? training.layerSizes() : training.layerSizes(schema.inputs(), schema.outputs()), config);
+        schema == null ? training.layerSizes() : training.layerSizes(schema.inputs(), schema.outputs()), config)
+        .withAsynchrony(async.asynchrony(sites.size(), given));
+    List<Double> speeds = async.speeds(sites.size());
     // The run, a line each round.
     Model initial = Model.initialise(run.layerSizes(), config.preset(), config.seed());
     PrintWriter out = spec.commandLine().getOut();
@@ -168,10 +173,14 @@ final class SimulateCommand implements Callable<Integer> {
     if (crossSite) {
       simulation.keepingLocalModels();
     }
+    if (speeds != null) {
+      simulation.withClientSpeeds(speeds);
+    }
     int picked = run.sampling().count(sites.size());
     out.println(ProgressLines.strategy(run, picked, sites.size(), attack, simulation.attackers(sites)));
     SimulationRun result = new SimulationRun(rounds, targetAccuracy, run.secureAggregation() != null, run.privacy(),
-        picked, sites.size(), trainFraction < 1.0, run.data().testSamples() == 0, workbook != null, out);
+        picked, sites.size(), trainFraction < 1.0, run.data().testSamples() == 0, workbook != null, out)
+        .showingSimulatedTime(speeds != null || run.asynchrony() != null);
     Model last = result.run(simulation, initial, sites, test);
     // The workbook and the model, then the JSON line.
     Map<String, Object> json = RunSummary.json(run, sites, shards != null ? "files:" + shards

@@ -33,6 +33,8 @@ final class SimulationRun {
   private final TreeMap<Integer, float[]> shownModels = new TreeMap<>();
   private double seconds = Double.NaN;
   private double secondsToTarget = Double.NaN;
+  private double simulatedSecondsToTarget = Double.NaN;
+  private boolean simulatedClock; // the round lines show the simulated time
 
   /**
    * @param secure whether the updates go through secure aggregation (each round then reports its cost)
@@ -79,11 +81,12 @@ final class SimulationRun {
         if (keepModels && ModelRetention.keeps(r.round(), rounds)) {
           shownModels.put(r.round(), model.params());
         }
-        out.println(ProgressLines.round(r, rounds, everyone, scored, byClients, accountant));
+        out.println(ProgressLines.round(r, rounds, everyone, scored, byClients, accountant, simulatedClock));
       }, r -> {
         boolean reached = targetAccuracy != null && r.globalTestAccuracy() >= targetAccuracy;
         if (reached) {
           secondsToTarget = (System.nanoTime() - start) / 1e9;
+          simulatedSecondsToTarget = r.simulatedSeconds();
         }
         return reached;
       });
@@ -113,6 +116,17 @@ final class SimulationRun {
   /** The whole run's time, in seconds. */
   double seconds() {
     return seconds;
+  }
+
+  /** Shows each round's simulated time on its line (the clients' speeds were given, or the run is asynchronous). */
+  SimulationRun showingSimulatedTime(boolean shown) {
+    simulatedClock = shown;
+    return this;
+  }
+
+  /** The simulated time at the round (or version) that reached the target accuracy, in seconds; NaN when none did. */
+  double simulatedSecondsToTarget() {
+    return simulatedSecondsToTarget;
   }
 
   /** The time until the round that reached the target accuracy, in seconds; NaN when none did. */

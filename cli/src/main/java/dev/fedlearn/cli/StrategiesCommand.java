@@ -25,7 +25,7 @@ final class StrategiesCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--markdown", description = "Print the table in Markdown, as the README shows it.")
+  @Option(names = "--markdown", description = "Print the table in Markdown, as docs/strategies.md shows it.")
   boolean markdown;
 
   /** The strategy ids, for picocli's {@code ${COMPLETION-CANDIDATES}}. */
@@ -43,7 +43,7 @@ final class StrategiesCommand implements Callable<Integer> {
     return Main.OK;
   }
 
-  /** The registry as the README's table: a header, then a row per strategy. */
+  /** The registry as the table in docs/strategies.md: a header, then a row per strategy. */
   static List<String> markdown() {
     List<String> lines = new ArrayList<>();
     lines.add("| id | what | parameters (default) | with DP and secure aggregation |");

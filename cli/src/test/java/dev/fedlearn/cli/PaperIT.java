@@ -6,8 +6,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * McMahan et al. 2017's IID row, shortened: the 2NN (784-200-200-10) on 100 clients of 600 images, one local epoch
- * of batch 10, a tenth of the clients a round, FedAvg with plain SGD at the learning rate of the README's sweep,
- * run to 95% global test accuracy (the README runs it to the paper's 97%). It must get there well within the 87
+ * of batch 10, a tenth of the clients a round, FedAvg with plain SGD at the learning rate of the sweep in docs/cli.md,
+ * run to 95% global test accuracy (docs/cli.md runs it to the paper's 97%). It must get there well within the 87
  * rounds the paper needs for 97%.
  */
 class PaperIT {

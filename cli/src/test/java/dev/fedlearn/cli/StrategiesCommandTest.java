@@ -10,16 +10,23 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** {@code fl strategies} prints the registry; the README's table is its Markdown, and simulate's help lists its ids. */
+/**
+ * {@code fl strategies} prints the registry; the table in docs/strategies.md is its Markdown, and simulate's help
+ * lists its ids.
+ */
 class StrategiesCommandTest {
+  /** The page that documents the strategies (the README links to it). */
+  static final String STRATEGIES_PAGE = "docs/strategies.md";
+
   @Test
-  void theReadmesStrategyTableIsTheRegistrysMarkdown() throws IOException {
-    List<String> readme = Files.readAllLines(repositoryRoot().resolve("README.md"));
+  void theDocsStrategyTableIsTheRegistrysMarkdown() throws IOException {
+    List<String> page = Files.readAllLines(repositoryRoot().resolve(STRATEGIES_PAGE));
     List<String> table = StrategiesCommand.markdown();
-    int start = readme.indexOf(table.get(0));
-    assertThat(start).as("README.md has the table's header: " + table.get(0)).isNotNegative();
-    List<String> rows = readme.subList(start, readme.size()).stream().takeWhile(l -> l.startsWith("|")).toList();
-    assertThat(String.join("\n", rows)).as("README.md's strategy table: paste `fl strategies --markdown` over it")
+    int start = page.indexOf(table.get(0));
+    assertThat(start).as(STRATEGIES_PAGE + " has the table's header: " + table.get(0)).isNotNegative();
+    List<String> rows = page.subList(start, page.size()).stream().takeWhile(l -> l.startsWith("|")).toList();
+    assertThat(String.join("\n", rows))
+        .as(STRATEGIES_PAGE + "'s strategy table: paste `fl strategies --markdown` over it")
         .isEqualTo(String.join("\n", table));
   }
 

@@ -16,7 +16,7 @@ public class ClientApplication {
       Usage: FL_CLIENT_ID=client-1 FL_CLIENT_SHARD=shard.csv java -jar client-service.jar
       A client site of a federated run: it registers with the aggregator at FL_AGGREGATOR_URL
       (http://localhost:8080), trains each round on its shard and sends only weights. Other settings come from the
-      environment too (FL_CLIENT_TOKEN, FL_TRAIN_FRACTION, FL_PERSONALIZE_EPOCHS, ...; README.md, "Client
+      environment too (FL_CLIENT_TOKEN, FL_TRAIN_FRACTION, FL_PERSONALIZE_EPOCHS, ...; docs/docker.md, "Client
       settings", lists them all with their defaults).
       """;
 

@@ -48,6 +48,9 @@ import org.springframework.validation.annotation.Validated;
  *     ({@code FL_MIN_DP_NOISE}, default 0: none); above 0, the client refuses a run without differential privacy and
  *     a run without secure aggregation (there the aggregator adds the noise, which the client cannot check); see
  *     {@link dev.fedlearn.client.worker.PlanFloors}
+ * @param personalize fine-tuning of the final global model on this site's data ({@code FL_PERSONALIZE_EPOCHS})
+ * @param clientSlowdown how many times longer this client's training takes than it needs ({@code FL_CLIENT_SLOWDOWN},
+ *     default 1): it waits the difference after training, to show a slow site in a demonstration or a test
  */
 @Validated
 @ConfigurationProperties(prefix = "fl")
@@ -80,7 +83,9 @@ public record ClientProperties(
     double minDpNoise,
     @DefaultValue(Defaults.LABEL_COLUMN) @NotBlank(message = "must name the label column of a table shard: set "
         + "FL_LABEL_COLUMN (fl.label-column)") String labelColumn,
-    @DefaultValue @Valid @NotNull Personalize personalize) {
+    @DefaultValue @Valid @NotNull Personalize personalize,
+    @DefaultValue("1") @DecimalMin(value = "1", message = "must be 1 (full speed) or more: set FL_CLIENT_SLOWDOWN "
+        + "(fl.client-slowdown)") double clientSlowdown) {
 
   public ClientProperties {
     if (tls != null && tls.configured() && aggregatorUrl != null

@@ -38,6 +38,6 @@ public final class TestShards {
     return new ClientProperties(clientId, shard.toString(), aggregatorUrl, null, 0.7, 1, 30, Duration.ofSeconds(5),
         new ClientProperties.Retry(Duration.ofMillis(500), Duration.ofSeconds(2)), true, null, null,
         WireFormat.BINARY, ClientProperties.Tls.NONE, requireSecureAggregation,
-        minSecaggThreshold, minDpNoise, "label", ClientProperties.Personalize.NONE);
+        minSecaggThreshold, minDpNoise, "label", ClientProperties.Personalize.NONE, 1.0);
   }
 }

@@ -41,10 +41,12 @@ import tools.jackson.databind.json.JsonMapper;
  * @param privacy differential privacy (DP-FedAvg), or null
  * @param secureAggregation secure aggregation, or null
  * @param sites the ids of the clients that take part, as many as {@code clients}; null: any clients that register
+ * @param asynchrony buffered asynchronous aggregation (FedBuff), in which {@code rounds} counts the global model's
+ *     versions; null: synchronous rounds
  */
 public record RunDefinition(int rounds, int clients, Data data, Network network, Training training,
     StrategyChoice strategy, ClientSampler sampling, DifferentialPrivacy.Settings privacy,
-    SecureAggregationChoice secureAggregation, List<String> sites) {
+    SecureAggregationChoice secureAggregation, List<String> sites, Asynchrony asynchrony) {
 
   /**
    * The data: the dataset's name ({@code mnist}, {@code fashion-mnist}, {@code csv}, ...), the size of the server's
@@ -94,6 +96,51 @@ public record RunDefinition(int rounds, int clients, Data data, Network network,
   /** Secure aggregation: the clients clip every weight to {@code [-bound, bound]} before the fixed-point encoding. */
   public record SecureAggregationChoice(float bound) {}
 
+  /**
+   * Buffered asynchronous aggregation (Nguyen et al. 2022, FedBuff): every client trains on the newest global model it
+   * has and sends its change at once; each change is weighted by its samples and by {@code 1/sqrt(1 + tau)}, tau the
+   * versions it is behind, and every {@code bufferSize} changes make the next version, {@code x += eta * sum(n_i *
+   * s(tau_i) * change_i) / sum(n_i)}. A change more than {@code maxStaleness} versions behind is dropped.
+   *
+   * @param bufferSize changes per version, 1 to the run's clients
+   * @param maxStaleness the most versions a change may be behind, 0 to {@link #MAX_STALENESS}
+   * @param serverLearningRate {@code eta}, positive
+   */
+  public record Asynchrony(int bufferSize, int maxStaleness, double serverLearningRate) {
+    /** The most versions a change may be behind: the aggregator keeps this many versions back. */
+    public static final int MAX_STALENESS = 100;
+
+    public Asynchrony {
+      if (bufferSize < 1) {
+        throw new IllegalArgumentException("the buffer size must be at least 1, got " + bufferSize);
+      }
+      if (maxStaleness < 0 || maxStaleness > MAX_STALENESS) {
+        throw new IllegalArgumentException("the maximum staleness must be between 0 and " + MAX_STALENESS + ", got "
+            + maxStaleness);
+      }
+      if (!(serverLearningRate > 0) || !Double.isFinite(serverLearningRate)) {
+        throw new IllegalArgumentException("the server learning rate must be positive, got " + serverLearningRate);
+      }
+    }
+
+    /** The default buffer: half the clients, rounded up, so that the slower half never holds a version up. */
+    public static int defaultBufferSize(int clients) {
+      return Math.max(1, (clients + 1) / 2);
+    }
+
+    /** Adds these settings to {@code shown} parameters, by the names the status and the JSON line give them. */
+    public void addTo(Map<String, String> shown) {
+      shown.put("bufferSize", Integer.toString(bufferSize));
+      shown.put("maxStaleness", Integer.toString(maxStaleness));
+      shown.put("serverLearningRate", Double.toString(serverLearningRate));
+    }
+
+    /** A change's weight beside its samples when it is {@code staleness} versions behind: {@code 1/sqrt(1 + tau)}. */
+    public static double weight(int staleness) {
+      return 1 / Math.sqrt(1 + staleness);
+    }
+  }
+
   /** Refuses a property it does not know: a definition this release cannot see whole is not this run's. */
   private static final JsonMapper JSON = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .build();
@@ -141,6 +188,43 @@ public record RunDefinition(int rounds, int clients, Data data, Network network,
     if (secureAggregation != null) {
       SecureAggregation.check(plain.name(), secureAggregation.bound(), privacy);
     }
+    if (asynchrony != null) {
+      checkAsynchrony(asynchrony, clients, plain.name(), sampling, privacy, secureAggregation);
+    }
+  }
+
+  /**
+   * Refuses asynchronous aggregation {@code a} of {@code clients} with what it cannot keep the promises of, saying why:
+   * a buffer larger than the clients, secure aggregation, differential privacy, a strategy other than FedAvg or
+   * FedProx, client sampling.
+   */
+  public static void checkAsynchrony(Asynchrony a, int clients, String strategy, ClientSampler sampling,
+      DifferentialPrivacy.Settings privacy, SecureAggregationChoice secureAggregation) {
+    if (a.bufferSize() > clients) {
+      throw new IllegalArgumentException("the buffer size must be between 1 and the run's " + clients + " clients, got "
+          + a.bufferSize());
+    }
+    if (secureAggregation != null) {
+      throw new IllegalArgumentException("asynchronous aggregation takes each change on its own, weighted by how "
+          + "stale it is, while secure aggregation unmasks only the sum of a fixed set of clients: use the "
+          + "synchronous mode with secure aggregation");
+    }
+    if (privacy != null) {
+      throw new IllegalArgumentException("asynchronous aggregation applies whichever changes arrive first, while "
+          + "differential privacy's accountant counts rounds of clients sampled at random: the epsilon would not "
+          + "hold; use the synchronous mode with differential privacy");
+    }
+    if (!strategy.equals("fedavg") && !strategy.equals("fedprox")) {
+      throw new IllegalArgumentException("asynchronous aggregation makes each version from its buffer's changes, "
+          + "weighted by samples and staleness, with its own server learning rate; " + strategy + " ("
+          + (List.of("fedmedian", "fedtrimmedavg", "krum", "multikrum").contains(strategy)
+              ? "which compares the clients of one round with one another, and stale changes from older versions are "
+                  + "not comparable" : "a server optimizer of its own") + ") does not fit it: use fedavg or fedprox");
+    }
+    if (sampling.fraction() < 1) {
+      throw new IllegalArgumentException("asynchronous aggregation takes every client's changes as they come; it "
+          + "samples no clients: leave the client fraction at 1");
+    }
   }
 
   /**
@@ -154,13 +238,19 @@ public record RunDefinition(int rounds, int clients, Data data, Network network,
         new Training(training.epochs(), training.batchSize(), rates(training.learningRates(layers.depth())),
             training.momentum(), training.effectiveL2(), training.seed()),
         new StrategyChoice(strategy.name(), strategy.parameters()), sampling, privacy,
-        secureAggregationBound == null ? null : new SecureAggregationChoice(secureAggregationBound), null);
+        secureAggregationBound == null ? null : new SecureAggregationChoice(secureAggregationBound), null, null);
+  }
+
+  /** The same run with asynchronous aggregation {@code asynchrony} (null: synchronous rounds). */
+  public RunDefinition withAsynchrony(Asynchrony asynchrony) {
+    return new RunDefinition(rounds, clients, data, network, training, strategy, sampling, privacy,
+        secureAggregation, sites, asynchrony);
   }
 
   /** The same run on the named {@code sites} only (null: any clients), as many clients as it names. */
   public RunDefinition onSites(List<String> sites) {
     return new RunDefinition(rounds, sites == null ? clients : sites.size(), data, network, training, strategy,
-        sampling, privacy, secureAggregation, sites);
+        sampling, privacy, secureAggregation, sites, asynchrony);
   }
 
   /** What a client is told to do each round. */
@@ -225,6 +315,9 @@ public record RunDefinition(int rounds, int clients, Data data, Network network,
     }
     if (privacy != null) {
       privacy.addTo(shown);
+    }
+    if (asynchrony != null) {
+      asynchrony.addTo(shown);
     }
     return shown;
   }

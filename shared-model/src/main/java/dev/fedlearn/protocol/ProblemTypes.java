@@ -24,4 +24,10 @@ public final class ProblemTypes {
    * needs, or is over. It sits the run out and takes part in the next one.
    */
   public static final String NOT_IN_RUN = "urn:fedlearn:problem:not-in-run";
+
+  /**
+   * An asynchronous run dropped the change: it was trained on a version more than the maximum staleness behind the
+   * newest (or one the aggregator no longer holds). The client fetches the newest version and trains again.
+   */
+  public static final String TOO_STALE = "urn:fedlearn:problem:too-stale";
 }

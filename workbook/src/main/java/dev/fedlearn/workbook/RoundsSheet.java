@@ -43,7 +43,7 @@ final class RoundsSheet {
     List<String> shown = scored.subList(0, Math.min(Workbook.CHART_CLIENTS, scored.size()));
     // A run whose server holds no test set is scored by its clients' weighted scores.
     boolean byClients = "clients".equals(s.settings().get(RunReport.SCORED_BY));
-    List<String> names = new ArrayList<>(List.of("Round", byClients ? "Clients' test accuracy (weighted)"
+    List<String> names = new ArrayList<>(List.of(s.asynchronous() ? "Version" : "Round", byClients ? "Clients' test accuracy (weighted)"
         : "Global test accuracy", byClients ? "Clients' test loss (weighted)" : "Global test loss",
         "Mean client test accuracy", "Participants", "Duration (s)", "Started (UTC)", "Ended (UTC)", "Selected"));
     shown.forEach(c -> names.add(c + " test accuracy"));
@@ -98,7 +98,8 @@ final class RoundsSheet {
     sheet.setColumnWidth(7, 24 * 256);
     Cells.filter(sheet, r - 1, last);
     if (!closed.isEmpty()) {
-      chart(sheet, closed, shown, r - 1, last + (scored.size() > shown.size() ? 3 : 2));
+      chart(sheet, closed, shown, r - 1, last + (scored.size() > shown.size() ? 3 : 2),
+          s.asynchronous() ? "Version" : "Round");
     }
   }
 
@@ -109,16 +110,17 @@ final class RoundsSheet {
    * widened to whole percentage points (or 2, 5, 10 points for wider spreads), see {@link Charts#axisRange}.
    */
   private static void chart(XSSFSheet sheet, List<RunReport.Round> closed, List<String> shown, int lastRow,
-      int column) {
+      int column, String unit) {
     XSSFDrawing drawing = sheet.createDrawingPatriarch();
     XSSFClientAnchor anchor = drawing.createAnchor(0, 0, 0, 0, column, 1, column + 12, 28);
     XSSFChart chart = drawing.createChart(anchor);
-    chart.setTitleText("Test accuracy, rounds 1-" + closed.get(closed.size() - 1).round()
+    chart.setTitleText("Test accuracy, " + unit.toLowerCase(java.util.Locale.ROOT) + "s 1-"
+        + closed.get(closed.size() - 1).round()
         + " (the initial model: row 2)");
     chart.setTitleOverlay(false);
     chart.getOrAddLegend().setPosition(LegendPosition.BOTTOM);
     XDDFCategoryAxis x = chart.createCategoryAxis(AxisPosition.BOTTOM);
-    x.setTitle("Round");
+    x.setTitle(unit);
     XDDFValueAxis y = chart.createValueAxis(AxisPosition.LEFT);
     y.setTitle("Test accuracy");
     XDDFLineChartData data = (XDDFLineChartData) chart.createData(ChartTypes.LINE, x, y);

@@ -32,6 +32,14 @@ public record RunReport(Map<String, String> settings, String state, List<Client>
     personalized = personalized == null ? List.of() : List.copyOf(personalized);
   }
 
+  /**
+   * Whether the run was asynchronous (FedBuff), its rounds the model's versions: {@code fl simulate}'s settings say
+   * {@code mode=async}, the aggregator's carry {@code asynchrony.*}.
+   */
+  public boolean asynchronous() {
+    return "async".equals(settings.get("mode")) || settings.keySet().stream().anyMatch(k -> k.startsWith("asynchrony."));
+  }
+
   /** A run without personalization reports. */
   public RunReport(Map<String, String> settings, String state, List<Client> clients, List<Round> rounds,
       Double initialAccuracy, Double initialLoss, LayerSizes layerSizes, SortedMap<Integer, float[]> models,

@@ -123,6 +123,27 @@ class WorkbookTest {
   }
 
   @Test
+  void anAsynchronousRunsRoundsAreItsVersions() throws IOException {
+    RunReport plain = report();
+    Map<String, String> settings = new LinkedHashMap<>(plain.settings());
+    settings.put("asynchrony.bufferSize", "2");
+    RunReport async = new RunReport(settings, plain.state(), plain.clients(), plain.rounds(), plain.initialAccuracy(),
+        plain.initialLoss(), plain.layerSizes(), plain.models(), plain.completedRounds(), plain.events(),
+        plain.confusion());
+    try (XSSFWorkbook sync = write(plain); XSSFWorkbook book = write(async)) {
+      assertThat(sync.getSheet(Workbook.ROUNDS).getRow(0).getCell(0).getStringCellValue()).isEqualTo("Round");
+      assertThat(book.getSheet(Workbook.ROUNDS).getRow(0).getCell(0).getStringCellValue()).isEqualTo("Version");
+      assertThat(book.getSheet(Workbook.ROUNDS).getDrawingPatriarch().getCharts().get(0).getTitleText().getString())
+          .startsWith("Test accuracy, versions 1-3");
+    }
+    settings.remove("asynchrony.bufferSize");
+    settings.put("mode", "async"); // as fl simulate's JSON line gives it
+    assertThat(new RunReport(settings, plain.state(), plain.clients(), plain.rounds(), plain.initialAccuracy(),
+        plain.initialLoss(), plain.layerSizes(), plain.models(), plain.completedRounds(), plain.events(),
+        plain.confusion()).asynchronous()).isTrue();
+  }
+
+  @Test
   void clientsPersonalizationsGetASheetAfterConfusionOnlyWhenThereAreAny() throws IOException {
     RunReport plain = report();
     RunReport personalized = new RunReport(plain.settings(), plain.state(), plain.clients(), plain.rounds(),

@@ -119,7 +119,8 @@ record RunRequest(
     }
     RunDefinition any = checked(errors, "run", () -> RunDefinition.of(or(rounds, base.rounds()),
         sites != null ? sites.size() : or(clients, base.clients()), base.data(), sizes,
-        new TrainingConfig(epochs, batch, rate, mom, decay, seedValue, network), chosen, sampling, dp, bound));
+        new TrainingConfig(epochs, batch, rate, mom, decay, seedValue, network), chosen, sampling, dp, bound)
+        .withAsynchrony(base.asynchrony())); // the environment's mode (FL_MODE)
     RunDefinition definition = any == null || sites == null ? any : checked(errors, "sites", () -> any.onSites(sites));
     if (!errors.isEmpty()) {
       throw new InvalidRun(errors);

@@ -81,6 +81,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     image's {@code HEALTHCHECK}) ({@code FL_HEALTH_PORT})
  * @param dataset the image dataset a run without {@code schemaFile} learns from, an {@link ImageSet}'s id:
  *     {@code mnist} or {@code fashion-mnist} ({@code FL_DATASET}); its test set is {@code dataDir/<dataset>/t10k-*}
+ * @param mode {@code sync}, rounds, or {@code async}, buffered asynchronous aggregation (FedBuff), in which
+ *     {@code rounds} counts the global model's versions ({@code FL_MODE})
+ * @param bufferSize with {@code async}, the changes each version is made of ({@code FL_BUFFER_SIZE}; none: half the
+ *     clients, rounded up)
+ * @param maxStaleness with {@code async}, the most versions a change may be behind the newest ({@code FL_MAX_STALENESS})
+ * @param serverLearningRate with {@code async}, the step applied to each version's buffered changes
+ *     ({@code FL_SERVER_LEARNING_RATE})
  */
 @ConfigurationProperties("fl")
 public record AggregatorProperties(
@@ -122,7 +129,11 @@ public record AggregatorProperties(
     @DefaultValue(Defaults.SECAGG_BOUND) float secaggBound,
     @DefaultValue(SecAggSettings.STEP_TIMEOUT) Duration secaggTimeout,
     Integer healthPort,
-    @DefaultValue(Defaults.DATASET) String dataset) {
+    @DefaultValue(Defaults.DATASET) String dataset,
+    @DefaultValue("sync") String mode,
+    Integer bufferSize,
+    @DefaultValue(Defaults.MAX_STALENESS) int maxStaleness,
+    @DefaultValue(Defaults.SERVER_LEARNING_RATE) double serverLearningRate) {
 
   public AggregatorProperties {
     layers = layers == null || layers.isBlank() ? null : layers; // compose passes a setting left out as empty
@@ -157,6 +168,36 @@ public record AggregatorProperties(
     }
     dataset = dataset == null || dataset.isBlank() ? Defaults.DATASET : dataset;
     imageSet(dataset); // an unknown id stops the start
+    mode = mode == null || mode.isBlank() ? "sync" : mode;
+    RunDefinition.Asynchrony async = asynchrony(mode, bufferSize, maxStaleness, serverLearningRate, clients);
+    if (async != null) {
+      try {
+        RunDefinition.checkAsynchrony(async, clients, strategy(strategy, strategyParams).name(),
+            sampler(fractionFit, minFitClients), dpClip == null ? null
+                : new DifferentialPrivacy.Settings(dpClip, dpNoise, dpDelta),
+            secureAggregation ? new RunDefinition.SecureAggregationChoice(secaggBound) : null);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("FL_MODE=async: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** The run's asynchrony ({@code FL_MODE=async}), or null for rounds. */
+  private static RunDefinition.Asynchrony asynchrony(String mode, Integer bufferSize, int maxStaleness,
+      double serverLearningRate, int clients) {
+    if (!mode.equals("sync") && !mode.equals("async")) {
+      throw new IllegalArgumentException("FL_MODE (fl.mode) must be sync or async, got '" + mode + "'");
+    }
+    if (mode.equals("sync")) {
+      return null;
+    }
+    try {
+      return new RunDefinition.Asynchrony(bufferSize == null ? RunDefinition.Asynchrony.defaultBufferSize(clients)
+          : bufferSize, maxStaleness, serverLearningRate);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("bad asynchronous aggregation (FL_MODE=async, FL_BUFFER_SIZE, "
+          + "FL_MAX_STALENESS, FL_SERVER_LEARNING_RATE): " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -169,7 +210,8 @@ public record AggregatorProperties(
         : layerSizes(layers, hidden, schema.inputs(), schema.outputs());
     return RunDefinition.of(rounds, clients, data, sizes, training(), strategy(strategy, strategyParams),
         sampler(fractionFit, minFitClients), dpClip == null ? null : new DifferentialPrivacy.Settings(dpClip, dpNoise,
-            dpDelta), secureAggregation ? secaggBound : null);
+            dpDelta), secureAggregation ? secaggBound : null)
+        .withAsynchrony(asynchrony(mode, bufferSize, maxStaleness, serverLearningRate, clients));
   }
 
   private static void privacy(Strategy strategy, Double clip, double noise, double delta) {

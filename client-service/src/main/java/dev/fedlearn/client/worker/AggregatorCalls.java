@@ -120,7 +120,9 @@ final class AggregatorCalls {
 
   /** Logs a refusal the client goes on after; one that is not a conflict also shows in its status. */
   void refused(String what, AggregatorRejectedException e) {
-    if (e.isConflict()) {
+    if (e.is(dev.fedlearn.protocol.ProblemTypes.TOO_STALE)) {
+      log.warn("could not {}: {}", what, e.detail());
+    } else if (e.isConflict()) {
       log.warn("could not {}: {} (already sent, or the round is closed); going on", what, e.getMessage());
     } else {
       log.warn("could not {}: {}; going on", what, e.getMessage());

@@ -42,7 +42,6 @@ public final class FederatedClient {
   private static final Duration STOP_WAIT = Duration.ofSeconds(10);
   /** How often a client whose run is over asks whether the aggregator serves a new one. */
   static final Duration NEXT_RUN_POLL = Duration.ofSeconds(5);
-
   private final AggregatorClient aggregator;
   private final LocalData data;
   private final StatusTracker tracker;
@@ -55,10 +54,10 @@ public final class FederatedClient {
   private final SecureSubmission secure;
   private final Sleeper sleeper;
   private final RunEnds ends;
+  private final Slowdown slowdown;
 
   private volatile boolean stopRequested;
   private Thread thread;
-
   // Touched by the worker thread only.
   private int lastSeen = -1;
   private int lastSubmitted;
@@ -90,6 +89,7 @@ public final class FederatedClient {
         properties.retry().maxBackoff(), () -> stopRequested);
     this.secure = new SecureSubmission(aggregator, calls, tracker, clientId, pollWaitSeconds, floors);
     this.sleeper = sleeper;
+    this.slowdown = new Slowdown(properties.clientSlowdown(), sleeper);
     this.ends = new RunEnds(aggregator, tracker, sleeper, new Personalizing(aggregator, calls, tracker, data, clientId,
         properties.personalize(), threads));
   }
@@ -368,7 +368,7 @@ public final class FederatedClient {
     } catch (CancellationException e) {
       throw new InterruptedException("stopped during the training of round " + round);
     }
-    double seconds = (System.nanoTime() - start) / 1e9;
+    double seconds = slowdown.hold(start);
     trainingListener.trained(round, train.size(), config.epochs(), seconds);
     // A private run takes no per-epoch figures; a plain update requires the last epoch's, a masked one has none.
     ClientUpdate update = new ClientUpdate(clientId, train.size(), model.layerSizes(), result.weights(),

@@ -23,7 +23,7 @@ class ClientTokenTest {
   private static ClientProperties props(String token, Path file) {
     return new ClientProperties("client-1", "shard.csv", "http://localhost:8080", null, 0.7, 1, 30,
         Duration.ofSeconds(5), new ClientProperties.Retry(Duration.ofMillis(500), Duration.ofSeconds(2)), true,
-        token, file, WireFormat.BINARY, ClientProperties.Tls.NONE, false, 0, 0, "label", ClientProperties.Personalize.NONE);
+        token, file, WireFormat.BINARY, ClientProperties.Tls.NONE, false, 0, 0, "label", ClientProperties.Personalize.NONE, 1.0);
   }
 
   @Test

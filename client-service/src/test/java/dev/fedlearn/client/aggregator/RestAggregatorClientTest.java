@@ -276,7 +276,7 @@ class RestAggregatorClientTest {
     Path file = Files.writeString(dir.resolve("client-1.token"), "from-the-file\n");
     ClientProperties both = new ClientProperties("client-1", "shard.csv", url(), null, 0.7, 1, 30, Duration.ofSeconds(5),
         new ClientProperties.Retry(Duration.ofMillis(500), Duration.ofSeconds(2)), true, "from-the-variable", file,
-        WireFormat.JSON, ClientProperties.Tls.NONE, false, 0, 0, "label", ClientProperties.Personalize.NONE);
+        WireFormat.JSON, ClientProperties.Tls.NONE, false, 0, 0, "label", ClientProperties.Personalize.NONE, 1.0);
     RestAggregatorClient client = new RestAggregatorClient(RestClient.builder(), both);
 
     client.status();

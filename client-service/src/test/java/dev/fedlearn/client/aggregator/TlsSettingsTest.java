@@ -35,11 +35,11 @@ class TlsSettingsTest {
     ClientProperties plain = TestShards.properties("client-1", Path.of("shard.csv"), "http://localhost:8080");
     assertThatThrownBy(() -> new ClientProperties(plain.clientId(), plain.clientShard(), "http://aggregator:8080",
         null, 0.7, 1, 30, plain.connectTimeout(), plain.retry(), true, null, null, WireFormat.BINARY, tls, false, 0,
-        0, "label", ClientProperties.Personalize.NONE))
+        0, "label", ClientProperties.Personalize.NONE, 1.0))
         .hasMessageContaining("use its https:// URL");
     assertThat(new ClientProperties(plain.clientId(), plain.clientShard(), "https://aggregator:8080", null, 0.7, 1,
         30, plain.connectTimeout(), plain.retry(), true, null, null, WireFormat.BINARY, tls, false, 0, 0, "label",
-        ClientProperties.Personalize.NONE).tls())
+        ClientProperties.Personalize.NONE, 1.0).tls())
         .isEqualTo(tls);
   }
 }

@@ -142,7 +142,7 @@ class FederatedClientTest {
     ClientProperties base = TestShards.properties("client-t", shard, "http://fake");
     ClientProperties properties = new ClientProperties(base.clientId(), base.clientShard(), base.aggregatorUrl(),
         null, 0.7, 1, 30, base.connectTimeout(), base.retry(), true, null, null, base.wireFormat(), base.tls(), false,
-        0, 0, "label", new ClientProperties.Personalize(3, saved));
+        0, 0, "label", new ClientProperties.Personalize(3, saved), 1.0);
     aggregator.serve(model(0, RunState.TRAINING)).serve(model(ROUNDS, RunState.COMPLETED));
 
     new FederatedClient(aggregator, data, tracker, properties, sleeps::add).run();
@@ -171,7 +171,7 @@ class FederatedClientTest {
     ClientProperties base = TestShards.properties("client-t", shard, "http://fake");
     ClientProperties properties = new ClientProperties(base.clientId(), base.clientShard(), base.aggregatorUrl(),
         null, 0.7, 1, 30, base.connectTimeout(), base.retry(), true, null, null, base.wireFormat(), base.tls(), false,
-        0, 0, "label", new ClientProperties.Personalize(1, Path.of("/")));
+        0, 0, "label", new ClientProperties.Personalize(1, Path.of("/")), 1.0);
     aggregator.serve(model(ROUNDS, RunState.COMPLETED));
 
     assertThat(new FederatedClient(aggregator, data, tracker, properties, sleeps::add).run()).isTrue();
@@ -392,7 +392,7 @@ class FederatedClientTest {
     ClientProperties base = TestShards.properties("client-t", shard, "http://fake");
     ClientProperties properties = new ClientProperties(base.clientId(), base.clientShard(), base.aggregatorUrl(),
         null, 0.7, 1, 30, base.connectTimeout(), base.retry(), true, null, null, base.wireFormat(), base.tls(), false,
-        0, 0, "label", new ClientProperties.Personalize(1, null));
+        0, 0, "label", new ClientProperties.Personalize(1, null), 1.0);
     aggregator
         .serve(GlobalModel.of(1, 1, RunState.COMPLETED, MODEL, PLAN)) // run 1 is over: personalized
         .serve(GlobalModel.of(1, 1, RunState.COMPLETED, MODEL, PLAN)) // no new run yet

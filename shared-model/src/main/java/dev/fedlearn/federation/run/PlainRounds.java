@@ -69,7 +69,7 @@ final class PlainRounds implements RoundWorkflow {
           + c.pct(u.trainAccuracy()) + "): " + open.updates.size() + "/" + open.picked.size(),
           Map.of("trainLoss", u.trainLoss(), "trainAccuracy", u.trainAccuracy()));
     }
-    if (open.updates.size() == open.picked.size()) {
+    if (full(open)) {
       RoundClosing.aggregate(c, open);
     }
     c.changed();

@@ -41,8 +41,9 @@ final class RoundClosing {
       return;
     }
     Evaluation score = c.scorer == null ? null : c.scorer.apply(next.model());
-    close(c, open, next, score, "round " + open.number + " aggregated (" + c.strategy.name() + ", "
-        + open.updates.size() + " updates)");
+    close(c, open, next, score, c.workflow instanceof BufferedVersions
+        ? "version " + open.number + " made (" + c.strategy.name() + ", " + open.updates.size() + " changes)"
+        : "round " + open.number + " aggregated (" + c.strategy.name() + ", " + open.updates.size() + " updates)");
   }
 
   /**

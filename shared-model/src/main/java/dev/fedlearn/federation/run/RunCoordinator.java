@@ -103,14 +103,15 @@ public final class RunCoordinator {
     this.training = definition.trainingConfig();
     this.strategy = definition.serverStrategy(noise);
     this.sampler = definition.sampling();
-    this.strategyInfo = strategyInfo(strategy, sampler);
+    this.strategyInfo = strategyInfo(strategy, sampler, definition.asynchrony());
     this.accountant = RunPrivacy.of(definition, sampler.count(rules.clients()));
     this.privacy = accountant == null ? null : accountant.spent();
     this.scorer = scorer;
     this.clock = clock;
     this.definition = definition;
-    this.workflow = definition.secureAggregation() == null ? new PlainRounds(this) : new SecureRounds(this,
-        new SecAggSettings(definition.secureAggregation().bound(), secAggStepTimeout, definition.privacy()));
+    this.workflow = definition.asynchrony() != null ? new BufferedVersions(this, definition.asynchrony())
+        : definition.secureAggregation() == null ? new PlainRounds(this) : new SecureRounds(this,
+            new SecAggSettings(definition.secureAggregation().bound(), secAggStepTimeout, definition.privacy()));
     this.store = store;
     this.events = new EventJournal(store, clock);
     RunOpening opening = RunOpening.open(this, definition, initial, scorer, strategy.name());
@@ -126,7 +127,7 @@ public final class RunCoordinator {
     board = new ModelBoard(current());
     synchronized (this) {
       RunLedger.Round open = run.openRound();
-      if (open != null && open.updates.size() == open.picked.size()) {
+      if (open != null && workflow.full(open)) {
         RoundClosing.aggregate(this, open); // the process stopped between the last update and the aggregation
       } else if (open != null) {
         workflow.restarted(open, now());
@@ -171,10 +172,10 @@ public final class RunCoordinator {
   void openRound(int number, Instant now) {
     List<String> picked = pick(new ArrayList<>(run.clients.keySet()), number);
     run.history.add(new RunLedger.Round(number, now, picked));
-    log.info("round {}/{} open: waiting for {} updates{}", number, rules.rounds(), picked.size(),
-        picked.size() == run.clients.size() ? "" : " from " + picked);
-    events.record(RunEvent.Type.OPENED, number, null, "round " + number + "/" + rules.rounds() + " open: "
-        + picked.size() + " clients picked " + picked + ", deadline in " + rules.roundTimeout().toSeconds() + " s");
+    String what = (workflow instanceof BufferedVersions ? "version " : "round ") + number + "/" + rules.rounds();
+    log.info("{} open: {} clients picked {}", what, picked.size(), picked);
+    events.record(RunEvent.Type.OPENED, number, null, what + " open: " + picked.size() + " clients picked " + picked
+        + ", deadline in " + rules.roundTimeout().toSeconds() + " s");
     workflow.opened(run.openRound(), now);
     board.post(current());
   }
@@ -184,10 +185,10 @@ public final class RunCoordinator {
     return sampler.count(rules.clients());
   }
 
-  /** The strategy as the status shows it: its name, its parameters, and how many clients a round picks. */
-  static RunStatus.StrategyInfo strategyInfo(Strategy strategy, ClientSampler sampler) {
-    return new RunStatus.StrategyInfo(strategy.name(), strategy.parameters(), sampler.fraction(),
-        sampler.minClients());
+  /** The strategy as the status shows it: its name, its parameters (and asynchrony's), the clients a round picks. */
+  static RunStatus.StrategyInfo strategyInfo(Strategy strategy, ClientSampler sampler, RunDefinition.Asynchrony a) {
+    return new RunStatus.StrategyInfo(strategy.name(), BufferedVersions.shown(strategy.parameters(), a),
+        sampler.fraction(), sampler.minClients());
   }
 
   /** The clients that train round {@code number}: the sampler's pick, reproducible from the run's seed. */
@@ -348,6 +349,8 @@ public final class RunCoordinator {
       case SecureRounds rounds -> rounds;
       case PlainRounds plain -> throw Refusal.conflict("No secure aggregation", "this run takes plain updates "
           + "(FL_SECURE_AGGREGATION is off): POST /rounds/{round}/updates");
+      case BufferedVersions buffered -> throw Refusal.conflict("No secure aggregation", "this run is asynchronous "
+          + "(FL_MODE=async): POST /rounds/{round}/updates");
     };
   }
 
@@ -373,9 +376,8 @@ public final class RunCoordinator {
   }
 
   /**
-   * Adds a listener told the run's state after every change of the run (a registration, an update, an aggregation,
-   * an evaluation, a failure). It is called under the run's lock: hand long work to another thread. A listener added
-   * after a change does not hear of it: read the run's state when adding it.
+   * Adds a listener told the run's state after every change of the run, under the run's lock (hand long work to
+   * another thread); it does not hear of earlier changes: read the run's state when adding it.
    */
   public void addListener(Consumer<RunState> listener) {
     listeners.add(listener);

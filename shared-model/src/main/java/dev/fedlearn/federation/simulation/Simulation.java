@@ -103,13 +103,18 @@ public final class Simulation {
   /**
    * One round: the new global model's scores, every site's figures, the sites picked (sorted by id), the
    * sample-weighted mean of the sites' scores of the new model ({@link Evaluations#weighted}), and secure
-   * aggregation's cost (null without it), and the sites' confusion counts of the new model summed (null in a private
-   * run, which takes none). It holds no model, so a kept history of rounds stays small;
+   * aggregation's cost (null without it), the sites' confusion counts of the new model summed (null in a private
+   * run, which takes none), the simulated time at its close ({@link #withClientSpeeds}), and in an asynchronous run
+   * how many versions behind each of its changes was, by site (empty in a synchronous one). It holds no model, so a kept history of rounds stays small;
    * {@link #run(Model, List, Features, BiConsumer, Predicate)} hands the model alongside.
    */
   public record Round(int round, double globalTestLoss, double globalTestAccuracy, List<SiteRound> sites,
       double seconds, List<String> picked, double clientTestLoss, double clientTestAccuracy, SecAggCost secure,
-      Confusion confusion) {}
+      Confusion confusion, double simulatedSeconds, Map<String, Integer> staleness) {
+    public Round {
+      staleness = staleness == null ? Map.of() : Map.copyOf(staleness);
+    }
+  }
 
   private final RunDefinition definition;
   private List<Site> runSites = List.of();
@@ -119,6 +124,7 @@ public final class Simulation {
   private final Attack attack;
   private volatile TrainingPlan.Table table; // the last run's, null for images
   private volatile Features scoredOn; // what the last run's global models were scored on
+  private List<Double> speeds; // each site's simulated milliseconds per sample and epoch, in site order; null: 1 each
 
   /** Every site honest. */
   public Simulation(RunDefinition definition, int threads) {
@@ -155,6 +161,26 @@ public final class Simulation {
     }
     sites.stream().map(Site::id).sorted().limit(byzantine).forEach(out::add);
     return out;
+  }
+
+  /**
+   * Each site's speed, in the sites' order: its simulated milliseconds per sample and local epoch (1 each unless
+   * set). A round's simulated time is its slowest picked site's training; an asynchronous run's changes arrive in
+   * the order of their simulated times, so a seed reproduces it bit for bit.
+   */
+  public Simulation withClientSpeeds(List<Double> speeds) {
+    for (double speed : speeds) {
+      if (!(speed > 0) || !Double.isFinite(speed)) {
+        throw new IllegalArgumentException("a client speed must be a positive number, got " + speed);
+      }
+    }
+    this.speeds = List.copyOf(speeds);
+    return this;
+  }
+
+  /** The simulated seconds site {@code i} of {@code sites} takes to train {@code epochs} epochs. */
+  double trainingSeconds(List<Site> sites, int i, int epochs) {
+    return (speeds == null ? 1 : speeds.get(i)) * sites.get(i).train().size() * epochs / 1000;
   }
 
   /** Keeps each site's last trained weights from now on ({@link #localModels}), for cross-site evaluation. */
@@ -216,6 +242,9 @@ public final class Simulation {
       throw new IllegalArgumentException("the run is defined for " + definition.clients() + " clients, but there are "
           + sites.size() + " sites");
     }
+    if (speeds != null && speeds.size() != sites.size()) {
+      throw new IllegalArgumentException(speeds.size() + " client speeds for " + sites.size() + " sites: give one each");
+    }
     if (byzantine > sites.size()) {
       throw new IllegalArgumentException(byzantine + " attacking clients, but only " + sites.size() + " clients");
     }
@@ -254,10 +283,15 @@ public final class Simulation {
     this.scoredOn = globalTest == null ? Features.concatenate(sites.stream().map(Site::test).toList()) : scoredOn.get();
     this.runSites = sites;
     Set<String> attackers = attackers(sites);
+    if (definition.asynchrony() != null) {
+      return new AsyncRun(this, coordinator, sites, attackers, threads).run(initial, listener, stop);
+    }
     Model global = initial;
+    double simulated = 0;
     for (int round = 1; round <= definition.rounds(); round++) {
       long start = System.nanoTime();
-      Closed done = round(coordinator, round, sites, attackers, start);
+      ClosedRounds.Closed done = round(coordinator, round, sites, attackers, start, simulated);
+      simulated = done.round().simulatedSeconds();
       global = done.model();
       listener.accept(done.round(), global);
       if (stop.test(done.round())) {
@@ -267,11 +301,9 @@ public final class Simulation {
     return global;
   }
 
-  /** A closed round and its new global model. */
-  private record Closed(Round round, Model model) {}
-
   /** Round {@code round}: the picked sites train and send, every site scores the new global model. */
-  private Closed round(RunCoordinator coordinator, int round, List<Site> sites, Set<String> attackers, long start) {
+  private ClosedRounds.Closed round(RunCoordinator coordinator, int round, List<Site> sites, Set<String> attackers, long start,
+      double simulatedBefore) {
     // Each site reads the global model and the plan, as a client of the services does.
     List<GlobalModel> views = new ArrayList<>();
     for (Site s : sites) {
@@ -298,29 +330,18 @@ public final class Simulation {
         current, sites.get(picked[k]).train(), config, sites.get(picked[k]).id(), round, plan.mu(),
         curves.get(k)::add));
     List<ClientUpdate> updates = new ArrayList<>();
+    double slowest = 0;
     for (int k = 0; k < picked.length; k++) {
-      String id = sites.get(picked[k]).id();
-      LocalTraining.Result t = trained.get(k);
-      if (!finite(t.weights())) {
-        throw new IllegalStateException("training diverged in round " + round + " at " + id
-            + " (non-finite weights): lower --learning-rate" + (attackers.isEmpty() ? "" : ", or weaken --attack"));
-      }
-      if (localModels != null) {
-        localModels.put(id, t.weights());
-      }
-      float[] sent = attackers.contains(id) ? attack.apply(current.params(), t.weights(), config.seed(), id, round)
-          : t.weights();
-      List<ClientUpdate.Epoch> epochs = plan.isPrivate() ? List.of() : curves.get(k).stream()
-          .map(e -> new ClientUpdate.Epoch(e.epoch(), e.loss(), e.accuracy())).toList();
-      updates.add(new ClientUpdate(id, t.numSamples(), model.layerSizes(), sent, t.trainLoss(), t.trainAccuracy(),
-          epochs));
+      updates.add(update(sites.get(picked[k]).id(), trained.get(k), curves.get(k), model, attackers.contains(
+          sites.get(picked[k]).id()), round));
+      slowest = Math.max(slowest, trainingSeconds(sites, picked[k], config.epochs()));
     }
     SecAggCost cost = null;
     if (plan.secure()) {
       cost = InMemorySecureClients.send(coordinator, round, updates, current.params(), noise(config.seed()));
     } else {
       for (ClientUpdate u : updates) {
-        request(() -> coordinator.submitUpdate(round, u));
+        ClosedRounds.request(() -> coordinator.submitUpdate(round, u));
       }
     }
     RunStatus status = coordinator.status();
@@ -332,41 +353,35 @@ public final class Simulation {
       throw new IllegalStateException("round " + round + " did not close: " + closed.participants().size() + " of "
           + closed.selected().size() + " updates in");
     }
-    Model next = coordinator.globalModel();
-    // Every site scores the new global model on its local test split, and reports it unless the run is private.
-    List<Evaluator.Scored> local = Parallel.map(sites.size(), threads, i -> sites.get(i).test().size() == 0
-        ? new Evaluator.Scored(new Evaluation(0, 0, 0), null) : Evaluator.score(next, sites.get(i).test(), 1));
-    List<SiteRound> siteRounds = new ArrayList<>();
-    List<Evaluations.Score> scores = new ArrayList<>();
-    LocalTraining.Result[] bySite = new LocalTraining.Result[sites.size()];
-    List<List<Trainer.EpochStats>> curveBySite = new ArrayList<>(java.util.Collections.nCopies(sites.size(), null));
+    Map<Integer, LocalTraining.Result> bySite = new java.util.HashMap<>();
+    Map<Integer, List<Trainer.EpochStats>> curveBySite = new java.util.HashMap<>();
     for (int k = 0; k < picked.length; k++) {
-      bySite[picked[k]] = trained.get(k);
-      curveBySite.set(picked[k], curves.get(k));
+      bySite.put(picked[k], trained.get(k));
+      curveBySite.put(picked[k], curves.get(k));
     }
-    for (int i = 0; i < sites.size(); i++) {
-      String id = sites.get(i).id();
-      Evaluation e = local.get(i).evaluation();
-      if (!plan.isPrivate() && e.count() > 0 && Double.isFinite(e.loss())) { // as a client: no score it cannot send
-        long[] confusion = local.get(i).confusion();
-        request(() -> coordinator.submitEvaluation(round, new EvaluationReport(id, e.count(), e.loss(),
-            e.accuracy(), confusion)));
-      }
-      LocalTraining.Result t = bySite[i];
-      siteRounds.add(t == null ? new SiteRound(id, 0, 0, 0, e.count(), e.loss(), e.accuracy(), false, false,
-          List.of()) : new SiteRound(id, t.numSamples(), t.trainLoss(), t.trainAccuracy(), e.count(), e.loss(),
-              e.accuracy(), true, attackers.contains(id), curveBySite.get(i)));
-      scores.add(new Evaluations.Score(e.count(), e.loss(), e.accuracy()));
-    }
-    Evaluations.Mean mean = Evaluations.weighted(scores);
-    RoundView scored = coordinator.round(round); // with the clients' scores when they are the round's
-    return new Closed(new Round(round, orNaN(scored.globalTestLoss()), orNaN(scored.globalTestAccuracy()), siteRounds,
-        (System.nanoTime() - start) / 1e9, closed.selected(), mean.loss(), mean.accuracy(), cost, scored.confusion()),
-        next);
+    return ClosedRounds.scored(coordinator, round, sites, plan, bySite, curveBySite, attackers, start, cost,
+        simulatedBefore + slowest, Map.of(), threads);
   }
 
-  private static double orNaN(Double score) {
-    return score == null ? Double.NaN : score;
+  /**
+   * Site {@code id}'s update of {@code round} from its training {@code t} on {@code model}, poisoned when it attacks.
+   *
+   * @throws IllegalStateException when its training diverged
+   */
+  ClientUpdate update(String id, LocalTraining.Result t, List<Trainer.EpochStats> curve, GlobalModel model,
+      boolean attacks, int round) {
+    if (!finite(t.weights())) {
+      throw new IllegalStateException("training diverged in round " + round + " at " + id
+          + " (non-finite weights): lower --learning-rate" + (byzantine == 0 ? "" : ", or weaken --attack"));
+    }
+    if (localModels != null) {
+      localModels.put(id, t.weights());
+    }
+    TrainingPlan plan = model.plan();
+    float[] sent = attacks ? attack.apply(model.weights(), t.weights(), plan.seed(), id, round) : t.weights();
+    List<ClientUpdate.Epoch> epochs = plan.isPrivate() ? List.of() : curve.stream()
+        .map(e -> new ClientUpdate.Epoch(e.epoch(), e.loss(), e.accuracy())).toList();
+    return new ClientUpdate(id, t.numSamples(), model.layerSizes(), sent, t.trainLoss(), t.trainAccuracy(), epochs);
   }
 
   private static boolean finite(float[] weights) {
@@ -378,12 +393,4 @@ public final class Simulation {
     return true;
   }
 
-  /** A site's request during the run; a refusal ends the run (as the coordinator's checks of an update, say). */
-  private static void request(Runnable call) {
-    try {
-      call.run();
-    } catch (Refusal e) {
-      throw new IllegalStateException(e.getMessage(), e);
-    }
-  }
 }

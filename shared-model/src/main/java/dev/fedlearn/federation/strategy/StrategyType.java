@@ -11,8 +11,8 @@ import java.util.Optional;
  * whether it needs only the weighted mean of the updates, so that it can run behind differential privacy and secure
  * aggregation. {@link Strategies} builds strategies from it, each strategy's {@link Strategy#name} is its id,
  * differential privacy and secure aggregation ask it which strategies they take, and {@code fl strategies} prints it
- * (with {@code --markdown}, as the README's table). Descriptions and meanings put code and formulas between
- * backticks, as Markdown does.
+ * (with {@code --markdown}, as the table in docs/strategies.md). Descriptions and meanings put code and formulas
+ * between backticks, as Markdown does.
  */
 public enum StrategyType {
   FEDAVG("fedavg", "sample-weighted mean of the clients' weights (McMahan et al. 2017; the seed's)", true,

@@ -31,6 +31,9 @@ class SimulationTest {
 
   @BeforeAll
   static void load() throws IOException {
+    if (!sites.isEmpty()) { // loaded by another class's tests (AsyncSimulationTest) in this JVM
+      return;
+    }
     Dataset train = Mnist.load(TestData.mnist(), Mnist.Part.TRAIN);
     List<int[]> shards = Partitioner.iid(train.size(), new int[] {300, 600, 900}, 42);
     for (int c = 0; c < shards.size(); c++) {
