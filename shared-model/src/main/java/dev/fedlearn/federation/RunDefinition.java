@@ -123,9 +123,12 @@ public record RunDefinition(int rounds, int clients, Data data, Network network,
       }
     }
 
-    /** The default buffer: half the clients, rounded up, so that the slower half never holds a version up. */
+    /**
+     * The default buffer: half the clients, rounded up, so that the slower half never holds a version up; at least 2
+     * with 2 clients or more, so that no one client makes a version alone.
+     */
     public static int defaultBufferSize(int clients) {
-      return Math.max(1, (clients + 1) / 2);
+      return Math.min(clients, Math.max(2, (clients + 1) / 2));
     }
 
     /** Adds these settings to {@code shown} parameters, by the names the status and the JSON line give them. */

@@ -24,7 +24,9 @@ import java.util.function.Supplier;
  * the environment's run with another strategy (that strategy's parameters at their defaults unless given), and
  * {@code {"strategy": {"parameters": {"serverMomentum": 0.5}}}} the environment's strategy with one parameter changed.
  * Differential privacy and secure aggregation, given, turn on (or change); left out, they are as the environment has
- * them. {@code sites} names the clients that take part (their number is then the run's clients); left out, any
+ * them. {@code bufferSize}, on an aggregator with {@code FL_MODE=async}, is the changes each version is made of (left
+ * out: the environment's, or for another number of clients the default for theirs).
+ * {@code sites} names the clients that take part (their number is then the run's clients); left out, any
  * clients do, as many as {@code clients}. The bounds below keep one submission from tying up the federation for days or the aggregator's memory.
  */
 record RunRequest(
@@ -43,7 +45,8 @@ record RunRequest(
     @Min(0) @Max(MAX_CLIENTS) Integer minFitClients,
     @Valid PrivacyRequest privacy,
     @Valid SecureAggregationRequest secureAggregation,
-    @Size(min = 1, max = MAX_CLIENTS) java.util.List<@Size(max = 100) String> sites) {
+    @Size(min = 1, max = MAX_CLIENTS) java.util.List<@Size(max = 100) String> sites,
+    @Min(1) @Max(MAX_CLIENTS) Integer bufferSize) {
 
   static final int MAX_ROUNDS = 10_000;
   static final int MAX_CLIENTS = 1_000;
@@ -117,10 +120,21 @@ record RunRequest(
           + clients + " (leave clients out)");
       throw new InvalidRun(errors);
     }
-    RunDefinition any = checked(errors, "run", () -> RunDefinition.of(or(rounds, base.rounds()),
-        sites != null ? sites.size() : or(clients, base.clients()), base.data(), sizes,
-        new TrainingConfig(epochs, batch, rate, mom, decay, seedValue, network), chosen, sampling, dp, bound)
-        .withAsynchrony(base.asynchrony())); // the environment's mode (FL_MODE)
+    int runClients = sites != null ? sites.size() : or(clients, base.clients());
+    RunDefinition.Asynchrony async = base.asynchrony(); // the environment's mode (FL_MODE)
+    if (async == null && bufferSize != null) {
+      errors.put("bufferSize", "this aggregator runs rounds (FL_MODE=sync): a buffer size needs FL_MODE=async");
+      throw new InvalidRun(errors);
+    }
+    if (async != null && (bufferSize != null || runClients != base.clients())) { // else the default for its clients
+      async = checked(errors, "bufferSize", () -> new RunDefinition.Asynchrony(bufferSize != null ? bufferSize
+          : RunDefinition.Asynchrony.defaultBufferSize(runClients), base.asynchrony().maxStaleness(),
+          base.asynchrony().serverLearningRate()));
+    }
+    RunDefinition.Asynchrony mode = async;
+    RunDefinition any = checked(errors, "run", () -> RunDefinition.of(or(rounds, base.rounds()), runClients,
+        base.data(), sizes, new TrainingConfig(epochs, batch, rate, mom, decay, seedValue, network), chosen, sampling,
+        dp, bound).withAsynchrony(mode));
     RunDefinition definition = any == null || sites == null ? any : checked(errors, "sites", () -> any.onSites(sites));
     if (!errors.isEmpty()) {
       throw new InvalidRun(errors);

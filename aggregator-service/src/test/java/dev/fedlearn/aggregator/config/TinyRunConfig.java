@@ -24,13 +24,15 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 @TestConfiguration
 @EnableConfigurationProperties({AggregatorProperties.class, TlsProperties.class})
 public class TinyRunConfig {
+  /** The environment's run is asynchronous when the properties say {@code fl.mode=async}. */
   @Bean
-  Runs runs() {
+  Runs runs(AggregatorProperties properties) {
     JdbcDataSource ds = new JdbcDataSource();
     ds.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
     Flyway.configure().dataSource(ds).load().migrate();
     JdbcRuns history = new JdbcRuns(new JdbcTemplate(ds), new DataSourceTransactionManager(ds));
-    return Runs.start(history, TestRuns.definition(RunRules.of(2, 2), new FedAvg(), ClientSampler.ALL, null),
+    return Runs.start(history, TestRuns.definition(RunRules.of(2, 2), new FedAvg(), ClientSampler.ALL, null)
+        .withAsynchrony(properties.definition(new dev.fedlearn.federation.RunDefinition.Data("test", 10)).asynchrony()),
         TestRuns.opener(history, Clock.systemUTC()), Clock.systemUTC());
   }
 }

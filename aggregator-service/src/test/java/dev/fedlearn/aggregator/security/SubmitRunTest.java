@@ -100,6 +100,7 @@ class SubmitRunTest {
     invalid("{\"sites\": [\"a\", \"a\"]}", "sites", "with repeats");
     invalid("{\"sites\": [\"a b\"]}", "sites", "a client id");
     invalid("{\"sites\": [\"a\"], \"clients\": 3}", "clients", "names 1 sites");
+    invalid("{\"bufferSize\": 2}", "bufferSize", "a buffer size needs FL_MODE=async");
     assertThat(runs.list()).as("no bad run kept").hasSize(1);
   }
 

@@ -260,7 +260,7 @@ public final class FederatedClient {
       return true;
     }
     if (model.submitted() && model.round() + 1 > lastSubmitted) {
-      log.info("round {}: the aggregator already has this client's update (sent before a restart); waiting",
+      log.info("round {}: the aggregator already has this client's update; waiting for the next model",
           model.round() + 1);
       lastSubmitted = model.round() + 1;
     }

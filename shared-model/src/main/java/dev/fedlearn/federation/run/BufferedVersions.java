@@ -89,14 +89,21 @@ final class BufferedVersions implements RoundWorkflow {
           + " versions behind the newest, " + (open.number - 1) + (staleness > settings.maxStaleness()
               ? ", more than the maximum staleness of " + settings.maxStaleness()
               : ", which this aggregator no longer holds (it restarted)") + ": dropped; fetch the newest version";
-      log.warn("version {}: {}", open.number, why);
-      c.events.record(RunEvent.Type.REFUSED, open.number, u.clientId(), why);
+      log.info("version {}: {}", open.number, why); // a refusal is not the run's state: the web layer records it
       throw new Refusal(Refusal.Kind.CONFLICT, "Too stale", why, ProblemTypes.TOO_STALE);
     }
     double weight = RunDefinition.Asynchrony.weight(staleness);
     ClientUpdate rebased = new ClientUpdate(u.clientId(), u.numSamples(), u.layerSizes(),
         rebase(c.run.global.params(), base, u.weights(), settings.serverLearningRate() * weight), u.trainLoss(),
         u.trainAccuracy(), u.epochs());
+    // The version is a mean of the rebased changes: each within the bound keeps the model within it, whatever base
+    // version a change names.
+    double norm = RequestChecks.norm(rebased.weights());
+    if (norm > c.rules.maxWeightNorm()) {
+      throw Refusal.invalid(String.format(Locale.ROOT, "the change of %s on version %d, applied to version %d, has "
+          + "L2 norm %.2f, above the bound of %.2f (FL_MAX_WEIGHT_NORM)", u.clientId(), round - 1, open.number - 1,
+          norm, c.rules.maxWeightNorm()));
+    }
     Instant now = c.now();
     c.store.updateAccepted(new RunStore.StoredUpdate(open.number, u.clientId(), u.numSamples(), u.trainLoss(),
         u.trainAccuracy(), now, rebased.weights(), u.epochs()));

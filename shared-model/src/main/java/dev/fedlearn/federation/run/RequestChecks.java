@@ -126,6 +126,15 @@ final class RequestChecks {
     figures(u.trainLoss(), u.trainAccuracy(), u.epochs(), epochs);
   }
 
+  /** The L2 norm of {@code weights}, summed in double. */
+  static double norm(float[] weights) {
+    double squares = 0;
+    for (float w : weights) {
+      squares += (double) w * w;
+    }
+    return Math.sqrt(squares);
+  }
+
   /** An update's training figures: finite, accuracies in [0, 1], at most {@code epochs} epochs numbered from 1. */
   static void figures(double trainLoss, double trainAccuracy, List<ClientUpdate.Epoch> figures, int epochs) {
     if (!Double.isFinite(trainLoss) || !(trainAccuracy >= 0 && trainAccuracy <= 1)) {

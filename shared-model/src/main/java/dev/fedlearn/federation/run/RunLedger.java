@@ -317,7 +317,9 @@ final class RunLedger {
     int round = model.round();
     boolean evaluated = round >= 1 && round <= history.size()
         && history.get(round - 1).evaluations.containsKey(clientId);
-    return model.withProgress(open != null && open.updates.containsKey(clientId), evaluated,
+    // The update for the round after the model's: a poll answered as that round closed must not look like a lost one.
+    Round next = round + 1 <= history.size() ? history.get(round) : null;
+    return model.withProgress(next != null && next.updates.containsKey(clientId), evaluated,
         open == null || open.picked.contains(clientId));
   }
 

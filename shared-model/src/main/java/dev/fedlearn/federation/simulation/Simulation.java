@@ -112,7 +112,7 @@ public final class Simulation {
       double seconds, List<String> picked, double clientTestLoss, double clientTestAccuracy, SecAggCost secure,
       Confusion confusion, double simulatedSeconds, Map<String, Integer> staleness) {
     public Round {
-      staleness = staleness == null ? Map.of() : Map.copyOf(staleness);
+      staleness = staleness == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(staleness));
     }
   }
 

@@ -62,7 +62,8 @@ class BufferedVersionsTest {
         .hasMessageContaining("2 versions behind the newest, 2, more than the maximum staleness of 1")
         .satisfies(e -> assertThat(((Refusal) e).type()).isEqualTo(ProblemTypes.TOO_STALE));
     assertThat(run.status().updatesReceived()).as("the dropped change is not buffered").isZero();
-    assertThat(EVENTS).anySatisfy(e -> assertThat(e.detail()).contains("trained on version 0 is 2 versions behind"));
+    assertThat(EVENTS).as("a refusal is not the run's state: the web layer records it, rate-limited")
+        .noneSatisfy(e -> assertThat(e.type()).isEqualTo(RunEvent.Type.REFUSED.id()));
     run.submitUpdate(3, change("b", 10, (float) x2 + 1));
     assertThatThrownBy(() -> run.submitUpdate(3, change("b", 10, 1f))).isInstanceOf(Refusal.class)
         .hasMessageContaining("one change per client per version");
@@ -89,6 +90,47 @@ class BufferedVersionsTest {
       sync.submitUpdate(1, u);
     }
     assertThat(async.globalModel().params()).isEqualTo(sync.globalModel().params());
+  }
+
+  @Test
+  void aChangeNamingAnOldBaseCannotCarryTheModelPastTheWeightBound() {
+    RunRules rules = new RunRules(5, 3, 3, RunRules.DEFAULT_ROUND_TIMEOUT, RunRules.DEFAULT_MAX_ROUND_WAIT, 10,
+        Integer.MAX_VALUE);
+    RunCoordinator run = new RunCoordinator(rules, TestRuns.definition(rules, new FedAvg(), ClientSampler.ALL, null)
+        .withAsynchrony(new RunDefinition.Asynchrony(2, 3, 1.0)), new Model(TestRuns.SIZES,
+        new float[] {0.1f, 0, 0, 0, 0, 0}), r -> null, m -> new Evaluation(10, 0, 0), new TestRuns.ManualClock(),
+        RunStore.NONE, Duration.ofSeconds(30));
+    for (String id : new String[] {"a", "b", "c"}) {
+      run.register(registration(id));
+    }
+    float[] far = {0.1f, 0, 0, 0, 0, 9}; // norm 9: within the bound of 10
+    run.submitUpdate(1, new ClientUpdate("b", 10, TestRuns.SIZES.toArray(), far, 0.5, 0.8));
+    run.submitUpdate(1, new ClientUpdate("c", 10, TestRuns.SIZES.toArray(), far, 0.5, 0.8));
+    // a's change, the same weights on version 0, one version behind: 9 + 9 / sqrt(2), about 15.4, past the bound
+    assertThatThrownBy(() -> run.submitUpdate(1, new ClientUpdate("a", 10, TestRuns.SIZES.toArray(), far, 0.5, 0.8)))
+        .isInstanceOf(Refusal.class).hasMessageContaining("applied to version 1, has L2 norm 15.36, above the bound");
+    assertThat(run.status().updatesReceived()).isZero();
+    assertThat(run.globalModel().params()).containsExactly(far);
+  }
+
+  @Test
+  void theDefaultBufferIsHalfTheClientsButNeverOneClientAlone() {
+    assertThat(java.util.stream.IntStream.of(1, 2, 3, 4, 5, 10).map(RunDefinition.Asynchrony::defaultBufferSize)
+        .toArray()).containsExactly(1, 2, 2, 2, 3, 5);
+  }
+
+  @Test
+  void aPollAnsweredAsAVersionClosedSaysTheChangeIsInIt() {
+    RunCoordinator run = run(5, K2_S1_HALF, new TestRuns.ManualClock());
+    run.submitUpdate(1, change("b", 10, 1f));
+    run.submitUpdate(1, change("c", 10, 1f));
+    dev.fedlearn.protocol.GlobalModel version1 = run.awaitModel(-1, Duration.ZERO).join();
+    run.submitUpdate(2, change("a", 10, 1f));
+    run.submitUpdate(2, change("b", 10, 1f)); // version 2 made, with a's change
+    synchronized (run) {
+      assertThat(run.run.progress("a", version1).submitted()).as("a's change for version 2 is in it").isTrue();
+      assertThat(run.run.progress("c", version1).submitted()).isFalse();
+    }
   }
 
   @Test
