@@ -24,7 +24,7 @@ final class AsyncOptions {
 
   @Option(names = "--buffer-size", paramLabel = "K",
       description = "With --mode async: changes per version, 1 to the clients (default: half the clients, rounded "
-          + "up).")
+          + "up, at least 2).")
   Integer bufferSize;
 
   @Option(names = "--max-staleness", paramLabel = "S", defaultValue = Defaults.MAX_STALENESS,

@@ -84,7 +84,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param mode {@code sync}, rounds, or {@code async}, buffered asynchronous aggregation (FedBuff), in which
  *     {@code rounds} counts the global model's versions ({@code FL_MODE})
  * @param bufferSize with {@code async}, the changes each version is made of ({@code FL_BUFFER_SIZE}; none: half the
- *     clients, rounded up)
+ *     clients, rounded up, at least 2)
  * @param maxStaleness with {@code async}, the most versions a change may be behind the newest ({@code FL_MAX_STALENESS})
  * @param serverLearningRate with {@code async}, the step applied to each version's buffered changes
  *     ({@code FL_SERVER_LEARNING_RATE})
