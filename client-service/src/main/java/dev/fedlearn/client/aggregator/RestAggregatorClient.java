@@ -11,6 +11,8 @@ import dev.fedlearn.protocol.KeyAdvertisement;
 import dev.fedlearn.protocol.UnmaskingShares;
 import dev.fedlearn.protocol.ClientRegistration;
 import dev.fedlearn.protocol.ClientUpdate;
+import dev.fedlearn.protocol.CrossSiteModels;
+import dev.fedlearn.protocol.CrossSiteScores;
 import dev.fedlearn.protocol.EvaluationReport;
 import dev.fedlearn.protocol.GlobalModel;
 import dev.fedlearn.protocol.MaskedUpdate;
@@ -188,6 +190,36 @@ public final class RestAggregatorClient implements AggregatorClient {
     call("POST /rounds/" + round + "/personalized", () -> rest.post().uri("/rounds/{round}/personalized", round)
         .contentType(MediaType.APPLICATION_JSON)
         .body(report)
+        .retrieve()
+        .toBodilessEntity());
+  }
+
+  @Override
+  public void uploadLocalModel(ClientUpdate model) {
+    call("POST /cross-site/models", () -> {
+      RestClient.RequestBodySpec request = rest.post().uri("/cross-site/models");
+      return (format == WireFormat.JSON ? request.contentType(MediaType.APPLICATION_JSON).body(model)
+          : request.contentType(MediaType.APPLICATION_OCTET_STREAM).body(SafeTensors.encode(model)))
+          .retrieve().toBodilessEntity();
+    });
+  }
+
+  @Override
+  public CrossSiteModels crossSiteModels() {
+    return call("GET /cross-site/models", () -> required(rest.get().uri(uri -> {
+      uri.path("/cross-site/models");
+      if (clientId != null) {
+        uri.queryParam("clientId", clientId);
+      }
+      return uri.build();
+    }).retrieve().body(CrossSiteModels.class)));
+  }
+
+  @Override
+  public void submitCrossSiteScores(CrossSiteScores scores) {
+    call("POST /cross-site/scores", () -> rest.post().uri("/cross-site/scores")
+        .contentType(MediaType.APPLICATION_JSON)
+        .body(scores)
         .retrieve()
         .toBodilessEntity());
   }
