@@ -109,15 +109,18 @@ final class CrossSiteTakingPart {
     }
     ClientState before = tracker.state();
     tracker.state(ClientState.EVALUATING);
-    LayerSizes sizes = LayerSizes.of(models.layerSizes());
     List<Double> accuracy = new ArrayList<>();
     StringBuilder shown = new StringBuilder();
-    for (CrossSiteModels.Entry m : models.models()) {
-      double a = Evaluator.evaluate(new Model(sizes, m.weights()), test, threads).accuracy();
-      accuracy.add(a);
-      shown.append(String.format(Locale.ROOT, " %s %.2f%%", m.name(), 100 * a));
+    try {
+      LayerSizes sizes = LayerSizes.of(models.layerSizes());
+      for (CrossSiteModels.Entry m : models.models()) {
+        double a = Evaluator.evaluate(new Model(sizes, m.weights()), test, threads).accuracy();
+        accuracy.add(a);
+        shown.append(String.format(Locale.ROOT, " %s %.2f%%", m.name(), 100 * a));
+      }
+    } finally {
+      tracker.state(before);
     }
-    tracker.state(before);
     log.info("cross-site evaluation of {} on the {} local test samples:{}", which(model), test.size(), shown);
     CrossSiteScores row = new CrossSiteScores(clientId, test.size(), accuracy, model.run());
     calls.deliver("send the cross-site scores", () -> aggregator.submitCrossSiteScores(row), () -> { });
