@@ -168,60 +168,48 @@ public final class RestAggregatorClient implements AggregatorClient {
 
   @Override
   public void submitUpdate(int round, ClientUpdate update) {
-    call("POST /rounds/" + round + "/updates", () -> {
-      RestClient.RequestBodySpec request = rest.post().uri("/rounds/{round}/updates", round);
-      return (format == WireFormat.JSON ? request.contentType(MediaType.APPLICATION_JSON).body(update)
-          : request.contentType(MediaType.APPLICATION_OCTET_STREAM).body(SafeTensors.encode(update)))
-          .retrieve().toBodilessEntity();
-    });
+    call("POST /rounds/" + round + "/updates", () -> weights(rest.post().uri("/rounds/{round}/updates", round),
+        update).retrieve().toBodilessEntity());
+  }
+
+  /** {@code request} with {@code update} as its body, in this client's wire format. */
+  private RestClient.RequestHeadersSpec<?> weights(RestClient.RequestBodySpec request, ClientUpdate update) {
+    return format == WireFormat.JSON ? request.contentType(MediaType.APPLICATION_JSON).body(update)
+        : request.contentType(MediaType.APPLICATION_OCTET_STREAM).body(SafeTensors.encode(update));
+  }
+
+  /** {@code POST path} (with its {@code variables}) of {@code body} as JSON, its answer's body dropped. */
+  private void postJson(String path, Object body, Object... variables) {
+    call("POST " + path, () -> rest.post().uri(path, variables).contentType(MediaType.APPLICATION_JSON).body(body)
+        .retrieve().toBodilessEntity());
   }
 
   @Override
   public void submitEvaluation(int round, EvaluationReport report) {
-    call("POST /rounds/" + round + "/evaluations", () -> rest.post().uri("/rounds/{round}/evaluations", round)
-        .contentType(MediaType.APPLICATION_JSON)
-        .body(report)
-        .retrieve()
-        .toBodilessEntity());
+    postJson("/rounds/" + round + "/evaluations", report);
   }
 
   @Override
   public void submitPersonalized(int round, dev.fedlearn.protocol.PersonalizedReport report) {
-    call("POST /rounds/" + round + "/personalized", () -> rest.post().uri("/rounds/{round}/personalized", round)
-        .contentType(MediaType.APPLICATION_JSON)
-        .body(report)
-        .retrieve()
-        .toBodilessEntity());
+    postJson("/rounds/" + round + "/personalized", report);
   }
 
   @Override
   public void uploadLocalModel(ClientUpdate model) {
-    call("POST /cross-site/models", () -> {
-      RestClient.RequestBodySpec request = rest.post().uri("/cross-site/models");
-      return (format == WireFormat.JSON ? request.contentType(MediaType.APPLICATION_JSON).body(model)
-          : request.contentType(MediaType.APPLICATION_OCTET_STREAM).body(SafeTensors.encode(model)))
-          .retrieve().toBodilessEntity();
-    });
+    call("POST /cross-site/models", () -> weights(rest.post().uri("/cross-site/models"), model).retrieve()
+        .toBodilessEntity());
   }
 
   @Override
   public CrossSiteModels crossSiteModels() {
-    return call("GET /cross-site/models", () -> required(rest.get().uri(uri -> {
-      uri.path("/cross-site/models");
-      if (clientId != null) {
-        uri.queryParam("clientId", clientId);
-      }
-      return uri.build();
-    }).retrieve().body(CrossSiteModels.class)));
+    return call("GET /cross-site/models", () -> required(rest.get().uri(uri -> (clientId == null ? uri
+        : uri.queryParam("clientId", clientId)).path("/cross-site/models").build()).retrieve()
+        .body(CrossSiteModels.class)));
   }
 
   @Override
   public void submitCrossSiteScores(CrossSiteScores scores) {
-    call("POST /cross-site/scores", () -> rest.post().uri("/cross-site/scores")
-        .contentType(MediaType.APPLICATION_JSON)
-        .body(scores)
-        .retrieve()
-        .toBodilessEntity());
+    postJson("/cross-site/scores", scores);
   }
 
   @Override

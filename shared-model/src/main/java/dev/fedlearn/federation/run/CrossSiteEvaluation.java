@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * test split. Asked for at the end of the run ({@code FL_CROSS_SITE}, {@link RunRules#crossSite}) or on request
  * ({@link #request}); never in a private run, whose promise it would break: it shows each site's local model to the
  * others. In two steps, each bounded by the round timeout: the registered clients upload their last local model
- * ({@link #upload}; checked as an update: shape, finite weights, norm bound) until all are in or the deadline passed;
+ * ({@link #upload}; checked as an update: shape, finite weights, norm bound) until every client that trained in the
+ * run has, or the deadline passed;
  * then each client fetches the models ({@link #models}), scores them and posts its row ({@link #score}; once, one
  * accuracy per model), until all rows are in or the deadline passed. The clients learn where they stand from
  * {@code GET /model} ({@link dev.fedlearn.protocol.GlobalModel#crossSite()}). The local models travel only between the
@@ -94,8 +95,8 @@ public final class CrossSiteEvaluation {
       c.events.record(RunEvent.Type.CROSS_SITE, c.run.completed, u.clientId(), "client " + u.clientId()
           + " uploaded its last local model for the cross-site evaluation (" + x.models.size() + " of "
           + c.run.clients.size() + ")");
-      if (x.models.keySet().containsAll(c.run.clients.keySet())) {
-        beginScoring(x, now, "every client's local model is in");
+      if (x.models.keySet().containsAll(trained())) {
+        beginScoring(x, now, "every local model is in");
       }
       c.changed();
       return matrix();
@@ -211,6 +212,16 @@ public final class CrossSiteEvaluation {
     log.info("cross-site evaluation done: {}", why);
     c.events.record(RunEvent.Type.CROSS_SITE, c.run.completed, null, "cross-site evaluation done: " + why);
     c.board.post(c.current());
+  }
+
+  /**
+   * The clients that trained in the run (sent an update in one of its rounds): those that can have a local model. A
+   * client the sampler never picked has none, and the collection does not wait for it.
+   */
+  private java.util.Set<String> trained() {
+    java.util.Set<String> trained = new java.util.TreeSet<>();
+    c.run.history.forEach(round -> trained.addAll(round.updates.keySet()));
+    return trained;
   }
 
   /** The evaluation asked for; refused when there is none (a private run never has one). */

@@ -226,4 +226,22 @@ class CrossSiteEvaluationTest {
     assertThatThrownBy(() -> x.score(row("a", 0.5, 0.5))).isInstanceOf(Refusal.class)
         .hasMessageContaining("was done at");
   }
+
+  /** A client the sampler never picked trained nothing, so has no local model: the collection does not wait for it. */
+  @Test
+  void theCollectionWaitsOnlyForTheClientsThatTrained() {
+    RunCoordinator run = TestRuns.run(RunRules.of(1, 2).withCrossSite(true), Clock.systemUTC(), RunStore.NONE,
+        new FedAvg(), new ClientSampler(0.5, 1));
+    run.register(TestRuns.registration("a"));
+    run.register(TestRuns.registration("b"));
+    List<String> picked = run.round(1).selected();
+    assertThat(picked).hasSize(1);
+    String trained = picked.get(0);
+    String idle = trained.equals("a") ? "b" : "a";
+    run.submitUpdate(1, TestRuns.update(trained, 10, 0.5f));
+    assertThat(run.status().state()).isEqualTo(RunState.COMPLETED);
+    run.crossSite().upload(local(trained, 0.1f));
+    assertThat(step(run, idle)).as("no model to wait for").isEqualTo(CrossSiteStep.SCORE);
+    assertThat(run.crossSite().models(idle).names()).containsExactly("global", trained);
+  }
 }
