@@ -22,7 +22,7 @@
   const asked = !query.has('run') ? null : /^[1-9][0-9]{0,9}$/.test(query.get('run')) ? Number(query.get('run')) : NaN;
   const ENDED = new Set(['COMPLETED', 'FAILED', 'STOPPED']);
 
-  const run = { status: null, rounds: new Map(), personalized: [], skewMs: 0 };
+  const run = { status: null, rounds: new Map(), personalized: [], crossSite: null, skewMs: 0 };
   /**
    * What the page shows: live (the run served now) or not (run `asked`, read once); the shown run's id (null when the
    * aggregator does not say), its summary from the runs' list (null before it is read), whether it holds anything
@@ -102,6 +102,7 @@
         }
       }
       await readPersonalized();
+      await readCrossSite();
       render();
     }
     if (todo.includes('runs')) {
@@ -123,6 +124,7 @@
       view.held = true;
       run.status = status;
       await readPersonalized();
+      await readCrossSite();
       show(status, rounds);
       $('events').replaceChildren(...streamed.map(eventItem));
     } else {
@@ -183,6 +185,11 @@
   /** The clients' personalization reports, once the live run has completed (they come after its last round). */
   async function readPersonalized() {
     run.personalized = view.live && run.status?.state === 'COMPLETED' ? await getJson('/api/v1/personalized') : [];
+  }
+
+  /** The live run's cross-site evaluation, once it has completed (state NONE when none was asked for). */
+  async function readCrossSite() {
+    run.crossSite = view.live && run.status?.state === 'COMPLETED' ? await getJson('/api/v1/cross-site') : null;
   }
 
   function show(status, rounds) {
@@ -513,6 +520,7 @@
     }
     renderConfusion(latest);
     renderPersonalized();
+    renderCrossSite();
   }
 
   // Each client's personalization of the final model: its score beside the global model's, on its own test split.
@@ -523,6 +531,43 @@
       [String(p.epochs), 'number'], [String(p.numSamples), 'number'], [pct(p.globalAccuracy), 'number'],
       [pct(p.accuracy), 'number'], [((p.accuracy - p.globalAccuracy) * 100).toFixed(2) + ' points', 'number']],
       'personalized-' + p.clientId)));
+  }
+
+  const CROSS_SITE_STATES = { COLLECTING: 'collecting the sites\' last local models',
+    SCORING: 'the sites score the models', DONE: 'done' };
+
+  // The cross-site evaluation as a heat map: a row per site, a column per model (the global one first), each cell its
+  // accuracy on the row's test split, shaded from red (0%) to green (100%); '-' where a site has not scored or its
+  // model was not collected.
+  function renderCrossSite() {
+    const m = view.live ? run.crossSite : null;
+    $('cross-site-section').hidden = !m || m.state === 'NONE';
+    if (!m || m.state === 'NONE') {
+      return;
+    }
+    $('cross-site-state').textContent = CROSS_SITE_STATES[m.state] ?? m.state;
+    const head = document.createElement('tr');
+    for (const text of ['site \\ model', 'Test samples', ...m.models]) {
+      const th = document.createElement('th');
+      th.textContent = text;
+      head.appendChild(th);
+    }
+    $('cross-site').tHead.replaceChildren(head);
+    $('cross-site').tBodies[0].replaceChildren(...m.rows.map(r => {
+      const tr = row([[r.site, 'class'], [r.testSamples == null ? '-' : String(r.testSamples), 'number']],
+        'cross-site-' + r.site);
+      r.accuracy.forEach((a, k) => {
+        const td = document.createElement('td');
+        td.className = 'number heat';
+        td.dataset.model = m.models[k];
+        td.textContent = pct(a);
+        if (a != null) {
+          td.style.backgroundColor = 'hsl(' + Math.round(120 * a) + ', 70%, 82%)';
+        }
+        tr.appendChild(td);
+      });
+      return tr;
+    }));
   }
 
   // The newest round's confusion matrix summed over its clients (rows: true class, columns: predicted), then each
@@ -688,7 +733,8 @@
       state: e => want('all'),
       restarted: e => want('all'),
       refused: e => {},
-      secagg: e => want('status')
+      secagg: e => want('status'),
+      'cross-site': e => want('status')
     };
     for (const [type, then] of Object.entries(follow)) {
       source.addEventListener(type, message => {

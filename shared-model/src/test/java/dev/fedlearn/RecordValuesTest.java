@@ -56,6 +56,13 @@ class RecordValuesTest {
   }
 
   @Test
+  void crossSiteModels() {
+    checkValueSemantics(v -> new dev.fedlearn.protocol.CrossSiteModels(1, new int[] {784, 20, 15, 10}, List.of(
+        new dev.fedlearn.protocol.CrossSiteModels.Entry("global", weights(0)),
+        new dev.fedlearn.protocol.CrossSiteModels.Entry("client-1", weights(v)))));
+  }
+
+  @Test
   void globalModel() {
     TrainingPlan plan = TrainingPlan.of(TrainingConfig.defaults());
     checkValueSemantics(v -> new GlobalModel(3, 10, RunState.TRAINING, new int[] {784, 20}, weights(v), plan, true,

@@ -131,7 +131,8 @@ class HostileRequestsTest {
     String big = "x".repeat(MAX_BYTES + 1);
     for (String path : List.of("/api/v1/clients", "/api/v1/rounds/1/updates", "/api/v1/rounds/1/evaluations",
         "/api/v1/rounds/1/secagg/s/keys", "/api/v1/rounds/1/secagg/s/shares", "/api/v1/rounds/1/secagg/s/masked",
-        "/api/v1/rounds/1/secagg/s/unmask", "/api/v1/status", "/api/v1/nowhere", "/actuator/health", "/",
+        "/api/v1/rounds/1/secagg/s/unmask", "/api/v1/cross-site", "/api/v1/cross-site/models",
+        "/api/v1/cross-site/scores", "/api/v1/status", "/api/v1/nowhere", "/actuator/health", "/",
         "/api;x/v1/clients")) {
       for (String token : new String[] {null, "secret-a"}) {
         HttpResponse<String> r = send("POST", path, token, big);

@@ -64,7 +64,7 @@ final class WorkbookExport {
     try (var out = Files.newOutputStream(file)) {
       Workbook.write(new RunReport(settings, state, clients, reported, first.accuracy(), first.loss(),
           initial.sizes(), run.shownModels(), history.size(), List.of(), history.get(history.size() - 1).confusion(),
-          personalized(json)), out);
+          personalized(json)).withCrossSite(crossSite(json)), out);
     } catch (NoSuchFileException e) {
       throw new DataException(file + ": no such folder for the workbook", e);
     }
@@ -74,6 +74,17 @@ final class WorkbookExport {
   private static Double epsilon(ParticipationAccountant accountant, int round) {
     double e = accountant == null ? Double.NaN : accountant.spentAfterRound(round).epsilon();
     return Double.isFinite(e) ? e : null;
+  }
+
+  /** The matrix {@code simulate --cross-site} put in the JSON line ({@link CrossSite}); null without. */
+  @SuppressWarnings("unchecked")
+  private static RunReport.CrossSite crossSite(Map<String, Object> json) {
+    if (!(json.get("crossSite") instanceof Map<?, ?> x)) {
+      return null;
+    }
+    return new RunReport.CrossSite((List<String>) x.get("models"), ((List<Map<String, Object>>) x.get("rows"))
+        .stream().map(r -> new RunReport.CrossSiteRow((String) r.get("site"), ((Number) r.get("testSamples"))
+            .longValue(), ((List<Number>) r.get("accuracy")).stream().map(Number::doubleValue).toList())).toList());
   }
 
   /** The sites' personalizations that {@code simulate --personalize-epochs} put in the JSON line; empty without. */

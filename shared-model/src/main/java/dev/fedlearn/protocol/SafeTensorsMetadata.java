@@ -36,6 +36,9 @@ final class SafeTensorsMetadata {
     if (m.run() != null) {
       meta.put("run", Integer.toString(m.run()));
     }
+    if (m.crossSite() != null) {
+      meta.put("crossSite", m.crossSite().name());
+    }
     return meta;
   }
 
@@ -75,9 +78,17 @@ final class SafeTensorsMetadata {
     }
     String picked = f.optional("picked");
     String run = f.optional("run");
+    String crossSite = f.optional("crossSite");
+    CrossSiteStep step;
+    try {
+      step = crossSite == null ? null : CrossSiteStep.valueOf(crossSite);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("safetensors: metadata crossSite '" + crossSite + "' is not a cross-site "
+          + "step", e);
+    }
     return new GlobalModel(f.integer("round"), f.integer("rounds"), state, d.sizes().toArray(), d.params(), plan,
         f.bool("submitted"), f.bool("evaluated"), picked == null ? null : f.bool("picked"),
-        run == null ? null : f.integer("run"));
+        run == null ? null : f.integer("run"), step);
   }
 
   /** The client's update of a decoded file, its metadata read strictly. */

@@ -94,6 +94,26 @@ class SafeTensorsTest {
     assertThat(SafeTensors.decode(withCurves).metadata()).containsEntry("epochs", "0.3333333333333333,0.5;0.25,0.9");
   }
 
+  /** The caller's cross-site step travels in the metadata only when set: an older reader sees nothing new. */
+  @Test
+  void aCrossSiteStepSurvivesTheRoundTripAndIsLeftOutWhenNone() throws Exception {
+    Model m = Model.initialise(LayerSizes.of(3, 2), Preset.DEFAULT, 1);
+    GlobalModel completed = GlobalModel.of(2, 2, RunState.COMPLETED, m, TrainingPlan.of(TrainingConfig.defaults()))
+        .withRun(4);
+    assertThat(SafeTensors.decode(SafeTensors.encode(completed)).metadata()).doesNotContainKey("crossSite");
+    assertThat(SafeTensors.globalModel(SafeTensors.encode(completed)).crossSite()).isNull();
+    for (CrossSiteStep step : CrossSiteStep.values()) {
+      GlobalModel g = completed.withCrossSite(step);
+      assertThat(SafeTensors.globalModel(SafeTensors.encode(g))).isEqualTo(g);
+      assertThat(SafeTensors.JSON.readValue(SafeTensors.JSON.writeValueAsString(g), GlobalModel.class)).isEqualTo(g);
+      assertThat(g.withProgress(true, true, true).crossSite()).isEqualTo(step);
+    }
+    Map<String, String> meta = new java.util.HashMap<>(SafeTensors.decode(SafeTensors.encode(completed)).metadata());
+    meta.put("crossSite", "LATER");
+    assertThatThrownBy(() -> SafeTensors.globalModel(SafeTensors.encode(meta, m.sizes(), m.params())))
+        .hasMessageContaining("metadata crossSite 'LATER' is not a cross-site step");
+  }
+
   @Test
   void malformedEpochFiguresAreRefused() {
     Model m = Model.initialise(LayerSizes.of(3, 2), Preset.DEFAULT, 1);

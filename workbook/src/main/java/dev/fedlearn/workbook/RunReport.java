@@ -18,13 +18,15 @@ import java.util.SortedMap;
  * @param initialLoss and its loss
  * @param confusion the latest scored model's confusion counts summed over its clients, or null
  * @param personalized the clients' personalizations of the final model, by client id; empty when none
+ * @param crossSite the completed run's cross-site evaluation, or null when none was asked for
  * @param models global models by round (0: the initial model)
  * @param events what happened, oldest first (registrations, updates, scores, aggregations, deadlines, restarts,
  *     refused requests); empty when nobody logged them
  */
 public record RunReport(Map<String, String> settings, String state, List<Client> clients, List<Round> rounds,
     Double initialAccuracy, Double initialLoss, LayerSizes layerSizes, SortedMap<Integer, float[]> models,
-    int completedRounds, List<Event> events, Confusion confusion, List<Personalized> personalized) {
+    int completedRounds, List<Event> events, Confusion confusion, List<Personalized> personalized,
+    CrossSite crossSite) {
   /** The setting that says who scored the global models: {@code server} (its test set) or {@code clients}. */
   public static final String SCORED_BY = "scoredBy";
 
@@ -38,6 +40,39 @@ public record RunReport(Map<String, String> settings, String state, List<Client>
    */
   public boolean asynchronous() {
     return "async".equals(settings.get("mode")) || settings.keySet().stream().anyMatch(k -> k.startsWith("asynchrony."));
+  }
+
+  /** A run without a cross-site evaluation. */
+  public RunReport(Map<String, String> settings, String state, List<Client> clients, List<Round> rounds,
+      Double initialAccuracy, Double initialLoss, LayerSizes layerSizes, SortedMap<Integer, float[]> models,
+      int completedRounds, List<Event> events, Confusion confusion, List<Personalized> personalized) {
+    this(settings, state, clients, rounds, initialAccuracy, initialLoss, layerSizes, models, completedRounds, events,
+        confusion, personalized, null);
+  }
+
+  /** The same run with its cross-site evaluation ({@code crossSite}; null: none). */
+  public RunReport withCrossSite(CrossSite crossSite) {
+    return new RunReport(settings, state, clients, rounds, initialAccuracy, initialLoss, layerSizes, models,
+        completedRounds, events, confusion, personalized, crossSite);
+  }
+
+  /**
+   * A cross-site evaluation: every site (a row) scored the final global model and every site's last local model (the
+   * columns, {@code models}, the global model first) on its own test split; null where a site did not score or its
+   * model was not collected.
+   */
+  public record CrossSite(List<String> models, List<CrossSiteRow> rows) {
+    public CrossSite {
+      models = List.copyOf(models);
+      rows = List.copyOf(rows);
+    }
+  }
+
+  /** A site's row: the test samples it scored on (null: it did not score) and each model's accuracy. */
+  public record CrossSiteRow(String site, Long testSamples, List<Double> accuracy) {
+    public CrossSiteRow {
+      accuracy = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(accuracy));
+    }
   }
 
   /** A run without personalization reports. */

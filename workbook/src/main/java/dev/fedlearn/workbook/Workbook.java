@@ -11,13 +11,14 @@ import org.apache.poi.xssf.usermodel.XSSFWorkbook;
  * model, each charted client's test accuracy, and a line chart of accuracy per round), Training, Training curves (one
  * row per client, round and local epoch, with a chart of the clients' training accuracy epoch by epoch), Evaluations,
  * Confusion (the latest model's confusion matrix summed over the clients, with per-class figures), Personalization
- * (only when clients personalized the final model: each one's score beside the global model's), Clients, Events (the
+ * (only when clients personalized the final model: each one's score beside the global model's), Cross-site (only when
+ * the run had a cross-site evaluation: each site's accuracy of every model, shaded as a heat map), Clients, Events (the
  * run's log, oldest first), Settings, and Weights (one row per parameter, one column per global
  * model the run kept, the initial model as round 0: every round for short runs, else every k-th and the latest, as
  * the sheet says). Times are date-time cells in UTC, accuracies percentages; every table has a bold, frozen header
  * row with an autofilter. The small sheets are built in memory; Training curves, Events and Weights are streamed. The
  * aggregator serves it; {@code fl simulate --out} writes it. Each sheet has its class ({@link RoundsSheet},
- * {@link FiguresSheet} for Training and Evaluations, {@link CurvesSheet}, {@link ConfusionSheet}, {@link PersonalizationSheet}, {@link ClientsSheet},
+ * {@link FiguresSheet} for Training and Evaluations, {@link CurvesSheet}, {@link ConfusionSheet}, {@link PersonalizationSheet}, {@link CrossSiteSheet}, {@link ClientsSheet},
  * {@link EventsSheet},
  * {@link SettingsSheet}, {@link WeightsSheet}); they share the {@link Styles}, {@link Cells} and {@link Charts}.
  */
@@ -29,6 +30,7 @@ public final class Workbook {
   public static final String CLIENTS = "Clients";
   public static final String CONFUSION = "Confusion";
   public static final String PERSONALIZATION = "Personalization";
+  public static final String CROSS_SITE = "Cross-site";
   public static final String EVENTS = "Events";
   public static final String SETTINGS = "Settings";
   public static final String WEIGHTS = "Weights";
@@ -50,6 +52,9 @@ public final class Workbook {
     ConfusionSheet.write(book.createSheet(CONFUSION), s, st);
     if (!s.personalized().isEmpty()) {
       PersonalizationSheet.write(book.createSheet(PERSONALIZATION), s, st);
+    }
+    if (s.crossSite() != null && !s.crossSite().rows().isEmpty()) {
+      CrossSiteSheet.write(book.createSheet(CROSS_SITE), s.crossSite(), st);
     }
     ClientsSheet.write(book.createSheet(CLIENTS), s, st);
     SettingsSheet.write(book.createSheet(SETTINGS), s, st);

@@ -165,6 +165,31 @@ class WorkbookTest {
   }
 
   @Test
+  void aCrossSiteEvaluationGetsAHeatMapSheetOnlyWhenThereIsOne() throws IOException {
+    RunReport plain = report();
+    RunReport crossed = plain.withCrossSite(new RunReport.CrossSite(List.of("global", "client-1", "client-2"),
+        List.of(new RunReport.CrossSiteRow("client-1", 40L, List.of(0.75, 0.95, 0.5)),
+            new RunReport.CrossSiteRow("client-2", null, java.util.Arrays.asList(null, null, null)))));
+    try (XSSFWorkbook book = write(crossed)) {
+      XSSFSheet sheet = book.getSheet(Workbook.CROSS_SITE);
+      assertThat(book.getSheetIndex(Workbook.CROSS_SITE)).isEqualTo(book.getSheetIndex(Workbook.CONFUSION) + 1);
+      assertThat(sheet.getRow(0).getCell(2).getStringCellValue()).isEqualTo("global");
+      assertThat(sheet.getRow(0).getCell(4).getStringCellValue()).isEqualTo("client-2");
+      assertThat(sheet.getRow(1).getCell(0).getStringCellValue()).isEqualTo("client-1");
+      assertThat(sheet.getRow(1).getCell(1).getNumericCellValue()).isEqualTo(40);
+      assertThat(sheet.getRow(1).getCell(3).getNumericCellValue()).isEqualTo(0.95);
+      assertThat(sheet.getRow(1).getCell(3).getCellStyle().getDataFormatString()).isEqualTo(Workbook.PERCENT_FORMAT);
+      assertThat(sheet.getRow(2).getCell(2)).as("client-2 did not score").isNull();
+      assertThat(sheet.getSheetConditionalFormatting().getNumConditionalFormattings()).as("the heat map").isEqualTo(1);
+      assertThat(sheet.getSheetConditionalFormatting().getConditionalFormattingAt(0).getFormattingRanges()[0]
+          .formatAsString()).isEqualTo("C2:E3");
+    }
+    try (XSSFWorkbook book = write(plain)) {
+      assertThat(book.getSheet(Workbook.CROSS_SITE)).isNull();
+    }
+  }
+
+  @Test
   void theSheetsComeInOrderEachWithABoldFrozenFilteredHeader() throws IOException {
     try (XSSFWorkbook book = write(report())) {
       assertThat(IntStream.range(0, book.getNumberOfSheets()).mapToObj(book::getSheetName)).containsExactlyElementsOf(

@@ -88,6 +88,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxStaleness with {@code async}, the most versions a change may be behind the newest ({@code FL_MAX_STALENESS})
  * @param serverLearningRate with {@code async}, the step applied to each version's buffered changes
  *     ({@code FL_SERVER_LEARNING_RATE})
+ * @param crossSite every run that completes asks for its cross-site evaluation at once ({@code FL_CROSS_SITE},
+ *     default false; never a private run's): each site scores the final global model and every site's last local
+ *     model on its own test split; without it, {@code POST /api/v1/cross-site} asks for it
  */
 @ConfigurationProperties("fl")
 public record AggregatorProperties(
@@ -133,7 +136,8 @@ public record AggregatorProperties(
     @DefaultValue("sync") String mode,
     Integer bufferSize,
     @DefaultValue(Defaults.MAX_STALENESS) int maxStaleness,
-    @DefaultValue(Defaults.SERVER_LEARNING_RATE) double serverLearningRate) {
+    @DefaultValue(Defaults.SERVER_LEARNING_RATE) double serverLearningRate,
+    @DefaultValue("false") boolean crossSite) {
 
   public AggregatorProperties {
     layers = layers == null || layers.isBlank() ? null : layers; // compose passes a setting left out as empty
@@ -260,7 +264,8 @@ public record AggregatorProperties(
 
   /** The run's rules: rounds, clients, quorum, deadlines, bounds. */
   public RunRules rules() {
-    return rules(rounds, clients, minClients, roundTimeout, maxRoundWait, maxWeightNorm, maxClientSamples);
+    return rules(rounds, clients, minClients, roundTimeout, maxRoundWait, maxWeightNorm, maxClientSamples)
+        .withCrossSite(crossSite);
   }
 
   /**
@@ -269,7 +274,7 @@ public record AggregatorProperties(
    */
   public RunRules rules(RunDefinition definition) {
     return rules(definition.rounds(), definition.clients(), minClients, roundTimeout, maxRoundWait, maxWeightNorm,
-        maxClientSamples);
+        maxClientSamples).withCrossSite(crossSite);
   }
 
   private static RunRules rules(int rounds, int clients, int minClients, Duration roundTimeout,

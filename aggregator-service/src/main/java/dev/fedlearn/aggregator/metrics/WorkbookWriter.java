@@ -43,7 +43,15 @@ public class WorkbookWriter {
         initial == null ? null : initial.loss(), s.layerSizes(), s.modelHistory(), s.historyScores().size() - 1,
         events.stream().map(e -> new RunReport.Event(e.at(), e.type(), e.round(), e.clientId(), e.detail())).toList(),
         s.status().latest().confusion(), s.personalized().stream().map(p -> new RunReport.Personalized(p.clientId(),
-            p.epochs(), p.numSamples(), p.globalAccuracy(), p.accuracy())).toList());
+            p.epochs(), p.numSamples(), p.globalAccuracy(), p.accuracy())).toList())
+        .withCrossSite(crossSite(s.crossSite()));
+  }
+
+  /** The cross-site evaluation's matrix in the workbook's terms; null when none was asked for. */
+  private static RunReport.CrossSite crossSite(dev.fedlearn.protocol.CrossSiteMatrix m) {
+    return m == null || m.state() == dev.fedlearn.protocol.CrossSiteMatrix.State.NONE ? null
+        : new RunReport.CrossSite(m.models(), m.rows().stream().map(r -> new RunReport.CrossSiteRow(r.site(),
+            r.testSamples(), r.accuracy())).toList());
   }
 
   private static RunReport.Round round(RoundView v, Double epsilon) {

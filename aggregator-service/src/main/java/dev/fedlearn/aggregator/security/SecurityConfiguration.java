@@ -53,11 +53,15 @@ class SecurityConfiguration {
       PathPatternRequestMatcher.pathPattern(HttpMethod.POST, "/api/v1/rounds/*/updates"),
       PathPatternRequestMatcher.pathPattern(HttpMethod.POST, "/api/v1/rounds/*/evaluations"),
       PathPatternRequestMatcher.pathPattern(HttpMethod.POST, "/api/v1/rounds/*/personalized"),
+      PathPatternRequestMatcher.pathPattern(HttpMethod.POST, "/api/v1/cross-site/models"),
+      PathPatternRequestMatcher.pathPattern(HttpMethod.GET, "/api/v1/cross-site/models"),
+      PathPatternRequestMatcher.pathPattern(HttpMethod.POST, "/api/v1/cross-site/scores"),
       PathPatternRequestMatcher.pathPattern("/api/v1/rounds/*/secagg"),
       PathPatternRequestMatcher.pathPattern("/api/v1/rounds/*/secagg/**"));
-  /** Submitting and stopping runs. */
+  /** Submitting and stopping runs, asking for a cross-site evaluation. */
   static final RequestMatcher ADMIN_CALLS = new OrRequestMatcher(
       PathPatternRequestMatcher.pathPattern(HttpMethod.POST, "/api/v1/runs"),
+      PathPatternRequestMatcher.pathPattern(HttpMethod.POST, "/api/v1/cross-site"),
       PathPatternRequestMatcher.pathPattern(HttpMethod.POST, "/api/v1/runs/*/stop"));
   /** The dashboard's page (its scripts and styles hold no data of the run). */
   static final RequestMatcher DASHBOARD = new OrRequestMatcher(
@@ -107,7 +111,7 @@ class SecurityConfiguration {
             .requestMatchers(CLIENT_CALLS).access(client)
             .requestMatchers(ADMIN_CALLS).access(admin)
             .requestMatchers(HttpMethod.GET, "/api/v1/status", "/api/v1/rounds", "/api/v1/rounds/*",
-                "/api/v1/events", "/api/v1/metrics.xlsx", "/api/v1/personalized").access(read)
+                "/api/v1/events", "/api/v1/metrics.xlsx", "/api/v1/personalized", "/api/v1/cross-site").access(read)
             .requestMatchers(HttpMethod.GET, "/api/v1/runs", "/api/v1/runs/*", "/api/v1/runs/*/rounds",
                 "/api/v1/runs/*/model", "/api/v1/runs/*/events", "/api/v1/runs/*/metrics.xlsx", "/api/v1/sites")
             .access(read)
@@ -123,9 +127,10 @@ class SecurityConfiguration {
   }
 
   private static String adminNeeded(ClientTokens tokens) {
-    return tokens.adminProtected() ? "submitting and stopping runs needs the admin token (Authorization: Bearer "
-        + "<FL_ADMIN_TOKEN>)" : "this aggregator takes no runs over the API: it has tokens or certificates and no "
-        + "admin token (set FL_ADMIN_TOKEN)";
+    return tokens.adminProtected() ? "submitting and stopping runs and asking for a cross-site evaluation needs the "
+        + "admin token (Authorization: Bearer <FL_ADMIN_TOKEN>)" : "this aggregator takes no runs over the API (nor "
+        + "requests for a cross-site evaluation): it has tokens or certificates and no admin token "
+        + "(set FL_ADMIN_TOKEN)";
   }
 
   /** A 401 problem: the reason authentication failed, or what the call needs. */

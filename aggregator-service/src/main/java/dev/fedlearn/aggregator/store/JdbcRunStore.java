@@ -78,7 +78,7 @@ public class JdbcRunStore implements RunStore {
               rs.getDouble(4), rs.getDouble(5), rs.getDouble(6)), instant(rs, 7)), runId);
       Object[] r = run.get(0);
       return Optional.of(new Stored((String) r[0], (String) r[1], (String) r[2], clients, rounds, updates,
-          evaluations, (Standardization.Sums) r[3], (Boolean) r[4], personalized));
+          evaluations, (Standardization.Sums) r[3], (Boolean) r[4], personalized, CrossSiteRows.load(jdbc, runId)));
     });
   }
 
@@ -137,6 +137,39 @@ public class JdbcRunStore implements RunStore {
     tx.executeWithoutResult(status -> jdbc.update("insert into run_personalized (run_id, client_id, epochs, "
         + "num_samples, global_accuracy, loss, accuracy, received_at) values (?, ?, ?, ?, ?, ?, ?, ?)", runId,
         r.clientId(), r.epochs(), r.numSamples(), r.globalAccuracy(), r.loss(), r.accuracy(), time(p.receivedAt())));
+  }
+
+  @Override
+  public void crossSiteRequested(Instant at) {
+    tx.executeWithoutResult(status -> jdbc.update("insert into run_cross_site (run_id, requested_at) values (?, ?)",
+        runId, time(at)));
+  }
+
+  @Override
+  public void localModelReceived(StoredLocalModel m) {
+    tx.executeWithoutResult(status -> jdbc.update("insert into run_cross_site_model (run_id, client_id, weights, "
+        + "received_at) values (?, ?, ?, ?)", runId, m.clientId(), bytes(m.weights()), time(m.receivedAt())));
+  }
+
+  @Override
+  public void crossSiteScoring(Instant at) {
+    tx.executeWithoutResult(status -> jdbc.update("update run_cross_site set scoring_at = ? where run_id = ?",
+        time(at), runId));
+  }
+
+  @Override
+  public void crossSiteRowReceived(StoredCrossSiteRow r) {
+    tx.executeWithoutResult(status -> jdbc.update("insert into run_cross_site_score (run_id, client_id, num_samples, "
+        + "accuracy, received_at) values (?, ?, ?, ?, ?)", runId, r.clientId(), r.numSamples(),
+        CrossSiteRows.bytes(r.accuracy()), time(r.receivedAt())));
+  }
+
+  @Override
+  public void crossSiteDone(Instant at) {
+    tx.executeWithoutResult(status -> {
+      jdbc.update("update run_cross_site set done_at = ? where run_id = ?", time(at), runId);
+      jdbc.update("update run_cross_site_model set weights = null where run_id = ?", runId);
+    });
   }
 
   @Override
@@ -227,11 +260,11 @@ public class JdbcRunStore implements RunStore {
             : bytes(r.model()));
   }
 
-  private static OffsetDateTime time(Instant i) {
+  static OffsetDateTime time(Instant i) {
     return OffsetDateTime.ofInstant(i, ZoneOffset.UTC);
   }
 
-  private static Instant instant(ResultSet rs, int col) throws SQLException {
+  static Instant instant(ResultSet rs, int col) throws SQLException {
     OffsetDateTime t = rs.getObject(col, OffsetDateTime.class);
     return t == null ? null : t.toInstant();
   }

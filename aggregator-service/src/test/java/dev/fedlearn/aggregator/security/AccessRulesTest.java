@@ -102,6 +102,41 @@ class AccessRulesTest {
         .andExpect(jsonPath("$.length()").value(0));
   }
 
+  /**
+   * Cross-site evaluation: asking for it is an admin call (none here: nobody may), the matrix a read, and the local
+   * models go up and down between the run's clients only, each acting as itself; a reader never gets them.
+   */
+  @Test
+  void crossSiteEvaluationsRoutes() throws Exception {
+    problem(send(post("/api/v1/cross-site").content("")), 401, "takes no runs over the API");
+    problem(send(post("/api/v1/cross-site").content("").header("Authorization", "Bearer reader")), 403,
+        "set FL_ADMIN_TOKEN");
+    problem(send(post("/api/v1/cross-site").content("").header("Authorization", "Bearer secret-a")), 403,
+        "set FL_ADMIN_TOKEN");
+    problem(send(get("/api/v1/cross-site")), 401, "read token");
+    send(get("/api/v1/cross-site").header("Authorization", "Bearer reader")).andExpect(status().isOk())
+        .andExpect(jsonPath("$.state").value("NONE"));
+    send(get("/api/v1/cross-site").header("Authorization", "Bearer secret-b")).andExpect(status().isOk());
+
+    send(postJson("/api/v1/clients", REGISTER_A, "secret-a")).andExpect(status().isOk());
+    String model = "{\"clientId\":\"a\",\"numSamples\":1,\"layerSizes\":[2,2],\"weights\":[1,1,1,1,1,1],"
+        + "\"trainLoss\":0.5,\"trainAccuracy\":0.5}";
+    problem(send(postJson("/api/v1/cross-site/models", model, null)), 401, "needs the client's token");
+    problem(send(postJson("/api/v1/cross-site/models", model, "reader")), 403, "may not POST");
+    problem(send(postJson("/api/v1/cross-site/models", model, "secret-b")), 403, "belongs to client b");
+    problem(send(postJson("/api/v1/cross-site/models", model, "secret-a")), 409, "no cross-site evaluation");
+    problem(send(get("/api/v1/cross-site/models").param("clientId", "a")), 401, "needs the client's token");
+    problem(send(get("/api/v1/cross-site/models").header("Authorization", "Bearer reader")), 403, "may not GET");
+    problem(send(get("/api/v1/cross-site/models").param("clientId", "a").header("Authorization", "Bearer secret-b")),
+        403, "belongs to client b");
+    problem(send(get("/api/v1/cross-site/models").header("Authorization", "Bearer secret-a")), 409,
+        "no cross-site evaluation");
+    String row = "{\"clientId\":\"a\",\"numSamples\":5,\"accuracy\":[0.8]}";
+    problem(send(postJson("/api/v1/cross-site/scores", row, null)), 401, "needs the client's token");
+    problem(send(postJson("/api/v1/cross-site/scores", row, "secret-b")), 403, "belongs to client b");
+    problem(send(postJson("/api/v1/cross-site/scores", row, "secret-a")), 409, "no cross-site evaluation");
+  }
+
   /** A browser's reads may carry the token in the query (RFC 6750); a client's calls may not. */
   @Test
   void theQueryTokenIsTakenForReadsOnly() throws Exception {

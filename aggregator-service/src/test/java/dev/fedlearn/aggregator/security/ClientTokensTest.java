@@ -25,7 +25,7 @@ class ClientTokensTest {
     return new AggregatorProperties(10, 4, 50, 1, null, 0.9f, null, 42, "default", "784,20,15,10", null, null, Path.of("data"),
         Duration.ofSeconds(60), 2, Path.of("state"), 0, Duration.ofMinutes(10), Duration.ofMinutes(60), 1e4,
         4_000_000, 60_000, 60, tokens, file, read, null, "fedavg", null, 1.0, 1, null, 1.0, 1e-5, false, 16f, Duration.ofSeconds(30), null,
-        "mnist", "sync", null, 10, 1.0);
+        "mnist", "sync", null, 10, 1.0, false);
   }
 
   @Test

@@ -107,6 +107,47 @@ class JdbcRunStoreTest {
         .isEqualTo(table);
   }
 
+  /**
+   * A cross-site evaluation survives restarts: while it scores, the collected local models are served again after one,
+   * and once it is done its matrix stays, without the local models' weights, which the store drops.
+   */
+  @Test
+  void aCrossSiteEvaluationSurvivesARestartAndItsLocalModelsAreDroppedOnceDone() {
+    RunRules rules = RunRules.of(1, 2).withCrossSite(true);
+    RunCoordinator first = TestRuns.run(rules, clock, store);
+    first.register(TestRuns.registration("a"));
+    first.register(TestRuns.registration("b"));
+    first.submitUpdate(1, update("a", 10, 0.5f));
+    first.submitUpdate(1, update("b", 10, 0.7f));
+    first.crossSite().upload(update("b", 10, 0.2f));
+    RunCoordinator second = TestRuns.run(rules, clock, store);
+    assertThat(second.crossSite().matrix()).isEqualTo(first.crossSite().matrix());
+    assertThatThrownBy(() -> second.crossSite().upload(update("b", 10, 0.3f))).hasMessageContaining("already");
+    second.crossSite().upload(update("a", 10, 0.1f));
+    var models = second.crossSite().models("a");
+    second.crossSite().score(new dev.fedlearn.protocol.CrossSiteScores("a", 30, java.util.List.of(0.5, 0.6, 0.7),
+        null));
+
+    RunCoordinator third = TestRuns.run(rules, clock, store);
+    assertThat(third.crossSite().models("b")).as("the local models, bit for bit").isEqualTo(models);
+    assertThat(third.crossSite().matrix()).isEqualTo(second.crossSite().matrix());
+    java.time.Instant later = clock.instant().plus(RunCoordinator.FINAL_SCORES_WAIT);
+    assertThat(third.settled(later)).as("b's row is still to come").isFalse();
+    third.crossSite().score(new dev.fedlearn.protocol.CrossSiteScores("b", 30, java.util.List.of(0.1, 0.2, 0.3),
+        null));
+    assertThat(jdbc.queryForObject("select count(*) from run_cross_site_model where weights is not null",
+        Integer.class)).as("dropped once done").isZero();
+
+    RunCoordinator fourth = TestRuns.run(rules, clock, store);
+    var done = fourth.crossSite().matrix();
+    assertThat(done).isEqualTo(third.crossSite().matrix());
+    assertThat(done.state()).isEqualTo(dev.fedlearn.protocol.CrossSiteMatrix.State.DONE);
+    assertThat(done.models()).containsExactly("global", "a", "b");
+    assertThat(done.rows().get(1).accuracy()).containsExactly(0.1, 0.2, 0.3);
+    assertThat(fourth.settled(later)).isTrue();
+    assertThat(fourth.snapshot().crossSite()).isEqualTo(done);
+  }
+
   @Test
   void theClientsPersonalizationsSurviveARestart() {
     RunCoordinator first = TestRuns.run(RunRules.of(1, 2), clock, store);

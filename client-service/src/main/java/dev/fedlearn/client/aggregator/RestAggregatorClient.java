@@ -11,6 +11,8 @@ import dev.fedlearn.protocol.KeyAdvertisement;
 import dev.fedlearn.protocol.UnmaskingShares;
 import dev.fedlearn.protocol.ClientRegistration;
 import dev.fedlearn.protocol.ClientUpdate;
+import dev.fedlearn.protocol.CrossSiteModels;
+import dev.fedlearn.protocol.CrossSiteScores;
 import dev.fedlearn.protocol.EvaluationReport;
 import dev.fedlearn.protocol.GlobalModel;
 import dev.fedlearn.protocol.MaskedUpdate;
@@ -166,30 +168,48 @@ public final class RestAggregatorClient implements AggregatorClient {
 
   @Override
   public void submitUpdate(int round, ClientUpdate update) {
-    call("POST /rounds/" + round + "/updates", () -> {
-      RestClient.RequestBodySpec request = rest.post().uri("/rounds/{round}/updates", round);
-      return (format == WireFormat.JSON ? request.contentType(MediaType.APPLICATION_JSON).body(update)
-          : request.contentType(MediaType.APPLICATION_OCTET_STREAM).body(SafeTensors.encode(update)))
-          .retrieve().toBodilessEntity();
-    });
+    call("POST /rounds/" + round + "/updates", () -> weights(rest.post().uri("/rounds/{round}/updates", round),
+        update).retrieve().toBodilessEntity());
+  }
+
+  /** {@code request} with {@code update} as its body, in this client's wire format. */
+  private RestClient.RequestHeadersSpec<?> weights(RestClient.RequestBodySpec request, ClientUpdate update) {
+    return format == WireFormat.JSON ? request.contentType(MediaType.APPLICATION_JSON).body(update)
+        : request.contentType(MediaType.APPLICATION_OCTET_STREAM).body(SafeTensors.encode(update));
+  }
+
+  /** {@code POST path} (with its {@code variables}) of {@code body} as JSON, its answer's body dropped. */
+  private void postJson(String path, Object body, Object... variables) {
+    call("POST " + path, () -> rest.post().uri(path, variables).contentType(MediaType.APPLICATION_JSON).body(body)
+        .retrieve().toBodilessEntity());
   }
 
   @Override
   public void submitEvaluation(int round, EvaluationReport report) {
-    call("POST /rounds/" + round + "/evaluations", () -> rest.post().uri("/rounds/{round}/evaluations", round)
-        .contentType(MediaType.APPLICATION_JSON)
-        .body(report)
-        .retrieve()
-        .toBodilessEntity());
+    postJson("/rounds/" + round + "/evaluations", report);
   }
 
   @Override
   public void submitPersonalized(int round, dev.fedlearn.protocol.PersonalizedReport report) {
-    call("POST /rounds/" + round + "/personalized", () -> rest.post().uri("/rounds/{round}/personalized", round)
-        .contentType(MediaType.APPLICATION_JSON)
-        .body(report)
-        .retrieve()
+    postJson("/rounds/" + round + "/personalized", report);
+  }
+
+  @Override
+  public void uploadLocalModel(ClientUpdate model) {
+    call("POST /cross-site/models", () -> weights(rest.post().uri("/cross-site/models"), model).retrieve()
         .toBodilessEntity());
+  }
+
+  @Override
+  public CrossSiteModels crossSiteModels() {
+    return call("GET /cross-site/models", () -> required(rest.get().uri(uri -> (clientId == null ? uri
+        : uri.queryParam("clientId", clientId)).path("/cross-site/models").build()).retrieve()
+        .body(CrossSiteModels.class)));
+  }
+
+  @Override
+  public void submitCrossSiteScores(CrossSiteScores scores) {
+    postJson("/cross-site/scores", scores);
   }
 
   @Override

@@ -45,6 +45,21 @@ public interface AggregatorClient {
     throw new UnsupportedOperationException("personalization reports");
   }
 
+  /** {@code POST /cross-site/models}: this client's last local model, for the completed run's cross-site evaluation. */
+  default void uploadLocalModel(ClientUpdate model) {
+    throw new UnsupportedOperationException("cross-site evaluation");
+  }
+
+  /** {@code GET /cross-site/models}: the models the cross-site evaluation scores, the global model first. */
+  default dev.fedlearn.protocol.CrossSiteModels crossSiteModels() {
+    throw new UnsupportedOperationException("cross-site evaluation");
+  }
+
+  /** {@code POST /cross-site/scores}: this client's row, one accuracy per model. */
+  default void submitCrossSiteScores(dev.fedlearn.protocol.CrossSiteScores scores) {
+    throw new UnsupportedOperationException("cross-site evaluation");
+  }
+
   /** {@code GET /status}. */
   RunStatus status();
 

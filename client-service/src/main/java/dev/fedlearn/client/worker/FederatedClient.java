@@ -28,14 +28,14 @@ import org.slf4j.LoggerFactory;
  * scores every new global model once on the local test split, trains every round once on the local train split
  * and sends the weights, and stops when the run is completed or failed. Unreachable aggregators and server errors
  * are retried with exponential back-off; nothing ends the loop but the end of the run, {@link #stop()}, or a plan
- * below this client's floors ({@link PlanFloors}): the client then refuses the run, sends nothing more for it and
- * stops.
+ * below this client's floors ({@link PlanFloors}): the client then refuses the run and sends nothing more for it.
  *
  * <p>In a private run ({@link TrainingPlan#isPrivate()}: secure aggregation or differential privacy) the client
  * sends no figures of its own: no score, and no per-epoch figures with a plain update (a masked one has none).
  *
  * <p>{@link #run()} takes part in the run the aggregator serves, on the calling thread. {@link #start()} runs
- * {@link #serve()} on a thread of its own: each run, and once a run is over, the next one the aggregator serves.
+ * {@link #serve()} on a thread of its own: each run (and its cross-site evaluation, {@link CrossSiteTakingPart}), and
+ * once a run is over, the next one the aggregator serves.
  */
 public final class FederatedClient {
   private static final Logger log = LoggerFactory.getLogger(FederatedClient.class);
@@ -61,7 +61,7 @@ public final class FederatedClient {
   // Touched by the worker thread only.
   private int lastSeen = -1;
   private int lastSubmitted;
-  private ClientUpdate lastUpdate; // kept until the next round, to send again if the aggregator lost it
+  private ClientUpdate lastUpdate; // sent again if the aggregator lost it; kept past the run for cross-site evaluation
   private int resentRound;
   private int lastEvaluated;
   private int satOut; // the last round this client was not picked for
@@ -90,8 +90,7 @@ public final class FederatedClient {
     this.secure = new SecureSubmission(aggregator, calls, tracker, clientId, pollWaitSeconds, floors);
     this.sleeper = sleeper;
     this.slowdown = new Slowdown(properties.clientSlowdown(), sleeper);
-    this.ends = new RunEnds(aggregator, tracker, sleeper, new Personalizing(aggregator, calls, tracker, data, clientId,
-        properties.personalize(), threads));
+    this.ends = new RunEnds(aggregator, calls, tracker, sleeper, data, properties, () -> lastUpdate);
   }
 
   /** Runs the worker on a thread of its own (once). */

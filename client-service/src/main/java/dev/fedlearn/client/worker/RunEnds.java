@@ -1,9 +1,13 @@
 package dev.fedlearn.client.worker;
 
+import dev.fedlearn.client.ClientProperties;
+import dev.fedlearn.client.data.LocalData;
+import dev.fedlearn.protocol.ClientUpdate;
 import dev.fedlearn.protocol.GlobalModel;
 import dev.fedlearn.protocol.RunState;
 import dev.fedlearn.protocol.RunStatus;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,18 +22,24 @@ final class RunEnds {
   private final StatusTracker tracker;
   private final Sleeper sleeper;
   private final Personalizing personalizing;
+  private final CrossSiteTakingPart crossSite;
 
-  RunEnds(AggregatorClient aggregator, StatusTracker tracker, Sleeper sleeper, Personalizing personalizing) {
+  /** {@code local}: the client's last trained update of the run it takes part in, for cross-site evaluation. */
+  RunEnds(AggregatorClient aggregator, AggregatorCalls calls, StatusTracker tracker, Sleeper sleeper, LocalData data,
+      ClientProperties properties, Supplier<ClientUpdate> local) {
     this.aggregator = aggregator;
     this.tracker = tracker;
     this.sleeper = sleeper;
-    this.personalizing = personalizing;
+    this.personalizing = new Personalizing(aggregator, calls, tracker, data, properties.clientId(),
+        properties.personalize(), properties.threads());
+    this.crossSite = new CrossSiteTakingPart(aggregator, calls, tracker, data, properties.clientId(),
+        properties.threads(), local);
   }
 
   /**
    * Asks every {@link FederatedClient#NEXT_RUN_POLL} whether the aggregator serves a run other than {@code ended}
    * (null: any) that waits for clients or trains (an ended run stays ended); returns its model, or null once
-   * {@code stopped}.
+   * {@code stopped}. Meanwhile it takes its part in the ended run's cross-site evaluation, when one is asked for.
    */
   GlobalModel awaitNext(Integer ended, BooleanSupplier stopped) throws InterruptedException {
     log.info("waiting for the aggregator's next run");
@@ -47,6 +57,9 @@ final class RunEnds {
             model.run() == null ? "a new run" : "run " + model.run(), model.rounds());
         tracker.update(s -> s.withPersonalized(null)); // the last run's personalization is not this one's
         return model;
+      }
+      if (!another || model.run() == null) {
+        crossSite.follow(model); // the ended run's cross-site evaluation, asked for at its end or since
       }
     }
     return null;
@@ -100,5 +113,6 @@ final class RunEnds {
     log.info(RoundLog.completed(model, scored));
     personalizing.after(model); // FL_PERSONALIZE_EPOCHS
     tracker.state(ClientState.DONE);
+    crossSite.follow(model); // FL_CROSS_SITE on the aggregator: the last local model goes up at once
   }
 }

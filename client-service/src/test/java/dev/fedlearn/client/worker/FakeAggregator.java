@@ -198,6 +198,45 @@ class FakeAggregator implements AggregatorClient {
     personalized.add(new Call<>(round, report));
   }
 
+  /** The local models the worker uploaded for cross-site evaluation. */
+  final List<ClientUpdate> localModels = Collections.synchronizedList(new ArrayList<>());
+  /** How many times the worker fetched the cross-site evaluation's models. */
+  final List<Integer> crossSiteFetches = Collections.synchronizedList(new ArrayList<>());
+  final List<dev.fedlearn.protocol.CrossSiteScores> crossSiteScores = Collections.synchronizedList(new ArrayList<>());
+  private final Deque<RuntimeException> crossSiteFailures = new ArrayDeque<>();
+  private dev.fedlearn.protocol.CrossSiteModels crossSiteModels;
+
+  /** The models {@link #crossSiteModels()} answers. */
+  FakeAggregator crossSiteModels(dev.fedlearn.protocol.CrossSiteModels models) {
+    crossSiteModels = models;
+    return this;
+  }
+
+  /** Queues a failure of the next cross-site call (an upload, a fetch of the models or a row). */
+  FakeAggregator failCrossSite(RuntimeException e) {
+    crossSiteFailures.add(e);
+    return this;
+  }
+
+  @Override
+  public synchronized void uploadLocalModel(ClientUpdate model) {
+    throwNext(crossSiteFailures);
+    localModels.add(model);
+  }
+
+  @Override
+  public synchronized dev.fedlearn.protocol.CrossSiteModels crossSiteModels() {
+    crossSiteFetches.add(crossSiteFetches.size() + 1);
+    throwNext(crossSiteFailures);
+    return crossSiteModels;
+  }
+
+  @Override
+  public synchronized void submitCrossSiteScores(dev.fedlearn.protocol.CrossSiteScores scores) {
+    throwNext(crossSiteFailures);
+    crossSiteScores.add(scores);
+  }
+
   @Override
   public synchronized void submitEvaluation(int round, EvaluationReport report) {
     evaluationAttempts.add(new Call<>(round, report));

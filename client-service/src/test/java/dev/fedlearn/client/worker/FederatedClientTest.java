@@ -526,4 +526,99 @@ class FederatedClientTest {
     assertThat(aggregator.updateAttempts).as("run 1's update once, then run 2's").hasSize(2);
     assertThat(rounds(aggregator.updates)).as("only run 2's update is taken").containsExactly(1);
   }
+
+  /** A completed run of one round, as the aggregator serves it to this client at a step of its cross-site evaluation. */
+  private static GlobalModel crossSite(dev.fedlearn.protocol.CrossSiteStep step) {
+    return GlobalModel.of(1, 1, RunState.COMPLETED, MODEL, PLAN).withRun(1).withCrossSite(step);
+  }
+
+  /** Stops the worker at its {@code polls}-th poll for the next run. */
+  private Sleeper stopAtPoll(int polls) {
+    List<Duration> seen = new ArrayList<>();
+    return d -> {
+      if (d.equals(FederatedClient.NEXT_RUN_POLL)) {
+        seen.add(d);
+        if (seen.size() == polls) {
+          throw new InterruptedException("the test stops the worker");
+        }
+      }
+    };
+  }
+
+  private static final float[] OTHER = MODEL.params().clone();
+
+  static {
+    java.util.Arrays.fill(OTHER, 0.01f);
+  }
+
+  /**
+   * FL_CROSS_SITE: the completed run asks for its cross-site evaluation. The client uploads the weights it last
+   * trained at once, waits while the others upload, then fetches the models, scores each on its test split and posts
+   * its row once; then it takes part in the next run.
+   */
+  @Test
+  void aCompletedRunsCrossSiteEvaluationTakesTheLastLocalModelThenTheClientsRow() {
+    aggregator.registerInRuns(1, 2)
+        .crossSiteModels(new dev.fedlearn.protocol.CrossSiteModels(1, MODEL.sizes().toArray(), List.of(
+            new dev.fedlearn.protocol.CrossSiteModels.Entry("global", MODEL.params()),
+            new dev.fedlearn.protocol.CrossSiteModels.Entry("client-s", OTHER))))
+        .serve(GlobalModel.of(0, 1, RunState.TRAINING, MODEL, PLAN).withRun(1)) // train round 1
+        .serve(crossSite(dev.fedlearn.protocol.CrossSiteStep.UPLOAD)) // completed: upload at once
+        .serve(crossSite(dev.fedlearn.protocol.CrossSiteStep.WAIT)) // the others upload
+        .serve(crossSite(dev.fedlearn.protocol.CrossSiteStep.SCORE)) // score
+        .serve(crossSite(dev.fedlearn.protocol.CrossSiteStep.SCORE)) // the row is on its way: not sent twice
+        .serve(crossSite(dev.fedlearn.protocol.CrossSiteStep.DONE))
+        .serve(GlobalModel.of(0, 1, RunState.WAITING_FOR_CLIENTS, MODEL, PLAN).withRun(2)) // the next run
+        .serve(GlobalModel.of(0, 1, RunState.STOPPED, MODEL, PLAN).withRun(2));
+    client(stopAtPoll(6)).serve();
+
+    assertThat(aggregator.localModels).hasSize(1);
+    assertThat(aggregator.localModels.get(0)).as("the update of its last round, weights and all")
+        .isEqualTo(aggregator.updates.get(0).body());
+    var test = data.features(PLAN.seed(), PLAN).test();
+    assertThat(aggregator.crossSiteFetches).hasSize(1);
+    assertThat(aggregator.crossSiteScores).containsExactly(new dev.fedlearn.protocol.CrossSiteScores("client-t",
+        test.size(), List.of(dev.fedlearn.engine.nn.Evaluator.evaluate(MODEL, test, 1).accuracy(),
+            dev.fedlearn.engine.nn.Evaluator.evaluate(new Model(MODEL.sizes(), OTHER), test, 1).accuracy()), 1));
+    assertThat(aggregator.registrations).as("then the next run").hasSize(2);
+    assertThat(tracker.snapshot().lastError()).isNull();
+  }
+
+  /** A client that restarted after its run has no local model: it uploads none, but scores the others'. */
+  @Test
+  void aClientWithoutItsLocalModelUploadsNoneButScores() {
+    aggregator.registerInRuns(1)
+        .crossSiteModels(new dev.fedlearn.protocol.CrossSiteModels(1, MODEL.sizes().toArray(), List.of(
+            new dev.fedlearn.protocol.CrossSiteModels.Entry("global", MODEL.params()))))
+        .serve(crossSite(dev.fedlearn.protocol.CrossSiteStep.UPLOAD))
+        .serve(crossSite(dev.fedlearn.protocol.CrossSiteStep.UPLOAD))
+        .serve(crossSite(dev.fedlearn.protocol.CrossSiteStep.SCORE));
+    client(stopAtPoll(3)).serve();
+
+    assertThat(aggregator.localModels).isEmpty();
+    assertThat(aggregator.crossSiteScores).hasSize(1);
+    assertThat(aggregator.crossSiteScores.get(0).accuracy()).hasSize(1);
+  }
+
+  /** Refused steps are said and never tried again: the client goes on to the next run. */
+  @Test
+  void aRefusedCrossSiteStepIsNotTriedAgain() {
+    aggregator.registerInRuns(1, 2)
+        .failCrossSite(FakeAggregator.rejected(400)) // the upload
+        .failCrossSite(FakeAggregator.rejected(409)) // the fetch of the models
+        .serve(GlobalModel.of(0, 1, RunState.TRAINING, MODEL, PLAN).withRun(1))
+        .serve(crossSite(dev.fedlearn.protocol.CrossSiteStep.UPLOAD))
+        .serve(crossSite(dev.fedlearn.protocol.CrossSiteStep.UPLOAD))
+        .serve(crossSite(dev.fedlearn.protocol.CrossSiteStep.SCORE))
+        .serve(crossSite(dev.fedlearn.protocol.CrossSiteStep.SCORE))
+        .serve(GlobalModel.of(0, 1, RunState.WAITING_FOR_CLIENTS, MODEL, PLAN).withRun(2))
+        .serve(GlobalModel.of(0, 1, RunState.STOPPED, MODEL, PLAN).withRun(2));
+    client(stopAtPoll(5)).serve();
+
+    assertThat(aggregator.localModels).isEmpty();
+    assertThat(aggregator.crossSiteFetches).as("once").hasSize(1);
+    assertThat(aggregator.crossSiteScores).isEmpty();
+    assertThat(aggregator.registrations).as("then the next run").hasSize(2);
+    assertThat(tracker.snapshot().lastError()).contains("400");
+  }
 }

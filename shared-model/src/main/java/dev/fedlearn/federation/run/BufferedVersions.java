@@ -48,6 +48,13 @@ final class BufferedVersions implements RoundWorkflow {
     return shown;
   }
 
+  /** The strategy as the status shows it: its name, its parameters (and asynchrony's), the clients a round picks. */
+  static RunStatus.StrategyInfo strategyInfo(dev.fedlearn.federation.strategy.Strategy strategy,
+      dev.fedlearn.federation.ClientSampler sampler, RunDefinition.Asynchrony a) {
+    return new RunStatus.StrategyInfo(strategy.name(), shown(strategy.parameters(), a), sampler.fraction(),
+        sampler.minClients());
+  }
+
   @Override
   public void admit(ClientRegistration registration, Collection<RunCoordinator.Client> registered) {
     // a change carries any number of samples

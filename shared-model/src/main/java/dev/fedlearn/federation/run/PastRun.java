@@ -53,7 +53,7 @@ public final class PastRun {
         (ids, round) -> sampler.pick(ids, round, seed));
     run.privateRun = definition.isPrivate();
     RunRules rules = RunRules.of(definition.rounds(), definition.clients());
-    RunStatus.StrategyInfo info = RunCoordinator.strategyInfo(definition.serverStrategy(round -> null), sampler,
+    RunStatus.StrategyInfo info = BufferedVersions.strategyInfo(definition.serverStrategy(round -> null), sampler,
         definition.asynchrony());
     RunPrivacy accountant = RunPrivacy.of(definition, sampler.count(definition.clients()));
     if (accountant != null) {

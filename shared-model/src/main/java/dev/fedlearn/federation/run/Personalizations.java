@@ -56,7 +56,7 @@ final class Personalizations {
   }
 
   /** Whether {@code accuracy} is a count of {@code n} samples over {@code n}. */
-  private static boolean share(double accuracy, long n) {
+  static boolean share(double accuracy, long n) {
     if (!(accuracy >= 0 && accuracy <= 1)) {
       return false;
     }

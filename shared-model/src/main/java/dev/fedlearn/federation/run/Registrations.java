@@ -77,7 +77,7 @@ final class Registrations {
     Instant now = c.now();
     boolean starts = run.clients.size() + 1 == c.rules.clients() && run.state == RunState.WAITING_FOR_CLIENTS;
     c.store.clientRegistered(new RunStore.StoredClient(id, r.trainSamples(), r.testSamples(), now, r.sums()),
-        (starts ? RunState.TRAINING : run.state).name(), starts ? RunCoordinator.opening(1, now) : null);
+        (starts ? RunState.TRAINING : run.state).name(), starts ? RunStore.StoredRound.opening(1, now) : null);
     run.clients.put(id, new RunCoordinator.Client(id, r.trainSamples(), r.testSamples(), now, r.sums()));
     log.info("client {} registered ({} train / {} test samples): {}/{}", id, r.trainSamples(), r.testSamples(),
         run.clients.size(), c.rules.clients());

@@ -67,7 +67,7 @@ final class RoundClosing {
     c.store.roundClosed(new RunStore.StoredRound(open.number, open.startedAt, now,
         score == null ? null : score.accuracy(), score == null ? null : score.loss(), next.model().params(),
         next.state()), (last ? RunState.COMPLETED : RunState.TRAINING).name(),
-        last ? null : RunCoordinator.opening(open.number + 1, now));
+        last ? null : RunStore.StoredRound.opening(open.number + 1, now));
     c.run.global = next.model();
     c.run.strategyState = next.state();
     c.run.completed = open.number;
@@ -97,6 +97,9 @@ final class RoundClosing {
       log.info("run completed: {}{}, {}", c.rules.rounds(), unit, scored);
       c.events.record(RunEvent.Type.STATE, open.number, null, "run completed: " + c.rules.rounds()
           + unit + ", " + (score == null ? "its clients score the final model" : "final " + scored));
+      if (c.rules.crossSite() && !c.privateRun) {
+        c.crossSite.start("asked for by FL_CROSS_SITE");
+      }
       c.board.post(c.current());
     } else {
       c.openRound(c.run.completed + 1, now);

@@ -67,7 +67,7 @@ public final class RunCoordinator {
   public record Snapshot(RunStatus status, Map<String, String> settings, List<Client> clients,
       List<RoundView> rounds, LayerSizes layerSizes, SortedMap<Integer, float[]> modelHistory,
       List<Evaluation> historyScores, IntFunction<RunStatus.Privacy> privacy, boolean privateRun,
-      List<dev.fedlearn.protocol.PersonalizedReport> personalized) {}
+      List<dev.fedlearn.protocol.PersonalizedReport> personalized, dev.fedlearn.protocol.CrossSiteMatrix crossSite) {}
 
   final RunRules rules;
   final TrainingConfig training;
@@ -89,6 +89,7 @@ public final class RunCoordinator {
   final RoundWorkflow workflow; // how the rounds collect their updates
   /** Secure aggregation or differential privacy: no client's own figures are taken or shown. */
   final boolean privateRun;
+  final CrossSiteEvaluation crossSite = new CrossSiteEvaluation(this);
 
   /**
    * The run {@code definition} defines, aggregated by its strategy ({@link RunDefinition#serverStrategy}, differential
@@ -103,7 +104,7 @@ public final class RunCoordinator {
     this.training = definition.trainingConfig();
     this.strategy = definition.serverStrategy(noise);
     this.sampler = definition.sampling();
-    this.strategyInfo = strategyInfo(strategy, sampler, definition.asynchrony());
+    this.strategyInfo = BufferedVersions.strategyInfo(strategy, sampler, definition.asynchrony());
     this.accountant = RunPrivacy.of(definition, sampler.count(rules.clients()));
     this.privacy = accountant == null ? null : accountant.spent();
     this.scorer = scorer;
@@ -165,10 +166,6 @@ public final class RunCoordinator {
     return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
 
-  static RunStore.StoredRound opening(int number, Instant now) {
-    return new RunStore.StoredRound(number, now, null, null, null, null);
-  }
-
   void openRound(int number, Instant now) {
     List<String> picked = pick(new ArrayList<>(run.clients.keySet()), number);
     run.history.add(new RunLedger.Round(number, now, picked));
@@ -185,12 +182,6 @@ public final class RunCoordinator {
     return sampler.count(rules.clients());
   }
 
-  /** The strategy as the status shows it: its name, its parameters (and asynchrony's), the clients a round picks. */
-  static RunStatus.StrategyInfo strategyInfo(Strategy strategy, ClientSampler sampler, RunDefinition.Asynchrony a) {
-    return new RunStatus.StrategyInfo(strategy.name(), BufferedVersions.shown(strategy.parameters(), a),
-        sampler.fraction(), sampler.minClients());
-  }
-
   /** The clients that train round {@code number}: the sampler's pick, reproducible from the run's seed. */
   List<String> pick(List<String> clients, int number) {
     return sampler.pick(clients, number, training.seed());
@@ -200,7 +191,7 @@ public final class RunCoordinator {
   GlobalModel current() {
     return GlobalModel.of(run.completed, rules.rounds(), run.state, run.global,
         TrainingPlan.of(training, strategy.proximalMu(), workflow instanceof SecureRounds, privateRun)
-            .withTable(Registrations.table(this)));
+            .withTable(Registrations.table(this))).withCrossSite(run.crossSiteStep(null));
   }
 
   /**
@@ -266,10 +257,11 @@ public final class RunCoordinator {
 
   /**
    * Whether the run is over and done with at {@code now}: ended, and, when it completed, every client's score of the
-   * final model taken (a private run takes none) or {@link #FINAL_SCORES_WAIT} past.
+   * final model taken (a private run takes none) or {@link #FINAL_SCORES_WAIT} past, and its cross-site evaluation
+   * done if one was asked for.
    */
   public synchronized boolean settled(Instant now) {
-    if (run.state == RunState.WAITING_FOR_CLIENTS || run.state == RunState.TRAINING) {
+    if (run.state == RunState.WAITING_FOR_CLIENTS || run.state == RunState.TRAINING || CrossSiteEvaluation.busy(run)) {
       return false;
     }
     if (run.state != RunState.COMPLETED || privateRun || run.history.isEmpty()) {
@@ -340,6 +332,12 @@ public final class RunCoordinator {
     if (open != null) {
       workflow.tick(open);
     }
+    crossSite.tick();
+  }
+
+  /** The completed run's cross-site evaluation: asked for, its models uploaded and fetched, its rows, its matrix. */
+  public CrossSiteEvaluation crossSite() {
+    return crossSite;
   }
 
   /** The secure aggregation steps of the run's rounds; refuses a run that takes plain updates. */

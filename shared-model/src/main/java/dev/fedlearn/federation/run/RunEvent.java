@@ -41,7 +41,9 @@ public record RunEvent(Instant at, String type, Integer round, String clientId, 
     /** A request was refused. */
     REFUSED("refused"),
     /** A step of secure aggregation closed, or its session was abandoned. */
-    SECAGG("secagg");
+    SECAGG("secagg"),
+    /** A step of the completed run's cross-site evaluation: asked for, a model or a row in, scoring, done. */
+    CROSS_SITE("cross-site");
 
     private final String id;
 

@@ -69,6 +69,8 @@ final class RunLedger {
   boolean columnsRevealed;
   /** The clients' personalization reports, once the run completed, by client id. */
   final java.util.Map<String, dev.fedlearn.protocol.PersonalizedReport> personalized = new TreeMap<>();
+  /** The completed run's cross-site evaluation, once asked for; else null. */
+  CrossSiteRecord crossSite;
   /** The classes' names, in the network's output order (null: no confusion matrices). */
   List<String> classNames;
   /** Who scores the global models: {@link RunStatus.Latest#SERVER} or {@link RunStatus.Latest#CLIENTS}. */
@@ -124,6 +126,7 @@ final class RunLedger {
     ledger.columnSums = s.columnSums();
     ledger.columnsRevealed = s.columnSumsRevealed();
     s.personalized().forEach(p -> ledger.personalized.put(p.report().clientId(), p.report()));
+    ledger.crossSite = s.crossSite() == null ? null : CrossSiteRecord.restore(s.crossSite());
     for (RunStore.StoredClient c : s.clients()) {
       ledger.clients.put(c.clientId(), new RunCoordinator.Client(c.clientId(), c.trainSamples(), c.testSamples(),
           c.registeredAt(), c.sums()));
@@ -261,7 +264,8 @@ final class RunLedger {
     shown.put("maxWeightNorm", Double.toString(rules.maxWeightNorm()));
     return new RunCoordinator.Snapshot(status(rules, strategy, privacy, now), shown, new ArrayList<>(clients.values()),
         rounds(rules.roundTimeout()),
-        global.sizes(), copies, scoresFromZero(), privacy, privateRun, List.copyOf(personalized.values()));
+        global.sizes(), copies, scoresFromZero(), privacy, privateRun, List.copyOf(personalized.values()),
+        CrossSiteEvaluation.matrix(this));
   }
 
   /** A round as the API shows it; the clients' test accuracy is averaged weighted by their test samples. */
@@ -310,7 +314,8 @@ final class RunLedger {
 
   /**
    * {@code model} with what the aggregator holds from {@code clientId}: its update for the open round, its score of
-   * the model's round; and whether it is picked for the open round (true when no round is open).
+   * the model's round; whether it is picked for the open round (true when no round is open); and its step in the
+   * completed run's cross-site evaluation (null when none was asked for).
    */
   GlobalModel progress(String clientId, GlobalModel model) {
     Round open = openRound();
@@ -320,7 +325,12 @@ final class RunLedger {
     // The update for the round after the model's: a poll answered as that round closed must not look like a lost one.
     Round next = round + 1 <= history.size() ? history.get(round) : null;
     return model.withProgress(next != null && next.updates.containsKey(clientId), evaluated,
-        open == null || open.picked.contains(clientId));
+        open == null || open.picked.contains(clientId)).withCrossSite(crossSiteStep(clientId));
+  }
+
+  /** Where {@code clientId} (null: an unnamed caller) stands in the cross-site evaluation; null when there is none. */
+  dev.fedlearn.protocol.CrossSiteStep crossSiteStep(String clientId) {
+    return crossSite == null || state != RunState.COMPLETED ? null : crossSite.step(clientId);
   }
 
   private List<Evaluation> scoresFromZero() {

@@ -14,9 +14,23 @@ import java.time.Duration;
  * @param maxWeightNorm updates whose weights have a larger L2 norm are refused
  * @param maxClientSamples the most training or test samples one client may register ({@code FL_MAX_CLIENT_SAMPLES});
  *     FedAvg weighs a client by its count, so an unbounded count would let one client take over the model
+ * @param crossSite whether a run that completes asks for its cross-site evaluation at once ({@code FL_CROSS_SITE};
+ *     never in a private run), each of its two steps bounded by {@code roundTimeout} ({@link CrossSiteEvaluation})
  */
 public record RunRules(int rounds, int clients, int minClients, Duration roundTimeout, Duration maxRoundWait,
-    double maxWeightNorm, int maxClientSamples) {
+    double maxWeightNorm, int maxClientSamples, boolean crossSite) {
+
+  /** Without cross-site evaluation at the end of the run. */
+  public RunRules(int rounds, int clients, int minClients, Duration roundTimeout, Duration maxRoundWait,
+      double maxWeightNorm, int maxClientSamples) {
+    this(rounds, clients, minClients, roundTimeout, maxRoundWait, maxWeightNorm, maxClientSamples, false);
+  }
+
+  /** The same rules, asking for the cross-site evaluation of a completed run ({@code crossSite}) or not. */
+  public RunRules withCrossSite(boolean crossSite) {
+    return new RunRules(rounds, clients, minClients, roundTimeout, maxRoundWait, maxWeightNorm, maxClientSamples,
+        crossSite);
+  }
 
   /** The default cap on a client's samples, as text for {@code @DefaultValue}: MNIST's whole training set. */
   public static final String MAX_CLIENT_SAMPLES = "60000";

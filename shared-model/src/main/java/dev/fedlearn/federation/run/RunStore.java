@@ -20,7 +20,30 @@ public interface RunStore {
    */
   record Stored(String settings, String state, String message, List<StoredClient> clients, List<StoredRound> rounds,
       List<StoredUpdate> updates, List<StoredEvaluation> evaluations, Standardization.Sums columnSums,
-      boolean columnSumsRevealed, List<StoredPersonalized> personalized) {}
+      boolean columnSumsRevealed, List<StoredPersonalized> personalized, StoredCrossSite crossSite) {
+
+    /** A run without a cross-site evaluation. */
+    public Stored(String settings, String state, String message, List<StoredClient> clients, List<StoredRound> rounds,
+        List<StoredUpdate> updates, List<StoredEvaluation> evaluations, Standardization.Sums columnSums,
+        boolean columnSumsRevealed, List<StoredPersonalized> personalized) {
+      this(settings, state, message, clients, rounds, updates, evaluations, columnSums, columnSumsRevealed,
+          personalized, null);
+    }
+  }
+
+  /**
+   * A completed run's cross-site evaluation ({@link CrossSiteEvaluation}): when it was asked for, when its scoring
+   * began and when it was done (null before), the local models collected (their weights null once it is done) and the
+   * clients' rows.
+   */
+  record StoredCrossSite(Instant requestedAt, Instant scoringAt, Instant doneAt, List<StoredLocalModel> models,
+      List<StoredCrossSiteRow> rows) {}
+
+  /** A client's last local model, uploaded for the cross-site evaluation (weights null once it is done). */
+  record StoredLocalModel(String clientId, float[] weights, Instant receivedAt) {}
+
+  /** A client's row of the cross-site evaluation: one accuracy per model, the global model first. */
+  record StoredCrossSiteRow(String clientId, long numSamples, List<Double> accuracy, Instant receivedAt) {}
 
   /** A client's personalization report ({@link Personalizations}) and when it arrived. */
   record StoredPersonalized(dev.fedlearn.protocol.PersonalizedReport report, Instant receivedAt) {}
@@ -45,6 +68,11 @@ public interface RunStore {
     /** A round without strategy state. */
     public StoredRound(int round, Instant startedAt, Instant endedAt, Double accuracy, Double loss, float[] model) {
       this(round, startedAt, endedAt, accuracy, loss, model, null);
+    }
+
+    /** Round {@code number}, opened at {@code now}. */
+    static StoredRound opening(int number, Instant now) {
+      return new StoredRound(number, now, null, null, null, null);
     }
   }
 
@@ -110,6 +138,21 @@ public interface RunStore {
   /** A client reported its personalization of the completed run's final model. */
   void personalizedReceived(StoredPersonalized personalized);
 
+  /** The completed run's cross-site evaluation was asked for. */
+  void crossSiteRequested(Instant at);
+
+  /** A client's last local model for the cross-site evaluation. */
+  void localModelReceived(StoredLocalModel model);
+
+  /** The cross-site evaluation collected its models (those received so far): the clients score them from now. */
+  void crossSiteScoring(Instant at);
+
+  /** A client's row of the cross-site evaluation. */
+  void crossSiteRowReceived(StoredCrossSiteRow row);
+
+  /** The cross-site evaluation is done: the local models' weights are dropped, which were in is kept. */
+  void crossSiteDone(Instant at);
+
   /** The run ended before its last round: FAILED, or STOPPED on request, with {@code message} saying why. */
   void failed(String state, String message);
 
@@ -155,6 +198,21 @@ public interface RunStore {
 
     @Override
     public void failed(String state, String message) {}
+
+    @Override
+    public void crossSiteRequested(Instant at) {}
+
+    @Override
+    public void localModelReceived(StoredLocalModel model) {}
+
+    @Override
+    public void crossSiteScoring(Instant at) {}
+
+    @Override
+    public void crossSiteRowReceived(StoredCrossSiteRow row) {}
+
+    @Override
+    public void crossSiteDone(Instant at) {}
 
     @Override
     public void eventRecorded(RunEvent event) {}
