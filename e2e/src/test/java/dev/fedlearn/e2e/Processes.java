@@ -1,7 +1,6 @@
 package dev.fedlearn.e2e;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,11 +25,45 @@ final class Processes implements AutoCloseable {
     return jar;
   }
 
-  static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+  /**
+   * A port no one listens on, for a service to bind later. It is drawn below the kernel's ephemeral range, from which
+   * {@code bind(0)} (a test's own proxy) and every outgoing connection take their ports: a port handed out here cannot
+   * be taken by them between this call and the service's start. No port is handed out twice by this JVM.
+   */
+  static synchronized int freePort() {
+    int high = ephemeralLow() - 1;
+    int span = high - LOWEST_PORT + 1;
+    int start = java.util.concurrent.ThreadLocalRandom.current().nextInt(span);
+    for (int i = 0; i < span; i++) {
+      int port = LOWEST_PORT + (start + i) % span;
+      if (!HANDED_OUT.contains(port) && bindable(port)) {
+        HANDED_OUT.add(port);
+        return port;
+      }
+    }
+    throw new IllegalStateException("no free port in " + LOWEST_PORT + "-" + high);
+  }
+
+  private static final int LOWEST_PORT = 10_000;
+  private static final java.util.Set<Integer> HANDED_OUT = new java.util.HashSet<>();
+
+  private static boolean bindable(int port) {
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(false);
+      s.bind(new java.net.InetSocketAddress(port));
+      return true;
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      return false;
+    }
+  }
+
+  /** The first port of Linux's ephemeral range, or IANA's (49152) where the kernel does not say. */
+  private static int ephemeralLow() {
+    try {
+      String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).strip();
+      return Math.max(LOWEST_PORT + 1000, Integer.parseInt(range.split("\\s+")[0]));
+    } catch (IOException | RuntimeException e) {
+      return 49_152;
     }
   }
 

@@ -59,6 +59,11 @@ final class UpdateGate implements AutoCloseable {
     this.target = target;
     this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
     server.setExecutor(threads);
+    int own = server.getAddress().getPort();
+    if (URI.create(target).getPort() == own) { // it would forward to itself, each request opening one more
+      server.stop(0);
+      throw new IllegalStateException("the gate took the aggregator's port " + own + ": " + target);
+    }
     server.createContext("/", this::handle);
     server.start();
   }
