@@ -16,6 +16,18 @@
 #                   FL_ROUNDS=30); each stack is taken down once 93% is reached
 #   simulate-async  the same simulated (fl simulate --client-speeds 1,1,1,5 --target-accuracy 0.93, --mode sync and
 #                   --mode async --buffer-size 2 --rounds 60): simulated seconds to 93%, exact (run once)
+#   train           `fl train --threads 1 --epochs 5` on MNIST's 60,000 training images: samples/s over the whole
+#                   run and in each epoch after the first (the JIT's warm-up), at batch 1, at batch 32
+#                   (--batch-size 32 --learning-rate 0.1), and on the scalar kernel (FL_NO_RELAUNCH=1)
+#   numpy           benchmarks/numpy/train_numpy.py, the same training in numpy (3 epochs of 60,000), batch 1 and 32:
+#                   samples/s (needs python3's numpy; said in one row when missing)
+#   jmh             the JMH benchmarks (benchmarks/target/benchmarks.jar), shortened (3 warm-up and 5 measured
+#                   iterations of 1 s, one fork), run once: TrainerBenchmark, KernelBenchmark's trainBatch1,
+#                   trainBatch32 and forward, WireBenchmark; each with JMH's own 99.9% error
+#   paper           benchmarks/paper/mcmahan.sh's two runs (McMahan et al.'s 2NN, 100 clients, to 97%), run once:
+#                   rounds to 97% (exact) and the whole process's wall time
+#   secagg-simulate benchmarks/privacy/secagg.sh's three setups in fl simulate, with and without secure aggregation,
+#                   run once: accuracy (exact), the protocol's milliseconds per round, bytes per client (exact)
 # Usage: benchmarks/figures.sh [--quick] [--only NAME[,NAME...]]
 #   --quick   one run of each figure (default: three, reported as their median and range)
 #   --only    just these figures (names above), e.g. --only simulate,compose
@@ -27,10 +39,10 @@
 # environment or .env are ignored (the figures are the defaults'), but FL_PORT and SERVER_PORT (run-local's) are
 # taken as the ports to use. run-local overwrites out/ as it always does; sites puts back the docker-compose.sites.yml
 # and data/sites/ it found; tls runs scripts/make-certs.sh when certs/ lacks a certificate. Needs a Java 25 (JAVA_HOME),
-# curl and python3. All figures: about 20 minutes on two cores; --quick: under 10.
+# curl and python3. All figures: about 35 minutes on two cores; --quick: under 20.
 set -euo pipefail
 case ${1:-} in -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;; esac
-ALL=(simulate run-local compose sites tls secagg async simulate-async)
+ALL=(simulate run-local compose sites tls secagg async simulate-async train numpy jmh paper secagg-simulate)
 CONTAINER=" compose sites tls secagg async "
 usage() {
   echo "usage: benchmarks/figures.sh [--quick] [--only NAME[,NAME...]] (names: ${ALL[*]}; --help: what it does)" >&2
@@ -70,11 +82,14 @@ unset SERVER_PORT
 chose() { [[ " ${chosen[*]} " == *" $1 "* ]]; }
 # The jars the chosen figures run (the container figures build their images from the sources).
 jars=()
-if chose simulate || chose simulate-async || chose sites; then jars+=(cli/target/fl.jar); fi
+if chose simulate || chose simulate-async || chose sites || chose train || chose paper || chose secagg-simulate; then
+  jars+=(cli/target/fl.jar)
+fi
+if chose jmh; then jars+=(benchmarks/target/benchmarks.jar); fi
 if chose run-local; then jars+=(aggregator-service/target/aggregator-service.jar client-service/target/client-service.jar); fi
 for jar in "${jars[@]}"; do
   [[ -f $jar ]] || { echo "figures: $jar is missing: build first with ./mvnw -o -q package -DskipTests" >&2; exit 1; }
-  newer=$(find {shared-model,workbook,cli,aggregator-service,client-service}/src/main -type f -newer "$jar" \
+  newer=$(find {shared-model,workbook,cli,aggregator-service,client-service,benchmarks}/src/main -type f -newer "$jar" \
     -print -quit 2>/dev/null || true)
   [[ -z $newer ]] || echo "figures: $jar is older than $newer: these figures are of the last build, not of the sources" >&2
 done
@@ -114,6 +129,103 @@ fig_simulate() {
   out=$("$JAVA" -jar cli/target/fl.jar simulate 2>"$tmp/err") || { tail -3 "$tmp/err" >&2; fail "fl simulate failed"; }
   record "simulate: whole process" stat "$(since "$t0")" s "\`java -jar cli/target/fl.jar simulate\` (defaults: the seed's 4 clients, 10 rounds of 50 epochs), start to exit"
   record "simulate: final accuracy (check)" exact "$(json "$(tail -1 <<<"$out")" globalTestAccuracy)" frac "\`globalTestAccuracy\` in its JSON line"
+  t0=$(now)
+  out=$("$JAVA" -jar cli/target/fl.jar simulate --preset seed 2>"$tmp/err") || { tail -3 "$tmp/err" >&2; fail "fl simulate --preset seed failed"; }
+  record "simulate --preset seed: whole process" stat "$(since "$t0")" s "the same with the original notebook's settings"
+  record "simulate --preset seed: final accuracy (check)" exact "$(json "$(tail -1 <<<"$out")" globalTestAccuracy)" frac "\`globalTestAccuracy\` in its JSON line"
+}
+
+fig_train() { # batch1|batch32|scalar
+  local variant=$1 out args=(train --threads 1 --epochs 5) label how envs=() line
+  case $variant in
+    batch1) label="train: batch 1"; how="\`fl train --threads 1 --epochs 5\`" ;;
+    batch32) args+=(--batch-size 32 --learning-rate 0.1); label="train: batch 32"
+      how="\`fl train --threads 1 --epochs 5 --batch-size 32 --learning-rate 0.1\`" ;;
+    scalar) envs=(FL_NO_RELAUNCH=1); label="train: batch 1, scalar kernel"
+      how="\`FL_NO_RELAUNCH=1 fl train --threads 1 --epochs 5\`" ;;
+  esac
+  out=$(env "${envs[@]}" "$JAVA" -jar cli/target/fl.jar "${args[@]}" 2>"$tmp/err") || { tail -3 "$tmp/err" >&2; fail "fl ${args[*]} failed"; }
+  line=$(tail -1 <<<"$out")
+  record "$label, whole run" stat "$(json "$line" samplesPerSecond)" samples/s "$how (60,000 MNIST images, 784-20-15-10, kernel $(json "$line" kernel)): \`samplesPerSecond\`"
+  # each epoch after the first: 60,000 over the median of epochs 2..5's seconds
+  record "$label, each epoch after the first" stat "$(awk '/^epoch [0-9]+\/[0-9]+ / && !/^epoch 1\// { print $(NF - 1) }' "$tmp/err" |
+    sort -g | awk '{ t[++n] = $1 } END { m = n % 2 ? t[(n + 1) / 2] : (t[n / 2] + t[n / 2 + 1]) / 2; printf "%.0f", 60000 / m }')" samples/s "the same: 60,000 over the median epoch time of epochs 2-5 (the first compiles the code)"
+}
+
+fig_numpy() { # batch1|batch32
+  local variant=$1 out args=(--samples 60000 --epochs 3)
+  if ! python3 -c 'import numpy' 2>/dev/null; then
+    record "numpy" text "not measured: python3 has no numpy (apt-get install python3-numpy)" "" ""
+    return 0
+  fi
+  [[ $variant == batch32 ]] && args+=(--batch-size 32 --lr 0.1)
+  out=$(python3 benchmarks/numpy/train_numpy.py "${args[@]}" 2>"$tmp/err") || { tail -3 "$tmp/err" >&2; fail "train_numpy.py failed"; }
+  record "numpy: ${variant/batch/batch }" stat "$(json "$(tail -1 <<<"$out")" samplesPerSecond)" samples/s "\`python3 benchmarks/numpy/train_numpy.py ${args[*]}\` (the same network and training in numpy $(python3 -c 'import numpy; print(numpy.__version__)')): \`samplesPerSecond\`"
+}
+
+fig_jmh() {
+  "$JAVA" -jar benchmarks/target/benchmarks.jar 'TrainerBenchmark|KernelBenchmark\.(trainBatch1|trainBatch32|forward)$|WireBenchmark' \
+    -wi 3 -w 1 -i 5 -r 1 -f 1 -rf json -rff "$tmp/jmh.json" >"$tmp/jmh.log" 2>&1 || { tail -5 "$tmp/jmh.log" >&2; fail "JMH failed"; }
+  local row
+  while IFS=$'\t' read -r name value how; do
+    record "$name" text "$value" "" "$how"
+  done < <(python3 - "$tmp/jmh.json" <<'PY'
+import json, sys
+how = "JMH (3 warm-up, 5 measured iterations of 1 s, one fork), score ± 99.9% error"
+def rate(x):
+    return "{:,}".format(int(round(x, -3)))
+def time(us):
+    return "%.3g ms" % (us / 1000) if us >= 1000 else "%.3g µs" % us
+for r in json.load(open(sys.argv[1])):
+    bench = r["benchmark"].rsplit(".", 2)
+    cls, method, p = bench[-2], bench[-1], r.get("params", {})
+    score, err = r["primaryMetric"]["score"], r["primaryMetric"]["scoreError"]
+    if cls == "TrainerBenchmark":
+        name = "jmh: TrainerBenchmark, batch %s, %s first layer" % (p.get("batch"), p.get("firstLayer"))
+        value = "%s ± %s samples/s" % (rate(score), rate(err))
+    elif cls == "KernelBenchmark":
+        name = "jmh: KernelBenchmark %s, %s kernel" % (method, p.get("kernel"))
+        value = "%s ± %s samples/s" % (rate(score), rate(err))
+    else:
+        name = "jmh: WireBenchmark %s, %s, %s" % (method, p.get("layers"), p.get("format"))
+        value = "%s ± %s" % (time(score), time(err))
+    print("%s\t%s\t%s" % (name, value, how))
+PY
+)
+}
+
+fig_paper() { # iid|shards
+  local variant=$1 t0 out part rounds
+  [[ $variant == iid ]] && { part=iid; rounds=300; } || { part=shards:2; rounds=1000; }
+  t0=$(now)
+  out=$("$JAVA" -jar cli/target/fl.jar simulate --clients 100 --partition $part --layers 784,200,200,10 --batch-size 10 \
+    --epochs 1 --fraction 0.1 --train-fraction 1.0 --momentum 0 --learning-rate 0.2 --rounds $rounds \
+    --target-accuracy 0.97 2>"$tmp/err") || { tail -3 "$tmp/err" >&2; fail "the paper's $part run failed"; }
+  record "paper: 2NN $part, wall time" stat "$(since "$t0")" s "benchmarks/paper/mcmahan.sh's $part run (100 clients, E=1, B=10, C=0.1, learning rate 0.2, up to $rounds rounds, stopping at 97%), start to exit"
+  record "paper: 2NN $part, rounds to 97% (check)" exact "$(json "$(tail -1 <<<"$out")" roundsToTarget)" "" "\`roundsToTarget\` in its JSON line"
+}
+
+fig_secagg_simulate() { # seed|10|100
+  local variant=$1 args=() plain secure
+  case $variant in
+    seed) ;;
+    10) args=(--clients 10 --partition iid --rounds 10 --epochs 5) ;;
+    100) args=(--clients 100 --partition iid --batch-size 10 --epochs 1 --momentum 0 --learning-rate 0.2 --fraction 0.1
+      --train-fraction 1.0 --rounds 100) ;;
+  esac
+  plain=$("$JAVA" -jar cli/target/fl.jar simulate "${args[@]}" 2>"$tmp/err" | tail -1) || { tail -3 "$tmp/err" >&2; fail "fl simulate ${args[*]} failed"; }
+  secure=$("$JAVA" -jar cli/target/fl.jar simulate "${args[@]}" --secure-aggregation 2>"$tmp/err" | tail -1) || { tail -3 "$tmp/err" >&2; fail "fl simulate ${args[*]} --secure-aggregation failed"; }
+  while IFS=$'\t' read -r name kind value unit; do
+    record "secagg-simulate: $variant: $name" "$kind" "$value" "$unit" "\`fl simulate${args[*]:+ ${args[*]}}\` with and without \`--secure-aggregation\` (benchmarks/privacy/secagg.sh's setup \"$variant\")"
+  done < <(python3 - "$plain" "$secure" <<'PY'
+import json, sys
+plain, secure = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+c = secure["secAgg"]
+print("accuracy plain → secure\ttext\t%.2f%% → %.2f%%\t" % (100 * plain["globalTestAccuracy"], 100 * secure["globalTestAccuracy"]))
+print("protocol time per round (all parties, one process)\tstat\t%.1f\tms" % c["millisPerRound"])
+print("bytes per client per round\ttext\t%.1f kB up, %.1f kB down\t" % (c["bytesUpPerClient"] / 1e3, c["bytesDownPerClient"] / 1e3))
+PY
+)
 }
 
 fig_run_local() {
@@ -324,6 +436,8 @@ units() { # the runs one repetition of figure $1 makes
   case $1 in
     simulate) echo simulate ;; run-local) echo run_local ;; compose) echo compose ;; sites) echo sites ;;
     tls) echo tls ;; secagg) echo secagg ;; async) echo "async:rounds async:fedbuff" ;; simulate-async) echo simulate_async ;;
+    train) echo "train:batch1 train:batch32 train:scalar" ;; numpy) echo "numpy:batch1 numpy:batch32" ;; jmh) echo jmh ;;
+    paper) echo "paper:iid paper:shards" ;; secagg-simulate) echo "secagg_simulate:seed secagg_simulate:10 secagg_simulate:100" ;;
   esac
 }
 skipped=""
@@ -355,7 +469,7 @@ for name in "${chosen[@]}"; do
     [[ $docker_ready == yes ]] || { skipped+=" $name"; continue; }
   fi
   n=$reps
-  [[ $name == simulate-async ]] && n=1 # exact figures
+  case $name in simulate-async | jmh | paper | secagg-simulate) n=1 ;; esac # exact, or long and with their own spread
   for ((i = 1; i <= n; i++)); do
     for unit in $(units "$name"); do
       variant=()
@@ -375,6 +489,8 @@ for name in "${chosen[@]}"; do
   done
 done
 
+record "figures.sh: this run, start to end" exact "$((SECONDS / 60))" min "the script itself, with the figures chosen (${chosen[*]}), $reps run(s) each"
+
 machine="Measured on $started UTC on $(uname -n), $(nproc) cores,"
 machine+=" $(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) memory,"
 machine+=" $("$JAVA" -version 2>&1 | head -1),"
@@ -388,11 +504,25 @@ rows = {}
 for line in open(results):
     figure, kind, value, unit, how = line.rstrip("\n").split("\t")
     rows.setdefault(figure, {"kind": kind, "unit": unit, "how": how, "values": []})["values"].append(value)
+def median_of(figure):
+    xs = [float(v) for v in rows.get(figure, {}).get("values", []) if v.replace(".", "", 1).isdigit()]
+    return statistics.median(xs) if xs else None
+for b in ("1", "32"):
+    whole, epoch, numpy = (median_of("train: batch %s, whole run" % b), median_of("train: batch %s, each epoch after "
+                           "the first" % b), median_of("numpy: batch %s" % b))
+    if whole and epoch and numpy:
+        rows["train against numpy: batch %s" % b] = {"kind": "text", "unit": "", "values": [
+            "%.1f× over the whole run, %.1f× each epoch after the first" % (whole / numpy, epoch / numpy)],
+            "how": "the medians above: train's samples/s over numpy's"}
 def num(v, unit):
     x = float(v)
     if unit == "frac":
         return "%.2f%%" % (100 * x)
-    digits = {"s": 1, "MiB": 0, "s (simulated)": 1}.get(unit, 0 if x == int(x) else 3)
+    if unit == "samples/s":
+        return "{:,}".format(int(round(x, -3)))
+    if unit == "s (simulated)":
+        return "{:,.0f}".format(x) if x == int(x) else "{:,.1f}".format(x)
+    digits = {"s": 1, "MiB": 0, "s (simulated)": 1, "ms": 0}.get(unit, 0 if x == int(x) else 3)
     return "%.*f" % (digits, x)
 def unit_of(unit):
     return "" if unit in ("", "frac") else " " + unit
@@ -408,7 +538,9 @@ for figure, r in rows.items():
         numbers = [v for v in vs if v.replace(".", "", 1).isdigit()]
         other = [v for v in vs if v not in numbers]
         xs = sorted(float(v) for v in numbers)
-        if kind == "stat":
+        if not xs:
+            value = "; ".join(dict.fromkeys(other)) or "no value measured"
+        elif kind == "stat":
             value = num(statistics.median(xs), unit) + unit_of(unit)
             if len(xs) > 1:
                 value += " (%s–%s, %d runs)" % (num(xs[0], unit), num(xs[-1], unit), len(xs))
@@ -422,7 +554,8 @@ for figure, r in rows.items():
     print("| %s | %s | %s |" % (figure, value, r["how"]))
 print()
 print("Timings: " + ("one run each (--quick)." if reps == 1 else
-      "the median of %d runs, their range in brackets; simulated seconds are exact (run once)." % reps))
+      "the median of %d runs, their range in brackets; simulated seconds are exact; jmh, paper and secagg-simulate "
+      "ran once." % reps))
 if skipped:
     print("Not measured (docker not available): " + ", ".join(skipped) + ".")
 PY

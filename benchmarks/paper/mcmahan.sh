@@ -6,6 +6,8 @@
 # Plain SGD (--momentum 0) as in the paper; the 2NN is our 784-200-200-10 with leaky ReLU. Needs cli/target/fl.jar
 # (./mvnw -q package -DskipTests) and data/mnist. Prints one line per run and the JSON lines under target/paper/.
 set -euo pipefail
+case ${1:-} in -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;; esac
+[[ $# -eq 0 || ( $# -eq 1 && $1 == --sweep ) ]] || { echo "usage: benchmarks/paper/mcmahan.sh [--sweep] (--help: what it does)" >&2; exit 2; }
 cd "$(dirname "$0")/../.."
 source scripts/java.sh # JAVA: a Java 25 java (JAVA_HOME, else PATH), or one line saying how to get one
 jar=cli/target/fl.jar

@@ -6,6 +6,8 @@
 # Prints one line per run: setup, clip, noise multiplier, epsilon, global test accuracy. Needs cli/target/fl.jar
 # (./mvnw -q package -DskipTests). About 5 minutes on two cores.
 set -euo pipefail
+case ${1:-} in -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;; esac
+(($# == 0)) || { echo "usage: benchmarks/privacy/dp.sh (no arguments; --help: what it does)" >&2; exit 2; }
 cd "$(dirname "$0")/../.."
 source scripts/java.sh # JAVA: a Java 25 java (JAVA_HOME, else PATH), or one line saying how to get one
 jar=cli/target/fl.jar

@@ -13,6 +13,7 @@
 # docker compose build). Runs `docker compose down -v` first: it deletes a kept run. Follows the aggregator on
 # FL_PORT (8080); COMPOSE_PROJECT_NAME and COMPOSE_FILE choose another stack as for docker compose itself.
 set -euo pipefail
+case ${1:-} in -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;; esac
 cd "$(dirname "$0")/../.."
 what=${1:-all}
 numpy=${NUMPY_SECONDS:-74}

@@ -105,12 +105,14 @@ class DocsLinksTest {
             + "## Part two (#part-two)");
   }
 
-  /** The README, CONTRIBUTING.md and every page under docs/, in a fixed order. */
+  /** The README, CONTRIBUTING.md, every page under docs/ and benchmarks/' README and history, in a fixed order. */
   static List<Path> pages(Path root) throws IOException {
     List<Path> pages = new ArrayList<>(List.of(root.resolve("README.md"), root.resolve("CONTRIBUTING.md")));
     try (Stream<Path> docs = Files.list(root.resolve("docs"))) {
       docs.filter(p -> p.getFileName().toString().endsWith(".md")).sorted().forEach(pages::add);
     }
+    pages.add(root.resolve("benchmarks/README.md"));
+    pages.add(root.resolve("benchmarks/history.md"));
     return pages;
   }
 

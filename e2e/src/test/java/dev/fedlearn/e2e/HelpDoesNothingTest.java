@@ -12,8 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code --help} answers with what a script does and does nothing else: {@code make-tokens.sh --help} once rewrote
- * {@code .env} with new tokens, {@code run-local.sh --help} started a run. Each script runs in a copy of the
- * repository's layout holding a {@code .env}, which must come out untouched, with no file added.
+ * {@code .env} with new tokens, {@code run-local.sh --help} started a run, {@code benchmarks/paper/mcmahan.sh --help}
+ * ran the paper's two runs. Each script of scripts/ and benchmarks/ runs in a copy of the repository's layout
+ * holding a {@code .env}, which must come out untouched, with no file added.
  */
 class HelpDoesNothingTest {
   @TempDir
@@ -27,27 +28,32 @@ class HelpDoesNothingTest {
 
   @Test
   void everyScriptAnswersHelpWithItsPurposeAndChangesNothing() throws Exception {
-    Files.createDirectories(repo.resolve("scripts"));
-    List<String> scripts;
-    try (Stream<Path> all = Files.list(Path.of("..", "scripts"))) {
-      scripts = all.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".sh") && !n.equals("java.sh"))
-          .sorted().toList();
+    List<Path> scripts = new java.util.ArrayList<>();
+    for (String folder : List.of("scripts", "benchmarks")) {
+      try (Stream<Path> all = Files.walk(Path.of("..", folder))) {
+        all.filter(p -> p.toString().endsWith(".sh") && !p.toString().contains("target"))
+            .map(p -> Path.of("..").relativize(p)).sorted().forEach(scripts::add);
+      }
     }
-    assertThat(scripts).contains("make-tokens.sh", "run-local.sh", "make-certs.sh", "sites.sh");
-    for (String name : scripts) {
-      Files.copy(Path.of("..", "scripts", name), repo.resolve("scripts").resolve(name),
-          StandardCopyOption.REPLACE_EXISTING);
+    assertThat(scripts).contains(Path.of("scripts", "make-tokens.sh"), Path.of("scripts", "run-local.sh"),
+        Path.of("scripts", "make-certs.sh"), Path.of("scripts", "sites.sh"), Path.of("benchmarks", "figures.sh"),
+        Path.of("benchmarks", "paper", "mcmahan.sh"), Path.of("benchmarks", "privacy", "secagg.sh"));
+    for (Path script : scripts) {
+      Files.createDirectories(repo.resolve(script).getParent());
+      Files.copy(Path.of("..").resolve(script), repo.resolve(script), StandardCopyOption.REPLACE_EXISTING);
     }
-    Files.copy(Path.of("..", "scripts", "java.sh"), repo.resolve("scripts").resolve("java.sh"));
     Files.writeString(repo.resolve(".env"), "FL_ROUNDS=3\n");
     List<Path> before = tree(repo);
-    for (String name : scripts) {
+    for (Path script : scripts) {
+      if (script.endsWith("java.sh")) {
+        continue; // sourced by the others, not run
+      }
       for (String help : List.of("--help", "-h")) {
-        Process p = new ProcessBuilder("bash", "scripts/" + name, help).directory(repo.toFile())
+        Process p = new ProcessBuilder("bash", script.toString(), help).directory(repo.toFile())
             .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor()).as(name + " " + help + ": " + out).isZero();
-        assertThat(out).as(name + " " + help).isNotBlank().doesNotStartWith("#");
+        assertThat(p.waitFor()).as(script + " " + help + ": " + out).isZero();
+        assertThat(out).as(script + " " + help).isNotBlank().doesNotStartWith("#");
       }
     }
     assertThat(tree(repo)).as("no file added or removed").isEqualTo(before);

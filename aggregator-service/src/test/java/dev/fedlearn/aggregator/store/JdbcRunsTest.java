@@ -141,6 +141,42 @@ class JdbcRunsTest {
   }
 
   @Test
+  void aFailedRunKeepsItsResultWhenTheAggregatorIsStartedAgainWithOtherSettings() {
+    Runs.Opener withDeadlines = (id, d) -> new RunCoordinator(new RunRules(d.rounds(), d.clients(), d.clients(),
+        Duration.ofSeconds(60), Duration.ofSeconds(300), 100), d, new Model(d.layerSizes(),
+        new float[] {0.1f, 0, 0, 0, 0, 0}), round -> null, m -> new dev.fedlearn.engine.nn.Evaluation(10,
+        1 - m.params()[0], m.params()[0]), clock, runs.store(id), Duration.ofSeconds(30));
+    RunCoordinator first = Runs.start(runs, definition(RunRules.of(3, 2)), withDeadlines, clock).current();
+    first.register(registration("a"));
+    first.register(registration("b"));
+    first.submitUpdate(1, update("a", 10, 0.5f));
+    first.submitUpdate(1, update("b", 30, 0.7f));
+    clock.advance(Duration.ofSeconds(301)); // round 2 gets no update within FL_MAX_ROUND_WAIT
+    first.tick();
+    assertThat(first.status().state()).isEqualTo(RunState.FAILED);
+    String why = first.status().message();
+
+    // What a user does next: start the aggregator again with settings that fit (here a third client).
+    Runs again = Runs.start(runs, definition(RunRules.of(3, 3)), withDeadlines, clock);
+    assertThat(again.current().status().state()).as("the new settings' run is served").isEqualTo(
+        RunState.WAITING_FOR_CLIENTS);
+    assertThat(again.current().status().expectedClients()).as("its settings").isEqualTo(3);
+    assertThat(again.list()).extracting(RunSummary::id, RunSummary::state, RunSummary::current).containsExactly(
+        org.assertj.core.groups.Tuple.tuple(1, "FAILED", false), org.assertj.core.groups.Tuple.tuple(2,
+            "WAITING_FOR_CLIENTS", true));
+    RunSummary failed = again.list().get(0);
+    assertThat(failed.message()).as("the failure's reason, kept").isEqualTo(why).contains("FL_MAX_ROUND_WAIT");
+    assertThat(failed.roundsDone()).isEqualTo(1);
+    assertThat(failed.latestAccuracy()).as("round 1's result, (10 * 0.5 + 30 * 0.7) / 40").isCloseTo(0.65,
+        org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(failed.definition()).isEqualTo(definition(RunRules.of(3, 2)));
+    PastRun past = again.read(1).past();
+    assertThat(past.status().state()).isEqualTo(RunState.FAILED);
+    assertThat(past.model().weights()).as("its last global model").containsExactly(first.globalModel().params());
+    assertThat(past.rounds()).hasSize(first.rounds().size());
+  }
+
+  @Test
   void anUnfinishedRunReplacedByAnotherIsStoppedWithTheReason() {
     RunCoordinator first = serve(RunRules.of(2, 2));
     first.register(registration("a"));
