@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Every timing and memory figure the docs give, measured on this machine by one script (issue 26). Prints a Markdown
 # table | figure | value | how |, after a line naming the date (UTC), the machine, its cores and memory, the java and
-# the commit, and writes the same to benchmarks/figures.md (overwritten). The figures, by name:
-#   simulate        `java -jar cli/target/fl.jar simulate` (the seed's setup, defaults), the whole process; its final
-#                   accuracy (globalTestAccuracy of its JSON line) as a check
+# the commit. A full run (every figure, three runs each) writes the same to benchmarks/figures.md, the table the docs
+# quote (overwritten); --quick or --only runs write it to benchmarks/target/figures.md instead. The figures, by name:
+#   simulate        `java -jar cli/target/fl.jar simulate` (the seed's setup, defaults), and the same with --preset
+#                   seed, each as a whole process; their final accuracy (globalTestAccuracy of the JSON line) as a check
 #   run-local       scripts/run-local.sh from start to exit (five JVMs; the run to COMPLETED, the workbook saved)
 #   compose         `docker compose up -d` (images built) to round 1 open (status TRAINING) and to COMPLETED; the
 #                   aggregator's and the clients' peak memory (docker stats every second)
@@ -39,7 +40,7 @@
 # environment or .env are ignored (the figures are the defaults'), but FL_PORT and SERVER_PORT (run-local's) are
 # taken as the ports to use. run-local overwrites out/ as it always does; sites puts back the docker-compose.sites.yml
 # and data/sites/ it found; tls runs scripts/make-certs.sh when certs/ lacks a certificate. Needs a Java 25 (JAVA_HOME),
-# curl and python3. All figures: about 35 minutes on two cores; --quick: under 20.
+# curl and python3. The table's last row is the script's own run time.
 set -euo pipefail
 case ${1:-} in -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;; esac
 ALL=(simulate run-local compose sites tls secagg async simulate-async train numpy jmh paper secagg-simulate)
@@ -89,8 +90,9 @@ if chose jmh; then jars+=(benchmarks/target/benchmarks.jar); fi
 if chose run-local; then jars+=(aggregator-service/target/aggregator-service.jar client-service/target/client-service.jar); fi
 for jar in "${jars[@]}"; do
   [[ -f $jar ]] || { echo "figures: $jar is missing: build first with ./mvnw -o -q package -DskipTests" >&2; exit 1; }
-  newer=$(find {shared-model,workbook,cli,aggregator-service,client-service,benchmarks}/src/main -type f -newer "$jar" \
-    -print -quit 2>/dev/null || true)
+  sources=(shared-model workbook cli aggregator-service client-service)
+  [[ $jar == benchmarks/* ]] && sources=(shared-model workbook benchmarks)
+  newer=$(find "${sources[@]/%//src/main}" -type f -newer "$jar" -print -quit 2>/dev/null || true)
   [[ -z $newer ]] || echo "figures: $jar is older than $newer: these figures are of the last build, not of the sources" >&2
 done
 
@@ -104,6 +106,10 @@ results=$tmp/results.tsv
 # record FIGURE KIND VALUE UNIT HOW: one measured value. KIND: stat (the median and range of the runs), span (the
 # smallest to the largest value), exact (one value; differing ones are all shown), text.
 record() { printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" >>"$results"; }
+measured() { # FIGURE KIND VALUE UNIT HOW: record, after checking that VALUE is a number (a parser's failure stops the run)
+  [[ $3 =~ ^[0-9]+(\.[0-9]+)?$ ]] || fail "$1: no number measured (got \"$3\")"
+  record "$@"
+}
 fail() { echo "$*" >"$tmp/failure"; echo "figures: $*" >&2; exit 1; }
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
@@ -146,10 +152,13 @@ fig_train() { # batch1|batch32|scalar
   esac
   out=$(env "${envs[@]}" "$JAVA" -jar cli/target/fl.jar "${args[@]}" 2>"$tmp/err") || { tail -3 "$tmp/err" >&2; fail "fl ${args[*]} failed"; }
   line=$(tail -1 <<<"$out")
-  record "$label, whole run" stat "$(json "$line" samplesPerSecond)" samples/s "$how (60,000 MNIST images, 784-20-15-10, kernel $(json "$line" kernel)): \`samplesPerSecond\`"
+  measured "$label, whole run" stat "$(json "$line" samplesPerSecond)" samples/s "$how (60,000 MNIST images, 784-20-15-10, kernel $(json "$line" kernel)): \`samplesPerSecond\`"
   # each epoch after the first: 60,000 over the median of epochs 2..5's seconds
-  record "$label, each epoch after the first" stat "$(awk '/^epoch [0-9]+\/[0-9]+ / && !/^epoch 1\// { print $(NF - 1) }' "$tmp/err" |
-    sort -g | awk '{ t[++n] = $1 } END { m = n % 2 ? t[(n + 1) / 2] : (t[n / 2] + t[n / 2 + 1]) / 2; printf "%.0f", 60000 / m }')" samples/s "the same: 60,000 over the median epoch time of epochs 2-5 (the first compiles the code)"
+  local epochs
+  epochs=$(awk '/^epoch [0-9]+\/[0-9]+ / && !/^epoch 1\// { print $(NF - 1) }' "$tmp/err" |
+    sort -g | awk '{ t[++n] = $1 } END { if (n) { m = n % 2 ? t[(n + 1) / 2] : (t[n / 2] + t[n / 2 + 1]) / 2
+      if (m > 0) printf "%.0f", 60000 / m } }')
+  measured "$label, each epoch after the first" stat "$epochs" samples/s "the same: 60,000 over the median epoch time of epochs 2-5 (the first compiles the code)"
 }
 
 fig_numpy() { # batch1|batch32
@@ -160,38 +169,44 @@ fig_numpy() { # batch1|batch32
   fi
   [[ $variant == batch32 ]] && args+=(--batch-size 32 --lr 0.1)
   out=$(python3 benchmarks/numpy/train_numpy.py "${args[@]}" 2>"$tmp/err") || { tail -3 "$tmp/err" >&2; fail "train_numpy.py failed"; }
-  record "numpy: ${variant/batch/batch }" stat "$(json "$(tail -1 <<<"$out")" samplesPerSecond)" samples/s "\`python3 benchmarks/numpy/train_numpy.py ${args[*]}\` (the same network and training in numpy $(python3 -c 'import numpy; print(numpy.__version__)')): \`samplesPerSecond\`"
+  measured "numpy: ${variant/batch/batch }" stat "$(json "$(tail -1 <<<"$out")" samplesPerSecond)" samples/s "\`python3 benchmarks/numpy/train_numpy.py ${args[*]}\` (the same network and training in numpy $(python3 -c 'import numpy; print(numpy.__version__)')): \`samplesPerSecond\`"
 }
 
 fig_jmh() {
   "$JAVA" -jar benchmarks/target/benchmarks.jar 'TrainerBenchmark|KernelBenchmark\.(trainBatch1|trainBatch32|forward)$|WireBenchmark' \
     -wi 3 -w 1 -i 5 -r 1 -f 1 -rf json -rff "$tmp/jmh.json" >"$tmp/jmh.log" 2>&1 || { tail -5 "$tmp/jmh.log" >&2; fail "JMH failed"; }
-  local row
-  while IFS=$'\t' read -r name value how; do
-    record "$name" text "$value" "" "$how"
-  done < <(python3 - "$tmp/jmh.json" <<'PY'
-import json, sys
+  local rows
+  rows=$(python3 - "$tmp/jmh.json" <<'PY'
+import json, math, sys
 how = "JMH (3 warm-up, 5 measured iterations of 1 s, one fork), score ± 99.9% error"
 def rate(x):
-    return "{:,}".format(int(round(x, -3)))
+    return "{:,}".format(int(round(x, -3))) if x >= 10000 else "{:,}".format(int(round(x)))
 def time(us):
     return "%.3g ms" % (us / 1000) if us >= 1000 else "%.3g µs" % us
-for r in json.load(open(sys.argv[1])):
-    bench = r["benchmark"].rsplit(".", 2)
-    cls, method, p = bench[-2], bench[-1], r.get("params", {})
+results = json.load(open(sys.argv[1]))
+if len(results) != 18:
+    sys.exit("expected 18 JMH results (4 Trainer, 6 Kernel, 8 Wire), got %d" % len(results))
+for r in results:
+    cls, method = r["benchmark"].rsplit(".", 2)[-2:]
+    p = r.get("params", {})
     score, err = r["primaryMetric"]["score"], r["primaryMetric"]["scoreError"]
+    if not math.isfinite(err):
+        err = 0  # one iteration: JMH gives no error
     if cls == "TrainerBenchmark":
-        name = "jmh: TrainerBenchmark, batch %s, %s first layer" % (p.get("batch"), p.get("firstLayer"))
+        name = "jmh: TrainerBenchmark, batch %s, %s first layer" % (p["batch"], p["firstLayer"])
         value = "%s ± %s samples/s" % (rate(score), rate(err))
     elif cls == "KernelBenchmark":
-        name = "jmh: KernelBenchmark %s, %s kernel" % (method, p.get("kernel"))
+        name = "jmh: KernelBenchmark %s, %s kernel" % (method, p["kernel"])
         value = "%s ± %s samples/s" % (rate(score), rate(err))
     else:
-        name = "jmh: WireBenchmark %s, %s, %s" % (method, p.get("layers"), p.get("format"))
+        name = "jmh: WireBenchmark %s, %s, %s" % (method, p["layers"], p["format"])
         value = "%s ± %s" % (time(score), time(err))
     print("%s\t%s\t%s" % (name, value, how))
 PY
-)
+  ) || fail "the JMH results could not be read ($tmp/jmh.json)"
+  while IFS=$'\t' read -r name value how; do
+    record "$name" text "$value" "" "$how"
+  done <<<"$rows"
 }
 
 fig_paper() { # iid|shards
@@ -201,8 +216,14 @@ fig_paper() { # iid|shards
   out=$("$JAVA" -jar cli/target/fl.jar simulate --clients 100 --partition $part --layers 784,200,200,10 --batch-size 10 \
     --epochs 1 --fraction 0.1 --train-fraction 1.0 --momentum 0 --learning-rate 0.2 --rounds $rounds \
     --target-accuracy 0.97 2>"$tmp/err") || { tail -3 "$tmp/err" >&2; fail "the paper's $part run failed"; }
-  record "paper: 2NN $part, wall time" stat "$(since "$t0")" s "benchmarks/paper/mcmahan.sh's $part run (100 clients, E=1, B=10, C=0.1, learning rate 0.2, up to $rounds rounds, stopping at 97%), start to exit"
-  record "paper: 2NN $part, rounds to 97% (check)" exact "$(json "$(tail -1 <<<"$out")" roundsToTarget)" "" "\`roundsToTarget\` in its JSON line"
+  measured "paper: 2NN $part, wall time" stat "$(since "$t0")" s "benchmarks/paper/mcmahan.sh's $part run (100 clients, E=1, B=10, C=0.1, learning rate 0.2, up to $rounds rounds, stopping at 97%), start to exit"
+  local reached
+  reached=$(json "$(tail -1 <<<"$out")" roundsToTarget)
+  if [[ $reached == null ]]; then
+    record "paper: 2NN $part, rounds to 97% (check)" text "not reached in $rounds rounds" "" "\`roundsToTarget\` in its JSON line"
+  else
+    measured "paper: 2NN $part, rounds to 97% (check)" exact "$reached" "" "\`roundsToTarget\` in its JSON line"
+  fi
 }
 
 fig_secagg_simulate() { # seed|10|100
@@ -215,17 +236,20 @@ fig_secagg_simulate() { # seed|10|100
   esac
   plain=$("$JAVA" -jar cli/target/fl.jar simulate "${args[@]}" 2>"$tmp/err" | tail -1) || { tail -3 "$tmp/err" >&2; fail "fl simulate ${args[*]} failed"; }
   secure=$("$JAVA" -jar cli/target/fl.jar simulate "${args[@]}" --secure-aggregation 2>"$tmp/err" | tail -1) || { tail -3 "$tmp/err" >&2; fail "fl simulate ${args[*]} --secure-aggregation failed"; }
-  while IFS=$'\t' read -r name kind value unit; do
-    record "secagg-simulate: $variant: $name" "$kind" "$value" "$unit" "\`fl simulate${args[*]:+ ${args[*]}}\` with and without \`--secure-aggregation\` (benchmarks/privacy/secagg.sh's setup \"$variant\")"
-  done < <(python3 - "$plain" "$secure" <<'PY'
+  local rows
+  rows=$(python3 - "$plain" "$secure" <<'PY'
 import json, sys
 plain, secure = json.loads(sys.argv[1]), json.loads(sys.argv[2])
 c = secure["secAgg"]
 print("accuracy plain → secure\ttext\t%.2f%% → %.2f%%\t" % (100 * plain["globalTestAccuracy"], 100 * secure["globalTestAccuracy"]))
 print("protocol time per round (all parties, one process)\tstat\t%.1f\tms" % c["millisPerRound"])
-print("bytes per client per round\ttext\t%.1f kB up, %.1f kB down\t" % (c["bytesUpPerClient"] / 1e3, c["bytesDownPerClient"] / 1e3))
+print("bytes per client per round\ttext\t%.1f kB up, %.1f kB down (a plain update: %.1f kB)\t" % (c["bytesUpPerClient"] / 1e3,
+      c["bytesDownPerClient"] / 1e3, 4 * (784 * 20 + 20 + 20 * 15 + 15 + 15 * 10 + 10) / 1e3))
 PY
-)
+  ) || fail "fl simulate's secAgg figures could not be read"
+  while IFS=$'\t' read -r name kind value unit; do
+    record "secagg-simulate: $variant: $name" "$kind" "$value" "$unit" "\`fl simulate${args[*]:+ ${args[*]}}\` with and without \`--secure-aggregation\` (benchmarks/privacy/secagg.sh's setup \"$variant\")"
+  done <<<"$rows"
 }
 
 fig_run_local() {
@@ -489,7 +513,7 @@ for name in "${chosen[@]}"; do
   done
 done
 
-record "figures.sh: this run, start to end" exact "$((SECONDS / 60))" min "the script itself, with the figures chosen (${chosen[*]}), $reps run(s) each"
+record "figures.sh: this run, start to end" exact "$(((SECONDS + 30) / 60))" min "the script itself, with the figures chosen (${chosen[*]}), $reps run(s) each"
 
 machine="Measured on $started UTC on $(uname -n), $(nproc) cores,"
 machine+=" $(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) memory,"
@@ -497,7 +521,13 @@ machine+=" $("$JAVA" -version 2>&1 | head -1),"
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 git diff --quiet HEAD 2>/dev/null || commit+=" with uncommitted changes"
 machine+=" commit $commit"
-python3 - "$results" "$machine" "$reps" "$skipped" <<'PY' | tee benchmarks/figures.md
+# The docs quote a full run only: a partial or quick one goes to benchmarks/target/.
+out=benchmarks/figures.md
+if [[ -n $only || $reps != 3 ]]; then
+  mkdir -p benchmarks/target
+  out=benchmarks/target/figures.md
+fi
+python3 - "$results" "$machine" "$reps" "$skipped" <<'PY' | tee "$out"
 import statistics, sys
 results, machine, reps, skipped = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4].split()
 rows = {}
@@ -507,6 +537,7 @@ for line in open(results):
 def median_of(figure):
     xs = [float(v) for v in rows.get(figure, {}).get("values", []) if v.replace(".", "", 1).isdigit()]
     return statistics.median(xs) if xs else None
+own = rows.pop("figures.sh: this run, start to end", None)  # printed last, after the derived rows
 for b in ("1", "32"):
     whole, epoch, numpy = (median_of("train: batch %s, whole run" % b), median_of("train: batch %s, each epoch after "
                            "the first" % b), median_of("numpy: batch %s" % b))
@@ -514,6 +545,8 @@ for b in ("1", "32"):
         rows["train against numpy: batch %s" % b] = {"kind": "text", "unit": "", "values": [
             "%.1f× over the whole run, %.1f× each epoch after the first" % (whole / numpy, epoch / numpy)],
             "how": "the medians above: train's samples/s over numpy's"}
+if own:
+    rows["figures.sh: this run, start to end"] = own
 def num(v, unit):
     x = float(v)
     if unit == "frac":
@@ -522,7 +555,7 @@ def num(v, unit):
         return "{:,}".format(int(round(x, -3)))
     if unit == "s (simulated)":
         return "{:,.0f}".format(x) if x == int(x) else "{:,.1f}".format(x)
-    digits = {"s": 1, "MiB": 0, "s (simulated)": 1, "ms": 0}.get(unit, 0 if x == int(x) else 3)
+    digits = {"s": 1, "MiB": 0, "ms": 0}.get(unit, 0 if x == int(x) else 3)
     return "%.*f" % (digits, x)
 def unit_of(unit):
     return "" if unit in ("", "frac") else " " + unit
@@ -559,3 +592,4 @@ print("Timings: " + ("one run each (--quick)." if reps == 1 else
 if skipped:
     print("Not measured (docker not available): " + ", ".join(skipped) + ".")
 PY
+echo "figures: written to $out" >&2

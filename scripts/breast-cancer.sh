@@ -8,6 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 case ${1:-} in -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;; esac
+(($# <= 1)) || { echo "usage: scripts/breast-cancer.sh [OUT] (--help: what it does)" >&2; exit 2; }
 out=${1:-data/breast-cancer.csv}
 src=${SKLEARN_DATA:-/usr/lib/python3/dist-packages/sklearn/datasets/data}/breast_cancer.csv
 [[ -f $src ]] || { echo "breast-cancer: $src is missing: install Debian's python3-sklearn (apt-get install python3-sklearn) or set SKLEARN_DATA" >&2; exit 1; }

@@ -70,6 +70,7 @@ quorum=$(( (3 * n + 3) / 4 ))
     if ((c > 4)); then
       echo "      FL_CLIENT_ID: client-$c"
       echo "      FL_CLIENT_TOKEN: \${FL_CLIENT_${c}_TOKEN:-}"
+      echo "      FL_CLIENT_SLOWDOWN: \${FL_CLIENT_${c}_SLOWDOWN:-1}"
     fi
     if [[ -n $csv ]]; then
       echo "      FL_LABEL_COLUMN: $label"

@@ -4,7 +4,7 @@
 #   100:   100 IID clients of 600 images, 10 a round, 100 rounds of 1 epoch at batch 10, plain SGD.
 # Epsilon is the most-exposed client's, from the rounds it took part in (no amplification by sampling: the picks are public).
 # Prints one line per run: setup, clip, noise multiplier, epsilon, global test accuracy. Needs cli/target/fl.jar
-# (./mvnw -q package -DskipTests). About 5 minutes on two cores.
+# (./mvnw -q package -DskipTests). A few minutes on two cores.
 set -euo pipefail
 case ${1:-} in -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;; esac
 (($# == 0)) || { echo "usage: benchmarks/privacy/dp.sh (no arguments; --help: what it does)" >&2; exit 2; }

@@ -6,7 +6,7 @@
 # Prints per setup: accuracy without and with it, the protocol's time per round (all clients' and the server's work,
 # in one process on this machine), and the bytes each client sends and receives per round in the protocol against
 # the 4 bytes per parameter a plain update sends. Needs cli/target/fl.jar (./mvnw -q package -DskipTests).
-# About 3 minutes on two cores.
+# A few minutes on two cores.
 set -euo pipefail
 case ${1:-} in -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;; esac
 (($# == 0)) || { echo "usage: benchmarks/privacy/secagg.sh (no arguments; --help: what it does)" >&2; exit 2; }

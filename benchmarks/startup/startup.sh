@@ -14,6 +14,7 @@
 # FL_PORT (8080); COMPOSE_PROJECT_NAME and COMPOSE_FILE choose another stack as for docker compose itself.
 set -euo pipefail
 case ${1:-} in -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;; esac
+(($# <= 1)) || { echo "usage: benchmarks/startup/startup.sh [compose|simulate|all] (--help: what it does)" >&2; exit 2; }
 cd "$(dirname "$0")/../.."
 what=${1:-all}
 numpy=${NUMPY_SECONDS:-74}

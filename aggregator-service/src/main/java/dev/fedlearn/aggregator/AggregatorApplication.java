@@ -22,6 +22,7 @@ public class AggregatorApplication {
       System.out.print(USAGE);
       return;
     }
+    SettingFailure.reportedByMain = true;
     try {
       SpringApplication.run(AggregatorApplication.class, args);
     } catch (RuntimeException e) {

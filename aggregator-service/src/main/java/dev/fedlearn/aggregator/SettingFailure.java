@@ -14,6 +14,22 @@ import org.springframework.boot.context.properties.bind.BindException;
 final class SettingFailure {
   private SettingFailure() {}
 
+  /** Set by {@code main}, which says why a start failed on a setting in its one line. */
+  static volatile boolean reportedByMain;
+
+  /**
+   * When {@code main} started the application, takes a start that failed on a setting as reported, so that Spring
+   * prints no failure report of its own beside main's one line. Any other failure, or a start by other code (a test),
+   * goes on to Spring's reporters.
+   */
+  @org.springframework.core.annotation.Order(org.springframework.core.Ordered.HIGHEST_PRECEDENCE)
+  public static final class Reporter implements org.springframework.boot.SpringBootExceptionReporter {
+    @Override
+    public boolean reportException(Throwable failure) {
+      return reportedByMain && reason(failure) != null;
+    }
+  }
+
   /** The one line naming the setting that stopped the start, or null when {@code e} is not about a setting. */
   static String reason(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {

@@ -31,8 +31,8 @@ import tools.jackson.databind.JsonNode;
 final class RunsCommand {
   /** Where the aggregator is, and a token of the subclass's kind: its {@code --token} option sets it. */
   abstract static class Aggregator {
-    @Option(names = "--aggregator", paramLabel = "URL", defaultValue = "http://localhost:8080",
-        description = "The aggregator (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--aggregator", paramLabel = "URL", defaultValue = "http://localhost:${env:FL_PORT:-8080}",
+        description = "The aggregator (default: ${DEFAULT-VALUE}: the port compose publishes, FL_PORT, else 8080).")
     String url;
 
     String token;

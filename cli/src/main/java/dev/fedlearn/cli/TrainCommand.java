@@ -107,7 +107,7 @@ final class TrainCommand implements Callable<Integer> {
     Trainer.EpochStats last = trainer.train(train, Seeds.derive(config.seed(), Seeds.TRAIN),
         s -> {
           long now = System.nanoTime();
-          err.printf(Locale.ROOT, "epoch %d/%d  loss %.4f  accuracy %.2f%%  %.2f s%n", s.epoch(), config.epochs(),
+          err.printf(Locale.ROOT, "epoch %d/%d  loss %.4f  accuracy %.2f%%  %.3f s%n", s.epoch(), config.epochs(),
               s.loss(), 100 * s.accuracy(), (now - lastTick[0]) / 1e9);
           lastTick[0] = now;
         });

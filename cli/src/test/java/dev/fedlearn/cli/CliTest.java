@@ -548,7 +548,7 @@ class CliTest {
     try {
       Result t = run("train", "--mnist", MNIST, "--samples", "300", "--epochs", "1", "--threads", "1");
       assertThat(t.code()).as(t.err()).isZero();
-      assertThat(t.err()).containsPattern("epoch 1/1  loss \\d+\\.\\d{4}  accuracy \\d+\\.\\d{2}%  \\d+\\.\\d{2} s");
+      assertThat(t.err()).containsPattern("epoch 1/1  loss \\d+\\.\\d{4}  accuracy \\d+\\.\\d{2}%  \\d+\\.\\d{3} s");
       assertThat(t.out()).containsPattern("\"testAccuracy\":0\\.\\d+");
       Result s = run("simulate", "--mnist", MNIST, "--sizes", "100,100", "--rounds", "1", "--epochs", "1");
       assertThat(s.code()).as(s.err()).isZero();

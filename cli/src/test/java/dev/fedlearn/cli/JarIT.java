@@ -25,6 +25,11 @@ class JarIT {
   record Run(int code, String out, String err) {}
 
   static Run fl(Path dir, String... args) throws IOException, InterruptedException {
+    return fl(dir, java.util.Map.of(), args);
+  }
+
+  static Run fl(Path dir, java.util.Map<String, String> env, String... args) throws IOException,
+      InterruptedException {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-jar", JAR.toAbsolutePath().toString()));
     cmd.addAll(List.of(args));
@@ -33,10 +38,19 @@ class JarIT {
     pb.environment().remove(Relaunch.GUARD);
     pb.environment().remove("JAVA_TOOL_OPTIONS");
     pb.environment().remove("JDK_JAVA_OPTIONS");
+    pb.environment().remove("FL_PORT");
+    pb.environment().putAll(env);
     Process p = pb.start();
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("fl %s ended", args).isTrue();
     return new Run(p.exitValue(), Files.readString(dir.resolve("out.txt"), StandardCharsets.UTF_8),
         Files.readString(dir.resolve("err.txt"), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void flRunsFindsTheAggregatorOnThePortComposePublishes() throws Exception {
+    assertThat(fl(tmp, "runs", "list", "--help").out()).contains("default: http://localhost:8080:");
+    Run moved = fl(tmp, java.util.Map.of("FL_PORT", "18080"), "runs", "list", "--help");
+    assertThat(moved.out()).contains("default: http://localhost:18080:");
   }
 
   @Test

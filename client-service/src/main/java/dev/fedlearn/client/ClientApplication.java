@@ -25,6 +25,7 @@ public class ClientApplication {
       System.out.print(USAGE);
       return;
     }
+    SettingFailure.reportedByMain = true;
     try {
       SpringApplication.run(ClientApplication.class, args);
     } catch (RuntimeException e) {

@@ -26,25 +26,28 @@ final class Processes implements AutoCloseable {
   }
 
   /**
-   * A port no one listens on, for a service to bind later. It is drawn below the kernel's ephemeral range, from which
-   * {@code bind(0)} (a test's own proxy) and every outgoing connection take their ports: a port handed out here cannot
-   * be taken by them between this call and the service's start. No port is handed out twice by this JVM.
+   * A port no one listens on, for a service to bind later. It is drawn outside the kernel's ephemeral range (below it,
+   * or above it when too little room is left below), from which {@code bind(0)} (a test's own proxy) and every
+   * outgoing connection take their ports: a port handed out here cannot be taken by them between this call and the
+   * service's start. No port is handed out twice by this JVM; another process that picks ports the same way may still
+   * take one first, which then fails that service's start, not silently another test.
    */
   static synchronized int freePort() {
-    int high = ephemeralLow() - 1;
-    int span = high - LOWEST_PORT + 1;
+    int[] range = portsOutsideTheEphemeralRange();
+    int span = range[1] - range[0] + 1;
     int start = java.util.concurrent.ThreadLocalRandom.current().nextInt(span);
     for (int i = 0; i < span; i++) {
-      int port = LOWEST_PORT + (start + i) % span;
+      int port = range[0] + (start + i) % span;
       if (!HANDED_OUT.contains(port) && bindable(port)) {
         HANDED_OUT.add(port);
         return port;
       }
     }
-    throw new IllegalStateException("no free port in " + LOWEST_PORT + "-" + high);
+    throw new IllegalStateException("no free port in " + range[0] + "-" + range[1]);
   }
 
   private static final int LOWEST_PORT = 10_000;
+  private static final int ENOUGH = 1_000;
   private static final java.util.Set<Integer> HANDED_OUT = new java.util.HashSet<>();
 
   private static boolean bindable(int port) {
@@ -57,14 +60,29 @@ final class Processes implements AutoCloseable {
     }
   }
 
-  /** The first port of Linux's ephemeral range, or IANA's (49152) where the kernel does not say. */
-  private static int ephemeralLow() {
+  /**
+   * The first and last port to draw from: below Linux's ephemeral range when at least {@link #ENOUGH} ports from
+   * {@link #LOWEST_PORT} are left there, else above it; below IANA's range (from 49152) where the kernel does not say.
+   */
+  static int[] portsOutsideTheEphemeralRange() {
+    int low;
+    int high;
     try {
-      String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).strip();
-      return Math.max(LOWEST_PORT + 1000, Integer.parseInt(range.split("\\s+")[0]));
+      String[] range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).strip().split("\\s+");
+      low = Integer.parseInt(range[0]);
+      high = Integer.parseInt(range[1]);
     } catch (IOException | RuntimeException e) {
-      return 49_152;
+      low = 49_152;
+      high = 65_535;
     }
+    if (low - LOWEST_PORT >= ENOUGH) {
+      return new int[] {LOWEST_PORT, low - 1};
+    }
+    if (65_535 - high >= ENOUGH) {
+      return new int[] {high + 1, 65_535};
+    }
+    throw new IllegalStateException("the ephemeral port range " + low + "-" + high + " leaves no room for the tests' "
+        + "services: narrow it (/proc/sys/net/ipv4/ip_local_port_range)");
   }
 
   Process start(String name, Path jar, Map<String, String> env) throws IOException {

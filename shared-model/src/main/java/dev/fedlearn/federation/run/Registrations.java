@@ -40,12 +40,11 @@ final class Registrations {
     }
     List<String> sites = c.definition().sites();
     if (sites != null && !sites.contains(id)) {
-      throw notInRun("Not one of the run's sites", "client " + id + " is not one of this run's sites " + sites
-          + "; it sits the run out");
+      throw notInRun("Not one of the run's sites", "client " + id + " is not one of this run's sites " + sites);
     }
     if (run.clients.size() >= c.rules.clients()) {
       throw notInRun("Run is full", "the run already has its " + c.rules.clients() + " clients "
-          + run.clients.keySet() + "; client " + id + " sits it out");
+          + run.clients.keySet());
     }
     if (r.trainSamples() > c.rules.maxClientSamples() || r.testSamples() > c.rules.maxClientSamples()) {
       throw Refusal.invalid("a client may register at most " + c.rules.maxClientSamples() + " training and test "
@@ -60,7 +59,7 @@ final class Registrations {
     if (schema != null && secure && !Integer.valueOf(schema.inputs()).equals(r.columns())) {
       throw notInRun("Not the run's data", "this run learns from a table of " + schema.inputs() + " feature columns; "
           + "client " + id + " registered " + (r.columns() == null ? "no table (a shard of images?)"
-              : "a table of " + r.columns()) + ": it sits the run out");
+              : "a table of " + r.columns()));
     }
     if (r.columns() != null && (schema == null || !secure)) {
       throw Refusal.invalid("columns stands in for the column sums of a table's run with secure aggregation only");
