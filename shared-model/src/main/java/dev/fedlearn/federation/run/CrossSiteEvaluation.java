@@ -33,6 +33,7 @@ public final class CrossSiteEvaluation {
       + "secure aggregation and differential privacy exist to prevent";
 
   private final RunCoordinator c;
+  private java.util.Set<String> trained; // the clients that trained in the run, once asked for
 
   CrossSiteEvaluation(RunCoordinator coordinator) {
     this.c = coordinator;
@@ -74,7 +75,7 @@ public final class CrossSiteEvaluation {
   }
 
   /** A registered client's last local model; the last one in closes the collection. */
-  public CrossSiteMatrix upload(ClientUpdate u) {
+  public void upload(ClientUpdate u) {
     synchronized (c) {
       c.serving();
       RequestChecks.named(u);
@@ -99,7 +100,6 @@ public final class CrossSiteEvaluation {
         beginScoring(x, now, "every local model is in");
       }
       c.changed();
-      return matrix();
     }
   }
 
@@ -120,7 +120,7 @@ public final class CrossSiteEvaluation {
   }
 
   /** A registered client's row: one accuracy per model of {@link #models}, in its order, taken once. */
-  public CrossSiteMatrix score(CrossSiteScores s) {
+  public void score(CrossSiteScores s) {
     synchronized (c) {
       c.serving();
       if (s == null || s.clientId() == null) {
@@ -136,10 +136,7 @@ public final class CrossSiteEvaluation {
         throw Refusal.invalid("accuracy must hold one accuracy per model of GET /api/v1/cross-site/models, "
             + columns.size() + " " + columns + ", got " + (s.accuracy() == null ? "none" : s.accuracy().size()));
       }
-      if (s.numSamples() < 1 || s.numSamples() > client.testSamples()) {
-        throw Refusal.invalid("numSamples must be between 1 and the " + client.testSamples() + " test samples client "
-            + s.clientId() + " registered, got " + s.numSamples());
-      }
+      RequestChecks.scoredSamples(s.numSamples(), client);
       for (int k = 0; k < columns.size(); k++) {
         Double a = s.accuracy().get(k);
         if (a == null || !Personalizations.share(a, s.numSamples())) {
@@ -157,7 +154,6 @@ public final class CrossSiteEvaluation {
         finish(x, now, "every client's row is in");
       }
       c.changed();
-      return matrix();
     }
   }
 
@@ -219,8 +215,10 @@ public final class CrossSiteEvaluation {
    * client the sampler never picked has none, and the collection does not wait for it.
    */
   private java.util.Set<String> trained() {
-    java.util.Set<String> trained = new java.util.TreeSet<>();
-    c.run.history.forEach(round -> trained.addAll(round.updates.keySet()));
+    if (trained == null) { // the run has completed: its rounds, and so this set, are final
+      trained = new java.util.TreeSet<>();
+      c.run.history.forEach(round -> trained.addAll(round.updates.keySet()));
+    }
     return trained;
   }
 

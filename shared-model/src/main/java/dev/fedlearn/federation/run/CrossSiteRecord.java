@@ -72,13 +72,14 @@ final class CrossSiteRecord {
     List<String> names = new ArrayList<>(List.of(CrossSiteModels.GLOBAL));
     names.addAll(sites);
     List<String> columns = columns();
+    int[] at = columns.stream().mapToInt(names::indexOf).toArray(); // each column's place among the names
     List<CrossSiteMatrix.Row> table = new ArrayList<>();
     for (String site : sites) {
       CrossSiteScores s = rows.get(site);
       List<Double> cells = new ArrayList<>(Collections.nCopies(names.size(), (Double) null));
       if (s != null) {
         for (int k = 0; k < columns.size(); k++) {
-          cells.set(names.indexOf(columns.get(k)), s.accuracy().get(k));
+          cells.set(at[k], s.accuracy().get(k));
         }
       }
       table.add(new CrossSiteMatrix.Row(site, s == null ? null : s.numSamples(), cells));

@@ -37,10 +37,7 @@ final class Personalizations {
     if (r.epochs() < 1 || r.epochs() > PersonalizedReport.MAX_EPOCHS) {
       throw Refusal.invalid("epochs must be between 1 and " + PersonalizedReport.MAX_EPOCHS + ", got " + r.epochs());
     }
-    if (r.numSamples() < 1 || r.numSamples() > client.testSamples()) {
-      throw Refusal.invalid("numSamples must be between 1 and the " + client.testSamples() + " test samples client "
-          + r.clientId() + " registered, got " + r.numSamples());
-    }
+    RequestChecks.scoredSamples(r.numSamples(), client);
     if (!share(r.globalAccuracy(), r.numSamples()) || !share(r.accuracy(), r.numSamples())
         || !Double.isFinite(r.loss()) || r.loss() < 0) {
       throw Refusal.invalid("globalAccuracy and accuracy must each be a share of the " + r.numSamples()

@@ -126,6 +126,14 @@ final class RequestChecks {
     figures(u.trainLoss(), u.trainAccuracy(), u.epochs(), epochs);
   }
 
+  /** A score's {@code numSamples}: between 1 and the test samples {@code client} registered. */
+  static void scoredSamples(long numSamples, RunCoordinator.Client client) {
+    if (numSamples < 1 || numSamples > client.testSamples()) {
+      throw Refusal.invalid("numSamples must be between 1 and the " + client.testSamples() + " test samples client "
+          + client.clientId() + " registered, got " + numSamples);
+    }
+  }
+
   /** The L2 norm of {@code weights}, summed in double. */
   static double norm(float[] weights) {
     double squares = 0;
